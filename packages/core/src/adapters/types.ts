@@ -1,0 +1,60 @@
+import type {
+  ChatEvent,
+  Conversation,
+  Customer,
+  EmailChallenge,
+  MessagesPage,
+  PageView,
+  SendMessageResponse,
+  SessionGrant,
+} from '@threadline/protocol'
+
+/**
+ * The seam between the client and any backend. Version 1.
+ *
+ * Rules every implementation keeps (the conformance suite in `@threadline/core/testing` checks them):
+ * - every method takes one options object and honours its `signal`;
+ * - failures reject with a `ThreadlineError` (an `ApiError` with a protocol code when the backend refused);
+ * - the adapter holds no session of its own: the client passes the token to each call, so one adapter
+ *   can serve any number of clients and a logout cannot leave a stale token behind;
+ * - `sendMessage` is idempotent on `clientId` for the conversation, forever.
+ */
+export interface ChatAdapter {
+  readonly specificationVersion: 1
+  startEmailVerification(options: { email: string } & CallOptions): Promise<EmailChallenge>
+  verifyEmail(options: { challengeId: string; code: string } & CallOptions): Promise<SessionGrant>
+  identify(options: { identityToken: string } & CallOptions): Promise<SessionGrant>
+  logout(options: SessionCallOptions): Promise<void>
+  getMe(options: SessionCallOptions): Promise<Customer>
+  /** The customer's one ongoing conversation, or null before their first message. */
+  getConversation(options: SessionCallOptions): Promise<Conversation | null>
+  listMessages(options: { beforeSeq?: number; afterSeq?: number; limit?: number } & SessionCallOptions): Promise<MessagesPage>
+  /** Resolves only after the backend committed the message durably (the ack). */
+  sendMessage(options: { clientId: string; text: string; attachmentIds?: string[] } & SessionCallOptions): Promise<SendMessageResponse>
+  markRead(options: { upToSeq: number } & SessionCallOptions): Promise<void>
+  setTyping(options: { draft: string } & SessionCallOptions): Promise<void>
+  trackPageView(options: { page: PageView } & SessionCallOptions): Promise<void>
+  /**
+   * Opens the realtime stream. The adapter may resume transparently after short drops; when it gives
+   * up it calls `onClose` once and the subscription is over (the client resubscribes and catches up).
+   */
+  subscribe(options: { handlers: SubscriptionHandlers } & SessionCallOptions): Unsubscribe
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface SessionCallOptions extends CallOptions {
+  /** The bearer token from a SessionGrant. */
+  token: string
+}
+
+export interface SubscriptionHandlers {
+  onOpen?: () => void
+  onEvent: (event: ChatEvent) => void
+  /** Called once when the stream ends for good; `error` says why (a ThreadlineError) unless it was unsubscribed. */
+  onClose?: (info: { error: unknown }) => void
+}
+
+export type Unsubscribe = () => void

@@ -1,0 +1,49 @@
+export { limits } from './limits.js'
+export { errorStatus, errorCodes, errorCodeSchema, errorBodySchema, isErrorCode } from './errors.js'
+export type { ErrorCode, ErrorBody } from './errors.js'
+export { customerSchema, sessionSchema, agentSchema } from './customer.js'
+export type { Customer, Session, Agent } from './customer.js'
+export { conversationStatuses, conversationStatusSchema, conversationSchema } from './conversation.js'
+export type { ConversationStatus, Conversation } from './conversation.js'
+export { authorKinds, authorKindSchema, authorSchema, attachmentSchema, messageSchema, messageTextSchema } from './message.js'
+export type { AuthorKind, Author, Attachment, Message } from './message.js'
+export {
+  chatEventSchema,
+  chatEventTypes,
+  messageCreatedEventSchema,
+  messageReadEventSchema,
+  typingStartedEventSchema,
+  typingStoppedEventSchema,
+  conversationStatusChangedEventSchema,
+  conversationAssignedEventSchema,
+} from './events.js'
+export type { ChatEvent, ChatEventType, ChatEventOf } from './events.js'
+export {
+  workspaceHeader,
+  visitorRoutes,
+  emailStartRequestSchema,
+  emailChallengeSchema,
+  emailVerifyRequestSchema,
+  identifyRequestSchema,
+  sessionGrantSchema,
+  meResponseSchema,
+  conversationResponseSchema,
+  messagesQuerySchema,
+  messagesPageSchema,
+  sendMessageRequestSchema,
+  sendMessageResponseSchema,
+  markReadRequestSchema,
+  typingRequestSchema,
+  pageViewSchema,
+} from './routes.js'
+export type {
+  EmailChallenge,
+  SessionGrant,
+  MessagesQuery,
+  MessagesPage,
+  SendMessageRequest,
+  SendMessageResponse,
+  PageView,
+  VisitorRouteName,
+  RouteSpec,
+} from './routes.js'

@@ -1,0 +1,30 @@
+/**
+ * Numbers both sides of the wire agree on. The server enforces them; clients use them to
+ * validate early and to explain refusals. Sources are in SECURITY.md.
+ */
+export const limits = {
+  /** A1: six digits from a CSPRNG. */
+  otpLength: 6,
+  /** A2: a code is invalid ten minutes after it was issued (server clock). */
+  otpTtlSeconds: 10 * 60,
+  /** A1: after five wrong attempts a code is dead, even if the right one comes next. */
+  otpMaxAttempts: 5,
+  /** A5: at least sixty seconds between two codes for the same email. */
+  otpResendCooldownSeconds: 60,
+  /** A5: at most five codes per email per hour. */
+  otpMaxPerHour: 5,
+  /** A13: absolute session lifetime. */
+  sessionTtlSeconds: 30 * 24 * 60 * 60,
+  /** Longest message body, in UTF-16 code units. */
+  messageMaxLength: 10_000,
+  /** D1: largest attachment. */
+  attachmentMaxBytes: 10 * 1024 * 1024,
+  attachmentsPerMessage: 10,
+  /** Largest page of history a client may ask for. */
+  messagesPageMax: 100,
+  /** Longest typing preview sent to advisors. */
+  typingPreviewMaxLength: 500,
+  emailMaxLength: 254,
+  /** Client ids are UUIDv4 strings (G1); anything up to this length is accepted from other adapters. */
+  clientIdMaxLength: 64,
+} as const

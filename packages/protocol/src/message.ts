@@ -1,0 +1,42 @@
+import * as z from 'zod/mini'
+import { limits } from './limits.js'
+
+export const authorKinds = ['customer', 'agent', 'system', 'bot'] as const
+export const authorKindSchema = z.enum(authorKinds)
+export type AuthorKind = z.infer<typeof authorKindSchema>
+
+export const authorSchema = z.object({
+  kind: authorKindSchema,
+  id: z.nullable(z.string()),
+  name: z.nullable(z.string()),
+  avatarUrl: z.nullable(z.string()),
+})
+export type Author = z.infer<typeof authorSchema>
+
+export const attachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.int().check(z.nonnegative(), z.lte(limits.attachmentMaxBytes)),
+  /** Short-lived download URL; absent until the file is cleared for download. */
+  url: z.nullable(z.string()),
+})
+export type Attachment = z.infer<typeof attachmentSchema>
+
+export const messageSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  /** The sender's idempotency key (customer messages); the server dedupes on it forever. */
+  clientId: z.nullable(z.string()),
+  /** Monotonic per conversation, assigned by the server at commit. */
+  seq: z.int().check(z.positive()),
+  author: authorSchema,
+  text: z.string(),
+  attachments: z.array(attachmentSchema),
+  createdAt: z.iso.datetime(),
+  /** For customer messages: when an advisor read it. For others: when the customer read it. */
+  readAt: z.nullable(z.iso.datetime()),
+})
+export type Message = z.infer<typeof messageSchema>
+
+export const messageTextSchema = z.string().check(z.maxLength(limits.messageMaxLength))
