@@ -1,0 +1,741 @@
+import { limits, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
+import type { ChatAdapter } from '../adapters/types.js'
+import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import { readIdentityTokenSubject } from '../identity/identity-token.js'
+import { createPersistedValue } from '../identity/persisted-value.js'
+import { createOutbox, type OutboxEntry } from '../outbox/outbox.js'
+import { createOutboxSender, type OutboxSender } from '../outbox/sender.js'
+import { createRealtimeConnection } from '../realtime/connection.js'
+import { createDefaultStorage } from '../storage/index.js'
+import type { KeyValueStorage } from '../storage/types.js'
+import {
+  applyAgentRead,
+  countUnread,
+  highestSeq,
+  lowestSeq,
+  mergeMessages,
+  type PendingMessageInput,
+} from '../store/messages.js'
+import { createInitialState, initialIdentity, type ChatState, type PendingVerification } from '../store/state.js'
+import { createChatStore, type ChatStore } from '../store/store.js'
+import { createDefaultTabCoordinator } from '../tabs/index.js'
+import type { TabCoordinator } from '../tabs/types.js'
+import { fail, ok, type Result } from './result.js'
+import { createTypingReporter } from './typing-reporter.js'
+import { uuidV4 } from './uuid.js'
+
+export interface ChatClientOptions {
+  adapter: ChatAdapter
+  /** Durable storage for the session and the outbox. Default: IndexedDB, else localStorage, else memory. */
+  storage?: KeyValueStorage
+  /** Elects the one tab that sends the outbox. Default: Web Locks, else BroadcastChannel, else single. */
+  tabs?: TabCoordinator
+  /** Separates clients that share a storage, e.g. one per workspace. */
+  namespace?: string
+  now?: () => number
+  /** Client ids for messages; must be unique forever (UUIDv4 by default). */
+  generateId?: () => string
+  /** Source of jitter for retries. */
+  random?: () => number
+  /** Messages per history page. */
+  pageSize?: number
+}
+
+export interface IdentifyOptions {
+  /** Returns a fresh identity JWT from the site's backend; called again whenever the session expires. */
+  getToken: () => string | Promise<string>
+}
+
+export interface SendMessageInput {
+  text: string
+  attachmentIds?: string[]
+}
+
+export interface ChatClient {
+  /** The zustand store; bindings read it through selectors. */
+  readonly store: ChatStore
+  /** Resolves once the stored session and outbox have been read. */
+  readonly ready: Promise<void>
+  getState(): ChatState
+  subscribe(listener: (state: ChatState, previous: ChatState) => void): () => void
+  startEmailVerification(email: string): Promise<Result<PendingVerification>>
+  /** Sends a new code to the email being verified; refused locally until the cooldown ends. */
+  resendCode(): Promise<Result<PendingVerification>>
+  verifyEmail(code: string): Promise<Result<Customer>>
+  /** Abandons the pending verification ("use another email"). */
+  cancelVerification(): Promise<void>
+  identify(options: IdentifyOptions): Promise<Result<Customer>>
+  /** Shows the message at once and delivers it exactly once, whenever the network allows. */
+  sendMessage(input: SendMessageInput): Promise<Result<{ clientId: string }>>
+  retryMessage(clientId: string): Promise<void>
+  discardMessage(clientId: string): Promise<void>
+  loadOlder(): Promise<Result<{ loaded: number }>>
+  /** Marks messages read up to `upToSeq` (default: the newest). */
+  markRead(upToSeq?: number): Promise<Result<void>>
+  /** Call on every draft change; throttled, with the draft as a preview for advisors. */
+  setTyping(draft: string): void
+  trackPageView(page: PageView): Promise<Result<void>>
+  clearError(): void
+  /** Ends the session on the server and wipes every local trace. Safe to call twice. */
+  logout(): Promise<void>
+  /** Stops timers, realtime and the outbox sender; keeps storage. */
+  destroy(): void
+}
+
+interface StoredSession {
+  token: string
+  expiresAt: number
+  method: Session['method']
+  customer: Customer
+}
+
+interface ActiveSession extends StoredSession {
+  controller: AbortController
+  close(): void
+}
+
+const sessionErrorCodes = new Set(['session_expired', 'unauthorized'])
+const agentTypingTimeoutMs = 8_000
+
+const isStoredSession = (value: unknown): value is StoredSession =>
+  typeof value === 'object' && value !== null && typeof (value as StoredSession).token === 'string' && typeof (value as StoredSession).expiresAt === 'number'
+
+const isVerification = (value: unknown): value is PendingVerification =>
+  typeof value === 'object' && value !== null && typeof (value as PendingVerification).challengeId === 'string'
+
+const invalidInput = (message: string) => new ThreadlineError('invalid_input', message)
+
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  const { adapter } = options
+  const now = options.now ?? Date.now
+  const random = options.random ?? Math.random
+  const generateId = options.generateId ?? uuidV4
+  const pageSize = options.pageSize ?? 30
+  const storage = options.storage ?? createDefaultStorage()
+  const tabs = options.tabs ?? createDefaultTabCoordinator()
+  const namespace = `threadline/${options.namespace ?? 'default'}`
+  const sessionSlot = createPersistedValue(storage, `${namespace}/session`, isStoredSession)
+  const verificationSlot = createPersistedValue(storage, `${namespace}/verification`, isVerification)
+  const outbox = createOutbox(storage, `${namespace}/outbox/`)
+  const store = createChatStore()
+
+  let active: ActiveSession | null = null
+  let tokenProvider: IdentifyOptions['getToken'] | null = null
+  let reidentifying: Promise<unknown> | null = null
+  let isLeader = false
+  let sender: OutboxSender | null = null
+  let pendingPageView: PageView | null = null
+  let agentTypingTimer: ReturnType<typeof setTimeout> | undefined
+  let destroyed = false
+  const cleanups: Array<() => void> = []
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  /** Every write goes through here so the derived unread count can never drift. */
+  const update = (patch: Partial<ChatState> | ((state: ChatState) => Partial<ChatState>)) => {
+    store.setState((state) => {
+      const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) }
+      next.unreadCount = countUnread(next.messages, next.conversation?.customerLastReadSeq ?? 0)
+      return next
+    })
+  }
+
+  const reportError = <T>(error: unknown): Result<T> => {
+    const threadlineError = toThreadlineError(error)
+    update({ lastError: threadlineError })
+    return fail(threadlineError)
+  }
+
+  const applyConversation = (conversation: Conversation | null) =>
+    update((state) => {
+      // Responses can overtake each other; never step a conversation back in time.
+      if (conversation && state.conversation && state.conversation.id === conversation.id) {
+        if (Date.parse(conversation.updatedAt) < Date.parse(state.conversation.updatedAt)) return {}
+        conversation = {
+          ...conversation,
+          customerLastReadSeq: Math.max(conversation.customerLastReadSeq, state.conversation.customerLastReadSeq),
+        }
+      }
+      const messages = conversation?.agentLastReadAt
+        ? applyAgentRead(state.messages, conversation.agentLastReadSeq, Date.parse(conversation.agentLastReadAt))
+        : state.messages
+      return { conversation, messages }
+    })
+
+  const applyServerMessages = (messages: readonly Message[]) => {
+    if (messages.length === 0) return
+    update((state) => ({ messages: mergeMessages(state.messages, messages) }))
+  }
+
+  // ---- outbox view ---------------------------------------------------------------------------
+
+  /** With nobody signed in (say, the session expired) the unsent words on this device stay visible. */
+  const visibleToCurrentCustomer = (entry: OutboxEntry) => {
+    const customerId = store.getState().identity.customer?.id ?? null
+    return customerId === null || entry.customerId === null || entry.customerId === customerId
+  }
+
+  const toPending = (entry: OutboxEntry): PendingMessageInput => ({
+    clientId: entry.clientId,
+    text: entry.text,
+    createdAt: entry.createdAt,
+    failed: entry.failed !== null,
+    error: entry.failed ? new ThreadlineError(entry.failed.code as ThreadlineError['code'], entry.failed.message) : null,
+  })
+
+  /** Re-reads the outbox (another tab may have changed it) and shows its entries as pending. */
+  const refreshPending = async () => {
+    const entries = (await outbox.list()).filter(visibleToCurrentCustomer)
+    update((state) => ({ messages: mergeMessages(state.messages, [], entries.map(toPending)) }))
+  }
+
+  const notifyOutboxChanged = () => tabs.notify(namespace, { type: 'outbox.changed' })
+
+  const startSenderIfPossible = () => {
+    if (!isLeader || !active || sender || destroyed) return
+    const session = active
+    sender = createOutboxSender<SendMessageResponse>({
+      outbox,
+      now,
+      random,
+      canSend: (entry) => entry.customerId === session.customer.id,
+      send: (entry, signal) =>
+        adapter.sendMessage({
+          token: session.token,
+          clientId: entry.clientId,
+          text: entry.text,
+          ...(entry.attachmentIds.length > 0 ? { attachmentIds: entry.attachmentIds } : {}),
+          signal: AbortSignal.any([signal, session.controller.signal]),
+        }),
+      onAcked: (_entry, ack) => {
+        if (session !== active) return
+        applyServerMessages([ack.message])
+        applyConversation(ack.conversation)
+        notifyOutboxChanged()
+      },
+      onFailed: (_entry, error) => {
+        update({ lastError: error })
+        void refreshPending()
+        notifyOutboxChanged()
+      },
+      onSessionLost: (error) => handleSessionError(session, error),
+    })
+  }
+
+  const stopSender = () => {
+    sender?.stop()
+    sender = null
+  }
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  /** Runs `call` with the active session; a session error ends (or renews) that session. */
+  const withSession = async <T>(call: (session: ActiveSession) => Promise<T>): Promise<Result<T>> => {
+    await ready
+    const session = active
+    if (!session) return reportError(new ThreadlineError('not_authenticated', 'Verify your email or identify first'))
+    try {
+      return ok(await call(session))
+    } catch (error) {
+      const threadlineError = toThreadlineError(error)
+      handleSessionError(session, threadlineError)
+      return reportError(threadlineError)
+    }
+  }
+
+  const handleSessionError = (session: ActiveSession, error: ThreadlineError) => {
+    if (session !== active || !sessionErrorCodes.has(error.code)) return
+    if (session.method === 'identity_token' && tokenProvider && !reidentifying) {
+      // Logged-in customers never see "verify again": ask the site for a fresh token instead.
+      reidentifying = runIdentify(tokenProvider).finally(() => (reidentifying = null))
+      return
+    }
+    void endSession({ error })
+  }
+
+  const closeActive = () => {
+    if (!active) return
+    active.controller.abort()
+    active.close()
+    active = null
+    stopSender()
+    clearTimeout(agentTypingTimer)
+    typing.stop()
+  }
+
+  /** Ends the session locally but keeps the outbox: the customer's unsent words survive (G9). */
+  const endSession = async ({ error }: { error?: ThreadlineError } = {}) => {
+    closeActive()
+    await sessionSlot.clear()
+    tabs.notify(namespace, { type: 'session.changed' })
+    update((state) => ({
+      identity: { ...initialIdentity, verification: state.identity.verification, status: state.identity.verification ? 'verifying' : 'anonymous' },
+      conversation: null,
+      messages: state.messages.filter((message) => message.seq === null),
+      hasOlder: false,
+      agentTyping: null,
+      connectionStatus: 'offline',
+      lastError: error ?? state.lastError,
+    }))
+  }
+
+  /** Makes `stored` the active session: loads the conversation, goes live, flushes the outbox. */
+  const activate = async (stored: StoredSession) => {
+    const previousCustomerId = store.getState().identity.customer?.id ?? null
+    closeActive()
+    const customerChanged = previousCustomerId !== null && previousCustomerId !== stored.customer.id
+    // Entries written before verification belong to whoever verifies; another customer's never do (B8).
+    for (const entry of await outbox.list()) {
+      if (entry.customerId === null) await outbox.put({ ...entry, customerId: stored.customer.id })
+      else if (entry.customerId !== stored.customer.id) await outbox.remove(entry.clientId)
+    }
+    const controller = new AbortController()
+    let realtime: { close(): void } | null = null
+    const session: ActiveSession = { ...stored, controller, close: () => realtime?.close() }
+    active = session
+    update((state) => ({
+      identity: { status: stored.method === 'email' ? 'verified' : 'identified', customer: stored.customer, verification: null, busy: false },
+      ...(customerChanged ? { conversation: null, messages: [], hasOlder: false, agentTyping: null } : {}),
+      connectionStatus: state.connectionStatus === 'online' ? 'online' : 'reconnecting',
+    }))
+    await refreshPending()
+    if (session !== active) return
+
+    realtime = createRealtimeConnection({
+      subscribe: (handlers) => adapter.subscribe({ token: session.token, handlers, signal: controller.signal }),
+      onEvent: (event) => handleEvent(session, event),
+      onOpen: () => {
+        update({ connectionStatus: 'online' })
+        void catchUp(session)
+      },
+      onReconnecting: () => session === active && update({ connectionStatus: 'reconnecting' }),
+      isFatal: (error) => sessionErrorCodes.has(error.code),
+      onFatal: (error) => handleSessionError(session, error),
+      random,
+    })
+    await loadLatest(session)
+    startSenderIfPossible()
+    if (pendingPageView) {
+      const page = pendingPageView
+      pendingPageView = null
+      void withSession((current) => adapter.trackPageView({ token: current.token, page, signal: current.controller.signal }))
+    }
+  }
+
+  const establish = async (grant: SessionGrant) => {
+    const stored: StoredSession = {
+      token: grant.session.token,
+      expiresAt: Date.parse(grant.session.expiresAt),
+      method: grant.session.method,
+      customer: grant.customer,
+    }
+    await sessionSlot.save(stored)
+    await verificationSlot.clear()
+    await activate(stored)
+    tabs.notify(namespace, { type: 'session.changed' })
+    update({ lastError: null })
+  }
+
+  const runIdentify = async (getToken: IdentifyOptions['getToken']): Promise<Result<Customer>> => {
+    update((state) => ({ identity: { ...state.identity, busy: true } }))
+    try {
+      const identityToken = await getToken()
+      const current = active
+      const subject = readIdentityTokenSubject(identityToken)
+      // Hide a conversation the new token may not be entitled to before the server even answers.
+      if (current && (subject === null || subject !== current.customer.externalId)) {
+        closeActive()
+        update({ identity: { ...initialIdentity, busy: true }, conversation: null, messages: [], hasOlder: false, agentTyping: null })
+        await refreshPending()
+      }
+      const grant = await adapter.identify({ identityToken })
+      await establish(grant)
+      return ok(grant.customer)
+    } catch (error) {
+      const threadlineError = toThreadlineError(error)
+      if (sessionErrorCodes.has(threadlineError.code) || threadlineError.code.startsWith('identity_')) await endSession({ error: threadlineError })
+      update((state) => ({ identity: { ...state.identity, busy: false } }))
+      return reportError(threadlineError)
+    }
+  }
+
+  // ---- conversation --------------------------------------------------------------------------
+
+  const loadLatest = async (session: ActiveSession) => {
+    try {
+      const conversation = await adapter.getConversation({ token: session.token, signal: session.controller.signal })
+      if (session !== active) return
+      if (!conversation) return applyConversation(null)
+      const page = await adapter.listMessages({ token: session.token, limit: pageSize, signal: session.controller.signal })
+      if (session !== active) return
+      update((state) => ({ messages: mergeMessages(state.messages, page.messages), hasOlder: page.hasMore }))
+      applyConversation(conversation)
+    } catch (error) {
+      if (session !== active) return
+      const threadlineError = toThreadlineError(error)
+      handleSessionError(session, threadlineError)
+      if (session === active) update({ lastError: threadlineError })
+    }
+  }
+
+  let catchUpRunning: Promise<void> | null = null
+  let catchUpAgain = false
+
+  /** Fetches everything after the highest seq held (after a reconnect, or when an event shows a gap). */
+  const catchUp = (session: ActiveSession): Promise<void> => {
+    if (catchUpRunning) {
+      catchUpAgain = true
+      return catchUpRunning
+    }
+    catchUpRunning = (async () => {
+      do {
+        catchUpAgain = false
+        if (session !== active) return
+        if (highestSeq(store.getState().messages) === 0) {
+          await loadLatest(session)
+          continue
+        }
+        try {
+          let hasMore = true
+          while (hasMore && session === active) {
+            const afterSeq = highestSeq(store.getState().messages)
+            const page = await adapter.listMessages({ token: session.token, afterSeq, limit: limits.messagesPageMax, signal: session.controller.signal })
+            if (session !== active) return
+            applyServerMessages(page.messages)
+            hasMore = page.hasMore && page.messages.length > 0
+          }
+          const conversation = await adapter.getConversation({ token: session.token, signal: session.controller.signal })
+          if (session === active) applyConversation(conversation)
+        } catch (error) {
+          if (session !== active) return
+          const threadlineError = toThreadlineError(error)
+          handleSessionError(session, threadlineError)
+          // A transient failure is retried by the realtime reconnect, which catches up again.
+        }
+      } while (catchUpAgain)
+    })().finally(() => (catchUpRunning = null))
+    return catchUpRunning
+  }
+
+  const handleEvent = (session: ActiveSession, event: ChatEvent) => {
+    if (session !== active) return
+    const held = highestSeq(store.getState().messages)
+    const knownConversation = store.getState().conversation
+    // A seq beyond the next one means events were missed: fetch the range instead of guessing (No gaps).
+    if (event.seq > held + 1 || (event.type !== 'message.created' && event.seq > held) || !knownConversation) {
+      void catchUp(session)
+      if (event.type === 'message.created' || event.type === 'message.read') return
+    }
+    switch (event.type) {
+      case 'message.created':
+        if (event.message.author.kind === 'agent') update({ agentTyping: null })
+        applyServerMessages([event.message])
+        update((state) =>
+          state.conversation && event.seq > state.conversation.lastSeq
+            ? { conversation: { ...state.conversation, lastSeq: event.seq, updatedAt: event.at } }
+            : {},
+        )
+        break
+      case 'message.read':
+        if (event.reader === 'agent') {
+          update((state) => ({
+            messages: applyAgentRead(state.messages, event.upToSeq, Date.parse(event.readAt)),
+            conversation: state.conversation && { ...state.conversation, agentLastReadSeq: Math.max(state.conversation.agentLastReadSeq, event.upToSeq), agentLastReadAt: event.readAt },
+          }))
+        } else {
+          update((state) => ({
+            conversation: state.conversation && { ...state.conversation, customerLastReadSeq: Math.max(state.conversation.customerLastReadSeq, event.upToSeq) },
+          }))
+        }
+        break
+      case 'typing.started':
+        if (event.author !== 'agent') break
+        clearTimeout(agentTypingTimer)
+        // A lost "stopped" event must not leave the dots on forever.
+        agentTypingTimer = setTimeout(() => update({ agentTyping: null }), agentTypingTimeoutMs)
+        update({ agentTyping: { agent: event.agent, since: now() } })
+        break
+      case 'typing.stopped':
+        if (event.author !== 'agent') break
+        clearTimeout(agentTypingTimer)
+        update({ agentTyping: null })
+        break
+      case 'conversation.status_changed':
+      case 'conversation.assigned':
+        applyConversation(event.conversation)
+        break
+    }
+  }
+
+  const typing = createTypingReporter((draft) => {
+    void withSession((session) => adapter.setTyping({ token: session.token, draft, signal: session.controller.signal }))
+  }, now)
+
+  // ---- start-up ------------------------------------------------------------------------------
+
+  const restore = async () => {
+    const [stored, verification] = await Promise.all([sessionSlot.load(), verificationSlot.load()])
+    if (verification && verification.expiresAt > now()) {
+      update({ identity: { ...initialIdentity, status: 'verifying', verification } })
+    } else if (verification) {
+      await verificationSlot.clear()
+    }
+    if (stored && stored.expiresAt > now()) {
+      await activate(stored)
+    } else {
+      if (stored) await sessionSlot.clear()
+      await refreshPending()
+    }
+  }
+
+  /** Another tab signed in, out, or changed the outbox. */
+  const onTabMessage = async (message: { type: string }) => {
+    if (destroyed) return
+    if (message.type === 'outbox.changed') {
+      // Catch up first so an entry the leader just delivered is replaced by the server copy, not blinked away.
+      if (active) await catchUp(active)
+      await refreshPending()
+      sender?.wake()
+      return
+    }
+    const stored = await sessionSlot.load()
+    if (stored?.token === active?.token) return
+    if (stored) await activate(stored)
+    else if (active) {
+      closeActive()
+      store.setState({ ...createInitialState(), ready: true })
+      await refreshPending()
+    }
+  }
+
+  const ready = restore()
+    .catch((error: unknown) => void update({ lastError: toThreadlineError(error) }))
+    .finally(() => {
+      update({ ready: true })
+      if (destroyed) return
+      cleanups.push(tabs.listen(namespace, (message) => void onTabMessage(message)))
+      cleanups.push(
+        tabs.elect(namespace, (lost) => {
+          isLeader = true
+          startSenderIfPossible()
+          lost.addEventListener('abort', () => {
+            isLeader = false
+            stopSender()
+          })
+        }),
+      )
+    })
+
+  // ---- the public API --------------------------------------------------------------------------
+
+  const startEmailVerification = async (rawEmail: string): Promise<Result<PendingVerification>> => {
+    await ready
+    const email = rawEmail.trim()
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > limits.emailMaxLength) {
+      return reportError(invalidInput('Enter a valid email address'))
+    }
+    update((state) => ({ identity: { ...state.identity, busy: true } }))
+    try {
+      const challenge = await adapter.startEmailVerification({ email })
+      const verification: PendingVerification = {
+        email: challenge.email,
+        challengeId: challenge.challengeId,
+        expiresAt: Date.parse(challenge.expiresAt),
+        resendAvailableAt: now() + challenge.resendAfterSeconds * 1000,
+      }
+      await verificationSlot.save(verification)
+      update((state) => ({
+        identity: { ...state.identity, busy: false, verification, status: active ? state.identity.status : 'verifying' },
+        lastError: null,
+      }))
+      return ok(verification)
+    } catch (error) {
+      const threadlineError = toThreadlineError(error)
+      update((state) => {
+        const verification = state.identity.verification
+        // Keep the countdown honest when the server says "not yet".
+        const resendAvailableAt =
+          verification && verification.email === email && threadlineError.retryAfterSeconds !== undefined
+            ? now() + threadlineError.retryAfterSeconds * 1000
+            : verification?.resendAvailableAt
+        return {
+          identity: { ...state.identity, busy: false, verification: verification && resendAvailableAt !== undefined ? { ...verification, resendAvailableAt } : verification },
+        }
+      })
+      return reportError(threadlineError)
+    }
+  }
+
+  const client: ChatClient = {
+    store,
+    ready,
+    getState: store.getState,
+    subscribe: store.subscribe,
+
+    startEmailVerification,
+
+    async resendCode() {
+      await ready
+      const verification = store.getState().identity.verification
+      if (!verification) return reportError(invalidInput('There is no email to resend a code to'))
+      const waitMs = verification.resendAvailableAt - now()
+      if (waitMs > 0) {
+        return reportError(new ThreadlineError('rate_limited', 'Wait before asking for another code', { retryAfterSeconds: Math.ceil(waitMs / 1000) }))
+      }
+      return startEmailVerification(verification.email)
+    },
+
+    async verifyEmail(rawCode) {
+      await ready
+      const code = rawCode.replace(/[\s-]/g, '')
+      const verification = store.getState().identity.verification
+      if (!verification) return reportError(invalidInput('Ask for a code first'))
+      if (!new RegExp(`^\\d{${limits.otpLength}}$`).test(code)) {
+        return reportError(invalidInput(`The code has ${limits.otpLength} digits`))
+      }
+      update((state) => ({ identity: { ...state.identity, busy: true } }))
+      try {
+        const grant = await adapter.verifyEmail({ challengeId: verification.challengeId, code })
+        await establish(grant)
+        return ok(grant.customer)
+      } catch (error) {
+        update((state) => ({ identity: { ...state.identity, busy: false } }))
+        return reportError(error)
+      }
+    },
+
+    async cancelVerification() {
+      await ready
+      await verificationSlot.clear()
+      update((state) => ({
+        identity: { ...state.identity, verification: null, busy: false, status: active ? state.identity.status : 'anonymous' },
+        lastError: null,
+      }))
+    },
+
+    async identify({ getToken }) {
+      await ready
+      tokenProvider = getToken
+      return runIdentify(getToken)
+    },
+
+    async sendMessage({ text, attachmentIds = [] }) {
+      await ready
+      if (text.trim() === '' && attachmentIds.length === 0) return reportError(invalidInput('Write a message first'))
+      if (text.length > limits.messageMaxLength) {
+        return reportError(invalidInput(`Messages can be at most ${limits.messageMaxLength} characters`))
+      }
+      const entry: OutboxEntry = {
+        clientId: generateId(),
+        text,
+        attachmentIds,
+        createdAt: now(),
+        customerId: store.getState().identity.customer?.id ?? null,
+        attempts: 0,
+        nextAttemptAt: 0,
+        failed: null,
+      }
+      typing.stop()
+      // Shown at once; durable before any byte is sent (G1).
+      update((state) => ({ messages: mergeMessages(state.messages, [], [...pendingOf(state), toPending(entry)]) }))
+      try {
+        await outbox.put(entry)
+      } catch (error) {
+        const threadlineError = toThreadlineError(error)
+        update((state) => ({
+          messages: state.messages.map((message) => (message.key === entry.clientId ? { ...message, delivery: 'failed', error: threadlineError } : message)),
+        }))
+        return reportError(threadlineError)
+      }
+      notifyOutboxChanged()
+      sender?.wake()
+      return ok({ clientId: entry.clientId })
+    },
+
+    async retryMessage(clientId) {
+      await ready
+      const entry = await outbox.get(clientId)
+      if (!entry) return
+      await outbox.put({ ...entry, failed: null, attempts: 0, nextAttemptAt: 0 })
+      await refreshPending()
+      notifyOutboxChanged()
+      sender?.wake()
+    },
+
+    async discardMessage(clientId) {
+      await ready
+      await outbox.remove(clientId)
+      await refreshPending()
+      notifyOutboxChanged()
+    },
+
+    async loadOlder() {
+      const state = store.getState()
+      const beforeSeq = lowestSeq(state.messages)
+      if (!state.hasOlder || state.loadingOlder || beforeSeq === null) return ok({ loaded: 0 })
+      update({ loadingOlder: true })
+      const result = await withSession((session) => adapter.listMessages({ token: session.token, beforeSeq, limit: pageSize, signal: session.controller.signal }))
+      if (!result.ok) {
+        update({ loadingOlder: false })
+        return result
+      }
+      update((current) => ({ messages: mergeMessages(current.messages, result.value.messages), hasOlder: result.value.hasMore, loadingOlder: false }))
+      return ok({ loaded: result.value.messages.length })
+    },
+
+    async markRead(upToSeq) {
+      await ready
+      const state = store.getState()
+      const target = upToSeq ?? highestSeq(state.messages)
+      if (!state.conversation || target <= state.conversation.customerLastReadSeq) return ok(undefined)
+      update((current) => ({ conversation: current.conversation && { ...current.conversation, customerLastReadSeq: target } }))
+      return withSession((session) => adapter.markRead({ token: session.token, upToSeq: target, signal: session.controller.signal }))
+    },
+
+    setTyping(draft) {
+      if (active) typing.update(draft)
+    },
+
+    async trackPageView(page) {
+      await ready
+      if (!active) {
+        pendingPageView = page
+        return ok(undefined)
+      }
+      return withSession((session) => adapter.trackPageView({ token: session.token, page, signal: session.controller.signal }))
+    },
+
+    clearError() {
+      update({ lastError: null })
+    },
+
+    async logout() {
+      await ready
+      const session = active
+      tokenProvider = null
+      pendingPageView = null
+      closeActive()
+      await Promise.all([sessionSlot.clear(), verificationSlot.clear(), outbox.clear()])
+      store.setState({ ...createInitialState(), ready: true })
+      tabs.notify(namespace, { type: 'session.changed' })
+      if (session) {
+        // Best effort: the local wipe already happened, and an unreachable server must not undo it.
+        await adapter.logout({ token: session.token }).catch(() => undefined)
+      }
+    },
+
+    destroy() {
+      destroyed = true
+      closeActive()
+      typing.dispose()
+      for (const cleanup of cleanups.splice(0)) cleanup()
+    },
+  }
+  return client
+}
+
+function pendingOf(state: ChatState): PendingMessageInput[] {
+  return state.messages
+    .filter((message) => message.seq === null)
+    .map((message) => ({ clientId: message.key, text: message.text, createdAt: message.createdAt, failed: message.delivery === 'failed', error: message.error }))
+}
