@@ -125,6 +125,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   let isLeader = false
   let sender: OutboxSender | null = null
   let pendingPageView: PageView | null = null
+  /** Entries are ordered by creation time, so two written in the same millisecond must still differ. */
+  let lastCreatedAt = 0
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined
   let destroyed = false
   const cleanups: Array<() => void> = []
@@ -186,6 +188,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   /** Re-reads the outbox (another tab may have changed it) and shows its entries as pending. */
   const refreshPending = async () => {
     const entries = (await outbox.list()).filter(visibleToCurrentCustomer)
+    for (const entry of entries) lastCreatedAt = Math.max(lastCreatedAt, entry.createdAt)
     update((state) => ({ messages: mergeMessages(state.messages, [], entries.map(toPending)) }))
   }
 
@@ -205,7 +208,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           clientId: entry.clientId,
           text: entry.text,
           ...(entry.attachmentIds.length > 0 ? { attachmentIds: entry.attachmentIds } : {}),
-          signal: AbortSignal.any([signal, session.controller.signal]),
+          signal,
         }),
       onAcked: (_entry, ack) => {
         if (session !== active) return
@@ -247,7 +250,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (session !== active || !sessionErrorCodes.has(error.code)) return
     if (session.method === 'identity_token' && tokenProvider && !reidentifying) {
       // Logged-in customers never see "verify again": ask the site for a fresh token instead.
-      reidentifying = runIdentify(tokenProvider).finally(() => (reidentifying = null))
+      reidentifying = runIdentify(tokenProvider, { renewal: true }).finally(() => (reidentifying = null))
       return
     }
     void endSession({ error })
@@ -336,17 +339,20 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     update({ lastError: null })
   }
 
-  const runIdentify = async (getToken: IdentifyOptions['getToken']): Promise<Result<Customer>> => {
-    update((state) => ({ identity: { ...state.identity, busy: true } }))
+  /** `renewal`: the same site session asks again after expiry, so it is the same person. */
+  const runIdentify = async (getToken: IdentifyOptions['getToken'], { renewal = false } = {}): Promise<Result<Customer>> => {
     try {
       const identityToken = await getToken()
       const current = active
       const subject = readIdentityTokenSubject(identityToken)
-      // Hide a conversation the new token may not be entitled to before the server even answers.
-      if (current && (subject === null || subject !== current.customer.externalId)) {
+      if (current && !renewal && (subject === null || subject !== current.customer.externalId)) {
+        // Possibly another person: hide the conversation (and its unsent words) before the server
+        // even answers (B8). If it is someone else, activate() then drops the old outbox entries.
         closeActive()
         update({ identity: { ...initialIdentity, busy: true }, conversation: null, messages: [], hasOlder: false, agentTyping: null })
-        await refreshPending()
+        await sessionSlot.clear()
+      } else {
+        update((state) => ({ identity: { ...state.identity, busy: true } }))
       }
       const grant = await adapter.identify({ identityToken })
       await establish(grant)
@@ -625,11 +631,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       if (text.length > limits.messageMaxLength) {
         return reportError(invalidInput(`Messages can be at most ${limits.messageMaxLength} characters`))
       }
+      lastCreatedAt = Math.max(now(), lastCreatedAt + 1)
       const entry: OutboxEntry = {
         clientId: generateId(),
         text,
         attachmentIds,
-        createdAt: now(),
+        createdAt: lastCreatedAt,
         customerId: store.getState().identity.customer?.id ?? null,
         attempts: 0,
         nextAttemptAt: 0,
