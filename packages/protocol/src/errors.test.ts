@@ -18,3 +18,12 @@ describe('error codes', () => {
     expect(isErrorCode('toString')).toBe(false)
   })
 })
+
+describe('sendMessageRequestSchema', () => {
+  it('refuses a blank message without attachments, accepts one with an attachment', async () => {
+    const { sendMessageRequestSchema } = await import('./index.js')
+    expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '  \n ' }).success).toBe(false)
+    expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '', attachmentIds: ['att_1'] }).success).toBe(true)
+    expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: 'hi' }).success).toBe(true)
+  })
+})

@@ -13,6 +13,10 @@ export const limits = {
   otpResendCooldownSeconds: 60,
   /** A5: at most five codes per email per hour. */
   otpMaxPerHour: 5,
+  /** A6: consecutive wrong codes for one email, across codes, before issuance locks. */
+  otpFailuresBeforeLock: 15,
+  /** A6: how long issuance stays locked after that. */
+  otpLockSeconds: 60 * 60,
   /** A13: absolute session lifetime. */
   sessionTtlSeconds: 30 * 24 * 60 * 60,
   /** Longest message body, in UTF-16 code units. */
@@ -20,6 +24,8 @@ export const limits = {
   /** D1: largest attachment. */
   attachmentMaxBytes: 10 * 1024 * 1024,
   attachmentsPerMessage: 10,
+  /** Page of history served when a client names no limit. */
+  messagesPageDefault: 50,
   /** Largest page of history a client may ask for. */
   messagesPageMax: 100,
   /** Longest typing preview sent to advisors. */

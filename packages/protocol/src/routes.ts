@@ -60,11 +60,18 @@ export const messagesPageSchema = z.object({
 })
 export type MessagesPage = z.infer<typeof messagesPageSchema>
 
-export const sendMessageRequestSchema = z.object({
-  clientId: z.string().check(z.minLength(1), z.maxLength(limits.clientIdMaxLength)),
-  text: messageTextSchema,
-  attachmentIds: z.optional(z.array(z.string()).check(z.maxLength(limits.attachmentsPerMessage))),
-})
+export const sendMessageRequestSchema = z
+  .object({
+    clientId: z.string().check(z.minLength(1), z.maxLength(limits.clientIdMaxLength)),
+    text: messageTextSchema,
+    attachmentIds: z.optional(z.array(z.string()).check(z.maxLength(limits.attachmentsPerMessage))),
+  })
+  .check(
+    z.refine((body) => body.text.trim() !== '' || (body.attachmentIds?.length ?? 0) > 0, {
+      message: 'A message needs text or an attachment',
+      path: ['text'],
+    }),
+  )
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>
 
 /** The ack: sent only after a durable commit; carries the server id and seq (G6). */

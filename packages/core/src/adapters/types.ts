@@ -53,7 +53,12 @@ export interface SessionCallOptions extends CallOptions {
 export interface SubscriptionHandlers {
   onOpen?: () => void
   onEvent: (event: ChatEvent) => void
-  /** Called once when the stream ends for good; `error` says why (a ThreadlineError) unless it was unsubscribed. */
+  /**
+   * Called once, asynchronously, when the stream ends for good without being unsubscribed; `error`
+   * (a ThreadlineError) says why. Never called after `unsubscribe()`. Events carry no resume cursor
+   * of their own: after a new subscription opens, the client catches up with
+   * `listMessages({ afterSeq })` and `getConversation()` (read markers, status).
+   */
   onClose?: (info: { error: unknown }) => void
 }
 

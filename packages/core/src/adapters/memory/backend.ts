@@ -148,7 +148,7 @@ interface StoredConversation {
   typingAgent: Agent | null
 }
 
-const defaultMessagesPageSize = 50
+const defaultMessagesPageSize = limits.messagesPageDefault
 const defaultIdentityTokenSeconds = 60 * 60
 const defaultBlockSeconds = 24 * 60 * 60
 

@@ -5,9 +5,9 @@ import { randomDigits, randomId } from './random.js'
 import type { RandomSource } from './random.js'
 
 /** A6: after this many consecutive wrong codes for one email (three codes burned), issuance locks. */
-export const otpLockAfterFailures = 15
+export const otpLockAfterFailures = limits.otpFailuresBeforeLock
 /** A6: how long that lock lasts. */
-export const otpLockSeconds = 60 * 60
+export const otpLockSeconds = limits.otpLockSeconds
 
 const hourMs = 60 * 60 * 1000
 
