@@ -23,3 +23,5 @@ export type { FaultOptions } from '../adapters/memory/faults.js'
 export { createSeededRandom } from '../adapters/memory/random.js'
 export type { RandomSource } from '../adapters/memory/random.js'
 export type { MailboxMessage, MemoryMailbox } from '../adapters/memory/mailbox.js'
+
+export { createMemoryLockManager } from '../tabs/memory-lock-manager.js'

@@ -1,0 +1,8 @@
+export { createDefaultStorage } from './default-storage.js'
+export type { DefaultStorageOptions } from './default-storage.js'
+export { createIndexedDbStorage } from './indexed-db-storage.js'
+export type { IndexedDbStorageOptions } from './indexed-db-storage.js'
+export { createLocalStorage } from './local-storage.js'
+export type { LocalStorageOptions } from './local-storage.js'
+export { createMemoryStorage } from './memory-storage.js'
+export type { KeyValueStorage } from './types.js'

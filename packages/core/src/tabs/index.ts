@@ -1,0 +1,8 @@
+export { createBroadcastChannelCoordinator } from './broadcast-channel-coordinator.js'
+export type { BroadcastChannelCoordinatorOptions } from './broadcast-channel-coordinator.js'
+export { createDefaultTabCoordinator } from './default-tab-coordinator.js'
+export { createSingleTabCoordinator } from './single-tab-coordinator.js'
+export type { BroadcastChannelFactory, BroadcastChannelLike } from './tab-channels.js'
+export type { TabCoordinator, TabMessage } from './types.js'
+export { createWebLocksCoordinator } from './web-locks-coordinator.js'
+export type { WebLocksCoordinatorOptions } from './web-locks-coordinator.js'
