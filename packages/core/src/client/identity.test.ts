@@ -160,6 +160,33 @@ describe('createChatClient identity', () => {
     })
   })
 
+  describe('when a customer logs out and another verifies on the same browser', () => {
+    it('shows the second customer nothing of the first, in any state along the way', async () => {
+      const shared = device()
+      await verifyByEmail(shared, backend, 'first@example.com')
+      await shared.client.sendMessage({ text: 'first: private words' })
+      await until(() => shared.client.getState().messages[0]?.delivery === 'sent', 'delivery')
+      backend.agent.reply(backend.agent.findConversation({ email: 'first@example.com' })?.id ?? '', 'first: private reply')
+      await until(() => shared.client.getState().messages.length === 2, 'the reply')
+
+      await shared.client.logout()
+      const from = shared.states.length
+      await verifyByEmail(shared, backend, 'second@example.com')
+      await shared.client.sendMessage({ text: 'second: hello' })
+      await until(() => shared.client.getState().messages[0]?.delivery === 'sent', 'second delivery')
+
+      const seen = shared.states.slice(from)
+      expect(seen.length).toBeGreaterThan(3)
+      for (const state of seen) {
+        expect(texts(state).join('|')).not.toContain('first:')
+        expect(state.identity.customer?.email ?? 'second@example.com').toBe('second@example.com')
+        expect(state.unreadCount).toBe(0)
+      }
+      expect(texts(shared.client.getState())).toEqual(['second: hello'])
+      expect(backend.agent.listConversations()).toHaveLength(2)
+    })
+  })
+
   describe('when customer A is followed by customer B on the same browser (B8)', () => {
     it('never shows B anything of A, not even for a moment', async () => {
       const shared = device()
