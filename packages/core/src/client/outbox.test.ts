@@ -96,6 +96,8 @@ describe('createChatClient outbox', () => {
       await second.client.ready
       await settle()
       expect(second.client.getState().identity.status).toBe('verified')
+      // Latency makes the tabs' sends overlap in time, as they would on a real network.
+      for (const each of [first, second]) each.adapter.faults.set({ latencyMs: 40, methods: ['sendMessage'] })
 
       const expected: string[] = []
       for (let index = 0; index < 20; index++) {
