@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-
-const browserGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator', 'location'] as const
+import { describe, expect, it } from 'vitest'
+import { importWithThrowingBrowserGlobals } from './ssr.test-helpers.js'
 
 describe('@threadline/core', () => {
-  afterEach(() => {
-    for (const name of browserGlobals) Reflect.deleteProperty(globalThis, name)
-  })
-
   describe('when imported where browser globals would throw (server rendering)', () => {
     it('touches none of them at import', async () => {
-      const touched: string[] = []
-      for (const name of browserGlobals) {
-        Object.defineProperty(globalThis, name, {
-          configurable: true,
-          get() {
-            touched.push(name)
-            throw new Error(`${name} touched at import`)
-          },
-        })
-      }
-      vi.resetModules()
-      const core = await import('./index.js')
-      const testing = await import('./testing/index.js')
+      const { module, touched } = await importWithThrowingBrowserGlobals(async () => ({
+        core: await import('./index.js'),
+        testing: await import('./testing/index.js'),
+      }))
+      const { core, testing } = module
       expect(touched).toEqual([])
       expect(typeof core.createChatClient).toBe('function')
       expect(typeof testing.runAdapterConformanceTests).toBe('function')

@@ -1,6 +1,6 @@
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { createMemoryAdapter, type MemoryAdapter, type MemoryAdapterOptions } from '../adapters/memory/adapter.js'
-import type { MemoryBackend } from '../adapters/memory/backend.js'
+import { createMemoryBackend, type MemoryBackend } from '../adapters/memory/backend.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import type { KeyValueStorage } from '../storage/types.js'
 import { createSingleTabCoordinator } from '../tabs/single-tab-coordinator.js'
@@ -83,5 +83,30 @@ export function createInProcessChannels(): BroadcastChannelFactory {
       removeEventListener: (_type, listener) => void self.listeners.delete(listener),
       close: () => void open.delete(self),
     }
+  }
+}
+
+/**
+ * Per-test world for client tests: fake timers at a fixed instant, a fresh backend, and devices
+ * that are destroyed after each test.
+ */
+export function useDevices() {
+  let backend: MemoryBackend = createMemoryBackend()
+  const created: Device[] = []
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
+    backend = createMemoryBackend()
+  })
+  afterEach(() => {
+    for (const device of created.splice(0)) device.client.destroy()
+    vi.useRealTimers()
+  })
+  return {
+    backend: () => backend,
+    device(options?: Parameters<typeof createDevice>[1]): Device {
+      const device = createDevice(backend, options)
+      created.push(device)
+      return device
+    },
   }
 }

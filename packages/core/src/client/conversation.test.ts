@@ -1,28 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryBackend, type MemoryBackend } from '../adapters/memory/backend.js'
-import { createDevice, settle, texts, until, verifyByEmail, type Device } from './client.test-helpers.js'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MemoryBackend } from '../adapters/memory/backend.js'
+import { useDevices, settle, texts, until, verifyByEmail } from './client.test-helpers.js'
 
 const email = 'ada@example.com'
 const grace = { id: 'agt_grace', name: 'Grace', avatarUrl: null }
 
 describe('createChatClient conversation', () => {
+  const world = useDevices()
+  const device = world.device
   let backend: MemoryBackend
-  const devices: Device[] = []
-  const device = (...args: Parameters<typeof createDevice> extends [unknown, ...infer Rest] ? Rest : never) => {
-    const created = createDevice(backend, ...args)
-    devices.push(created)
-    return created
-  }
-  const conversationId = () => backend.agent.findConversation({ email })?.id ?? ''
-
   beforeEach(() => {
-    vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
-    backend = createMemoryBackend()
+    backend = world.backend()
   })
-  afterEach(() => {
-    for (const created of devices.splice(0)) created.client.destroy()
-    vi.useRealTimers()
-  })
+  const conversationId = () => backend.agent.findConversation({ email })?.id ?? ''
 
   async function customerWithMessages(...messages: string[]) {
     const laptop = device()

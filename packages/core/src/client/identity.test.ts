@@ -1,25 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryBackend, type MemoryBackend } from '../adapters/memory/backend.js'
-import { createDevice, settle, texts, until, verifyByEmail, type Device } from './client.test-helpers.js'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MemoryBackend } from '../adapters/memory/backend.js'
+import { useDevices, settle, texts, until, verifyByEmail } from './client.test-helpers.js'
 
 const email = 'ada@example.com'
 
 describe('createChatClient identity', () => {
+  const world = useDevices()
+  const device = world.device
   let backend: MemoryBackend
-  const devices: Device[] = []
-  const device = (...args: Parameters<typeof createDevice> extends [unknown, ...infer Rest] ? Rest : never) => {
-    const created = createDevice(backend, ...args)
-    devices.push(created)
-    return created
-  }
-
   beforeEach(() => {
-    vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
-    backend = createMemoryBackend()
-  })
-  afterEach(() => {
-    for (const created of devices.splice(0)) created.client.destroy()
-    vi.useRealTimers()
+    backend = world.backend()
   })
 
   describe('when a visitor verifies their email', () => {

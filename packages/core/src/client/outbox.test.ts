@@ -1,20 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryBackend, type MemoryBackend } from '../adapters/memory/backend.js'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { MemoryBackend } from '../adapters/memory/backend.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import { createMemoryLockManager } from '../tabs/memory-lock-manager.js'
 import { createWebLocksCoordinator } from '../tabs/web-locks-coordinator.js'
-import { createDevice, createInProcessChannels, settle, texts, until, verifyByEmail, type Device } from './client.test-helpers.js'
+import { useDevices, createInProcessChannels, settle, texts, until, verifyByEmail } from './client.test-helpers.js'
 
 const email = 'ada@example.com'
 
 describe('createChatClient outbox', () => {
+  const world = useDevices()
+  const device = world.device
   let backend: MemoryBackend
-  const devices: Device[] = []
-  const device = (...args: Parameters<typeof createDevice> extends [unknown, ...infer Rest] ? Rest : never) => {
-    const created = createDevice(backend, ...args)
-    devices.push(created)
-    return created
-  }
+  beforeEach(() => {
+    backend = world.backend()
+  })
   const serverTexts = () => {
     const conversation = backend.agent.findConversation({ email })
     return conversation ? backend.agent.messages(conversation.id).map((message) => message.text) : []
@@ -26,15 +25,6 @@ describe('createChatClient outbox', () => {
     }
     return counts
   }
-
-  beforeEach(() => {
-    vi.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') })
-    backend = createMemoryBackend()
-  })
-  afterEach(() => {
-    for (const created of devices.splice(0)) created.client.destroy()
-    vi.useRealTimers()
-  })
 
   describe('when a message is sent', () => {
     it('shows it at once as pending with a UUIDv4 client id, then as sent with its seq', async () => {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-
-const browserGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator'] as const
+import { browserGlobals, importWithThrowingBrowserGlobals } from '../ssr.test-helpers.js'
 
 describe('the storage barrel', () => {
   afterEach(() => {
@@ -20,28 +19,8 @@ describe('the storage barrel', () => {
 
   describe('when every browser global throws on access', () => {
     it('loads without touching any of them', async () => {
-      const touched: string[] = []
-      for (const name of browserGlobals) {
-        Object.defineProperty(globalThis, name, {
-          configurable: true,
-          get() {
-            touched.push(name)
-            throw new Error(`${name} was read while importing`)
-          },
-        })
-      }
-      try {
-        vi.resetModules()
-        const storageModule = await import('./index.js')
-        expect(Object.keys(storageModule).sort()).toEqual([
-          'createDefaultStorage',
-          'createIndexedDbStorage',
-          'createLocalStorage',
-          'createMemoryStorage',
-        ])
-      } finally {
-        for (const name of browserGlobals) Reflect.deleteProperty(globalThis, name)
-      }
+      const { module, touched } = await importWithThrowingBrowserGlobals(() => import('./index.js'))
+      expect(Object.keys(module).sort()).toEqual(['createDefaultStorage', 'createIndexedDbStorage', 'createLocalStorage', 'createMemoryStorage'])
       expect(touched).toEqual([])
     })
   })

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { importWithThrowingBrowserGlobals } from '../ssr.test-helpers.js'
 
 const browserGlobals = ['window', 'document', 'localStorage', 'indexedDB', 'navigator', 'BroadcastChannel', 'self'] as const
 
@@ -21,32 +22,13 @@ describe('the tabs barrel', () => {
 
   describe('when every browser global throws on access', () => {
     it('loads without touching any of them', async () => {
-      const touched: string[] = []
-      const originals = new Map(browserGlobals.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]))
-      for (const name of browserGlobals) {
-        Object.defineProperty(globalThis, name, {
-          configurable: true,
-          get() {
-            touched.push(name)
-            throw new Error(`${name} was read while importing`)
-          },
-        })
-      }
-      try {
-        vi.resetModules()
-        const tabsModule = await import('./index.js')
-        expect(Object.keys(tabsModule).sort()).toEqual([
-          'createBroadcastChannelCoordinator',
-          'createDefaultTabCoordinator',
-          'createSingleTabCoordinator',
-          'createWebLocksCoordinator',
-        ])
-      } finally {
-        for (const [name, descriptor] of originals) {
-          if (descriptor) Object.defineProperty(globalThis, name, descriptor)
-          else Reflect.deleteProperty(globalThis, name)
-        }
-      }
+      const { module, touched } = await importWithThrowingBrowserGlobals(() => import('./index.js'), { also: ['BroadcastChannel', 'self'] })
+      expect(Object.keys(module).sort()).toEqual([
+        'createBroadcastChannelCoordinator',
+        'createDefaultTabCoordinator',
+        'createSingleTabCoordinator',
+        'createWebLocksCoordinator',
+      ])
       expect(touched).toEqual([])
     })
   })
