@@ -28,6 +28,18 @@ describe('mergeMessages', () => {
     })
   })
 
+  describe('when one batch repeats a seq, or reaches back before the newest', () => {
+    it('still keeps one copy of each, in order', () => {
+      const held = mergeMessages([], [serverMessage(1), serverMessage(2)])
+      expect(mergeMessages(held, [serverMessage(3), serverMessage(3)]).map((message) => message.seq)).toEqual([1, 2, 3])
+      expect(mergeMessages(held, [serverMessage(4), serverMessage(2, { text: 'edited' })]).map((message) => [message.seq, message.text])).toEqual([
+        [1, 'message 1'],
+        [2, 'edited'],
+        [4, 'message 4'],
+      ])
+    })
+  })
+
   describe('when a pending message is acknowledged', () => {
     it('replaces the pending copy with the server copy under the same key', () => {
       const pending = [{ clientId: 'c-1', text: 'hi', createdAt: 5, failed: false }]

@@ -50,25 +50,33 @@ export function fromPendingMessage(entry: PendingMessageInput): ChatMessage {
  * replaces the pending one with the same client id, so an acked message never shows twice.
  */
 export function mergeMessages(current: readonly ChatMessage[], server: readonly Message[], pending?: readonly PendingMessageInput[]): ChatMessage[] {
-  const bySeq = new Map<number, ChatMessage>()
-  const sentClientIds = new Set<string>()
-  for (const message of current) {
-    if (message.seq !== null) bySeq.set(message.seq, message)
+  const held = current.filter((message) => message.seq !== null)
+  const top = held.at(-1)?.seq ?? 0
+  const incoming = [...server].sort((a, b) => a.seq - b.seq)
+  let sent: ChatMessage[]
+  if (incoming.every((message, index) => message.seq > top && message.seq !== incoming[index - 1]?.seq)) {
+    // The common case, a new message after the newest: append, no re-sort of a long thread.
+    sent = incoming.length === 0 ? held : held.concat(incoming.map(fromServerMessage))
+  } else {
+    const bySeq = new Map<number, ChatMessage>()
+    for (const message of held) bySeq.set(message.seq ?? 0, message)
+    for (const message of incoming) {
+      const existing = bySeq.get(message.seq)
+      const next = fromServerMessage(message)
+      // Keep a read receipt we already know about if this copy of the message predates it.
+      if (existing?.readAt && next.readAt === null) next.readAt = existing.readAt
+      bySeq.set(message.seq, next)
+    }
+    sent = [...bySeq.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
   }
-  for (const message of server) {
-    const existing = bySeq.get(message.seq)
-    const next = fromServerMessage(message)
-    // Keep a read receipt we already know about if this copy of the message predates it.
-    if (existing?.readAt && next.readAt === null) next.readAt = existing.readAt
-    bySeq.set(message.seq, next)
-  }
-  const sent = [...bySeq.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
-  for (const message of sent) if (message.clientId) sentClientIds.add(message.clientId)
 
+  const sentClientIds = new Set<string>()
+  for (const message of incoming) if (message.clientId) sentClientIds.add(message.clientId)
+  if (pending) for (const message of held) if (message.clientId) sentClientIds.add(message.clientId)
   const pendingMessages = (pending ? pending.map(fromPendingMessage) : current.filter((message) => message.seq === null))
     .filter((message) => !sentClientIds.has(message.key))
     .sort((a, b) => a.createdAt - b.createdAt || a.key.localeCompare(b.key))
-  return [...sent, ...pendingMessages]
+  return sent.concat(pendingMessages)
 }
 
 export function highestSeq(messages: readonly ChatMessage[]): number {
