@@ -35,13 +35,19 @@ export function libraryConfig({ root, entries }: LibraryOptions): UserConfig {
         entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, resolve(root, file)])),
         formats: ['es'],
       },
-      rolldownOptions: { external: isExternal },
+      rolldownOptions: {
+        external: isExternal,
+        // One output file per source file. A zod schema built at module top level is a call that a
+        // consumer's bundler cannot prove unused, so in a single-file build every schema (and most
+        // of zod) ships; split into modules, `sideEffects: false` lets it drop the unused ones whole.
+        output: { preserveModules: true, preserveModulesRoot: resolve(root, 'src') },
+      },
     },
     plugins: [
       dts({
         tsconfigPath: resolve(root, 'tsconfig.json'),
         include: ['src'],
-        exclude: ['src/**/*.test.ts', 'src/**/*.test-d.ts'],
+        exclude: ['src/**/*.test.ts', 'src/**/*.test-d.ts', 'src/**/*.test-helpers.ts'],
       }),
     ],
   })

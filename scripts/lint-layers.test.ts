@@ -1,0 +1,150 @@
+import { resolve } from 'node:path'
+import { ESLint } from 'eslint'
+import tseslint from 'typescript-eslint'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+// The layer rules in eslint.config.js, exercised on snippets linted as if they lived at a given path.
+// The files need not exist: only the path decides which layer's rules apply.
+
+const root = resolve(import.meta.dirname, '..')
+let eslint: ESLint
+
+beforeAll(() => {
+  // Type information needs files on disk; the layer rules only need the path.
+  eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked })
+})
+
+async function restrictedImports(filePath: string, code: string) {
+  const [result] = await eslint.lintText(code, { filePath: resolve(root, filePath) })
+  // A path no config block lints would pass every case below without proving anything.
+  const config = (await eslint.calculateConfigForFile(resolve(root, filePath))) as { rules: Record<string, unknown[]> }
+  expect(config.rules['no-restricted-imports']?.[0]).toBe(2)
+  expect(result?.messages.filter((message) => message.ruleId !== 'no-restricted-imports')).toEqual([])
+  return result?.messages.map((message) => message.message) ?? []
+}
+
+const importing = (source: string) => `import * as imported from '${source}'\nexport { imported }\n`
+const importingType = (source: string) => `import type { Thing } from '${source}'\nexport type { Thing }\n`
+const reexporting = (source: string) => `export * from '${source}'\n`
+
+type Case = [file: string, source: string]
+
+const forbidden: Case[] = [
+  // protocol imports only zod/mini and its own files
+  ['packages/protocol/src/message.ts', 'zustand'],
+  ['packages/protocol/src/message.ts', 'zod'],
+  ['packages/protocol/src/message.ts', '@threadline/core'],
+  ['packages/protocol/src/message.ts', 'node:crypto'],
+  // core never imports a UI layer or the server, and uses zod/mini
+  ['packages/core/src/client/create-chat-client.ts', '@threadline/react'],
+  ['packages/core/src/client/create-chat-client.ts', '@threadline/loader/frame'],
+  ['packages/core/src/client/create-chat-client.ts', '@threadline/server'],
+  ['packages/core/src/client/create-chat-client.ts', 'react'],
+  ['packages/core/src/client/create-chat-client.ts', 'preact/hooks'],
+  ['packages/core/src/adapters/http/http-adapter.ts', 'zod'],
+  ['packages/core/src/adapters/http/http-adapter.ts', 'zod/v4'],
+  ['packages/core/src/client/create-chat-client.ts', 'node:crypto'],
+  ['packages/core/src/client/create-chat-client.ts', 'fs'],
+  ['packages/core/src/client/create-chat-client.ts', '../index.js'],
+  // store/ never imports adapters, client, outbox, realtime or identity
+  ['packages/core/src/store/state.ts', '../adapters/types.js'],
+  ['packages/core/src/store/state.ts', '../client/create-chat-client.js'],
+  ['packages/core/src/store/state.ts', '../outbox/outbox.js'],
+  ['packages/core/src/store/state.ts', '../realtime/connection.js'],
+  ['packages/core/src/store/state.ts', '../identity/identity-token.js'],
+  ['packages/core/src/store/state.test.ts', '../adapters/memory/memory-adapter.js'],
+  // adapters never import client or store
+  ['packages/core/src/adapters/memory/memory-adapter.ts', '../../client/create-chat-client.js'],
+  ['packages/core/src/adapters/http/http-adapter.ts', '../../store/state.js'],
+  // only client/ wires things together
+  ['packages/core/src/outbox/outbox.ts', '../client/create-chat-client.js'],
+  ['packages/core/src/realtime/connection.ts', '../client/create-chat-client.js'],
+  ['packages/core/src/identity/identity-token.ts', '../client/create-chat-client.js'],
+  // errors/, storage/ and tabs/ are leaves
+  ['packages/core/src/errors/errors.ts', '../client/create-chat-client.js'],
+  ['packages/core/src/errors/errors.ts', '../store/state.js'],
+  ['packages/core/src/storage/local-storage.ts', '../store/state.js'],
+  ['packages/core/src/storage/local-storage.ts', 'zustand'],
+  ['packages/core/src/storage/local-storage.ts', '../ssr.test-helpers.js'],
+  ['packages/core/src/storage/index.test.ts', '../store/state.js'],
+  ['packages/core/src/tabs/broadcast-channel.ts', '../outbox/outbox.js'],
+  // server never imports the client packages
+  ['packages/server/src/app.ts', '@threadline/core'],
+  ['packages/server/src/app.ts', '@threadline/react'],
+  ['packages/server/src/app.ts', '@threadline/loader'],
+  ['packages/server/src/app.ts', '../../core/src/index.js'],
+  // react sits below the loader and beside the server
+  ['packages/react/src/provider.tsx', '@threadline/loader'],
+  ['packages/react/src/provider.tsx', '@threadline/server'],
+  ['packages/react/src/provider.tsx', 'node:path'],
+  ['packages/loader/src/loader.ts', 'node:path'],
+  // nothing imports examples
+  ['packages/core/src/client/create-chat-client.ts', '../../../../examples/react-app/src/app.js'],
+  ['scripts/check.test.ts', '../examples/script-tag/serve.js'],
+  ['examples/agent-console/src/app.tsx', '@threadline/example-react-app'],
+  ['examples/react-app/src/app.tsx', '../../../packages/react/src/index.js'],
+]
+
+const allowed: Case[] = [
+  ['packages/protocol/src/message.ts', 'zod/mini'],
+  ['packages/protocol/src/routes.ts', './limits.js'],
+  ['packages/protocol/src/errors.test.ts', 'vitest'],
+  ['packages/core/src/adapters/http/http-adapter.ts', 'zod/mini'],
+  ['packages/core/src/adapters/http/http-adapter.ts', '@threadline/protocol'],
+  ['packages/core/src/adapters/http/http-adapter.ts', '../../errors/errors.js'],
+  ['packages/core/src/client/create-chat-client.ts', '../adapters/types.js'],
+  ['packages/core/src/client/create-chat-client.ts', '../store/state.js'],
+  ['packages/core/src/client/create-chat-client.ts', '../outbox/outbox.js'],
+  ['packages/core/src/client/create-chat-client.ts', 'zustand/vanilla'],
+  ['packages/core/src/client/create-chat-client.test.ts', 'node:crypto'],
+  ['packages/core/src/store/state.ts', '../errors/errors.js'],
+  ['packages/core/src/store/state.ts', '@threadline/protocol'],
+  ['packages/core/src/outbox/outbox.ts', '../store/state.js'],
+  ['packages/core/src/storage/local-storage.ts', '../errors/errors.js'],
+  ['packages/core/src/storage/local-storage.ts', './types.js'],
+  ['packages/core/src/storage/indexed-db.test.ts', 'fake-indexeddb'],
+  ['packages/core/src/storage/indexed-db.test.ts', 'vitest'],
+  ['packages/core/src/storage/index.test.ts', '../ssr.test-helpers.js'],
+  ['packages/core/src/tabs/broadcast-channel.ts', '@threadline/protocol'],
+  ['packages/server/src/app.ts', '@threadline/protocol'],
+  ['packages/server/src/app.ts', 'node:fs'],
+  ['packages/server/src/app.ts', 'zod'],
+  ['packages/react/src/provider.tsx', '@threadline/core'],
+  ['packages/react/src/provider.tsx', 'react'],
+  ['packages/loader/src/frame.tsx', '@threadline/react'],
+  ['examples/react-app/src/app.tsx', '@threadline/react'],
+  ['examples/react-app/src/app.tsx', './chat.js'],
+  ['scripts/check.test.ts', 'node:child_process'],
+  ['bench/core-store.bench.ts', '../packages/core/src/store/messages.js'],
+]
+
+describe('layer rules (eslint.config.js)', () => {
+  describe('when a file imports the wrong way', () => {
+    it.each(forbidden)('%s importing %s is reported', async (file, source) => {
+      expect(await restrictedImports(file, importing(source))).not.toEqual([])
+    })
+  })
+
+  describe('when a file imports the right way', () => {
+    it.each(allowed)('%s importing %s passes', async (file, source) => {
+      expect(await restrictedImports(file, importing(source))).toEqual([])
+    })
+  })
+
+  describe('when the wrong-way import is type-only or a re-export', () => {
+    it('reports `import type` from adapters/ in store/', async () => {
+      expect(await restrictedImports('packages/core/src/store/state.ts', importingType('../adapters/types.js'))).toHaveLength(1)
+    })
+
+    it('reports `export * from` adapters/ in store/', async () => {
+      expect(await restrictedImports('packages/core/src/store/state.ts', reexporting('../adapters/types.js'))).toHaveLength(1)
+    })
+  })
+
+  describe('when a rule reports', () => {
+    it('says which rule was broken', async () => {
+      const [message] = await restrictedImports('packages/core/src/adapters/http/http-adapter.ts', importing('zod'))
+      expect(message).toContain('zod/mini')
+    })
+  })
+})
