@@ -8,16 +8,10 @@ import { createOutboxSender, type OutboxSender } from '../outbox/sender.js'
 import { createRealtimeConnection } from '../realtime/connection.js'
 import { createDefaultStorage } from '../storage/index.js'
 import type { KeyValueStorage } from '../storage/types.js'
-import {
-  applyAgentRead,
-  countUnread,
-  highestSeq,
-  lowestSeq,
-  mergeMessages,
-  type PendingMessageInput,
-} from '../store/messages.js'
+import { countUnread, highestSeq, lowestSeq, mergeMessages, type PendingMessageInput } from '../store/messages.js'
 import { createInitialState, initialIdentity, type ChatState, type PendingVerification } from '../store/state.js'
 import { createChatStore, type ChatStore } from '../store/store.js'
+import { missedEvents, withConversation, withEvent, withServerMessages } from '../store/transitions.js'
 import { createDefaultTabCoordinator } from '../tabs/index.js'
 import type { TabCoordinator } from '../tabs/types.js'
 import { fail, ok, type Result } from './result.js'
@@ -148,26 +142,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return fail(threadlineError)
   }
 
-  const applyConversation = (conversation: Conversation | null) =>
-    update((state) => {
-      // Responses can overtake each other; never step a conversation back in time.
-      if (conversation && state.conversation && state.conversation.id === conversation.id) {
-        if (Date.parse(conversation.updatedAt) < Date.parse(state.conversation.updatedAt)) return {}
-        conversation = {
-          ...conversation,
-          customerLastReadSeq: Math.max(conversation.customerLastReadSeq, state.conversation.customerLastReadSeq),
-        }
-      }
-      const messages = conversation?.agentLastReadAt
-        ? applyAgentRead(state.messages, conversation.agentLastReadSeq, Date.parse(conversation.agentLastReadAt))
-        : state.messages
-      return { conversation, messages }
-    })
-
-  const applyServerMessages = (messages: readonly Message[]) => {
-    if (messages.length === 0) return
-    update((state) => ({ messages: mergeMessages(state.messages, messages) }))
-  }
+  const applyConversation = (conversation: Conversation | null) => update((state) => withConversation(state, conversation))
+  const applyServerMessages = (messages: readonly Message[]) => update((state) => withServerMessages(state, messages))
 
   // ---- outbox view ---------------------------------------------------------------------------
 
@@ -425,52 +401,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   const handleEvent = (session: ActiveSession, event: ChatEvent) => {
     if (session !== active) return
-    const held = highestSeq(store.getState().messages)
-    const knownConversation = store.getState().conversation
-    // A seq beyond the next one means events were missed: fetch the range instead of guessing (No gaps).
-    if (event.seq > held + 1 || (event.type !== 'message.created' && event.seq > held) || !knownConversation) {
+    if (missedEvents(store.getState(), event)) {
       void catchUp(session)
+      // The catch-up brings these in order; applying them now would only be a guess.
       if (event.type === 'message.created' || event.type === 'message.read') return
     }
-    switch (event.type) {
-      case 'message.created':
-        if (event.message.author.kind === 'agent') update({ agentTyping: null })
-        applyServerMessages([event.message])
-        update((state) =>
-          state.conversation && event.seq > state.conversation.lastSeq
-            ? { conversation: { ...state.conversation, lastSeq: event.seq, updatedAt: event.at } }
-            : {},
-        )
-        break
-      case 'message.read':
-        if (event.reader === 'agent') {
-          update((state) => ({
-            messages: applyAgentRead(state.messages, event.upToSeq, Date.parse(event.readAt)),
-            conversation: state.conversation && { ...state.conversation, agentLastReadSeq: Math.max(state.conversation.agentLastReadSeq, event.upToSeq), agentLastReadAt: event.readAt },
-          }))
-        } else {
-          update((state) => ({
-            conversation: state.conversation && { ...state.conversation, customerLastReadSeq: Math.max(state.conversation.customerLastReadSeq, event.upToSeq) },
-          }))
-        }
-        break
-      case 'typing.started':
-        if (event.author !== 'agent') break
-        clearTimeout(agentTypingTimer)
-        // A lost "stopped" event must not leave the dots on forever.
+    if (event.type === 'typing.started' || event.type === 'typing.stopped' || event.type === 'message.created') {
+      clearTimeout(agentTypingTimer)
+      // A lost "stopped" event must not leave the dots on forever.
+      if (event.type === 'typing.started' && event.author === 'agent') {
         agentTypingTimer = setTimeout(() => update({ agentTyping: null }), agentTypingTimeoutMs)
-        update({ agentTyping: { agent: event.agent, since: now() } })
-        break
-      case 'typing.stopped':
-        if (event.author !== 'agent') break
-        clearTimeout(agentTypingTimer)
-        update({ agentTyping: null })
-        break
-      case 'conversation.status_changed':
-      case 'conversation.assigned':
-        applyConversation(event.conversation)
-        break
+      }
     }
+    update((state) => withEvent(state, event, now()))
   }
 
   const typing = createTypingReporter((draft) => {
