@@ -1,4 +1,4 @@
-import type { ChatEvent, Conversation, Message } from '@threadline/protocol'
+import type { Author, ChatEvent, Conversation, Message } from '@threadline/protocol'
 import { describe, expect, it } from 'vitest'
 import { mergeMessages } from './messages.js'
 import { createInitialState, type ChatState } from './state.js'
@@ -20,7 +20,7 @@ const conversation = (overrides: Partial<Conversation> = {}): Conversation => ({
   agentLastReadAt: null,
   ...overrides,
 })
-const message = (seq: number, author = agent): Message => ({
+const message = (seq: number, author: Author = agent): Message => ({
   id: `msg_${seq}`,
   conversationId: 'cnv_1',
   clientId: null,
