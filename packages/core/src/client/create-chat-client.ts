@@ -194,10 +194,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       },
       onFailed: (_entry, error) => {
         update({ lastError: error })
-        void refreshPending()
+        refreshPending().catch(reportError)
         notifyOutboxChanged()
       },
       onSessionLost: (error) => handleSessionError(session, error),
+      onStorageError: (error) => update({ lastError: error }),
     })
   }
 
@@ -229,7 +230,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       reidentifying = runIdentify(tokenProvider, { renewal: true }).finally(() => (reidentifying = null))
       return
     }
-    void endSession({ error })
+    endSession({ error }).catch(reportError)
   }
 
   const closeActive = () => {
@@ -258,8 +259,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }))
   }
 
-  /** Makes `stored` the active session: loads the conversation, goes live, flushes the outbox. */
-  const activate = async (stored: StoredSession) => {
+  /**
+   * Makes `stored` the active session: goes live and starts flushing the outbox at once. Resolves
+   * once local state is in place; `history` settles when the first page of the conversation is in.
+   */
+  const activate = async (stored: StoredSession): Promise<{ history: Promise<void> }> => {
     const previousCustomerId = store.getState().identity.customer?.id ?? null
     closeActive()
     const customerChanged = previousCustomerId !== null && previousCustomerId !== stored.customer.id
@@ -278,7 +282,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       connectionStatus: state.connectionStatus === 'online' ? 'online' : 'reconnecting',
     }))
     await refreshPending()
-    if (session !== active) return
+    if (session !== active) return { history: Promise.resolve() }
 
     realtime = createRealtimeConnection({
       subscribe: (handlers) => adapter.subscribe({ token: session.token, handlers, signal: controller.signal }),
@@ -292,13 +296,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       onFatal: (error) => handleSessionError(session, error),
       random,
     })
-    await loadLatest(session)
     startSenderIfPossible()
     if (pendingPageView) {
       const page = pendingPageView
       pendingPageView = null
       void withSession((current) => adapter.trackPageView({ token: current.token, page, signal: current.controller.signal }))
     }
+    return { history: loadLatest(session) }
   }
 
   const establish = async (grant: SessionGrant) => {
@@ -310,7 +314,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     await sessionSlot.save(stored)
     await verificationSlot.clear()
-    await activate(stored)
+    // Whoever just verified is looking at the chat: settle once their history is in.
+    await (await activate(stored)).history
     tabs.notify(namespace, { type: 'session.changed' })
     update({ lastError: null })
   }
@@ -462,7 +467,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     .finally(() => {
       update({ ready: true })
       if (destroyed) return
-      cleanups.push(tabs.listen(namespace, (message) => void onTabMessage(message)))
+      cleanups.push(tabs.listen(namespace, (message) => void onTabMessage(message).catch(reportError)))
       cleanups.push(
         tabs.elect(namespace, (lost) => {
           isLeader = true

@@ -118,6 +118,22 @@ describe('createChatClient identity', () => {
       expect(backend.mailbox.messages().length).toBe(mailsBefore)
     })
 
+    it('is ready from storage alone, so a message typed on a slow network shows at once', async () => {
+      const first = device()
+      await verifyByEmail(first, backend, email)
+      first.client.destroy()
+
+      const reloaded = device({ storage: first.storage, adapter: { faults: { latencyMs: 60_000 } } })
+      let ready = false
+      void reloaded.client.ready.then(() => (ready = true))
+      await settle()
+      expect(ready).toBe(true)
+      expect(reloaded.client.getState().identity.status).toBe('verified')
+      await reloaded.client.sendMessage({ text: 'typed while loading' })
+      expect(reloaded.client.getState().messages).toMatchObject([{ text: 'typed while loading', delivery: 'pending' }])
+      await until(() => reloaded.client.getState().messages[0]?.delivery === 'sent', 'delivery once the network answers', { stepMs: 1_000 })
+    })
+
     it('keeps the code step when reloaded while waiting for the code', async () => {
       const first = device()
       await first.client.startEmailVerification(email)

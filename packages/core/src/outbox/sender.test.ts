@@ -41,6 +41,7 @@ describe('createOutboxSender', () => {
       onAcked: (item) => acked.push(item.clientId),
       onFailed: (item, error) => failed.push([item.clientId, error]),
       onSessionLost: (error) => sessionLost.push(error),
+      onStorageError: () => undefined,
       now: () => Date.now(),
       random: () => 1,
     })
@@ -158,6 +159,35 @@ describe('createOutboxSender', () => {
       reject?.(new NetworkError())
       await vi.advanceTimersByTimeAsync(0)
       expect(await outbox.get('a')).toBeNull()
+      sender.stop()
+    })
+  })
+
+  describe('when the storage fails for a while', () => {
+    it('reports it, keeps going after a backoff, and delivers once the storage is back', async () => {
+      const storage = mapStorage()
+      let failing = true
+      const flaky: KeyValueStorage = { ...storage, keys: async (prefix) => (failing ? Promise.reject(new Error('disk I/O error')) : storage.keys(prefix)) }
+      const outbox = createOutbox(flaky, 'outbox/')
+      await storage.set('outbox/a', JSON.stringify(entry('a', 1)))
+      const acked: string[] = []
+      const errors: string[] = []
+      const sender = createOutboxSender<string>({
+        outbox,
+        send: async () => 'ack',
+        canSend: () => true,
+        onAcked: (item) => acked.push(item.clientId),
+        onFailed: () => undefined,
+        onSessionLost: () => undefined,
+        onStorageError: (error) => errors.push(error.code),
+        now: () => Date.now(),
+        random: () => 1,
+      })
+      await vi.advanceTimersByTimeAsync(0)
+      expect(errors).toEqual(['storage_unavailable'])
+      failing = false
+      await vi.advanceTimersByTimeAsync(1_000)
+      expect(acked).toEqual(['a'])
       sender.stop()
     })
   })

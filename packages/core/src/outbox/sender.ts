@@ -1,5 +1,4 @@
-import type { ThreadlineError } from '../errors/errors.js'
-import { isTransientError, toThreadlineError } from '../errors/errors.js'
+import { isThreadlineError, isTransientError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { backoffDelay } from './backoff.js'
 import type { Outbox, OutboxEntry } from './outbox.js'
 
@@ -13,6 +12,8 @@ export interface OutboxSenderOptions<Ack> {
   onFailed: (entry: OutboxEntry, error: ThreadlineError) => void
   /** The session is gone; the sender waits until woken (the client stops it or starts a new one). */
   onSessionLost: (error: ThreadlineError) => void
+  /** The outbox's storage failed; the sender retries with backoff, entries stay where they are. */
+  onStorageError: (error: ThreadlineError) => void
   now: () => number
   random: () => number
 }
@@ -52,41 +53,49 @@ export function createOutboxSender<Ack>(options: OutboxSenderOptions<Ack>): Outb
       clearTimeout(timer)
     })
 
+  /** One turn: send the oldest sendable entry, or wait until there is one. */
+  const step = async () => {
+    const head = (await outbox.list()).find((entry) => entry.failed === null && options.canSend(entry))
+    if (controller.signal.aborted) return
+    if (!head) return waitForWake()
+    const wait = head.nextAttemptAt - now()
+    if (wait > 0) return waitForWake(wait)
+    try {
+      const ack = await options.send(head, controller.signal)
+      if (controller.signal.aborted) return
+      await outbox.remove(head.clientId)
+      options.onAcked(head, ack)
+    } catch (caught) {
+      if (controller.signal.aborted) return
+      const error = toThreadlineError(caught)
+      // The customer may have discarded it meanwhile; never resurrect a removed entry.
+      const current = await outbox.get(head.clientId)
+      if (current === null) return
+      if (sessionErrorCodes.has(error.code)) {
+        options.onSessionLost(error)
+        await waitForWake()
+      } else if (isTransientError(error) || error.code === 'aborted') {
+        const delay = Math.max(backoffDelay(current.attempts, random), (error.retryAfterSeconds ?? 0) * 1000)
+        await outbox.put({ ...current, attempts: current.attempts + 1, nextAttemptAt: now() + delay })
+      } else {
+        await outbox.put({ ...current, failed: { code: error.code, message: error.message } })
+        options.onFailed(current, error)
+      }
+    }
+  }
+
   const run = async () => {
+    let storageFailures = 0
     while (!controller.signal.aborted) {
       wakeRequested = false
-      const head = (await outbox.list()).find((entry) => entry.failed === null && options.canSend(entry))
-      if (controller.signal.aborted) return
-      if (!head) {
-        await waitForWake()
-        continue
-      }
-      const wait = head.nextAttemptAt - now()
-      if (wait > 0) {
-        await waitForWake(wait)
-        continue
-      }
       try {
-        const ack = await options.send(head, controller.signal)
-        if (controller.signal.aborted) return
-        await outbox.remove(head.clientId)
-        options.onAcked(head, ack)
+        await step()
+        storageFailures = 0
       } catch (caught) {
+        // Only storage can throw here (send errors are handled in step): report it, back off, go on.
         if (controller.signal.aborted) return
-        const error = toThreadlineError(caught)
-        // The customer may have discarded it meanwhile; never resurrect a removed entry.
-        const current = await outbox.get(head.clientId)
-        if (current === null) continue
-        if (sessionErrorCodes.has(error.code)) {
-          options.onSessionLost(error)
-          await waitForWake()
-        } else if (isTransientError(error) || error.code === 'aborted') {
-          const delay = Math.max(backoffDelay(current.attempts, random), (error.retryAfterSeconds ?? 0) * 1000)
-          await outbox.put({ ...current, attempts: current.attempts + 1, nextAttemptAt: now() + delay })
-        } else {
-          await outbox.put({ ...current, failed: { code: error.code, message: error.message } })
-          options.onFailed(current, error)
-        }
+        options.onStorageError(isThreadlineError(caught) ? caught : new ThreadlineError('storage_unavailable', 'The outbox could not be read or written', { cause: caught }))
+        await waitForWake(backoffDelay(storageFailures++, random))
       }
     }
   }
