@@ -103,6 +103,23 @@ describe('createChatClient conversation', () => {
     })
   })
 
+  describe('when a device starts', () => {
+    it('loads the latest page once, then only catches up after it', async () => {
+      await customerWithMessages('hello', 'again')
+      const phone = device()
+      const listMessages = vi.spyOn(phone.adapter, 'listMessages')
+      await verifyByEmail(phone, backend, email)
+      await until(() => phone.client.getState().connectionStatus === 'online', 'online')
+      await settle()
+      const pages = listMessages.mock.calls.map(([options]) => ({ afterSeq: options.afterSeq, beforeSeq: options.beforeSeq }))
+      expect(pages).toEqual([
+        { afterSeq: undefined, beforeSeq: undefined },
+        { afterSeq: 2, beforeSeq: undefined },
+      ])
+      expect(texts(phone.client.getState())).toEqual(['hello', 'again'])
+    })
+  })
+
   describe('when the history is long', () => {
     it('loads the newest page first, then older pages without duplicates', async () => {
       const laptop = await customerWithMessages('start')

@@ -85,6 +85,8 @@ interface StoredSession {
 
 interface ActiveSession extends StoredSession {
   controller: AbortController
+  /** The first load of the conversation; catching up waits for it instead of loading twice. */
+  history: Promise<void>
   close(): void
 }
 
@@ -274,7 +276,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     const controller = new AbortController()
     let realtime: { close(): void } | null = null
-    const session: ActiveSession = { ...stored, controller, close: () => realtime?.close() }
+    const session: ActiveSession = { ...stored, controller, history: Promise.resolve(), close: () => realtime?.close() }
     active = session
     update((state) => ({
       identity: { status: stored.method === 'email' ? 'verified' : 'identified', customer: stored.customer, verification: null, busy: false },
@@ -284,6 +286,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     await refreshPending()
     if (session !== active) return { history: Promise.resolve() }
 
+    session.history = loadLatest(session)
     realtime = createRealtimeConnection({
       subscribe: (handlers) => adapter.subscribe({ token: session.token, handlers, signal: controller.signal }),
       onEvent: (event) => handleEvent(session, event),
@@ -302,7 +305,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       pendingPageView = null
       void withSession((current) => adapter.trackPageView({ token: current.token, page, signal: current.controller.signal }))
     }
-    return { history: loadLatest(session) }
+    return { history: session.history }
   }
 
   const establish = async (grant: SessionGrant) => {
@@ -375,6 +378,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return catchUpRunning
     }
     catchUpRunning = (async () => {
+      await session.history
       do {
         catchUpAgain = false
         if (session !== active) return
