@@ -91,6 +91,16 @@ describe('createChatClient conversation', () => {
       expect(laptop.client.getState().messages.map((message) => message.seq)).toEqual([1, 2, 3, 4])
     })
 
+    it('retries a catch-up that failed while the stream stayed up', async () => {
+      const laptop = await customerWithMessages('hello')
+      laptop.adapter.faults.set({ dropEventRate: 1, methods: ['subscribe'] })
+      backend.agent.reply(conversationId(), 'lost')
+      await settle()
+      laptop.adapter.faults.set({ dropEventRate: 0, failNext: ['unavailable'], methods: ['subscribe', 'listMessages'] })
+      backend.agent.reply(conversationId(), 'shows the gap')
+      await until(() => texts(laptop.client.getState()).join() === 'hello,lost,shows the gap', 'the retried catch-up', { timeoutMs: 10_000 })
+    })
+
     it('reconnects after the network drops and catches up on what it missed', async () => {
       const laptop = await customerWithMessages('hello')
       laptop.adapter.setOnline(false)

@@ -3,6 +3,7 @@ import type { ChatAdapter } from '../adapters/types.js'
 import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { readIdentityTokenSubject } from '../identity/identity-token.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
+import { backoffDelay } from '../outbox/backoff.js'
 import { createOutbox, type OutboxEntry } from '../outbox/outbox.js'
 import { createOutboxSender, type OutboxSender } from '../outbox/sender.js'
 import { createRealtimeConnection } from '../realtime/connection.js'
@@ -242,6 +243,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     active = null
     stopSender()
     clearTimeout(agentTypingTimer)
+    clearTimeout(catchUpRetryTimer)
     typing.stop()
   }
 
@@ -370,6 +372,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   let catchUpRunning: Promise<void> | null = null
   let catchUpAgain = false
+  let catchUpFailures = 0
+  let catchUpRetryTimer: ReturnType<typeof setTimeout> | undefined
 
   /** Fetches everything after the highest seq held (after a reconnect, or when an event shows a gap). */
   const catchUp = (session: ActiveSession): Promise<void> => {
@@ -397,11 +401,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           }
           const conversation = await adapter.getConversation({ token: session.token, signal: session.controller.signal })
           if (session === active) applyConversation(conversation)
+          catchUpFailures = 0
         } catch (error) {
           if (session !== active) return
           const threadlineError = toThreadlineError(error)
           handleSessionError(session, threadlineError)
-          // A transient failure is retried by the realtime reconnect, which catches up again.
+          // The stream may be fine while this fetch failed; a gap must not wait for the next event.
+          clearTimeout(catchUpRetryTimer)
+          catchUpRetryTimer = setTimeout(() => void catchUp(session), backoffDelay(catchUpFailures++, random, { capMs: 30_000 }))
         }
       } while (catchUpAgain)
     })().finally(() => (catchUpRunning = null))
