@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { isThreadlineError } from '../errors/errors.js'
 import { createIndexedDbStorage } from './indexed-db-storage.js'
 import { describeKeyValueStorageContract } from './key-value-storage.test-helpers.js'
+import { rejectionOf } from '../rejection-of.test-helpers.js'
 
 /** A factory that refuses to open anything, as a sandboxed frame does. */
 class RefusingFactory extends IDBFactory {
@@ -45,14 +46,6 @@ function deleteRaw(factory: IDBFactory, name: string): Promise<'deleted' | 'bloc
   })
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('Expected the promise to reject')
-}
 
 describe('createIndexedDbStorage', () => {
   describeKeyValueStorageContract(() => createIndexedDbStorage({ indexedDB: new IDBFactory() }))

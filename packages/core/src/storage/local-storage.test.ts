@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { isThreadlineError } from '../errors/errors.js'
 import { describeKeyValueStorageContract } from './key-value-storage.test-helpers.js'
 import { createLocalStorage } from './local-storage.js'
+import { rejectionOf } from '../rejection-of.test-helpers.js'
 
 /** A Storage whose every method throws, as Safari does when the user blocks all cookies and site data. */
 class RefusingStorage implements Storage {
@@ -25,14 +26,6 @@ class RefusingStorage implements Storage {
   }
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('Expected the promise to reject')
-}
 
 describe('createLocalStorage', () => {
   beforeEach(() => {

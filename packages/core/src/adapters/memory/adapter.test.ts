@@ -6,15 +6,8 @@ import { createMemoryAdapter } from './adapter.js'
 import type { MemoryAdapter } from './adapter.js'
 import { createMemoryBackend } from './backend.js'
 import { createSeededRandom } from './random.js'
+import { rejectionOf } from '../../rejection-of.test-helpers.js'
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to reject')
-}
 
 async function signIn(adapter: ChatAdapter & Pick<MemoryAdapter, 'backend'>, email = 'ana@example.test') {
   const { challengeId } = await adapter.startEmailVerification({ email })
