@@ -1,6 +1,6 @@
 import { limits, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
 import type { ChatAdapter } from '../adapters/types.js'
-import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import { isSessionError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { readIdentityTokenSubject } from '../identity/identity-token.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
 import { backoffDelay } from '../outbox/backoff.js'
@@ -9,7 +9,7 @@ import { createOutboxSender, type OutboxSender } from '../outbox/sender.js'
 import { createRealtimeConnection } from '../realtime/connection.js'
 import { createDefaultStorage } from '../storage/index.js'
 import type { KeyValueStorage } from '../storage/types.js'
-import { countUnread, highestSeq, lowestSeq, mergeMessages, type PendingMessageInput } from '../store/messages.js'
+import { countUnread, fromPendingMessage, highestSeq, lowestSeq, mergeMessages, type PendingMessageInput } from '../store/messages.js'
 import { createInitialState, initialIdentity, type ChatState, type PendingVerification } from '../store/state.js'
 import { createChatStore, type ChatStore } from '../store/store.js'
 import { missedEvents, withConversation, withEvent, withServerMessages } from '../store/transitions.js'
@@ -91,7 +91,6 @@ interface ActiveSession extends StoredSession {
   close(): void
 }
 
-const sessionErrorCodes = new Set(['session_expired', 'unauthorized'])
 const agentTypingTimeoutMs = 8_000
 
 const isStoredSession = (value: unknown): value is StoredSession =>
@@ -227,7 +226,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   const handleSessionError = (session: ActiveSession, error: ThreadlineError) => {
-    if (session !== active || !sessionErrorCodes.has(error.code)) return
+    if (session !== active || !isSessionError(error)) return
     if (session.method === 'identity_token' && tokenProvider && !reidentifying) {
       // Logged-in customers never see "verify again": ask the site for a fresh token instead.
       reidentifying = runIdentify(tokenProvider, { renewal: true }).finally(() => (reidentifying = null))
@@ -297,7 +296,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         void catchUp(session)
       },
       onReconnecting: () => session === active && update({ connectionStatus: 'reconnecting' }),
-      isFatal: (error) => sessionErrorCodes.has(error.code),
+      isFatal: isSessionError,
       onFatal: (error) => handleSessionError(session, error),
       random,
     })
@@ -345,7 +344,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return ok(grant.customer)
     } catch (error) {
       const threadlineError = toThreadlineError(error)
-      if (sessionErrorCodes.has(threadlineError.code) || threadlineError.code.startsWith('identity_')) await endSession({ error: threadlineError })
+      if (isSessionError(threadlineError) || threadlineError.code.startsWith('identity_')) await endSession({ error: threadlineError })
       update((state) => ({ identity: { ...state.identity, busy: false } }))
       return reportError(threadlineError)
     }
@@ -602,8 +601,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         failed: null,
       }
       typing.stop()
-      // Shown at once; durable before any byte is sent (G1).
-      update((state) => ({ messages: mergeMessages(state.messages, [], [...pendingOf(state), toPending(entry)]) }))
+      // Shown at once; durable before any byte is sent (G1). Its creation time is the latest, so it goes last.
+      update((state) => ({ messages: [...state.messages, fromPendingMessage(toPending(entry))] }))
       try {
         await outbox.put(entry)
       } catch (error) {
@@ -698,10 +697,4 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
   }
   return client
-}
-
-function pendingOf(state: ChatState): PendingMessageInput[] {
-  return state.messages
-    .filter((message) => message.seq === null)
-    .map((message) => ({ clientId: message.key, text: message.text, createdAt: message.createdAt, failed: message.delivery === 'failed', error: message.error }))
 }

@@ -90,6 +90,11 @@ export function isTransientError(error: unknown): boolean {
   )
 }
 
+/** The session behind the call is gone (expired, revoked or unknown): verify or identify again. */
+export function isSessionError(error: unknown): boolean {
+  return isThreadlineError(error) && (error.code === 'session_expired' || error.code === 'unauthorized')
+}
+
 /** Wraps anything thrown into a ThreadlineError, keeping the original as `cause`. */
 export function toThreadlineError(error: unknown): ThreadlineError {
   if (isThreadlineError(error)) return error

@@ -1,4 +1,4 @@
-import { isThreadlineError, isTransientError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import { isSessionError, isThreadlineError, isTransientError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { backoffDelay } from './backoff.js'
 import type { Outbox, OutboxEntry } from './outbox.js'
 
@@ -23,8 +23,6 @@ export interface OutboxSender {
   wake(): void
   stop(): void
 }
-
-const sessionErrorCodes = new Set(['session_expired', 'unauthorized'])
 
 /**
  * Sends outbox entries one at a time, oldest first, so the server assigns seqs in the order the
@@ -71,7 +69,7 @@ export function createOutboxSender<Ack>(options: OutboxSenderOptions<Ack>): Outb
       // The customer may have discarded it meanwhile; never resurrect a removed entry.
       const current = await outbox.get(head.clientId)
       if (current === null) return
-      if (sessionErrorCodes.has(error.code)) {
+      if (isSessionError(error)) {
         options.onSessionLost(error)
         await waitForWake()
       } else if (isTransientError(error) || error.code === 'aborted') {
