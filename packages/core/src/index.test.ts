@@ -37,6 +37,7 @@ describe('@threadline/core', () => {
         'ResponseValidationError',
         'ThreadlineError',
         'TimeoutError',
+        'checkAttachment',
         'createBroadcastChannelCoordinator',
         'createChatClient',
         'createDefaultStorage',

@@ -1,5 +1,5 @@
-export { createChatClient } from './client/create-chat-client.js'
-export type { ChatClient, ChatClientOptions, IdentifyOptions, SendMessageInput } from './client/create-chat-client.js'
+export { createChatClient, checkAttachment } from './client/create-chat-client.js'
+export type { ChatClient, ChatClientOptions, IdentifyOptions, SendMessageInput, UploadAttachmentOptions } from './client/create-chat-client.js'
 export type { Result } from './client/result.js'
 
 export type {

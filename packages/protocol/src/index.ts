@@ -8,6 +8,15 @@ export type { ConversationStatus, Conversation } from './conversation.js'
 export { authorKinds, authorKindSchema, authorSchema, attachmentSchema, messageSchema, messageTextSchema } from './message.js'
 export type { AuthorKind, Author, Attachment, Message } from './message.js'
 export {
+  attachmentRules,
+  attachmentAccept,
+  attachmentExtension,
+  checkAttachmentFile,
+  attachmentNameHeader,
+  uploadResponseSchema,
+} from './attachments.js'
+export type { AttachmentKind, AttachmentExtension, AttachmentRefusal, UploadResponse } from './attachments.js'
+export {
   chatEventSchema,
   chatEventTypes,
   messageCreatedEventSchema,

@@ -24,6 +24,8 @@ export const limits = {
   /** D1: largest attachment. */
   attachmentMaxBytes: 10 * 1024 * 1024,
   attachmentsPerMessage: 10,
+  /** D3: longest display name kept for an attachment (longer names are shortened, keeping the extension). */
+  attachmentNameMaxLength: 200,
   /** Page of history served when a client names no limit. */
   messagesPageDefault: 50,
   /** Largest page of history a client may ask for. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { uploadResponseSchema } from './attachments.js'
 import { conversationSchema } from './conversation.js'
 import { customerSchema, sessionSchema } from './customer.js'
 import { limits } from './limits.js'
@@ -117,6 +118,11 @@ export const visitorRoutes = {
   markRead: { method: 'POST', path: '/v1/conversation/read', auth: 'session', body: markReadRequestSchema },
   setTyping: { method: 'POST', path: '/v1/conversation/typing', auth: 'session', body: typingRequestSchema },
   trackPageView: { method: 'POST', path: '/v1/page-views', auth: 'session', body: pageViewSchema },
+  /**
+   * The body is the file's raw bytes (`Content-Type` = the file's type; name in `attachmentNameHeader`).
+   * The attachment belongs to the uploader's conversation and can only be sent by them (D7).
+   */
+  uploadAttachment: { method: 'POST', path: '/v1/uploads', auth: 'session', response: uploadResponseSchema },
   /** Server-Sent Events; `id:` is a resumable cursor, sent back as `Last-Event-ID`. */
   events: { method: 'GET', path: '/v1/events', auth: 'session' },
 } as const satisfies Record<string, RouteSpec>

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   ChatEvent,
   Conversation,
   Customer,
@@ -34,6 +35,11 @@ export interface ChatAdapter {
   markRead(options: { upToSeq: number } & SessionCallOptions): Promise<void>
   setTyping(options: { draft: string } & SessionCallOptions): Promise<void>
   trackPageView(options: { page: PageView } & SessionCallOptions): Promise<void>
+  /**
+   * Uploads one file for the customer's next message and resolves with its attachment, whose id
+   * `sendMessage` then takes. Only the uploader can send it, and only once (D7).
+   */
+  uploadAttachment(options: { file: Blob; name: string } & SessionCallOptions): Promise<Attachment>
   /**
    * Opens the realtime stream. The adapter may resume transparently after short drops; when it gives
    * up it calls `onClose` once and the subscription is over (the client resubscribes and catches up).

@@ -1,4 +1,4 @@
-import { limits, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
+import { checkAttachmentFile, limits, type Attachment, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
 import type { ChatAdapter } from '../adapters/types.js'
 import { isSessionError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { readIdentityTokenSubject } from '../identity/identity-token.js'
@@ -43,7 +43,14 @@ export interface IdentifyOptions {
 
 export interface SendMessageInput {
   text: string
-  attachmentIds?: string[]
+  /** Files uploaded with `uploadAttachment` for this message. */
+  attachments?: Attachment[]
+}
+
+export interface UploadAttachmentOptions {
+  /** Defaults to the file's own name (a `File`), else "attachment". */
+  name?: string
+  signal?: AbortSignal
 }
 
 export interface ChatClient {
@@ -62,6 +69,11 @@ export interface ChatClient {
   identify(options: IdentifyOptions): Promise<Result<Customer>>
   /** Shows the message at once and delivers it exactly once, whenever the network allows. */
   sendMessage(input: SendMessageInput): Promise<Result<{ clientId: string }>>
+  /**
+   * Uploads a file for the next message. Refuses locally, with the server's codes
+   * (`unsupported_media_type`, `payload_too_large`), a file the server would refuse.
+   */
+  uploadAttachment(file: Blob, options?: UploadAttachmentOptions): Promise<Result<Attachment>>
   retryMessage(clientId: string): Promise<void>
   discardMessage(clientId: string): Promise<void>
   loadOlder(): Promise<Result<{ loaded: number }>>
@@ -100,6 +112,16 @@ const isVerification = (value: unknown): value is PendingVerification =>
   typeof value === 'object' && value !== null && typeof (value as PendingVerification).challengeId === 'string'
 
 const invalidInput = (message: string) => new ThreadlineError('invalid_input', message)
+
+/**
+ * Why the server would refuse this file, as the error it would answer with (`unsupported_media_type`,
+ * `payload_too_large`, `validation_failed`), or null when it may be attached. Pure, for UIs to check
+ * a file before uploading it.
+ */
+export function checkAttachment(file: { name: string; size: number; type: string }): ThreadlineError | null {
+  const refusal = checkAttachmentFile(file)
+  return refusal ? new ThreadlineError(refusal.code, refusal.message) : null
+}
 
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const { adapter } = options
@@ -158,6 +180,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const toPending = (entry: OutboxEntry): PendingMessageInput => ({
     clientId: entry.clientId,
     text: entry.text,
+    // Entries written before attachments existed have none.
+    attachments: entry.attachments ?? [],
     createdAt: entry.createdAt,
     failed: entry.failed !== null,
     error: entry.failed ? new ThreadlineError(entry.failed.code as ThreadlineError['code'], entry.failed.message) : null,
@@ -185,7 +209,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           token: session.token,
           clientId: entry.clientId,
           text: entry.text,
-          ...(entry.attachmentIds.length > 0 ? { attachmentIds: entry.attachmentIds } : {}),
+          ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((attachment) => attachment.id) } : {}),
           signal,
         }),
       onAcked: (_entry, ack) => {
@@ -583,9 +607,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return runIdentify(getToken)
     },
 
-    async sendMessage({ text, attachmentIds = [] }) {
+    async sendMessage({ text, attachments = [] }) {
       await ready
-      if (text.trim() === '' && attachmentIds.length === 0) return reportError(invalidInput('Write a message first'))
+      if (text.trim() === '' && attachments.length === 0) return reportError(invalidInput('Write a message first'))
+      if (attachments.length > limits.attachmentsPerMessage) {
+        return reportError(invalidInput(`A message can carry at most ${limits.attachmentsPerMessage} files`))
+      }
       if (text.length > limits.messageMaxLength) {
         return reportError(invalidInput(`Messages can be at most ${limits.messageMaxLength} characters`))
       }
@@ -593,7 +620,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const entry: OutboxEntry = {
         clientId: generateId(),
         text,
-        attachmentIds,
+        attachments,
         createdAt: lastCreatedAt,
         customerId: store.getState().identity.customer?.id ?? null,
         attempts: 0,
@@ -668,6 +695,16 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return ok(undefined)
       }
       return withSession((session) => adapter.trackPageView({ token: session.token, page, signal: session.controller.signal }))
+    },
+
+    async uploadAttachment(file, uploadOptions = {}) {
+      const name = uploadOptions.name ?? (typeof (file as { name?: unknown }).name === 'string' ? (file as File).name : 'attachment')
+      const refusal = checkAttachment({ name, size: file.size, type: file.type })
+      if (refusal) return reportError(refusal)
+      return withSession((session) => {
+        const signals = [session.controller.signal, ...(uploadOptions.signal ? [uploadOptions.signal] : [])]
+        return adapter.uploadAttachment({ token: session.token, file, name, signal: signals.length > 1 ? AbortSignal.any(signals) : session.controller.signal })
+      })
     },
 
     clearError() {

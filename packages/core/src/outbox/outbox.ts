@@ -1,10 +1,12 @@
+import type { Attachment } from '@threadline/protocol'
 import type { KeyValueStorage } from '../storage/types.js'
 
 /** A message the customer sent that the server has not acknowledged yet. */
 export interface OutboxEntry {
   clientId: string
   text: string
-  attachmentIds: string[]
+  /** Uploaded before the message was written; the ids go on the wire, the rest is shown while pending. */
+  attachments: Attachment[]
   /** Local epoch ms; orders entries (G7) and is shown until the server time replaces it. */
   createdAt: number
   /** The customer it was written as; null when written before anyone was verified. */

@@ -17,7 +17,7 @@ function mapStorage(): KeyValueStorage {
 const entry = (clientId: string, createdAt: number): OutboxEntry => ({
   clientId,
   text: clientId,
-  attachmentIds: [],
+  attachments: [],
   createdAt,
   customerId: 'cus_1',
   attempts: 0,

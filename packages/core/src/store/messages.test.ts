@@ -42,7 +42,7 @@ describe('mergeMessages', () => {
 
   describe('when a pending message is acknowledged', () => {
     it('replaces the pending copy with the server copy under the same key', () => {
-      const pending = [{ clientId: 'c-1', text: 'hi', createdAt: 5, failed: false }]
+      const pending = [{ clientId: 'c-1', text: 'hi', createdAt: 5, failed: false, attachments: [] }]
       const withPending = mergeMessages(mergeMessages([], [serverMessage(1)]), [], pending)
       expect(withPending.map((message) => [message.key, message.delivery])).toEqual([
         ['msg_1', 'sent'],
@@ -59,8 +59,8 @@ describe('mergeMessages', () => {
   describe('when several messages are pending', () => {
     it('puts them after every server message, by local creation time', () => {
       const pending = [
-        { clientId: 'late', text: 'b', createdAt: 20, failed: false },
-        { clientId: 'early', text: 'a', createdAt: 10, failed: true },
+        { clientId: 'late', text: 'b', createdAt: 20, failed: false, attachments: [] },
+        { clientId: 'early', text: 'a', createdAt: 10, failed: true, attachments: [] },
       ]
       const merged = mergeMessages([], [serverMessage(9)], pending)
       expect(merged.map((message) => message.key)).toEqual(['msg_9', 'early', 'late'])
@@ -91,6 +91,6 @@ describe('seq bookkeeping', () => {
     expect(highestSeq(messages)).toBe(4)
     expect(hasGap(messages)).toBe(true)
     expect(hasGap(mergeMessages(messages, [serverMessage(3)]))).toBe(false)
-    expect(highestSeq([fromPendingMessage({ clientId: 'x', text: '', createdAt: 0, failed: false })])).toBe(0)
+    expect(highestSeq([fromPendingMessage({ clientId: 'x', text: '', createdAt: 0, failed: false, attachments: [] })])).toBe(0)
   })
 })

@@ -1,4 +1,4 @@
-import type { Author, Message } from '@threadline/protocol'
+import type { Attachment, Author, Message } from '@threadline/protocol'
 import type { ChatMessage } from './state.js'
 
 /** Pure helpers that keep the message list in the order the UI promises (G7). */
@@ -22,6 +22,7 @@ export function fromServerMessage(message: Message): ChatMessage {
 export interface PendingMessageInput {
   clientId: string
   text: string
+  attachments: Attachment[]
   createdAt: number
   failed: boolean
   error?: ChatMessage['error']
@@ -37,7 +38,7 @@ export function fromPendingMessage(entry: PendingMessageInput): ChatMessage {
     seq: null,
     author: customerAuthor,
     text: entry.text,
-    attachments: [],
+    attachments: entry.attachments,
     createdAt: entry.createdAt,
     delivery: entry.failed ? 'failed' : 'pending',
     readAt: null,

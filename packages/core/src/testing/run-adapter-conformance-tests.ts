@@ -1,4 +1,5 @@
 import {
+  attachmentSchema,
   chatEventSchema,
   conversationSchema,
   emailChallengeSchema,
@@ -396,6 +397,56 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       })
     })
 
+    // ---- attachments --------------------------------------------------------------------------
+
+    describe('when a customer attaches files', () => {
+      it('uploads a file and sends it with a message, which carries the attachment', async () => {
+        const { adapter } = current()
+        const { session } = await verifyEmail()
+        const attachment = await adapter.uploadAttachment({ token: session.token, file: onePixelPng(), name: 'screenshot.png' })
+        expect(attachmentSchema.safeParse(attachment).success).toBe(true)
+        expect(attachment).toMatchObject({ name: 'screenshot.png', contentType: 'image/png', size: onePixelPng().size })
+        const ack = await adapter.sendMessage({ token: session.token, clientId: freshClientId(), text: '', attachmentIds: [attachment.id] })
+        expect(ack.message.attachments.map((sent) => sent.id)).toEqual([attachment.id])
+        const history = await adapter.listMessages({ token: session.token })
+        expect(history.messages[0]?.attachments[0]).toMatchObject({ id: attachment.id, name: 'screenshot.png', contentType: 'image/png' })
+      })
+
+      it('answers a retry of a message with attachments with the original (G2)', async () => {
+        const { adapter } = current()
+        const { session } = await verifyEmail()
+        const attachment = await adapter.uploadAttachment({ token: session.token, file: onePixelPng(), name: 'a.png' })
+        const request = { token: session.token, clientId: freshClientId(), text: 'See this', attachmentIds: [attachment.id] }
+        const first = await adapter.sendMessage(request)
+        const retry = await adapter.sendMessage(request)
+        expect(retry.message.id).toBe(first.message.id)
+      })
+
+      it('refuses a file type outside the allowlist with unsupported_media_type', async () => {
+        const { adapter } = current()
+        const { session } = await verifyEmail()
+        const page = new Blob(['<script>alert(1)</script>'], { type: 'text/html' })
+        await expectApiError(adapter.uploadAttachment({ token: session.token, file: page, name: 'page.html' }), 'unsupported_media_type')
+      })
+
+      it("refuses to send another customer's attachment, or one already sent (D7)", async () => {
+        const { adapter } = current()
+        const ana = await verifyEmail()
+        const bo = await verifyEmail()
+        const anas = await adapter.uploadAttachment({ token: ana.session.token, file: onePixelPng(), name: 'private.png' })
+        await expectApiError(
+          adapter.sendMessage({ token: bo.session.token, clientId: freshClientId(), text: 'mine now', attachmentIds: [anas.id] }),
+          ['validation_failed', 'not_found'],
+        )
+        await adapter.sendMessage({ token: ana.session.token, clientId: freshClientId(), text: 'first', attachmentIds: [anas.id] })
+        await expectApiError(
+          adapter.sendMessage({ token: ana.session.token, clientId: freshClientId(), text: 'again', attachmentIds: [anas.id] }),
+          ['validation_failed', 'not_found'],
+        )
+        expect((await adapter.listMessages({ token: bo.session.token })).messages).toEqual([])
+      })
+    })
+
     // ---- sessions and cancellation ------------------------------------------------------------
 
     describe('when a session ends or a call is cancelled', () => {
@@ -418,6 +469,12 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       })
     })
   })
+}
+
+/** A real 1×1 PNG, so a server that checks the bytes (D2) accepts it. */
+function onePixelPng(): Blob {
+  const base64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+  return new Blob([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], { type: 'image/png' })
 }
 
 function freshSuffix(): string {

@@ -1,4 +1,7 @@
 import {
+  attachmentRules,
+  attachmentExtension,
+  checkAttachmentFile,
   emailStartRequestSchema,
   emailVerifyRequestSchema,
   identifyRequestSchema,
@@ -12,6 +15,7 @@ import {
 } from '@threadline/protocol'
 import type {
   Agent,
+  Attachment,
   Author,
   ChatEvent,
   Conversation,
@@ -176,6 +180,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   const conversations = new Map<string, StoredConversation>()
   const conversationIdByCustomerId = new Map<string, string>()
   const draftsByCustomerId = new Map<string, string>()
+  /** Uploaded files by attachment id: whose they are, and the message that used them, once sent. */
+  const uploads = new Map<string, { customerId: string; attachment: Attachment; messageId: string | null }>()
   const pageViewsByCustomerId = new Map<string, RecordedPageView[]>()
   const blockedEmails = new Map<string, number>()
   const blockedCustomerIds = new Map<string, number>()
@@ -342,7 +348,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     hub.publish(stored.customerId, event)
   }
 
-  function appendMessage(stored: StoredConversation, fields: { author: Author; text: string; clientId: string | null }): Message {
+  function appendMessage(
+    stored: StoredConversation,
+    fields: { author: Author; text: string; clientId: string | null; attachments?: Attachment[] },
+  ): Message {
     const at = isoNow()
     const message: Message = {
       id: randomId('msg', random),
@@ -351,7 +360,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       seq: stored.conversation.lastSeq + 1,
       author: fields.author,
       text: fields.text,
-      attachments: [],
+      attachments: fields.attachments ?? [],
       createdAt: at,
       readAt: null,
     }
@@ -404,6 +413,27 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   function sameAttachments(message: Message, attachmentIds: string[] | undefined): boolean {
     const requested = attachmentIds ?? []
     return message.attachments.length === requested.length && message.attachments.every((attachment, index) => attachment.id === requested[index])
+  }
+
+  /** D7: every id must be a file this customer uploaded and has not sent yet. */
+  function claimableUploads(customer: Customer, attachmentIds: string[]): Attachment[] {
+    return attachmentIds.map((id) => {
+      const upload = uploads.get(id)
+      if (!upload || upload.customerId !== customer.id || upload.messageId !== null || attachmentIds.indexOf(id) !== attachmentIds.lastIndexOf(id)) {
+        throw apiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
+      }
+      return upload.attachment
+    })
+  }
+
+  /** D3: the display name is kept short, control characters removed, the extension preserved. */
+  function displayName(name: string): string {
+    // eslint-disable-next-line no-control-regex
+    const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()
+    if (cleaned.length <= limits.attachmentNameMaxLength) return cleaned
+    const dot = cleaned.lastIndexOf('.')
+    const extension = dot > 0 ? cleaned.slice(dot) : ''
+    return cleaned.slice(0, limits.attachmentNameMaxLength - extension.length) + extension
   }
 
   function requireText(text: string): string {
@@ -509,11 +539,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         return { message: structuredClone(original), conversation: structuredClone(existingConversation.conversation) }
       }
 
-      requireText(text)
-      if (attachmentIds !== undefined && attachmentIds.length > 0) {
-        // The memory backend has no uploads, so no attachment id can belong to this customer (D7).
-        throw apiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
-      }
+      const attachments = claimableUploads(customer, attachmentIds ?? [])
+      if (attachments.length === 0) requireText(text)
       if (!chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
 
@@ -524,7 +551,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null },
         text,
         clientId,
+        attachments: attachments.map((attachment) => structuredClone(attachment)),
       })
+      for (const attachment of attachments) {
+        const upload = uploads.get(attachment.id)
+        if (upload) upload.messageId = message.id
+      }
       if (wasFinished) setStatus(stored, 'unanswered')
       notifyCustomerMessage(stored, message)
       return { message: structuredClone(message), conversation: structuredClone(stored.conversation) }
@@ -562,6 +594,29 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       const views = pageViewsByCustomerId.get(customer.id) ?? []
       views.push({ ...parsed, customerId: customer.id, at: isoNow() })
       pageViewsByCustomerId.set(customer.id, views)
+    },
+
+    uploadAttachment({ token, file, name }) {
+      log('uploadAttachment', { token })
+      const customer = authenticate(token)
+      if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send files right now')
+      if (!chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+      const safeName = displayName(name)
+      const refusal = checkAttachmentFile({ name: safeName, size: file.size, type: file.type })
+      if (refusal) throw apiError(refusal.code, refusal.message)
+      const extension = attachmentExtension(safeName)
+      const id = randomId('att', random)
+      const attachment: Attachment = {
+        id,
+        name: safeName,
+        // The claimed type is only trusted when it is one the extension allows (checked above).
+        contentType: file.type === '' || file.type === 'application/octet-stream' ? (extension ? attachmentRules[extension].contentTypes[0] : file.type) : file.type,
+        size: file.size,
+        // In a browser (Storybook, the demo) a blob: URL previews the very bytes; elsewhere a stable fake.
+        url: typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : `memory:attachments/${id}`,
+      }
+      uploads.set(id, { customerId: customer.id, attachment, messageId: null })
+      return structuredClone(attachment)
     },
 
     subscribe({ token, handlers }) {
