@@ -90,9 +90,10 @@ const protocol = ({ test }) => [
 ]
 
 /** @type {Rule} */
-const core = () => [
+const core = ({ test }) => [
   forbidPackages(
-    ['@threadline/react', '@threadline/loader', '@threadline/server', 'react', 'react-dom', 'preact'],
+    // Contract tests run the http adapter against the real server, so tests may start one.
+    ['@threadline/react', '@threadline/loader', ...(test ? [] : ['@threadline/server']), 'react', 'react-dom', 'preact'],
     'The dependency direction is protocol ← core ← react ← loader: core never imports a UI layer or the server.',
   ),
   {

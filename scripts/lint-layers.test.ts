@@ -106,6 +106,8 @@ const allowed: Case[] = [
   ['packages/core/src/storage/indexed-db.test.ts', 'vitest'],
   ['packages/core/src/storage/index.test.ts', '../ssr.test-helpers.js'],
   ['packages/core/src/tabs/broadcast-channel.ts', '@threadline/protocol'],
+  // Contract tests start the real server.
+  ['packages/core/src/adapters/http/http-conformance.test.ts', '@threadline/server'],
   ['packages/server/src/app.ts', '@threadline/protocol'],
   ['packages/server/src/app.ts', 'node:fs'],
   ['packages/server/src/app.ts', 'zod'],
