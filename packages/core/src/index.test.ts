@@ -42,6 +42,7 @@ describe('@threadline/core', () => {
         'createChatClient',
         'createDefaultStorage',
         'createDefaultTabCoordinator',
+        'createHttpAdapter',
         'createIndexedDbStorage',
         'createLocalStorage',
         'createMemoryAdapter',

@@ -29,6 +29,8 @@ export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } fro
 export type { ChatAdapter, CallOptions, SessionCallOptions, SubscriptionHandlers, Unsubscribe } from './adapters/types.js'
 export { createMemoryAdapter, createMemoryBackend } from './adapters/memory/index.js'
 export type { MemoryAdapter, MemoryBackend } from './adapters/memory/index.js'
+export { createHttpAdapter } from './adapters/http/index.js'
+export type { HttpAdapterOptions } from './adapters/http/index.js'
 
 export { createMemoryStorage, createLocalStorage, createIndexedDbStorage, createDefaultStorage } from './storage/index.js'
 export type { KeyValueStorage } from './storage/types.js'

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini'
-import { attachmentSchema } from './message.js'
 import { limits } from './limits.js'
+
+// No zod here: clients import these rules, and a top-level schema would pull zod into their bundle.
 
 /**
  * The files a customer may attach, by extension, with the content types each may honestly carry.
@@ -67,6 +67,3 @@ export function checkAttachmentFile(file: { name: string; size: number; type: st
 
 /** `POST /v1/uploads` carries the raw bytes; the display name travels URI-encoded in this header. */
 export const attachmentNameHeader = 'x-threadline-filename'
-
-export const uploadResponseSchema = z.object({ attachment: attachmentSchema })
-export type UploadResponse = z.infer<typeof uploadResponseSchema>

@@ -13,9 +13,8 @@ export {
   attachmentExtension,
   checkAttachmentFile,
   attachmentNameHeader,
-  uploadResponseSchema,
 } from './attachments.js'
-export type { AttachmentKind, AttachmentExtension, AttachmentRefusal, UploadResponse } from './attachments.js'
+export type { AttachmentKind, AttachmentExtension, AttachmentRefusal } from './attachments.js'
 export {
   chatEventSchema,
   chatEventTypes,
@@ -44,6 +43,7 @@ export {
   markReadRequestSchema,
   typingRequestSchema,
   pageViewSchema,
+  uploadResponseSchema,
 } from './routes.js'
 export type {
   EmailChallenge,
@@ -53,6 +53,7 @@ export type {
   SendMessageRequest,
   SendMessageResponse,
   PageView,
+  UploadResponse,
   VisitorRouteName,
   RouteSpec,
 } from './routes.js'

@@ -1,9 +1,8 @@
 import * as z from 'zod/mini'
-import { uploadResponseSchema } from './attachments.js'
 import { conversationSchema } from './conversation.js'
 import { customerSchema, sessionSchema } from './customer.js'
 import { limits } from './limits.js'
-import { messageSchema, messageTextSchema } from './message.js'
+import { attachmentSchema, messageSchema, messageTextSchema } from './message.js'
 
 /** Unauthenticated visitor calls name their workspace in this header. */
 export const workspaceHeader = 'x-threadline-workspace'
@@ -104,6 +103,9 @@ interface RouteSpec {
   /** Absent when the route answers 204 No Content. */
   readonly response?: z.ZodMiniType
 }
+
+export const uploadResponseSchema = z.object({ attachment: attachmentSchema })
+export type UploadResponse = z.infer<typeof uploadResponseSchema>
 
 /** The visitor API: everything a customer's client may call. */
 export const visitorRoutes = {

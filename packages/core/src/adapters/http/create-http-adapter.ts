@@ -1,0 +1,75 @@
+import {
+  attachmentNameHeader,
+  conversationResponseSchema,
+  emailChallengeSchema,
+  meResponseSchema,
+  messagesPageSchema,
+  sendMessageResponseSchema,
+  sessionGrantSchema,
+  uploadResponseSchema,
+  visitorRoutes,
+} from '@threadline/protocol'
+import type { ChatAdapter } from '../types.js'
+import { openEventStream } from './event-stream.js'
+import { createHttpTransport } from './http-transport.js'
+import type { HttpRequest } from './http-transport.js'
+import { readResponse } from './read-response.js'
+import type { ResponseSchema } from './read-response.js'
+
+export interface HttpAdapterOptions {
+  /** Where the Threadline server answers, e.g. `https://chat.example.com` (a path prefix is kept). */
+  baseUrl: string
+  /** The `ws_…` id from `threadline workspace create`. */
+  workspaceId: string
+  /** Default: `globalThis.fetch`, looked up at each call, never at import. */
+  fetch?: typeof globalThis.fetch
+  /** How long a request may wait for the response headers. Default 10 000 ms; uploads have none. */
+  timeoutMs?: number
+  /** The server's heartbeat interval on the event stream; 2.5 times it without a byte counts as a drop. Default 15 000 ms. */
+  heartbeatIntervalMs?: number
+}
+
+/** A `ChatAdapter` over the Threadline HTTP API: JSON calls validated against the protocol, and SSE for realtime. */
+export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
+  const transport = createHttpTransport(options)
+
+  async function call(request: HttpRequest): Promise<void>
+  async function call<T>(request: HttpRequest, schema: ResponseSchema<T>): Promise<T>
+  async function call<T>(request: HttpRequest, schema?: ResponseSchema<T>): Promise<T | void> {
+    const { response, description } = await transport(request)
+    if (schema) return readResponse(response, schema, description, request.signal)
+    // 204 No Content, or a body nobody reads: release the connection.
+    await response.body?.cancel().catch(() => {})
+  }
+
+  return {
+    specificationVersion: 1,
+    startEmailVerification: ({ signal, email }) => call({ route: visitorRoutes.startEmailVerification, signal, json: { email } }, emailChallengeSchema),
+    verifyEmail: ({ signal, challengeId, code }) => call({ route: visitorRoutes.verifyEmail, signal, json: { challengeId, code } }, sessionGrantSchema),
+    identify: ({ signal, identityToken }) => call({ route: visitorRoutes.identify, signal, json: { identityToken } }, sessionGrantSchema),
+    logout: ({ signal, token }) => call({ route: visitorRoutes.logout, signal, token }),
+    getMe: async ({ signal, token }) => (await call({ route: visitorRoutes.me, signal, token }, meResponseSchema)).customer,
+    getConversation: async ({ signal, token }) =>
+      (await call({ route: visitorRoutes.getConversation, signal, token }, conversationResponseSchema)).conversation,
+    listMessages: ({ signal, token, beforeSeq, afterSeq, limit }) =>
+      call({ route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } }, messagesPageSchema),
+    sendMessage: ({ signal, token, clientId, text, attachmentIds }) =>
+      call({ route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } }, sendMessageResponseSchema),
+    markRead: ({ signal, token, upToSeq }) => call({ route: visitorRoutes.markRead, signal, token, json: { upToSeq } }),
+    setTyping: ({ signal, token, draft }) => call({ route: visitorRoutes.setTyping, signal, token, json: { draft } }),
+    trackPageView: ({ signal, token, page }) => call({ route: visitorRoutes.trackPageView, signal, token, json: page }),
+    uploadAttachment: async ({ signal, token, file, name }) => {
+      const request: HttpRequest = {
+        route: visitorRoutes.uploadAttachment,
+        signal,
+        token,
+        body: file,
+        headers: { 'content-type': file.type || 'application/octet-stream', [attachmentNameHeader]: encodeURIComponent(name) },
+        // A large file on a slow link may take minutes; the caller's signal cancels it.
+        timeout: false,
+      }
+      return (await call(request, uploadResponseSchema)).attachment
+    },
+    subscribe: ({ signal, token, handlers }) => openEventStream({ transport, token, handlers, signal, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000 }),
+  }
+}

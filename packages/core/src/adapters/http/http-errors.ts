@@ -1,0 +1,69 @@
+import { errorBodySchema } from '@threadline/protocol'
+import type { ErrorCode } from '@threadline/protocol'
+import { ApiError, NetworkError, ThreadlineError, TimeoutError, isThreadlineError } from '../../errors/errors.js'
+
+/** What a request was, for error messages: `POST https://chat.example.com/v1/…` (never carries a token). */
+export interface RequestDescription {
+  method: string
+  url: string
+}
+
+// For answers without a protocol error body (a proxy's 502 page, a load balancer's 429): the code
+// whose retry semantics match the status, so the outbox and catch-up still do the right thing.
+const codesByStatus: Record<number, ErrorCode> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  502: 'unavailable',
+  503: 'unavailable',
+  504: 'unavailable',
+}
+
+/** The ApiError for a non-2xx answer: the body's protocol code and message, else one derived from the status. */
+export async function apiErrorFromResponse(response: Response, request: RequestDescription): Promise<ApiError> {
+  let body: unknown
+  try {
+    body = JSON.parse(await response.text())
+  } catch {
+    // Not JSON, or the body was cut off: the status alone still says what happened.
+  }
+  const parsed = errorBodySchema.safeParse(body)
+  const retryAfterHeader = retryAfterSeconds(response.headers.get('retry-after'))
+  const options = { status: response.status, method: request.method, url: request.url }
+  if (parsed.success) {
+    const { code, message, retryAfterSeconds: retryAfter } = parsed.data.error
+    return new ApiError(code, message, { ...options, retryAfterSeconds: retryAfter ?? retryAfterHeader })
+  }
+  const code = codesByStatus[response.status] ?? (response.status >= 500 ? 'internal_error' : 'validation_failed')
+  return new ApiError(code, `The server answered ${response.status} without a Threadline error body`, {
+    ...options,
+    retryAfterSeconds: retryAfterHeader,
+  })
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (value === null) return undefined
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000)
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined
+}
+
+export function abortedError(signal: AbortSignal | undefined): ThreadlineError {
+  return new ThreadlineError('aborted', 'The operation was aborted', { cause: signal?.reason })
+}
+
+/**
+ * What a request that got no usable answer rejects with. The caller's abort wins over whatever
+ * the fetch implementation threw for it (a DOMException, the signal's reason, a TypeError).
+ */
+export function requestFailure(error: unknown, signal: AbortSignal | undefined, request: RequestDescription): ThreadlineError {
+  if (signal?.aborted) return abortedError(signal)
+  if (isThreadlineError(error)) return error
+  const where = `(${request.method} ${request.url})`
+  // ky's TimeoutError: no answer within the timeout.
+  if (error instanceof Error && error.name === 'TimeoutError') return new TimeoutError(`The request timed out ${where}`, { cause: error })
+  return new NetworkError(`The network request failed ${where}`, { cause: error })
+}
