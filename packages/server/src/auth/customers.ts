@@ -1,0 +1,139 @@
+import type { Customer } from '@threadline/protocol'
+import type { Kysely, Transaction } from 'kysely'
+import { randomId } from '../crypto/random.js'
+import { isUniqueViolation } from '../database/database.js'
+import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+
+/** What a verified identity token asserts about the customer. */
+export interface IdentityClaims {
+  externalId: string
+  email: string | null
+  /** The site vouches that the customer controls `email`; only then does it join that email's customer. */
+  emailVerified: boolean
+  name: string | null
+}
+
+export function toCustomer(row: CustomerTable): Customer {
+  return { id: row.id, email: row.email, emailVerified: row.email_verified === 1, externalId: row.external_id, name: row.name }
+}
+
+/** Emails are keys, so `Ana@Example.test ` and `ana@example.test` must be one key. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** A15: the one customer a verified email is the key to, created on first verification. */
+export async function customerForVerifiedEmail(context: ServerContext, workspaceId: string, email: string): Promise<CustomerTable> {
+  return withRaceRetry(() =>
+    context.database.db.transaction().execute(async (transaction) => {
+      const existing = await customerByVerifiedEmail(transaction, workspaceId, email)
+      if (existing) return existing
+      const customer: CustomerTable = {
+        id: randomId('cus'),
+        workspace_id: workspaceId,
+        email,
+        email_verified: 1,
+        external_id: null,
+        name: null,
+        created_at: context.now(),
+        last_stream_seen_at: null,
+      }
+      await transaction.insertInto('customers').values(customer).execute()
+      await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email, customer_id: customer.id }).execute()
+      return customer
+    }),
+  )
+}
+
+/**
+ * B7, B9: one customer per external id and per verified email; a token that vouches for an email
+ * joins the customer who verified it, unless that customer is bound to another external id (then
+ * `identity_conflict`: refuse to guess). Unverified emails are shown to advisors but never join anyone.
+ */
+export async function customerForIdentity(context: ServerContext, workspaceId: string, claims: IdentityClaims): Promise<CustomerTable> {
+  const email = claims.email === null ? null : normalizeEmail(claims.email)
+  const verifiedEmail = email !== null && claims.emailVerified ? email : null
+  return withRaceRetry(() =>
+    context.database.db.transaction().execute(async (transaction) => {
+      const byExternalId = await transaction
+        .selectFrom('customers')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('external_id', '=', claims.externalId)
+        .executeTakeFirst()
+      const byEmail = verifiedEmail === null ? undefined : await customerByVerifiedEmail(transaction, workspaceId, verifiedEmail)
+
+      if (byExternalId && byEmail && byExternalId.id !== byEmail.id) {
+        throw new ApiError('identity_conflict', 'The external id and the verified email belong to different customers')
+      }
+      if (!byExternalId && byEmail && byEmail.external_id !== null) {
+        throw new ApiError('identity_conflict', 'That verified email already belongs to a customer with another external id')
+      }
+
+      const existing = byExternalId ?? byEmail
+      if (!existing) {
+        const customer: CustomerTable = {
+          id: randomId('cus'),
+          workspace_id: workspaceId,
+          email,
+          email_verified: verifiedEmail === null ? 0 : 1,
+          external_id: claims.externalId,
+          name: claims.name,
+          created_at: context.now(),
+          last_stream_seen_at: null,
+        }
+        await transaction.insertInto('customers').values(customer).execute()
+        if (verifiedEmail !== null) {
+          await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: customer.id }).execute()
+        }
+        return customer
+      }
+
+      const updated: CustomerTable = { ...existing }
+      if (updated.external_id === null) updated.external_id = claims.externalId
+      if (verifiedEmail !== null) {
+        // The site vouches for this address now; an address verified earlier stays a key to them too.
+        updated.email = verifiedEmail
+        updated.email_verified = 1
+        if (!byEmail) {
+          await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: updated.id }).execute()
+        }
+      }
+      // The name comes from a signed token, so it may change; an unverified email never overwrites anything.
+      if (claims.name !== null) updated.name = claims.name
+      await transaction
+        .updateTable('customers')
+        .set({ external_id: updated.external_id, email: updated.email, email_verified: updated.email_verified, name: updated.name })
+        .where('id', '=', updated.id)
+        .execute()
+      return updated
+    }),
+  )
+}
+
+async function customerByVerifiedEmail(
+  db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+  workspaceId: string,
+  email: string,
+): Promise<CustomerTable | undefined> {
+  return db
+    .selectFrom('customer_emails')
+    .innerJoin('customers', 'customers.id', 'customer_emails.customer_id')
+    .selectAll('customers')
+    .where('customer_emails.workspace_id', '=', workspaceId)
+    .where('customer_emails.email', '=', email)
+    .executeTakeFirst()
+}
+
+/** Two first visits of one person can race to create their customer; the loser reads the winner's row. */
+async function withRaceRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!isUniqueViolation(error) || tries >= 3) throw error
+    }
+  }
+}

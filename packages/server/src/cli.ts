@@ -1,0 +1,30 @@
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { runCli } from './run-cli.js'
+
+/** The `threadline` executable: runs the command, and for `start` keeps serving until SIGINT/SIGTERM. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const result = await runCli(argv, {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+  })
+  const server = result.server
+  if (!server) {
+    process.exitCode = result.exitCode
+    return
+  }
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+// Run when executed directly (`tsx src/cli.ts`); the published bin imports `main` instead.
+const entry = process.argv[1]
+if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) await main()

@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.js'
+import { resolveServerSecret } from './server-secret.js'
+
+const cwd = '/srv/app'
+
+describe('loadConfig', () => {
+  describe('when nothing is set', () => {
+    it('serves development on SQLite under .threadline with safe defaults', () => {
+      const result = loadConfig({ env: {}, cwd })
+      expect(result).toEqual({
+        ok: true,
+        config: expect.objectContaining({
+          mode: 'development',
+          port: 8787,
+          host: '127.0.0.1',
+          dataDir: '/srv/app/.threadline',
+          database: { kind: 'sqlite', file: '/srv/app/.threadline/threadline.sqlite' },
+          smtpUrl: null,
+          trustedProxyHops: 0,
+          secret: null,
+          heartbeatSeconds: 15,
+          replyEmailDelaySeconds: 180,
+          otpIpHourlyLimit: 1000,
+        }),
+      })
+    })
+  })
+
+  describe('when values are set', () => {
+    it('reads the environment and lets flags override it', () => {
+      const result = loadConfig({
+        env: { PORT: '3000', DATABASE_URL: 'postgres://db.internal/threadline', THREADLINE_MODE: 'production', THREADLINE_SECRET: 's'.repeat(40), SMTP_URL: 'smtp://mail:25', TRUSTED_PROXY_HOPS: '1' },
+        flags: { port: '4000', 'data-dir': 'data' },
+        cwd,
+      })
+      expect(result.ok && result.config).toMatchObject({
+        mode: 'production',
+        port: 4000,
+        dataDir: '/srv/app/data',
+        database: { kind: 'postgres', url: 'postgres://db.internal/threadline' },
+        trustedProxyHops: 1,
+        otpIpHourlyLimit: 50,
+      })
+    })
+  })
+
+  describe('when values are bad', () => {
+    it('says what is wrong with each, one line per value, naming the variable or the flag', () => {
+      const result = loadConfig({
+        env: { PORT: 'abc', DATABASE_URL: 'mysql://x', TRUSTED_PROXY_HOPS: '-1', THREADLINE_MODE: 'staging', MAIL_FROM: 'nobody', THREADLINE_SECRET: 'short' },
+        flags: { 'heartbeat-seconds': '0' },
+        cwd,
+      })
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          'THREADLINE_MODE must be "development" or "production", got "staging"',
+          'PORT must be an integer 0–65535, got "abc"',
+          'DATABASE_URL must be a postgres:// or postgresql:// URL, got "mysql://x"',
+          'MAIL_FROM must be an address like "Shop <chat@shop.example>" or chat@shop.example, got "nobody"',
+          'TRUSTED_PROXY_HOPS must be an integer 0–10, got "-1"',
+          'THREADLINE_SECRET must be at least 32 characters, got 5 characters',
+          '--heartbeat-seconds must be an integer 1–300, got "0"',
+        ],
+      })
+    })
+
+    it('refuses a port above 65535 from a flag', () => {
+      expect(loadConfig({ env: {}, flags: { port: '70000' }, cwd })).toEqual({ ok: false, errors: ['--port must be an integer 0–65535, got "70000"'] })
+    })
+
+    it('requires a secret and SMTP in production mode', () => {
+      expect(loadConfig({ env: { THREADLINE_MODE: 'production' }, cwd })).toEqual({
+        ok: false,
+        errors: [
+          'THREADLINE_SECRET is required in production mode (at least 32 random characters; keep it stable, it keys every stored hash)',
+          'SMTP_URL is required in production mode (the dev outbox only exists in development)',
+        ],
+      })
+    })
+  })
+})
+
+describe('resolveServerSecret', () => {
+  it('generates a development secret once, keeps it in the data dir (0600) and reuses it', () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'threadline-secret-')), 'nested')
+    try {
+      const first = resolveServerSecret({ secret: null, mode: 'development', dataDir })
+      expect(first.length).toBeGreaterThanOrEqual(32)
+      expect(resolveServerSecret({ secret: null, mode: 'development', dataDir })).toBe(first)
+      expect(readFileSync(join(dataDir, 'secret'), 'utf8').trim()).toBe(first)
+      expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('never generates one in production', () => {
+    expect(() => resolveServerSecret({ secret: null, mode: 'production', dataDir: '/nonexistent' })).toThrow('THREADLINE_SECRET is required')
+  })
+})

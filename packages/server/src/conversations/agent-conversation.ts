@@ -1,0 +1,223 @@
+import type { Agent, Conversation, ConversationStatus, Customer, Message, MessagesPage, MessagesQuery } from '@threadline/protocol'
+import type { Transaction } from 'kysely'
+import { toCustomer } from '../auth/customers.js'
+import type { DatabaseSchema } from '../database/schema.js'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
+import type { PendingEvent } from './message-log.js'
+import { selectConversations, toConversation, toMessage } from './wire-format.js'
+import type { ConversationRow } from './wire-format.js'
+
+/*
+ * What an advisor may do. Every query is scoped by the workspace of the agent key, so an id from
+ * another workspace answers `not_found` exactly like an id that does not exist.
+ */
+
+export interface ConversationWithCustomer {
+  conversation: Conversation
+  customer: Customer
+}
+
+export interface RecordedPageView {
+  url: string
+  title: string
+  referrer: string
+  at: string
+}
+
+type Scope = { workspaceId: string }
+
+/** Most recently updated first. */
+export async function listAgentConversations(
+  context: ServerContext,
+  { workspaceId, status, limit }: Scope & { status?: ConversationStatus; limit: number },
+): Promise<ConversationWithCustomer[]> {
+  const rows = await selectConversations(context.database.db)
+    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
+    .select([
+      'customers.email as customer_email',
+      'customers.email_verified as customer_email_verified',
+      'customers.external_id as customer_external_id',
+      'customers.name as customer_name',
+    ])
+    .where('conversations.workspace_id', '=', workspaceId)
+    .$if(status !== undefined, (query) => query.where('conversations.status', '=', status ?? 'unanswered'))
+    .orderBy('conversations.updated_at', 'desc')
+    .orderBy('conversations.id')
+    .limit(limit)
+    .execute()
+  return rows.map((row) => ({
+    conversation: toConversation(row),
+    customer: { id: row.customer_id, email: row.customer_email, emailVerified: row.customer_email_verified === 1, externalId: row.customer_external_id, name: row.customer_name },
+  }))
+}
+
+export async function agentConversation(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<ConversationWithCustomer> {
+  const row = await selectConversations(context.database.db)
+    .where('conversations.id', '=', conversationId)
+    .where('conversations.workspace_id', '=', workspaceId)
+    .executeTakeFirst()
+  if (!row) throw notFound()
+  const customer = await context.database.db.selectFrom('customers').selectAll().where('id', '=', row.customer_id).executeTakeFirstOrThrow()
+  return { conversation: toConversation(row), customer: toCustomer(customer) }
+}
+
+export async function agentMessages(context: ServerContext, { workspaceId, conversationId, query }: Scope & { conversationId: string; query: MessagesQuery }): Promise<MessagesPage> {
+  await requireConversation(context, workspaceId, conversationId)
+  return listMessages(context, conversationId, query)
+}
+
+export async function agentPageViews(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<RecordedPageView[]> {
+  const conversation = await requireConversation(context, workspaceId, conversationId)
+  const rows = await context.database.db.selectFrom('page_views').selectAll().where('customer_id', '=', conversation.customer_id).orderBy('at').execute()
+  return rows.map((row) => ({ url: row.url, title: row.title, referrer: row.referrer, at: new Date(row.at).toISOString() }))
+}
+
+/**
+ * An advisor's reply: assigns the conversation to them when nobody has it and makes it `active`.
+ * Events follow the call's order: the message, then what it caused, all with the message's seq.
+ * It also starts (or extends) the batch the customer may be emailed about if they are away.
+ */
+export async function agentReply(
+  context: ServerContext,
+  { workspaceId, agent, conversationId, text, clientId }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null },
+): Promise<{ message: Message; conversation: Conversation }> {
+  requireText(text)
+  return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    if (clientId !== null) {
+      const original = await findMessageByClientId(transaction, conversation.id, clientId)
+      if (original) {
+        if (original.text !== text) throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
+        return { message: toMessage(original), conversation: toConversation(conversation) }
+      }
+    }
+    const at = context.now()
+    const message = await appendMessage(context, transaction, conversation, {
+      client_id: clientId,
+      author_kind: 'agent',
+      author_id: agent.id,
+      author_name: agent.name,
+      author_avatar_url: agent.avatarUrl,
+      text,
+    })
+    emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message) })
+    // Typing is ephemeral and may have started in another process, so a reply always ends it.
+    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
+    const pendingSince = conversation.reply_email_pending_since ?? at
+    await transaction.updateTable('conversations').set({ reply_email_pending_since: pendingSince }).where('id', '=', conversation.id).execute()
+    conversation.reply_email_pending_since = pendingSince
+    if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
+    await setStatus(transaction, conversation, 'active', emit, context)
+    return { message: toMessage(message), conversation: toConversation(conversation) }
+  })
+}
+
+/** Assigns the conversation to `agent`. Taking one that another advisor holds needs `overtake: true`. */
+export async function takeConversation(
+  context: ServerContext,
+  { workspaceId, agent, conversationId, overtake }: Scope & { agent: Agent; conversationId: string; overtake: boolean },
+): Promise<Conversation> {
+  return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    if (conversation.assignee_agent_id !== null && conversation.assignee_agent_id !== agent.id && !overtake) {
+      throw new ApiError('forbidden', 'Another advisor has this conversation; take it with overtake: true')
+    }
+    await assign(transaction, conversation, agent, emit, context)
+    if (conversation.status === 'unanswered') await setStatus(transaction, conversation, 'active', emit, context)
+    return toConversation(conversation)
+  })
+}
+
+export async function finishConversation(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<Conversation> {
+  return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
+    await setStatus(transaction, conversation, 'finished', emit, context)
+    return toConversation(conversation)
+  })
+}
+
+/** Marks the customer's messages read up to `upToSeq` (default: all of them). */
+export async function agentRead(
+  context: ServerContext,
+  { workspaceId, conversationId, upToSeq }: Scope & { conversationId: string; upToSeq: number | undefined },
+): Promise<void> {
+  await mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    const readUpTo = Math.min(upToSeq ?? conversation.last_seq, conversation.last_seq)
+    if (readUpTo <= conversation.agent_last_read_seq) return
+    const at = context.now()
+    await transaction
+      .updateTable('messages')
+      .set({ read_at: at })
+      .where('conversation_id', '=', conversation.id)
+      .where('seq', '<=', readUpTo)
+      .where('author_kind', '=', 'customer')
+      .where('read_at', 'is', null)
+      .execute()
+    await transaction.updateTable('conversations').set({ agent_last_read_seq: readUpTo, agent_last_read_at: at }).where('id', '=', conversation.id).execute()
+    emit({ type: 'message.read', ...eventBase(context, conversation), reader: 'agent', upToSeq: readUpTo, readAt: new Date(at).toISOString() })
+  })
+}
+
+/** Customers see that an advisor is typing, never a preview. Nothing is stored. */
+export async function agentTyping(
+  context: ServerContext,
+  { workspaceId, agent, conversationId, typing }: Scope & { agent: Agent; conversationId: string; typing: boolean },
+): Promise<void> {
+  const conversation = await requireConversation(context, workspaceId, conversationId)
+  const base = { ...eventBase(context, conversation), author: 'agent' as const }
+  await context.bus.publish({
+    workspaceId,
+    conversationId,
+    customerId: conversation.customer_id,
+    event: typing ? { type: 'typing.started', ...base, agent: { ...agent }, preview: null } : { type: 'typing.stopped', ...base },
+  })
+}
+
+// ---- internals --------------------------------------------------------------------------------
+
+type Emit = (event: PendingEvent['event']) => void
+
+async function mutate<T>(
+  context: ServerContext,
+  workspaceId: string,
+  conversationId: string,
+  change: (transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, emit: Emit) => Promise<T>,
+): Promise<T> {
+  const events: PendingEvent[] = []
+  const result = await context.database.db.transaction().execute(async (transaction) => {
+    const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
+    if (!conversation) throw notFound()
+    return change(transaction, conversation, (event) => events.push({ workspaceId, conversationId, customerId: conversation.customer_id, event }))
+  })
+  await publishAll(context, events)
+  return result
+}
+
+async function requireConversation(context: ServerContext, workspaceId: string, conversationId: string): Promise<ConversationRow> {
+  const row = await selectConversations(context.database.db)
+    .where('conversations.id', '=', conversationId)
+    .where('conversations.workspace_id', '=', workspaceId)
+    .executeTakeFirst()
+  if (!row) throw notFound()
+  return row
+}
+
+async function assign(transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, agent: Agent, emit: Emit, context: ServerContext): Promise<void> {
+  if (conversation.assignee_agent_id === agent.id) return
+  const at = context.now()
+  await transaction.updateTable('conversations').set({ assignee_agent_id: agent.id, updated_at: at }).where('id', '=', conversation.id).execute()
+  Object.assign(conversation, { assignee_agent_id: agent.id, assignee_name: agent.name, assignee_avatar_url: agent.avatarUrl, updated_at: at })
+  emit({ type: 'conversation.assigned', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+}
+
+async function setStatus(transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, status: ConversationStatus, emit: Emit, context: ServerContext): Promise<void> {
+  if (conversation.status === status) return
+  const at = context.now()
+  await transaction.updateTable('conversations').set({ status, updated_at: at }).where('id', '=', conversation.id).execute()
+  Object.assign(conversation, { status, updated_at: at })
+  emit({ type: 'conversation.status_changed', ...eventBase(context, conversation), status, conversation: toConversation(conversation) })
+}
+
+function notFound(): ApiError {
+  return new ApiError('not_found', 'No such conversation')
+}

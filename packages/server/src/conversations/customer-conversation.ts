@@ -1,0 +1,168 @@
+import type { Conversation, MessagesPage, MessagesQuery, PageView, SendMessageResponse } from '@threadline/protocol'
+import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
+import { randomId } from '../crypto/random.js'
+import { isUniqueViolation } from '../database/database.js'
+import type { CustomerTable } from '../database/schema.js'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
+import type { PendingEvent } from './message-log.js'
+import { selectConversations, toConversation, toMessage } from './wire-format.js'
+
+/*
+ * What a customer may do, always to their own one conversation: every query below is keyed by the
+ * session's customer, never by an id the client sent (X1).
+ */
+
+export async function customerConversation(context: ServerContext, customerId: string): Promise<Conversation | null> {
+  const row = await selectConversations(context.database.db).where('conversations.customer_id', '=', customerId).executeTakeFirst()
+  return row ? toConversation(row) : null
+}
+
+export async function customerMessages(context: ServerContext, customerId: string, query: MessagesQuery): Promise<MessagesPage> {
+  const row = await context.database.db.selectFrom('conversations').select('id').where('customer_id', '=', customerId).executeTakeFirst()
+  return listMessages(context, row?.id ?? null, query)
+}
+
+/**
+ * Idempotent send (G2–G5, G7, G8): the dedupe on (conversation, client id) comes before every other
+ * refusal, so a retry of a committed message gets its original ack. The conversation is created in
+ * the same transaction as its first message, and a finished one reopens as `unanswered`.
+ */
+export async function sendCustomerMessage(
+  context: ServerContext,
+  { customer, clientId, text, attachmentIds }: { customer: CustomerTable; clientId: string; text: string; attachmentIds: string[] | undefined },
+): Promise<SendMessageResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(context, { customer, clientId, text, attachmentIds })
+    } catch (error) {
+      // Two first messages raced to create the conversation or one client id; the retry sees the winner.
+      if (!isUniqueViolation(error) || attempt >= 3) throw error
+    }
+  }
+}
+
+async function sendOnce(
+  context: ServerContext,
+  { customer, clientId, text, attachmentIds }: { customer: CustomerTable; clientId: string; text: string; attachmentIds: string[] | undefined },
+): Promise<SendMessageResponse> {
+  const events: PendingEvent[] = []
+  const envelope = (conversationId: string) => ({ workspaceId: customer.workspace_id, conversationId, customerId: customer.id })
+
+  const response = await context.database.db.transaction().execute(async (transaction) => {
+    let conversation = await lockConversation(context, transaction, { customerId: customer.id })
+    const original = conversation && (await findMessageByClientId(transaction, conversation.id, clientId))
+    if (conversation && original) {
+      const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
+      const requested = attachmentIds ?? []
+      if (original.text !== text || sentWith.length !== requested.length || sentWith.some((attachment, index) => attachment.id !== requested[index])) {
+        throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
+      }
+      return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
+    }
+
+    const requested = attachmentIds ?? []
+    // A file alone is a message; otherwise it needs text. D7: only this customer's unsent uploads.
+    if (requested.length === 0) requireText(text)
+    await requireClaimableUploads(transaction, { customer, attachmentIds: requested })
+
+    if (!conversation) {
+      const at = context.now()
+      // G8: the unique index on customer_id makes this idempotent; a concurrent creator's row wins.
+      await transaction
+        .insertInto('conversations')
+        .values({
+          id: randomId('cnv'),
+          workspace_id: customer.workspace_id,
+          customer_id: customer.id,
+          status: 'unanswered',
+          assignee_agent_id: null,
+          created_at: at,
+          updated_at: at,
+          last_seq: 0,
+          customer_last_read_seq: 0,
+          agent_last_read_seq: 0,
+          agent_last_read_at: null,
+          reply_email_pending_since: null,
+        })
+        .onConflict((conflict) => conflict.column('customer_id').doNothing())
+        .execute()
+      conversation = await lockConversation(context, transaction, { customerId: customer.id })
+      if (!conversation) throw new Error('The conversation vanished while it was being created')
+    }
+
+    const wasFinished = conversation.status === 'finished'
+    const message = await appendMessage(context, transaction, conversation, {
+      client_id: clientId,
+      author_kind: 'customer',
+      author_id: customer.id,
+      author_name: customer.name,
+      author_avatar_url: null,
+      text,
+    })
+    await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
+    const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
+    events.push({ ...envelope(conversation.id), event: { type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) } })
+    if (wasFinished) {
+      await transaction.updateTable('conversations').set({ status: 'unanswered' }).where('id', '=', conversation.id).execute()
+      conversation.status = 'unanswered'
+      events.push({
+        ...envelope(conversation.id),
+        event: { type: 'conversation.status_changed', ...eventBase(context, conversation), status: 'unanswered', conversation: toConversation(conversation) },
+      })
+    }
+    return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
+  })
+
+  await publishAll(context, events)
+  return response
+}
+
+/** Marks advisor messages read up to `upToSeq` and tells the advisors (and the customer's other devices). */
+export async function markCustomerRead(context: ServerContext, { customer, upToSeq }: { customer: CustomerTable; upToSeq: number }): Promise<void> {
+  const events: PendingEvent[] = []
+  await context.database.db.transaction().execute(async (transaction) => {
+    const conversation = await lockConversation(context, transaction, { customerId: customer.id })
+    if (!conversation) return
+    const readUpTo = Math.min(upToSeq, conversation.last_seq)
+    if (readUpTo <= conversation.customer_last_read_seq) return
+    const at = context.now()
+    await transaction
+      .updateTable('messages')
+      .set({ read_at: at })
+      .where('conversation_id', '=', conversation.id)
+      .where('seq', '<=', readUpTo)
+      .where('author_kind', '!=', 'customer')
+      .where('read_at', 'is', null)
+      .execute()
+    await transaction.updateTable('conversations').set({ customer_last_read_seq: readUpTo }).where('id', '=', conversation.id).execute()
+    events.push({
+      workspaceId: customer.workspace_id,
+      conversationId: conversation.id,
+      customerId: customer.id,
+      event: { type: 'message.read', ...eventBase(context, conversation), reader: 'customer', upToSeq: readUpTo, readAt: new Date(at).toISOString() },
+    })
+  })
+  await publishAll(context, events)
+}
+
+/** The customer's draft goes to advisors only (the preview); nothing is stored, typing is ephemeral. */
+export async function setCustomerTyping(context: ServerContext, { customer, draft }: { customer: CustomerTable; draft: string }): Promise<void> {
+  const conversation = await selectConversations(context.database.db).where('conversations.customer_id', '=', customer.id).executeTakeFirst()
+  if (!conversation) return
+  const base = { ...eventBase(context, conversation), author: 'customer' as const }
+  await context.bus.publish({
+    workspaceId: customer.workspace_id,
+    conversationId: conversation.id,
+    customerId: customer.id,
+    event: draft === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview: draft },
+  })
+}
+
+export async function recordPageView(context: ServerContext, { customer, page }: { customer: CustomerTable; page: PageView }): Promise<void> {
+  await context.database.db
+    .insertInto('page_views')
+    .values({ id: randomId('pv'), workspace_id: customer.workspace_id, customer_id: customer.id, url: page.url, title: page.title, referrer: page.referrer, at: context.now() })
+    .execute()
+}

@@ -1,0 +1,97 @@
+import { limits } from '@threadline/protocol'
+import type { ChatEvent, MessagesPage, MessagesQuery } from '@threadline/protocol'
+import type { Transaction } from 'kysely'
+import { attachmentsOf } from '../attachments/uploads.js'
+import { randomId } from '../crypto/random.js'
+import type { DatabaseSchema, MessageTable } from '../database/schema.js'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+import { selectConversations, toMessage } from './wire-format.js'
+import type { ConversationRow } from './wire-format.js'
+
+/** An event ready for the bus, addressed to a conversation and its customer. */
+export interface PendingEvent {
+  workspaceId: string
+  conversationId: string
+  customerId: string
+  event: ChatEvent
+}
+
+/** Publishes in order, after the commit that made the events true. */
+export async function publishAll(context: ServerContext, events: PendingEvent[]): Promise<void> {
+  for (const envelope of events) await context.bus.publish(envelope)
+}
+
+/**
+ * Reads a conversation row inside a transaction, locked on Postgres (`FOR UPDATE`) so seq
+ * assignment and read markers are serialised per conversation. SQLite needs no lock: this process
+ * runs one transaction at a time on its one connection.
+ */
+export async function lockConversation(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  where: { id: string; workspaceId: string } | { customerId: string },
+): Promise<ConversationRow | undefined> {
+  let query = selectConversations(transaction)
+  query = 'id' in where ? query.where('conversations.id', '=', where.id).where('conversations.workspace_id', '=', where.workspaceId) : query.where('conversations.customer_id', '=', where.customerId)
+  // FOR UPDATE cannot lock the nullable side of an outer join in Postgres, so lock the conversation only.
+  return query.$if(context.database.kind === 'postgres', (locked) => locked.forUpdate(['conversations'])).executeTakeFirst()
+}
+
+/** Appends a message with the next seq and bumps the conversation in the same transaction (G7). */
+export async function appendMessage(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  fields: Pick<MessageTable, 'client_id' | 'author_kind' | 'author_id' | 'author_name' | 'author_avatar_url' | 'text'>,
+): Promise<MessageTable> {
+  const at = context.now()
+  const row: MessageTable = { id: randomId('msg'), conversation_id: conversation.id, seq: conversation.last_seq + 1, created_at: at, read_at: null, ...fields }
+  await transaction.insertInto('messages').values(row).execute()
+  await transaction.updateTable('conversations').set({ last_seq: row.seq, updated_at: at }).where('id', '=', conversation.id).execute()
+  conversation.last_seq = row.seq
+  conversation.updated_at = at
+  return row
+}
+
+export async function findMessageByClientId(transaction: Transaction<DatabaseSchema>, conversationId: string, clientId: string): Promise<MessageTable | undefined> {
+  return transaction.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst()
+}
+
+/**
+ * A page of history by seq: with `afterSeq` the page starts just above it (catching up); otherwise
+ * it ends at the newest message below `beforeSeq` (scrolling back). `hasMore` says whether more
+ * exist beyond the page in the direction asked.
+ */
+export async function listMessages(context: ServerContext, conversationId: string | null, query: MessagesQuery): Promise<MessagesPage> {
+  if (conversationId === null) return { messages: [], hasMore: false }
+  const limit = query.limit ?? limits.messagesPageDefault
+  const ascending = query.afterSeq !== undefined
+  const rows = await context.database.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .$if(query.afterSeq !== undefined, (builder) => builder.where('seq', '>', query.afterSeq ?? 0))
+    .$if(query.beforeSeq !== undefined, (builder) => builder.where('seq', '<', query.beforeSeq ?? 0))
+    .orderBy('seq', ascending ? 'asc' : 'desc')
+    .limit(limit + 1)
+    .execute()
+  const hasMore = rows.length > limit
+  const page = rows.slice(0, limit)
+  if (!ascending) page.reverse()
+  const attachments = await attachmentsOf(context.database.db, page.map((row) => row.id))
+  return { messages: page.map((row) => toMessage(row, attachments.get(row.id))), hasMore }
+}
+
+/** The protocol allows an empty string; a message with nothing in it is still refused. */
+export function requireText(text: string): string {
+  if (text.trim() === '') throw new ApiError('validation_failed', 'Invalid request: text: a message needs some text')
+  if (text.length > limits.messageMaxLength) {
+    throw new ApiError('validation_failed', `Invalid request: text: at most ${limits.messageMaxLength} characters`)
+  }
+  return text
+}
+
+export function eventBase(context: ServerContext, conversation: ConversationRow) {
+  return { conversationId: conversation.id, seq: conversation.last_seq, at: new Date(context.now()).toISOString() }
+}

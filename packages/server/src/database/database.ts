@@ -1,0 +1,47 @@
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { DatabaseSchema } from './schema.js'
+
+export type DatabaseOptions = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }
+
+export interface Database {
+  readonly kind: DatabaseOptions['kind']
+  readonly db: Kysely<DatabaseSchema>
+  close(): Promise<void>
+}
+
+const int8Oid = 20
+
+/** Epoch-ms timestamps and counts are int8; they fit a double for the next 285,000 years. */
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === int8Oid) return (value) => Number(value)
+  return (pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown)(oid, format)
+}
+
+/** Opens SQLite (one file, WAL) or a Postgres pool; both read `bigint` columns back as numbers. */
+export function openDatabase(options: DatabaseOptions): Database {
+  if (options.kind === 'sqlite') {
+    const sqlite = new SqliteDatabase(options.file)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('foreign_keys = ON')
+    // kysely drives one connection behind a mutex, so transactions in this process run one at a time.
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) })
+    return { kind: 'sqlite', db, close: () => db.destroy() }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 10,
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  })
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
+  return { kind: 'postgres', db, close: () => db.destroy() }
+}
+
+/** True when `error` is a unique-constraint violation on either engine (a lost race, not a bug). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false
+  const code = error.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

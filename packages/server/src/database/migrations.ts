@@ -1,0 +1,183 @@
+import { Migrator, sql } from 'kysely'
+import type { Kysely, Migration, MigrationResultSet } from 'kysely'
+
+/*
+ * One migration set for SQLite and Postgres: only types and statements both understand (text,
+ * integer, bigint; unique and partial-free indexes; ON CONFLICT). Never edit a shipped migration:
+ * add the next one.
+ */
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('allowed_origins', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .execute()
+
+    await db.schema
+      .createTable('workspace_keys')
+      .addColumn('kid', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('sealed_secret', 'text', (column) => column.notNull())
+      .addColumn('generation', 'integer', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('retired_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('workspace_keys_by_generation').on('workspace_keys').columns(['workspace_id', 'generation']).unique().execute()
+
+    await db.schema
+      .createTable('agents')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('avatar_url', 'text')
+      .addColumn('key_hash', 'text', (column) => column.notNull().unique())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .execute()
+
+    await db.schema
+      .createTable('customers')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('email', 'text')
+      .addColumn('email_verified', 'integer', (column) => column.notNull())
+      .addColumn('external_id', 'text')
+      .addColumn('name', 'text')
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('last_stream_seen_at', 'bigint')
+      .execute()
+    // NULLs are distinct in a unique index on both engines, so customers without an external id coexist.
+    await db.schema.createIndex('customers_by_external_id').on('customers').columns(['workspace_id', 'external_id']).unique().execute()
+
+    await db.schema
+      .createTable('customer_emails')
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('email', 'text', (column) => column.notNull())
+      .addColumn('customer_id', 'text', (column) => column.notNull().references('customers.id'))
+      .addPrimaryKeyConstraint('customer_emails_pk', ['workspace_id', 'email'])
+      .execute()
+
+    await db.schema
+      .createTable('sessions')
+      .addColumn('token_hash', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('customer_id', 'text', (column) => column.notNull().references('customers.id'))
+      .addColumn('method', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('sessions_by_customer').on('sessions').column('customer_id').execute()
+
+    await db.schema
+      .createTable('otp_challenges')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('email', 'text', (column) => column.notNull())
+      .addColumn('code_hash', 'text', (column) => column.notNull())
+      .addColumn('ip_hash', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .addColumn('attempts', 'integer', (column) => column.notNull())
+      .addColumn('state', 'text', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex('otp_challenges_by_email').on('otp_challenges').columns(['workspace_id', 'email', 'created_at']).execute()
+    await db.schema.createIndex('otp_challenges_by_ip').on('otp_challenges').columns(['ip_hash', 'created_at']).execute()
+
+    await db.schema
+      .createTable('otp_email_states')
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('email', 'text', (column) => column.notNull())
+      .addColumn('current_challenge_id', 'text')
+      .addColumn('cooldown_started_at', 'bigint')
+      .addColumn('consecutive_failures', 'integer', (column) => column.notNull())
+      .addColumn('locked_until', 'bigint', (column) => column.notNull())
+      .addPrimaryKeyConstraint('otp_email_states_pk', ['workspace_id', 'email'])
+      .execute()
+
+    await db.schema
+      .createTable('conversations')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      // G8: one conversation per customer, enforced by the database, so a race cannot make two.
+      .addColumn('customer_id', 'text', (column) => column.notNull().unique().references('customers.id'))
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('assignee_agent_id', 'text', (column) => column.references('agents.id'))
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('updated_at', 'bigint', (column) => column.notNull())
+      .addColumn('last_seq', 'integer', (column) => column.notNull())
+      .addColumn('customer_last_read_seq', 'integer', (column) => column.notNull())
+      .addColumn('agent_last_read_seq', 'integer', (column) => column.notNull())
+      .addColumn('agent_last_read_at', 'bigint')
+      .addColumn('reply_email_pending_since', 'bigint')
+      .execute()
+    await db.schema.createIndex('conversations_by_workspace').on('conversations').columns(['workspace_id', 'status', 'updated_at']).execute()
+    await db.schema.createIndex('conversations_by_reply_email').on('conversations').column('reply_email_pending_since').execute()
+
+    await db.schema
+      .createTable('messages')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('conversation_id', 'text', (column) => column.notNull().references('conversations.id'))
+      .addColumn('seq', 'integer', (column) => column.notNull())
+      .addColumn('client_id', 'text')
+      .addColumn('author_kind', 'text', (column) => column.notNull())
+      .addColumn('author_id', 'text')
+      .addColumn('author_name', 'text')
+      .addColumn('author_avatar_url', 'text')
+      .addColumn('text', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('read_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('messages_by_seq').on('messages').columns(['conversation_id', 'seq']).unique().execute()
+    // G2, G5: the dedupe key lives on the message row, forever.
+    await db.schema.createIndex('messages_by_client_id').on('messages').columns(['conversation_id', 'client_id']).unique().execute()
+
+    await db.schema
+      .createTable('page_views')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('customer_id', 'text', (column) => column.notNull().references('customers.id'))
+      .addColumn('url', 'text', (column) => column.notNull())
+      .addColumn('title', 'text', (column) => column.notNull())
+      .addColumn('referrer', 'text', (column) => column.notNull())
+      .addColumn('at', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex('page_views_by_customer').on('page_views').columns(['customer_id', 'at']).execute()
+  },
+}
+
+const uploads: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('uploads')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('customer_id', 'text', (column) => column.notNull().references('customers.id'))
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('content_type', 'text', (column) => column.notNull())
+      .addColumn('size', 'integer', (column) => column.notNull())
+      // `bytea` is Postgres' binary type; SQLite stores a Buffer as a BLOB whatever the declared type.
+      .addColumn('bytes', sql`bytea`, (column) => column.notNull())
+      .addColumn('message_id', 'text', (column) => column.references('messages.id'))
+      .addColumn('position', 'integer')
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex('uploads_by_message').on('uploads').columns(['message_id', 'position']).execute()
+  },
+}
+
+export const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0002_uploads': uploads,
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const result = await migrator.migrateToLatest()
+  if (result.error) throw result.error instanceof Error ? result.error : new Error('The migration failed', { cause: result.error })
+  return result
+}

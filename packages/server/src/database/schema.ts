@@ -1,0 +1,162 @@
+/**
+ * The tables, as kysely sees them. One schema for SQLite and Postgres, so it keeps to a portable
+ * subset: ids and text are `text`, every timestamp is epoch milliseconds in a `bigint` (read back as
+ * a JavaScript number on both), and flags are 0/1 integers.
+ */
+export interface DatabaseSchema {
+  workspaces: WorkspaceTable
+  workspace_keys: WorkspaceKeyTable
+  agents: AgentTable
+  customers: CustomerTable
+  customer_emails: CustomerEmailTable
+  sessions: SessionTable
+  otp_challenges: OtpChallengeTable
+  otp_email_states: OtpEmailStateTable
+  conversations: ConversationTable
+  messages: MessageTable
+  page_views: PageViewTable
+  uploads: UploadTable
+}
+
+export interface WorkspaceTable {
+  id: string
+  name: string
+  /** JSON array of origins (`https://shop.example`) allowed to call the visitor API from a browser. */
+  allowed_origins: string
+  created_at: number
+}
+
+/** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
+export interface WorkspaceKeyTable {
+  kid: string
+  workspace_id: string
+  /** The secret, sealed with a key derived from the server secret (AES-256-GCM). */
+  sealed_secret: string
+  /** 1 for the first secret, +1 per rotation: orders keys even when two are made in the same millisecond. */
+  generation: number
+  created_at: number
+  retired_at: number | null
+}
+
+export interface AgentTable {
+  id: string
+  workspace_id: string
+  name: string
+  avatar_url: string | null
+  /** SHA-256 of the agent API key; the key itself is shown once, at creation. */
+  key_hash: string
+  created_at: number
+}
+
+export interface CustomerTable {
+  id: string
+  workspace_id: string
+  /** As shown to advisors; a key to this customer only when `email_verified` (see customer_emails). */
+  email: string | null
+  email_verified: number
+  external_id: string | null
+  name: string | null
+  created_at: number
+  /** Last moment one of the customer's realtime streams was known to be open (reply emails wait for absence). */
+  last_stream_seen_at: number | null
+}
+
+/** Verified emails, each a key to exactly one customer of the workspace. */
+export interface CustomerEmailTable {
+  workspace_id: string
+  email: string
+  customer_id: string
+}
+
+export interface SessionTable {
+  /** SHA-256 of the bearer token; the token is never stored. */
+  token_hash: string
+  workspace_id: string
+  customer_id: string
+  method: 'email' | 'identity_token'
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export interface OtpChallengeTable {
+  id: string
+  workspace_id: string
+  email: string
+  /** HMAC-SHA256 of (challenge id, code) under the server pepper. */
+  code_hash: string
+  /** HMAC of the requesting IP, for the per-IP hourly cap. */
+  ip_hash: string
+  created_at: number
+  expires_at: number
+  attempts: number
+  state: 'pending' | 'used' | 'replaced'
+}
+
+/** Per (workspace, email) counters that outlive any one code. */
+export interface OtpEmailStateTable {
+  workspace_id: string
+  email: string
+  current_challenge_id: string | null
+  /** When the resend cooldown started; null after a successful verification. */
+  cooldown_started_at: number | null
+  consecutive_failures: number
+  locked_until: number
+}
+
+export interface ConversationTable {
+  id: string
+  workspace_id: string
+  customer_id: string
+  status: 'unanswered' | 'active' | 'finished'
+  assignee_agent_id: string | null
+  created_at: number
+  updated_at: number
+  last_seq: number
+  customer_last_read_seq: number
+  agent_last_read_seq: number
+  agent_last_read_at: number | null
+  /** Set by the first advisor reply the customer has not been emailed about; cleared when claimed. */
+  reply_email_pending_since: number | null
+}
+
+export interface MessageTable {
+  id: string
+  conversation_id: string
+  seq: number
+  client_id: string | null
+  author_kind: 'customer' | 'agent' | 'system' | 'bot'
+  author_id: string | null
+  author_name: string | null
+  author_avatar_url: string | null
+  text: string
+  created_at: number
+  read_at: number | null
+}
+
+export interface PageViewTable {
+  id: string
+  workspace_id: string
+  customer_id: string
+  url: string
+  title: string
+  referrer: string
+  at: number
+}
+
+/** A customer's file: kept in the database so every server process can serve it (≤ 10 MB each). */
+export interface UploadTable {
+  id: string
+  workspace_id: string
+  customer_id: string
+  /** Sanitised display name; storage is keyed by the random id only (D3). */
+  name: string
+  content_type: string
+  size: number
+  bytes: Buffer
+  /** The message it was sent with; null until then, and it can be sent once only (D7). */
+  message_id: string | null
+  /** Its place among the message's attachments. */
+  position: number | null
+  created_at: number
+}

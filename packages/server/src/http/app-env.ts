@@ -1,0 +1,6 @@
+import type { IncomingMessage } from 'node:http'
+
+/** Hono's environment: on Node, `c.env.incoming` is the request's socket side (absent under `app.request()`). */
+export interface AppEnv {
+  Bindings: { incoming?: IncomingMessage }
+}

@@ -1,0 +1,63 @@
+import { Hono } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { bodyLimit } from 'hono/body-limit'
+import { limits, visitorRoutes } from '@threadline/protocol'
+import { ApiError } from '../errors/api-error.js'
+import type { DevOutbox } from '../mail/dev-outbox.js'
+import type { StreamRegistry } from '../realtime/stream-registry.js'
+import type { ServerContext } from '../server-context.js'
+import { mountAgentRoutes } from './agent-routes.js'
+import type { AppEnv } from './app-env.js'
+import { createCors } from './cors.js'
+import type { Cors } from './cors.js'
+import { mountDevRoutes } from './dev-routes.js'
+import { securityHeaders } from './security-headers.js'
+import { mountVisitorRoutes } from './visitor-routes.js'
+
+/** `{ error: { code, message, retryAfterSeconds? } }` with the code's status, and `Retry-After` on 429s. */
+function errorResponse(c: Context, error: ApiError): Response {
+  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) }
+  return c.json(error.toBody(), error.status as ContentfulStatusCode, headers)
+}
+
+export interface ThreadlineApp {
+  app: Hono<AppEnv>
+  cors: Cors
+}
+
+/** The whole HTTP surface: visitor and agent APIs, dev pages in development, JSON errors everywhere. */
+export function createApp(context: ServerContext, { registry, devOutbox }: { registry: StreamRegistry; devOutbox: DevOutbox | null }): ThreadlineApp {
+  const app = new Hono<AppEnv>()
+  const cors = createCors(context)
+
+  app.use('*', securityHeaders)
+  app.use('/v1/*', cors.middleware)
+  // Stops reading as soon as the body passes the limit (or at once when Content-Length says so, D1).
+  const limitTo = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('payload_too_large', `The request body is larger than ${maxSize} bytes`)
+      },
+    })
+  const jsonLimit = limitTo(context.settings.maxBodyBytes)
+  const uploadLimit = limitTo(limits.attachmentMaxBytes)
+  const limitBodies: MiddlewareHandler = (c, next) => (c.req.path === visitorRoutes.uploadAttachment.path ? uploadLimit(c, next) : jsonLimit(c, next))
+  app.use('/v1/*', limitBodies)
+
+  app.get('/health', (c) => c.json({ ok: true }))
+  mountVisitorRoutes(app, { context, cors, registry })
+  mountAgentRoutes(app, { context, cors, registry })
+  if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
+
+  app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route')))
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error)
+    context.log(`Unexpected error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    return errorResponse(c, new ApiError('internal_error', 'Something went wrong on our side'))
+  })
+
+  return { app, cors }
+}

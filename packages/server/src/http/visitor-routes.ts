@@ -1,0 +1,172 @@
+import {
+  attachmentNameHeader,
+  emailStartRequestSchema,
+  emailVerifyRequestSchema,
+  identifyRequestSchema,
+  markReadRequestSchema,
+  messagesQuerySchema,
+  pageViewSchema,
+  sendMessageRequestSchema,
+  typingRequestSchema,
+  visitorRoutes,
+  workspaceHeader,
+} from '@threadline/protocol'
+import type { SessionGrant } from '@threadline/protocol'
+import type { Context, Hono } from 'hono'
+import { storeUpload } from '../attachments/uploads.js'
+import { customerForIdentity, customerForVerifiedEmail, normalizeEmail, toCustomer } from '../auth/customers.js'
+import { verifyIdentityToken } from '../auth/identity-token.js'
+import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
+import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
+import type { AuthenticatedSession } from '../auth/sessions.js'
+import { customerConversation, customerMessages, markCustomerRead, recordPageView, sendCustomerMessage, setCustomerTyping } from '../conversations/customer-conversation.js'
+import type { CustomerTable } from '../database/schema.js'
+import { ApiError, parseWith } from '../errors/api-error.js'
+import { openCustomerEventStream } from '../realtime/customer-event-stream.js'
+import type { StreamRegistry } from '../realtime/stream-registry.js'
+import type { ServerContext } from '../server-context.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
+import type { Workspace } from '../workspaces/workspaces.js'
+import type { AppEnv } from './app-env.js'
+import { bearerToken, optionalBearerToken } from './bearer-token.js'
+import { clientAddress } from './client-address.js'
+import type { Cors } from './cors.js'
+import { readJson } from './read-json.js'
+
+/** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
+export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry }): void {
+  async function workspaceOf(c: Context<AppEnv>): Promise<Workspace> {
+    const workspaceId = c.req.header(workspaceHeader)
+    if (!workspaceId) throw new ApiError('validation_failed', `Invalid request: name the workspace in the ${workspaceHeader} header`)
+    const workspace = await findWorkspace(context, workspaceId)
+    if (!workspace) throw new ApiError('not_found', 'No such workspace')
+    cors.enforce(c, workspace.allowedOrigins)
+    return workspace
+  }
+
+  /** X1: every call below acts on the session's own customer; nothing takes a conversation id from the client. */
+  async function sessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession> {
+    const session = await authenticateSession(context, bearerToken(c))
+    const workspace = await findWorkspace(context, session.workspaceId)
+    if (!workspace) throw new ApiError('unauthorized', 'The session is not valid')
+    cors.enforce(c, workspace.allowedOrigins)
+    return session
+  }
+
+  /** A12: a token presented while verifying again is discarded; the new grant replaces it. */
+  async function grant(c: Context<AppEnv>, workspace: Workspace, customer: CustomerTable, method: 'email' | 'identity_token'): Promise<SessionGrant> {
+    const previous = optionalBearerToken(c)
+    if (previous !== null) await revokeSessionToken(context, previous)
+    const session = await grantSession(context, { workspaceId: workspace.id, customerId: customer.id, method })
+    return { session, customer: toCustomer(customer) }
+  }
+
+  app.post(visitorRoutes.startEmailVerification.path, async (c) => {
+    const workspace = await workspaceOf(c)
+    const body = (await readJson(c)) as { email?: unknown }
+    const { email } = parseWith(emailStartRequestSchema, { email: typeof body?.email === 'string' ? normalizeEmail(body.email) : body?.email })
+    const address = clientAddress({ incoming: c.env?.incoming, forwardedFor: c.req.header('x-forwarded-for'), hops: context.settings.trustedProxyHops })
+    const ipHash = context.hasher.hash('client-ip', address)
+    return c.json(await startEmailVerification(context, { workspace, email, ipHash }))
+  })
+
+  app.post(visitorRoutes.verifyEmail.path, async (c) => {
+    const workspace = await workspaceOf(c)
+    const { challengeId, code } = parseWith(emailVerifyRequestSchema, await readJson(c))
+    const email = await verifyEmailCode(context, { workspaceId: workspace.id, challengeId, code })
+    const customer = await customerForVerifiedEmail(context, workspace.id, email)
+    return c.json(await grant(c, workspace, customer, 'email'))
+  })
+
+  app.post(visitorRoutes.identify.path, async (c) => {
+    const workspace = await workspaceOf(c)
+    const { identityToken } = parseWith(identifyRequestSchema, await readJson(c))
+    const claims = await verifyIdentityToken(context, workspace.id, identityToken)
+    const customer = await customerForIdentity(context, workspace.id, claims)
+    return c.json(await grant(c, workspace, customer, 'identity_token'))
+  })
+
+  app.post(visitorRoutes.logout.path, async (c) => {
+    const session = await sessionOf(c)
+    await revokeSession(context, session.tokenHash)
+    registry.closeSession(session.tokenHash)
+    return c.body(null, 204)
+  })
+
+  app.get(visitorRoutes.me.path, async (c) => {
+    const session = await sessionOf(c)
+    return c.json({ customer: toCustomer(session.customer) })
+  })
+
+  app.get(visitorRoutes.getConversation.path, async (c) => {
+    const session = await sessionOf(c)
+    return c.json({ conversation: await customerConversation(context, session.customer.id) })
+  })
+
+  app.get(visitorRoutes.listMessages.path, async (c) => {
+    const session = await sessionOf(c)
+    const query = parseWith(messagesQuerySchema, numericQuery(c, ['beforeSeq', 'afterSeq', 'limit']))
+    return c.json(await customerMessages(context, session.customer.id, query))
+  })
+
+  app.post(visitorRoutes.sendMessage.path, async (c) => {
+    const session = await sessionOf(c)
+    const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
+    return c.json(await sendCustomerMessage(context, { customer: session.customer, clientId, text, attachmentIds }))
+  })
+
+  app.post(visitorRoutes.markRead.path, async (c) => {
+    const session = await sessionOf(c)
+    const { upToSeq } = parseWith(markReadRequestSchema, await readJson(c))
+    await markCustomerRead(context, { customer: session.customer, upToSeq })
+    return c.body(null, 204)
+  })
+
+  app.post(visitorRoutes.setTyping.path, async (c) => {
+    const session = await sessionOf(c)
+    const { draft } = parseWith(typingRequestSchema, await readJson(c))
+    await setCustomerTyping(context, { customer: session.customer, draft })
+    return c.body(null, 204)
+  })
+
+  app.post(visitorRoutes.trackPageView.path, async (c) => {
+    const session = await sessionOf(c)
+    const page = parseWith(pageViewSchema, await readJson(c))
+    await recordPageView(context, { customer: session.customer, page })
+    return c.body(null, 204)
+  })
+
+  app.post(visitorRoutes.uploadAttachment.path, async (c) => {
+    const session = await sessionOf(c)
+    const encodedName = c.req.header(attachmentNameHeader) ?? ''
+    let name: string
+    try {
+      name = decodeURIComponent(encodedName)
+    } catch {
+      throw new ApiError('validation_failed', `Invalid request: ${attachmentNameHeader} must be URI-encoded`)
+    }
+    // D3: decode first, then validate; an empty name has no extension and is refused below.
+    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const attachment = await storeUpload(context, { customer: session.customer, name, contentType: c.req.header('content-type') ?? '', bytes })
+    return c.json({ attachment })
+  })
+
+  app.get(visitorRoutes.events.path, async (c) => {
+    const session = await sessionOf(c)
+    const header = c.req.header('last-event-id')
+    // A cursor we did not write is ignored rather than refused: the stream then starts fresh.
+    const lastEventId = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null
+    return openCustomerEventStream(context, { session, lastEventId, registry })
+  })
+}
+
+/** Query parameters named in `names`, as numbers when they are whole numbers (so the schema can judge the rest). */
+export function numericQuery(c: Context, names: string[]): Record<string, unknown> {
+  const query: Record<string, unknown> = {}
+  for (const name of names) {
+    const value = c.req.query(name)
+    if (value === undefined) continue
+    query[name] = /^\d{1,15}$/.test(value) ? Number(value) : value
+  }
+  return query
+}

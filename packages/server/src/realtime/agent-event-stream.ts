@@ -1,0 +1,24 @@
+import type { ServerContext } from '../server-context.js'
+import { createSseResponse } from './sse-stream.js'
+import type { StreamRegistry } from './stream-registry.js'
+
+/**
+ * `GET /v1/agent/events`: every event of the workspace, customers' typing previews included, as
+ * `data: { conversationId, customerId, event }`. No resume cursor (seqs are per conversation): an
+ * advisor's client refetches the conversations it shows after a reconnect.
+ */
+export function openAgentEventStream(context: ServerContext, { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry }): Response {
+  return createSseResponse((writer) => {
+    const unsubscribe = context.bus.subscribe((envelope) => {
+      if (envelope.workspaceId !== workspaceId) return
+      writer.send({ conversationId: envelope.conversationId, customerId: envelope.customerId, event: envelope.event })
+    })
+    const heartbeat = setInterval(() => writer.comment('heartbeat'), context.settings.heartbeatMs)
+    const unregister = registry.add({ tokenHash: null, customerId: null, close: () => writer.close() })
+    return () => {
+      unsubscribe()
+      clearInterval(heartbeat)
+      unregister()
+    }
+  })
+}

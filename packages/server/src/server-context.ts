@@ -1,0 +1,35 @@
+import type { Database } from './database/database.js'
+import type { KeyedHasher } from './crypto/keyed-hash.js'
+import type { SecretBox } from './crypto/secret-box.js'
+import type { Mailer } from './mail/mailer.js'
+import type { RealtimeBus } from './realtime/bus.js'
+
+export type ServerMode = 'development' | 'production'
+
+/** Everything a request handler or a background job needs, built once by `startServer`. */
+export interface ServerContext {
+  readonly database: Database
+  readonly mode: ServerMode
+  /** Epoch ms; injected so tests move time instead of sleeping. */
+  readonly now: () => number
+  readonly hasher: KeyedHasher
+  readonly secretBox: SecretBox
+  readonly bus: RealtimeBus
+  readonly mailer: Mailer
+  readonly settings: ServerSettings
+  readonly log: (line: string) => void
+}
+
+export interface ServerSettings {
+  sessionTtlSeconds: number
+  otpIpHourlyLimit: number
+  heartbeatMs: number
+  replyEmailDelayMs: number
+  trustedProxyHops: number
+  /** Where this server is reached; `null` derives it from each request. */
+  publicUrl: string | null
+  mailFrom: string
+  mailReplyTo: string | null
+  /** Largest JSON request body. */
+  maxBodyBytes: number
+}

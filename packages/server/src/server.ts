@@ -1,0 +1,217 @@
+import { serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
+import { randomBytes } from 'node:crypto'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { limits } from '@threadline/protocol'
+import type { Agent } from '@threadline/protocol'
+import type { Hono } from 'hono'
+import { createKeyedHasher } from './crypto/keyed-hash.js'
+import { createSecretBox } from './crypto/secret-box.js'
+import { openDatabase } from './database/database.js'
+import type { Database, DatabaseOptions } from './database/database.js'
+import { migrateToLatest } from './database/migrations.js'
+import type { AppEnv } from './http/app-env.js'
+import { createApp } from './http/create-app.js'
+import { createDevOutbox } from './mail/dev-outbox.js'
+import type { DevOutbox } from './mail/dev-outbox.js'
+import type { Mailer } from './mail/mailer.js'
+import { sweepReplyEmails } from './mail/reply-notifier.js'
+import { createSmtpMailer } from './mail/smtp-mailer.js'
+import { createMemoryBus } from './realtime/bus.js'
+import type { RealtimeBus } from './realtime/bus.js'
+import { createStreamRegistry } from './realtime/stream-registry.js'
+import type { ServerContext, ServerMode, ServerSettings } from './server-context.js'
+import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
+import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
+
+export interface ThreadlineOptions {
+  database: DatabaseOptions
+  /** Default `development`: dev outbox and `/dev/mailbox`, relaxed per-IP code cap, loopback origins allowed. */
+  mode?: ServerMode
+  /**
+   * The pepper for keyed hashes and sealed secrets. Required in production. In development a random
+   * one is made per process when absent (the CLI persists one in the data dir instead).
+   */
+  secret?: string
+  /** Default: SMTP when `smtpUrl` is given, else the dev outbox (development only). */
+  mailer?: Mailer
+  smtpUrl?: string
+  /** Default: an in-process bus. Several processes on one Postgres share a LISTEN/NOTIFY bus here. */
+  bus?: RealtimeBus
+  /** Epoch ms. Default `Date.now`. */
+  now?: () => number
+  heartbeatMs?: number
+  /** How long a customer must be away before an advisor's reply is emailed. Default 3 minutes. */
+  replyEmailDelayMs?: number
+  /** How often the reply-email sweep runs; 0 disables the timer (tests call `sweep()`). Default 30 s. */
+  replyEmailSweepMs?: number
+  trustedProxyHops?: number
+  publicUrl?: string | null
+  mailFrom?: string
+  mailReplyTo?: string | null
+  otpIpHourlyLimit?: number
+  sessionTtlSeconds?: number
+  maxBodyBytes?: number
+  /** Where operational lines go (never codes or tokens). Default `console.error`. */
+  log?: (line: string) => void
+}
+
+export interface StartServerOptions extends ThreadlineOptions {
+  /** 0 picks a free port. Default 0. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+}
+
+/** The server's data and jobs without HTTP: what the CLI uses for `migrate` and `workspace create`. */
+export interface Threadline {
+  readonly context: ServerContext
+  /** The dev outbox when it is the mailer (development without SMTP), else null. */
+  readonly devOutbox: DevOutbox | null
+  createWorkspace(input: { name: string; origins: string[]; agentName?: string }): Promise<WorkspaceCredentials>
+  rotateWorkspaceSecret(workspaceId: string): Promise<{ kid: string; secret: string }>
+  createAgent(input: { workspaceId: string; name: string; avatarUrl?: string | null }): Promise<{ agent: Agent; agentKey: string }>
+  listWorkspaces(): Promise<Workspace[]>
+  close(): Promise<void>
+}
+
+export interface RunningServer extends Threadline {
+  /** `http://host:port`, where it listens. */
+  readonly url: string
+  readonly port: number
+  readonly app: Hono<AppEnv>
+  /** Emails customers with due reply batches now; resolves with how many mails went out. */
+  sweep(): Promise<{ sent: number }>
+}
+
+/** Opens the database, brings its schema up to date and builds the shared context. */
+export async function openThreadline(options: ThreadlineOptions): Promise<Threadline> {
+  const mode = options.mode ?? 'development'
+  if (mode === 'production' && options.secret === undefined) throw new Error('A secret is required in production mode')
+  const secret = options.secret ?? randomBytes(32).toString('base64url')
+  const log = options.log ?? ((line: string) => console.error(line))
+  const now = options.now ?? (() => Date.now())
+
+  let devOutbox: DevOutbox | null = null
+  let ownedMailer: Mailer | null = null
+  let mailer = options.mailer
+  if (!mailer && options.smtpUrl !== undefined) mailer = ownedMailer = createSmtpMailer({ url: options.smtpUrl })
+  if (!mailer) {
+    if (mode === 'production') throw new Error('Production mode needs a mailer (SMTP_URL); the dev outbox only exists in development')
+    mailer = devOutbox = createDevOutbox({ now, print: log })
+  }
+
+  const database: Database = openDatabase(options.database)
+  try {
+    await migrateToLatest(database.db as never)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+
+  const ownsBus = options.bus === undefined
+  const bus = options.bus ?? createMemoryBus()
+  const hasher = createKeyedHasher(secret)
+  const settings: ServerSettings = {
+    sessionTtlSeconds: options.sessionTtlSeconds ?? limits.sessionTtlSeconds,
+    otpIpHourlyLimit: options.otpIpHourlyLimit ?? (mode === 'development' ? 1000 : 50),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    replyEmailDelayMs: options.replyEmailDelayMs ?? 3 * 60_000,
+    trustedProxyHops: options.trustedProxyHops ?? 0,
+    publicUrl: options.publicUrl ?? null,
+    mailFrom: options.mailFrom ?? 'Threadline <no-reply@threadline.localhost>',
+    mailReplyTo: options.mailReplyTo ?? null,
+    // A 10,000-character message escapes to at most ~60 KB of JSON.
+    maxBodyBytes: options.maxBodyBytes ?? 128 * 1024,
+  }
+  const context: ServerContext = { database, mode, now, hasher, secretBox: createSecretBox(hasher.key('workspace-secret')), bus, mailer, settings, log }
+
+  return {
+    context,
+    devOutbox,
+    createWorkspace: (input) => createWorkspace(context, input),
+    rotateWorkspaceSecret: (workspaceId) => rotateWorkspaceSecret(context, workspaceId),
+    createAgent: (input) => createAgent(context, input),
+    listWorkspaces: () => listWorkspaces(context),
+    async close() {
+      if (ownsBus) await bus.close()
+      await ownedMailer?.close?.()
+      await database.close()
+    },
+  }
+}
+
+/**
+ * Starts the whole server: visitor and agent APIs, SSE, dev pages in development, the reply-email
+ * sweep. Resolves once it listens.
+ *
+ * ```ts
+ * const server = await startServer({ port: 0, database: { kind: 'sqlite', file }, mode: 'development' })
+ * const { workspaceId, secret, agentKey } = await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
+ * ```
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const threadline = await openThreadline(options)
+  const { context } = threadline
+  const registry = createStreamRegistry()
+  const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox })
+
+  const host = options.host ?? '127.0.0.1'
+  let server: ServerType
+  try {
+    server = await new Promise<ServerType>((resolvePromise, reject) => {
+      const listening = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolvePromise(listening))
+      listening.once('error', reject)
+    })
+  } catch (error) {
+    await threadline.close()
+    throw error
+  }
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+
+  let sweeping: Promise<{ sent: number }> | null = null
+  const sweep = () => {
+    // One sweep at a time per process; several processes are kept apart by the claim in the database.
+    sweeping ??= sweepReplyEmails(context, { connectedCustomerIds: registry.connectedCustomerIds() }).finally(() => {
+      sweeping = null
+    })
+    return sweeping
+  }
+  const sweepEvery = options.replyEmailSweepMs ?? 30_000
+  const sweepTimer =
+    sweepEvery > 0
+      ? setInterval(() => {
+          sweep().catch((error: unknown) => context.log(`The reply-email sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+        }, sweepEvery)
+      : null
+  sweepTimer?.unref()
+
+  let closing: Promise<void> | null = null
+  return {
+    ...threadline,
+    url: `http://${shownHost}:${port}`,
+    port,
+    app,
+    sweep,
+    createWorkspace: async (input) => {
+      const credentials = await threadline.createWorkspace(input)
+      cors.invalidate()
+      return credentials
+    },
+    close() {
+      closing ??= (async () => {
+        if (sweepTimer) clearInterval(sweepTimer)
+        registry.closeAll()
+        await new Promise<void>((resolvePromise) => {
+          server.close(() => resolvePromise())
+          ;(server as Server).closeAllConnections?.()
+        })
+        await sweeping?.catch(() => undefined)
+        await threadline.close()
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,148 @@
+import type { Agent } from '@threadline/protocol'
+import { sha256 } from '../crypto/keyed-hash.js'
+import { randomId, randomToken } from '../crypto/random.js'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+
+export interface Workspace {
+  id: string
+  name: string
+  allowedOrigins: string[]
+}
+
+/** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
+export interface WorkspaceCredentials {
+  workspaceId: string
+  /** HS256 secret the site's backend signs identity tokens with (and, later, admin calls). */
+  secret: string
+  /** The `kid` of that secret, for the JWT header during rotations. */
+  kid: string
+  /** `Authorization: Bearer <agentKey>` for the agent API. */
+  agentKey: string
+}
+
+/** B4: two signing keys are live at once, so a site can roll its secret without a moment of failed logins. */
+const liveKeyCount = 2
+
+export async function createWorkspace(
+  context: ServerContext,
+  { name, origins, agentName = 'Advisor' }: { name: string; origins: string[]; agentName?: string },
+): Promise<WorkspaceCredentials> {
+  const at = context.now()
+  const workspaceId = randomId('ws')
+  const secret = randomToken('sk')
+  const kid = randomId('key')
+  const agentKey = randomToken('ak')
+  await context.database.db.transaction().execute(async (transaction) => {
+    await transaction
+      .insertInto('workspaces')
+      .values({ id: workspaceId, name, allowed_origins: JSON.stringify(origins.map(normalizeOrigin)), created_at: at })
+      .execute()
+    await transaction
+      .insertInto('workspace_keys')
+      .values({ kid, workspace_id: workspaceId, sealed_secret: context.secretBox.seal(secret), generation: 1, created_at: at, retired_at: null })
+      .execute()
+    await transaction
+      .insertInto('agents')
+      .values({ id: randomId('agt'), workspace_id: workspaceId, name: agentName, avatar_url: null, key_hash: sha256(agentKey), created_at: at })
+      .execute()
+  })
+  return { workspaceId, secret, kid, agentKey }
+}
+
+/** Adds an advisor to a workspace; the key is returned once and stored only as a hash. */
+export async function createAgent(context: ServerContext, { workspaceId, name, avatarUrl = null }: { workspaceId: string; name: string; avatarUrl?: string | null }): Promise<{ agent: Agent; agentKey: string }> {
+  const agentKey = randomToken('ak')
+  const agent: Agent = { id: randomId('agt'), name, avatarUrl }
+  await context.database.db
+    .insertInto('agents')
+    .values({ id: agent.id, workspace_id: workspaceId, name, avatar_url: avatarUrl, key_hash: sha256(agentKey), created_at: context.now() })
+    .execute()
+  return { agent, agentKey }
+}
+
+/** Adds a signing secret and retires all but the two newest (B4). */
+export async function rotateWorkspaceSecret(context: ServerContext, workspaceId: string): Promise<{ kid: string; secret: string }> {
+  const at = context.now()
+  const secret = randomToken('sk')
+  const kid = randomId('key')
+  await context.database.db.transaction().execute(async (transaction) => {
+    const newest = await transaction
+      .selectFrom('workspace_keys')
+      .select((eb) => eb.fn.max('generation').as('generation'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst()
+    if (newest?.generation === null || newest?.generation === undefined) throw new ApiError('not_found', 'No such workspace')
+    // The unique (workspace, generation) index turns a concurrent rotation into an error, not a tie.
+    await transaction
+      .insertInto('workspace_keys')
+      .values({ kid, workspace_id: workspaceId, sealed_secret: context.secretBox.seal(secret), generation: Number(newest.generation) + 1, created_at: at, retired_at: null })
+      .execute()
+    const live = await transaction
+      .selectFrom('workspace_keys')
+      .select('kid')
+      .where('workspace_id', '=', workspaceId)
+      .where('retired_at', 'is', null)
+      .orderBy('generation', 'desc')
+      .execute()
+    const retiring = live.slice(liveKeyCount).map((key) => key.kid)
+    if (retiring.length > 0) {
+      await transaction.updateTable('workspace_keys').set({ retired_at: at }).where('kid', 'in', retiring).execute()
+    }
+  })
+  return { kid, secret }
+}
+
+/** The live signing secrets, newest first. */
+export async function liveSigningKeys(context: ServerContext, workspaceId: string): Promise<{ kid: string; secret: string }[]> {
+  const rows = await context.database.db
+    .selectFrom('workspace_keys')
+    .select(['kid', 'sealed_secret'])
+    .where('workspace_id', '=', workspaceId)
+    .where('retired_at', 'is', null)
+    .orderBy('generation', 'desc')
+    .limit(liveKeyCount)
+    .execute()
+  return rows.map((row) => ({ kid: row.kid, secret: context.secretBox.open(row.sealed_secret) }))
+}
+
+export async function findWorkspace(context: ServerContext, workspaceId: string): Promise<Workspace | null> {
+  const row = await context.database.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst()
+  return row ? toWorkspace(row) : null
+}
+
+export async function listWorkspaces(context: ServerContext): Promise<Workspace[]> {
+  const rows = await context.database.db.selectFrom('workspaces').selectAll().orderBy('created_at').execute()
+  return rows.map(toWorkspace)
+}
+
+/** The agent and workspace behind an agent API key, or null. */
+export async function authenticateAgent(context: ServerContext, agentKey: string): Promise<{ agent: Agent; workspace: Workspace } | null> {
+  const row = await context.database.db
+    .selectFrom('agents')
+    .innerJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
+    .select([
+      'agents.id as agentId',
+      'agents.name as agentName',
+      'agents.avatar_url as avatarUrl',
+      'workspaces.id',
+      'workspaces.name',
+      'workspaces.allowed_origins',
+      'workspaces.created_at',
+    ])
+    .where('agents.key_hash', '=', sha256(agentKey))
+    .executeTakeFirst()
+  if (!row) return null
+  return { agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl }, workspace: toWorkspace(row) }
+}
+
+function toWorkspace(row: { id: string; name: string; allowed_origins: string }): Workspace {
+  return { id: row.id, name: row.name, allowedOrigins: JSON.parse(row.allowed_origins) as string[] }
+}
+
+/** `https://Shop.Example/` → `https://shop.example`; throws on anything that is not an http(s) origin. */
+export function normalizeOrigin(origin: string): string {
+  const url = new URL(origin)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`An origin must be http(s): ${origin}`)
+  return url.origin
+}
