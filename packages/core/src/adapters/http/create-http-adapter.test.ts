@@ -349,6 +349,21 @@ describe('createHttpAdapter', () => {
       expect((error as Error).message).toContain('POST https://chat.example.test/v1/conversation/messages')
     })
 
+    it('rejects a send when fetch fails before reading the body, as a refused connection does (ky 1.9 hung here)', async () => {
+      const refusing = createHttpAdapter({ baseUrl: 'https://chat.example.test', workspaceId: 'ws_1', fetch: () => Promise.reject(new TypeError('fetch failed')) })
+      expect(await rejectionOf(refusing.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+    })
+
+    it('rejects a send to a port nobody listens on with a NetworkError', async () => {
+      const { createServer } = await import('node:net')
+      const closed = createServer()
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+      const { port } = closed.address() as { port: number }
+      await new Promise((resolve) => closed.close(resolve))
+      const adapter = createHttpAdapter({ baseUrl: `http://127.0.0.1:${port}`, workspaceId: 'ws_1' })
+      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+    })
+
     it('rejects with a TimeoutError when no answer comes within timeoutMs, and aborts the request', async () => {
       vi.useFakeTimers()
       const { adapter, requests, respond } = setup({ timeoutMs: 5_000 })

@@ -1,6 +1,6 @@
 import { errorBodySchema } from '@threadline/protocol'
 import type { ErrorCode } from '@threadline/protocol'
-import { ApiError, NetworkError, ThreadlineError, TimeoutError, isThreadlineError } from '../../errors/errors.js'
+import { ApiError, NetworkError, ThreadlineError, isThreadlineError } from '../../errors/errors.js'
 
 /** What a request was, for error messages: `POST https://chat.example.com/v1/…` (never carries a token). */
 export interface RequestDescription {
@@ -63,7 +63,5 @@ export function requestFailure(error: unknown, signal: AbortSignal | undefined, 
   if (signal?.aborted) return abortedError(signal)
   if (isThreadlineError(error)) return error
   const where = `(${request.method} ${request.url})`
-  // ky's TimeoutError: no answer within the timeout.
-  if (error instanceof Error && error.name === 'TimeoutError') return new TimeoutError(`The request timed out ${where}`, { cause: error })
   return new NetworkError(`The network request failed ${where}`, { cause: error })
 }

@@ -1,5 +1,5 @@
 import { workspaceHeader } from '@threadline/protocol'
-import ky from 'ky'
+import { TimeoutError } from '../../errors/errors.js'
 import { abortedError, apiErrorFromResponse, requestFailure } from './http-errors.js'
 import type { RequestDescription } from './http-errors.js'
 
@@ -30,38 +30,63 @@ export const defaultTimeoutMs = 10_000
 
 export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, timeoutMs = defaultTimeoutMs }: HttpTransportOptions): HttpTransport {
   const prefixUrl = baseUrl.replace(/\/+$/, '')
-  // Looked up per call, so importing or creating the adapter reads no global (SSR) and tests may stub it late.
-  const fetch: typeof globalThis.fetch = (input, init) => (fetchOption ?? globalThis.fetch)(input, init)
 
+  // Plain fetch, no ky: ky 1.9 never settles a POST whose fetch rejects before reading the request
+  // body (its cleanup cancels one branch of a tee'd body stream, which waits for the other branch
+  // forever), so a send during an outage would hang the outbox. What ky gave us here (a URL prefix,
+  // JSON, query parameters, a timeout) is these few lines.
   return async ({ route, token, signal, json, body, searchParams, headers, timeout }) => {
     const description = { method: route.method, url: prefixUrl + route.path }
     if (signal?.aborted) throw abortedError(signal)
+    const query = searchParams ? new URLSearchParams(definedEntries(searchParams)).toString() : ''
+    // The caller's signal must reach the body too (an event stream is read long after the headers),
+    // so it is combined with the timeout rather than forwarded until the headers arrive.
+    const timeoutController = new AbortController()
+    let timedOut = false
+    const timer =
+      timeout === false
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true
+            timeoutController.abort()
+          }, timeoutMs)
     let response: Response
     try {
-      response = await ky(route.path.slice(1), {
-        prefixUrl,
+      // Looked up per call, so importing or creating the adapter reads no global (SSR) and tests may stub it late.
+      response = await (fetchOption ?? globalThis.fetch)(description.url + (query === '' ? '' : `?${query}`), {
         method: route.method,
-        headers: { [workspaceHeader]: workspaceId, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...headers },
-        json,
-        body,
-        searchParams: searchParams && definedEntries(searchParams),
-        signal,
-        timeout: timeout ?? timeoutMs,
-        // The outbox and the catch-up own every retry: a hidden one here would break their accounting.
-        retry: 0,
-        throwHttpErrors: false,
-        fetch,
+        headers: {
+          [workspaceHeader]: workspaceId,
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: json === undefined ? body : JSON.stringify(json),
+        signal: signal ? anySignal(signal, timeoutController.signal) : timeoutController.signal,
       })
     } catch (error) {
-      throw requestFailure(error, signal, description)
+      throw requestFailure(timedOut ? new TimeoutError(`The request timed out (${description.method} ${description.url})`, { cause: error }) : error, signal, description)
+    } finally {
+      clearTimeout(timer)
     }
     if (!response.ok) throw await apiErrorFromResponse(response, description)
     return { response, description }
   }
 }
 
-function definedEntries(values: Record<string, number | undefined>): Record<string, number> {
-  const defined: Record<string, number> = {}
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) defined[key] = value
+function definedEntries(values: Record<string, number | undefined>): Record<string, string> {
+  const defined: Record<string, string> = {}
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) defined[key] = String(value)
   return defined
+}
+
+/** `AbortSignal.any` where the platform has it (it holds its sources weakly); a forwarding listener elsewhere. */
+function anySignal(first: AbortSignal, second: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([first, second])
+  const controller = new AbortController()
+  for (const source of [first, second]) {
+    if (source.aborted) controller.abort(source.reason)
+    else source.addEventListener('abort', () => controller.abort(source.reason), { once: true })
+  }
+  return controller.signal
 }
