@@ -1,0 +1,128 @@
+// @vitest-environment jsdom
+import type { ChatMessage } from '@threadline/core'
+import { ThreadlineError } from '@threadline/core'
+import { screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import { createChat, expectAccessible, renderChat } from '../chat.test-helpers.js'
+import { Message } from './message.js'
+
+const at = Date.parse('2026-11-22T10:00:00Z')
+
+function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    key: 'm1',
+    id: 'msg_1',
+    clientId: null,
+    seq: 1,
+    author: { kind: 'agent', id: 'agt_1', name: 'Ana', avatarUrl: null },
+    text: 'Hello',
+    attachments: [],
+    createdAt: at,
+    delivery: 'sent',
+    readAt: null,
+    error: null,
+    ...overrides,
+  }
+}
+
+describe('Message', () => {
+  describe('when the text carries HTML (SECURITY.md E1)', () => {
+    it('shows it as inert text and creates no element from it', async () => {
+      const chat = createChat()
+      const text = '<img src=x onerror="window.pwned=1"> <svg onload=alert(1)></svg> <script>alert(1)</script>'
+      const { container } = renderChat(chat, <Message message={message({ text })} />)
+      expect(screen.getByText(text, { exact: false })).toBeTruthy()
+      expect(container.querySelector('img, svg[onload], script')).toBeNull()
+      expect(container.querySelector('[onerror]')).toBeNull()
+      expect((window as { pwned?: number }).pwned).toBeUndefined()
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when the text has links (SECURITY.md E2)', () => {
+    it('links https and mailto with noopener noreferrer, and leaves javascript:, data: and http: as text', async () => {
+      const chat = createChat()
+      const text = 'See https://example.com/docs. Mail help@example.com or mailto:ops@example.com\n[x](javascript:alert(1)) javascript:alert(2) data:text/html,<b>x</b> vbscript:msgbox http://insecure.example.com'
+      const { container } = renderChat(chat, <Message message={message({ text })} />)
+      const links = within(container).getAllByRole('link')
+      expect(links.map((link) => link.getAttribute('href'))).toEqual(['https://example.com/docs', 'mailto:help@example.com', 'mailto:ops@example.com'])
+      for (const link of links) {
+        expect(link.getAttribute('rel')).toBe('noopener noreferrer')
+        expect(link.getAttribute('target')).toBe('_blank')
+      }
+      expect(container.querySelector('a[href^="javascript:"], a[href^="data:"], a[href^="vbscript:"], a[href^="http:"]')).toBeNull()
+      expect(container.textContent).toContain('[x](javascript:alert(1))')
+      await expectAccessible(container)
+    })
+
+    it('keeps line breaks in the text', () => {
+      const chat = createChat()
+      renderChat(chat, <Message message={message({ text: 'one\ntwo' })} />)
+      expect(screen.getByText((_, element) => element?.tagName === 'P' && element.textContent === 'one\ntwo')).toBeTruthy()
+    })
+  })
+
+  describe("when it is the customer's own message", () => {
+    it('says it is sending while pending', async () => {
+      const chat = createChat()
+      const { container } = renderChat(chat, <Message message={message({ author: { kind: 'customer', id: null, name: null, avatarUrl: null }, seq: null, id: null, clientId: 'c1', delivery: 'pending' })} />)
+      expect(screen.getByText('Sending…')).toBeTruthy()
+      expect(container.firstElementChild?.getAttribute('data-delivery')).toBe('pending')
+      await expectAccessible(container)
+    })
+
+    it('shows one tick when sent, and two with the read time, reachable by keyboard, once an advisor read it', async () => {
+      const chat = createChat()
+      const own = { author: { kind: 'customer' as const, id: 'cus_1', name: null, avatarUrl: null }, clientId: 'c1' }
+      const { rerender, container } = renderChat(chat, <Message message={message(own)} />)
+      expect(screen.getByRole('img', { name: 'Sent' })).toBeTruthy()
+      rerender(<Message message={message({ ...own, readAt: at + 90_000 })} />)
+      const receipt = screen.getByRole('img', { name: /^Read / })
+      expect(receipt.getAttribute('aria-label')).toContain('10:01')
+      await userEvent.tab()
+      expect(document.activeElement).toBe(receipt)
+      expect(container.querySelector('.tl-tooltip')?.textContent).toContain('10:01')
+      await expectAccessible(container)
+    })
+
+    it('offers retry and delete when delivery failed, with the reason', async () => {
+      const chat = createChat()
+      const failed = message({
+        author: { kind: 'customer', id: null, name: null, avatarUrl: null },
+        seq: null,
+        id: null,
+        clientId: 'c1',
+        delivery: 'failed',
+        error: new ThreadlineError('blocked', 'Blocked'),
+      })
+      const { container } = renderChat(chat, <Message message={failed} />)
+      expect(screen.getByText(/Not sent\. You can’t send messages right now\./)).toBeTruthy()
+      expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy()
+      expect(screen.getByRole('button', { name: 'Delete' })).toBeTruthy()
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when it has attachments', () => {
+    it('previews images, links other files with their size, and says when a file is still being prepared', async () => {
+      const chat = createChat()
+      const attachments = [
+        { id: 'a1', name: 'screen.png', contentType: 'image/png', size: 2048, url: 'https://files.example.com/a1' },
+        { id: 'a2', name: 'invoice.pdf', contentType: 'application/pdf', size: 3 * 1024 * 1024, url: 'https://files.example.com/a2' },
+        { id: 'a3', name: 'clip.mp4', contentType: 'video/mp4', size: 10, url: null },
+        { id: 'a4', name: 'evil.png', contentType: 'image/png', size: 10, url: 'javascript:alert(1)' },
+      ]
+      const { container } = renderChat(chat, <Message message={message({ attachments })} />)
+      const image = screen.getByRole('img', { name: /screen\.png/ })
+      expect(image.getAttribute('src')).toBe('https://files.example.com/a1')
+      const pdf = screen.getByRole('link', { name: /invoice\.pdf/ })
+      expect(pdf.getAttribute('href')).toBe('https://files.example.com/a2')
+      expect(pdf.textContent).toContain('3 MB')
+      expect(screen.getByText('Preparing clip.mp4…')).toBeTruthy()
+      expect(screen.getByText('Preparing evil.png…')).toBeTruthy()
+      expect(container.querySelector('[href^="javascript:"], [src^="javascript:"]')).toBeNull()
+      await expectAccessible(container)
+    })
+  })
+})

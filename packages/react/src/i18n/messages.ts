@@ -1,0 +1,98 @@
+/**
+ * A plural message: one form per `Intl.PluralRules` category the locale uses. `other` is always
+ * required because every locale falls back to it.
+ */
+export type PluralMessage = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }
+
+/**
+ * Every string the components show. Placeholders are `{name}`; plural entries pick their form with
+ * `Intl.PluralRules` from the `count` parameter. A catalogue must provide every key, so a missing
+ * translation is a type error rather than an English word in an Arabic widget.
+ */
+export interface Messages {
+  openChat: string
+  /** The launcher's accessible name when there are unread messages. */
+  openChatUnread: PluralMessage
+  closeChat: string
+  defaultTeamName: string
+  /** The panel's accessible name. */
+  chatWith: string
+  replyTimeMinutes: string
+  replyTimeHours: string
+  replyTimeDay: string
+  assignedTo: string
+  loading: string
+
+  emailGateTitle: string
+  emailGateReason: string
+  emailLabel: string
+  emailPlaceholder: string
+  sendCode: string
+  codeTitle: string
+  codeSentTo: string
+  codeLabel: string
+  verify: string
+  resendCode: string
+  resendCodeIn: string
+  codeResent: string
+  useAnotherEmail: string
+
+  errorOtpInvalid: string
+  errorOtpExpired: string
+  errorOtpAttemptsExceeded: string
+  errorOtpLocked: string
+  errorRateLimited: string
+  errorRateLimitedNoTime: string
+  errorBlocked: string
+  errorChatDisabled: string
+  errorInvalidEmail: string
+  errorInvalidCode: string
+  errorNetwork: string
+  errorSessionExpired: string
+  errorFileTooLarge: string
+  errorFileType: string
+  errorFileEmpty: string
+  errorGeneric: string
+
+  messagesLabel: string
+  showEarlier: string
+  loadingEarlier: string
+  newMessages: PluralMessage
+  announceMessage: string
+  you: string
+  youSaid: string
+  authorSaid: string
+  sending: string
+  sent: string
+  readAt: string
+  notSent: string
+  retry: string
+  discard: string
+  attachmentPreparing: string
+  attachmentOpen: string
+  typing: string
+  typingSomeone: string
+
+  composerLabel: string
+  composerPlaceholder: string
+  send: string
+  attachFile: string
+  removeAttachment: string
+  uploading: string
+  uploadFailed: string
+  dropFiles: string
+  tooManyAttachments: string
+
+  emptyTitle: string
+  emptyBody: string
+
+  noticeEmailReply: string
+  noticeFinished: string
+  noticeBlocked: string
+  noticeChatDisabled: string
+  noticeChatDisabledNoEmail: string
+  noticeOffline: string
+  noticeReconnecting: string
+}
+
+export type MessageKey = keyof Messages

@@ -1,0 +1,91 @@
+// @vitest-environment jsdom
+import { act, screen, waitFor } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn } from '../chat.test-helpers.js'
+import { ChatPanel } from '../components/chat-panel.js'
+import { ConnectionNotice } from './connection-notice.js'
+
+const status = (text: string | RegExp) => screen.findByText(text, { selector: '[role="status"]' })
+
+describe('Notices', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  describe('when the customer wrote and waits for an answer', () => {
+    it('says where the reply will be emailed and that the tab can be closed, until the team answers', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      const { container } = renderChat(chat, <ChatPanel />)
+      await act(() => sendAndWait(chat, 'Is anyone there?'))
+      expect(await status('You’ll get an email at ada@example.com when we reply — you can close this tab.')).toBeTruthy()
+      await expectAccessible(container)
+      act(() => void chat.backend.agent.reply(conversationId(chat), 'Yes, hello!'))
+      await waitFor(() => expect(screen.queryByText(/You’ll get an email/)).toBeNull())
+    })
+  })
+
+  describe('when the team finished the conversation', () => {
+    it('says so and that a new message reopens it', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      await sendAndWait(chat, 'Thanks!')
+      const { container } = renderChat(chat, <ChatPanel />)
+      act(() => void chat.backend.agent.finish(conversationId(chat)))
+      expect(await status('This conversation was marked as finished. Send a message to reopen it.')).toBeTruthy()
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when the customer is blocked', () => {
+    it('says they cannot send messages, without a reason', async () => {
+      const chat = createChat()
+      const customerId = await signIn(chat)
+      chat.backend.block({ customerId })
+      const { container } = renderChat(chat, <ChatPanel />)
+      await act(async () => void (await chat.client.sendMessage({ text: 'Let me in' })))
+      expect(await status('You can’t send messages right now.')).toBeTruthy()
+      expect(await screen.findByRole('button', { name: 'Retry' })).toBeTruthy()
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when chat is turned off', () => {
+    it('invites a message answered by email', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      chat.backend.setChatEnabled(false)
+      const { container } = renderChat(chat, <ChatPanel />)
+      await act(async () => void (await chat.client.sendMessage({ text: 'Hello?' })))
+      expect(await status('Chat is turned off right now. Leave a message and we’ll answer by email at ada@example.com.')).toBeTruthy()
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when the browser goes offline', () => {
+    it('says messages will be sent once back online', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      const { container } = renderChat(chat, <ChatPanel />)
+      vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+      act(() => void window.dispatchEvent(new Event('offline')))
+      expect(await status('You’re offline. Your messages will be sent when you’re back online.')).toBeTruthy()
+      await expectAccessible(container)
+      vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(true)
+      act(() => void window.dispatchEvent(new Event('online')))
+      await waitFor(() => expect(screen.queryByText(/You’re offline/)).toBeNull())
+    })
+  })
+
+  describe('when the live connection drops', () => {
+    it('says it is reconnecting, and stops saying so once back', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      renderChat(chat, <ConnectionNotice delayMs={0} />)
+      act(() => chat.adapter.setOnline(false))
+      expect(await status('Reconnecting…')).toBeTruthy()
+      act(() => chat.adapter.setOnline(true))
+      await waitFor(() => expect(screen.queryByText('Reconnecting…')).toBeNull(), { timeout: 5000 })
+    })
+  })
+})
