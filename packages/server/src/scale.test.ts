@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { workspaceHeader } from '@threadline/protocol'
 import type { ChatEvent, EmailChallenge, SendMessageResponse, SessionGrant } from '@threadline/protocol'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresBus } from './realtime/postgres-bus.js'
 import type { PostgresBus } from './realtime/postgres-bus.js'
@@ -31,6 +32,7 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
   let a: Instance
   let b: Instance
   let workspace: WorkspaceCredentials
+  let databaseUrl = ''
   const streams: TestEventStream[] = []
 
   beforeAll(async () => {
@@ -39,13 +41,15 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
     const url = await cluster.createDatabase()
     // Every instance must hash with the same pepper, or a session or agent key made on one is unknown to the other.
     const secret = randomBytes(32).toString('base64url')
-    const start = async (): Promise<Instance> => {
-      const bus = await createPostgresBus({ connectionString: url, log: () => undefined })
+    const start = async (name: string): Promise<Instance> => {
+      // A's bus waits a little before reconnecting, so a test can publish while A is deaf.
+      const bus = await createPostgresBus({ connectionString: url, log: () => undefined, applicationName: `threadline-${name}`, minReconnectDelayMs: 400 })
       const server = await startServer({ port: 0, mode: 'development', secret, database: { kind: 'postgres', url }, bus, log: () => undefined, replyEmailSweepMs: 0 })
       return { server, bus }
     }
-    a = await start()
-    b = await start()
+    a = await start('a')
+    b = await start('b')
+    databaseUrl = url
     workspace = await a.server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
   }, 60_000)
 
@@ -163,6 +167,31 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
         { seq: live.seq, text: 'Live after resume' },
       ])
       expect([missedOne.seq, missedTwo.seq, live.seq]).toEqual([seen.id! + 1, seen.id! + 2, seen.id! + 3])
+    })
+  })
+
+  describe("when A's listening connection drops", () => {
+    /*
+     * NOTIFY cannot replay: what B published while A was reconnecting never reaches A's bus. The
+     * bus reports the gap; the server must then end A's streams so clients resume from the
+     * database with Last-Event-ID (startServer wires `bus.onGap` to closing every stream).
+     */
+    it("ends A's streams after the gap, and the resume replays the reply A missed", async () => {
+      const customer = await verifyCustomer(a)
+      const stream = await openEvents(a, customer.token)
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      try {
+        await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'threadline-a'")
+      } finally {
+        await client.end()
+      }
+      const missed = await reply(b, customer.conversationId, 'Sent while A was deaf')
+
+      await Promise.race([stream.ended, new Promise((_, reject) => setTimeout(() => reject(new Error("A's stream stayed open after the gap")), 3000))])
+      const resumed = await openEvents(a, customer.token, missed.seq - 1)
+      await resumed.waitFor(isMessage('Sent while A was deaf'), 3000)
+      expect(messages(stream)).toEqual([])
     })
   })
 })

@@ -20,6 +20,7 @@ import { sweepReplyEmails } from './mail/reply-notifier.js'
 import { createSmtpMailer } from './mail/smtp-mailer.js'
 import { createMemoryBus } from './realtime/bus.js'
 import type { RealtimeBus } from './realtime/bus.js'
+import { createPostgresBus } from './realtime/postgres-bus.js'
 import { createStreamRegistry } from './realtime/stream-registry.js'
 import type { ServerContext, ServerMode, ServerSettings } from './server-context.js'
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
@@ -111,7 +112,14 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   }
 
   const ownsBus = options.bus === undefined
-  const bus = options.bus ?? createMemoryBus()
+  let bus: RealtimeBus
+  try {
+    // Several processes on one Postgres see each other's events through LISTEN/NOTIFY by default.
+    bus = options.bus ?? (options.database.kind === 'postgres' ? await createPostgresBus({ connectionString: options.database.url, log }) : createMemoryBus())
+  } catch (error) {
+    await database.close()
+    throw error
+  }
   const hasher = createKeyedHasher(secret)
   const settings: ServerSettings = {
     sessionTtlSeconds: options.sessionTtlSeconds ?? limits.sessionTtlSeconds,
@@ -155,6 +163,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const threadline = await openThreadline(options)
   const { context } = threadline
   const registry = createStreamRegistry()
+  // A shared bus that lost events cannot replay them: end every stream so clients resume from the database with Last-Event-ID.
+  const stopWatchingGaps = context.bus.onGap?.(() => registry.closeAll()) ?? null
   const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox })
 
   const host = options.host ?? '127.0.0.1'
@@ -203,6 +213,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         if (sweepTimer) clearInterval(sweepTimer)
+        stopWatchingGaps?.()
         registry.closeAll()
         await new Promise<void>((resolvePromise) => {
           server.close(() => resolvePromise())

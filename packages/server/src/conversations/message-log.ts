@@ -19,7 +19,11 @@ export interface PendingEvent {
 
 /** Publishes in order, after the commit that made the events true. */
 export async function publishAll(context: ServerContext, events: PendingEvent[]): Promise<void> {
-  for (const envelope of events) await context.bus.publish(envelope)
+  // The write is committed: a bus failure must not turn it into an error (the client's retry would get
+  // the original back and the event would never go out). Streams resume from the database anyway.
+  await Promise.all(events.map((envelope) => context.bus.publish(envelope))).catch((error: unknown) =>
+    context.log(`Publishing realtime events failed: ${error instanceof Error ? error.message : String(error)}`),
+  )
 }
 
 /**

@@ -10,6 +10,8 @@ export interface RealtimeBus {
   /** Delivers to subscribers in every server process sharing the bus, this one included. */
   publish(envelope: BusEnvelope): Promise<void>
   subscribe(listener: (envelope: BusEnvelope) => void): () => void
+  /** Called when this process may have missed events; the bus cannot replay them. */
+  onGap?(listener: (gap: { reason: string }) => void): () => void
   close(): Promise<void>
 }
 

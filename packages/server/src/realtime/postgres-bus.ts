@@ -25,6 +25,8 @@ export interface PostgresBusOptions {
   pool?: pg.Pool
   /** Default `threadline_realtime`. Lowercase letters, digits and `_` (it is also an identifier). */
   channel?: string
+  /** The listening connection's `application_name` in `pg_stat_activity`. Default `threadline-realtime-listener`. */
+  applicationName?: string
   /** Called whenever events may have been missed; see `PostgresBus.onGap`. */
   onGap?: (gap: BusGap) => void
   /** Where operational lines go (never payloads). Default `console.error`. */
@@ -78,7 +80,6 @@ interface QueuedPublish {
 }
 
 const payloadTable = 'realtime_payloads'
-const listenerApplicationName = 'threadline-realtime-listener'
 
 /**
  * Connects, LISTENs, and resolves with a bus once events published from now on will arrive. A
@@ -95,6 +96,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   if ((options.connectionString === undefined) === (options.pool === undefined)) throw new Error('Pass either connectionString or pool to createPostgresBus')
 
   const log = options.log ?? ((line: string) => console.error(line))
+  const applicationName = options.applicationName ?? 'threadline-realtime-listener'
   const inlineLimitBytes = options.inlineLimitBytes ?? 7_000
   const payloadRetentionMs = options.payloadRetentionMs ?? 5 * 60_000
   const pruneIntervalMs = options.pruneIntervalMs ?? 60_000
@@ -105,7 +107,8 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   const ownsPool = options.pool === undefined
   // Publishing is serialised (one batch in flight), so two connections suffice: one publishes while another reads a stored payload.
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 })
-  pool.on('error', (error) => log(`The realtime bus pool lost a connection: ${error.message}`))
+  const onPoolError = (error: Error) => log(`The realtime bus pool lost a connection: ${error.message}`)
+  pool.on('error', onPoolError)
   const listenerConfig: pg.ClientConfig = ownsPool
     ? { connectionString: options.connectionString }
     : { ...(pool as unknown as { options: pg.ClientConfig }).options }
@@ -196,7 +199,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   }
 
   const connectListener = async (): Promise<void> => {
-    const client = new pg.Client({ ...listenerConfig, application_name: listenerApplicationName, keepAlive: true })
+    const client = new pg.Client({ ...listenerConfig, application_name: applicationName, keepAlive: true })
     client.on('notification', (message) => {
       if (message.channel === channel && message.payload !== undefined) receive(message.payload)
     })
@@ -331,6 +334,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   try {
     await connectListener()
   } catch (error) {
+    pool.off('error', onPoolError)
     if (ownsPool) await pool.end().catch(() => undefined)
     throw error
   }
@@ -395,6 +399,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
         }
         listeners.clear()
         gapListeners.clear()
+        pool.off('error', onPoolError)
         if (ownsPool) await pool.end()
       })()
       return closing
