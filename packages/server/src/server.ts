@@ -162,7 +162,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const threadline = await openThreadline(options)
   const { context } = threadline
-  const registry = createStreamRegistry()
+  const registry = createStreamRegistry(context)
   // A shared bus that lost events cannot replay them: end every stream so clients resume from the database with Last-Event-ID.
   const stopWatchingGaps = context.bus.onGap?.(() => registry.closeAll()) ?? null
   const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox })
@@ -214,7 +214,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       closing ??= (async () => {
         if (sweepTimer) clearInterval(sweepTimer)
         stopWatchingGaps?.()
-        registry.closeAll()
+        registry.close()
         await new Promise<void>((resolvePromise) => {
           server.close(() => resolvePromise())
           ;(server as Server).closeAllConnections?.()

@@ -46,16 +46,6 @@ export async function authenticateSession(context: ServerContext, token: string)
   return { tokenHash, workspaceId: sessionWorkspaceId, customer, expiresAt: sessionExpiresAt }
 }
 
-/** Whether the session behind `tokenHash` may still stream (checked on every heartbeat). */
-export async function isSessionLive(context: ServerContext, tokenHash: string): Promise<boolean> {
-  const row = await context.database.db
-    .selectFrom('sessions')
-    .select(['expires_at', 'revoked_at'])
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst()
-  return row !== undefined && row.revoked_at === null && context.now() < row.expires_at
-}
-
 export async function revokeSession(context: ServerContext, tokenHash: string): Promise<void> {
   await context.database.db
     .updateTable('sessions')

@@ -1,4 +1,5 @@
 import { isOriginAllowed } from '../workspaces/origin-policy.js'
+import { touchPresence } from '../realtime/presence.js'
 import type { ServerContext } from '../server-context.js'
 import { composeReplyEmail } from './reply-email.js'
 
@@ -15,9 +16,7 @@ export async function sweepReplyEmails(context: ServerContext, { connectedCustom
   const { db } = context.database
   const at = context.now()
   const delay = context.settings.replyEmailDelayMs
-  if (connectedCustomerIds.length > 0) {
-    await db.updateTable('customers').set({ last_stream_seen_at: at }).where('id', 'in', connectedCustomerIds).execute()
-  }
+  await touchPresence(context, connectedCustomerIds)
 
   const candidates = await db
     .selectFrom('conversations')

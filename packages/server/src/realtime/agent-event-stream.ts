@@ -1,4 +1,5 @@
 import type { ServerContext } from '../server-context.js'
+import type { BusEnvelope } from './bus.js'
 import { createSseResponse } from './sse-stream.js'
 import type { StreamRegistry } from './stream-registry.js'
 
@@ -9,16 +10,10 @@ import type { StreamRegistry } from './stream-registry.js'
  */
 export function openAgentEventStream(context: ServerContext, { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry }): Response {
   return createSseResponse((writer) => {
-    const unsubscribe = context.bus.subscribe((envelope) => {
+    const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== workspaceId) return
       writer.send({ conversationId: envelope.conversationId, customerId: envelope.customerId, event: envelope.event })
-    })
-    const heartbeat = setInterval(() => writer.comment('heartbeat'), context.settings.heartbeatMs)
-    const unregister = registry.add({ tokenHash: null, customerId: null, close: () => writer.close() })
-    return () => {
-      unsubscribe()
-      clearInterval(heartbeat)
-      unregister()
     }
+    return registry.addAgentStream({ workspaceId, writer, receive })
   })
 }

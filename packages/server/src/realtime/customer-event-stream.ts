@@ -1,6 +1,5 @@
 import { limits } from '@threadline/protocol'
 import type { ChatEvent } from '@threadline/protocol'
-import { isSessionLive } from '../auth/sessions.js'
 import type { AuthenticatedSession } from '../auth/sessions.js'
 import { listMessages } from '../conversations/message-log.js'
 import { selectConversations, toConversation } from '../conversations/wire-format.js'
@@ -47,24 +46,15 @@ export function openCustomerEventStream(
     }
 
     let resumed = false
-    const unsubscribe = context.bus.subscribe((envelope: BusEnvelope) => {
+    const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== session.workspaceId || envelope.customerId !== customerId) return
       const event = envelope.event
       if ((event.type === 'typing.started' || event.type === 'typing.stopped') && event.author === 'customer') return
       if (held) held.push(event)
       else deliver(event, { resumed })
-    })
-
-    const heartbeat = setInterval(() => {
-      writer.comment('heartbeat')
-      void (async () => {
-        // Logout in another process, revocation or the 30 days running out end the stream here.
-        if (!(await isSessionLive(context, session.tokenHash))) writer.close()
-        else await touchPresence(context, [customerId])
-      })().catch(() => writer.close())
-    }, context.settings.heartbeatMs)
-
-    const unregister = registry.add({ tokenHash: session.tokenHash, customerId, close: () => writer.close() })
+    }
+    // The registry also runs the heartbeat, which ends this stream once the session dies.
+    const unregister = registry.addCustomerStream({ workspaceId: session.workspaceId, customerId, tokenHash: session.tokenHash, writer, receive })
 
     void replay(context, writer, { customerId, lastEventId })
       .then((replayed) => {
@@ -81,8 +71,6 @@ export function openCustomerEventStream(
     void touchPresence(context, [customerId]).catch(() => undefined)
 
     return () => {
-      unsubscribe()
-      clearInterval(heartbeat)
       unregister()
       void touchPresence(context, [customerId]).catch(() => undefined)
     }

@@ -1,30 +1,135 @@
-/** The streams open in this process, so a logout or a shutdown can end them at once. */
+import type { ServerContext } from '../server-context.js'
+import type { BusEnvelope } from './bus.js'
+import { touchPresence } from './presence.js'
+import type { SseWriter } from './sse-stream.js'
+
+/**
+ * The streams open in this process. It holds the process's ONE bus subscription and ONE heartbeat
+ * timer: an event costs a map lookup instead of a visit to every open stream, and a heartbeat costs
+ * one session query and one presence update instead of one of each per stream (streams opened
+ * together would otherwise beat together and stall the database).
+ */
 export interface StreamRegistry {
-  add(stream: { tokenHash: string | null; customerId: string | null; close: () => void }): () => void
+  /** A customer's stream: receives that customer's events, ends when its session does. Returns its unregister. */
+  addCustomerStream(stream: { workspaceId: string; customerId: string; tokenHash: string; writer: SseWriter; receive: (envelope: BusEnvelope) => void }): () => void
+  /** An advisor's stream: receives every event of the workspace. Returns its unregister. */
+  addAgentStream(stream: { workspaceId: string; writer: SseWriter; receive: (envelope: BusEnvelope) => void }): () => void
   /** Ends every stream of the session behind `tokenHash` (logout in this process). */
   closeSession(tokenHash: string): void
   /** Customers with at least one open stream here (reply emails wait while they are connected). */
   connectedCustomerIds(): string[]
+  /** The heartbeat every `heartbeatMs`: a comment on every stream; customer streams whose session died end. */
+  heartbeat(): Promise<void>
   closeAll(): void
+  /** Ends every stream and stops listening to the bus and the clock. */
+  close(): void
 }
 
-export function createStreamRegistry(): StreamRegistry {
-  const streams = new Set<{ tokenHash: string | null; customerId: string | null; close: () => void }>()
-  return {
-    add(stream) {
-      streams.add(stream)
-      return () => {
-        streams.delete(stream)
+interface CustomerStream {
+  workspaceId: string
+  customerId: string
+  tokenHash: string
+  writer: SseWriter
+  receive: (envelope: BusEnvelope) => void
+}
+
+interface AgentStream {
+  workspaceId: string
+  writer: SseWriter
+  receive: (envelope: BusEnvelope) => void
+}
+
+/** Keeps `IN (…)` lists well under both engines' bound-parameter limits. */
+const batchSize = 500
+
+export function createStreamRegistry(context: ServerContext): StreamRegistry {
+  const customerStreams = new Map<string, Set<CustomerStream>>()
+  const agentStreams = new Map<string, Set<AgentStream>>()
+
+  const add = <Stream>(index: Map<string, Set<Stream>>, key: string, stream: Stream) => {
+    let streams = index.get(key)
+    if (!streams) index.set(key, (streams = new Set()))
+    streams.add(stream)
+    return () => {
+      streams.delete(stream)
+      if (streams.size === 0 && index.get(key) === streams) index.delete(key)
+    }
+  }
+
+  const receive = (streams: Set<CustomerStream> | Set<AgentStream> | undefined, envelope: BusEnvelope) => {
+    if (!streams) return
+    for (const stream of streams) {
+      // One failing stream cannot starve the others sharing this subscription.
+      try {
+        stream.receive(envelope)
+      } catch (error) {
+        context.log(`A realtime stream failed to take an event: ${error instanceof Error ? error.message : String(error)}`)
       }
+    }
+  }
+
+  const unsubscribe = context.bus.subscribe((envelope) => {
+    receive(customerStreams.get(envelope.customerId), envelope)
+    receive(agentStreams.get(envelope.workspaceId), envelope)
+  })
+
+  const allStreams = () => [...[...customerStreams.values()].flatMap((streams) => [...streams]), ...[...agentStreams.values()].flatMap((streams) => [...streams])]
+
+  const endStreamsOfDeadSessions = async () => {
+    const tokenHashes = [...new Set([...customerStreams.values()].flatMap((streams) => [...streams].map((stream) => stream.tokenHash)))]
+    const live = new Set<string>()
+    const now = context.now()
+    for (let start = 0; start < tokenHashes.length; start += batchSize) {
+      const rows = await context.database.db
+        .selectFrom('sessions')
+        .select(['token_hash', 'expires_at', 'revoked_at'])
+        .where('token_hash', 'in', tokenHashes.slice(start, start + batchSize))
+        .execute()
+      for (const row of rows) if (row.revoked_at === null && now < row.expires_at) live.add(row.token_hash)
+    }
+    // Logout in another process, revocation or the 30 days running out end the stream here.
+    for (const tokenHash of tokenHashes) if (!live.has(tokenHash)) registry.closeSession(tokenHash)
+  }
+
+  let beating: Promise<void> | null = null
+  const registry: StreamRegistry = {
+    addCustomerStream(stream) {
+      return add(customerStreams, stream.customerId, { ...stream })
+    },
+    addAgentStream(stream) {
+      return add(agentStreams, stream.workspaceId, { ...stream })
     },
     closeSession(tokenHash) {
-      for (const stream of [...streams]) if (stream.tokenHash === tokenHash) stream.close()
+      for (const streams of [...customerStreams.values()]) for (const stream of [...streams]) if (stream.tokenHash === tokenHash) stream.writer.close()
     },
     connectedCustomerIds() {
-      return [...new Set([...streams].flatMap((stream) => (stream.customerId === null ? [] : [stream.customerId])))]
+      return [...customerStreams.keys()]
+    },
+    heartbeat() {
+      // A slow database must not stack heartbeats on top of each other.
+      beating ??= (async () => {
+        for (const stream of allStreams()) stream.writer.comment('heartbeat')
+        await endStreamsOfDeadSessions()
+        const connected = registry.connectedCustomerIds()
+        for (let start = 0; start < connected.length; start += batchSize) await touchPresence(context, connected.slice(start, start + batchSize))
+      })().finally(() => {
+        beating = null
+      })
+      return beating
     },
     closeAll() {
-      for (const stream of [...streams]) stream.close()
+      for (const stream of allStreams()) stream.writer.close()
+    },
+    close() {
+      clearInterval(timer)
+      unsubscribe()
+      registry.closeAll()
     },
   }
+
+  const timer = setInterval(() => {
+    registry.heartbeat().catch((error: unknown) => context.log(`The realtime heartbeat failed: ${error instanceof Error ? error.message : String(error)}`))
+  }, context.settings.heartbeatMs)
+  timer.unref()
+  return registry
 }
