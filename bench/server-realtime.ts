@@ -27,8 +27,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { DatabaseOptions } from '../packages/server/src/index.ts'
 import { openDatabase } from '../packages/server/src/index.ts'
-import { startPostgres } from '../packages/server/src/testing/postgres.test-helpers.ts'
-import type { PostgresCluster } from '../packages/server/src/testing/postgres.test-helpers.ts'
+import { startPostgres } from '../packages/server/src/testing/postgres.ts'
+import type { PostgresCluster } from '../packages/server/src/testing/postgres.ts'
 import type { ServerProcessCommand, ServerProcessMessage, ServerProcessOptions } from './server-realtime/server-process.ts'
 
 const { values: args } = parseArgs({

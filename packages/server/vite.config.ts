@@ -22,7 +22,7 @@ export default defineConfig({
     minify: false,
     ssr: true,
     rolldownOptions: {
-      input: { index: resolve(root, 'src/index.ts'), cli: resolve(root, 'src/cli.ts') },
+      input: { index: resolve(root, 'src/index.ts'), cli: resolve(root, 'src/cli.ts'), 'testing/index': resolve(root, 'src/testing/index.ts') },
       external: isExternal,
       output: { format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: resolve(root, 'src') },
     },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe } from 'vitest'
 import type { DatabaseOptions } from '../database/database.js'
-import { postgresUnavailableReason, startPostgres } from './postgres.test-helpers.js'
-import type { PostgresCluster } from './postgres.test-helpers.js'
+import { postgresUnavailableReason, startPostgres } from './postgres.js'
+import type { PostgresCluster } from './postgres.js'
 
 /**
  * Registers `body` once on SQLite and once on Postgres. `freshDatabase()` gives a new empty

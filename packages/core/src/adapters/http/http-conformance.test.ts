@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runAdapterConformanceTests } from '../../testing/run-adapter-conformance-tests.js'
 import { createHttpAdapter } from './create-http-adapter.js'
 import { createHttpHarness } from './http-harness.test-helpers.js'
-import { findPostgresBinaries, startPostgres } from './postgres-cluster.test-helpers.js'
-import type { PostgresCluster } from './postgres-cluster.test-helpers.js'
+import { findPostgresBinaries, startPostgres } from '@threadline/server/testing'
+import type { PostgresCluster } from '@threadline/server/testing'
 
 type DatabaseOptions = Parameters<typeof startServer>[0]['database']
 

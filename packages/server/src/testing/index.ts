@@ -1,0 +1,3 @@
+// Tools for testing against a real Threadline server: `@threadline/server/testing`.
+export { startPostgres, findPostgresBinaries, postgresUnavailableReason } from './postgres.js'
+export type { PostgresCluster } from './postgres.js'
