@@ -65,7 +65,8 @@ const noExamples = {
 const everywhere = () => [noExamples, noRelativePackages]
 
 /**
- * Benchmarks and repo scripts measure and build the packages from outside, sources included.
+ * Benchmarks, repo scripts and Storybook measure, build and show the packages from outside, sources
+ * included (Storybook's preview reuses the react package's memory-chat scenarios and its CSS file).
  * @type {Rule}
  */
 const tooling = () => [noExamples]
@@ -251,7 +252,7 @@ export default defineConfig(
 
   // Layers, general first: a narrower folder's block must come after its parent's.
   ...layer('**', [everywhere]),
-  ...layer('{bench,scripts}', [tooling]),
+  ...layer('{bench,scripts,.storybook}', [tooling]),
   ...layer('examples', [examples]),
   ...layer('packages/server', [everywhere, server]),
   ...layer('packages/react', [everywhere, react]),

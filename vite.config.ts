@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { reactRuntimeProjects } from './scripts/react-runtime-projects.ts'
 
 // Tests run on every package's sources through the "source" export condition: no build needed.
 // Each project is one way of running tests; `pnpm test` runs them all.
@@ -21,6 +22,8 @@ export default defineConfig({
           environment: 'node',
         },
       },
+      // The react package's tests again on React 18 and on preact/compat.
+      ...reactRuntimeProjects(),
     ],
   },
 })

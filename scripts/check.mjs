@@ -3,7 +3,7 @@
 // shows everything. The last line is the summary CI reads: `Tests: N passed, N failed[, N skipped]`,
 // where each check step counts as one test and vitest contributes its own tests.
 //
-//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: lint, typecheck, build, package, size, unit
+//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: lint, typecheck, build, package, size, storybook, unit
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -51,6 +51,7 @@ const steps = [
     cwd: pkg.dir,
   })),
   { name: 'size', label: 'size', command: [bin('size-limit')] },
+  { name: 'storybook', label: 'storybook build', command: [...pnpm, 'run', 'build-storybook'] },
   { name: 'unit', label: 'unit tests', command: [bin('vitest'), 'run'], unit: true },
 ]
 
