@@ -32,6 +32,15 @@ describe('createChatClient attachments', () => {
       expect(backend.agent.messages(conversationId)[0]?.attachments.map((attachment) => attachment.id)).toEqual([uploaded.value.id])
     })
 
+    it("cancels the upload when the caller's signal aborts", async () => {
+      const laptop = world.device()
+      await verifyByEmail(laptop, backend, email)
+      const controller = new AbortController()
+      controller.abort()
+      const result = await laptop.client.uploadAttachment(file('a.png', 'image/png'), { signal: controller.signal })
+      expect(!result.ok && result.error.code).toBe('aborted')
+    })
+
     it('takes the name from options over the file name', async () => {
       const laptop = world.device()
       await verifyByEmail(laptop, backend, email)

@@ -702,8 +702,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const refusal = checkAttachment({ name, size: file.size, type: file.type })
       if (refusal) return reportError(refusal)
       return withSession((session) => {
-        const signals = [session.controller.signal, ...(uploadOptions.signal ? [uploadOptions.signal] : [])]
-        return adapter.uploadAttachment({ token: session.token, file, name, signal: signals.length > 1 ? AbortSignal.any(signals) : session.controller.signal })
+        // Logging out cancels the upload, and so does the caller's signal. Where AbortSignal.any is
+        // missing (Safari before 17.4) the caller's signal wins: a logout then only drops the result.
+        const callerSignal = uploadOptions.signal
+        const signal = !callerSignal
+          ? session.controller.signal
+          : typeof AbortSignal.any === 'function'
+            ? AbortSignal.any([session.controller.signal, callerSignal])
+            : callerSignal
+        return adapter.uploadAttachment({ token: session.token, file, name, signal })
       })
     },
 
