@@ -1,0 +1,53 @@
+// Budgets in brotli, each measured the way a site ships it: bundled and minified by esbuild with
+// UTF-8 output (vite, webpack and rollup keep UTF-8; esbuild alone would escape every non-ASCII
+// character, which triples the Arabic catalogue and is not what anyone downloads).
+const utf8 = (config) => ({ ...config, charset: 'utf8' })
+
+export default [
+  {
+    name: '@threadline/core: createChatClient, dependencies bundled (browser download)',
+    path: 'packages/core/dist/index.js',
+    import: '{ createChatClient }',
+    limit: '12 KB'
+  },
+  {
+    name: '@threadline/core: createChatClient + createHttpAdapter, dependencies bundled (browser download)',
+    path: 'packages/core/dist/index.js',
+    import: '{ createChatClient, createHttpAdapter }',
+    limit: '21 KB'
+  },
+  {
+    name: '@threadline/react + core: ChatWidget, provider and createChatClient (React excluded)',
+    path: [
+      'packages/react/dist/index.js',
+      'packages/core/dist/index.js'
+    ],
+    import: {
+      'packages/react/dist/index.js': '{ ThreadlineProvider, ChatWidget }',
+      'packages/core/dist/index.js': '{ createChatClient }'
+    },
+    ignore: [
+      'react',
+      'react-dom',
+      'react/jsx-runtime'
+    ],
+    limit: '25 KB'
+  },
+  {
+    name: '@threadline/react + core + http adapter (React excluded)',
+    path: [
+      'packages/react/dist/index.js',
+      'packages/core/dist/index.js'
+    ],
+    import: {
+      'packages/react/dist/index.js': '{ ThreadlineProvider, ChatWidget }',
+      'packages/core/dist/index.js': '{ createChatClient, createHttpAdapter }'
+    },
+    ignore: [
+      'react',
+      'react-dom',
+      'react/jsx-runtime'
+    ],
+    limit: '36 KB'
+  }
+].map((budget) => ({ ...budget, modifyEsbuildConfig: utf8 }))
