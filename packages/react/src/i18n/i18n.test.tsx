@@ -77,6 +77,8 @@ describe('i18n', () => {
       expect(german.day(at, at)).toBe('Heute')
       expect(german.day(at, at + 24 * 60 * 60 * 1000)).toBe('Gestern')
       expect(german.fileSize(2.5 * 1024 * 1024)).toBe('2,5 MB')
+      // CLDR's short unit for byte is singular in English ("15 byte"); the long form is plural.
+      expect(createI18n({ locale: 'en' }).format.fileSize(15)).toBe('15 bytes')
       expect(createI18n({ locale: 'en' }).format.duration(45)).toBe('45 sec')
       expect(createI18n({ locale: 'en' }).format.duration(3600)).toBe('60 min')
     })
