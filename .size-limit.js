@@ -50,4 +50,18 @@ export default [
     ],
     limit: '36 KB'
   }
-].map((budget) => ({ ...budget, modifyEsbuildConfig: utf8 }))
+].map((budget) => ({ ...budget, modifyEsbuildConfig: utf8 })).concat([
+  // Shipped files, measured as built (no re-bundling): what a browser downloads.
+  {
+    name: '@threadline/loader: loader.js on the host page, before any click',
+    path: 'packages/loader/dist/widget/loader.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    limit: '3 KB'
+  },
+  {
+    name: '@threadline/loader: the chat frame, JS + CSS for everything needed to chat',
+    path: ['packages/loader/dist/widget/assets/frame-*.js', 'packages/loader/dist/widget/assets/frame-*.css'],
+    disablePlugins: ['@size-limit/esbuild'],
+    limit: '35 KB'
+  }
+])

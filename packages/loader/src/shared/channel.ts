@@ -1,0 +1,108 @@
+/**
+ * The loader ↔ chat frame protocol (SECURITY.md E5, A14).
+ *
+ * 1. The loader creates `<iframe src="{chatOrigin}/widget/frame.html?workspace=ws_…&origin={hostOrigin}">`.
+ *    The server serves that page only when `origin` is one of the workspace's allowed origins, with
+ *    `Content-Security-Policy: frame-ancestors {origin}`, so no other site can embed it.
+ * 2. On the iframe's `load` event the loader posts one `ConnectMessage` to `iframe.contentWindow` with
+ *    `targetOrigin` = the chat origin (never `*`) and transfers `port2` of a fresh `MessageChannel`.
+ * 3. The frame accepts it only when `event.source === window.parent` and `event.origin` is exactly the
+ *    `origin` of its own URL, and only once. Everything after that travels over the port, which no
+ *    other script on the host page can observe.
+ *
+ * Messages are plain data (structured clone), checked with the guards below on receipt and never
+ * evaluated or inserted as HTML. The session token never crosses: it stays in the frame's storage.
+ */
+
+export const channelVersion = 1
+
+/** The only message sent with `window.postMessage`; carries the port in `event.ports[0]`. */
+export interface ConnectMessage {
+  threadline: 'connect'
+  version: typeof channelVersion
+}
+
+export interface BootOptions {
+  /** A short-lived JWT the site's backend signed with the workspace secret (logged-in customers). */
+  identityToken?: string
+  /** BCP 47; default: the browser's language. */
+  locale?: string
+}
+
+/** Loader → frame, over the port. */
+export type HostMessage =
+  | { type: 'boot'; options: BootOptions; open: boolean; page: PageInfo }
+  | { type: 'open' }
+  | { type: 'close' }
+  | { type: 'identify'; identityToken: string }
+  | { type: 'logout' }
+  | { type: 'page'; page: PageInfo }
+
+export interface PageInfo {
+  url: string
+  title: string
+}
+
+/** What a host's `on('message', …)` listener receives: never the text, which stays in the frame. */
+export interface MessageNotice {
+  id: string
+  author: 'agent' | 'customer' | 'system'
+  createdAt: number
+}
+
+/** Frame → loader, over the port. */
+export type FrameMessage =
+  /** The frame has read the boot message and rendered. */
+  | { type: 'ready' }
+  /** The customer closed the chat from inside the frame (close button, Escape). */
+  | { type: 'close' }
+  | { type: 'unread'; count: number }
+  | { type: 'message'; message: MessageNotice }
+  /** Whether this browser holds a session for the workspace; the loader keeps a flag (not the token) so it can create the frame on idle next time and show the unread badge. */
+  | { type: 'session'; active: boolean }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+export function isConnectMessage(value: unknown): value is ConnectMessage {
+  return isObject(value) && value.threadline === 'connect' && value.version === channelVersion
+}
+
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string'
+const isPage = (value: unknown): value is PageInfo => isObject(value) && typeof value.url === 'string' && typeof value.title === 'string'
+
+export function isHostMessage(value: unknown): value is HostMessage {
+  if (!isObject(value)) return false
+  switch (value.type) {
+    case 'boot':
+      return isObject(value.options) && optionalString(value.options.identityToken) && optionalString(value.options.locale) && typeof value.open === 'boolean' && isPage(value.page)
+    case 'open':
+    case 'close':
+    case 'logout':
+      return true
+    case 'identify':
+      return typeof value.identityToken === 'string'
+    case 'page':
+      return isPage(value.page)
+    default:
+      return false
+  }
+}
+
+export function isFrameMessage(value: unknown): value is FrameMessage {
+  if (!isObject(value)) return false
+  switch (value.type) {
+    case 'ready':
+    case 'close':
+      return true
+    case 'unread':
+      return typeof value.count === 'number' && Number.isInteger(value.count) && value.count >= 0
+    case 'message': {
+      const message = value.message
+      return isObject(message) && typeof message.id === 'string' && ['agent', 'customer', 'system'].includes(message.author as string) && typeof message.createdAt === 'number'
+    }
+    case 'session':
+      return typeof value.active === 'boolean'
+    default:
+      return false
+  }
+}
