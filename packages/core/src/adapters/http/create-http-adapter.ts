@@ -1,20 +1,20 @@
-import {
-  attachmentNameHeader,
-  conversationResponseSchema,
-  emailChallengeSchema,
-  meResponseSchema,
-  messagesPageSchema,
-  sendMessageResponseSchema,
-  sessionGrantSchema,
-  uploadResponseSchema,
-  visitorRoutes,
-} from '@threadline/protocol'
+import { attachmentNameHeader } from '@threadline/protocol'
 import type { ChatAdapter } from '../types.js'
 import { openEventStream } from './event-stream.js'
 import { createHttpTransport } from './http-transport.js'
 import type { HttpRequest } from './http-transport.js'
 import { readResponse } from './read-response.js'
-import type { ResponseSchema } from './read-response.js'
+import { visitorRoutes } from './visitor-routes.js'
+import {
+  conversationResponseCheck,
+  emailChallengeCheck,
+  meResponseCheck,
+  messagesPageCheck,
+  sendMessageResponseCheck,
+  sessionGrantCheck,
+  uploadResponseCheck,
+} from './wire-checks.js'
+import type { Check } from './wire-checks.js'
 
 export interface HttpAdapterOptions {
   /** Where the Threadline server answers, e.g. `https://chat.example.com` (a path prefix is kept). */
@@ -29,32 +29,32 @@ export interface HttpAdapterOptions {
   heartbeatIntervalMs?: number
 }
 
-/** A `ChatAdapter` over the Threadline HTTP API: JSON calls validated against the protocol, and SSE for realtime. */
+/** A `ChatAdapter` over the Threadline HTTP API: JSON calls checked against the protocol, and SSE for realtime. */
 export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
   const transport = createHttpTransport(options)
 
   async function call(request: HttpRequest): Promise<void>
-  async function call<T>(request: HttpRequest, schema: ResponseSchema<T>): Promise<T>
-  async function call<T>(request: HttpRequest, schema?: ResponseSchema<T>): Promise<T | void> {
+  async function call<T>(request: HttpRequest, check: Check<T>): Promise<T>
+  async function call<T>(request: HttpRequest, check?: Check<T>): Promise<T | void> {
     const { response, description } = await transport(request)
-    if (schema) return readResponse(response, schema, description, request.signal)
+    if (check) return readResponse(response, check, description, request.signal)
     // 204 No Content, or a body nobody reads: release the connection.
     await response.body?.cancel().catch(() => {})
   }
 
   return {
     specificationVersion: 1,
-    startEmailVerification: ({ signal, email }) => call({ route: visitorRoutes.startEmailVerification, signal, json: { email } }, emailChallengeSchema),
-    verifyEmail: ({ signal, challengeId, code }) => call({ route: visitorRoutes.verifyEmail, signal, json: { challengeId, code } }, sessionGrantSchema),
-    identify: ({ signal, identityToken }) => call({ route: visitorRoutes.identify, signal, json: { identityToken } }, sessionGrantSchema),
+    startEmailVerification: ({ signal, email }) => call({ route: visitorRoutes.startEmailVerification, signal, json: { email } }, emailChallengeCheck),
+    verifyEmail: ({ signal, challengeId, code }) => call({ route: visitorRoutes.verifyEmail, signal, json: { challengeId, code } }, sessionGrantCheck),
+    identify: ({ signal, identityToken }) => call({ route: visitorRoutes.identify, signal, json: { identityToken } }, sessionGrantCheck),
     logout: ({ signal, token }) => call({ route: visitorRoutes.logout, signal, token }),
-    getMe: async ({ signal, token }) => (await call({ route: visitorRoutes.me, signal, token }, meResponseSchema)).customer,
+    getMe: async ({ signal, token }) => (await call({ route: visitorRoutes.me, signal, token }, meResponseCheck)).customer,
     getConversation: async ({ signal, token }) =>
-      (await call({ route: visitorRoutes.getConversation, signal, token }, conversationResponseSchema)).conversation,
+      (await call({ route: visitorRoutes.getConversation, signal, token }, conversationResponseCheck)).conversation,
     listMessages: ({ signal, token, beforeSeq, afterSeq, limit }) =>
-      call({ route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } }, messagesPageSchema),
+      call({ route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } }, messagesPageCheck),
     sendMessage: ({ signal, token, clientId, text, attachmentIds }) =>
-      call({ route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } }, sendMessageResponseSchema),
+      call({ route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } }, sendMessageResponseCheck),
     markRead: ({ signal, token, upToSeq }) => call({ route: visitorRoutes.markRead, signal, token, json: { upToSeq } }),
     setTyping: ({ signal, token, draft }) => call({ route: visitorRoutes.setTyping, signal, token, json: { draft } }),
     trackPageView: ({ signal, token, page }) => call({ route: visitorRoutes.trackPageView, signal, token, json: page }),
@@ -68,7 +68,7 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
         // A large file on a slow link may take minutes; the caller's signal cancels it.
         timeout: false,
       }
-      return (await call(request, uploadResponseSchema)).attachment
+      return (await call(request, uploadResponseCheck)).attachment
     },
     subscribe: ({ signal, token, handlers }) => openEventStream({ transport, token, handlers, signal, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000 }),
   }

@@ -1,4 +1,3 @@
-import { chatEventSchema, chatEventTypes, visitorRoutes } from '@threadline/protocol'
 import type { SubscriptionHandlers, Unsubscribe } from '../types.js'
 import { NetworkError, ResponseValidationError, isApiError, toThreadlineError } from '../../errors/errors.js'
 import type { ThreadlineError } from '../../errors/errors.js'
@@ -7,6 +6,8 @@ import { abortedError } from './http-errors.js'
 import type { HttpTransport } from './http-transport.js'
 import { createSseParser } from './sse-parser.js'
 import type { ServerSentEvent } from './sse-parser.js'
+import { visitorRoutes } from './visitor-routes.js'
+import { chatEventCheck, describeMismatch, isChatEventType, parseWire } from './wire-checks.js'
 
 export interface EventStreamOptions {
   transport: HttpTransport
@@ -73,12 +74,12 @@ export function openEventStream({
     } catch (error) {
       return close(new ResponseValidationError('A realtime event is not JSON', { cause: error }))
     }
-    const result = chatEventSchema.safeParse(value)
+    const result = parseWire(chatEventCheck, value)
     if (!result.success) {
       // A type this client does not know yet (a newer server) is skipped; a known one that is malformed is a broken contract.
       const type = (value as { type?: unknown } | null)?.type
-      if (!(chatEventTypes as readonly unknown[]).includes(type)) return
-      return close(new ResponseValidationError(`A realtime ${String(type)} event does not match the protocol`, { cause: result.error }))
+      if (!isChatEventType(type)) return
+      return close(new ResponseValidationError(`A realtime ${type} event does not match the protocol${describeMismatch(result.error)}`, { cause: result.error }))
     }
     delivered = true
     try {

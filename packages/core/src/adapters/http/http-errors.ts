@@ -1,6 +1,6 @@
-import { errorBodySchema } from '@threadline/protocol'
 import type { ErrorCode } from '@threadline/protocol'
 import { ApiError, NetworkError, ThreadlineError, isThreadlineError } from '../../errors/errors.js'
+import { errorBodyCheck, parseWire } from './wire-checks.js'
 
 /** What a request was, for error messages: `POST https://chat.example.com/v1/…` (never carries a token). */
 export interface RequestDescription {
@@ -30,7 +30,7 @@ export async function apiErrorFromResponse(response: Response, request: RequestD
   } catch {
     // Not JSON, or the body was cut off: the status alone still says what happened.
   }
-  const parsed = errorBodySchema.safeParse(body)
+  const parsed = parseWire(errorBodyCheck, body)
   const retryAfterHeader = retryAfterSeconds(response.headers.get('retry-after'))
   const options = { status: response.status, method: request.method, url: request.url }
   if (parsed.success) {

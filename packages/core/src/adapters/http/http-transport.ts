@@ -1,7 +1,7 @@
-import { workspaceHeader } from '@threadline/protocol'
 import { TimeoutError } from '../../errors/errors.js'
 import { abortedError, apiErrorFromResponse, requestFailure } from './http-errors.js'
 import type { RequestDescription } from './http-errors.js'
+import { workspaceHeader } from './visitor-routes.js'
 
 export interface HttpTransportOptions {
   baseUrl: string
