@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { workspaceHeader } from '@threadline/protocol'
@@ -68,6 +68,20 @@ describe('threadline (CLI)', () => {
       const again = await runCli(['start', '--port', '0'], io)
       await again.server?.close()
       expect(stdout).toHaveLength(1)
+    })
+
+    it('serves the widget from --widget-dir (relative to the working directory)', async () => {
+      mkdirSync(join(dataDir, 'built'))
+      writeFileSync(join(dataDir, 'built', 'loader.js'), 'console.log("loader")\n')
+      const result = await runCli(['start', '--port', '0', '--widget-dir', 'built'], io)
+      try {
+        const answer = await fetch(`${result.server?.url}/widget/loader.js`)
+        expect(answer.status).toBe(200)
+        expect(await answer.text()).toBe('console.log("loader")\n')
+        expect(stderr.filter((line) => line.includes('widget is not built'))).toEqual([])
+      } finally {
+        await result.server?.close()
+      }
     })
 
     it('refuses bad configuration with one line per value and exit code 2', async () => {

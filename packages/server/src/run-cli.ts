@@ -93,7 +93,12 @@ function describeDatabase(config: ServerConfig): string {
 async function start(args: string[], io: CliIo): Promise<CliResult> {
   const config = configFrom(parse(args).values, io, { requireMailer: true })
   if (!config) return { exitCode: 2 }
-  const server = await startServer({ ...threadlineOptions(config, io), port: config.port, host: config.host })
+  const server = await startServer({
+    ...threadlineOptions(config, io),
+    port: config.port,
+    host: config.host,
+    ...(config.widgetDir === null ? {} : { widgetDir: config.widgetDir }),
+  })
   const firstStart = config.mode === 'development' && (await server.listWorkspaces()).length === 0
   const demo = firstStart ? await server.createWorkspace({ name: 'demo', origins: [] }) : null
 

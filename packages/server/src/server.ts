@@ -1,8 +1,11 @@
 import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
 import { randomBytes } from 'node:crypto'
+import { statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
 import { limits } from '@threadline/protocol'
 import type { Agent } from '@threadline/protocol'
 import type { Hono } from 'hono'
@@ -63,6 +66,11 @@ export interface StartServerOptions extends ThreadlineOptions {
   port?: number
   /** Default `127.0.0.1`. */
   host?: string
+  /**
+   * The built script-tag widget served at `/widget/*` (`loader.js`, `frame.html`, `assets/`).
+   * Default: `dist/widget` of the installed `@threadline/loader`; `null` serves no widget.
+   */
+  widgetDir?: string | null
 }
 
 /** The server's data and jobs without HTTP: what the CLI uses for `migrate` and `workspace create`. */
@@ -165,7 +173,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const registry = createStreamRegistry(context)
   // A shared bus that lost events cannot replay them: end every stream so clients resume from the database with Last-Event-ID.
   const stopWatchingGaps = context.bus.onGap?.(() => registry.closeAll()) ?? null
-  const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox })
+  const widgetDir = options.widgetDir === undefined ? defaultWidgetDir() : options.widgetDir === null ? null : resolve(options.widgetDir)
+  // The routes stay mounted while the directory is missing (404 until the files appear), so a build after start is picked up.
+  if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir))) context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
+  const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox, widgetDir })
 
   const host = options.host ?? '127.0.0.1'
   let server: ServerType
@@ -224,5 +235,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       })()
       return closing
     },
+  }
+}
+
+/** `dist/widget` of the installed `@threadline/loader` (a dependency for its static files only; never imported). */
+function defaultWidgetDir(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@threadline/loader/package.json')), 'dist', 'widget')
+  } catch {
+    return null
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
   }
 }

@@ -21,6 +21,8 @@ export interface ServerConfig {
   heartbeatSeconds: number
   replyEmailDelaySeconds: number
   otpIpHourlyLimit: number
+  /** The built script-tag widget served at `/widget/*`; null means the installed `@threadline/loader`'s `dist/widget`. */
+  widgetDir: string | null
 }
 
 /** Flags as `node:util` parseArgs gives them: strings, absent when not passed. */
@@ -45,6 +47,7 @@ const fields = {
   heartbeatSeconds: { env: 'THREADLINE_HEARTBEAT_SECONDS', flag: 'heartbeat-seconds', expect: 'an integer 1–300', schema: integer(1, 300) },
   replyEmailDelaySeconds: { env: 'THREADLINE_REPLY_EMAIL_DELAY_SECONDS', flag: 'reply-email-delay-seconds', expect: 'an integer 0–86400', schema: integer(0, 86_400) },
   otpIpHourlyLimit: { env: 'THREADLINE_OTP_IP_HOURLY_LIMIT', flag: 'otp-ip-hourly-limit', expect: 'an integer 1–100000', schema: integer(1, 100_000) },
+  widgetDir: { env: 'THREADLINE_WIDGET_DIR', flag: 'widget-dir', expect: 'a directory path', schema: z.string().min(1) },
 } as const
 
 type FieldName = keyof typeof fields
@@ -105,6 +108,8 @@ export function loadConfig({
   const replyEmailDelaySeconds = read('replyEmailDelaySeconds') ?? 180
   // The conformance suite asks for ~25 codes a run from one address; production keeps Auth0's 50/h.
   const otpIpHourlyLimit = read('otpIpHourlyLimit') ?? (mode === 'development' ? 1000 : 50)
+  const widgetDirSetting = read('widgetDir')
+  const widgetDir = widgetDirSetting === undefined ? null : resolve(cwd, widgetDirSetting)
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
@@ -133,6 +138,7 @@ export function loadConfig({
       heartbeatSeconds,
       replyEmailDelaySeconds,
       otpIpHourlyLimit,
+      widgetDir,
     },
   }
 }

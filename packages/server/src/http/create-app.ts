@@ -14,6 +14,7 @@ import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
+import { mountWidgetRoutes } from './widget-routes.js'
 
 /** `{ error: { code, message, retryAfterSeconds? } }` with the code's status, and `Retry-After` on 429s. */
 function errorResponse(c: Context, error: ApiError): Response {
@@ -26,8 +27,15 @@ export interface ThreadlineApp {
   cors: Cors
 }
 
-/** The whole HTTP surface: visitor and agent APIs, dev pages in development, JSON errors everywhere. */
-export function createApp(context: ServerContext, { registry, devOutbox }: { registry: StreamRegistry; devOutbox: DevOutbox | null }): ThreadlineApp {
+export interface CreateAppOptions {
+  registry: StreamRegistry
+  devOutbox: DevOutbox | null
+  /** The built `@threadline/loader` files served at `/widget/*`; null serves none. */
+  widgetDir: string | null
+}
+
+/** The whole HTTP surface: visitor and agent APIs, the script-tag widget, dev pages in development, JSON errors everywhere. */
+export function createApp(context: ServerContext, { registry, devOutbox, widgetDir }: CreateAppOptions): ThreadlineApp {
   const app = new Hono<AppEnv>()
   const cors = createCors(context)
 
@@ -49,6 +57,7 @@ export function createApp(context: ServerContext, { registry, devOutbox }: { reg
   app.get('/health', (c) => c.json({ ok: true }))
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
+  if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route')))
