@@ -1,0 +1,193 @@
+// @vitest-environment jsdom
+/**
+ * The console against the real server: started in-process on a temporary SQLite file, with a real
+ * customer who verifies by the emailed code and chats through the visitor API. Nothing is mocked;
+ * the console's fetch goes over HTTP to the server, its event stream included.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { workspaceHeader } from '@threadline/protocol'
+import type { Message } from '@threadline/protocol'
+import { startServer } from '@threadline/server'
+import type { RunningServer } from '@threadline/server'
+import axe from 'axe-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { App } from './app.js'
+
+let server: RunningServer
+let workspace: { workspaceId: string; agentKey: string }
+let dataDir: string
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
+  server = await startServer({ port: 0, mode: 'development', log: () => undefined, replyEmailSweepMs: 0, database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') } })
+  workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
+})
+
+afterAll(async () => {
+  await server.close()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+afterEach(() => {
+  cleanup()
+  sessionStorage.clear()
+  history.replaceState(null, '', '/console/')
+})
+
+/** A customer on the widget's side of the API: verified by the code from the dev mailbox. */
+async function verifiedCustomer(email: string) {
+  async function call(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        [workspaceHeader]: workspace.workspaceId,
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+    return (text === '' ? null : JSON.parse(text)) as Record<string, unknown>
+  }
+  const { challengeId } = (await call('POST', '/v1/auth/email/start', { body: { email } })) as { challengeId: string }
+  const mail = server.devOutbox?.messages().find((message) => message.to === email)
+  const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
+  if (!code) throw new Error(`No code was mailed to ${email}`)
+  const { session } = (await call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as { session: { token: string } }
+  const token = session.token
+  const messages = async () => ((await call('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
+  return {
+    send: (text: string) => call('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
+    typing: (draft: string) => call('POST', '/v1/conversation/typing', { token, body: { draft } }),
+    visitPage: (url: string, title: string) => call('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
+    /** Reads everything, as the widget does while open. */
+    read: async () => call('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
+    messages,
+  }
+}
+
+async function expectAccessible(container: Element): Promise<void> {
+  // jsdom lays nothing out, so contrast cannot be computed there; the rest of axe runs.
+  const { violations } = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } })
+  expect(violations.map((violation) => `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
+
+describe('the agent console', () => {
+  describe('when the key is wrong', () => {
+    it('says the server refused it, keeps nothing and stays on the sign-in form', async () => {
+      const user = userEvent.setup()
+      const { container } = render(<App baseUrl={server.url} />)
+      await user.type(screen.getByLabelText('Agent key'), 'ak_not_a_real_key')
+      await user.click(screen.getByRole('button', { name: 'Sign in' }))
+      expect((await screen.findByRole('alert')).textContent).toMatch(/refused this agent key/)
+      expect(screen.getByLabelText('Agent key')).toHaveProperty('ariaInvalid', 'true')
+      expect(sessionStorage.length).toBe(0)
+      await expectAccessible(container)
+    })
+  })
+
+  describe('when the demo link carries the key', () => {
+    it('signs in from #key=, removes the key from the address bar, and signs out', async () => {
+      history.replaceState(null, '', `/console/#key=${workspace.agentKey}`)
+      const user = userEvent.setup()
+      render(<App baseUrl={server.url} />)
+      expect(location.hash).toBe('')
+      expect(await screen.findByText('Signed in as Advisor')).toBeTruthy()
+      expect(sessionStorage.getItem('threadline:agent-key')).toBe(workspace.agentKey)
+      await user.click(screen.getByRole('button', { name: 'Sign out' }))
+      expect(screen.getByLabelText('Agent key')).toBeTruthy()
+      expect(sessionStorage.length).toBe(0)
+    })
+  })
+
+  describe('when a customer writes', () => {
+    it('lists the conversation, opens it, marks it read, replies, and shows new messages and typing live', async () => {
+      const email = freshEmail('sam')
+      const customer = await verifiedCustomer(email)
+      await customer.visitPage('https://shop.example/orders/42', 'Order 42')
+      await customer.send('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
+
+      const user = userEvent.setup()
+      const { container } = render(<App baseUrl={server.url} />)
+      await user.type(screen.getByLabelText('Agent key'), workspace.agentKey)
+      await user.click(screen.getByRole('button', { name: 'Sign in' }))
+
+      // The list: unanswered by default, the customer by email, the last message and an unread marker.
+      const list = await screen.findByRole('navigation', { name: 'Conversations' })
+      expect(within(list).getByRole('tab', { name: 'Unanswered' }).getAttribute('aria-selected')).toBe('true')
+      const row = await within(list).findByRole('button', { name: new RegExp(email) })
+      await waitFor(() => expect(row.textContent).toContain('Where is my <img src=x onerror=alert(1)> order?'))
+      expect(within(row).getByText('Unread')).toBeTruthy()
+      await expectAccessible(container)
+
+      // Opening it: focus on its heading, the message as text (never HTML), a safe link, the customer's pages.
+      await user.click(row)
+      const heading = await screen.findByRole('heading', { level: 2, name: email })
+      expect(document.activeElement).toBe(heading)
+      const log = screen.getByRole('log', { name: `Messages with ${email}` })
+      const first = await within(log).findByText(/Where is my/)
+      expect(first.textContent).toBe('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
+      expect(log.querySelector('img')).toBeNull()
+      expect(within(log).getByRole('link', { name: 'https://shop.example/orders/42' }).getAttribute('href')).toBe('https://shop.example/orders/42')
+      expect(await screen.findByText('Order 42')).toBeTruthy()
+
+      // Viewing it sends the advisor's read receipt, which the customer's API shows.
+      await waitFor(async () => expect((await customer.messages())[0]?.readAt).not.toBeNull())
+      await waitFor(() => expect(within(row).queryByText('Unread')).toBeNull())
+
+      // Replying: the customer's API has the reply, and the conversation left "unanswered".
+      await user.type(screen.getByRole('textbox', { name: `Reply to ${email}` }), 'It ships today, Sam.')
+      await user.click(screen.getByRole('button', { name: 'Send' }))
+      expect(await within(log).findByText('It ships today, Sam.')).toBeTruthy()
+      expect((screen.getByRole('textbox', { name: `Reply to ${email}` }) as HTMLTextAreaElement).value).toBe('')
+      await waitFor(async () => expect((await customer.messages()).map((message) => [message.author.kind, message.text])).toContainEqual(['agent', 'It ships today, Sam.']))
+      await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
+      expect(screen.getByText(/Active · Assigned to you/)).toBeTruthy()
+
+      // Live, over the event stream: the customer types, then writes; no reload.
+      await customer.typing('One more th')
+      expect(await screen.findByText(`${email} is typing`, { exact: false })).toBeTruthy()
+      await customer.send('One more thing: gift wrap?')
+      expect(await within(log).findByText('One more thing: gift wrap?')).toBeTruthy()
+      await waitFor(() => expect(screen.queryByText(`${email} is typing`, { exact: false })).toBeNull())
+      // …and it is on screen, so it is read at once too.
+      await waitFor(async () => expect((await customer.messages()).every((message) => message.author.kind !== 'customer' || message.readAt !== null)).toBe(true))
+
+      // The customer reads the reply: the advisor sees "Seen" without a reload.
+      expect(within(log).getByText(/Sent/)).toBeTruthy()
+      await customer.read()
+      expect(await within(log).findByText(/Seen/)).toBeTruthy()
+      await user.click(within(list).getByRole('tab', { name: 'Active' }))
+      expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
+      await expectAccessible(container)
+    })
+
+    it('shows a new conversation in the list as it arrives, and finishes one', async () => {
+      const user = userEvent.setup()
+      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
+      render(<App baseUrl={server.url} />)
+      const list = await screen.findByRole('navigation', { name: 'Conversations' })
+      await screen.findByText('Live')
+
+      const email = freshEmail('ada')
+      const customer = await verifiedCustomer(email)
+      await customer.send('Hello, anyone there?')
+      const row = await within(list).findByRole('button', { name: new RegExp(email) })
+      await waitFor(() => expect(row.textContent).toContain('Hello, anyone there?'))
+
+      await user.click(row)
+      await user.click(await screen.findByRole('button', { name: 'Finish' }))
+      expect(await screen.findByText(/Finished · Nobody has taken it/)).toBeTruthy()
+      await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
+      await user.click(within(list).getByRole('tab', { name: 'Finished' }))
+      expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
+    })
+  })
+})

@@ -1,0 +1,121 @@
+import type { ConversationStatus } from '@threadline/protocol'
+import { Avatar } from '@threadline/react'
+import { useRef } from 'react'
+import type { KeyboardEvent } from 'react'
+import { customerLabel } from './customer-label.js'
+import { formatTime } from './format-time.js'
+import { isUnread } from './use-conversation-list.js'
+import type { ConversationListState, ConversationRow } from './use-conversation-list.js'
+
+export type StatusFilter = ConversationStatus | null
+
+const filters: { value: StatusFilter; label: string }[] = [
+  { value: 'unanswered', label: 'Unanswered' },
+  { value: 'active', label: 'Active' },
+  { value: 'finished', label: 'Finished' },
+  { value: null, label: 'All' },
+]
+
+const tabId = (value: StatusFilter) => `status-tab-${value ?? 'all'}`
+export const rowId = (conversationId: string) => `conversation-row-${conversationId}`
+
+export interface ConversationListProps {
+  status: StatusFilter
+  onStatusChange: (status: StatusFilter) => void
+  list: ConversationListState
+  openId: string | null
+  onOpen: (conversationId: string) => void
+}
+
+/** Status tabs (arrow keys move between them, as the ARIA tabs pattern says) over the list of conversations. */
+export function ConversationList({ status, onStatusChange, list, openId, onOpen }: ConversationListProps) {
+  const tabsRef = useRef<HTMLDivElement>(null)
+
+  function onTabKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number): void {
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: filters.length - 1 }[event.key]
+    if (next === undefined) return
+    event.preventDefault()
+    const target = filters[(next + filters.length) % filters.length]
+    if (!target) return
+    onStatusChange(target.value)
+    tabsRef.current?.querySelector<HTMLButtonElement>(`#${tabId(target.value)}`)?.focus()
+  }
+
+  const unreadCount = list.rows.filter(isUnread).length
+
+  return (
+    <>
+      <div className="console-tabs" role="tablist" aria-label="Conversation status" ref={tabsRef}>
+        {filters.map((filter, index) => {
+          const selected = filter.value === status
+          return (
+            <button
+              key={filter.label}
+              id={tabId(filter.value)}
+              type="button"
+              role="tab"
+              aria-selected={selected}
+              aria-controls="conversation-list"
+              tabIndex={selected ? 0 : -1}
+              className="console-tab"
+              onClick={() => onStatusChange(filter.value)}
+              onKeyDown={(event) => onTabKeyDown(event, index)}
+            >
+              {filter.label}
+            </button>
+          )
+        })}
+      </div>
+      <div id="conversation-list" role="tabpanel" aria-labelledby={tabId(status)} className="console-list" aria-busy={list.loading}>
+        <p className="tl-visually-hidden" role="status">
+          {list.loading ? 'Loading conversations' : `${list.rows.length} conversations, ${unreadCount} unread`}
+        </p>
+        {list.error && (
+          <p role="alert" className="console-error">
+            {list.error}
+          </p>
+        )}
+        {!list.loading && !list.error && list.rows.length === 0 && <p className="console-muted console-list__empty">No conversations here.</p>}
+        <ul>
+          {list.rows.map((row) => (
+            <li key={row.conversation.id}>
+              <Row row={row} open={row.conversation.id === openId} onOpen={onOpen} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    </>
+  )
+}
+
+function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpen: (conversationId: string) => void }) {
+  const name = customerLabel(row.customer)
+  const unread = isUnread(row)
+  const preview = row.last === undefined ? '…' : row.last === null ? 'No messages yet' : `${row.last.author.kind === 'customer' ? '' : `${row.last.author.name ?? 'Advisor'}: `}${row.last.text || 'Attachment'}`
+  return (
+    <button
+      type="button"
+      id={rowId(row.conversation.id)}
+      className="console-row"
+      aria-current={open ? 'true' : undefined}
+      data-unread={unread ? '' : undefined}
+      onClick={() => onOpen(row.conversation.id)}
+    >
+      <Avatar name={name} />
+      <span className="console-row__main">
+        <span className="console-row__top">
+          <span className="console-row__name">{name}</span>
+          <time className="console-row__time" dateTime={row.conversation.updatedAt}>
+            {formatTime(row.conversation.updatedAt)}
+          </time>
+        </span>
+        <span className="console-row__preview">{preview}</span>
+      </span>
+      {unread && (
+        <span className="console-row__unread">
+          <span className="tl-visually-hidden">Unread</span>
+        </span>
+      )}
+    </button>
+  )
+}

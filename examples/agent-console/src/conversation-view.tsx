@@ -1,0 +1,290 @@
+import type { Agent, Message } from '@threadline/protocol'
+import { Avatar, MessageText } from '@threadline/react'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
+import type { FormEvent, KeyboardEvent } from 'react'
+import type { AgentApi, PageVisit } from './agent-api.js'
+import { customerLabel } from './customer-label.js'
+import { describeError } from './describe-error.js'
+import type { EventHub } from './event-hub.js'
+import { formatTime } from './format-time.js'
+import { useConversation } from './use-conversation.js'
+import { useReadReceipts } from './use-read-receipts.js'
+import { useTypingSignal } from './use-typing-signal.js'
+
+export interface ConversationViewProps {
+  api: AgentApi
+  hub: EventHub
+  agent: Agent
+  conversationId: string
+  generation: number
+  /** Shown on narrow screens, where the list and the conversation take turns. */
+  onBack: () => void
+}
+
+const statusNames = { unanswered: 'Unanswered', active: 'Active', finished: 'Finished' } as const
+
+/** One conversation: header with take / finish, the messages, the customer's pages, the reply box. */
+export function ConversationView({ api, hub, agent, conversationId, generation, onBack }: ConversationViewProps) {
+  const { entry, messages, pageViews, customerTyping, error, setConversation, addMessages, markedRead } = useConversation({ api, hub, conversationId, generation })
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  // Opening a conversation moves focus to its heading, so a screen reader announces whose it is.
+  useEffect(() => {
+    headingRef.current?.focus()
+  }, [conversationId])
+
+  // The newest message stays in view as messages arrive, unless the advisor scrolled up to read.
+  const logRef = useRef<HTMLDivElement>(null)
+  const stickToBottomRef = useRef(true)
+  useLayoutEffect(() => {
+    const log = logRef.current
+    if (log && stickToBottomRef.current) log.scrollTop = log.scrollHeight
+  }, [messages.length, customerTyping])
+
+  useReadReceipts({ api, conversationId, conversation: entry?.conversation ?? null, messages, onRead: markedRead })
+
+  async function act(action: () => Promise<void>): Promise<void> {
+    setBusy(true)
+    setActionError(null)
+    try {
+      await action()
+    } catch (failure) {
+      setActionError(describeError(failure))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const name = entry ? customerLabel(entry.customer) : 'Conversation'
+  const conversation = entry?.conversation
+  const assignee = conversation?.assignee ?? null
+  const mine = assignee?.id === agent.id
+
+  return (
+    <article className="console-conversation" aria-labelledby={`${conversationId}-heading`}>
+      <header className="console-conversation__header">
+        <button type="button" className="console-button console-button--quiet console-back" onClick={onBack}>
+          <span aria-hidden>← </span>
+          Back to conversations
+        </button>
+        <div className="console-conversation__title">
+          <Avatar name={name} />
+          <div>
+            <h2 id={`${conversationId}-heading`} ref={headingRef} tabIndex={-1}>
+              {name}
+            </h2>
+            {conversation && (
+              <p className="console-muted">
+                {statusNames[conversation.status]}
+                {' · '}
+                {assignee ? (mine ? 'Assigned to you' : `Assigned to ${assignee.name}`) : 'Nobody has taken it'}
+              </p>
+            )}
+          </div>
+        </div>
+        {conversation && (
+          <div className="console-actions">
+            {!mine && (
+              <button type="button" className="console-button" disabled={busy} onClick={() => void act(async () => setConversation(await api.take(conversationId, { overtake: assignee !== null })))}>
+                {assignee ? `Take over from ${assignee.name}` : 'Take'}
+              </button>
+            )}
+            {conversation.status !== 'finished' && (
+              <button type="button" className="console-button" disabled={busy} onClick={() => void act(async () => setConversation(await api.finish(conversationId)))}>
+                Finish
+              </button>
+            )}
+          </div>
+        )}
+      </header>
+      {(error ?? actionError) && (
+        <p role="alert" className="console-error">
+          {error ?? actionError}
+        </p>
+      )}
+      <div className="console-conversation__body">
+        <div className="console-thread">
+          <div
+            ref={logRef}
+            className="console-messages"
+            role="log"
+            aria-label={`Messages with ${name}`}
+            // Focusable so the keyboard can scroll it.
+            tabIndex={0}
+            onScroll={(event) => {
+              const log = event.currentTarget
+              stickToBottomRef.current = log.scrollHeight - log.scrollTop - log.clientHeight < 40
+            }}
+          >
+            {entry && messages.length === 0 && <p className="console-muted">No messages yet.</p>}
+            <ol>
+              {messages.map((message) => (
+                <MessageItem key={message.id} message={message} customerName={name} />
+              ))}
+            </ol>
+          </div>
+          <p className="console-typing" role="status">
+            {customerTyping !== null && (
+              <>
+                <span className="tl-typing__dots" aria-hidden>
+                  <span />
+                  <span />
+                  <span />
+                </span>
+                {`${name} is typing`}
+                {customerTyping !== '' && <span className="console-typing__preview">: {customerTyping}</span>}
+              </>
+            )}
+          </p>
+          <ReplyBox
+            api={api}
+            conversationId={conversationId}
+            customerName={name}
+            onSent={(message, updated) => {
+              addMessages([message])
+              setConversation(updated)
+            }}
+          />
+        </div>
+        {entry && <CustomerDetails email={entry.customer.email} emailVerified={entry.customer.emailVerified} externalId={entry.customer.externalId} pageViews={pageViews} />}
+      </div>
+    </article>
+  )
+}
+
+function MessageItem({ message, customerName }: { message: Message; customerName: string }) {
+  const fromCustomer = message.author.kind === 'customer'
+  const author = fromCustomer ? customerName : (message.author.name ?? (message.author.kind === 'system' ? 'Threadline' : 'Advisor'))
+  return (
+    <li className="console-message" data-author={message.author.kind}>
+      <p className="console-message__meta">
+        <span className="console-message__author">{author}</span>{' '}
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+        {!fromCustomer && message.author.kind === 'agent' && <span className="console-message__receipt">{message.readAt ? ' · Seen' : ' · Sent'}</span>}
+      </p>
+      <div className="console-message__bubble">
+        {message.text !== '' && <MessageText text={message.text} />}
+        {message.attachments.length > 0 && (
+          <ul className="console-message__attachments">
+            {message.attachments.map((attachment) => (
+              <li key={attachment.id}>Attachment: {attachment.name}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </li>
+  )
+}
+
+function ReplyBox({
+  api,
+  conversationId,
+  customerName,
+  onSent,
+}: {
+  api: AgentApi
+  conversationId: string
+  customerName: string
+  onSent: (message: Message, conversation: Awaited<ReturnType<AgentApi['reply']>>['conversation']) => void
+}) {
+  const [draft, setDraft] = useState('')
+  const [sending, setSending] = useState(false)
+  const [failure, setFailure] = useState<string | null>(null)
+  // One id per draft: a retry after a lost answer is the same message to the server, not a second one.
+  const clientIdRef = useRef<string>(crypto.randomUUID())
+  const fieldId = useId()
+  const typing = useTypingSignal({ api, conversationId })
+
+  async function send(event?: FormEvent): Promise<void> {
+    event?.preventDefault()
+    const text = draft.trim()
+    if (text === '' || sending) return
+    setSending(true)
+    setFailure(null)
+    try {
+      const { message, conversation } = await api.reply(conversationId, { text, clientId: clientIdRef.current })
+      clientIdRef.current = crypto.randomUUID()
+      setDraft('')
+      typing.stop()
+      onSent(message, conversation)
+    } catch (error) {
+      setFailure(describeError(error))
+    } finally {
+      setSending(false)
+    }
+  }
+
+  // Enter sends, Shift+Enter starts a new line (as in most chat tools); IME composition is left alone.
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault()
+      void send()
+    }
+  }
+
+  return (
+    <form className="console-reply" onSubmit={(event) => void send(event)}>
+      <label htmlFor={fieldId}>Reply to {customerName}</label>
+      <textarea
+        id={fieldId}
+        value={draft}
+        rows={3}
+        aria-describedby={`${fieldId}-hint`}
+        onChange={(event) => {
+          setDraft(event.target.value)
+          clientIdRef.current = crypto.randomUUID()
+          typing.update(event.target.value)
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <p id={`${fieldId}-hint`} className="console-muted">
+        Enter sends, Shift+Enter adds a line.
+      </p>
+      {failure && (
+        <p role="alert" className="console-error">
+          {failure}
+        </p>
+      )}
+      <button type="submit" className="console-button console-button--primary" disabled={sending || draft.trim() === ''}>
+        {sending ? 'Sending…' : 'Send'}
+      </button>
+    </form>
+  )
+}
+
+function CustomerDetails({ email, emailVerified, externalId, pageViews }: { email: string | null; emailVerified: boolean; externalId: string | null; pageViews: PageVisit[] }) {
+  return (
+    <aside className="console-customer" aria-label="Customer">
+      <h3>Customer</h3>
+      <dl>
+        <dt>Email</dt>
+        <dd>{email ? `${email}${emailVerified ? ' (verified)' : ' (not verified)'}` : 'Unknown'}</dd>
+        {externalId !== null && (
+          <>
+            <dt>Account id</dt>
+            <dd>{externalId}</dd>
+          </>
+        )}
+      </dl>
+      <h3>Pages visited</h3>
+      {pageViews.length === 0 ? (
+        <p className="console-muted">None recorded.</p>
+      ) : (
+        <ol className="console-pages">
+          {pageViews
+            .slice(-20)
+            .reverse()
+            .map((view, index) => (
+              <li key={`${view.at}-${index}`}>
+                <span className="console-pages__title">{view.title || view.url}</span>
+                <span className="console-pages__url">{view.url}</span>
+                <time dateTime={view.at}>{formatTime(view.at)}</time>
+              </li>
+            ))}
+        </ol>
+      )}
+    </aside>
+  )
+}

@@ -1,0 +1,120 @@
+import type { Conversation, ConversationStatus, Message } from '@threadline/protocol'
+import { useEffect, useRef, useState } from 'react'
+import type { AgentApi, ConversationEntry } from './agent-api.js'
+import type { EventHub } from './event-hub.js'
+import { describeError } from './describe-error.js'
+
+export interface ConversationRow extends ConversationEntry {
+  /** The newest message, for the preview; undefined until fetched, null when there is none. */
+  last: Message | null | undefined
+}
+
+export interface ConversationListState {
+  rows: ConversationRow[]
+  loading: boolean
+  error: string | null
+}
+
+/** A burst of events (a reply assigns, activates and adds a message) costs one refetch. */
+const reloadDelayMs = 150
+
+/**
+ * The conversations of one status, most recently updated first, kept current by the workspace
+ * stream: messages update the row in place; a conversation that enters or leaves the status, or
+ * one this list has not seen, refetches the list. `generation` changes after the stream
+ * reconnects, when events may have been missed.
+ */
+export function useConversationList({ api, hub, status, generation }: { api: AgentApi; hub: EventHub; status: ConversationStatus | null; generation: number }): ConversationListState {
+  const [state, setState] = useState<ConversationListState>({ rows: [], loading: true, error: null })
+  const rowsRef = useRef<ConversationRow[]>([])
+  rowsRef.current = state.rows
+
+  useEffect(() => {
+    const controller = new AbortController()
+    let reloadTimer: ReturnType<typeof setTimeout> | undefined
+    let loads = 0
+
+    const setRows = (change: (rows: ConversationRow[]) => ConversationRow[]) => setState((current) => ({ ...current, rows: change(current.rows) }))
+
+    async function load(): Promise<void> {
+      const load = ++loads
+      try {
+        const entries = await api.listConversations({ status, signal: controller.signal })
+        if (load !== loads) return
+        const known = new Map(rowsRef.current.map((row) => [row.conversation.id, row.last]))
+        const rows = entries.map((entry) => ({ ...entry, last: keepPreview(known.get(entry.conversation.id), entry.conversation) }))
+        setState({ rows, loading: false, error: null })
+        await Promise.all(rows.filter((row) => row.last === undefined).map((row) => loadPreview(row.conversation.id)))
+      } catch (error) {
+        if (controller.signal.aborted || load !== loads) return
+        setState((current) => ({ ...current, loading: false, error: describeError(error) }))
+      }
+    }
+
+    async function loadPreview(conversationId: string): Promise<void> {
+      try {
+        const page = await api.messages(conversationId, { limit: 1 }, controller.signal)
+        const last = page.messages.at(-1) ?? null
+        setRows((rows) => rows.map((row) => (row.conversation.id === conversationId && row.last === undefined ? { ...row, last } : row)))
+      } catch {
+        // A missing preview is not worth an error: the row still opens the conversation.
+      }
+    }
+
+    const scheduleReload = () => {
+      clearTimeout(reloadTimer)
+      reloadTimer = setTimeout(() => void load(), reloadDelayMs)
+    }
+
+    const unsubscribe = hub.subscribe(({ conversationId, event }) => {
+      const row = rowsRef.current.find((candidate) => candidate.conversation.id === conversationId)
+      switch (event.type) {
+        case 'message.created': {
+          if (!row) return scheduleReload()
+          const conversation = { ...row.conversation, lastSeq: Math.max(row.conversation.lastSeq, event.message.seq), updatedAt: event.at }
+          // The newest activity goes to the top, as the server orders the list.
+          return setRows((rows) => [{ ...row, conversation, last: newest(row.last, event.message) }, ...rows.filter((other) => other !== row && other.conversation.id !== conversationId)])
+        }
+        case 'message.read': {
+          if (!row) return
+          const read: Partial<Conversation> = event.reader === 'agent' ? { agentLastReadSeq: event.upToSeq, agentLastReadAt: event.readAt } : { customerLastReadSeq: event.upToSeq }
+          return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: { ...other.conversation, ...read } } : other)))
+        }
+        case 'conversation.status_changed':
+        case 'conversation.assigned': {
+          const belongs = status === null || event.conversation.status === status
+          if (!row) return belongs ? scheduleReload() : undefined
+          if (!belongs) return setRows((rows) => rows.filter((other) => other.conversation.id !== conversationId))
+          return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: event.conversation } : other)))
+        }
+        default:
+          return
+      }
+    })
+
+    setState((current) => ({ ...current, loading: true }))
+    void load()
+    return () => {
+      controller.abort()
+      clearTimeout(reloadTimer)
+      unsubscribe()
+    }
+  }, [api, hub, status, generation])
+
+  return state
+}
+
+/** A preview fetched earlier still holds when nothing was written since. */
+function keepPreview(last: Message | null | undefined, conversation: Conversation): Message | null | undefined {
+  if (conversation.lastSeq === 0) return null
+  return last && last.seq === conversation.lastSeq ? last : undefined
+}
+
+function newest(last: Message | null | undefined, message: Message): Message {
+  return last && last.seq > message.seq ? last : message
+}
+
+/** Unread: the customer wrote after the last message an advisor read. */
+export function isUnread(row: ConversationRow): boolean {
+  return row.last?.author.kind === 'customer' && row.last.seq > row.conversation.agentLastReadSeq
+}

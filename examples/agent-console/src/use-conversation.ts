@@ -1,0 +1,110 @@
+import type { Conversation, Message } from '@threadline/protocol'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { AgentApi, ConversationEntry, PageVisit } from './agent-api.js'
+import { describeError } from './describe-error.js'
+import type { EventHub } from './event-hub.js'
+
+export interface ConversationState {
+  entry: ConversationEntry | null
+  /** Ascending by seq, each message once. */
+  messages: Message[]
+  pageViews: PageVisit[]
+  /** The customer's draft while they type ('' when the server sends no preview), else null. */
+  customerTyping: string | null
+  error: string | null
+}
+
+const emptyState: ConversationState = { entry: null, messages: [], pageViews: [], customerTyping: null, error: null }
+const pageSize = 50
+
+/** Merges by id and keeps seq order: the reply's answer and its realtime echo are one message. */
+export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
+  const byId = new Map(current.map((message) => [message.id, message]))
+  for (const message of incoming) byId.set(message.id, message)
+  return [...byId.values()].sort((left, right) => left.seq - right.seq)
+}
+
+/**
+ * One open conversation: its customer, newest messages and page views, kept live from the
+ * workspace stream. A message whose seq skips ahead of what we hold fetches the gap.
+ */
+export function useConversation({ api, hub, conversationId, generation }: { api: AgentApi; hub: EventHub; conversationId: string; generation: number }) {
+  const [state, setState] = useState<ConversationState>(emptyState)
+  const lastSeqRef = useRef(0)
+  lastSeqRef.current = state.messages.at(-1)?.seq ?? 0
+
+  const setConversation = useCallback(
+    (conversation: Conversation) => setState((current) => (current.entry ? { ...current, entry: { ...current.entry, conversation } } : current)),
+    [],
+  )
+  const markedRead = useCallback((upToSeq: number) => setState((current) => applyRead(current, 'agent', upToSeq, new Date().toISOString())), [])
+  const addMessages = useCallback((messages: Message[]) => setState((current) => ({ ...current, messages: mergeMessages(current.messages, messages) })), [])
+
+  useEffect(() => {
+    const controller = new AbortController()
+    const { signal } = controller
+
+    async function load(): Promise<void> {
+      try {
+        const [entry, page, pageViews] = await Promise.all([
+          api.conversation(conversationId, signal),
+          api.messages(conversationId, { limit: pageSize }, signal),
+          api.pageViews(conversationId, signal).catch(() => []),
+        ])
+        setState((current) => ({ ...current, entry, pageViews, messages: mergeMessages(current.messages, page.messages), error: null }))
+      } catch (error) {
+        if (!signal.aborted) setState((current) => ({ ...current, error: describeError(error) }))
+      }
+    }
+
+    async function catchUp(): Promise<void> {
+      try {
+        const page = await api.messages(conversationId, { afterSeq: lastSeqRef.current, limit: 100 }, signal)
+        addMessages(page.messages)
+      } catch {
+        // The next event or reconnect tries again.
+      }
+    }
+
+    const unsubscribe = hub.subscribe(({ conversationId: id, event }) => {
+      if (id !== conversationId) return
+      switch (event.type) {
+        case 'message.created':
+          if (event.message.seq > lastSeqRef.current + 1 && lastSeqRef.current > 0) void catchUp()
+          addMessages([event.message])
+          if (event.message.author.kind === 'customer') setState((current) => ({ ...current, customerTyping: null }))
+          return
+        case 'message.read':
+          return setState((current) => applyRead(current, event.reader, event.upToSeq, event.readAt))
+        case 'typing.started':
+          if (event.author === 'customer') setState((current) => ({ ...current, customerTyping: event.preview ?? '' }))
+          return
+        case 'typing.stopped':
+          if (event.author === 'customer') setState((current) => ({ ...current, customerTyping: null }))
+          return
+        case 'conversation.status_changed':
+        case 'conversation.assigned':
+          return setConversation(event.conversation)
+      }
+    })
+    void load()
+    return () => {
+      controller.abort()
+      unsubscribe()
+    }
+  }, [api, hub, conversationId, generation, addMessages, setConversation])
+
+  return { ...state, setConversation, addMessages, markedRead }
+}
+
+/** A read receipt: the reader's counterpart's messages up to `upToSeq` are now read. */
+function applyRead(state: ConversationState, reader: 'customer' | 'agent', upToSeq: number, readAt: string): ConversationState {
+  const readByThisReader = (message: Message) => (reader === 'customer' ? message.author.kind !== 'customer' : message.author.kind === 'customer')
+  const messages = state.messages.map((message) => (message.seq <= upToSeq && message.readAt === null && readByThisReader(message) ? { ...message, readAt } : message))
+  if (!state.entry) return { ...state, messages }
+  const conversation =
+    reader === 'customer'
+      ? { ...state.entry.conversation, customerLastReadSeq: Math.max(state.entry.conversation.customerLastReadSeq, upToSeq) }
+      : { ...state.entry.conversation, agentLastReadSeq: Math.max(state.entry.conversation.agentLastReadSeq, upToSeq), agentLastReadAt: readAt }
+  return { ...state, messages, entry: { ...state.entry, conversation } }
+}
