@@ -1,0 +1,215 @@
+import { channelVersion, isFrameMessage } from '../shared/channel.js'
+import type { BootOptions, ConnectMessage, FrameMessage, HostMessage, PageInfo } from '../shared/channel.js'
+import type { ThreadlineEventName } from './api.js'
+import { createLauncher } from './launcher.js'
+import { readSessionFlag, writeSessionFlag } from './session-flag.js'
+
+export interface LoaderOptions {
+  window: Window
+  /** From the script tag's `data-workspace`. */
+  workspaceId: string
+  /** The origin of the script tag's `src`: where the frame lives and the only origin we post to. */
+  chatOrigin: string
+  /** Runs work when the page is idle (default: requestIdleCallback). */
+  idle: (work: () => void) => void
+}
+
+export interface Loader {
+  /** Runs one `Threadline(command, …args)` call. Never throws: mistakes are console warnings. */
+  run(call: ArrayLike<unknown>): void
+}
+
+type Listener = (value?: unknown) => void
+const eventNames: readonly string[] = ['open', 'close', 'unread', 'message'] satisfies ThreadlineEventName[]
+
+const warn = (message: string) => console.warn(`Threadline: ${message}`)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/**
+ * Mounts the launcher and answers commands. The chat iframe is created on the first open, or on
+ * idle when this browser is known to have a session (so the unread badge is live); a new visitor
+ * costs the host page one button and nothing else.
+ */
+export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOptions): Loader {
+  const document = window.document
+  const storage = () => window.localStorage
+  const listeners = new Map<string, Set<Listener>>()
+  const launcher = createLauncher(document, () => (isOpen ? close() : open()))
+  let options: BootOptions = {}
+  let isOpen = false
+  let unread = 0
+  let iframe: HTMLIFrameElement | null = null
+  let port: MessagePort | null = null
+  // A logout asked for before the frame connected still has to reach the frame's stored session.
+  let pendingLogout = false
+
+  const page = (): PageInfo => ({ url: window.location.href, title: document.title })
+
+  function emit(event: ThreadlineEventName, value?: unknown) {
+    for (const listener of listeners.get(event) ?? []) {
+      // One failing host listener must not stop the others or the widget.
+      try {
+        listener(value)
+      } catch (error) {
+        console.error(error)
+      }
+    }
+  }
+
+  /** Posts on the private port; before the frame is connected the boot message carries the state. */
+  function send(message: HostMessage) {
+    port?.postMessage(message)
+  }
+
+  function ensureFrame(): HTMLIFrameElement {
+    if (iframe) return iframe
+    const frame = document.createElement('iframe')
+    frame.title = 'Chat'
+    frame.src = frameUrl(chatOrigin, workspaceId, window.location.origin)
+    frame.addEventListener('load', () => connect(frame))
+    launcher.mountFrame(frame)
+    return (iframe = frame)
+  }
+
+  /** Each load of the frame document (first load, or a reload) gets a fresh channel and a boot. */
+  function connect(frame: HTMLIFrameElement) {
+    port?.close()
+    const channel = new MessageChannel()
+    port = channel.port1
+    port.onmessage = (event: MessageEvent) => {
+      if (isFrameMessage(event.data)) receive(event.data)
+    }
+    const connectMessage: ConnectMessage = { threadline: 'connect', version: channelVersion }
+    // targetOrigin = the chat origin: if the frame was navigated anywhere else, nothing is delivered (E5).
+    frame.contentWindow?.postMessage(connectMessage, chatOrigin, [channel.port2])
+    send({ type: 'boot', options: { ...options }, open: isOpen, page: page() })
+    if (pendingLogout) send({ type: 'logout' })
+    pendingLogout = false
+  }
+
+  function receive(message: FrameMessage) {
+    switch (message.type) {
+      case 'ready':
+        // Nothing to do: `open` already moved focus to the iframe element, which hands it to the
+        // frame's document once that loads; refocusing now could steal it back from the host page.
+        break
+      case 'close':
+        close()
+        break
+      case 'unread':
+        setUnread(message.count)
+        break
+      case 'message':
+        emit('message', { id: message.message.id, author: message.message.author, createdAt: message.message.createdAt })
+        break
+      case 'session':
+        writeSessionFlag(storage, workspaceId, message.active)
+        break
+    }
+  }
+
+  function setUnread(count: number) {
+    if (count === unread) return
+    unread = count
+    launcher.setUnread(count)
+    emit('unread', count)
+  }
+
+  function open() {
+    if (isOpen) return
+    isOpen = true
+    const frame = ensureFrame()
+    launcher.setOpen(true)
+    send({ type: 'open' })
+    frame.focus()
+    emit('open')
+  }
+
+  function close() {
+    if (!isOpen) return
+    isOpen = false
+    launcher.setOpen(false)
+    send({ type: 'close' })
+    // Back to the launcher only when focus was in the chat: a host calling `close` while the
+    // visitor types in its own form must not have focus pulled away.
+    if (document.activeElement === launcher.host) launcher.button.focus()
+    emit('close')
+  }
+
+  function boot(value: unknown) {
+    if (value !== undefined && !isObject(value)) return warn('boot expects an options object')
+    const input = isObject(value) ? value : {}
+    options = {}
+    if (typeof input.identityToken === 'string') options.identityToken = input.identityToken
+    if (typeof input.locale === 'string') options.locale = input.locale
+    // The frame honours only its first boot (it is sent on connect); a host that boots late,
+    // after the frame connected, can still pass the identity.
+    if (options.identityToken !== undefined) send({ type: 'identify', identityToken: options.identityToken })
+  }
+
+  function identify(value: unknown) {
+    if (!isObject(value) || typeof value.identityToken !== 'string') return warn("identify expects { identityToken: '…' }")
+    options.identityToken = value.identityToken
+    send({ type: 'identify', identityToken: value.identityToken })
+  }
+
+  function logout() {
+    const hadSession = readSessionFlag(storage, workspaceId)
+    writeSessionFlag(storage, workspaceId, false)
+    delete options.identityToken
+    setUnread(0)
+    if (port) return send({ type: 'logout' })
+    // A session may sit in the frame's storage: load the frame (hidden) to end it.
+    if (hadSession || iframe) {
+      pendingLogout = true
+      ensureFrame()
+    }
+  }
+
+  function listen(event: unknown, listener: unknown, add: boolean) {
+    if (typeof event !== 'string' || !eventNames.includes(event) || typeof listener !== 'function') {
+      return warn(`${add ? 'on' : 'off'} expects one of ${eventNames.join(', ')} and a function`)
+    }
+    const set = listeners.get(event) ?? new Set<Listener>()
+    listeners.set(event, set)
+    if (add) set.add(listener as Listener)
+    else set.delete(listener as Listener)
+  }
+
+  if (readSessionFlag(storage, workspaceId)) idle(ensureFrame)
+
+  return {
+    run(call) {
+      const [command, first, second] = Array.from(call)
+      switch (command) {
+        case 'boot':
+          return boot(first)
+        case 'open':
+          return open()
+        case 'close':
+          return close()
+        case 'identify':
+          return identify(first)
+        case 'logout':
+          return logout()
+        case 'on':
+        case 'off':
+          return listen(first, second, command === 'on')
+        case 'trackPage':
+          return send({ type: 'page', page: page() })
+        case 'showIdentificationCode':
+          return warn('showIdentificationCode is not available yet')
+        default:
+          warn(`unknown command ${typeof command === 'string' ? command : typeof command}`)
+      }
+    },
+  }
+}
+
+/** The frame page; the server only serves it when `origin` is one of the workspace's allowed origins. */
+export function frameUrl(chatOrigin: string, workspaceId: string, hostOrigin: string): string {
+  const url = new URL('/widget/frame.html', chatOrigin)
+  url.searchParams.set('workspace', workspaceId)
+  url.searchParams.set('origin', hostOrigin)
+  return url.href
+}

@@ -1,0 +1,128 @@
+/**
+ * The host-side DOM: one element appended last to `<body>`, an open shadow root (so tests and
+ * assistive tools can see inside; it is a style boundary, not a security one: E4), the launcher
+ * button with its unread badge, and later the chat iframe.
+ *
+ * Built without innerHTML or style attributes so it runs under a host CSP of `style-src 'self'`:
+ * the shadow styles are a constructable stylesheet, the host element's styles are set through CSSOM.
+ */
+
+// `all: initial` on every element we style: host rules cannot reach into the shadow tree, but
+// inherited properties (font, color, line-height, letter-spacing…) flow through the host element.
+const styles = `
+.r{all:initial}
+button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#1f4fd1;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px #0004}
+button:focus-visible{outline:3px solid #1f4fd1;outline-offset:3px}
+svg{width:28px;height:28px;fill:currentColor}
+span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#c81e1e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}
+span[hidden]{display:none}
+iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:calc(100vw - 40px);height:min(720px,calc(100vh - 100px));border-radius:12px;box-shadow:0 8px 30px #0005;background:#fff;visibility:hidden}
+.o iframe{visibility:visible}
+@media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}
+`
+
+// 24×24 paths, drawn with the current colour: a speech bubble (closed) and a cross (open).
+const bubblePath = 'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 22l4.6-2.4c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
+const crossPath = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z'
+const svgNamespace = 'http://www.w3.org/2000/svg'
+
+export interface Launcher {
+  /** The element appended to `<body>` (it is what `document.activeElement` shows while focus is inside). */
+  host: HTMLElement
+  button: HTMLButtonElement
+  setOpen(open: boolean): void
+  setUnread(count: number): void
+  /** Puts the chat iframe in the shadow tree, next to the launcher. */
+  mountFrame(iframe: HTMLIFrameElement): void
+}
+
+export function createLauncher(document: Document, onToggle: () => void): Launcher {
+  const host = document.createElement('threadline-widget')
+  pinHost(host)
+  const shadow = host.attachShadow({ mode: 'open' })
+  adoptStyles(document, shadow)
+
+  const root = document.createElement('div')
+  root.className = 'r'
+  const button = document.createElement('button')
+  button.type = 'button'
+  const icon = createIcon(document)
+  const badge = document.createElement('span')
+  // The count is part of the button's name (below); the badge is only its picture.
+  badge.setAttribute('aria-hidden', 'true')
+  button.append(icon.svg, badge)
+  button.addEventListener('click', onToggle)
+  root.append(button)
+  shadow.append(root)
+
+  let open = false
+  let unread = 0
+  const render = () => {
+    root.className = open ? 'r o' : 'r'
+    button.setAttribute('aria-expanded', String(open))
+    button.setAttribute('aria-label', launcherLabel(open, unread))
+    icon.path.setAttribute('d', open ? crossPath : bubblePath)
+    badge.hidden = unread === 0
+    badge.textContent = unread > 99 ? '99+' : String(unread)
+  }
+  render()
+  // Last in <body>, so among equal z-indexes it paints on top.
+  document.body.append(host)
+
+  return {
+    host,
+    button,
+    setOpen(value) {
+      open = value
+      render()
+    },
+    setUnread(count) {
+      unread = count
+      render()
+    },
+    mountFrame(iframe) {
+      root.append(iframe)
+    },
+  }
+}
+
+export function launcherLabel(open: boolean, unread: number): string {
+  if (open) return 'Close chat'
+  if (unread === 0) return 'Open chat'
+  return `Open chat, ${unread} unread message${unread === 1 ? '' : 's'}`
+}
+
+/**
+ * Inline `!important` declarations win over every host stylesheet rule, `!important` ones included
+ * (`* { all: unset !important }`), and `all: initial` clears the transform, filter or contain a
+ * host rule could set, any of which would make our fixed children position against it.
+ */
+function pinHost(host: HTMLElement) {
+  const pin = (property: string, value: string) => host.style.setProperty(property, value, 'important')
+  pin('all', 'initial')
+  pin('position', 'fixed')
+  pin('z-index', '2147483647')
+}
+
+function adoptStyles(document: Document, shadow: ShadowRoot) {
+  try {
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(styles)
+    shadow.adoptedStyleSheets = [sheet]
+  } catch {
+    // Browsers without constructable stylesheets (Safari < 16.4): a <style> element, which a host
+    // CSP without 'unsafe-inline' in style-src will block, but which works everywhere else.
+    const style = document.createElement('style')
+    style.textContent = styles
+    shadow.append(style)
+  }
+}
+
+function createIcon(document: Document) {
+  const svg = document.createElementNS(svgNamespace, 'svg')
+  svg.setAttribute('viewBox', '0 0 24 24')
+  svg.setAttribute('aria-hidden', 'true')
+  const path = document.createElementNS(svgNamespace, 'path')
+  svg.append(path)
+  return { svg, path }
+}
