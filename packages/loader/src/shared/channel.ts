@@ -46,7 +46,7 @@ export interface PageInfo {
 /** What a host's `on('message', …)` listener receives: never the text, which stays in the frame. */
 export interface MessageNotice {
   id: string
-  author: 'agent' | 'customer' | 'system'
+  author: 'agent' | 'bot' | 'customer' | 'system'
   createdAt: number
 }
 
@@ -98,7 +98,7 @@ export function isFrameMessage(value: unknown): value is FrameMessage {
       return typeof value.count === 'number' && Number.isInteger(value.count) && value.count >= 0
     case 'message': {
       const message = value.message
-      return isObject(message) && typeof message.id === 'string' && ['agent', 'customer', 'system'].includes(message.author as string) && typeof message.createdAt === 'number'
+      return isObject(message) && typeof message.id === 'string' && ['agent', 'bot', 'customer', 'system'].includes(message.author as string) && typeof message.createdAt === 'number'
     }
     case 'session':
       return typeof value.active === 'boolean'

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react'
-import { catalogueFor, textDirection } from './catalogues.js'
+import { catalogueFor } from './catalogues.js'
 import { createFormatters, type Formatters } from './create-formatters.js'
+import { textDirection } from './locale-tags.js'
 import type { MessageKey, Messages } from './messages.js'
 
 export type TranslationParams = Record<string, string | number>

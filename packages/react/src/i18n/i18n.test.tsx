@@ -6,6 +6,7 @@ import { createChat, expectAccessible, renderChat, signIn } from '../chat.test-h
 import { ChatWidget } from '../components/chat-widget.js'
 import { catalogues } from './catalogues.js'
 import { createI18n } from './i18n-context.js'
+import { loadCatalogue } from './load-catalogue.js'
 import type { Messages } from './messages.js'
 
 describe('i18n', () => {
@@ -19,6 +20,21 @@ describe('i18n', () => {
           if (typeof value !== 'string') expect(typeof value.other, locale).toBe('string')
         }
       }
+    })
+  })
+
+  describe('loadCatalogue', () => {
+    it('loads the shipped catalogue a locale needs, the same one the static lookup finds', async () => {
+      expect(await loadCatalogue('es-MX')).toBe(catalogues.es)
+      expect(await loadCatalogue('AR')).toBe(catalogues.ar)
+      expect(await loadCatalogue('de_CH')).toBe(catalogues.de)
+      expect(await loadCatalogue('fr')).toBe(catalogues.fr)
+    })
+
+    it('answers English for English and for any locale that does not ship', async () => {
+      expect(await loadCatalogue('en-GB')).toBe(catalogues.en)
+      expect(await loadCatalogue('pt-BR')).toBe(catalogues.en)
+      expect(await loadCatalogue('')).toBe(catalogues.en)
     })
   })
 

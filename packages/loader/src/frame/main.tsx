@@ -1,0 +1,45 @@
+/**
+ * The chat frame: the page the loader puts in its iframe (`/widget/frame.html?workspace=…&origin=…`).
+ * It waits for the loader's connect message, then runs the chat over the port it carries. The
+ * session lives only in this frame's storage, out of reach of the host page (SECURITY.md A14).
+ */
+import { createChatClient, createDefaultStorage, createHttpAdapter } from '@threadline/core'
+import '@threadline/react/styles.css'
+import { loadCatalogue } from '@threadline/react'
+import { createRoot } from 'react-dom/client'
+import { acceptConnection } from './accept-connection.js'
+import { createFallbackStorage } from './fallback-storage.js'
+import { FrameApp } from './frame-app.js'
+import { startFrameChannel } from './frame-channel.js'
+import { readFrameParams } from './frame-params.js'
+import { observeNewMessages } from './new-messages.js'
+import './frame.css'
+
+function main(): void {
+  const params = readFrameParams(location.search)
+  const container = document.getElementById('root')
+  if (!params || !container) {
+    console.error('Threadline: this page is the chat frame; the loader opens it with ?workspace=…&origin=…')
+    return
+  }
+  const feed = observeNewMessages(createHttpAdapter({ baseUrl: location.origin, workspaceId: params.workspaceId }))
+  const client = createChatClient({
+    adapter: feed.adapter,
+    storage: createFallbackStorage(createDefaultStorage, (error) => console.warn('Threadline: storage unavailable, the session lasts until this page closes', error)),
+    // The chat origin serves every workspace: keep their sessions apart.
+    namespace: params.workspaceId,
+  })
+  const root = createRoot(container)
+  acceptConnection(window, params.hostOrigin, (port) => {
+    startFrameChannel({
+      port,
+      client,
+      newMessages: feed,
+      render: (state) => root.render(<FrameApp client={client} {...state} />),
+      loadCatalogue,
+      defaultLocale: 'en',
+    })
+  })
+}
+
+main()
