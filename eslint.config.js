@@ -71,6 +71,18 @@ const everywhere = () => [noExamples, noRelativePackages]
  */
 const tooling = () => [noExamples]
 
+/**
+ * The end-to-end tests are tooling too, and drive one app from outside: they start the demo
+ * (`examples/script-tag/src/demo`, its one entry) and import nothing else of the examples.
+ * @type {Rule}
+ */
+const endToEnd = () => [
+  {
+    regex: '(?:^|/)examples/(?!script-tag/src/demo(?:\\.[jt]s)?$)|^@threadline/example-',
+    message: 'The end-to-end tests start the demo through examples/script-tag/src/demo only; nothing else imports from examples/.',
+  },
+]
+
 /** @type {Rule} */
 const browser = ({ test }) =>
   test
@@ -253,6 +265,7 @@ export default defineConfig(
   // Layers, general first: a narrower folder's block must come after its parent's.
   ...layer('**', [everywhere]),
   ...layer('{bench,scripts,.storybook}', [tooling]),
+  ...layer('e2e', [endToEnd]),
   ...layer('examples', [examples]),
   ...layer('packages/server', [everywhere, server]),
   ...layer('packages/react', [everywhere, react]),

@@ -24,6 +24,22 @@ export default defineConfig({
       },
       // The react package's tests again on React 18 and on preact/compat.
       ...reactRuntimeProjects(),
+      {
+        extends: true,
+        test: {
+          // Issue 5's end-to-end tests: the demo in real Chromium, on the built widget (after the build step).
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+          // One file at a time, and only once every other project is done: each file runs a demo
+          // server and Chromium, and the boot test measures long tasks, which a busy CPU would fake.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 })

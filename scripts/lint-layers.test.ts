@@ -83,6 +83,9 @@ const forbidden: Case[] = [
   ['scripts/check.test.ts', '../examples/script-tag/serve.js'],
   ['examples/agent-console/src/app.tsx', '@threadline/example-react-app'],
   ['examples/react-app/src/app.tsx', '../../../packages/react/src/index.js'],
+  // the end-to-end tests start the demo, and import nothing else of the examples
+  ['e2e/harness.ts', '../examples/script-tag/src/site-server.js'],
+  ['e2e/chat.e2e.test.ts', '../examples/agent-console/src/main.js'],
 ]
 
 const allowed: Case[] = [
@@ -118,6 +121,8 @@ const allowed: Case[] = [
   ['examples/react-app/src/app.tsx', './chat.js'],
   ['scripts/check.test.ts', 'node:child_process'],
   ['bench/core-store.bench.ts', '../packages/core/src/store/messages.js'],
+  ['e2e/harness.ts', '../examples/script-tag/src/demo.js'],
+  ['e2e/chat.e2e.test.ts', 'playwright-core'],
 ]
 
 describe('layer rules (eslint.config.js)', () => {

@@ -1,0 +1,244 @@
+/**
+ * Issue 5's end-to-end tests 5–8: what the script tag does to, and can suffer from, the host page —
+ * a strict CSP (SECURITY.md E6), hostile CSS, scripts looking for the session token (A14), and the
+ * cost of booting (no long task, no layout shift, no frame before the first open).
+ */
+import type { Frame, Page } from 'playwright-core'
+import { expect, it, onTestFinished } from 'vitest'
+import {
+  agentApi,
+  axeViolations,
+  chatFrameHandle,
+  chatIframe,
+  describeE2e,
+  launcher,
+  messageText,
+  openChat,
+  readRecords,
+  recorderScript,
+  sendMessage,
+  serveStaticPages,
+  uniqueEmail,
+  useDemo,
+  useDevices,
+  verifyEmail,
+  widgetHostTag,
+} from './harness.js'
+
+describeE2e('the script tag on a host page', () => {
+  const demo = useDemo()
+  const openDevice = useDevices()
+
+  it('5. a host page under a strict CSP (no inline script or style; E6) runs the chat with no CSP violation', async () => {
+    const { page, problems } = await openDevice({ initScripts: [recorderScript] })
+    const response = await page.goto(`${demo.current.siteUrl}/strict`)
+    // The page really is under the strict policy, so a violation would really be reported.
+    const policy = response?.headers()['content-security-policy'] ?? ''
+    expect(policy).toContain(`script-src 'self' ${demo.current.chatUrl}`)
+    expect(policy).toContain("style-src 'self'")
+    expect(policy).not.toContain('unsafe-inline')
+
+    // The launcher's own styles (constructable stylesheet) applied: it is the 56 px round button.
+    const box = await launcher(page).boundingBox({ timeout: 15_000 })
+    expect(box).toMatchObject({ width: 56, height: 56 })
+    const frame = await openChat(page)
+    const email = uniqueEmail('strict')
+    await verifyEmail(demo.current, frame, email)
+    await sendMessage(frame, 'Sent from a strict page')
+    const agent = agentApi(demo.current)
+    const { conversation } = await agent.conversationOf(email)
+    await agent.reply(conversation.id, 'Received under a strict CSP')
+    await messageText(frame, 'Received under a strict CSP').waitFor({ state: 'visible', timeout: 15_000 })
+
+    const frameHandle = await chatFrameHandle(page)
+    expect((await page.evaluate(readRecords)).violations, 'CSP violations on the host page').toEqual([])
+    expect((await frameHandle.evaluate(readRecords)).violations, 'CSP violations in the chat frame').toEqual([])
+    expect(problems.filter((line) => /content security policy|refused to/i.test(line))).toEqual([])
+  })
+
+  it('6. hostile global CSS on the host page (all: unset, huge fonts, !important everywhere, z-index wars) changes nothing in the launcher', async () => {
+    // The two pages come from a static server of the test's own (another loopback origin), with the
+    // stylesheet linked before the loader's script tag, as a real site's would be; they differ in nothing else.
+    const { chatUrl, workspaceId } = demo.current
+    const site = await serveStaticPages({
+      '/plain.html': { contentType: 'text/html; charset=utf-8', body: hostPage(chatUrl, workspaceId, false) },
+      '/hostile.html': { contentType: 'text/html; charset=utf-8', body: hostPage(chatUrl, workspaceId, true) },
+      '/hostile.css': { contentType: 'text/css; charset=utf-8', body: hostileCss },
+    })
+    onTestFinished(() => site.close())
+    const { page } = await openDevice()
+    const plain = await launcherPicture(page, `${site.url}/plain.html`)
+    const hostile = await launcherPicture(page, `${site.url}/hostile.html`)
+    // The hostile stylesheet did apply to the page itself.
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('p') ?? document.body).fontSize)).toBe('64px')
+    expect(hostile.box).toEqual(plain.box)
+    expect(hostile.png.equals(plain.png), 'the launcher’s screenshots with and without the hostile CSS are identical').toBe(true)
+
+    // Topmost at its centre despite a transparent overlay and a banner at the maximum z-index…
+    const centre = { x: hostile.box.x + hostile.box.width / 2, y: hostile.box.y + hostile.box.height / 2 }
+    expect(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.localName, centre)).toBe(widgetHostTag)
+    // …so a real click there opens the chat.
+    await page.mouse.click(centre.x, centre.y)
+    await expect.poll(() => launcher(page).getAttribute('aria-expanded')).toBe('true')
+    await chatIframe(page).waitFor({ state: 'visible' })
+  })
+
+  it('7. host-page scripts find the session token nowhere: storage, cookies, window messages, port messages or URLs (A14)', async () => {
+    const { context, page } = await openDevice({ initScripts: [recorderScript] })
+    const urls: string[] = []
+    const authorizations = new Set<string>()
+    context.on('request', (request) => {
+      urls.push(request.url())
+      const authorization = request.headers()['authorization']
+      if (authorization !== undefined) authorizations.add(authorization)
+    })
+    await page.goto(demo.current.siteUrl)
+    const frame = await openChat(page)
+    const email = uniqueEmail('token')
+    await verifyEmail(demo.current, frame, email)
+    await sendMessage(frame, 'Is my session safe?')
+    const agent = agentApi(demo.current)
+    const { conversation } = await agent.conversationOf(email)
+    await agent.reply(conversation.id, 'It never leaves the chat frame.')
+    await messageText(frame, 'It never leaves the chat frame.').waitFor({ state: 'visible', timeout: 15_000 })
+    await launcher(page).click()
+
+    const frameHandle = await chatFrameHandle(page)
+    const token = await readSessionToken(frameHandle)
+    // It is the real one: the frame's API calls carry it.
+    expect(token.length).toBeGreaterThanOrEqual(16)
+    expect([...authorizations]).toContain(`Bearer ${token}`)
+
+    const host = await page.evaluate(() => {
+      const entries = (storage: Storage) => Array.from({ length: storage.length }, (_, index) => storage.key(index) ?? '').map((key) => [key, storage.getItem(key)])
+      const records = (window as unknown as { __threadlineE2e: { messages: string[]; portMessages: string[] } }).__threadlineE2e
+      return { localStorage: entries(localStorage), sessionStorage: entries(sessionStorage), cookie: document.cookie, messages: records.messages, portMessages: records.portMessages }
+    })
+    // The recorder saw the loader's side of the channel (what a host script wrapping MessagePort
+    // would see), so finding nothing in it means something. The connect message itself goes to the
+    // frame's window, where its recorder saw it; the host window receives no message at all.
+    expect(host.portMessages.some((data) => data.includes('"unread"') || data.includes('"message"'))).toBe(true)
+    expect((await frameHandle.evaluate(readRecords)).messages.some((data) => data.includes('"connect"'))).toBe(true)
+
+    expect(JSON.stringify(host.localStorage)).not.toContain(token)
+    expect(JSON.stringify(host.sessionStorage)).not.toContain(token)
+    expect(host.cookie).not.toContain(token)
+    expect(host.messages.filter((data) => data.includes(token))).toEqual([])
+    expect(host.portMessages.filter((data) => data.includes(token))).toEqual([])
+    expect(urls.filter((url) => url.includes(token))).toEqual([])
+    expect((await context.cookies()).filter((cookie) => cookie.value.includes(token))).toEqual([])
+    // The host keeps at most the "this browser has a session" flag, never anything more.
+    expect(host.localStorage).toEqual([[`threadline:session:${demo.current.workspaceId}`, '1']])
+  })
+
+  it('8. booting the loader causes no long task and no layout shift, and a new visitor gets no frame before the first open', async () => {
+    const { page } = await openDevice({ initScripts: [recorderScript] })
+    const frameRequests: string[] = []
+    page.on('request', (request) => {
+      if (request.url().includes('/widget/frame.html')) frameRequests.push(request.url())
+    })
+    await page.goto(demo.current.siteUrl, { waitUntil: 'load' })
+    await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
+    // Let idle callbacks and anything deferred run before looking.
+    await page.evaluate(() => new Promise((resolvePromise) => requestIdleCallback(() => setTimeout(resolvePromise, 500), { timeout: 2_000 })))
+
+    // The whole host page, not just the loader: the demo page itself runs no script of its own, so
+    // any long task there would be the loader's (the long animation frames name the scripts).
+    const records = await page.evaluate(readRecords)
+    expect(records.longTasks, `long tasks (long animation frames: ${JSON.stringify(records.longFrames)})`).toEqual([])
+    expect(records.layoutShifts).toEqual([])
+    expect(await chatIframe(page).count()).toBe(0)
+    expect(frameRequests).toEqual([])
+
+    await launcher(page).click()
+    await chatIframe(page).waitFor({ state: 'attached', timeout: 10_000 })
+    expect(frameRequests).toHaveLength(1)
+  })
+
+  it('axe finds no WCAG A/AA violation in the launcher (in its shadow root) nor in the chat frame, before and after verifying', async () => {
+    const { page } = await openDevice()
+    await page.goto(demo.current.siteUrl)
+    await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
+    expect(await axeViolations(page, [[widgetHostTag]]), 'the closed launcher').toEqual([])
+    const frame = await openChat(page)
+    expect(await axeViolations(page, [[widgetHostTag]]), 'the open launcher and the iframe element').toEqual([])
+    expect(await axeViolations(await chatFrameHandle(page)), 'the frame’s email gate').toEqual([])
+    await verifyEmail(demo.current, frame, uniqueEmail('axe'))
+    await sendMessage(frame, 'Checking accessibility')
+    expect(await axeViolations(await chatFrameHandle(page)), 'the frame’s conversation').toEqual([])
+  })
+})
+
+/** The launcher's screenshot on a page, clipped to the launcher plus its shadow, and its box. */
+async function launcherPicture(page: Page, url: string) {
+  await page.goto(url)
+  const button = launcher(page)
+  await button.waitFor({ state: 'visible', timeout: 15_000 })
+  const box = await button.boundingBox()
+  if (!box) throw new Error('The launcher has no box')
+  const margin = 24
+  const png = await page.screenshot({
+    clip: { x: box.x - margin, y: box.y - margin, width: box.width + 2 * margin, height: box.height + 2 * margin },
+    animations: 'disabled',
+    caret: 'hide',
+  })
+  return { box, png }
+}
+
+/** A stylesheet that does its worst to everything it can reach (a file, so its text is no element's content). */
+const hostileCss = `
+    * { all: unset !important; }
+    head { display: none !important; }
+    html, body, * { font-size: 64px !important; line-height: 4 !important; font-family: serif !important; color: #f0f !important; letter-spacing: 12px !important; }
+    div, span, button, iframe, svg, section, threadline-widget { display: block !important; position: static !important; z-index: 0 !important; width: 900px !important; height: 900px !important; border: 9px solid lime !important; margin: 40px !important; padding: 40px !important; }
+    body > * { opacity: 0.3 !important; transform: rotate(7deg) !important; filter: invert(1) !important; }
+    #z-war { position: fixed !important; inset: 0 !important; z-index: 2147483647 !important; width: auto !important; height: auto !important; margin: 0 !important; padding: 0 !important; border: 0 !important; opacity: 1 !important; transform: none !important; filter: none !important; background: transparent !important; }
+    #banner { position: fixed !important; top: 0 !important; left: 0 !important; z-index: 2147483647 !important; width: 300px !important; height: 120px !important; margin: 0 !important; background: red !important; }
+`
+
+/** A bare host page, with or without the hostile stylesheet; the loader's tag comes after it, as on a real site. */
+function hostPage(chatUrl: string, workspaceId: string, hostile: boolean): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A host page</title>${hostile ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
+<body>
+<p>A host page</p>
+<section id="banner">Sale</section>
+<section id="z-war"></section>
+<script async src="${chatUrl}/widget/loader.js" data-workspace="${workspaceId}"></script>
+</body>
+</html>`
+}
+
+/** Reads the session token where the frame keeps it: its own IndexedDB (or localStorage), under `…/session`. */
+async function readSessionToken(frame: Frame): Promise<string> {
+  const entries = await frame.evaluate(async () => {
+    const found: Array<[string, string]> = []
+    for (let index = 0; index < localStorage.length; index++) {
+      const key = localStorage.key(index) ?? ''
+      found.push([key, localStorage.getItem(key) ?? ''])
+    }
+    const request = (target: IDBRequest) =>
+      new Promise<unknown>((resolvePromise, reject) => {
+        target.onsuccess = () => resolvePromise(target.result)
+        target.onerror = () => reject(target.error)
+      })
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue
+      const database = (await request(indexedDB.open(name))) as IDBDatabase
+      for (const storeName of Array.from(database.objectStoreNames)) {
+        const store = database.transaction(storeName, 'readonly').objectStore(storeName)
+        const keys = (await request(store.getAllKeys())) as IDBValidKey[]
+        const values = (await request(database.transaction(storeName, 'readonly').objectStore(storeName).getAll())) as unknown[]
+        keys.forEach((key, index) => found.push([String(key), typeof values[index] === 'string' ? values[index] : JSON.stringify(values[index])]))
+      }
+      database.close()
+    }
+    return found
+  })
+  const session = entries.find(([key]) => key.endsWith('/session'))
+  if (!session) throw new Error(`No session in the frame's storage; its keys: ${entries.map(([key]) => key).join(', ')}`)
+  const token = (JSON.parse(session[1]) as { token?: unknown }).token
+  if (typeof token !== 'string') throw new Error('The stored session has no token')
+  return token
+}
