@@ -1,5 +1,5 @@
 import { checkAttachmentFile, limits, type Attachment, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
-import type { ChatAdapter } from '../adapters/types.js'
+import type { ChatAdapter, SessionCallOptions } from '../adapters/types.js'
 import { isSessionError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { readIdentityTokenSubject } from '../identity/identity-token.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
@@ -98,6 +98,8 @@ interface StoredSession {
 
 interface ActiveSession extends StoredSession {
   controller: AbortController
+  /** The token and the abort signal, as every adapter call on this session takes them. */
+  auth: SessionCallOptions
   /** The first load of the conversation; catching up waits for it instead of loading twice. */
   history: Promise<void>
   close(): void
@@ -110,8 +112,6 @@ const isStoredSession = (value: unknown): value is StoredSession =>
 
 const isVerification = (value: unknown): value is PendingVerification =>
   typeof value === 'object' && value !== null && typeof (value as PendingVerification).challengeId === 'string'
-
-const invalidInput = (message: string) => new ThreadlineError('invalid_input', message)
 
 /**
  * Why the server would refuse this file, as the error it would answer with (`unsupported_media_type`,
@@ -166,6 +166,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return fail(threadlineError)
   }
 
+  /** A call refused before reaching the server: the caller's input cannot work. */
+  const refuse = <T>(message: string) => reportError<T>(new ThreadlineError('invalid_input', message))
+  const setBusy = (busy: boolean) => update((state) => ({ identity: { ...state.identity, busy } }))
   const applyConversation = (conversation: Conversation | null) => update((state) => withConversation(state, conversation))
   const applyServerMessages = (messages: readonly Message[]) => update((state) => withServerMessages(state, messages))
 
@@ -301,7 +304,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     const controller = new AbortController()
     let realtime: { close(): void } | null = null
-    const session: ActiveSession = { ...stored, controller, history: Promise.resolve(), close: () => realtime?.close() }
+    const session: ActiveSession = {
+      ...stored,
+      controller,
+      auth: { token: stored.token, signal: controller.signal },
+      history: Promise.resolve(),
+      close: () => realtime?.close(),
+    }
     active = session
     update((state) => ({
       identity: { status: stored.method === 'email' ? 'verified' : 'identified', customer: stored.customer, verification: null, busy: false },
@@ -313,7 +322,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
     session.history = loadLatest(session)
     realtime = createRealtimeConnection({
-      subscribe: (handlers) => adapter.subscribe({ token: session.token, handlers, signal: controller.signal }),
+      subscribe: (handlers) => adapter.subscribe({ ...session.auth, handlers }),
       onEvent: (event) => handleEvent(session, event),
       onOpen: () => {
         update({ connectionStatus: 'online' })
@@ -328,7 +337,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (pendingPageView) {
       const page = pendingPageView
       pendingPageView = null
-      void withSession((current) => adapter.trackPageView({ token: current.token, page, signal: current.controller.signal }))
+      void withSession((current) => adapter.trackPageView({ ...current.auth, page }))
     }
     return { history: session.history }
   }
@@ -361,7 +370,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         update({ identity: { ...initialIdentity, busy: true }, conversation: null, messages: [], hasOlder: false, agentTyping: null })
         await sessionSlot.clear()
       } else {
-        update((state) => ({ identity: { ...state.identity, busy: true } }))
+        setBusy(true)
       }
       const grant = await adapter.identify({ identityToken })
       await establish(grant)
@@ -369,7 +378,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     } catch (error) {
       const threadlineError = toThreadlineError(error)
       if (isSessionError(threadlineError) || threadlineError.code.startsWith('identity_')) await endSession({ error: threadlineError })
-      update((state) => ({ identity: { ...state.identity, busy: false } }))
+      setBusy(false)
       return reportError(threadlineError)
     }
   }
@@ -378,10 +387,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   const loadLatest = async (session: ActiveSession) => {
     try {
-      const conversation = await adapter.getConversation({ token: session.token, signal: session.controller.signal })
+      const conversation = await adapter.getConversation(session.auth)
       if (session !== active) return
       if (!conversation) return applyConversation(null)
-      const page = await adapter.listMessages({ token: session.token, limit: pageSize, signal: session.controller.signal })
+      const page = await adapter.listMessages({ ...session.auth, limit: pageSize })
       if (session !== active) return
       update((state) => ({ messages: mergeMessages(state.messages, page.messages), hasOlder: page.hasMore }))
       applyConversation(conversation)
@@ -417,12 +426,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           let hasMore = true
           while (hasMore && session === active) {
             const afterSeq = highestSeq(store.getState().messages)
-            const page = await adapter.listMessages({ token: session.token, afterSeq, limit: limits.messagesPageMax, signal: session.controller.signal })
+            const page = await adapter.listMessages({ ...session.auth, afterSeq, limit: limits.messagesPageMax })
             if (session !== active) return
             applyServerMessages(page.messages)
             hasMore = page.hasMore && page.messages.length > 0
           }
-          const conversation = await adapter.getConversation({ token: session.token, signal: session.controller.signal })
+          const conversation = await adapter.getConversation(session.auth)
           if (session === active) applyConversation(conversation)
           catchUpFailures = 0
         } catch (error) {
@@ -456,7 +465,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   const typing = createTypingReporter((draft) => {
-    void withSession((session) => adapter.setTyping({ token: session.token, draft, signal: session.controller.signal }))
+    void withSession((session) => adapter.setTyping({ ...session.auth, draft }))
   }, now)
 
   // ---- start-up ------------------------------------------------------------------------------
@@ -520,9 +529,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     await ready
     const email = rawEmail.trim()
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > limits.emailMaxLength) {
-      return reportError(invalidInput('Enter a valid email address'))
+      return refuse('Enter a valid email address')
     }
-    update((state) => ({ identity: { ...state.identity, busy: true } }))
+    setBusy(true)
     try {
       const challenge = await adapter.startEmailVerification({ email })
       const verification: PendingVerification = {
@@ -565,7 +574,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     async resendCode() {
       await ready
       const verification = store.getState().identity.verification
-      if (!verification) return reportError(invalidInput('There is no email to resend a code to'))
+      if (!verification) return refuse('There is no email to resend a code to')
       const waitMs = verification.resendAvailableAt - now()
       if (waitMs > 0) {
         return reportError(new ThreadlineError('rate_limited', 'Wait before asking for another code', { retryAfterSeconds: Math.ceil(waitMs / 1000) }))
@@ -577,17 +586,17 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await ready
       const code = rawCode.replace(/[\s-]/g, '')
       const verification = store.getState().identity.verification
-      if (!verification) return reportError(invalidInput('Ask for a code first'))
+      if (!verification) return refuse('Ask for a code first')
       if (!new RegExp(`^\\d{${limits.otpLength}}$`).test(code)) {
-        return reportError(invalidInput(`The code has ${limits.otpLength} digits`))
+        return refuse(`The code has ${limits.otpLength} digits`)
       }
-      update((state) => ({ identity: { ...state.identity, busy: true } }))
+      setBusy(true)
       try {
         const grant = await adapter.verifyEmail({ challengeId: verification.challengeId, code })
         await establish(grant)
         return ok(grant.customer)
       } catch (error) {
-        update((state) => ({ identity: { ...state.identity, busy: false } }))
+        setBusy(false)
         return reportError(error)
       }
     },
@@ -609,12 +618,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
     async sendMessage({ text, attachments = [] }) {
       await ready
-      if (text.trim() === '' && attachments.length === 0) return reportError(invalidInput('Write a message first'))
+      if (text.trim() === '' && attachments.length === 0) return refuse('Write a message first')
       if (attachments.length > limits.attachmentsPerMessage) {
-        return reportError(invalidInput(`A message can carry at most ${limits.attachmentsPerMessage} files`))
+        return refuse(`A message can carry at most ${limits.attachmentsPerMessage} files`)
       }
       if (text.length > limits.messageMaxLength) {
-        return reportError(invalidInput(`Messages can be at most ${limits.messageMaxLength} characters`))
+        return refuse(`Messages can be at most ${limits.messageMaxLength} characters`)
       }
       lastCreatedAt = Math.max(now(), lastCreatedAt + 1)
       const entry: OutboxEntry = {
@@ -666,7 +675,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const beforeSeq = lowestSeq(state.messages)
       if (!state.hasOlder || state.loadingOlder || beforeSeq === null) return ok({ loaded: 0 })
       update({ loadingOlder: true })
-      const result = await withSession((session) => adapter.listMessages({ token: session.token, beforeSeq, limit: pageSize, signal: session.controller.signal }))
+      const result = await withSession((session) => adapter.listMessages({ ...session.auth, beforeSeq, limit: pageSize }))
       if (!result.ok) {
         update({ loadingOlder: false })
         return result
@@ -681,7 +690,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const target = upToSeq ?? highestSeq(state.messages)
       if (!state.conversation || target <= state.conversation.customerLastReadSeq) return ok(undefined)
       update((current) => ({ conversation: current.conversation && { ...current.conversation, customerLastReadSeq: target } }))
-      return withSession((session) => adapter.markRead({ token: session.token, upToSeq: target, signal: session.controller.signal }))
+      return withSession((session) => adapter.markRead({ ...session.auth, upToSeq: target }))
     },
 
     setTyping(draft) {
@@ -694,7 +703,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         pendingPageView = page
         return ok(undefined)
       }
-      return withSession((session) => adapter.trackPageView({ token: session.token, page, signal: session.controller.signal }))
+      return withSession((session) => adapter.trackPageView({ ...session.auth, page }))
     },
 
     async uploadAttachment(file, uploadOptions = {}) {

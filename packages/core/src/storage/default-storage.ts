@@ -1,5 +1,5 @@
-import { createIndexedDbStorage } from './indexed-db-storage.js'
-import { createLocalStorage } from './local-storage.js'
+import { indexedDbStorageOver } from './indexed-db-storage.js'
+import { localStorageOver } from './local-storage.js'
 import { createMemoryStorage } from './memory-storage.js'
 import { errorName } from './storage-unavailable-error.js'
 import type { KeyValueStorage } from './types.js'
@@ -18,10 +18,10 @@ export interface DefaultStorageOptions {
  */
 export function createDefaultStorage(options: DefaultStorageOptions = {}): KeyValueStorage {
   const indexedDB = findIndexedDb()
-  if (indexedDB) return createIndexedDbStorage({ databaseName: options.databaseName, indexedDB })
+  if (indexedDB) return indexedDbStorageOver(() => indexedDB, options.databaseName)
   const prefix = options.prefix ?? 'threadline:'
   const localStorage = findLocalStorage(prefix)
-  if (localStorage) return createLocalStorage({ prefix, storage: localStorage })
+  if (localStorage) return localStorageOver(prefix, () => localStorage)
   return createMemoryStorage()
 }
 

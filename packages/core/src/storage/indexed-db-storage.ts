@@ -17,7 +17,19 @@ const storeName = 'entries'
  * upgrade or delete it; the next operation reopens it.
  */
 export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): KeyValueStorage {
-  const databaseName = options.databaseName ?? 'threadline'
+  return indexedDbStorageOver(() => {
+    if (options.indexedDB) return options.indexedDB
+    if (typeof indexedDB === 'undefined') throw createStorageUnavailableError('IndexedDB does not exist on this platform')
+    return indexedDB
+  }, options.databaseName)
+}
+
+/**
+ * The storage itself over `findFactory`, called whenever the database is opened. The default
+ * storage, which has already found the factory, calls it directly, so the lookup above stays out of
+ * bundles that never need it.
+ */
+export function indexedDbStorageOver(findFactory: () => IDBFactory, databaseName = 'threadline'): KeyValueStorage {
   let connection: Promise<IDBDatabase> | undefined
 
   function connect(): Promise<IDBDatabase> {
@@ -42,12 +54,6 @@ export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): K
     })
     connection = opening
     return connection
-  }
-
-  function findFactory(): IDBFactory {
-    if (options.indexedDB) return options.indexedDB
-    if (typeof indexedDB === 'undefined') throw createStorageUnavailableError('IndexedDB does not exist on this platform')
-    return indexedDB
   }
 
   async function run<T>(action: string, mode: IDBTransactionMode, operation: (store: IDBObjectStore) => () => T): Promise<T> {

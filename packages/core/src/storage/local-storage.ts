@@ -14,10 +14,8 @@ export interface LocalStorageOptions {
  * write the browser refused is never reported as saved.
  */
 export function createLocalStorage(options: LocalStorageOptions = {}): KeyValueStorage {
-  const namespace = options.prefix ?? 'threadline:'
   let storage = options.storage
-
-  function attempt<T>(action: string, operation: (storage: Storage) => T): T {
+  return localStorageOver(options.prefix ?? 'threadline:', () => {
     try {
       // Merely reading `window.localStorage` throws a SecurityError where storage is blocked, so the
       // lookup happens here, inside the error boundary, and not when the module or the storage is created.
@@ -26,6 +24,18 @@ export function createLocalStorage(options: LocalStorageOptions = {}): KeyValueS
       throw createStorageUnavailableError('localStorage cannot be reached', error)
     }
     if (storage === undefined) throw createStorageUnavailableError('localStorage does not exist on this platform')
+    return storage
+  })
+}
+
+/**
+ * The storage itself over `findStorage`, which is called on every operation and may throw a
+ * `storage_unavailable` error. The default storage, which has already found a working `Storage`,
+ * calls it directly, so the lookup above stays out of bundles that never need it.
+ */
+export function localStorageOver(namespace: string, findStorage: () => Storage): KeyValueStorage {
+  function attempt<T>(action: string, operation: (storage: Storage) => T): T {
+    const storage = findStorage()
     try {
       return operation(storage)
     } catch (error) {

@@ -33,8 +33,28 @@ export function createBroadcastChannelCoordinator(options: BroadcastChannelCoord
   if (!openChannel) {
     throw new TypeError('BroadcastChannel is not available here: pass `channel`, or use createDefaultTabCoordinator()')
   }
+  const settings = electionSettings(openChannel, options)
+  if (!(settings.heartbeatMs > 0 && settings.claimMs > 0 && settings.leaseMs > settings.heartbeatMs)) {
+    throw new RangeError('heartbeatMs and claimMs must be positive, and leaseMs longer than heartbeatMs')
+  }
+  return broadcastChannelCoordinator(settings)
+}
+
+/**
+ * The coordinator itself, for settings known to be valid. The default coordinator calls it directly
+ * with the defaults, so the checks above (and their messages) stay out of bundles that never need them.
+ */
+export function broadcastChannelCoordinator(settings: ElectionSettings): TabCoordinator {
+  return {
+    elect: (name, onLeader) => joinElection(name, onLeader, settings),
+    ...createTabMessenger(settings.openChannel),
+  }
+}
+
+/** The options with their defaults filled in. */
+export function electionSettings(openChannel: BroadcastChannelFactory, options: BroadcastChannelCoordinatorOptions = {}): ElectionSettings {
   const heartbeatMs = options.heartbeatMs ?? 1000
-  const settings: ElectionSettings = {
+  return {
     openChannel,
     now: options.now ?? Date.now,
     heartbeatMs,
@@ -42,17 +62,9 @@ export function createBroadcastChannelCoordinator(options: BroadcastChannelCoord
     claimMs: options.claimMs ?? heartbeatMs / 4,
     generateId: options.generateId ?? generateParticipantId,
   }
-  if (!(settings.heartbeatMs > 0 && settings.claimMs > 0 && settings.leaseMs > settings.heartbeatMs)) {
-    throw new RangeError('heartbeatMs and claimMs must be positive, and leaseMs longer than heartbeatMs')
-  }
-
-  return {
-    elect: (name, onLeader) => joinElection(name, onLeader, settings),
-    ...createTabMessenger(openChannel),
-  }
 }
 
-interface ElectionSettings {
+export interface ElectionSettings {
   openChannel: BroadcastChannelFactory
   now: () => number
   heartbeatMs: number

@@ -1,6 +1,7 @@
-import { createBroadcastChannelCoordinator } from './broadcast-channel-coordinator.js'
+import { broadcastChannelCoordinator, electionSettings } from './broadcast-channel-coordinator.js'
 import { createSingleTabCoordinator } from './single-tab-coordinator.js'
-import { createWebLocksCoordinator } from './web-locks-coordinator.js'
+import { findBroadcastChannel } from './tab-channels.js'
+import { webLocksCoordinator } from './web-locks-coordinator.js'
 import type { TabCoordinator } from './types.js'
 
 /**
@@ -9,7 +10,8 @@ import type { TabCoordinator } from './types.js'
  * BroadcastChannel would only keep the process alive). Looks at the platform only when called.
  */
 export function createDefaultTabCoordinator(): TabCoordinator {
-  if (typeof navigator !== 'undefined' && navigator.locks) return createWebLocksCoordinator({ locks: navigator.locks })
-  if (typeof BroadcastChannel !== 'undefined' && typeof document !== 'undefined') return createBroadcastChannelCoordinator()
+  const openChannel = findBroadcastChannel()
+  if (typeof navigator !== 'undefined' && navigator.locks) return webLocksCoordinator(navigator.locks, openChannel)
+  if (openChannel && typeof document !== 'undefined') return broadcastChannelCoordinator(electionSettings(openChannel))
   return createSingleTabCoordinator()
 }

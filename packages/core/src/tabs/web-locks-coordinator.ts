@@ -18,7 +18,15 @@ export interface WebLocksCoordinatorOptions {
 export function createWebLocksCoordinator(options: WebLocksCoordinatorOptions = {}): TabCoordinator {
   const locks = options.locks ?? findLockManager()
   if (!locks) throw new TypeError('Web Locks are not available here: pass `locks`, or use createDefaultTabCoordinator()')
-  const messenger = createTabMessenger(options.channel ?? findBroadcastChannel())
+  return webLocksCoordinator(locks, options.channel ?? findBroadcastChannel())
+}
+
+/**
+ * The coordinator itself, for callers that already hold a lock manager. The default coordinator
+ * calls it directly, so the checks above (and their messages) stay out of bundles that never need them.
+ */
+export function webLocksCoordinator(locks: LockManager, channel: BroadcastChannelFactory | undefined): TabCoordinator {
+  const messenger = createTabMessenger(channel)
 
   return {
     elect(name, onLeader) {

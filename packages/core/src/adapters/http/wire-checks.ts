@@ -74,12 +74,22 @@ function longString(minimum: number): Check<string> {
   return (value) => (typeof value === 'string' && value.length >= minimum ? value : mismatch(`a string of ${minimum}+ characters`))
 }
 
-// `z.iso.datetime()` with its defaults: a real calendar date (leap years included), seconds required,
-// any fraction, UTC `Z` only. The date part is zod 4's own pattern.
-const isoDateTimePattern =
-  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/
-const isoDateTime: Check<string> = (value) =>
-  typeof value === 'string' && isoDateTimePattern.test(value) ? value : mismatch('an ISO date-time in UTC')
+// `z.iso.datetime()` with its defaults: seconds required, any fraction, UTC `Z` only, and a real
+// calendar date, leap years included (zod spells that out in its pattern; the calendar check below
+// accepts exactly the same dates).
+const isoDateTimePattern = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/
+const isoDateTime: Check<string> = (value) => {
+  const parts = typeof value === 'string' ? isoDateTimePattern.exec(value) : null
+  return parts && isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3])) ? (value as string) : mismatch('an ISO date-time in UTC')
+}
+
+/** The day exists in the (proleptic Gregorian) calendar: a month or day out of range rolls over, so it no longer reads back. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(0)
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  date.setUTCFullYear(year, month - 1, day)
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
 
 /** `z.enum([...])`, from a table whose keys TypeScript checks against the protocol's union. */
 function oneOf<T extends string>(members: Record<T, 1>): Check<T> {
