@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
+import { createI18n } from '@threadline/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createLoader } from './create-loader.js'
 import type { Loader } from './create-loader.js'
+import { labelsFor } from './labels.js'
 import { chatIframe, chatOrigin, connectFrame, eventually, launcherButton, shadowRoot, workspaceId } from './loader.test-helpers.js'
 import { sessionFlagKey } from './session-flag.js'
 
@@ -305,6 +307,129 @@ describe('createLoader', () => {
       const frame = connectFrame(chatIframe()!)
       frames.push(frame)
       await eventually(() => expect(frame.received.map((message) => message.type)).toEqual(['boot', 'logout']))
+    })
+  })
+
+  describe('the language of the launcher', () => {
+    const label = () => launcherButton().getAttribute('aria-label')
+    const shadowTop = () => shadowRoot().firstElementChild as HTMLElement
+
+    /** Opens and closes the chat, then has the frame report `count` unread messages. */
+    async function reportUnread(loader: Loader, count: number) {
+      if (!chatIframe()) {
+        openAndConnect(loader)
+        loader.run(['close'])
+      }
+      frames.at(-1)!.send({ type: 'unread', count })
+      await eventually(() => expect(launcherButton().querySelector('span')!.textContent).toBe(String(count)))
+    }
+
+    afterEach(() => {
+      document.documentElement.removeAttribute('lang')
+    })
+
+    it('follows the boot locale: Spanish for es, on the button and the iframe', () => {
+      const loader = mount()
+      loader.run(['boot', { locale: 'es' }])
+      expect(label()).toBe('Abrir el chat')
+      expect(shadowTop().lang).toBe('es')
+
+      loader.run(['open'])
+      expect(label()).toBe('Cerrar el chat')
+      expect(chatIframe()!.title).toBe('Chat')
+    })
+
+    it('uses the language of a regional tag (es-MX → Spanish)', () => {
+      mount().run(['boot', { locale: 'es-MX' }])
+      expect(label()).toBe('Abrir el chat')
+      expect(shadowTop().lang).toBe('es-MX')
+    })
+
+    it('falls back to English for a language that does not ship, or a tag Intl rejects', () => {
+      const loader = mount()
+      loader.run(['boot', { locale: 'ja-JP' }])
+      expect(label()).toBe('Open chat')
+      expect(shadowTop().lang).toBe('en')
+
+      loader.run(['boot', { locale: 'es-!!' }])
+      expect(label()).toBe('Open chat')
+      loader.run(['boot', { locale: 'constructor' }])
+      expect(label()).toBe('Open chat')
+    })
+
+    it('without a boot locale, uses the page <html lang>, then the browser language', () => {
+      vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-AT')
+      document.documentElement.lang = 'fr-CA'
+      const loader = mount()
+      expect(label()).toBe('Ouvrir le chat')
+
+      document.documentElement.removeAttribute('lang')
+      loader.run(['boot', {}])
+      expect(label()).toBe('Chat öffnen')
+      expect(shadowTop().lang).toBe('de-AT')
+    })
+
+    it('puts the count in the name with the locale plural form; the badge stays a hidden picture', async () => {
+      const loader = mount()
+      loader.run(['boot', { locale: 'es' }])
+      await reportUnread(loader, 1)
+      expect(label()).toBe('Abrir el chat, 1 mensaje sin leer')
+      expect(launcherButton().querySelector('span')!.getAttribute('aria-hidden')).toBe('true')
+      await reportUnread(loader, 4)
+      expect(label()).toBe('Abrir el chat, 4 mensajes sin leer')
+
+      loader.run(['boot', { locale: 'ar' }])
+      expect(label()).toBe('فتح المحادثة، {count} رسائل غير مقروءة'.replace('{count}', new Intl.NumberFormat('ar').format(4)))
+      await reportUnread(loader, 2)
+      expect(label()).toBe('فتح المحادثة، رسالتان غير مقروءتين')
+      await reportUnread(loader, 11)
+      expect(label()).toBe('فتح المحادثة، {count} رسالة غير مقروءة'.replace('{count}', new Intl.NumberFormat('ar').format(11)))
+    })
+
+    it('marks the shadow tree with the language of its labels, so screen readers pick the voice', () => {
+      document.documentElement.lang = 'en'
+      const loader = mount()
+      loader.run(['boot', { locale: 'ar' }])
+      expect(shadowTop().lang).toBe('ar')
+      expect(label()).toBe('فتح المحادثة')
+
+      loader.run(['boot', { locale: 'ko' }])
+      expect(shadowTop().lang).toBe('en')
+    })
+
+    it('relabels the launcher and the iframe when a later boot changes the locale', async () => {
+      const loader = mount()
+      loader.run(['boot', { locale: 'en' }])
+      await reportUnread(loader, 3)
+      expect(label()).toBe('Open chat, 3 unread messages')
+      expect(chatIframe()!.title).toBe('Chat')
+
+      loader.run(['boot', { locale: 'ar-EG' }])
+      expect(label()).toBe(createI18n({ locale: 'ar-EG' }).t('openChatUnread', { count: 3 }))
+      expect(chatIframe()!.title).toBe('المحادثة')
+      loader.run(['open'])
+      expect(label()).toBe('إغلاق المحادثة')
+
+      loader.run(['boot', { locale: 'fr' }])
+      expect(label()).toBe('Fermer le chat')
+    })
+
+    it('boots the frame in the language the launcher speaks', async () => {
+      document.documentElement.lang = 'de'
+      const frame = openAndConnect(mount())
+      await eventually(() => expect(frame.received[0]).toMatchObject({ type: 'boot', options: { locale: 'de' } }))
+    })
+
+    it('says what the chat launcher of @threadline/react says, in every shipped language', () => {
+      for (const locale of ['en', 'es', 'es-MX', 'fr', 'de', 'ar', 'ar-EG', 'ar-MA', 'pt-BR']) {
+        const { t } = createI18n({ locale })
+        const launcherLabel = (open: boolean, unread: number) => labelsFor(locale, open, unread)[2]
+        expect(launcherLabel(false, 0), locale).toBe(t('openChat'))
+        expect(launcherLabel(true, 5), locale).toBe(t('closeChat'))
+        for (const count of [1, 2, 3, 10, 11, 100, 101, 1000, 1_000_000]) {
+          expect(launcherLabel(false, count), `${locale} ${count}`).toBe(t('openChatUnread', { count }))
+        }
+      }
     })
   })
 })

@@ -34,10 +34,16 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   const document = window.document
   const storage = () => window.localStorage
   const listeners = new Map<string, Set<Listener>>()
-  const launcher = createLauncher(document, () => (isOpen ? close() : open()))
   let options: BootOptions = {}
+  // The boot option, else the page's language, else the browser's.
+  const pickLocale = () => options.locale || document.documentElement.lang || window.navigator.language
+  // What the launcher speaks, decided at mount and at each boot; the frame is booted in it too.
+  let locale = pickLocale()
+  const launcher = createLauncher(document, () => (isOpen ? close() : open()))
   let isOpen = false
   let unread = 0
+  const draw = () => launcher.render(isOpen, unread, locale)
+  draw()
   let iframe: HTMLIFrameElement | null = null
   let port: MessagePort | null = null
   // A logout asked for before the frame connected still has to reach the frame's stored session.
@@ -64,10 +70,10 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   function ensureFrame(): HTMLIFrameElement {
     if (iframe) return iframe
     const frame = document.createElement('iframe')
-    frame.title = 'Chat'
     frame.src = frameUrl(chatOrigin, workspaceId, window.location.origin)
     frame.addEventListener('load', () => connect(frame))
     launcher.mountFrame(frame)
+    draw()
     return (iframe = frame)
   }
 
@@ -82,7 +88,9 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
     const connectMessage: ConnectMessage = { threadline: 'connect', version: channelVersion }
     // targetOrigin = the chat origin: if the frame was navigated anywhere else, nothing is delivered (E5).
     frame.contentWindow?.postMessage(connectMessage, chatOrigin, [channel.port2])
-    send({ type: 'boot', options: { ...options }, open: isOpen, page: page() })
+    // The frame gets the launcher's locale: left to itself it would skip the page's <html lang>,
+    // which it cannot read, and answer in another language than the launcher.
+    send({ type: 'boot', options: { ...options, locale }, open: isOpen, page: page() })
     if (pendingLogout) send({ type: 'logout' })
     pendingLogout = false
   }
@@ -99,9 +107,12 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
       case 'unread':
         setUnread(message.count)
         break
-      case 'message':
-        emit('message', { id: message.message.id, author: message.message.author, createdAt: message.message.createdAt })
+      case 'message': {
+        // Field by field: whatever else the frame put in the notice stays out of host listeners.
+        const { id, author, createdAt } = message.message
+        emit('message', { id, author, createdAt })
         break
+      }
       case 'session':
         writeSessionFlag(storage, workspaceId, message.active)
         break
@@ -111,7 +122,7 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   function setUnread(count: number) {
     if (count === unread) return
     unread = count
-    launcher.setUnread(count)
+    draw()
     emit('unread', count)
   }
 
@@ -119,7 +130,7 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
     if (isOpen) return
     isOpen = true
     const frame = ensureFrame()
-    launcher.setOpen(true)
+    draw()
     send({ type: 'open' })
     frame.focus()
     emit('open')
@@ -128,7 +139,7 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   function close() {
     if (!isOpen) return
     isOpen = false
-    launcher.setOpen(false)
+    draw()
     send({ type: 'close' })
     // Back to the launcher only when focus was in the chat: a host calling `close` while the
     // visitor types in its own form must not have focus pulled away.
@@ -142,6 +153,8 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
     options = {}
     if (typeof input.identityToken === 'string') options.identityToken = input.identityToken
     if (typeof input.locale === 'string') options.locale = input.locale
+    locale = pickLocale()
+    draw()
     // The frame honours only its first boot (it is sent on connect); a host that boots late,
     // after the frame connected, can still pass the identity.
     if (options.identityToken !== undefined) send({ type: 'identify', identityToken: options.identityToken })
@@ -208,8 +221,5 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
 
 /** The frame page; the server only serves it when `origin` is one of the workspace's allowed origins. */
 export function frameUrl(chatOrigin: string, workspaceId: string, hostOrigin: string): string {
-  const url = new URL('/widget/frame.html', chatOrigin)
-  url.searchParams.set('workspace', workspaceId)
-  url.searchParams.set('origin', hostOrigin)
-  return url.href
+  return new URL(`/widget/frame.html?${new URLSearchParams({ workspace: workspaceId, origin: hostOrigin })}`, chatOrigin).href
 }

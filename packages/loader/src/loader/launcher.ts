@@ -7,19 +7,22 @@
  * the shadow styles are a constructable stylesheet, the host element's styles are set through CSSOM.
  */
 
+import { labelsFor } from './labels.js'
+
 // `all: initial` on every element we style: host rules cannot reach into the shadow tree, but
 // inherited properties (font, color, line-height, letter-spacing…) flow through the host element.
-const styles = `
-.r{all:initial}
-button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#1f4fd1;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px #0004}
-button:focus-visible{outline:3px solid #1f4fd1;outline-offset:3px}
-svg{width:28px;height:28px;fill:currentColor}
-span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#c81e1e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}
-span[hidden]{display:none}
-iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:calc(100vw - 40px);height:min(720px,calc(100vh - 100px));border-radius:12px;box-shadow:0 8px 30px #0005;background:#fff;visibility:hidden}
-.o iframe{visibility:visible}
-@media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}
-`
+// (The root <div> needs no rule: the host's inline `all: initial !important` already leaves it
+// nothing to inherit, and it lays nothing out, its children being fixed.)
+// Each line ends in a line continuation (`\`): no newlines in the string, ~30 B less brotli.
+const styles = `\
+button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px #0004}\
+button:focus-visible{outline:3px solid #4f46e5;outline-offset:3px}\
+svg{width:28px;height:28px;fill:currentColor}\
+span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#c81e1e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}\
+span[hidden]{display:none}\
+iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:calc(100vw - 40px);height:min(720px,calc(100vh - 100px));border-radius:12px;box-shadow:0 8px 30px #0005;background:#fff;visibility:hidden}\
+.o iframe{visibility:visible}\
+@media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}`
 
 // 24×24 paths, drawn with the current colour: a speech bubble (closed) and a cross (open).
 const bubblePath = 'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 22l4.6-2.4c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
@@ -30,20 +33,21 @@ export interface Launcher {
   /** The element appended to `<body>` (it is what `document.activeElement` shows while focus is inside). */
   host: HTMLElement
   button: HTMLButtonElement
-  setOpen(open: boolean): void
-  setUnread(count: number): void
-  /** Puts the chat iframe in the shadow tree, next to the launcher. */
+  /** Draws the launcher, and titles the iframe, for this state, labelled in `locale` (BCP 47). */
+  render(open: boolean, unread: number, locale: string): void
+  /** Puts the chat iframe in the shadow tree, next to the launcher; the next render titles it. */
   mountFrame(iframe: HTMLIFrameElement): void
 }
 
+/** The caller renders once right away (before the page paints), then after every change. */
 export function createLauncher(document: Document, onToggle: () => void): Launcher {
   const host = document.createElement('threadline-widget')
   pinHost(host)
   const shadow = host.attachShadow({ mode: 'open' })
   adoptStyles(document, shadow)
 
+  // Its class (`r`, `r o` while open) is set by render.
   const root = document.createElement('div')
-  root.className = 'r'
   const button = document.createElement('button')
   button.type = 'button'
   const icon = createIcon(document)
@@ -55,41 +59,32 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
   root.append(button)
   shadow.append(root)
 
-  let open = false
-  let unread = 0
-  const render = () => {
+  let frame: HTMLIFrameElement | undefined
+  const render = (open: boolean, unread: number, locale: string) => {
+    const [lang, title, label] = labelsFor(locale, open, unread)
     root.className = open ? 'r o' : 'r'
+    // Screen readers pick the voice for the label from `lang`; the page's may differ or be missing.
+    // No `dir`: the launcher shows no text, only an icon and the (aria-hidden) digits.
+    root.lang = lang
     button.setAttribute('aria-expanded', String(open))
-    button.setAttribute('aria-label', launcherLabel(open, unread))
+    button.setAttribute('aria-label', label)
+    if (frame) frame.title = title
     icon.path.setAttribute('d', open ? crossPath : bubblePath)
     badge.hidden = unread === 0
     badge.textContent = unread > 99 ? '99+' : String(unread)
   }
-  render()
   // Last in <body>, so among equal z-indexes it paints on top.
   document.body.append(host)
 
   return {
     host,
     button,
-    setOpen(value) {
-      open = value
-      render()
-    },
-    setUnread(count) {
-      unread = count
-      render()
-    },
+    render,
     mountFrame(iframe) {
+      frame = iframe
       root.append(iframe)
     },
   }
-}
-
-export function launcherLabel(open: boolean, unread: number): string {
-  if (open) return 'Close chat'
-  if (unread === 0) return 'Open chat'
-  return `Open chat, ${unread} unread message${unread === 1 ? '' : 's'}`
 }
 
 /**

@@ -25,7 +25,7 @@ export interface ConnectMessage {
 export interface BootOptions {
   /** A short-lived JWT the site's backend signed with the workspace secret (logged-in customers). */
   identityToken?: string
-  /** BCP 47; default: the browser's language. */
+  /** BCP 47. The loader always sends the one its launcher speaks (boot `locale`, else `<html lang>`, else the browser's), so the two agree. */
   locale?: string
 }
 
