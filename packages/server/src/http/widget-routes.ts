@@ -109,14 +109,21 @@ function sendFile(c: Context<AppEnv>, file: WidgetFile, headers: Record<string, 
   })
 }
 
-/** Small pages for the person who opens the frame URL to find out why the chat does not show. Not frameable (default headers). */
+/**
+ * The error pages may be framed anywhere: they are inert text (no script, no style, no form, no
+ * link), and shown inside the site's chat panel they tell the site owner, and the customer, why the
+ * chat is missing, where a refused frame would be a blank box.
+ */
+const errorPagePolicy = { 'Content-Security-Policy': "default-src 'none'; frame-ancestors *" }
+
+/** Small pages that say why the chat does not show, for the site owner who opens the frame URL or sees the panel. */
 function page(title: string, text: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`
 }
 
 function unknownWorkspacePage(c: Context<AppEnv>): Response {
-  return c.html(page('Unknown workspace', 'There is no chat workspace with this id. Check the data-workspace attribute of the Threadline script tag.'), 404)
+  return c.html(page('Unknown workspace', 'There is no chat workspace with this id. Check the data-workspace attribute of the Threadline script tag.'), 404, errorPagePolicy)
 }
 
 function originNotAllowedPage(c: Context<AppEnv>, origin: string): Response {
@@ -127,5 +134,6 @@ function originNotAllowedPage(c: Context<AppEnv>, origin: string): Response {
       `The chat can only be embedded by the workspace's allowed origins. Add the site's origin (${site}: scheme, host and port, such as https://shop.example) to the workspace's allowed origins.`,
     ),
     403,
+    errorPagePolicy,
   )
 }
