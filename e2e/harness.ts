@@ -134,6 +134,9 @@ export interface Device {
 
 export interface DeviceOptions {
   viewport?: { width: number; height: number }
+  /** A phone: `meta viewport` honoured, touch events (`tap`). Off by default (a desktop). */
+  isMobile?: boolean
+  hasTouch?: boolean
   /** Scripts run in every frame before the frame's own scripts (`page.addInitScript`). */
   initScripts?: string[]
 }
@@ -158,6 +161,8 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
       args: chromiumArgs,
       viewport: options.viewport ?? { width: 1280, height: 800 },
       locale: 'en-US',
+      ...(options.isMobile === undefined ? {} : { isMobile: options.isMobile }),
+      ...(options.hasTouch === undefined ? {} : { hasTouch: options.hasTouch }),
     })
     for (const script of options.initScripts ?? []) await context.addInitScript(script)
     const page = context.pages()[0] ?? (await context.newPage())
@@ -283,7 +288,8 @@ async function readMailbox(demo: Demo): Promise<MailboxMessage[]> {
   return body.messages
 }
 
-async function mailIds(demo: Demo): Promise<Set<string>> {
+/** The ids of the mails in the dev mailbox now, to tell the next one to an address apart (`waitForCode`). */
+export async function mailIds(demo: Demo): Promise<Set<string>> {
   return new Set((await readMailbox(demo)).map((message) => message.id))
 }
 

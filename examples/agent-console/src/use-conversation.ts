@@ -20,7 +20,8 @@ const pageSize = 50
 /** Merges by id and keeps seq order: the reply's answer and its realtime echo are one message. */
 export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
   const byId = new Map(current.map((message) => [message.id, message]))
-  for (const message of incoming) byId.set(message.id, message)
+  // A copy without a read receipt (the reply's own HTTP answer, arriving after the stream's read event) must not erase one.
+  for (const message of incoming) byId.set(message.id, { ...message, readAt: message.readAt ?? byId.get(message.id)?.readAt ?? null })
   return [...byId.values()].sort((left, right) => left.seq - right.seq)
 }
 
