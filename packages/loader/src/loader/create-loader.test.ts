@@ -239,6 +239,22 @@ describe('createLoader', () => {
       expect(chatIframe()).not.toBeNull()
     })
 
+    it('leaves focus alone when the frame becomes ready (refocusing a focused frame blurs its field)', async () => {
+      const loader = mount()
+      const unread = vi.fn()
+      loader.run(['on', 'unread', unread])
+      const frame = openAndConnect(loader)
+      expect(shadowRoot().activeElement).toBe(chatIframe())
+      const focus = vi.spyOn(chatIframe()!, 'focus')
+
+      frame.send({ type: 'ready' })
+      // Port messages arrive in order: once this one is handled, `ready` was too.
+      frame.send({ type: 'unread', count: 1 })
+      await eventually(() => expect(unread).toHaveBeenCalledWith(1))
+      expect(focus).not.toHaveBeenCalled()
+      expect(shadowRoot().activeElement).toBe(chatIframe())
+    })
+
     it('leaves focus alone when the host closes the chat while the visitor is elsewhere', () => {
       const input = document.body.appendChild(document.createElement('input'))
       const loader = mount()

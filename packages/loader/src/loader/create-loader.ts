@@ -98,8 +98,9 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   function receive(message: FrameMessage) {
     switch (message.type) {
       case 'ready':
-        // Nothing to do: `open` already moved focus to the iframe element, which hands it to the
-        // frame's document once that loads; refocusing now could steal it back from the host page.
+        // Nothing to do: `open` already focused the iframe element, which hands focus to the frame's
+        // document once it loads. Focusing the iframe again here, with the frame already focused,
+        // makes Chromium blur the frame's field back to its body (measured on a cross-site frame).
         break
       case 'close':
         close()
@@ -210,8 +211,6 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
           return listen(first, second, command === 'on')
         case 'trackPage':
           return send({ type: 'page', page: page() })
-        case 'showIdentificationCode':
-          return warn('showIdentificationCode is not available yet')
         default:
           warn(`unknown command ${typeof command === 'string' ? command : typeof command}`)
       }

@@ -72,17 +72,15 @@ describe('install', () => {
     })
   })
 
-  it('warns about an unknown command and one not available yet, without throwing', () => {
+  it('warns about an unknown command, without throwing', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     install({ window, script: loaderScript(), idle })
     runIdleWork()
     const call = threadline() as (...args: unknown[]) => void
     expect(() => call('explode')).not.toThrow()
-    expect(() => call('showIdentificationCode')).not.toThrow()
     expect(() => call()).not.toThrow()
     expect(warn.mock.calls.map(([message]) => String(message))).toEqual([
       'Threadline: unknown command explode',
-      'Threadline: showIdentificationCode is not available yet',
       'Threadline: unknown command undefined',
     ])
   })
