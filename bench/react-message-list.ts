@@ -21,23 +21,13 @@ import react from '@vitejs/plugin-react'
 import { chromium, type BrowserContext } from 'playwright-core'
 import { build, type Plugin, type Rolldown } from 'vite'
 import type { ListBenchResult } from './react-message-list/measure.ts'
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.js'
 
 const pagesDir = resolve(import.meta.dirname, 'react-message-list')
 const reactPackageManifest = resolve(import.meta.dirname, '../packages/react/package.json')
 const libraries = ['threadline', 'chatscope'] as const
 type Library = (typeof libraries)[number]
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /**
  * The pages import what packages/react depends on (@chatscope, its own sources, React), which the

@@ -19,20 +19,10 @@ import type { ConversationStatus, MessagesPage } from '@threadline/protocol'
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest'
 import { startDemo } from '../examples/script-tag/src/demo.js'
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.js'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 export const widgetDir = join(repoRoot, 'packages/loader/dist/widget')
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /** Why the end-to-end tests cannot run here, or null when they can. */
 export function e2eUnavailableReason(): string | null {
