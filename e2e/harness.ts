@@ -305,6 +305,16 @@ export interface AgentConversationRow {
 }
 
 /** The agent API as an advisor's tool would call it: `Authorization: Bearer <agentKey>`. */
+/** The customer writes `text`; an advisor answers `reply` through the agent API; the answer shows in the frame without a reload. */
+export async function exchangeWithAdvisor(demo: Demo, frame: FrameLocator, exchange: { email: string; text: string; reply: string }) {
+  await sendMessage(frame, exchange.text)
+  const agent = agentApi(demo)
+  const { conversation } = await agent.conversationOf(exchange.email)
+  await agent.reply(conversation.id, exchange.reply)
+  await messageText(frame, exchange.reply).waitFor({ state: 'visible', timeout: 15_000 })
+  return { agent, conversation }
+}
+
 export function agentApi(demo: Demo) {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${demo.chatUrl}${path}`, {

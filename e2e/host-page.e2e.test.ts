@@ -6,13 +6,12 @@
 import type { Frame, Page } from 'playwright-core'
 import { expect, it, onTestFinished } from 'vitest'
 import {
-  agentApi,
   axeViolations,
   chatFrameHandle,
   chatIframe,
   describeE2e,
+  exchangeWithAdvisor,
   launcher,
-  messageText,
   openChat,
   readRecords,
   recorderScript,
@@ -44,11 +43,7 @@ describeE2e('the script tag on a host page', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('strict')
     await verifyEmail(demo.current, frame, email)
-    await sendMessage(frame, 'Sent from a strict page')
-    const agent = agentApi(demo.current)
-    const { conversation } = await agent.conversationOf(email)
-    await agent.reply(conversation.id, 'Received under a strict CSP')
-    await messageText(frame, 'Received under a strict CSP').waitFor({ state: 'visible', timeout: 15_000 })
+    await exchangeWithAdvisor(demo.current, frame, { email, text: 'Sent from a strict page', reply: 'Received under a strict CSP' })
 
     const frameHandle = await chatFrameHandle(page)
     expect((await page.evaluate(readRecords)).violations, 'CSP violations on the host page').toEqual([])
@@ -96,11 +91,7 @@ describeE2e('the script tag on a host page', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('token')
     await verifyEmail(demo.current, frame, email)
-    await sendMessage(frame, 'Is my session safe?')
-    const agent = agentApi(demo.current)
-    const { conversation } = await agent.conversationOf(email)
-    await agent.reply(conversation.id, 'It never leaves the chat frame.')
-    await messageText(frame, 'It never leaves the chat frame.').waitFor({ state: 'visible', timeout: 15_000 })
+    await exchangeWithAdvisor(demo.current, frame, { email, text: 'Is my session safe?', reply: 'It never leaves the chat frame.' })
     await launcher(page).click()
 
     const frameHandle = await chatFrameHandle(page)

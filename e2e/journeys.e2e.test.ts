@@ -17,6 +17,7 @@ import {
   chatIframe,
   composer,
   describeE2e,
+  exchangeWithAdvisor,
   launcher,
   mailIds,
   messageText,
@@ -54,11 +55,7 @@ describeE2e('more journeys through the script tag', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('wiped')
     await verifyEmail(demo.current, frame, email)
-    await sendMessage(frame, 'Before the wipe')
-    const agent = agentApi(demo.current)
-    const { conversation } = await agent.conversationOf(email)
-    await agent.reply(conversation.id, 'Reply before the wipe')
-    await messageText(frame, 'Reply before the wipe').waitFor({ state: 'visible', timeout: 15_000 })
+    const { agent, conversation } = await exchangeWithAdvisor(demo.current, frame, { email, text: 'Before the wipe', reply: 'Reply before the wipe' })
     expect(await sessionFlag(page, workspaceId)).toBe('1')
 
     // What a browser does to a frame's site data (Safari's seven-day rule, "clear site data"): the
