@@ -33,8 +33,6 @@ export interface FrameChannel {
 
 const isSignedIn = (state: ChatState) => state.identity.status === 'verified' || state.identity.status === 'identified'
 
-/** A bot answers for the team: to the host page it is the team writing. */
-
 /**
  * The frame's half of the loader ↔ frame protocol (`../shared/channel.ts`), over the port the
  * loader handed over: commands in (boot, open, close, identify, logout, page), the chat's state out
