@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { agentSchema } from './customer.js'
+import { codeOutcomeSchema, identificationStatusSchema } from './identification.js'
 
 export const conversationStatuses = ['unanswered', 'active', 'finished'] as const
 export const conversationStatusSchema = z.enum(conversationStatuses)
@@ -18,5 +19,11 @@ export const conversationSchema = z.object({
   /** Highest seq an advisor has read, and when. */
   agentLastReadSeq: z.int().check(z.nonnegative()),
   agentLastReadAt: z.nullable(z.iso.datetime()),
+  /** Whether the customer is linked to an account of the site (identity token or identification code). */
+  identification: identificationStatusSchema,
+  /** The last identification code pasted here. */
+  lastCodeOutcome: codeOutcomeSchema,
+  /** The workspace requires identification and this chat waits for a code or an "I have no account"; advisors are not notified yet. */
+  awaitingIdentification: z.boolean(),
 })
 export type Conversation = z.infer<typeof conversationSchema>

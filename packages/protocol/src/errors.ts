@@ -20,6 +20,8 @@ export const errorStatus = {
   otp_expired: 422,
   otp_attempts_exceeded: 422,
   identity_conflict: 409,
+  identification_code_invalid: 422,
+  identification_code_expired: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   otp_locked: 429,

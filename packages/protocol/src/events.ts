@@ -56,6 +56,13 @@ export const conversationAssignedEventSchema = z.object({
   conversation: conversationSchema,
 })
 
+/** The conversation's identification changed: linked by a code, a code failed, or the customer declined. */
+export const conversationIdentificationChangedEventSchema = z.object({
+  type: z.literal('conversation.identification_changed'),
+  ...base,
+  conversation: conversationSchema,
+})
+
 export const chatEventSchema = z.discriminatedUnion('type', [
   messageCreatedEventSchema,
   messageReadEventSchema,
@@ -63,6 +70,7 @@ export const chatEventSchema = z.discriminatedUnion('type', [
   typingStoppedEventSchema,
   conversationStatusChangedEventSchema,
   conversationAssignedEventSchema,
+  conversationIdentificationChangedEventSchema,
 ])
 
 export type ChatEvent = z.infer<typeof chatEventSchema>
@@ -76,4 +84,5 @@ export const chatEventTypes = [
   'typing.stopped',
   'conversation.status_changed',
   'conversation.assigned',
+  'conversation.identification_changed',
 ] as const satisfies readonly ChatEventType[]

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { conversationSchema } from './conversation.js'
+import { declineIdentificationRequestSchema, identificationCodeResponseSchema, mintCodeRequestSchema } from './identification.js'
 import { customerSchema, sessionSchema } from './customer.js'
 import { limits } from './limits.js'
 import { attachmentSchema, messageSchema, messageTextSchema } from './message.js'
@@ -127,6 +128,16 @@ export const visitorRoutes = {
   uploadAttachment: { method: 'POST', path: '/v1/uploads', auth: 'session', response: uploadResponseSchema },
   /** Server-Sent Events; `id:` is a resumable cursor, sent back as `Last-Event-ID`. */
   events: { method: 'GET', path: '/v1/events', auth: 'session' },
+  /** "I have no account": ends the wait for an identification code; the text is posted as the customer's reply. */
+  declineIdentification: {
+    method: 'POST',
+    path: '/v1/conversation/decline-identification',
+    auth: 'session',
+    body: declineIdentificationRequestSchema,
+    response: conversationResponseSchema,
+  },
+  /** The loader's widget: a code for the account the site's identity JWT names (C1). No session needed. */
+  mintIdentificationCode: { method: 'POST', path: '/v1/identification-codes', auth: 'workspace', body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
 } as const satisfies Record<string, RouteSpec>
 
 export type VisitorRouteName = keyof typeof visitorRoutes

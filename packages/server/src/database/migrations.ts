@@ -169,9 +169,64 @@ const uploads: Migration = {
   },
 }
 
+const identification: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('workspaces').addColumn('identification_mode', 'text', (column) => column.notNull().defaultTo('offered')).execute()
+    await db.schema.alterTable('workspaces').addColumn('identification_customers_after', 'bigint').execute()
+    await db.schema.alterTable('customers').addColumn('account_external_id', 'text').execute()
+    await db.schema.alterTable('customers').addColumn('identified_at', 'bigint').execute()
+    await db.schema.alterTable('customers').addColumn('identified_via', 'text').execute()
+    await db.schema.alterTable('conversations').addColumn('identification_gate', 'text', (column) => column.notNull().defaultTo('none')).execute()
+    await db.schema.alterTable('conversations').addColumn('last_code_outcome', 'text', (column) => column.notNull().defaultTo('not_sent')).execute()
+
+    await db.schema
+      .createTable('accounts')
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('external_id', 'text', (column) => column.notNull())
+      .addColumn('email', 'text')
+      .addColumn('phone', 'text')
+      .addColumn('name', 'text')
+      .addColumn('attributes', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('updated_at', 'bigint', (column) => column.notNull())
+      .addPrimaryKeyConstraint('accounts_pk', ['workspace_id', 'external_id'])
+      .execute()
+
+    await db.schema
+      .createTable('identification_codes')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('code_hash', 'text', (column) => column.notNull().unique())
+      .addColumn('external_id', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .addColumn('consumed_at', 'bigint')
+      .addColumn('consumed_conversation_id', 'text')
+      .addColumn('replaced_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('identification_codes_by_account').on('identification_codes').columns(['workspace_id', 'external_id']).execute()
+
+    await db.schema
+      .createTable('identification_failures')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull())
+      .addColumn('conversation_id', 'text', (column) => column.notNull())
+      .addColumn('at', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex('identification_failures_by_conversation').on('identification_failures').columns(['conversation_id', 'at']).execute()
+    await db.schema.createIndex('identification_failures_by_workspace').on('identification_failures').columns(['workspace_id', 'at']).execute()
+
+    // Customers who signed in with an identity token were identified by the site already: give them their account.
+    await sql`insert into accounts (workspace_id, external_id, email, phone, name, attributes, created_at, updated_at)
+      select workspace_id, external_id, email, null, name, '{}', created_at, created_at from customers where external_id is not null`.execute(db)
+    await sql`update customers set account_external_id = external_id, identified_at = created_at, identified_via = 'identity_token' where external_id is not null`.execute(db)
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
+  '0003_identification': identification,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -16,6 +16,9 @@ export interface DatabaseSchema {
   messages: MessageTable
   page_views: PageViewTable
   uploads: UploadTable
+  accounts: AccountTable
+  identification_codes: IdentificationCodeTable
+  identification_failures: IdentificationFailureTable
 }
 
 export interface WorkspaceTable {
@@ -24,6 +27,10 @@ export interface WorkspaceTable {
   /** JSON array of origins (`https://shop.example`) allowed to call the visitor API from a browser. */
   allowed_origins: string
   created_at: number
+  /** `off` | `offered` | `required` (protocol identificationModes). */
+  identification_mode: 'off' | 'offered' | 'required'
+  /** With `required`: only customers created after this moment are asked; null asks everyone. */
+  identification_customers_after: number | null
 }
 
 /** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
@@ -59,6 +66,10 @@ export interface CustomerTable {
   created_at: number
   /** Last moment one of the customer's realtime streams was known to be open (reply emails wait for absence). */
   last_stream_seen_at: number | null
+  /** The site account this customer is linked to (accounts.external_id), by identity token or identification code. */
+  account_external_id: string | null
+  identified_at: number | null
+  identified_via: 'identity_token' | 'code' | null
 }
 
 /** Verified emails, each a key to exactly one customer of the workspace. */
@@ -118,6 +129,9 @@ export interface ConversationTable {
   agent_last_read_at: number | null
   /** Set by the first advisor reply the customer has not been emailed about; cleared when claimed. */
   reply_email_pending_since: number | null
+  /** `awaiting`: the workspace requires identification and the chat is held from advisors until a code or a decline. */
+  identification_gate: 'none' | 'awaiting' | 'declined'
+  last_code_outcome: 'not_sent' | 'invalid' | 'valid'
 }
 
 export interface MessageTable {
@@ -159,4 +173,42 @@ export interface UploadTable {
   /** Its place among the message's attachments. */
   position: number | null
   created_at: number
+}
+
+/** A site's account, as the site describes it (admin API, identity tokens); keyed by the site's own id. */
+export interface AccountTable {
+  workspace_id: string
+  external_id: string
+  email: string | null
+  phone: string | null
+  name: string | null
+  /** JSON object of custom fields (plan, tier, …). */
+  attributes: string
+  created_at: number
+  updated_at: number
+}
+
+/** C1–C4: a five-minute, single-use code for one account; only its keyed hash is stored. */
+export interface IdentificationCodeTable {
+  id: string
+  workspace_id: string
+  /** HMAC-SHA256 of (workspace id, normalised code) under the server pepper: a code is only ever valid in its workspace. */
+  code_hash: string
+  external_id: string
+  created_at: number
+  expires_at: number
+  /** Set once, atomically, by the paste or verify call that uses the code (C3). */
+  consumed_at: number | null
+  /** The conversation it linked, when it was used in a chat (C6); null for the verify API. */
+  consumed_conversation_id: string | null
+  /** A newer code for the same account replaced it (fewer live codes, smaller guessing odds: C4). */
+  replaced_at: number | null
+}
+
+/** C4: one row per wrong or expired code pasted into a conversation, for the hourly limit and the workspace alarm. */
+export interface IdentificationFailureTable {
+  id: string
+  workspace_id: string
+  conversation_id: string
+  at: number
 }
