@@ -4,6 +4,7 @@ import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
 import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
+import { upsertAccount } from '../identification/accounts.js'
 import type { ServerContext } from '../server-context.js'
 
 /** What a verified identity token asserts about the customer. */
@@ -39,6 +40,9 @@ export async function customerForVerifiedEmail(context: ServerContext, workspace
         name: null,
         created_at: context.now(),
         last_stream_seen_at: null,
+        account_external_id: null,
+        identified_at: null,
+        identified_via: null,
       }
       await transaction.insertInto('customers').values(customer).execute()
       await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email, customer_id: customer.id }).execute()
@@ -51,6 +55,8 @@ export async function customerForVerifiedEmail(context: ServerContext, workspace
  * B7, B9: one customer per external id and per verified email; a token that vouches for an email
  * joins the customer who verified it, unless that customer is bound to another external id (then
  * `identity_conflict`: refuse to guess). Unverified emails are shown to advisors but never join anyone.
+ * The token also links the customer to the site's account (first time only); a customer already
+ * linked to another account by a code is never relinked silently (`identity_conflict`, C6).
  */
 export async function customerForIdentity(context: ServerContext, workspaceId: string, claims: IdentityClaims): Promise<CustomerTable> {
   const email = claims.email === null ? null : normalizeEmail(claims.email)
@@ -73,6 +79,17 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
       }
 
       const existing = byExternalId ?? byEmail
+      if (existing && existing.account_external_id !== null && existing.account_external_id !== claims.externalId) {
+        throw new ApiError('identity_conflict', 'This customer is already linked to another account')
+      }
+      // The token is the site vouching for its account: keep the site's account data fresh for advisors.
+      await upsertAccount(transaction, context, {
+        workspaceId,
+        externalId: claims.externalId,
+        ...(email === null ? {} : { email }),
+        ...(claims.name === null ? {} : { name: claims.name }),
+      })
+      const at = context.now()
       if (!existing) {
         const customer: CustomerTable = {
           id: randomId('cus'),
@@ -81,8 +98,11 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
           email_verified: verifiedEmail === null ? 0 : 1,
           external_id: claims.externalId,
           name: claims.name,
-          created_at: context.now(),
+          created_at: at,
           last_stream_seen_at: null,
+          account_external_id: claims.externalId,
+          identified_at: at,
+          identified_via: 'identity_token',
         }
         await transaction.insertInto('customers').values(customer).execute()
         if (verifiedEmail !== null) {
@@ -93,6 +113,11 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
 
       const updated: CustomerTable = { ...existing }
       if (updated.external_id === null) updated.external_id = claims.externalId
+      if (updated.account_external_id === null) {
+        updated.account_external_id = claims.externalId
+        updated.identified_via = 'identity_token'
+        updated.identified_at = at
+      }
       if (verifiedEmail !== null) {
         // The site vouches for this address now; an address verified earlier stays a key to them too.
         updated.email = verifiedEmail
@@ -105,7 +130,15 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
       if (claims.name !== null) updated.name = claims.name
       await transaction
         .updateTable('customers')
-        .set({ external_id: updated.external_id, email: updated.email, email_verified: updated.email_verified, name: updated.name })
+        .set({
+          external_id: updated.external_id,
+          email: updated.email,
+          email_verified: updated.email_verified,
+          name: updated.name,
+          account_external_id: updated.account_external_id,
+          identified_via: updated.identified_via,
+          identified_at: updated.identified_at,
+        })
         .where('id', '=', updated.id)
         .execute()
       return updated

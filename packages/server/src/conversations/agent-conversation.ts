@@ -1,11 +1,13 @@
-import type { Agent, Conversation, ConversationStatus, Customer, Message, MessagesPage, MessagesQuery } from '@threadline/protocol'
+import type { Account, Agent, CodeOutcome, Conversation, ConversationStatus, Customer, IdentificationStatus, Message, MessagesPage, MessagesQuery } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { toCustomer } from '../auth/customers.js'
-import type { DatabaseSchema } from '../database/schema.js'
+import type { AccountTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
+import { toAccount } from '../identification/accounts.js'
+import { agentVisibility } from '../identification/in-chat.js'
 import type { ServerContext } from '../server-context.js'
 import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
-import type { PendingEvent } from './message-log.js'
+import type { BusEnvelope } from '../realtime/bus.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
 
@@ -14,9 +16,13 @@ import type { ConversationRow } from './wire-format.js'
  * another workspace answers `not_found` exactly like an id that does not exist.
  */
 
+/** The site's account the customer is linked to, and how: a pasted code or the site's identity token. */
+export type LinkedAccount = Account & { linkedVia: 'code' | 'identity_token'; linkedAt: string }
+
 export interface ConversationWithCustomer {
   conversation: Conversation
   customer: Customer
+  account: LinkedAccount | null
 }
 
 export interface RecordedPageView {
@@ -28,29 +34,40 @@ export interface RecordedPageView {
 
 type Scope = { workspaceId: string }
 
-/** Most recently updated first. */
+export interface ConversationFilters {
+  status?: ConversationStatus | undefined
+  identification?: IdentificationStatus | undefined
+  lastCodeOutcome?: CodeOutcome | undefined
+}
+
+/**
+ * Most recently updated first. Conversations waiting for an identification code (`required` rule)
+ * are not listed: advisors meet them once the customer is identified or declines.
+ */
 export async function listAgentConversations(
   context: ServerContext,
-  { workspaceId, status, limit }: Scope & { status?: ConversationStatus; limit: number },
+  { workspaceId, status, identification, lastCodeOutcome, limit }: Scope & ConversationFilters & { limit: number },
 ): Promise<ConversationWithCustomer[]> {
   const rows = await selectConversations(context.database.db)
-    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
-    .select([
-      'customers.email as customer_email',
-      'customers.email_verified as customer_email_verified',
-      'customers.external_id as customer_external_id',
-      'customers.name as customer_name',
-    ])
     .where('conversations.workspace_id', '=', workspaceId)
+    .where('conversations.identification_gate', '!=', 'awaiting')
     .$if(status !== undefined, (query) => query.where('conversations.status', '=', status ?? 'unanswered'))
+    .$if(identification !== undefined, (query) =>
+      query.where('customers.account_external_id', identification === 'identified' ? 'is not' : 'is', null),
+    )
+    .$if(lastCodeOutcome !== undefined, (query) => query.where('conversations.last_code_outcome', '=', lastCodeOutcome ?? 'not_sent'))
     .orderBy('conversations.updated_at', 'desc')
     .orderBy('conversations.id')
     .limit(limit)
     .execute()
-  return rows.map((row) => ({
-    conversation: toConversation(row),
-    customer: { id: row.customer_id, email: row.customer_email, emailVerified: row.customer_email_verified === 1, externalId: row.customer_external_id, name: row.customer_name },
-  }))
+  if (rows.length === 0) return []
+  const customers = await context.database.db.selectFrom('customers').selectAll().where('id', 'in', rows.map((row) => row.customer_id)).execute()
+  const accounts = await linkedAccounts(context, workspaceId, customers)
+  const byId = new Map(customers.map((customer) => [customer.id, customer]))
+  return rows.flatMap((row) => {
+    const customer = byId.get(row.customer_id)
+    return customer ? [{ conversation: toConversation(row), customer: toCustomer(customer), account: accounts.get(customer.id) ?? null }] : []
+  })
 }
 
 export async function agentConversation(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<ConversationWithCustomer> {
@@ -60,7 +77,37 @@ export async function agentConversation(context: ServerContext, { workspaceId, c
     .executeTakeFirst()
   if (!row) throw notFound()
   const customer = await context.database.db.selectFrom('customers').selectAll().where('id', '=', row.customer_id).executeTakeFirstOrThrow()
-  return { conversation: toConversation(row), customer: toCustomer(customer) }
+  const accounts = await linkedAccounts(context, workspaceId, [customer])
+  return { conversation: toConversation(row), customer: toCustomer(customer), account: accounts.get(customer.id) ?? null }
+}
+
+/** The linked account of each customer that has one, keyed by customer id. Visible to advisors only, never to customers. */
+async function linkedAccounts(context: ServerContext, workspaceId: string, customers: CustomerTable[]): Promise<Map<string, LinkedAccount>> {
+  const linked = customers.filter((customer) => customer.account_external_id !== null)
+  const result = new Map<string, LinkedAccount>()
+  if (linked.length === 0) return result
+  const rows: AccountTable[] = await context.database.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      'external_id',
+      'in',
+      linked.map((customer) => customer.account_external_id ?? ''),
+    )
+    .execute()
+  const byExternalId = new Map(rows.map((row) => [row.external_id, toAccount(row)]))
+  for (const customer of linked) {
+    const externalId = customer.account_external_id ?? ''
+    // An account row always exists for a link (minting and identity tokens upsert it); the fallback keeps the link visible if one was removed by hand.
+    const account = byExternalId.get(externalId) ?? { externalId, email: null, phone: null, name: null, attributes: {} }
+    result.set(customer.id, {
+      ...account,
+      linkedVia: customer.identified_via ?? 'identity_token',
+      linkedAt: new Date(Number(customer.identified_at ?? customer.created_at)).toISOString(),
+    })
+  }
+  return result
 }
 
 export async function agentMessages(context: ServerContext, { workspaceId, conversationId, query }: Scope & { conversationId: string; query: MessagesQuery }): Promise<MessagesPage> {
@@ -170,12 +217,13 @@ export async function agentTyping(
     conversationId,
     customerId: conversation.customer_id,
     event: typing ? { type: 'typing.started', ...base, agent: { ...agent }, preview: null } : { type: 'typing.stopped', ...base },
+    ...agentVisibility(conversation),
   })
 }
 
 // ---- internals --------------------------------------------------------------------------------
 
-type Emit = (event: PendingEvent['event']) => void
+type Emit = (event: BusEnvelope['event']) => void
 
 async function mutate<T>(
   context: ServerContext,
@@ -183,11 +231,11 @@ async function mutate<T>(
   conversationId: string,
   change: (transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, emit: Emit) => Promise<T>,
 ): Promise<T> {
-  const events: PendingEvent[] = []
+  const events: BusEnvelope[] = []
   const result = await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
     if (!conversation) throw notFound()
-    return change(transaction, conversation, (event) => events.push({ workspaceId, conversationId, customerId: conversation.customer_id, event }))
+    return change(transaction, conversation, (event) => events.push({ workspaceId, conversationId, customerId: conversation.customer_id, event, ...agentVisibility(conversation) }))
   })
   await publishAll(context, events)
   return result

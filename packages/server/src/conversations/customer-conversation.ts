@@ -1,13 +1,16 @@
-import type { Conversation, MessagesPage, MessagesQuery, PageView, SendMessageResponse } from '@threadline/protocol'
+import type { ChatEvent, Conversation, MessagesPage, MessagesQuery, PageView, SendMessageResponse } from '@threadline/protocol'
 import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
 import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
+import { agentVisibility, appendSystemMessage, handlePastedCode, identificationReplies, readIdentificationRule, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
+import type { AfterCommit } from '../identification/in-chat.js'
+import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
-import type { PendingEvent } from './message-log.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
+import type { ConversationRow } from './wire-format.js'
 
 /*
  * What a customer may do, always to their own one conversation: every query below is keyed by the
@@ -28,6 +31,9 @@ export async function customerMessages(context: ServerContext, customerId: strin
  * Idempotent send (G2–G5, G7, G8): the dedupe on (conversation, client id) comes before every other
  * refusal, so a retry of a committed message gets its original ack. The conversation is created in
  * the same transaction as its first message, and a finished one reopens as `unanswered`.
+ * Identification codes in the text are redacted before anything stores or shows it, and the first
+ * one is judged (identification/in-chat.ts); with the workspace's `required` rule a new unidentified
+ * customer's conversation starts held from advisors until a code links it or the customer declines.
  */
 export async function sendCustomerMessage(
   context: ServerContext,
@@ -47,16 +53,21 @@ async function sendOnce(
   context: ServerContext,
   { customer, clientId, text, attachmentIds }: { customer: CustomerTable; clientId: string; text: string; attachmentIds: string[] | undefined },
 ): Promise<SendMessageResponse> {
-  const events: PendingEvent[] = []
-  const envelope = (conversationId: string) => ({ workspaceId: customer.workspace_id, conversationId, customerId: customer.id })
+  const events: ChatEvent[] = []
+  let conversationId = ''
+  let hidden: { hiddenFromAgents?: true } = {}
+  let afterCommit: AfterCommit | null = null
 
   const response = await context.database.db.transaction().execute(async (transaction) => {
     let conversation = await lockConversation(context, transaction, { customerId: customer.id })
     const original = conversation && (await findMessageByClientId(transaction, conversation.id, clientId))
+    const rule = await readIdentificationRule(transaction, customer.workspace_id)
     if (conversation && original) {
       const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
       const requested = attachmentIds ?? []
-      if (original.text !== text || sentWith.length !== requested.length || sentWith.some((attachment, index) => attachment.id !== requested[index])) {
+      // The stored text of a message that carried a code is its redacted form.
+      const sameText = original.text === text || original.text === storedCustomerText(rule, text)
+      if (!sameText || sentWith.length !== requested.length || sentWith.some((attachment, index) => attachment.id !== requested[index])) {
         throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
       }
       return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
@@ -67,10 +78,11 @@ async function sendOnce(
     if (requested.length === 0) requireText(text)
     await requireClaimableUploads(transaction, { customer, attachmentIds: requested })
 
+    let created = false
     if (!conversation) {
       const at = context.now()
       // G8: the unique index on customer_id makes this idempotent; a concurrent creator's row wins.
-      await transaction
+      const inserted = await transaction
         .insertInto('conversations')
         .values({
           id: randomId('cnv'),
@@ -85,9 +97,12 @@ async function sendOnce(
           agent_last_read_seq: 0,
           agent_last_read_at: null,
           reply_email_pending_since: null,
+          identification_gate: startsAwaitingIdentification(rule, customer) ? 'awaiting' : 'none',
+          last_code_outcome: 'not_sent',
         })
         .onConflict((conflict) => conflict.column('customer_id').doNothing())
-        .execute()
+        .executeTakeFirst()
+      created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
       conversation = await lockConversation(context, transaction, { customerId: customer.id })
       if (!conversation) throw new Error('The conversation vanished while it was being created')
     }
@@ -99,29 +114,76 @@ async function sendOnce(
       author_id: customer.id,
       author_name: customer.name,
       author_avatar_url: null,
-      text,
+      text: storedCustomerText(rule, text),
     })
     await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
     const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
-    events.push({ ...envelope(conversation.id), event: { type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) } })
+    events.push({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
     if (wasFinished) {
       await transaction.updateTable('conversations').set({ status: 'unanswered' }).where('id', '=', conversation.id).execute()
       conversation.status = 'unanswered'
-      events.push({
-        ...envelope(conversation.id),
-        event: { type: 'conversation.status_changed', ...eventBase(context, conversation), status: 'unanswered', conversation: toConversation(conversation) },
-      })
+      events.push({ type: 'conversation.status_changed', ...eventBase(context, conversation), status: 'unanswered', conversation: toConversation(conversation) })
     }
+    const emit = (event: ChatEvent) => events.push(event)
+    afterCommit = await handlePastedCode(context, transaction, { rule, customer, conversation, text, emit })
+    // Asked once, right after the first message, unless that message already linked the customer.
+    if (created && conversation.identification_gate === 'awaiting') {
+      await appendSystemMessage(context, transaction, conversation, identificationReplies.request(rule.workspaceName), emit)
+    }
+    conversationId = conversation.id
+    // Judged at the end: a send that released the conversation shows advisors all of it.
+    hidden = agentVisibility(conversation)
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
   })
 
-  await publishAll(context, events)
+  await publishAll(
+    context,
+    events.map((event): BusEnvelope => ({ workspaceId: customer.workspace_id, conversationId, customerId: customer.id, event, ...hidden })),
+  )
+  // Assigned inside the transaction callback, which TypeScript's narrowing does not follow.
+  await (afterCommit as AfterCommit | null)?.()
   return response
+}
+
+/**
+ * "I have no account" (`required` rule): posts the customer's `text` and releases the conversation
+ * to advisors, who learn of it by `conversation.identification_changed`. When nothing is awaited
+ * it changes nothing and answers the conversation as it is, so a repeated tap is harmless.
+ */
+export async function declineIdentification(context: ServerContext, { customer, text }: { customer: CustomerTable; text: string }): Promise<Conversation | null> {
+  requireText(text)
+  const events: ChatEvent[] = []
+  const conversation = await context.database.db.transaction().execute(async (transaction) => {
+    const conversation = await lockConversation(context, transaction, { customerId: customer.id })
+    if (!conversation || conversation.identification_gate !== 'awaiting') return conversation ?? null
+    const rule = await readIdentificationRule(transaction, customer.workspace_id)
+    const message = await appendMessage(context, transaction, conversation, {
+      client_id: null,
+      author_kind: 'customer',
+      author_id: customer.id,
+      author_name: customer.name,
+      author_avatar_url: null,
+      text: storedCustomerText(rule, text),
+    })
+    events.push({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message) })
+    await transaction.updateTable('conversations').set({ identification_gate: 'declined' }).where('id', '=', conversation.id).execute()
+    conversation.identification_gate = 'declined'
+    events.push({ type: 'conversation.identification_changed', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+    return conversation
+  })
+  if (conversation === null) return null
+  await publishAll(context, events.map((event) => envelopeOf(customer, conversation, event)))
+  return toConversation(conversation)
+}
+
+/** Addressed to the conversation's customer; advisors' streams skip it while the conversation awaits identification. */
+function envelopeOf(customer: CustomerTable, conversation: ConversationRow, event: ChatEvent): BusEnvelope {
+  return { workspaceId: customer.workspace_id, conversationId: conversation.id, customerId: customer.id, event, ...agentVisibility(conversation) }
 }
 
 /** Marks advisor messages read up to `upToSeq` and tells the advisors (and the customer's other devices). */
 export async function markCustomerRead(context: ServerContext, { customer, upToSeq }: { customer: CustomerTable; upToSeq: number }): Promise<void> {
-  const events: PendingEvent[] = []
+  const events: BusEnvelope[] = []
   await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { customerId: customer.id })
     if (!conversation) return
@@ -137,12 +199,9 @@ export async function markCustomerRead(context: ServerContext, { customer, upToS
       .where('read_at', 'is', null)
       .execute()
     await transaction.updateTable('conversations').set({ customer_last_read_seq: readUpTo }).where('id', '=', conversation.id).execute()
-    events.push({
-      workspaceId: customer.workspace_id,
-      conversationId: conversation.id,
-      customerId: customer.id,
-      event: { type: 'message.read', ...eventBase(context, conversation), reader: 'customer', upToSeq: readUpTo, readAt: new Date(at).toISOString() },
-    })
+    events.push(
+      envelopeOf(customer, conversation, { type: 'message.read', ...eventBase(context, conversation), reader: 'customer', upToSeq: readUpTo, readAt: new Date(at).toISOString() }),
+    )
   })
   await publishAll(context, events)
 }
@@ -152,12 +211,11 @@ export async function setCustomerTyping(context: ServerContext, { customer, draf
   const conversation = await selectConversations(context.database.db).where('conversations.customer_id', '=', customer.id).executeTakeFirst()
   if (!conversation) return
   const base = { ...eventBase(context, conversation), author: 'customer' as const }
-  await context.bus.publish({
-    workspaceId: customer.workspace_id,
-    conversationId: conversation.id,
-    customerId: customer.id,
-    event: draft === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview: draft },
-  })
+  // C5: a code being pasted must not reach advisors through the preview either.
+  const preview = draft === '' ? '' : storedCustomerText(await readIdentificationRule(context.database.db, customer.workspace_id), draft)
+  await context.bus.publish(
+    envelopeOf(customer, conversation, preview === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview }),
+  )
 }
 
 export async function recordPageView(context: ServerContext, { customer, page }: { customer: CustomerTable; page: PageView }): Promise<void> {

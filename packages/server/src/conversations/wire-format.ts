@@ -2,17 +2,28 @@ import type { Attachment, Conversation, Message } from '@threadline/protocol'
 import type { Kysely, Transaction } from 'kysely'
 import type { ConversationTable, DatabaseSchema, MessageTable } from '../database/schema.js'
 
-export type ConversationRow = ConversationTable & { assignee_name: string | null; assignee_avatar_url: string | null }
+/** A conversation row with its assignee's public profile and whether its customer is linked to a site account. */
+export type ConversationRow = ConversationTable & {
+  assignee_name: string | null
+  assignee_avatar_url: string | null
+  /** customers.account_external_id: the account the customer is linked to (identity token or code), or null. */
+  customer_account_external_id: string | null
+}
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString()
 
-/** A conversation with its assignee's public profile, ready to be turned into the wire shape. */
+/**
+ * A conversation with its assignee's public profile and its customer's account link, ready to be
+ * turned into the wire shape. `customers` is joined (every conversation has one), so callers may
+ * select more of the customer's columns.
+ */
 export function selectConversations(db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>) {
   return db
     .selectFrom('conversations')
+    .innerJoin('customers', 'customers.id', 'conversations.customer_id')
     .leftJoin('agents', 'agents.id', 'conversations.assignee_agent_id')
     .selectAll('conversations')
-    .select(['agents.name as assignee_name', 'agents.avatar_url as assignee_avatar_url'])
+    .select(['agents.name as assignee_name', 'agents.avatar_url as assignee_avatar_url', 'customers.account_external_id as customer_account_external_id'])
 }
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -27,6 +38,9 @@ export function toConversation(row: ConversationRow): Conversation {
     customerLastReadSeq: row.customer_last_read_seq,
     agentLastReadSeq: row.agent_last_read_seq,
     agentLastReadAt: row.agent_last_read_at === null ? null : iso(row.agent_last_read_at),
+    identification: row.customer_account_external_id === null ? 'not_identified' : 'identified',
+    lastCodeOutcome: row.last_code_outcome,
+    awaitingIdentification: row.identification_gate === 'awaiting',
   }
 }
 

@@ -1,4 +1,4 @@
-import { conversationStatuses, messagesQuerySchema, messageTextSchema } from '@threadline/protocol'
+import { codeOutcomes, conversationStatuses, identificationStatuses, messagesQuerySchema, messageTextSchema } from '@threadline/protocol'
 import type { Agent } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import * as z from 'zod'
@@ -26,6 +26,8 @@ import { numericQuery } from './visitor-routes.js'
 
 const listQuerySchema = z.object({
   status: z.optional(z.enum(conversationStatuses)),
+  identification: z.optional(z.enum(identificationStatuses)),
+  lastCodeOutcome: z.optional(z.enum(codeOutcomes)),
   limit: z.optional(z.number().int().min(1).max(100)),
 })
 const replySchema = z.object({ text: z.string(), clientId: z.optional(z.string().min(1).max(64)) })
@@ -54,8 +56,8 @@ export function mountAgentRoutes(app: Hono<AppEnv>, { context, cors, registry }:
 
   app.get('/v1/agent/conversations', async (c) => {
     const { workspaceId } = await agentOf(c)
-    const { status, limit = 50 } = parseWith(listQuerySchema, { ...numericQuery(c, ['limit']), ...(c.req.query('status') === undefined ? {} : { status: c.req.query('status') }) })
-    return c.json({ conversations: await listAgentConversations(context, { workspaceId, limit, ...(status === undefined ? {} : { status }) }) })
+    const { limit = 50, ...filters } = parseWith(listQuerySchema, { ...numericQuery(c, ['limit']), ...textQuery(c, ['status', 'identification', 'lastCodeOutcome']) })
+    return c.json({ conversations: await listAgentConversations(context, { workspaceId, limit, ...filters }) })
   })
 
   app.get('/v1/agent/conversations/:id', async (c) => {
@@ -110,6 +112,16 @@ export function mountAgentRoutes(app: Hono<AppEnv>, { context, cors, registry }:
     const { workspaceId } = await agentOf(c)
     return openAgentEventStream(context, { workspaceId, registry })
   })
+}
+
+/** The query parameters in `names` that are present, as strings. */
+function textQuery(c: Context, names: string[]): Record<string, string> {
+  const query: Record<string, string> = {}
+  for (const name of names) {
+    const value = c.req.query(name)
+    if (value !== undefined) query[name] = value
+  }
+  return query
 }
 
 /** Routes whose body is all optional accept no body at all. */

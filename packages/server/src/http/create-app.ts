@@ -7,11 +7,13 @@ import { ApiError } from '../errors/api-error.js'
 import type { DevOutbox } from '../mail/dev-outbox.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
+import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import type { AppEnv } from './app-env.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
+import { mountIdentificationRoutes } from './identification-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
@@ -40,7 +42,7 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
   const cors = createCors(context)
 
   app.use('*', securityHeaders)
-  app.use('/v1/*', cors.middleware)
+  app.use('/v1/*', exceptAdminPaths(cors.middleware))
   // Stops reading as soon as the body passes the limit (or at once when Content-Length says so, D1).
   const limitTo = (maxSize: number) =>
     bodyLimit({
@@ -57,6 +59,8 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
   app.get('/health', (c) => c.json({ ok: true }))
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
+  mountAdminRoutes(app, { context })
+  mountIdentificationRoutes(app, { context, cors })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 

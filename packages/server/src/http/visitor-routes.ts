@@ -1,5 +1,6 @@
 import {
   attachmentNameHeader,
+  declineIdentificationRequestSchema,
   emailStartRequestSchema,
   emailVerifyRequestSchema,
   identifyRequestSchema,
@@ -19,7 +20,15 @@ import { verifyIdentityToken } from '../auth/identity-token.js'
 import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
 import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
 import type { AuthenticatedSession } from '../auth/sessions.js'
-import { customerConversation, customerMessages, markCustomerRead, recordPageView, sendCustomerMessage, setCustomerTyping } from '../conversations/customer-conversation.js'
+import {
+  customerConversation,
+  customerMessages,
+  declineIdentification,
+  markCustomerRead,
+  recordPageView,
+  sendCustomerMessage,
+  setCustomerTyping,
+} from '../conversations/customer-conversation.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError, parseWith } from '../errors/api-error.js'
 import { openCustomerEventStream } from '../realtime/customer-event-stream.js'
@@ -113,6 +122,12 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     const session = await sessionOf(c)
     const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
     return c.json(await sendCustomerMessage(context, { customer: session.customer, clientId, text, attachmentIds }))
+  })
+
+  app.post(visitorRoutes.declineIdentification.path, async (c) => {
+    const session = await sessionOf(c)
+    const { text } = parseWith(declineIdentificationRequestSchema, await readJson(c))
+    return c.json({ conversation: await declineIdentification(context, { customer: session.customer, text }) })
   })
 
   app.post(visitorRoutes.markRead.path, async (c) => {

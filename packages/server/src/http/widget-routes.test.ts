@@ -50,6 +50,7 @@ function writeFakeWidget(): { root: string; widgetDir: string; files: Record<str
   writeFileSync(join(root, 'secret.txt'), secretText)
   const files: Record<string, Buffer> = {
     'loader.js': Buffer.from(fakeScript('loader')),
+    'identify.js': Buffer.from(fakeScript('identify')),
     'frame.html': Buffer.from(frameHtml),
     'other.js': Buffer.from(fakeScript('other')),
     'assets/frame-abc123.js': Buffer.from(fakeScript('frame')),
@@ -140,6 +141,31 @@ describe('GET /widget/*', () => {
       expect(answer.status).toBe(200)
       expect(answer.headers['content-encoding']).toBe('br')
       expect(answer.body.byteLength).toBe(0)
+    })
+  })
+
+  describe('identify.js (the identification-code widget the loader loads on demand)', () => {
+    it('is served like loader.js: short public cache, ETag, JavaScript type, cross-origin CORP', async () => {
+      const answer = await get('/widget/identify.js')
+      expect(answer.status).toBe(200)
+      expect(answer.headers['cache-control']).toBe('public, max-age=300')
+      expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8')
+      expect(answer.headers['cross-origin-resource-policy']).toBe('cross-origin')
+      expect(answer.headers['x-content-type-options']).toBe('nosniff')
+      expect(answer.headers['etag']).toMatch(/^"[\w-]{20,}"$/)
+      expect(answer.body.equals(fake.files['identify.js'] ?? Buffer.alloc(0))).toBe(true)
+    })
+
+    it('is compressed: brotli when accepted, else gzip, and 304 for the tag it would send', async () => {
+      const brotliAnswer = await get('/widget/identify.js', { 'accept-encoding': 'gzip, br' })
+      expect(brotliAnswer.headers['content-encoding']).toBe('br')
+      expect(brotliAnswer.headers['vary']).toBe('Accept-Encoding')
+      expect(brotliDecompressSync(brotliAnswer.body).equals(fake.files['identify.js'] ?? Buffer.alloc(0))).toBe(true)
+      const gzipAnswer = await get('/widget/identify.js', { 'accept-encoding': 'gzip' })
+      expect(gunzipSync(gzipAnswer.body).equals(fake.files['identify.js'] ?? Buffer.alloc(0))).toBe(true)
+      const again = await get('/widget/identify.js', { 'accept-encoding': 'br', 'if-none-match': brotliAnswer.headers['etag'] ?? '' })
+      expect(again.status).toBe(304)
+      expect(again.headers['cache-control']).toBe('public, max-age=300')
     })
   })
 
@@ -290,7 +316,7 @@ describe('the widget directory', () => {
     try {
       expect(lines.filter((line) => line.includes('widget'))).toEqual(['The chat widget is not built: run pnpm --filter @threadline/loader build'])
       const { workspaceId } = await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
-      for (const path of ['/widget/loader.js', '/widget/assets/frame-abc123.js', `/widget/frame.html?workspace=${workspaceId}&origin=https%3A%2F%2Fshop.example`]) {
+      for (const path of ['/widget/loader.js', '/widget/identify.js', '/widget/assets/frame-abc123.js', `/widget/frame.html?workspace=${workspaceId}&origin=https%3A%2F%2Fshop.example`]) {
         const answer = await fetch(`${server.url}${path}`)
         expect(answer.status, path).toBe(404)
         expect(await answer.json(), path).toEqual({ error: { code: 'not_found', message: 'No such widget file' } })

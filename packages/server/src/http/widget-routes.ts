@@ -14,7 +14,12 @@ import type { WidgetFile } from './widget-files.js'
  */
 const assetName = /^[\w-]+(?:\.[\w-]+)+$/
 
-/** The loader's URL never changes, so its cache stays short; hashed assets never change, so theirs is a year. */
+/**
+ * The unhashed scripts a host page loads by a fixed URL: the loader, and the identification-code
+ * widget it loads on the first click. Their URLs never change, so their cache stays short; hashed
+ * assets never change, so theirs is a year.
+ */
+const unhashedScripts = ['loader.js', 'identify.js'] as const
 const loaderCaching = 'public, max-age=300'
 const assetCaching = 'public, max-age=31536000, immutable'
 
@@ -57,18 +62,20 @@ export function isSerializedOrigin(value: string): boolean {
 const notBuilt = () => new ApiError('not_found', 'No such widget file')
 
 /**
- * `GET /widget/loader.js`, `/widget/assets/<name>` and `/widget/frame.html?workspace=…&origin=…`,
+ * `GET /widget/loader.js`, `/widget/identify.js`, `/widget/assets/<name>` and `/widget/frame.html?workspace=…&origin=…`,
  * from the built `@threadline/loader` in `widgetDir`. Everything else under `/widget` (and every file
  * while the widget is not built) is the API's 404 JSON.
  */
 export function mountWidgetRoutes(app: Hono<AppEnv>, { context, widgetDir }: { context: ServerContext; widgetDir: string }): void {
   const files = createWidgetFiles(widgetDir)
 
-  app.get('/widget/loader.js', async (c) => {
-    const file = await files.read('loader.js')
-    if (!file) throw notBuilt()
-    return sendFile(c, file, { 'Cache-Control': loaderCaching, ...crossOrigin })
-  })
+  for (const name of unhashedScripts) {
+    app.get(`/widget/${name}`, async (c) => {
+      const file = await files.read(name)
+      if (!file) throw notBuilt()
+      return sendFile(c, file, { 'Cache-Control': loaderCaching, ...crossOrigin })
+    })
+  }
 
   app.get('/widget/assets/:name', async (c) => {
     const name = c.req.param('name')

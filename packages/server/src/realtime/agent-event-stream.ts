@@ -4,7 +4,8 @@ import { createSseResponse } from './sse-stream.js'
 import type { StreamRegistry } from './stream-registry.js'
 
 /**
- * `GET /v1/agent/events`: every event of the workspace, customers' typing previews included, as
+ * `GET /v1/agent/events`: every event of the workspace, customers' typing previews included (except
+ * those of conversations still waiting for an identification code), as
  * `data: { conversationId, customerId, event }`. No resume cursor (seqs are per conversation): an
  * advisor's client refetches the conversations it shows after a reconnect.
  */
@@ -12,6 +13,8 @@ export function openAgentEventStream(context: ServerContext, { workspaceId, regi
   return createSseResponse((writer) => {
     const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== workspaceId) return
+      // Held until the customer identifies or declines; `conversation.identification_changed` then introduces it.
+      if (envelope.hiddenFromAgents === true) return
       writer.send({ conversationId: envelope.conversationId, customerId: envelope.customerId, event: envelope.event })
     }
     return registry.addAgentStream({ workspaceId, writer, receive })

@@ -20,6 +20,12 @@ export interface BusEnvelope {
   conversationId: string
   customerId: string
   event: ChatEvent
+  /**
+   * The conversation waits for an identification code (workspace mode `required`): its customer's
+   * streams get the event, advisors' streams do not. Set by the publisher; the Postgres bus carries
+   * the whole envelope as JSON, so the flag crosses processes.
+   */
+  hiddenFromAgents?: true
 }
 
 /** The in-process bus: synchronous fan-out, in publish order. A throwing listener cannot starve the others. */

@@ -1,4 +1,4 @@
-import type { Agent } from '@threadline/protocol'
+import type { Agent, IdentificationMode, IdentificationSettings, WorkspaceSettings } from '@threadline/protocol'
 import { sha256 } from '../crypto/keyed-hash.js'
 import { randomId, randomToken } from '../crypto/random.js'
 import { ApiError } from '../errors/api-error.js'
@@ -8,6 +8,8 @@ export interface Workspace {
   id: string
   name: string
   allowedOrigins: string[]
+  /** Account identification codes: whether they work here and whether new chats must ask for one. */
+  identification: { mode: IdentificationMode; customersAfter: number | null }
 }
 
 /** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
@@ -36,7 +38,14 @@ export async function createWorkspace(
   await context.database.db.transaction().execute(async (transaction) => {
     await transaction
       .insertInto('workspaces')
-      .values({ id: workspaceId, name, allowed_origins: JSON.stringify(origins.map(normalizeOrigin)), created_at: at })
+      .values({
+        id: workspaceId,
+        name,
+        allowed_origins: JSON.stringify(origins.map(normalizeOrigin)),
+        created_at: at,
+        identification_mode: 'offered',
+        identification_customers_after: null,
+      })
       .execute()
     await transaction
       .insertInto('workspace_keys')
@@ -129,6 +138,8 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       'workspaces.name',
       'workspaces.allowed_origins',
       'workspaces.created_at',
+      'workspaces.identification_mode',
+      'workspaces.identification_customers_after',
     ])
     .where('agents.key_hash', '=', sha256(agentKey))
     .executeTakeFirst()
@@ -136,8 +147,48 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
   return { agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl }, workspace: toWorkspace(row) }
 }
 
-function toWorkspace(row: { id: string; name: string; allowed_origins: string }): Workspace {
-  return { id: row.id, name: row.name, allowedOrigins: JSON.parse(row.allowed_origins) as string[] }
+function toWorkspace(row: { id: string; name: string; allowed_origins: string; identification_mode: IdentificationMode; identification_customers_after: number | null }): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    identification: { mode: row.identification_mode, customersAfter: row.identification_customers_after },
+  }
+}
+
+/** The workspace as the admin API shows it. */
+export function toWorkspaceSettings(workspace: Workspace): WorkspaceSettings {
+  const { mode, customersAfter } = workspace.identification
+  return {
+    id: workspace.id,
+    name: workspace.name,
+    identification: { mode, onlyCustomersCreatedAfter: customersAfter === null ? null : new Date(customersAfter).toISOString() },
+  }
+}
+
+export async function workspaceSettings(context: ServerContext, workspaceId: string): Promise<WorkspaceSettings> {
+  const workspace = await findWorkspace(context, workspaceId)
+  if (!workspace) throw new ApiError('not_found', 'No such workspace')
+  return toWorkspaceSettings(workspace)
+}
+
+/** `PATCH /v1/admin/workspace`: only the fields given change; `onlyCustomersCreatedAfter: null` asks everyone again. */
+export async function updateWorkspaceSettings(
+  context: ServerContext,
+  workspaceId: string,
+  patch: { identification?: Partial<IdentificationSettings> | undefined },
+): Promise<WorkspaceSettings> {
+  const identification = patch.identification ?? {}
+  const changes: { identification_mode?: IdentificationMode; identification_customers_after?: number | null } = {}
+  if (identification.mode !== undefined) changes.identification_mode = identification.mode
+  if (identification.onlyCustomersCreatedAfter !== undefined) {
+    changes.identification_customers_after = identification.onlyCustomersCreatedAfter === null ? null : Date.parse(identification.onlyCustomersCreatedAfter)
+  }
+  if (Object.keys(changes).length > 0) {
+    const result = await context.database.db.updateTable('workspaces').set(changes).where('id', '=', workspaceId).executeTakeFirst()
+    if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
+  }
+  return workspaceSettings(context, workspaceId)
 }
 
 /** `https://Shop.Example/` → `https://shop.example`; throws on anything that is not an http(s) origin. */

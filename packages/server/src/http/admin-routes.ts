@@ -1,0 +1,95 @@
+import {
+  accountUpdateRequestSchema,
+  adminMintCodeRequestSchema,
+  verifyCodeRequestSchema,
+  workspaceHeader,
+  workspaceSettingsUpdateSchema,
+} from '@threadline/protocol'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { digestsEqual, sha256 } from '../crypto/keyed-hash.js'
+import { ApiError, parseWith } from '../errors/api-error.js'
+import { upsertAccount } from '../identification/accounts.js'
+import { consumeIdentificationCode, mintIdentificationCode, normalizeIdentificationCode, recordIdentificationFailure } from '../identification/codes.js'
+import type { ServerContext } from '../server-context.js'
+import { findWorkspace, liveSigningKeys, updateWorkspaceSettings, workspaceSettings } from '../workspaces/workspaces.js'
+import type { Workspace } from '../workspaces/workspaces.js'
+import type { AppEnv } from './app-env.js'
+import { optionalBearerToken } from './bearer-token.js'
+import { readJson } from './read-json.js'
+
+const adminPrefix = '/v1/admin/'
+const maxExternalIdLength = 255
+
+/**
+ * The admin API is server to server: it must never answer a browser's preflight or reflect an
+ * origin, so the visitor CORS middleware is skipped for its paths (no CORS header means a browser
+ * page cannot read a response, nor even send the `Authorization` header).
+ */
+export function exceptAdminPaths(middleware: MiddlewareHandler): MiddlewareHandler {
+  return (c, next) => (c.req.path.startsWith(adminPrefix) ? next() : middleware(c, next))
+}
+
+/**
+ * `Authorization: Bearer <workspace secret>` plus the workspace header. The secret is one of the
+ * workspace's live signing secrets (the one its backend signs identity tokens with), compared in
+ * constant time over SHA-256 digests so neither its length nor its prefix leaks (C1).
+ */
+export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: ServerContext }): void {
+  async function adminOf(c: Context<AppEnv>): Promise<Workspace> {
+    const workspaceId = c.req.header(workspaceHeader)
+    const secret = optionalBearerToken(c)
+    // One answer for every failure: an unknown workspace must look like a wrong secret.
+    const refusal = new ApiError('unauthorized', `Send the workspace secret in an Authorization: Bearer header and the workspace in ${workspaceHeader}`)
+    if (!workspaceId || secret === null) throw refusal
+    const workspace = await findWorkspace(context, workspaceId)
+    const keys = workspace ? await liveSigningKeys(context, workspace.id) : []
+    const presented = sha256(secret)
+    let matched = false
+    // Every live key is compared, matched or not, so the time taken does not say which one it was.
+    for (const key of keys) matched = digestsEqual(presented, sha256(key.secret)) || matched
+    if (!workspace || !matched) throw refusal
+    return workspace
+  }
+
+  app.post('/v1/admin/identification-codes', async (c) => {
+    const workspace = await adminOf(c)
+    const { externalId, ...fields } = parseWith(adminMintCodeRequestSchema, await readJson(c))
+    const minted = await mintIdentificationCode(context, { workspaceId: workspace.id, account: { externalId, ...fields } })
+    return c.json({ code: minted.code, expiresAt: new Date(minted.expiresAt).toISOString() })
+  })
+
+  /** Other channels (an email or messenger integration) check a code the customer gave them; it is used up. */
+  app.post('/v1/admin/identification-codes/verify', async (c) => {
+    const workspace = await adminOf(c)
+    if (workspace.identification.mode === 'off') throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
+    const { code: input } = parseWith(verifyCodeRequestSchema, await readJson(c))
+    const code = normalizeIdentificationCode(input)
+    const result = code === null ? ({ ok: false, reason: 'invalid' } as const) : await consumeIdentificationCode(context, context.database.db, { workspaceId: workspace.id, code, conversationId: null })
+    if (result.ok) return c.json({ account: result.account })
+    // Wrong codes here count toward the workspace's alarm like wrong pastes in chats (C4).
+    await recordIdentificationFailure(context, context.database.db, { workspaceId: workspace.id, conversationId: '' })
+    if (result.reason === 'expired') throw new ApiError('identification_code_expired', 'The identification code has expired')
+    throw new ApiError('identification_code_invalid', 'The identification code is not valid')
+  })
+
+  app.patch('/v1/admin/customers/:externalId', async (c) => {
+    const workspace = await adminOf(c)
+    const externalId = c.req.param('externalId')
+    if (externalId.length === 0 || externalId.length > maxExternalIdLength) {
+      throw new ApiError('validation_failed', `Invalid request: the external id must be 1–${maxExternalIdLength} characters`)
+    }
+    const fields = parseWith(accountUpdateRequestSchema, await readJson(c))
+    return c.json({ account: await upsertAccount(context.database.db, context, { workspaceId: workspace.id, externalId, ...fields }) })
+  })
+
+  app.get('/v1/admin/workspace', async (c) => {
+    const workspace = await adminOf(c)
+    return c.json({ workspace: await workspaceSettings(context, workspace.id) })
+  })
+
+  app.patch('/v1/admin/workspace', async (c) => {
+    const workspace = await adminOf(c)
+    const patch = parseWith(workspaceSettingsUpdateSchema, await readJson(c))
+    return c.json({ workspace: await updateWorkspaceSettings(context, workspace.id, patch) })
+  })
+}
