@@ -74,7 +74,7 @@ export function createMemoryChat(options: MemoryChatOptions = {}): MemoryChat {
   // Seeding writes messages in the past; afterwards the backend runs on the real clock again.
   let seedingAt: number | null = null
   let clockOffset = 0
-  const backend = createMemoryBackend({ now: () => seedingAt ?? Date.now() + clockOffset })
+  const backend = createMemoryBackend({ now: () => seedingAt ?? Date.now() + clockOffset, workspaceName: 'Acme' })
   const adapter = createMemoryAdapter({ backend })
   const client = createChatClient({
     adapter,

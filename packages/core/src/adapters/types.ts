@@ -36,6 +36,13 @@ export interface ChatAdapter {
   setTyping(options: { draft: string } & SessionCallOptions): Promise<void>
   trackPageView(options: { page: PageView } & SessionCallOptions): Promise<void>
   /**
+   * The customer's "I have no account" while the conversation waits for an identification code
+   * (`conversation.awaitingIdentification`): `text` (their words, in their language) is posted as
+   * their message and the wait ends. When nothing waits it changes nothing and answers the
+   * conversation as it is (null before the first message), so a retry is harmless.
+   */
+  declineIdentification(options: { text: string } & SessionCallOptions): Promise<{ conversation: Conversation | null }>
+  /**
    * Uploads one file for the customer's next message and resolves with its attachment, whose id
    * `sendMessage` then takes. Only the uploader can send it, and only once (D7).
    */

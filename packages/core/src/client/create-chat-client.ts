@@ -82,6 +82,12 @@ export interface ChatClient {
   /** Call on every draft change; throttled, with the draft as a preview for advisors. */
   setTyping(draft: string): void
   trackPageView(page: PageView): Promise<Result<void>>
+  /**
+   * The customer's "I have no account" while `conversation.awaitingIdentification`: `text`, in their
+   * own language, is posted as their message and the wait ends. Resolves with the conversation as it
+   * is then; when nothing waited it posts nothing, so a second click is harmless.
+   */
+  declineIdentification(text: string): Promise<Result<Conversation | null>>
   clearError(): void
   /** Ends the session on the server and wipes every local trace. Safe to call twice. */
   logout(): Promise<void>
@@ -721,6 +727,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
             : callerSignal
         return adapter.uploadAttachment({ token: session.token, file, name, signal })
       })
+    },
+
+    async declineIdentification(text) {
+      await ready
+      if (text.trim() === '') return refuse('Say something first')
+      const result = await withSession((session) => adapter.declineIdentification({ ...session.auth, text }))
+      if (!result.ok) return result
+      const { conversation } = result.value
+      applyConversation(conversation)
+      // The posted message comes by the stream too; fetch it now rather than wait for the event.
+      if (active && conversation && conversation.lastSeq > highestSeq(store.getState().messages)) void catchUp(active)
+      return ok(conversation)
     },
 
     clearError() {

@@ -18,6 +18,9 @@ const conversation = (overrides: Partial<Conversation> = {}): Conversation => ({
   customerLastReadSeq: 0,
   agentLastReadSeq: 0,
   agentLastReadAt: null,
+  identification: 'not_identified',
+  lastCodeOutcome: 'not_sent',
+  awaitingIdentification: false,
   ...overrides,
 })
 const message = (seq: number, author: Author = agent): Message => ({
@@ -69,6 +72,13 @@ describe('withConversation', () => {
     expect(withConversation(state, conversation({ updatedAt: at(40), customerLastReadSeq: 1 })).conversation?.customerLastReadSeq).toBe(2)
   })
 
+  it('never brings back the wait for identification once it ended (it only starts with the conversation)', () => {
+    const state = holding([1, 2], { awaitingIdentification: false, updatedAt: at(30) })
+    expect(withConversation(state, conversation({ awaitingIdentification: true, updatedAt: at(30) })).conversation?.awaitingIdentification).toBe(false)
+    const waiting = holding([1, 2], { awaitingIdentification: true })
+    expect(withConversation(waiting, conversation({ awaitingIdentification: false, updatedAt: at(40) })).conversation?.awaitingIdentification).toBe(false)
+  })
+
   it('applies the advisor read marker to the customer messages it covers', () => {
     const state = holding([1, 2, 3])
     const next = withConversation(state, conversation({ updatedAt: at(40), agentLastReadSeq: 2, agentLastReadAt: at(41) }))
@@ -83,6 +93,15 @@ describe('withEvent', () => {
     expect(next.messages?.map((each) => each.seq)).toEqual([1, 2, 3])
     expect(next.conversation?.lastSeq).toBe(3)
     expect(next.agentTyping).toBeNull()
+  })
+
+  it('replaces the conversation on identification_changed, even right after a message event published later than its commit', () => {
+    const state = holding([1, 2], { awaitingIdentification: true, updatedAt: at(2) })
+    // The message committed at 3 s; its event went out at 4 s; the conversation's updatedAt is the commit time.
+    const afterMessage = { ...state, ...withEvent(state, { ...created(3), at: at(4) }, 0) }
+    const changed = conversation({ lastSeq: 3, updatedAt: at(3), awaitingIdentification: false, identification: 'identified', lastCodeOutcome: 'valid' })
+    const next = withEvent(afterMessage, { type: 'conversation.identification_changed', conversationId: 'cnv_1', seq: 3, at: at(5), conversation: changed }, 0)
+    expect(next.conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified', lastCodeOutcome: 'valid', lastSeq: 3 })
   })
 
   it('records when advisor typing was seen, and ignores the customer’s own typing events', () => {

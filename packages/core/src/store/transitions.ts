@@ -12,6 +12,9 @@ export function withConversation(state: ChatState, incoming: Conversation | null
     conversation = {
       ...conversation,
       customerLastReadSeq: Math.max(conversation.customerLastReadSeq, state.conversation.customerLastReadSeq),
+      // The wait for an identification code only ever ends (it starts with the conversation), so a
+      // copy fetched before the customer declined or was identified cannot bring it back.
+      awaitingIdentification: conversation.awaitingIdentification && state.conversation.awaitingIdentification,
     }
   }
   const messages = conversation?.agentLastReadAt
@@ -39,8 +42,13 @@ export function withEvent(state: ChatState, event: ChatEvent, now: number): Part
   switch (event.type) {
     case 'message.created': {
       const { messages } = withServerMessages(state, [event.message])
+      // The message's commit time is the conversation's updatedAt on the server; the event's `at` is
+      // when it was published, a little later, and would make the next copy of the conversation
+      // (say, from `conversation.identification_changed`) look older than what is held.
       const conversation =
-        state.conversation && event.seq > state.conversation.lastSeq ? { ...state.conversation, lastSeq: event.seq, updatedAt: event.at } : state.conversation
+        state.conversation && event.seq > state.conversation.lastSeq
+          ? { ...state.conversation, lastSeq: event.seq, updatedAt: event.message.createdAt }
+          : state.conversation
       return {
         messages: messages ?? state.messages,
         conversation,
@@ -66,6 +74,7 @@ export function withEvent(state: ChatState, event: ChatEvent, now: number): Part
       return event.author === 'agent' ? { agentTyping: null } : {}
     case 'conversation.status_changed':
     case 'conversation.assigned':
+    case 'conversation.identification_changed':
       return withConversation(state, event.conversation)
   }
 }

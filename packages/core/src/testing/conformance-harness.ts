@@ -1,4 +1,4 @@
-import type { Message } from '@threadline/protocol'
+import type { IdentificationMode, Message } from '@threadline/protocol'
 
 /**
  * What a backend must offer the conformance suite besides the visitor API: a window into the
@@ -16,4 +16,9 @@ export interface ConformanceHarness {
   agentFinish(conversationId: string): Promise<void>
   /** The thread as advisors see it (`GET /v1/agent/conversations/{id}/messages`), ascending by seq. */
   agentMessages(conversationId: string): Promise<Message[]>
+  /**
+   * Sets the workspace's identification mode (the admin API's `PATCH /v1/admin/workspace`). Optional:
+   * without it the tests of the `required` rule are skipped. The suite puts `offered` back after them.
+   */
+  setIdentificationMode?(mode: IdentificationMode): Promise<void>
 }

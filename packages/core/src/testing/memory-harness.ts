@@ -22,5 +22,6 @@ export function createMemoryHarness(backend: MemoryBackend): ConformanceHarness 
       backend.agent.finish(conversationId)
     },
     agentMessages: async (conversationId) => backend.agent.messages(conversationId),
+    setIdentificationMode: async (mode) => backend.setIdentificationMode(mode),
   }
 }

@@ -447,6 +447,103 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       })
     })
 
+    // ---- identification -----------------------------------------------------------------------
+
+    describe('when it comes to account identification', () => {
+      it('reports a new conversation of a customer verified by email as not identified, no code sent, not waiting', async () => {
+        const { session } = await verifyEmail()
+        const { conversation } = await send(session.token, 'Hello')
+        expect(conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'not_sent', awaitingIdentification: false })
+      })
+
+      it("reports the conversation of a customer the site's identity token vouched for as identified", async () => {
+        const { adapter, harness } = current()
+        const grant = await adapter.identify({ identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }) })
+        const { conversation } = await send(grant.session.token, 'Hello')
+        expect(conversation).toMatchObject({ identification: 'identified', awaitingIdentification: false })
+        expect((await adapter.getConversation({ token: grant.session.token }))?.identification).toBe('identified')
+      })
+
+      it('answers a decline with the conversation as it is when nothing waits, and posts nothing', async () => {
+        const { adapter } = current()
+        const { session } = await verifyEmail()
+        expect(await adapter.declineIdentification({ token: session.token, text: 'I have no account' })).toEqual({ conversation: null })
+        expect(await adapter.getConversation({ token: session.token })).toBeNull()
+        const sent = await send(session.token, 'Hello')
+        const declined = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
+        expect(conversationSchema.safeParse(declined.conversation).success).toBe(true)
+        expect(declined.conversation).toMatchObject({ id: sent.conversation.id, lastSeq: 1, awaitingIdentification: false })
+        expect((await adapter.listMessages({ token: session.token })).messages.map((message) => message.text)).toEqual(['Hello'])
+      })
+
+      it('refuses a decline with empty or over-long text with validation_failed, and without a session with unauthorized', async () => {
+        const { adapter } = current()
+        const { session } = await verifyEmail()
+        await send(session.token, 'Hello')
+        await expectApiError(adapter.declineIdentification({ token: session.token, text: '' }), 'validation_failed')
+        await expectApiError(adapter.declineIdentification({ token: session.token, text: 'x'.repeat(201) }), 'validation_failed')
+        await adapter.logout({ token: session.token })
+        await expectApiError(adapter.declineIdentification({ token: session.token, text: 'I have no account' }), ['unauthorized', 'session_expired'])
+      })
+
+      describe('when the workspace requires identification', () => {
+        /** Runs `test` with the workspace in `required` mode, and always puts `offered` back. */
+        async function whileRequired(test: (harness: ConformanceHarness & Required<Pick<ConformanceHarness, 'setIdentificationMode'>>) => Promise<void>) {
+          const { harness } = current()
+          const setMode = harness.setIdentificationMode?.bind(harness)
+          if (!setMode) throw new Error('The harness cannot set the identification mode')
+          await setMode('required')
+          try {
+            await test({ ...harness, setIdentificationMode: setMode })
+          } finally {
+            await setMode('offered')
+          }
+        }
+
+        it('asks a customer without an account for a code after their first message, then lets them decline', async (testContext) => {
+          if (!current().harness.setIdentificationMode) return testContext.skip()
+          await whileRequired(async (harness) => {
+            const { adapter } = current()
+            const { session } = await verifyEmail()
+            const stream = await openStream(session.token)
+            const ack = await send(session.token, 'Where is my order?')
+            expect(ack.conversation).toMatchObject({ awaitingIdentification: true, identification: 'not_identified' })
+            const waiting = await adapter.listMessages({ token: session.token })
+            expect(waiting.messages.map((message) => [message.seq, message.author.kind])).toEqual([
+              [1, 'customer'],
+              [2, 'system'],
+            ])
+
+            const declined = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
+            expect(declined.conversation).toMatchObject({ id: ack.conversation.id, awaitingIdentification: false, lastSeq: 3 })
+            const created = await stream.waitFor((event) => event.type === 'message.created' && event.seq === 3, 'message.created for the decline')
+            const changed = await stream.waitFor(
+              (event) => event.type === 'conversation.identification_changed' && !event.conversation.awaitingIdentification,
+              'conversation.identification_changed',
+            )
+            expect(created).toMatchObject({ message: { text: 'I have no account', clientId: null, author: { kind: 'customer' } } })
+            expect(stream.events.indexOf(created)).toBeLessThan(stream.events.indexOf(changed))
+            expect(changed).toMatchObject({ conversationId: ack.conversation.id, conversation: { id: ack.conversation.id, lastSeq: 3 } })
+
+            // A second decline (a double click, another device) changes nothing.
+            const again = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
+            expect(again.conversation).toMatchObject({ awaitingIdentification: false, lastSeq: 3 })
+            expect((await harness.agentMessages(ack.conversation.id)).map((message) => message.text).at(-1)).toBe('I have no account')
+          })
+        })
+
+        it("does not ask a customer the site's identity token vouched for", async (testContext) => {
+          if (!current().harness.setIdentificationMode) return testContext.skip()
+          await whileRequired(async (harness) => {
+            const { adapter } = current()
+            const grant = await adapter.identify({ identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }) })
+            const ack = await send(grant.session.token, 'Hello')
+            expect(ack.conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified', lastSeq: 1 })
+          })
+        })
+      })
+    })
+
     // ---- sessions and cancellation ------------------------------------------------------------
 
     describe('when a session ends or a call is cancelled', () => {

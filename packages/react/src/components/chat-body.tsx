@@ -7,6 +7,7 @@ import { classNames } from '../parts/class-names.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { Composer } from './composer.js'
 import { EmailGate } from './email-gate.js'
+import { IdentificationQuickReply } from './identification-quick-reply.js'
 import { MessageList } from './message-list.js'
 import { TypingIndicator } from './typing-indicator.js'
 
@@ -14,7 +15,8 @@ export type ChatBodyProps = ComponentPropsWithRef<'div'>
 
 /**
  * What sits under the header: loading until the client has read its storage, the email gate until
- * the customer is verified or identified, then the conversation (messages, typing, notices, composer).
+ * the customer is verified or identified, then the conversation (messages, typing, notices, the
+ * "I have no account" quick reply while an identification code is awaited, composer).
  */
 export const ChatBody = partWithRef('ChatBody', function ChatBody({ className, children, ...rest }: ChatBodyProps) {
   const { t } = useI18n()
@@ -36,6 +38,7 @@ export const ChatBody = partWithRef('ChatBody', function ChatBody({ className, c
             <MessageList />
             <TypingIndicator />
             <Notices />
+            <IdentificationQuickReply />
             <Composer />
           </>
         ))}

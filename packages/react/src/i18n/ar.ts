@@ -96,4 +96,7 @@ export const ar: Messages = {
   noticeChatDisabledNoEmail: 'المحادثة متوقفة حاليًا. اترك رسالة وبريدك الإلكتروني وسنعود إليك.',
   noticeOffline: 'أنت غير متصل. سترسل رسائلك عند عودة الاتصال.',
   noticeReconnecting: 'جارٍ إعادة الاتصال…',
+
+  quickReplies: 'ردود مقترحة',
+  declineIdentification: 'ليس لدي حساب',
 }

@@ -82,4 +82,7 @@ export const de: Messages = {
   noticeChatDisabledNoEmail: 'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, wir melden uns.',
   noticeOffline: 'Sie sind offline. Ihre Nachrichten werden gesendet, sobald Sie wieder online sind.',
   noticeReconnecting: 'Verbindung wird wiederhergestellt…',
+
+  quickReplies: 'Antwortvorschläge',
+  declineIdentification: 'Ich habe kein Konto',
 }

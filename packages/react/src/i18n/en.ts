@@ -82,4 +82,7 @@ export const en: Messages = {
   noticeChatDisabledNoEmail: 'Chat is turned off right now. Leave a message and your email, and we’ll get back to you.',
   noticeOffline: 'You’re offline. Your messages will be sent when you’re back online.',
   noticeReconnecting: 'Reconnecting…',
+
+  quickReplies: 'Suggested replies',
+  declineIdentification: 'I have no account',
 }

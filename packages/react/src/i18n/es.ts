@@ -82,4 +82,7 @@ export const es: Messages = {
   noticeChatDisabledNoEmail: 'El chat está desactivado en este momento. Deja un mensaje y tu correo, y te responderemos.',
   noticeOffline: 'No tienes conexión. Tus mensajes se enviarán cuando vuelvas a estar en línea.',
   noticeReconnecting: 'Reconectando…',
+
+  quickReplies: 'Respuestas sugeridas',
+  declineIdentification: 'No tengo cuenta',
 }

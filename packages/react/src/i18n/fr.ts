@@ -82,4 +82,7 @@ export const fr: Messages = {
   noticeChatDisabledNoEmail: 'Le chat est désactivé pour le moment. Laissez un message et votre adresse e-mail, nous vous répondrons.',
   noticeOffline: 'Vous êtes hors ligne. Vos messages partiront dès que la connexion reviendra.',
   noticeReconnecting: 'Reconnexion…',
+
+  quickReplies: 'Réponses suggérées',
+  declineIdentification: 'Je n’ai pas de compte',
 }

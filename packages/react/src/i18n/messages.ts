@@ -93,6 +93,11 @@ export interface Messages {
   noticeChatDisabledNoEmail: string
   noticeOffline: string
   noticeReconnecting: string
+
+  /** Names the row of suggested replies above the composer. */
+  quickReplies: string
+  /** The quick reply while the chat waits for an identification code; also what is posted as the customer's message. */
+  declineIdentification: string
 }
 
 export type MessageKey = keyof Messages

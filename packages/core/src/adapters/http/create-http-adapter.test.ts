@@ -23,6 +23,9 @@ const conversation: Conversation = {
   customerLastReadSeq: 0,
   agentLastReadSeq: 0,
   agentLastReadAt: null,
+  identification: 'not_identified',
+  lastCodeOutcome: 'not_sent',
+  awaitingIdentification: false,
 }
 const message: Message = {
   id: 'msg_1',
@@ -183,6 +186,15 @@ describe('createHttpAdapter', () => {
         answer: () => new Response(null, { status: 204 }),
         expected: undefined,
         body: { url: 'https://shop.test/a', title: 'A', referrer: '' },
+        session: true,
+      },
+      {
+        name: 'declineIdentification',
+        route: visitorRoutes.declineIdentification,
+        run: (adapter) => adapter.declineIdentification({ token, text: 'I have no account' }),
+        answer: () => jsonResponse({ conversation }),
+        expected: { conversation },
+        body: { text: 'I have no account' },
         session: true,
       },
     ]

@@ -58,6 +58,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
     markRead: ({ signal, token, upToSeq }) => call({ route: visitorRoutes.markRead, signal, token, json: { upToSeq } }),
     setTyping: ({ signal, token, draft }) => call({ route: visitorRoutes.setTyping, signal, token, json: { draft } }),
     trackPageView: ({ signal, token, page }) => call({ route: visitorRoutes.trackPageView, signal, token, json: page }),
+    declineIdentification: ({ signal, token, text }) =>
+      call({ route: visitorRoutes.declineIdentification, signal, token, json: { text } }, conversationResponseCheck),
     uploadAttachment: async ({ signal, token, file, name }) => {
       const request: HttpRequest = {
         route: visitorRoutes.uploadAttachment,

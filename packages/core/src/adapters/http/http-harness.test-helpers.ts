@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto'
+import { workspaceHeader } from '@threadline/protocol'
 import type { Message } from '@threadline/protocol'
 import type { ConformanceHarness } from '../../testing/conformance-harness.js'
 
 export interface HttpHarnessOptions {
   /** The running server, e.g. `http://127.0.0.1:54321`. */
   baseUrl: string
+  workspaceId: string
   /** The workspace's signing secret and its key id, as `threadline workspace create` prints them. */
   secret: string
   kid: string
@@ -15,7 +17,7 @@ export interface HttpHarnessOptions {
  * The conformance harness over a real server's public surfaces only: the dev mailbox for codes, an
  * HS256 identity token signed like a site's backend would, and the agent API for the advisor.
  */
-export function createHttpHarness({ baseUrl, secret, kid, agentKey }: HttpHarnessOptions): ConformanceHarness {
+export function createHttpHarness({ baseUrl, workspaceId, secret, kid, agentKey }: HttpHarnessOptions): ConformanceHarness {
   async function agent(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${baseUrl}/v1/agent/conversations/${path}`, {
       method,
@@ -62,6 +64,15 @@ export function createHttpHarness({ baseUrl, secret, kid, agentKey }: HttpHarnes
     agentMessages: async (conversationId) => {
       const page = (await agent('GET', `${conversationId}/messages?limit=100`)) as { messages: Message[] }
       return page.messages
+    },
+    async setIdentificationMode(mode) {
+      // The admin API: server to server, with the workspace's signing secret.
+      const response = await fetch(`${baseUrl}/v1/admin/workspace`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${secret}`, [workspaceHeader]: workspaceId, 'content-type': 'application/json' },
+        body: JSON.stringify({ identification: { mode } }),
+      })
+      if (!response.ok) throw new Error(`PATCH /v1/admin/workspace answered ${response.status} ${await response.text()}`)
     },
   }
 }

@@ -20,6 +20,8 @@ export const visitorRoutes: { readonly [Name in VisitorRouteName]: RouteOf<Name>
   trackPageView: { method: 'POST', path: '/v1/page-views' },
   uploadAttachment: { method: 'POST', path: '/v1/uploads' },
   events: { method: 'GET', path: '/v1/events' },
+  declineIdentification: { method: 'POST', path: '/v1/conversation/decline-identification' },
+  mintIdentificationCode: { method: 'POST', path: '/v1/identification-codes' },
 }
 
 export const workspaceHeader: typeof protocolWorkspaceHeader = 'x-threadline-workspace'

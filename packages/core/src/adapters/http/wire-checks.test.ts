@@ -3,11 +3,13 @@ import {
   authorKinds,
   chatEventSchema,
   chatEventTypes,
+  codeOutcomes,
   conversationResponseSchema,
   conversationStatuses,
   emailChallengeSchema,
   errorBodySchema,
   errorCodes,
+  identificationStatuses,
   limits,
   meResponseSchema,
   messagesPageSchema,
@@ -70,6 +72,9 @@ const conversation: Conversation = {
   customerLastReadSeq: 0,
   agentLastReadSeq: 0,
   agentLastReadAt: null,
+  identification: 'not_identified',
+  lastCodeOutcome: 'not_sent',
+  awaitingIdentification: true,
 }
 const assignedConversation: Conversation = {
   ...conversation,
@@ -80,6 +85,9 @@ const assignedConversation: Conversation = {
   customerLastReadSeq: 2,
   agentLastReadSeq: 3,
   agentLastReadAt: '2025-03-01T09:04:59.5Z',
+  identification: 'identified',
+  lastCodeOutcome: 'valid',
+  awaitingIdentification: false,
 }
 const attachment: Attachment = { id: 'att_1', name: 'plan de salle.pdf', contentType: 'application/pdf', size: 4, url: null }
 const downloadable: Attachment = { id: 'att_2', name: 'photo.png', contentType: 'image/png', size: limits.attachmentMaxBytes, url: '/v1/attachments/att_2' }
@@ -121,6 +129,7 @@ const events: ChatEvent[] = [
   { type: 'typing.stopped', ...base, seq: 0, author: 'customer' },
   { type: 'conversation.status_changed', ...base, status: 'finished', conversation: { ...assignedConversation, status: 'finished' } },
   { type: 'conversation.assigned', ...base, conversation: assignedConversation },
+  { type: 'conversation.identification_changed', ...base, conversation: { ...conversation, lastCodeOutcome: 'invalid', awaitingIdentification: false } },
 ]
 
 const shapes: Array<{ name: string; schema: Schema; check: Check<unknown>; samples: unknown[] }> = [
@@ -202,6 +211,8 @@ const strings = [
   '__proto__',
   'constructor',
   ...conversationStatuses,
+  ...identificationStatuses,
+  ...codeOutcomes,
   ...authorKinds,
   ...errorCodes,
   ...chatEventTypes,

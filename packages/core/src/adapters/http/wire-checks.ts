@@ -7,12 +7,14 @@ import type {
   ChatEvent,
   ChatEventOf,
   ChatEventType,
+  CodeOutcome,
   Conversation,
   ConversationStatus,
   Customer,
   EmailChallenge,
   ErrorBody,
   ErrorCode,
+  IdentificationStatus,
   Message,
   MessagesPage,
   SendMessageResponse,
@@ -167,6 +169,9 @@ const conversation = object<Conversation>({
   customerLastReadSeq: integer(0),
   agentLastReadSeq: integer(0),
   agentLastReadAt: nullable(isoDateTime),
+  identification: oneOf<IdentificationStatus>({ identified: 1, not_identified: 1 }),
+  lastCodeOutcome: oneOf<CodeOutcome>({ not_sent: 1, invalid: 1, valid: 1 }),
+  awaitingIdentification: boolean,
 })
 
 const author = object<Author>({
@@ -227,6 +232,8 @@ const errorCode = oneOf<ErrorCode>({
   otp_expired: 1,
   otp_attempts_exceeded: 1,
   identity_conflict: 1,
+  identification_code_invalid: 1,
+  identification_code_expired: 1,
   payload_too_large: 1,
   unsupported_media_type: 1,
   otp_locked: 1,
@@ -268,6 +275,11 @@ const eventChecks: { [T in ChatEventType]: Check<ChatEventOf<T>> } = {
     conversation,
   }),
   'conversation.assigned': object<ChatEventOf<'conversation.assigned'>>({ type: literal('conversation.assigned'), ...eventBase, conversation }),
+  'conversation.identification_changed': object<ChatEventOf<'conversation.identification_changed'>>({
+    type: literal('conversation.identification_changed'),
+    ...eventBase,
+    conversation,
+  }),
 }
 
 /** A `type` this client knows. Events of other types come from a newer server and are skipped, not refused. */

@@ -93,6 +93,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     markRead: ({ signal, ...input }) => call('markRead', signal, () => visitor.markRead(input)),
     setTyping: ({ signal, ...input }) => call('setTyping', signal, () => visitor.setTyping(input)),
     trackPageView: ({ signal, ...input }) => call('trackPageView', signal, () => visitor.trackPageView(input)),
+    declineIdentification: ({ signal, ...input }) => call('declineIdentification', signal, () => visitor.declineIdentification(input)),
 
     subscribe({ token, handlers, signal }): Unsubscribe {
       let state: 'connecting' | 'open' | 'closed' = 'connecting'

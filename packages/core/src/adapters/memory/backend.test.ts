@@ -752,6 +752,47 @@ describe('createMemoryBackend', () => {
     })
   })
 
+  describe('when the workspace requires identification', () => {
+    it('keeps a new conversation of a customer without an account from advisors until they decline', async () => {
+      const { backend } = createTestBackend({ workspaceName: 'Acme' })
+      backend.setIdentificationMode('required')
+      const heard: string[] = []
+      backend.agent.onCustomerMessage(({ message }) => void heard.push(message.text))
+      const { session } = verify(backend, 'ana@example.test')
+      const ack = send(backend, session.token, 'Hello')
+      expect(ack.conversation).toMatchObject({ awaitingIdentification: true, lastSeq: 2 })
+      expect(backend.agent.messages(ack.conversation.id).at(-1)).toMatchObject({ author: { kind: 'system' }, text: expect.stringContaining('account page on Acme') })
+      await settle()
+      expect(heard).toEqual([])
+      expect(backend.agent.listConversations()).toEqual([])
+
+      const { conversation } = backend.visitor.declineIdentification({ token: session.token, text: 'I have no account' })
+      await settle()
+      expect(conversation).toMatchObject({ awaitingIdentification: false, lastSeq: 3 })
+      expect(heard).toEqual(['I have no account'])
+      expect(backend.agent.listConversations().map((each) => each.conversation.id)).toEqual([ack.conversation.id])
+    })
+
+    it('does not ask a customer whose identity token linked an account, nor conversations started before', () => {
+      const { backend } = createTestBackend()
+      const before = verify(backend, 'bo@example.test')
+      send(backend, before.session.token, 'Started while offered')
+      backend.setIdentificationMode('required')
+      expect(send(backend, before.session.token, 'Later').conversation.awaitingIdentification).toBe(false)
+      const linked = backend.visitor.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-9' }) })
+      expect(send(backend, linked.session.token, 'Hi').conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified' })
+    })
+
+    it('marks the conversation identified when an identity token later links its customer', () => {
+      const { backend } = createTestBackend()
+      const byEmail = verify(backend, 'cy@example.test')
+      const { conversation } = send(backend, byEmail.session.token, 'Hi')
+      expect(conversation.identification).toBe('not_identified')
+      backend.visitor.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-10', email: 'cy@example.test', emailVerified: true }) })
+      expect(backend.agent.findConversation({ email: 'cy@example.test' })?.identification).toBe('identified')
+    })
+  })
+
   describe('when tests inspect traffic', () => {
     it('logs every visitor call that reached the backend, with its token and client id', () => {
       const { backend } = createTestBackend()

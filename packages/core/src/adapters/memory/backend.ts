@@ -2,6 +2,7 @@ import {
   attachmentRules,
   attachmentExtension,
   checkAttachmentFile,
+  declineIdentificationRequestSchema,
   emailStartRequestSchema,
   emailVerifyRequestSchema,
   identifyRequestSchema,
@@ -21,6 +22,7 @@ import type {
   Conversation,
   ConversationStatus,
   Customer,
+  IdentificationMode,
   Message,
   PageView,
   Session,
@@ -44,6 +46,8 @@ export interface MemoryBackendOptions {
   random?: RandomSource
   /** Absolute session lifetime (A13). Default `limits.sessionTtlSeconds` (30 days). */
   sessionTtlSeconds?: number
+  /** Named in the request for an identification code (`setIdentificationMode('required')`). Default "the site". */
+  workspaceName?: string
 }
 
 /** What a site's backend would sign into an identity JWT; the memory backend keeps it behind an opaque token. */
@@ -124,6 +128,14 @@ export interface MemoryBackend {
   readonly requestLog: readonly RequestLogEntry[]
   /** Workspace setting: when off, sending refuses with `chat_disabled`. */
   setChatEnabled(enabled: boolean): void
+  /**
+   * Workspace setting, `offered` by default. With `required`, a conversation started by a customer
+   * without an account (no external id) waits for identification: a system message asks for a code,
+   * advisors neither list it nor hear of its messages, until `declineIdentification`. The memory
+   * backend mints and recognises no codes: a pasted code is an ordinary message, so declining is
+   * the only way out of the wait here, and `lastCodeOutcome` stays `not_sent`.
+   */
+  setIdentificationMode(mode: IdentificationMode): void
   /** Refuses sending and new codes with `blocked` for 24 hours (F1, F2) unless told otherwise. */
   block(target: BlockTarget, options?: { durationSeconds?: number }): void
   unblock(target: BlockTarget): void
@@ -187,6 +199,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   const blockedCustomerIds = new Map<string, number>()
   const customerMessageHandlers = new Set<(notice: CustomerMessageNotice) => void>()
   let chatEnabled = true
+  let identificationMode: IdentificationMode = 'offered'
+  const workspaceName = options.workspaceName ?? 'the site'
 
   const defaultAgent: Agent = { id: randomId('agt', random), name: 'Alex', avatarUrl: null }
 
@@ -268,6 +282,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     if (customer.externalId === null) {
       customer.externalId = externalId
       customerIdByExternalId.set(externalId, customer.id)
+      // As on the server, an identity token links the customer to the site's account (no event).
+      const stored = conversationOf(customer.id)
+      if (stored) stored.conversation.identification = 'identified'
     }
     if (verifiedEmail !== null) {
       // The site vouches for this address now; an address verified earlier stays a key to them too.
@@ -318,6 +335,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     const existing = conversationOf(customerId)
     if (existing) return existing
     const at = isoNow()
+    const owner = customers.get(customerId)
+    const identified = owner !== undefined && owner.externalId !== null
     const stored: StoredConversation = {
       conversation: {
         id: randomId('cnv', random),
@@ -329,6 +348,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         customerLastReadSeq: 0,
         agentLastReadSeq: 0,
         agentLastReadAt: null,
+        identification: identified ? 'identified' : 'not_identified',
+        lastCodeOutcome: 'not_sent',
+        awaitingIdentification: identificationMode === 'required' && !identified,
       },
       customerId,
       messages: [],
@@ -398,6 +420,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   }
 
   function notifyCustomerMessage(stored: StoredConversation, message: Message): void {
+    // Advisors hear nothing of a conversation that still waits for identification.
+    if (stored.conversation.awaitingIdentification) return
     for (const handler of customerMessageHandlers) {
       const notice: CustomerMessageNotice = {
         conversation: structuredClone(stored.conversation),
@@ -434,6 +458,14 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     const dot = cleaned.lastIndexOf('.')
     const extension = dot > 0 ? cleaned.slice(dot) : ''
     return cleaned.slice(0, limits.attachmentNameMaxLength - extension.length) + extension
+  }
+
+  function askForIdentification(stored: StoredConversation): void {
+    appendMessage(stored, {
+      author: { kind: 'system', id: null, name: null, avatarUrl: null },
+      text: `To help you faster, please paste the identification code from your account page on ${workspaceName}. No account? Choose “I have no account”.`,
+      clientId: null,
+    })
   }
 
   function requireText(text: string): string {
@@ -545,6 +577,7 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
 
       const stored = openConversation(customer.id)
+      const started = existingConversation === undefined
       const wasFinished = stored.conversation.status === 'finished'
       draftsByCustomerId.delete(customer.id)
       const message = appendMessage(stored, {
@@ -558,8 +591,25 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         if (upload) upload.messageId = message.id
       }
       if (wasFinished) setStatus(stored, 'unanswered')
+      if (started && stored.conversation.awaitingIdentification) askForIdentification(stored)
       notifyCustomerMessage(stored, message)
       return { message: structuredClone(message), conversation: structuredClone(stored.conversation) }
+    },
+
+    declineIdentification({ token, ...body }) {
+      log('declineIdentification', { token })
+      const customer = authenticate(token)
+      const { text } = parseRequest(declineIdentificationRequestSchema, body)
+      const stored = conversationOf(customer.id)
+      // Nothing waits: nothing to post, and a retry after the wait ended is harmless.
+      if (!stored?.conversation.awaitingIdentification) return { conversation: stored ? structuredClone(stored.conversation) : null }
+      requireText(text)
+      if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
+      const message = appendMessage(stored, { author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null }, text, clientId: null })
+      stored.conversation.awaitingIdentification = false
+      publish(stored, { type: 'conversation.identification_changed', ...eventBase(stored), conversation: structuredClone(stored.conversation) })
+      notifyCustomerMessage(stored, message)
+      return { conversation: structuredClone(stored.conversation) }
     },
 
     markRead({ token, ...body }) {
@@ -641,6 +691,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
   const agent: MemoryAgent = {
     listConversations(filter = {}) {
       return [...conversations.values()]
+        // A conversation waiting for identification is not shown to advisors yet.
+        .filter((stored) => !stored.conversation.awaitingIdentification)
         .filter((stored) => filter.status === undefined || stored.conversation.status === filter.status)
         .sort((left, right) => right.conversation.updatedAt.localeCompare(left.conversation.updatedAt))
         .map((stored) => ({ conversation: structuredClone(stored.conversation), customer: structuredClone(ownerOf(stored)) }))
@@ -760,6 +812,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     requestLog,
     setChatEnabled(enabled) {
       chatEnabled = enabled
+    },
+    setIdentificationMode(mode) {
+      identificationMode = mode
     },
     block(target, blockOptions = {}) {
       const until = now() + (blockOptions.durationSeconds ?? defaultBlockSeconds) * 1000

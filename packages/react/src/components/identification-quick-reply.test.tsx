@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import { act, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it } from 'vitest'
+import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn, type Chat } from '../chat.test-helpers.js'
+import { ChatPanel } from './chat-panel.js'
+
+/** A signed-in customer of a workspace that requires identification, whose first message started the wait. */
+async function waitingChat(): Promise<Chat> {
+  const chat = createChat()
+  chat.backend.setIdentificationMode('required')
+  await signIn(chat)
+  await sendAndWait(chat, 'Where is my order?')
+  return chat
+}
+
+const advisorView = (chat: Chat) => chat.backend.agent.messages(conversationId(chat)).map((message) => [message.author.kind, message.text])
+
+describe('IdentificationQuickReply', () => {
+  describe('while the conversation waits for an identification code', () => {
+    it('offers "I have no account" above the composer, in a labelled group, accessibly', async () => {
+      const chat = await waitingChat()
+      const { container } = renderChat(chat, <ChatPanel />)
+      const group = await screen.findByRole('group', { name: 'Suggested replies' })
+      const button = within(group).getByRole('button', { name: 'I have no account' })
+      const composer = container.querySelector('.tl-composer')
+      // Above the composer: it comes before it in the document, so also in the reading and tab order.
+      expect(composer && group.compareDocumentPosition(composer) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+      expect(button.getAttribute('type')).toBe('button')
+      await expectAccessible(container)
+    })
+
+    it('posts the label as the customer’s message from the keyboard, disappears, and hands the focus to the composer', async () => {
+      const chat = await waitingChat()
+      const user = userEvent.setup()
+      renderChat(chat, <ChatPanel />)
+      const button = await screen.findByRole('button', { name: 'I have no account' })
+      button.focus()
+      await user.keyboard('{Enter}')
+
+      await waitFor(() => expect(screen.queryByRole('group', { name: 'Suggested replies' })).toBeNull())
+      expect(chat.client.getState().conversation?.awaitingIdentification).toBe(false)
+      expect(advisorView(chat).at(-1)).toEqual(['customer', 'I have no account'])
+      expect(await screen.findByText('I have no account')).toBeTruthy()
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' }))
+    })
+
+    it('posts the label in the customer’s language', async () => {
+      const chat = await waitingChat()
+      const user = userEvent.setup()
+      renderChat(chat, <ChatPanel locale="es" />)
+      await user.click(await screen.findByRole('button', { name: 'No tengo cuenta' }))
+      await waitFor(() => expect(advisorView(chat).at(-1)).toEqual(['customer', 'No tengo cuenta']))
+      expect(screen.queryByRole('button', { name: 'No tengo cuenta' })).toBeNull()
+    })
+
+    it('says what went wrong when the decline fails, and stays for another try', async () => {
+      const chat = await waitingChat()
+      const user = userEvent.setup()
+      renderChat(chat, <ChatPanel />)
+      chat.adapter.faults.set({ failNext: ['unavailable'], methods: ['declineIdentification'] })
+      const button = await screen.findByRole('button', { name: 'I have no account' })
+      await user.click(button)
+      const alert = await within(screen.getByRole('group', { name: 'Suggested replies' })).findByRole('alert')
+      expect(alert.textContent).toBe('We can’t reach the chat. Check your connection and try again.')
+      expect(chat.client.getState().conversation?.awaitingIdentification).toBe(true)
+
+      await user.click(button)
+      await waitFor(() => expect(screen.queryByRole('button', { name: 'I have no account' })).toBeNull())
+      expect(advisorView(chat).filter(([, text]) => text === 'I have no account')).toHaveLength(1)
+    })
+
+    it('goes away when the wait ends elsewhere (another device declined)', async () => {
+      const chat = await waitingChat()
+      renderChat(chat, <ChatPanel />)
+      await screen.findByRole('button', { name: 'I have no account' })
+      const other = createChat({ backend: chat.backend })
+      await signIn(other)
+      await act(async () => void (await other.client.declineIdentification('I have no account')))
+      await waitFor(() => expect(screen.queryByRole('button', { name: 'I have no account' })).toBeNull())
+    })
+  })
+
+  describe('when nothing waits', () => {
+    it('shows no quick reply', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      await sendAndWait(chat, 'Hello')
+      renderChat(chat, <ChatPanel />)
+      await screen.findByText('Hello')
+      expect(screen.queryByRole('button', { name: 'I have no account' })).toBeNull()
+      expect(screen.queryByRole('group', { name: 'Suggested replies' })).toBeNull()
+    })
+  })
+})
