@@ -1,10 +1,23 @@
-import { agentSchema, conversationSchema, customerSchema, errorBodySchema, messageSchema, messagesPageSchema } from '@threadline/protocol'
-import type { Agent, Conversation, ConversationStatus, Customer, Message, MessagesPage } from '@threadline/protocol'
+import { accountSchema, agentSchema, conversationSchema, customerSchema, errorBodySchema, messageSchema, messagesPageSchema } from '@threadline/protocol'
+import type { Account, Agent, CodeOutcome, Conversation, ConversationStatus, Customer, IdentificationStatus, Message, MessagesPage } from '@threadline/protocol'
 
-/** A conversation as the agent API lists it: with its customer. */
+/** How the customer was linked to the account: a pasted identification code, or the site's identity token (signed in). */
+export type LinkedVia = 'code' | 'identity_token'
+
+/** The site's account the conversation's customer is linked to, and how and when that link was made. */
+export type LinkedAccount = Account & { linkedVia: LinkedVia; linkedAt: string }
+
+/** A conversation as the agent API lists it: with its customer and, once identified, their account. */
 export interface ConversationEntry {
   conversation: Conversation
   customer: Customer
+  account: LinkedAccount | null
+}
+
+/** The list's filters beside the status; null (or absent) means "any". */
+export interface ConversationFilters {
+  identification?: IdentificationStatus | null
+  lastCodeOutcome?: CodeOutcome | null
 }
 
 export interface PageVisit {
@@ -88,8 +101,22 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
   }
 
   function entry(value: unknown): ConversationEntry {
-    const record = (value ?? {}) as { conversation?: unknown; customer?: unknown }
-    return { conversation: check(conversationSchema, record.conversation, 'conversation'), customer: check(customerSchema, record.customer, 'customer') }
+    const record = (value ?? {}) as { conversation?: unknown; customer?: unknown; account?: unknown }
+    return {
+      conversation: check(conversationSchema, record.conversation, 'conversation'),
+      customer: check(customerSchema, record.customer, 'customer'),
+      account: linkedAccount(record.account),
+    }
+  }
+
+  function linkedAccount(value: unknown): LinkedAccount | null {
+    if (value === null) return null
+    const account = check(accountSchema, value, 'account')
+    const { linkedVia, linkedAt } = value as { linkedVia?: unknown; linkedAt?: unknown }
+    if ((linkedVia !== 'code' && linkedVia !== 'identity_token') || typeof linkedAt !== 'string' || Number.isNaN(Date.parse(linkedAt))) {
+      throw new AgentApiError('invalid_response', 200, "The server's account does not say how and when it was linked")
+    }
+    return { ...account, linkedVia, linkedAt }
   }
 
   const conversationPath = (id: string) => `/v1/agent/conversations/${encodeURIComponent(id)}`
@@ -102,9 +129,20 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
       return { agent: check(agentSchema, body?.agent, 'agent'), workspaceId }
     },
 
-    /** Most recently updated first; every status when `status` is null. */
-    async listConversations({ status, limit = 50, signal }: { status: ConversationStatus | null; limit?: number; signal?: AbortSignal }): Promise<ConversationEntry[]> {
-      const query = new URLSearchParams({ limit: String(limit), ...(status === null ? {} : { status }) })
+    /** Most recently updated first; every status when `status` is null, and likewise for each filter. */
+    async listConversations({
+      status,
+      identification = null,
+      lastCodeOutcome = null,
+      limit = 50,
+      signal,
+    }: { status: ConversationStatus | null; limit?: number; signal?: AbortSignal } & ConversationFilters): Promise<ConversationEntry[]> {
+      const query = new URLSearchParams({
+        limit: String(limit),
+        ...(status === null ? {} : { status }),
+        ...(identification === null ? {} : { identification }),
+        ...(lastCodeOutcome === null ? {} : { lastCodeOutcome }),
+      })
       const body = (await call('GET', `/v1/agent/conversations?${query}`, undefined, signal)) as { conversations?: unknown } | null
       if (!Array.isArray(body?.conversations)) throw new AgentApiError('invalid_response', 200, 'The conversation list is missing')
       return body.conversations.map(entry)

@@ -4,6 +4,7 @@
  * customer who verifies by the emailed code and chats through the visitor API. Nothing is mocked;
  * the console's fetch goes over HTTP to the server, its event stream included.
  */
+import { createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,10 +19,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { App } from './app.js'
 
 let server: RunningServer
-let workspace: { workspaceId: string; agentKey: string }
+let workspace: { workspaceId: string; agentKey: string; secret: string; kid: string }
 let dataDir: string
 
 beforeAll(async () => {
+  // The server runs inside this jsdom test, where TextEncoder's bytes are not instances of the test's
+  // own Uint8Array; jose (the server's identity-token check) then refuses them as a key. Copying them
+  // into this realm's Uint8Array is all it takes; a server in its own process never sees this.
+  globalThis.TextEncoder = realmTextEncoder(globalThis.TextEncoder)
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
   server = await startServer({ port: 0, mode: 'development', log: () => undefined, replyEmailSweepMs: 0, database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') } })
   workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
@@ -38,37 +43,75 @@ afterEach(() => {
   history.replaceState(null, '', '/console/')
 })
 
+function realmTextEncoder(Base: typeof TextEncoder): typeof TextEncoder {
+  return class extends Base {
+    override encode(input?: string): Uint8Array<ArrayBuffer> {
+      return new Uint8Array(super.encode(input))
+    }
+  }
+}
+
+/** The visitor API as the widget calls it, for this test's workspace. */
+async function visitorCall(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      [workspaceHeader]: workspace.workspaceId,
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+  return (text === '' ? null : JSON.parse(text)) as Record<string, unknown>
+}
+
 /** A customer on the widget's side of the API: verified by the code from the dev mailbox. */
 async function verifiedCustomer(email: string) {
-  async function call(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        [workspaceHeader]: workspace.workspaceId,
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await response.text()
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
-    return (text === '' ? null : JSON.parse(text)) as Record<string, unknown>
-  }
-  const { challengeId } = (await call('POST', '/v1/auth/email/start', { body: { email } })) as { challengeId: string }
+  const { challengeId } = (await visitorCall('POST', '/v1/auth/email/start', { body: { email } })) as { challengeId: string }
   const mail = server.devOutbox?.messages().find((message) => message.to === email)
   const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
   if (!code) throw new Error(`No code was mailed to ${email}`)
-  const { session } = (await call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as { session: { token: string } }
-  const token = session.token
-  const messages = async () => ((await call('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
+  const { session } = (await visitorCall('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as { session: { token: string } }
+  return customerWithSession(session.token)
+}
+
+/** A customer signed in on the site: its backend signed an identity token (HS256, the workspace secret). */
+async function signedInCustomer(claims: { sub: string; email?: string; name?: string }) {
+  const { session } = (await visitorCall('POST', '/v1/auth/identify', { body: { identityToken: signIdentityToken(claims) } })) as { session: { token: string } }
+  return customerWithSession(session.token)
+}
+
+function customerWithSession(token: string) {
+  const messages = async () => ((await visitorCall('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
   return {
-    send: (text: string) => call('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
-    typing: (draft: string) => call('POST', '/v1/conversation/typing', { token, body: { draft } }),
-    visitPage: (url: string, title: string) => call('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
+    send: (text: string) => visitorCall('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
+    typing: (draft: string) => visitorCall('POST', '/v1/conversation/typing', { token, body: { draft } }),
+    visitPage: (url: string, title: string) => visitorCall('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
     /** Reads everything, as the widget does while open. */
-    read: async () => call('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
+    read: async () => visitorCall('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
     messages,
   }
+}
+
+function signIdentityToken(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const now = Math.floor(Date.now() / 1000)
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT', kid: workspace.kid })}.${encode({ ...claims, iat: now, exp: now + 600 })}`
+  return `${unsigned}.${createHmac('sha256', workspace.secret).update(unsigned).digest('base64url')}`
+}
+
+/** The site's backend asks for a code for one of its accounts (admin API, workspace secret). */
+async function mintCode(account: { externalId: string; email?: string; phone?: string; name?: string; attributes?: Record<string, string | number | boolean> }): Promise<string> {
+  const response = await fetch(`${server.url}/v1/admin/identification-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${workspace.secret}`, [workspaceHeader]: workspace.workspaceId, 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`POST /v1/admin/identification-codes answered ${response.status}: ${text}`)
+  return (JSON.parse(text) as { code: string }).code
 }
 
 async function expectAccessible(container: Element): Promise<void> {
@@ -188,6 +231,91 @@ describe('the agent console', () => {
       await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
       await user.click(within(list).getByRole('tab', { name: 'Finished' }))
       expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
+    })
+  })
+
+  describe('when a customer identifies with an account of the site', () => {
+    it('marks a wrong code, then links by a valid one: the row and header turn "Identified" live, the code never shows, the panel shows the account linked via code; the filter narrows the list', async () => {
+      const email = freshEmail('kim')
+      const customer = await verifiedCustomer(email)
+      await customer.send('Hi, it is about my subscription')
+
+      const user = userEvent.setup()
+      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
+      const { container } = render(<App baseUrl={server.url} />)
+      const list = await screen.findByRole('navigation', { name: 'Conversations' })
+      await screen.findByText('Live')
+      const row = await within(list).findByRole('button', { name: new RegExp(email) })
+      expect(within(row).getByText('Not identified')).toBeTruthy()
+      expect(within(row).queryByText('Identified')).toBeNull()
+
+      await user.click(row)
+      const article = await screen.findByRole('article')
+      const account = await within(article).findByRole('region', { name: 'Account' })
+      expect(within(account).getByText('Not identified')).toBeTruthy()
+      expect(within(article).getByText(/Nobody has taken it · Not identified/)).toBeTruthy()
+
+      // A code-shaped guess: refused, redacted, and marked on the row without a reload.
+      await customer.send('Is it ABCD-2345?')
+      const log = within(article).getByRole('log')
+      expect(await within(log).findByText('Is it [identification code]?')).toBeTruthy()
+      expect(await within(log).findByText(/That code is not valid or has expired/)).toBeTruthy()
+      await waitFor(() => expect(within(row).getByText('Wrong code')).toBeTruthy())
+      expect(within(account).getByText('The last code pasted here was wrong or expired.')).toBeTruthy()
+
+      // The site's backend mints a code for its account; the customer pastes it.
+      const externalId = `account-${crypto.randomUUID().slice(0, 8)}`
+      const code = await mintCode({ externalId, email: 'kim.owner@example.test', phone: '+44 20 7946 0001', name: 'Kim Owner', attributes: { plan: 'Pro', seats: 3, beta: true } })
+      expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
+      await customer.send(`My code: ${code}`)
+      expect(await within(log).findByText('My code: [identification code]')).toBeTruthy()
+      expect(await within(log).findByText('Linked to your account.')).toBeTruthy()
+      expect(container.textContent).not.toContain(code)
+      expect(container.textContent).not.toContain(code.replace('-', ''))
+
+      const linked = await within(article).findByRole('region', { name: 'Account' })
+      await waitFor(() => expect(within(linked).getByText(externalId)).toBeTruthy())
+      expect(within(linked).getByText(/^Linked via code at/).textContent).toMatch(/^Linked via code at \S/)
+      for (const text of ['Kim Owner', 'kim.owner@example.test', '+44 20 7946 0001', 'plan', 'Pro', 'seats', '3', 'beta', 'Yes']) expect(within(linked).getByText(text)).toBeTruthy()
+      expect(within(article).getByText(/Nobody has taken it · Identified/)).toBeTruthy()
+      await waitFor(() => expect(within(row).getByText('Identified')).toBeTruthy())
+      expect(within(row).getByText('Code accepted')).toBeTruthy()
+      // Threadline's note was read with the customer's message: no unread mark left behind.
+      await waitFor(() => expect(within(row).queryByText('Unread')).toBeNull())
+      await expectAccessible(container)
+
+      // The filter asks the server: the linked customer is among the identified only.
+      const filter = within(list).getByLabelText('Identification')
+      await user.selectOptions(filter, 'Not identified')
+      await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
+      await user.selectOptions(filter, 'Identified')
+      const identifiedRow = await within(list).findByRole('button', { name: new RegExp(email) })
+      expect(within(identifiedRow).getByText('Identified')).toBeTruthy()
+      await user.selectOptions(filter, 'Everyone')
+      expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
+      await expectAccessible(container)
+    })
+
+    it('shows a customer signed in on the site (identity token) as identified, "Signed in on the site"', async () => {
+      const externalId = `site-user-${crypto.randomUUID().slice(0, 8)}`
+      const customer = await signedInCustomer({ sub: externalId, email: freshEmail('lee'), name: 'Lee Signed-In' })
+      await customer.send('Hello from my account page')
+
+      const user = userEvent.setup()
+      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
+      const { container } = render(<App baseUrl={server.url} />)
+      const list = await screen.findByRole('navigation', { name: 'Conversations' })
+      const row = await within(list).findByRole('button', { name: /Lee Signed-In/ })
+      expect(within(row).getByText('Identified')).toBeTruthy()
+      expect(within(row).queryByText('Code accepted')).toBeNull()
+
+      await user.click(row)
+      const account = await screen.findByRole('region', { name: 'Account' })
+      await waitFor(() => expect(within(account).getByText('Signed in on the site')).toBeTruthy())
+      expect(within(account).getByText(externalId)).toBeTruthy()
+      expect(within(account).getByText('Lee Signed-In')).toBeTruthy()
+      expect(within(account).queryByText(/Linked via code/)).toBeNull()
+      await expectAccessible(container)
     })
   })
 })

@@ -1,13 +1,15 @@
-import type { ConversationStatus } from '@threadline/protocol'
+import type { Author, ConversationStatus, IdentificationStatus } from '@threadline/protocol'
 import { Avatar } from '@threadline/react'
-import { useRef } from 'react'
+import { useId, useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import { customerLabel } from './customer-label.js'
 import { formatTime } from './format-time.js'
+import { identificationBadges, identificationNames } from './identification-labels.js'
 import { isUnread } from './use-conversation-list.js'
 import type { ConversationListState, ConversationRow } from './use-conversation-list.js'
 
 export type StatusFilter = ConversationStatus | null
+export type IdentificationFilter = IdentificationStatus | null
 
 const filters: { value: StatusFilter; label: string }[] = [
   { value: 'unanswered', label: 'Unanswered' },
@@ -22,13 +24,15 @@ export const rowId = (conversationId: string) => `conversation-row-${conversatio
 export interface ConversationListProps {
   status: StatusFilter
   onStatusChange: (status: StatusFilter) => void
+  identification: IdentificationFilter
+  onIdentificationChange: (identification: IdentificationFilter) => void
   list: ConversationListState
   openId: string | null
   onOpen: (conversationId: string) => void
 }
 
 /** Status tabs (arrow keys move between them, as the ARIA tabs pattern says) over the list of conversations. */
-export function ConversationList({ status, onStatusChange, list, openId, onOpen }: ConversationListProps) {
+export function ConversationList({ status, onStatusChange, identification, onIdentificationChange, list, openId, onOpen }: ConversationListProps) {
   const tabsRef = useRef<HTMLDivElement>(null)
 
   function onTabKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number): void {
@@ -66,6 +70,7 @@ export function ConversationList({ status, onStatusChange, list, openId, onOpen 
           )
         })}
       </div>
+      <IdentificationSelect value={identification} onChange={onIdentificationChange} />
       <div id="conversation-list" role="tabpanel" aria-labelledby={tabId(status)} className="console-list" aria-busy={list.loading}>
         <p className="tl-visually-hidden" role="status">
           {list.loading ? 'Loading conversations' : `${list.rows.length} conversations, ${unreadCount} unread`}
@@ -91,7 +96,7 @@ export function ConversationList({ status, onStatusChange, list, openId, onOpen 
 function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpen: (conversationId: string) => void }) {
   const name = customerLabel(row.customer)
   const unread = isUnread(row)
-  const preview = row.last === undefined ? '…' : row.last === null ? 'No messages yet' : `${row.last.author.kind === 'customer' ? '' : `${row.last.author.name ?? 'Advisor'}: `}${row.last.text || 'Attachment'}`
+  const preview = row.last === undefined ? '…' : row.last === null ? 'No messages yet' : `${authorPrefix(row.last.author)}${row.last.text || 'Attachment'}`
   return (
     <button
       type="button"
@@ -110,6 +115,13 @@ function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpe
           </time>
         </span>
         <span className="console-row__preview">{preview}</span>
+        <span className="console-row__badges">
+          {identificationBadges(row.conversation).map((badge) => (
+            <span key={badge.label} className="console-badge" data-tone={badge.tone}>
+              {badge.label}
+            </span>
+          ))}
+        </span>
       </span>
       {unread && (
         <span className="console-row__unread">
@@ -117,5 +129,38 @@ function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpe
         </span>
       )}
     </button>
+  )
+}
+
+/** Whose the preview is: nothing for the customer's own words, else the advisor's name, or Threadline for its notes. */
+function authorPrefix(author: Author): string {
+  if (author.kind === 'customer') return ''
+  return `${author.name ?? (author.kind === 'system' ? 'Threadline' : 'Advisor')}: `
+}
+
+const identificationOptions: { value: IdentificationFilter; label: string }[] = [
+  { value: null, label: 'Everyone' },
+  { value: 'identified', label: identificationNames.identified },
+  { value: 'not_identified', label: identificationNames.not_identified },
+]
+
+/** A native select: keyboard and screen readers know it, and it narrows whichever status tab is open. */
+function IdentificationSelect({ value, onChange }: { value: IdentificationFilter; onChange: (value: IdentificationFilter) => void }) {
+  const id = useId()
+  return (
+    <div className="console-filter">
+      <label htmlFor={id}>Identification</label>
+      <select
+        id={id}
+        value={value ?? ''}
+        onChange={(event) => onChange(identificationOptions.find((option) => (option.value ?? '') === event.target.value)?.value ?? null)}
+      >
+        {identificationOptions.map((option) => (
+          <option key={option.label} value={option.value ?? ''}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
   )
 }

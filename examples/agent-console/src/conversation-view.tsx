@@ -1,12 +1,13 @@
-import type { Agent, Message } from '@threadline/protocol'
+import type { AccountAttributes, Agent, CodeOutcome, Message } from '@threadline/protocol'
 import { Avatar, MessageText } from '@threadline/react'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent } from 'react'
-import type { AgentApi, PageVisit } from './agent-api.js'
+import type { AgentApi, LinkedAccount, PageVisit } from './agent-api.js'
 import { customerLabel } from './customer-label.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 import { formatTime } from './format-time.js'
+import { identificationNames } from './identification-labels.js'
 import { useConversation } from './use-conversation.js'
 import { useReadReceipts } from './use-read-receipts.js'
 import { useTypingSignal } from './use-typing-signal.js'
@@ -80,6 +81,8 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
                 {statusNames[conversation.status]}
                 {' · '}
                 {assignee ? (mine ? 'Assigned to you' : `Assigned to ${assignee.name}`) : 'Nobody has taken it'}
+                {' · '}
+                {identificationNames[conversation.identification]}
               </p>
             )}
           </div>
@@ -148,7 +151,16 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
             }}
           />
         </div>
-        {entry && <CustomerDetails email={entry.customer.email} emailVerified={entry.customer.emailVerified} externalId={entry.customer.externalId} pageViews={pageViews} />}
+        {entry && (
+          <CustomerDetails
+            email={entry.customer.email}
+            emailVerified={entry.customer.emailVerified}
+            externalId={entry.customer.externalId}
+            account={entry.account}
+            lastCodeOutcome={entry.conversation.lastCodeOutcome}
+            pageViews={pageViews}
+          />
+        )}
       </div>
     </article>
   )
@@ -254,20 +266,36 @@ function ReplyBox({
   )
 }
 
-function CustomerDetails({ email, emailVerified, externalId, pageViews }: { email: string | null; emailVerified: boolean; externalId: string | null; pageViews: PageVisit[] }) {
+function CustomerDetails({
+  email,
+  emailVerified,
+  externalId,
+  account,
+  lastCodeOutcome,
+  pageViews,
+}: {
+  email: string | null
+  emailVerified: boolean
+  externalId: string | null
+  account: LinkedAccount | null
+  lastCodeOutcome: CodeOutcome
+  pageViews: PageVisit[]
+}) {
   return (
     <aside className="console-customer" aria-label="Customer">
       <h3>Customer</h3>
       <dl>
         <dt>Email</dt>
         <dd>{email ? `${email}${emailVerified ? ' (verified)' : ' (not verified)'}` : 'Unknown'}</dd>
-        {externalId !== null && (
+        {/* The site's id from a sign-in that has no account record (one made before accounts existed); else the panel below shows it. */}
+        {externalId !== null && account === null && (
           <>
-            <dt>Account id</dt>
+            <dt>Site user id</dt>
             <dd>{externalId}</dd>
           </>
         )}
       </dl>
+      <AccountDetails account={account} lastCodeOutcome={lastCodeOutcome} />
       <h3>Pages visited</h3>
       {pageViews.length === 0 ? (
         <p className="console-muted">None recorded.</p>
@@ -286,5 +314,64 @@ function CustomerDetails({ email, emailVerified, externalId, pageViews }: { emai
         </ol>
       )}
     </aside>
+  )
+}
+
+const wrongCodeNote = 'The last code pasted here was wrong or expired.'
+
+/**
+ * The site's account behind the customer, as the site described it (admin API or identity token),
+ * and how the link was made: a code pasted in this chat at a time the advisor can see in the
+ * transcript, or the site's own sign-in. Unlinked: say so, so nobody takes the customer's word for it.
+ */
+function AccountDetails({ account, lastCodeOutcome }: { account: LinkedAccount | null; lastCodeOutcome: CodeOutcome }) {
+  if (!account) {
+    return (
+      <section className="console-account" aria-label="Account">
+        <h3>Account</h3>
+        <p>{identificationNames.not_identified}</p>
+        <p className="console-muted">
+          {lastCodeOutcome === 'invalid' ? wrongCodeNote : 'Ask the customer to paste the identification code from their account page.'}
+        </p>
+      </section>
+    )
+  }
+  const attributes = Object.entries(account.attributes).filter((entry): entry is [string, Exclude<AccountAttributes[string], null>] => entry[1] !== null)
+  return (
+    <section className="console-account" aria-label="Account">
+      <h3>Account</h3>
+      <p className="console-account__link" data-via={account.linkedVia}>
+        {account.linkedVia === 'code' ? (
+          <>
+            Linked via code at <time dateTime={account.linkedAt}>{formatTime(account.linkedAt)}</time>
+          </>
+        ) : (
+          'Signed in on the site'
+        )}
+      </p>
+      <dl>
+        <dt>Account id</dt>
+        <dd>{account.externalId}</dd>
+        <dt>Name</dt>
+        <dd>{account.name ?? 'Unknown'}</dd>
+        <dt>Email</dt>
+        <dd>{account.email ?? 'Unknown'}</dd>
+        <dt>Phone</dt>
+        <dd>{account.phone ?? 'Unknown'}</dd>
+        {attributes.map(([name, value]) => (
+          <AttributeRow key={name} name={name} value={value} />
+        ))}
+      </dl>
+      {lastCodeOutcome === 'invalid' && <p className="console-muted">{wrongCodeNote}</p>}
+    </section>
+  )
+}
+
+function AttributeRow({ name, value }: { name: string; value: string | number | boolean }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>{typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value)}</dd>
+    </>
   )
 }

@@ -5,7 +5,7 @@ import type { FetchFunction } from './agent-api.js'
 import { openAgentEvents } from './agent-events.js'
 import type { StreamStatus } from './agent-events.js'
 import { ConversationList, rowId } from './conversation-list.js'
-import type { StatusFilter } from './conversation-list.js'
+import type { IdentificationFilter, StatusFilter } from './conversation-list.js'
 import { ConversationView } from './conversation-view.js'
 import { createEventHub } from './event-hub.js'
 import { useConversationList } from './use-conversation-list.js'
@@ -34,8 +34,9 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }
   /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
   const [generation, setGeneration] = useState(0)
   const [status, setStatus] = useState<StatusFilter>('unanswered')
+  const [identification, setIdentification] = useState<IdentificationFilter>(null)
   const [openId, setOpenId] = useState<string | null>(null)
-  const list = useConversationList({ api, hub, status, generation })
+  const list = useConversationList({ api, hub, status, identification, generation })
   // The parent's sign-out is a new function each render; it must not reopen the stream.
   const onKeyRefusedRef = useRef(onKeyRefused)
   onKeyRefusedRef.current = onKeyRefused
@@ -81,7 +82,15 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }
       </header>
       <div className="console-layout">
         <nav className="console-sidebar" aria-label="Conversations">
-          <ConversationList status={status} onStatusChange={setStatus} list={list} openId={openId} onOpen={setOpenId} />
+          <ConversationList
+            status={status}
+            onStatusChange={setStatus}
+            identification={identification}
+            onIdentificationChange={setIdentification}
+            list={list}
+            openId={openId}
+            onOpen={setOpenId}
+          />
         </nav>
         <main className="console-main">
           {openId ? (

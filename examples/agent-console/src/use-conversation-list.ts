@@ -1,6 +1,6 @@
 import type { Conversation, ConversationStatus, Message } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
-import type { AgentApi, ConversationEntry } from './agent-api.js'
+import type { AgentApi, ConversationEntry, ConversationFilters } from './agent-api.js'
 import type { EventHub } from './event-hub.js'
 import { describeError } from './describe-error.js'
 
@@ -19,12 +19,19 @@ export interface ConversationListState {
 const reloadDelayMs = 150
 
 /**
- * The conversations of one status, most recently updated first, kept current by the workspace
- * stream: messages update the row in place; a conversation that enters or leaves the status, or
- * one this list has not seen, refetches the list. `generation` changes after the stream
- * reconnects, when events may have been missed.
+ * The conversations of one status (and identification, and last code outcome), most recently
+ * updated first, kept current by the workspace stream: messages update the row in place; a
+ * conversation that enters or leaves the filters, or one this list has not seen, refetches the
+ * list. `generation` changes after the stream reconnects, when events may have been missed.
  */
-export function useConversationList({ api, hub, status, generation }: { api: AgentApi; hub: EventHub; status: ConversationStatus | null; generation: number }): ConversationListState {
+export function useConversationList({
+  api,
+  hub,
+  status,
+  identification = null,
+  lastCodeOutcome = null,
+  generation,
+}: { api: AgentApi; hub: EventHub; status: ConversationStatus | null; generation: number } & ConversationFilters): ConversationListState {
   const [state, setState] = useState<ConversationListState>({ rows: [], loading: true, error: null })
   const rowsRef = useRef<ConversationRow[]>([])
   rowsRef.current = state.rows
@@ -39,7 +46,7 @@ export function useConversationList({ api, hub, status, generation }: { api: Age
     async function load(): Promise<void> {
       const load = ++loads
       try {
-        const entries = await api.listConversations({ status, signal: controller.signal })
+        const entries = await api.listConversations({ status, identification, lastCodeOutcome, signal: controller.signal })
         if (load !== loads) return
         const known = new Map(rowsRef.current.map((row) => [row.conversation.id, row.last]))
         const rows = entries.map((entry) => ({ ...entry, last: keepPreview(known.get(entry.conversation.id), entry.conversation) }))
@@ -66,6 +73,12 @@ export function useConversationList({ api, hub, status, generation }: { api: Age
       reloadTimer = setTimeout(() => void load(), reloadDelayMs)
     }
 
+    const matches = (conversation: Conversation) =>
+      (status === null || conversation.status === status) &&
+      (identification === null || conversation.identification === identification) &&
+      (lastCodeOutcome === null || conversation.lastCodeOutcome === lastCodeOutcome) &&
+      !conversation.awaitingIdentification
+
     const unsubscribe = hub.subscribe(({ conversationId, event }) => {
       const row = rowsRef.current.find((candidate) => candidate.conversation.id === conversationId)
       switch (event.type) {
@@ -80,9 +93,12 @@ export function useConversationList({ api, hub, status, generation }: { api: Age
           const read: Partial<Conversation> = event.reader === 'agent' ? { agentLastReadSeq: event.upToSeq, agentLastReadAt: event.readAt } : { customerLastReadSeq: event.upToSeq }
           return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: { ...other.conversation, ...read } } : other)))
         }
+        // A conversation released from the wait for a code (identified, or "I have no account")
+        // arrives as identification_changed: new to every list, since the server kept it out of them.
         case 'conversation.status_changed':
-        case 'conversation.assigned': {
-          const belongs = status === null || event.conversation.status === status
+        case 'conversation.assigned':
+        case 'conversation.identification_changed': {
+          const belongs = matches(event.conversation)
           if (!row) return belongs ? scheduleReload() : undefined
           if (!belongs) return setRows((rows) => rows.filter((other) => other.conversation.id !== conversationId))
           return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: event.conversation } : other)))
@@ -99,7 +115,7 @@ export function useConversationList({ api, hub, status, generation }: { api: Age
       clearTimeout(reloadTimer)
       unsubscribe()
     }
-  }, [api, hub, status, generation])
+  }, [api, hub, status, identification, lastCodeOutcome, generation])
 
   return state
 }
@@ -114,7 +130,10 @@ function newest(last: Message | null | undefined, message: Message): Message {
   return last && last.seq > message.seq ? last : message
 }
 
-/** Unread: the customer wrote after the last message an advisor read. */
+/**
+ * Unread: the customer wrote after the last message an advisor read. A system message last (a
+ * code was linked or refused) answers a customer's message, so it counts as theirs here.
+ */
 export function isUnread(row: ConversationRow): boolean {
-  return row.last?.author.kind === 'customer' && row.last.seq > row.conversation.agentLastReadSeq
+  return row.last !== undefined && row.last !== null && row.last.author.kind !== 'agent' && row.last.seq > row.conversation.agentLastReadSeq
 }

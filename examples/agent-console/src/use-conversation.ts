@@ -58,6 +58,16 @@ export function useConversation({ api, hub, conversationId, generation }: { api:
       }
     }
 
+    /** The account comes with the conversation, not with its events: a new link fetches it. */
+    async function reloadEntry(): Promise<void> {
+      try {
+        const entry = await api.conversation(conversationId, signal)
+        setState((current) => ({ ...current, entry }))
+      } catch {
+        // The next event or reconnect tries again; the badge already changed from the event.
+      }
+    }
+
     async function catchUp(): Promise<void> {
       try {
         const page = await api.messages(conversationId, { afterSeq: lastSeqRef.current, limit: 100 }, signal)
@@ -86,6 +96,9 @@ export function useConversation({ api, hub, conversationId, generation }: { api:
         case 'conversation.status_changed':
         case 'conversation.assigned':
           return setConversation(event.conversation)
+        case 'conversation.identification_changed':
+          setConversation(event.conversation)
+          return void reloadEntry()
       }
     })
     void load()

@@ -32,7 +32,9 @@ export function useReadReceipts({
     return () => document.removeEventListener('visibilitychange', onChange)
   }, [])
 
-  const lastCustomerSeq = messages.reduce((highest, message) => (message.author.kind === 'customer' ? Math.max(highest, message.seq) : highest), 0)
+  // Threadline's own notes ("Linked to your account.") follow a customer's message and are read with
+  // it: the receipt covers them, so the list's unread mark (see isUnread) goes once they are seen.
+  const lastCustomerSeq = messages.reduce((highest, message) => (message.author.kind !== 'agent' ? Math.max(highest, message.seq) : highest), 0)
   const alreadyRead = conversation?.agentLastReadSeq ?? Number.POSITIVE_INFINITY
 
   const loaded = conversation !== null

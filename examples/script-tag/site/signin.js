@@ -6,6 +6,8 @@ const signedInFlag = 'kettle-and-co:signed-in'
 const status = document.getElementById('account-status')
 const signInButton = document.getElementById('sign-in')
 const signOutButton = document.getElementById('sign-out')
+// Holds the "Show my identification code" button: the loader handles its click (data-threadline-identify).
+const identify = document.getElementById('identify')
 
 /** Your backend signs who the signed-in user is; never sign in the browser (the secret would leak). */
 async function fetchIdentityToken() {
@@ -21,6 +23,8 @@ function render(signedIn) {
     : 'Signed out. The chat asks for an email code.'
   signInButton.hidden = signedIn
   signOutButton.hidden = !signedIn
+  // Only a signed-in user has an identity token to ask for a code with.
+  identify.hidden = !signedIn
 }
 
 signInButton.addEventListener('click', async () => {

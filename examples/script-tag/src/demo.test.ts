@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -102,6 +102,41 @@ describe('startDemo', () => {
     const kid = JSON.parse(Buffer.from(header ?? '', 'base64url').toString()).kid as string
     const otherSecret = signIdentityToken({ sub: 'demo-user-ada' }, { kid, secret: 'sk_not_the_workspace_secret' })
     expect((await identify(demo, otherSecret)).status).toBe(401)
+  })
+
+  it('offers the signed-in user an identification code: the button on /signin, the workspace in `offered` mode, codes minted with the site’s token only', async () => {
+    const dataDir = temporaryDataDir()
+    const demo = await start(dataDir)
+    const page = await fetch(`${demo.siteUrl}/signin`)
+    // Still the strict page: the code widget comes from the chat origin, like the loader.
+    expect(page.headers.get('content-security-policy')).toContain(`script-src 'self' ${new URL(demo.chatUrl).origin}`)
+    const html = await page.text()
+    expect(html).toMatch(/<button type="button" id="show-code" data-threadline-identify[^>]*>Show my identification code<\/button>/)
+    expect(html).toContain('never by email or phone')
+    const script = await (await fetch(`${demo.siteUrl}/signin.js`)).text()
+    expect(script).toContain('identify.hidden = !signedIn')
+
+    // The site owner's view (admin API, workspace secret): codes are recognised in chats, not required.
+    const { secret } = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as { secret: string }
+    const settings = await fetch(`${demo.chatUrl}/v1/admin/workspace`, { headers: { authorization: `Bearer ${secret}`, 'x-threadline-workspace': demo.workspaceId } })
+    expect(settings.status).toBe(200)
+    expect(((await settings.json()) as { workspace: { identification: { mode: string } } }).workspace.identification.mode).toBe('offered')
+
+    // What the widget does on the button's click: a code for the token's user, and none without a valid token.
+    const mint = (identityToken: string) =>
+      fetch(`${demo.chatUrl}/v1/identification-codes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-threadline-workspace': demo.workspaceId },
+        body: JSON.stringify({ identityToken }),
+      })
+    const minted = await mint(await tokenFromSite(demo))
+    expect(minted.status).toBe(200)
+    const { code, expiresAt } = (await minted.json()) as { code: string; expiresAt: string }
+    expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(4 * 60 * 1000)
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000)
+    const forged = signIdentityToken({ sub: 'demo-user-ada' }, { kid: 'key_unknown', secret: 'sk_not_the_workspace_secret' })
+    expect((await mint(forged)).status).toBe(401)
   })
 
   it('serves the agent console at /console/ (the build, or how to build it) and nothing outside it', async () => {
