@@ -79,7 +79,8 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
       throw new ApiError('validation_failed', `Invalid request: the external id must be 1–${maxExternalIdLength} characters`)
     }
     const fields = parseWith(accountUpdateRequestSchema, await readJson(c))
-    return c.json({ account: await upsertAccount(context.database.db, context, { workspaceId: workspace.id, externalId, ...fields }) })
+    const account = await context.database.db.transaction().execute((transaction) => upsertAccount(transaction, context, { workspaceId: workspace.id, externalId, ...fields }))
+    return c.json({ account })
   })
 
   app.get('/v1/admin/workspace', async (c) => {

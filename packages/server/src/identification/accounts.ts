@@ -33,15 +33,18 @@ export async function findAccount(db: Queryable, { workspaceId, externalId }: { 
 /**
  * Creates or refreshes the site's account: given fields replace the stored ones, attributes merge
  * key by key (null deletes). The insert yields on conflict instead of failing, so it is safe inside
- * a Postgres transaction, where a unique violation would abort everything after it.
+ * a Postgres transaction, where a unique violation would abort everything after it. Call it in a
+ * transaction: the row is locked on Postgres (and SQLite runs one transaction at a time), so two
+ * concurrent merges cannot lose each other's attributes.
  */
-export async function upsertAccount(db: Queryable, context: ServerContext, input: AccountInput): Promise<Account> {
+export async function upsertAccount(db: Transaction<DatabaseSchema>, context: ServerContext, input: AccountInput): Promise<Account> {
   const at = context.now()
   const existing = await db
     .selectFrom('accounts')
     .selectAll()
     .where('workspace_id', '=', input.workspaceId)
     .where('external_id', '=', input.externalId)
+    .$if(context.database.kind === 'postgres', (query) => query.forUpdate())
     .executeTakeFirst()
   if (!existing) {
     const row: AccountTable = {

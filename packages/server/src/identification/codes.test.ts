@@ -216,17 +216,23 @@ describeEachDatabase('minting and using identification codes', (freshDatabase) =
   describe('accounts', () => {
     it('replace given fields, keep the others, and merge attributes (null deletes)', async () => {
       const db = threadline.context.database.db
-      await upsertAccount(db, threadline.context, { workspaceId, externalId: 'u', email: 'a@example.test', phone: '+1 555', attributes: { plan: 'pro', tier: 2 } })
-      const updated = await upsertAccount(db, threadline.context, { workspaceId, externalId: 'u', phone: null, name: 'Ana', attributes: { tier: null, seats: 5 } })
+      const upsert = (input: Parameters<typeof upsertAccount>[2]) => db.transaction().execute((transaction) => upsertAccount(transaction, threadline.context, input))
+      await upsert({ workspaceId, externalId: 'u', email: 'a@example.test', phone: '+1 555', attributes: { plan: 'pro', tier: 2 } })
+      const updated = await upsert({ workspaceId, externalId: 'u', phone: null, name: 'Ana', attributes: { tier: null, seats: 5 } })
       expect(updated).toEqual({ externalId: 'u', email: 'a@example.test', phone: null, name: 'Ana', attributes: { plan: 'pro', seats: 5 } })
       expect(await findAccount(db, { workspaceId, externalId: 'u' })).toEqual(updated)
     })
 
-    it('are created once under concurrent upserts', async () => {
+    it('are created once under concurrent upserts, and no merge is lost', async () => {
       const db = threadline.context.database.db
-      await Promise.all(Array.from({ length: 5 }, (_, index) => upsertAccount(db, threadline.context, { workspaceId, externalId: 'race', attributes: { [`k${index}`]: index } })))
+      const upsert = (index: number) =>
+        db.transaction().execute((transaction) => upsertAccount(transaction, threadline.context, { workspaceId, externalId: 'race', attributes: { [`k${index}`]: index } }))
+      await Promise.all(Array.from({ length: 5 }, (_, index) => upsert(index)))
+      // A second round on the existing row: read-merge-write under the row lock.
+      await Promise.all(Array.from({ length: 5 }, (_, index) => upsert(index + 5)))
       const rows = await db.selectFrom('accounts').selectAll().where('external_id', '=', 'race').execute()
       expect(rows).toHaveLength(1)
+      expect(Object.keys(JSON.parse(rows[0]!.attributes) as object).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `k${index}`).sort())
     })
   })
 })
