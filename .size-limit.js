@@ -59,6 +59,12 @@ export default [
     limit: '3 KB'
   },
   {
+    name: '@threadline/loader: identify.js, the identification-code dialog, loaded on the first request for a code',
+    path: 'packages/loader/dist/widget/identify.js',
+    disablePlugins: ['@size-limit/esbuild'],
+    limit: '5 KB'
+  },
+  {
     name: '@threadline/loader: the chat frame, JS + CSS for everything needed to chat',
     path: ['packages/loader/dist/widget/assets/frame-*.js', 'packages/loader/dist/widget/assets/frame-*.css'],
     disablePlugins: ['@size-limit/esbuild'],

@@ -31,13 +31,32 @@ const loaderBuild: InlineConfig = {
   },
 }
 
-/** Builds the loader before the typed module, so the library build below can keep what it wrote. */
+/**
+ * `dist/widget/identify.js`: the identification-code dialog, loaded by loader.js on the first request
+ * for a code (so it costs the host page nothing before). A classic-script IIFE like the loader: it
+ * finds its own `<script>` element through `document.currentScript`. Unhashed because the loader
+ * names it; it adds to `dist/` after the loader build emptied it.
+ */
+const identifyBuild: InlineConfig = {
+  ...loaderBuild,
+  build: {
+    ...loaderBuild.build,
+    emptyOutDir: false,
+    rolldownOptions: {
+      input: resolve(root, 'src/identify/main.ts'),
+      output: { format: 'iife', entryFileNames: 'widget/identify.js' },
+    },
+  },
+}
+
+/** Builds the two host-page scripts before the typed module, so the library build below can keep what they wrote. */
 function buildLoaderFirst(): Plugin {
   return {
     name: 'threadline:loader-iife',
     apply: 'build',
     async buildStart() {
       await build(loaderBuild)
+      await build(identifyBuild)
     },
   }
 }

@@ -8,7 +8,7 @@ import {
   type ChatClient,
   type MemoryBackend,
 } from '@threadline/core'
-import { loadCatalogue } from '@threadline/react'
+import { createI18n, loadCatalogue } from '@threadline/react'
 import { act } from 'react'
 import { createRoot } from 'react-dom/client'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -215,6 +215,33 @@ describe('startFrameChannel', () => {
     expect(JSON.stringify(frame.received)).not.toContain(history.id)
     // Notices carry no text: the words stay in the frame.
     expect(JSON.stringify(frame.received)).not.toContain('still there')
+  })
+
+  it('words the launcher name with the unread count in the launcher language, from the chat catalogue, and again after a locale message', async () => {
+    const backend = createMemoryBackend()
+    const earlier = startFrame({ backend })
+    await signIn(earlier)
+    await earlier.client.sendMessage({ text: 'Hello?' })
+    await vi.waitFor(() => expect(backend.agent.findConversation({ email: 'ada@example.com' })).not.toBeNull())
+    const conversationId = backend.agent.findConversation({ email: 'ada@example.com' })?.id ?? ''
+    backend.agent.reply(conversationId, 'One')
+    backend.agent.reply(conversationId, 'Two')
+
+    const frame = startFrame({ backend })
+    frame.send(boot({ locale: 'es-MX' }))
+    await frame.waitForMessage({ type: 'ready' })
+    await signIn(frame)
+    const spanish = await loadCatalogue('es-MX')
+    await frame.waitForMessage({ type: 'unread', count: 2, label: createI18n({ locale: 'es-MX', messages: spanish }).t('openChatUnread', { count: 2 }) })
+    expect(frame.received.find((message) => message.type === 'unread' && message.count === 2)).toMatchObject({ label: 'Abrir el chat, 2 mensajes sin leer' })
+
+    frame.send({ type: 'locale', locale: 'ar-EG' })
+    const arabic = createI18n({ locale: 'ar-EG', messages: await loadCatalogue('ar-EG') }).t('openChatUnread', { count: 2 })
+    await frame.waitForMessage({ type: 'unread', count: 2, label: arabic })
+    // The chat itself keeps the language it booted in.
+    expect(frame.renders.at(-1)).toMatchObject({ locale: 'es-MX' })
+    // Nothing unread: no label, the launcher shows its own open label.
+    expect(frame.received.filter((message) => message.type === 'unread' && message.count === 0).every((message) => !('label' in message))).toBe(true)
   })
 
   it('ignores messages that are not host messages', async () => {

@@ -1,4 +1,5 @@
 import type { ChatClient, ChatState, Message } from '@threadline/core'
+import { createI18n } from '@threadline/react'
 import type { Messages } from '@threadline/react'
 import { isHostMessage, type BootOptions, type FrameMessage, type HostMessage, type PageInfo } from '../shared/channel.js'
 
@@ -47,6 +48,11 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
   /** The newest identity token the host gave; the client asks for it again when its session expires. */
   let identityToken: string | null = null
   const cleanups: Array<() => void> = []
+  // The launcher on the host page names the unread count with these words: the launcher's language,
+  // which the boot sets and a later `locale` message changes (the chat itself keeps its language).
+  let launcherI18n = createI18n({ locale: options.defaultLocale })
+  let launcherLocaleRequest = 0
+  let lastUnread: number | null = null
 
   const post = (message: FrameMessage) => {
     if (!closed) port.postMessage(message)
@@ -84,7 +90,9 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
     const locale = pickLocale(message.options, options.defaultLocale)
     // English while the catalogue loads would flash one language then another: wait for it (a small
     // chunk from this origin); should it fail, English is better than no chat.
-    const messages = await options.loadCatalogue(locale).catch(() => undefined)
+    const catalogue = options.loadCatalogue(locale).catch(() => undefined)
+    void speakToLauncherIn(locale, catalogue)
+    const messages = await catalogue
     if (closed) return
     booted = true
     document.documentElement.lang = locale
@@ -115,8 +123,25 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
       case 'page':
         trackPage(message.page)
         return
+      case 'locale': {
+        const locale = pickLocale({ locale: message.locale }, options.defaultLocale)
+        void speakToLauncherIn(locale, options.loadCatalogue(locale).catch(() => undefined))
+        return
+      }
     }
   }
+
+  /** Words the launcher's unread name in `locale`, once its catalogue is in; the latest request wins. */
+  async function speakToLauncherIn(locale: string, catalogue: Promise<Messages | undefined>) {
+    const request = ++launcherLocaleRequest
+    const messages = await catalogue
+    if (request !== launcherLocaleRequest || closed) return
+    launcherI18n = createI18n({ locale, messages })
+    if (lastUnread) postUnread(lastUnread)
+  }
+
+  const postUnread = (count: number) =>
+    post(count > 0 ? { type: 'unread', count, label: launcherI18n.t('openChatUnread', { count }) } : { type: 'unread', count })
 
   port.onmessage = (event: MessageEvent) => {
     if (isHostMessage(event.data)) handle(event.data)
@@ -124,14 +149,13 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
   cleanups.push(() => (port.onmessage = null))
 
   // What the host shows (badge, launcher state) follows the client's state.
-  let lastUnread: number | null = null
   let lastSession: boolean | null = null
   const reportState = (state: ChatState) => {
     // Before storage is read, "no session, nothing unread" would be a guess.
     if (!state.ready) return
     if (state.unreadCount !== lastUnread) {
       lastUnread = state.unreadCount
-      post({ type: 'unread', count: state.unreadCount })
+      postUnread(state.unreadCount)
     }
     const active = isSignedIn(state)
     if (active !== lastSession) {

@@ -14,6 +14,11 @@ export interface ThreadlineEvents {
 
 export type ThreadlineEventName = keyof ThreadlineEvents
 
+export interface ShowIdentificationCodeOptions {
+  /** The signed-in visitor's identity JWT; default: the one from the last `boot` or `identify`. */
+  identityToken?: string
+}
+
 type ListenerCommand<Command extends 'on' | 'off'> = {
   [Event in ThreadlineEventName]: [command: Command, event: Event, listener: ThreadlineEvents[Event]]
 }[ThreadlineEventName]
@@ -26,6 +31,7 @@ export type ThreadlineCommand =
   | [command: 'identify', options: { identityToken: string }]
   | [command: 'logout']
   | [command: 'trackPage']
+  | [command: 'showIdentificationCode', options?: ShowIdentificationCodeOptions]
   | ListenerCommand<'on'>
   | ListenerCommand<'off'>
 
@@ -36,6 +42,7 @@ export interface ThreadlineFunction {
   (command: 'boot', options?: BootOptions): void
   (command: 'open' | 'close' | 'logout' | 'trackPage'): void
   (command: 'identify', options: { identityToken: string }): void
+  (command: 'showIdentificationCode', options?: ShowIdentificationCodeOptions): void
   <Event extends ThreadlineEventName>(command: 'on' | 'off', event: Event, listener: ThreadlineEvents[Event]): void
   /** Calls the stub queued before the loader arrived (each an `arguments` object). */
   q?: ArrayLike<unknown>[]

@@ -1,5 +1,6 @@
-import { channelVersion, isFrameMessage } from '../shared/channel.js'
+import { channelVersion, isFrameMessage, isObject } from '../shared/channel.js'
 import type { BootOptions, ConnectMessage, FrameMessage, HostMessage, PageInfo } from '../shared/channel.js'
+import type { IdentifyRequest, IdentifyScript } from '../shared/identify.js'
 import type { ThreadlineEventName } from './api.js'
 import { createLauncher } from './launcher.js'
 import { readSessionFlag, writeSessionFlag } from './session-flag.js'
@@ -23,7 +24,6 @@ type Listener = (value?: unknown) => void
 const eventNames: readonly string[] = ['open', 'close', 'unread', 'message'] satisfies ThreadlineEventName[]
 
 const warn = (message: string) => console.warn(`Threadline: ${message}`)
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
 /**
  * Mounts the launcher and answers commands. The chat iframe is created on the first open, or on
@@ -42,7 +42,9 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   const launcher = createLauncher(document, () => (isOpen ? close() : open()))
   let isOpen = false
   let unread = 0
-  const draw = () => launcher.render(isOpen, unread, locale)
+  // The frame's name for the closed launcher with that count, in the launcher's language ('' for none).
+  let unreadLabel = ''
+  const draw = () => launcher.render(isOpen, unread, unreadLabel, locale)
   draw()
   let iframe: HTMLIFrameElement | null = null
   let port: MessagePort | null = null
@@ -97,16 +99,14 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
 
   function receive(message: FrameMessage) {
     switch (message.type) {
-      case 'ready':
-        // Nothing to do: `open` already focused the iframe element, which hands focus to the frame's
-        // document once it loads. Focusing the iframe again here, with the frame already focused,
-        // makes Chromium blur the frame's field back to its body (measured on a cross-site frame).
-        break
+      // 'ready': nothing to do. `open` already focused the iframe element, which hands focus to the
+      // frame's document once it loads. Focusing the iframe again here, with the frame already focused,
+      // makes Chromium blur the frame's field back to its body (measured on a cross-site frame).
       case 'close':
         close()
         break
       case 'unread':
-        setUnread(message.count)
+        setUnread(message.count, message.label)
         break
       case 'message': {
         // Field by field: whatever else the frame put in the notice stays out of host listeners.
@@ -120,11 +120,12 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
     }
   }
 
-  function setUnread(count: number) {
-    if (count === unread) return
+  function setUnread(count: number, label = '') {
+    const changed = count !== unread
     unread = count
+    unreadLabel = label
     draw()
-    emit('unread', count)
+    if (changed) emit('unread', count)
   }
 
   function open() {
@@ -149,20 +150,23 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   }
 
   function boot(value: unknown) {
-    if (value !== undefined && !isObject(value)) return warn('boot expects an options object')
+    if (value !== undefined && !isObject(value)) return warn('boot expects an object')
     const input = isObject(value) ? value : {}
     options = {}
     if (typeof input.identityToken === 'string') options.identityToken = input.identityToken
     if (typeof input.locale === 'string') options.locale = input.locale
+    const previous = locale
     locale = pickLocale()
     draw()
+    // The unread count's wording comes from the frame: ask for it in the new language.
+    if (locale !== previous) send({ type: 'locale', locale })
     // The frame honours only its first boot (it is sent on connect); a host that boots late,
     // after the frame connected, can still pass the identity.
     if (options.identityToken !== undefined) send({ type: 'identify', identityToken: options.identityToken })
   }
 
   function identify(value: unknown) {
-    if (!isObject(value) || typeof value.identityToken !== 'string') return warn("identify expects { identityToken: '…' }")
+    if (!isObject(value) || typeof value.identityToken !== 'string') return warn('identify expects { identityToken }')
     options.identityToken = value.identityToken
     send({ type: 'identify', identityToken: value.identityToken })
   }
@@ -182,12 +186,36 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
 
   function listen(event: unknown, listener: unknown, add: boolean) {
     if (typeof event !== 'string' || !eventNames.includes(event) || typeof listener !== 'function') {
-      return warn(`${add ? 'on' : 'off'} expects one of ${eventNames.join(', ')} and a function`)
+      return warn(`${add ? 'on' : 'off'} expects an event name and a function`)
     }
     const set = listeners.get(event) ?? new Set<Listener>()
     listeners.set(event, set)
     if (add) set.add(listener as Listener)
     else set.delete(listener as Listener)
+  }
+
+  // The identification-code widget: its script, appended on the first request, and the request its
+  // `load` answers (the latest, if several came while it loaded).
+  let identifyScript: IdentifyScript | undefined
+  let identifyRequest: IdentifyRequest
+
+  /** Opens the code dialog (identify.js) for the signed-in visitor; never touches the chat frame. */
+  function showIdentificationCode(value: unknown, opener: unknown) {
+    const token = isObject(value) && typeof value.identityToken === 'string' ? value.identityToken : undefined
+    if (!token && !options.identityToken) return warn('showIdentificationCode needs an identityToken')
+    // identify.js checks the opener (the clicked element; from a host's call, whatever has focus).
+    identifyRequest = [chatOrigin, workspaceId, () => token ?? options.identityToken, locale, opener]
+    if (identifyScript) return identifyScript.show?.(identifyRequest)
+    const script: IdentifyScript = (identifyScript = document.createElement('script'))
+    script.src = `${chatOrigin}/widget/identify.js`
+    script.onload = () => script.show?.(identifyRequest)
+    // The next request tries again.
+    script.onerror = () => {
+      script.remove()
+      identifyScript = undefined
+    }
+    // In the document, not the shadow root: scripts in a shadow tree get no `document.currentScript`.
+    document.head.append(script)
   }
 
   if (readSessionFlag(storage, workspaceId)) idle(ensureFrame)
@@ -211,6 +239,8 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
           return listen(first, second, command === 'on')
         case 'trackPage':
           return send({ type: 'page', page: page() })
+        case 'showIdentificationCode':
+          return showIdentificationCode(first, second)
         default:
           warn(`unknown command ${typeof command === 'string' ? command : typeof command}`)
       }
@@ -220,5 +250,6 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
 
 /** The frame page; the server only serves it when `origin` is one of the workspace's allowed origins. */
 export function frameUrl(chatOrigin: string, workspaceId: string, hostOrigin: string): string {
-  return new URL(`/widget/frame.html?${new URLSearchParams({ workspace: workspaceId, origin: hostOrigin })}`, chatOrigin).href
+  // chatOrigin is a serialised origin (no path, no trailing slash): no URL resolution needed.
+  return `${chatOrigin}/widget/frame.html?${new URLSearchParams({ workspace: workspaceId, origin: hostOrigin })}`
 }

@@ -32,12 +32,23 @@ export function install({ window, script, idle = idleCallback(window) }: Install
 
   const calls: ArrayLike<unknown>[] = Array.from(stub?.q ?? [])
   let loader: Loader | null = null
-  const threadline: InstalledThreadline = (...call: unknown[]) => {
+  const run = (...call: unknown[]) => {
     if (loader) loader.run(call)
     else calls.push(call)
   }
+  const threadline: InstalledThreadline = run
   threadline.loaded = true
   window.Threadline = threadline
+  // Any element marked `data-threadline-identify`, added now or later, opens the identification-code
+  // dialog; a click before the launcher mounted is queued like any call. The element is the opener
+  // (it gets focus back), an internal third argument the typed API does not expose.
+  document.addEventListener('click', (event) => {
+    const opener = event.target instanceof Element && event.target.closest('[data-threadline-identify]')
+    if (!opener) return
+    // A link or a form button marked as the trigger opens the dialog instead of navigating or submitting.
+    event.preventDefault()
+    run('showIdentificationCode', undefined, opener)
+  })
 
   const mount = () => {
     loader = createLoader({ window, workspaceId, chatOrigin: new URL(tag.src).origin, idle })

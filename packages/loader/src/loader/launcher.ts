@@ -15,7 +15,7 @@ import { labelsFor } from './labels.js'
 // nothing to inherit, and it lays nothing out, its children being fixed.)
 // Each line ends in a line continuation (`\`): no newlines in the string, ~30 B less brotli.
 const styles = `\
-button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px #0004}\
+button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004}\
 button:focus-visible{outline:3px solid #4f46e5;outline-offset:3px}\
 svg{width:28px;height:28px;fill:currentColor}\
 span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#c81e1e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}\
@@ -33,8 +33,11 @@ export interface Launcher {
   /** The element appended to `<body>` (it is what `document.activeElement` shows while focus is inside). */
   host: HTMLElement
   button: HTMLButtonElement
-  /** Draws the launcher, and titles the iframe, for this state, labelled in `locale` (BCP 47). */
-  render(open: boolean, unread: number, locale: string): void
+  /**
+   * Draws the launcher, and titles the iframe, for this state, labelled in `locale` (BCP 47);
+   * `unreadLabel` is the frame's name for the closed launcher with `unread` messages ('' for none).
+   */
+  render(open: boolean, unread: number, unreadLabel: string, locale: string): void
   /** Puts the chat iframe in the shadow tree, next to the launcher; the next render titles it. */
   mountFrame(iframe: HTMLIFrameElement): void
 }
@@ -60,8 +63,8 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
   shadow.append(root)
 
   let frame: HTMLIFrameElement | undefined
-  const render = (open: boolean, unread: number, locale: string) => {
-    const [lang, title, label] = labelsFor(locale, open, unread)
+  const render = (open: boolean, unread: number, unreadLabel: string, locale: string) => {
+    const [lang, title, label] = labelsFor(locale, open, unreadLabel)
     root.className = open ? 'r o' : 'r'
     // Screen readers pick the voice for the label from `lang`; the page's may differ or be missing.
     // No `dir`: the launcher shows no text, only an icon and the (aria-hidden) digits.

@@ -37,6 +37,8 @@ export type HostMessage =
   | { type: 'identify'; identityToken: string }
   | { type: 'logout' }
   | { type: 'page'; page: PageInfo }
+  /** A later boot changed the launcher's language: the frame names the unread count in it (the chat keeps its own). */
+  | { type: 'locale'; locale: string }
 
 export interface PageInfo {
   url: string
@@ -56,12 +58,17 @@ export type FrameMessage =
   | { type: 'ready' }
   /** The customer closed the chat from inside the frame (close button, Escape). */
   | { type: 'close' }
-  | { type: 'unread'; count: number }
+  /**
+   * `label`: the launcher's name with the count, in the launcher's language, from the chat's own
+   * catalogue ("Abrir el chat, 2 mensajes sin leer"); absent when the count is 0. The frame holds the
+   * plural forms, so loader.js does not (its 3 KB budget).
+   */
+  | { type: 'unread'; count: number; label?: string }
   | { type: 'message'; message: MessageNotice }
   /** Whether this browser holds a session for the workspace; the loader keeps a flag (not the token) so it can create the frame on idle next time and show the unread badge. */
   | { type: 'session'; active: boolean }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
 export function isConnectMessage(value: unknown): value is ConnectMessage {
   return isObject(value) && value.threadline === 'connect' && value.version === channelVersion
@@ -83,6 +90,8 @@ export function isHostMessage(value: unknown): value is HostMessage {
       return typeof value.identityToken === 'string'
     case 'page':
       return isPage(value.page)
+    case 'locale':
+      return typeof value.locale === 'string'
     default:
       return false
   }
@@ -95,7 +104,8 @@ export function isFrameMessage(value: unknown): value is FrameMessage {
     case 'close':
       return true
     case 'unread':
-      return typeof value.count === 'number' && Number.isInteger(value.count) && value.count >= 0
+      // Number.isInteger is false for anything not a number.
+      return Number.isInteger(value.count) && (value.count as number) >= 0 && optionalString(value.label)
     case 'message': {
       const message = value.message
       return isObject(message) && typeof message.id === 'string' && ['agent', 'bot', 'customer', 'system'].includes(message.author as string) && typeof message.createdAt === 'number'
