@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { ConversationStatus, MessagesPage } from '@threadline/protocol'
+import type { Account, CodeOutcome, ConversationStatus, IdentificationStatus, MessagesPage } from '@threadline/protocol'
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest'
 import { startDemo } from '../examples/script-tag/src/demo.js'
@@ -201,6 +201,9 @@ export function launcher(page: Page): Locator {
   return page.locator(`${widgetHostTag} button[aria-expanded]`)
 }
 
+/** The element the loader's identification widget (`/widget/identify.js`) appends to `<body>`, with its open shadow root. */
+export const identifyHostTag = 'threadline-identify'
+
 const frameSelector = 'iframe[src*="/widget/frame.html"]'
 
 /** The chat frame's `<iframe>` element (inside the shadow root). */
@@ -264,7 +267,7 @@ export function uniqueEmail(label: string): string {
 
 // ── the dev mailbox ───────────────────────────────────────────────────────────────────────────────
 
-interface MailboxMessage {
+export interface MailboxMessage {
   id: string
   to: string | string[]
   subject: string
@@ -281,6 +284,18 @@ async function readMailbox(demo: Demo): Promise<MailboxMessage[]> {
 /** The ids of the mails in the dev mailbox now, to tell the next one to an address apart (`waitForCode`). */
 export async function mailIds(demo: Demo): Promise<Set<string>> {
   return new Set((await readMailbox(demo)).map((message) => message.id))
+}
+
+/** The newest mail to `email` that was not in `seen` and whose subject matches. */
+export async function waitForMail(demo: Demo, email: string, seen: Set<string>, subject: RegExp): Promise<MailboxMessage> {
+  return vi.waitFor(
+    async () => {
+      const mail = (await readMailbox(demo)).find((message) => [message.to].flat().some((to) => to.includes(email)) && !seen.has(message.id) && subject.test(message.subject))
+      if (!mail) throw new Error(`No new mail to ${email} with a subject like ${subject} in the dev mailbox`)
+      return mail
+    },
+    { timeout: 15_000, interval: 100 },
+  )
 }
 
 /** The code in the newest mail to `email` that was not in `seen`. */
@@ -300,8 +315,18 @@ export async function waitForCode(demo: Demo, email: string, seen: Set<string>):
 // ── the agent API ─────────────────────────────────────────────────────────────────────────────────
 
 export interface AgentConversationRow {
-  conversation: { id: string; status: ConversationStatus; lastSeq: number; customerLastReadSeq: number; agentLastReadSeq: number }
+  conversation: {
+    id: string
+    status: ConversationStatus
+    lastSeq: number
+    customerLastReadSeq: number
+    agentLastReadSeq: number
+    identification: IdentificationStatus
+    lastCodeOutcome: CodeOutcome
+  }
   customer: { id: string; email: string | null; emailVerified: boolean }
+  /** The site's account the customer is linked to (identity token or identification code), if any. */
+  account: (Account & { linkedVia: 'code' | 'identity_token'; linkedAt: string }) | null
 }
 
 /** The agent API as an advisor's tool would call it: `Authorization: Bearer <agentKey>`. */
@@ -341,6 +366,10 @@ export function agentApi(demo: Demo) {
         },
         { timeout: 15_000, interval: 150 },
       )
+    },
+    /** One conversation with its customer and account, as `GET /v1/agent/conversations/:id` answers. */
+    async conversation(conversationId: string): Promise<AgentConversationRow> {
+      return call<AgentConversationRow>('GET', `/v1/agent/conversations/${conversationId}`)
     },
     async messages(conversationId: string): Promise<MessagesPage['messages']> {
       return (await call<MessagesPage>('GET', `/v1/agent/conversations/${conversationId}/messages?limit=100`)).messages
