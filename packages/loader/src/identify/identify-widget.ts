@@ -1,3 +1,4 @@
+import { adoptStyles } from '../shared/adopt-styles.js'
 import type { IdentifyRequest } from '../shared/identify.js'
 import { describeMark, formatRemaining, reachedMark } from './countdown.js'
 import { fill, identifyLanguage } from './messages.js'
@@ -187,7 +188,7 @@ function buildView(document: Document) {
   // what the shadow tree would inherit from the page (font, colour, direction…).
   host.style.setProperty('all', 'initial', 'important')
   const shadow = host.attachShadow({ mode: 'open' })
-  adoptStyles(document, shadow)
+  adoptStyles(document, shadow, identifyStyles)
 
   const element = <Tag extends keyof HTMLElementTagNameMap>(tag: Tag, className = '', id = '') => {
     const created = document.createElement(tag)
@@ -246,16 +247,3 @@ function applyMessages(view: View, messages: IdentifyMessages) {
   view.never.textContent = messages.never
 }
 
-function adoptStyles(document: Document, shadow: ShadowRoot) {
-  try {
-    const sheet = new CSSStyleSheet()
-    sheet.replaceSync(identifyStyles)
-    shadow.adoptedStyleSheets = [sheet]
-  } catch {
-    // Browsers without constructable stylesheets (Safari < 16.4): a <style> element, which a host
-    // CSP without 'unsafe-inline' in style-src blocks, but which works everywhere else.
-    const style = document.createElement('style')
-    style.textContent = identifyStyles
-    shadow.append(style)
-  }
-}

@@ -7,6 +7,7 @@
  * the shadow styles are a constructable stylesheet, the host element's styles are set through CSSOM.
  */
 
+import { adoptStyles } from '../shared/adopt-styles.js'
 import { labelsFor } from './labels.js'
 
 // `all: initial` on every element we style: host rules cannot reach into the shadow tree, but
@@ -47,7 +48,7 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
   const host = document.createElement('threadline-widget')
   pinHost(host)
   const shadow = host.attachShadow({ mode: 'open' })
-  adoptStyles(document, shadow)
+  adoptStyles(document, shadow, styles)
 
   // Its class (`r`, `r o` while open) is set by render.
   const root = document.createElement('div')
@@ -102,19 +103,6 @@ function pinHost(host: HTMLElement) {
   pin('z-index', '2147483647')
 }
 
-function adoptStyles(document: Document, shadow: ShadowRoot) {
-  try {
-    const sheet = new CSSStyleSheet()
-    sheet.replaceSync(styles)
-    shadow.adoptedStyleSheets = [sheet]
-  } catch {
-    // Browsers without constructable stylesheets (Safari < 16.4): a <style> element, which a host
-    // CSP without 'unsafe-inline' in style-src will block, but which works everywhere else.
-    const style = document.createElement('style')
-    style.textContent = styles
-    shadow.append(style)
-  }
-}
 
 function createIcon(document: Document) {
   const svg = document.createElementNS(svgNamespace, 'svg')

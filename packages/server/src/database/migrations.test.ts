@@ -11,7 +11,7 @@ async function migrateTo(db: Kysely<DatabaseSchema>, last: string): Promise<void
   const names = Object.keys(migrations)
   const upTo = Object.fromEntries(names.slice(0, names.indexOf(last) + 1).map((name) => [name, migrations[name]!]))
   const result = await new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => upTo } }).migrateToLatest()
-  if (result.error) throw result.error
+  if (result.error) throw result.error instanceof Error ? result.error : new Error('The migration failed', { cause: result.error })
 }
 
 describeEachDatabase('migration 0003_identification', (freshDatabase) => {
