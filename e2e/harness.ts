@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Account, CodeOutcome, ConversationStatus, IdentificationStatus, MessagesPage } from '@threadline/protocol'
+import { workspaceHeader } from '@threadline/protocol'
+import type { Account, ChatEvent, CodeOutcome, ConversationStatus, IdentificationSettings, IdentificationStatus, MessagesPage, WorkspaceSettings } from '@threadline/protocol'
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest'
 import { startDemo } from '../examples/script-tag/src/demo.js'
@@ -56,7 +57,7 @@ export type Demo = Awaited<ReturnType<typeof startDemo>>
  * Starts one demo (chat server and host site on free ports, SQLite in a temp dir) for the file's
  * tests and stops it after them. Read `.current` inside tests and hooks.
  */
-export function useDemo(): { readonly current: Demo } {
+export function useDemo(): { readonly current: Demo; readonly dataDir: string } {
   let demo: Demo | null = null
   let dataDir: string | null = null
   // The servers' log lines stay quiet unless a test fails; then the ones logged during it are printed.
@@ -83,6 +84,11 @@ export function useDemo(): { readonly current: Demo } {
     get current() {
       if (!demo) throw new Error('The demo did not start (see the beforeAll error)')
       return demo
+    },
+    /** The demo's data dir: its SQLite file and `demo.json` (the workspace's credentials, read by `adminApi`). */
+    get dataDir() {
+      if (!dataDir) throw new Error('The demo did not start (see the beforeAll error)')
+      return dataDir
     },
   }
 }
@@ -323,6 +329,7 @@ export interface AgentConversationRow {
     agentLastReadSeq: number
     identification: IdentificationStatus
     lastCodeOutcome: CodeOutcome
+    awaitingIdentification: boolean
   }
   customer: { id: string; email: string | null; emailVerified: boolean }
   /** The site's account the customer is linked to (identity token or identification code), if any. */
@@ -378,6 +385,59 @@ export function agentApi(demo: Demo) {
       await call('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
     },
   }
+}
+
+// ── the admin API and the agent event stream ──────────────────────────────────────────────────────
+
+/**
+ * The admin API as the site's backend calls it: `Authorization: Bearer <workspace secret>` and the
+ * workspace header. The secret is the one the demo keeps in `<dataDir>/demo.json` (development only).
+ */
+export async function adminApi(demo: Demo, dataDir: string) {
+  const { secret } = JSON.parse(await readFile(join(dataDir, 'demo.json'), 'utf8')) as { secret: string }
+  return {
+    /** `PATCH /v1/admin/workspace`; resolves with the settings the server answers. */
+    async setIdentification(identification: Partial<IdentificationSettings>): Promise<WorkspaceSettings> {
+      const response = await fetch(`${demo.chatUrl}/v1/admin/workspace`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${secret}`, [workspaceHeader]: demo.workspaceId, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ identification }),
+      })
+      if (!response.ok) throw new Error(`PATCH /v1/admin/workspace answered ${response.status}: ${await response.text()}`)
+      return ((await response.json()) as { workspace: WorkspaceSettings }).workspace
+    },
+  }
+}
+
+/** One `data:` line of `GET /v1/agent/events`. */
+export interface AgentEnvelope {
+  conversationId: string
+  customerId: string
+  event: ChatEvent
+}
+
+/**
+ * Reads `GET /v1/agent/events` as an advisor's automation would, and keeps every envelope in arrival
+ * order. Resolves once the server answered 200 (from then on nothing published is missed).
+ */
+export async function recordAgentEvents(demo: Demo): Promise<{ envelopes: AgentEnvelope[]; close(): void }> {
+  const controller = new AbortController()
+  const response = await fetch(`${demo.chatUrl}/v1/agent/events`, { headers: { authorization: `Bearer ${demo.agentKey}`, accept: 'text/event-stream' }, signal: controller.signal })
+  if (!response.ok || !response.body) throw new Error(`GET /v1/agent/events answered ${response.status}`)
+  const envelopes: AgentEnvelope[] = []
+  const read = async (body: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for await (const chunk of body) {
+      buffer += decoder.decode(chunk, { stream: true })
+      const lines = buffer.split(/\r?\n/)
+      buffer = lines.pop() ?? ''
+      for (const line of lines) if (line.startsWith('data:')) envelopes.push(JSON.parse(line.slice(5).trim()) as AgentEnvelope)
+    }
+  }
+  // Ends with an AbortError when the test closes it; nothing to report then.
+  read(response.body).catch(() => undefined)
+  return { envelopes, close: () => controller.abort() }
 }
 
 /** What an init script records in each window, read back with `page.evaluate(readRecords)`. */

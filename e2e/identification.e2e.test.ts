@@ -13,8 +13,10 @@ import { promisify } from 'node:util'
 import type { Locator, Page } from 'playwright-core'
 import { beforeAll, expect, it, vi } from 'vitest'
 import {
+  adminApi,
   agentApi,
   axeViolations,
+  chatFrameHandle,
   chatIframe,
   composer,
   describeE2e,
@@ -23,7 +25,9 @@ import {
   messageText,
   openChat,
   readRecords,
+  recordAgentEvents,
   recorderScript,
+  sendMessage,
   uniqueEmail,
   useDemo,
   useDevices,
@@ -163,6 +167,92 @@ describeE2e('identification codes on the demo shop', () => {
     expect(after.conversation.identification).toBe('identified')
     expect(after.account?.externalId).toBe(ada.externalId)
     expect(after.conversation.lastCodeOutcome).toBe('invalid')
+  })
+
+  it('required identification, from both sides: a logged-out customer is asked for a code and declines with the keyboard ("I have no account"); advisors see nothing until then, and the console shows the chat live, not identified', async () => {
+    const admin = await adminApi(demo.current, demo.dataDir)
+    const agent = agentApi(demo.current)
+    const required = await admin.setIdentification({ mode: 'required' })
+    try {
+      expect(required.identification).toEqual({ mode: 'required', onlyCustomersCreatedAfter: null })
+
+      // ── the advisor, before anything happens: the console is open and live, the event stream read ─
+      const { page: inbox } = await openDevice()
+      await inbox.goto(`${demo.current.consoleUrl}#key=${demo.current.agentKey}`)
+      await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
+      await inbox.getByRole('status').filter({ hasText: /^\d+ conversations, \d+ unread$/ }).waitFor({ state: 'attached', timeout: 15_000 })
+      // Survives only as long as the page is not reloaded: the chat must arrive through the stream.
+      await inbox.evaluate(() => Object.assign(window, { __sameConsolePage: true }))
+      const stream = await recordAgentEvents(demo.current)
+      try {
+        // ── the customer: logged out on the shop, verifies an email, writes ──────────────────────
+        const customer = await openDevice()
+        await customer.page.goto(demo.current.siteUrl)
+        const frame = await openChat(customer.page)
+        const email = uniqueEmail('required')
+        await verifyEmail(demo.current, frame, email)
+        const first = 'Hello, where is my order?'
+        await sendMessage(frame, first)
+        const messages = frame.getByRole('region', { name: 'Messages' })
+        await messages.getByText(/^To help you faster, please paste the identification code from your account page on demo\. No account\? Choose “I have no account”\.$/).waitFor({ state: 'visible', timeout: 15_000 })
+        const noAccount = frame.getByRole('button', { name: 'I have no account', exact: true })
+        await noAccount.waitFor({ state: 'visible', timeout: 10_000 })
+        expect(await noAccount.evaluate((element) => element.tagName), 'a real <button>').toBe('BUTTON')
+
+        // Reachable by keyboard: one Shift+Tab back from the composer.
+        await composer(frame).focus()
+        await customer.page.keyboard.press('Shift+Tab')
+        await expect.poll(() => noAccount.evaluate((element) => element === document.activeElement), { message: 'Shift+Tab from the composer focuses "I have no account"' }).toBe(true)
+        expect(await axeViolations(await chatFrameHandle(customer.page)), 'axe on the chat frame with the quick reply').toEqual([])
+
+        // ── while it waits, advisors are not told: not in the agent API, not in the console, not on the stream ─
+        expect((await agent.conversations()).map((row) => row.customer.email)).not.toContain(email)
+        const list = inbox.getByRole('navigation', { name: 'Conversations' })
+        const row = list.getByRole('button', { name: new RegExp(escapeRegExp(email)) })
+        expect(await row.count(), 'the waiting chat in the console').toBe(0)
+        expect(stream.envelopes, 'agent events while the chat waits for a code').toEqual([])
+
+        // ── "I have no account", with Enter ──────────────────────────────────────────────────────
+        await customer.page.keyboard.press('Enter')
+        await noAccount.waitFor({ state: 'detached', timeout: 15_000 })
+        await messages.getByText('I have no account', { exact: true }).waitFor({ state: 'visible', timeout: 15_000 })
+        // The button went away under the focus: the composer takes it, not <body>.
+        await expect.poll(() => composer(frame).evaluate((element) => element === document.activeElement)).toBe(true)
+
+        // ── the advisor: the console shows it live (same page, no reload), not identified ─────────
+        await row.waitFor({ state: 'visible', timeout: 15_000 })
+        expect(await inbox.evaluate(() => (window as unknown as { __sameConsolePage?: boolean }).__sameConsolePage), 'the console page was not reloaded').toBe(true)
+        await expect.poll(() => badges(row)).toEqual(['Not identified'])
+
+        const released = await agent.conversationOf(email)
+        expect(released.conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'not_sent', awaitingIdentification: false })
+        expect(released.account).toBeNull()
+        const transcript = (await agent.messages(released.conversation.id)).map((message) => [message.author.kind, message.text])
+        expect(transcript).toEqual([
+          ['customer', first],
+          ['system', 'To help you faster, please paste the identification code from your account page on demo. No account? Choose “I have no account”.'],
+          ['customer', 'I have no account'],
+        ])
+        // The stream introduced it with identification_changed; of its messages, only the decline went out.
+        const introduced = await vi.waitFor(
+          () => {
+            const envelope = stream.envelopes.find((candidate) => candidate.conversationId === released.conversation.id && candidate.event.type === 'conversation.identification_changed')
+            if (!envelope) throw new Error('No conversation.identification_changed on the agent stream yet')
+            return envelope
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        expect(introduced.event).toMatchObject({ conversation: { id: released.conversation.id, identification: 'not_identified', awaitingIdentification: false } })
+        const streamed = stream.envelopes.filter((envelope) => envelope.conversationId === released.conversation.id)
+        expect(streamed.flatMap(({ event }) => (event.type === 'message.created' ? [[event.message.author.kind, event.message.text]] : []))).toEqual([['customer', 'I have no account']])
+      } finally {
+        stream.close()
+      }
+    } finally {
+      // The other tests of this file (and a rerun) expect the demo's default.
+      const restored = await admin.setIdentification({ mode: 'offered' })
+      expect(restored.identification.mode).toBe('offered')
+    }
   })
 })
 

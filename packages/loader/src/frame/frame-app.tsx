@@ -5,6 +5,7 @@ import {
   Composer,
   ConnectionNotice,
   Header,
+  IdentificationQuickReply,
   MessageList,
   Notices,
   ThreadlineProvider,
@@ -110,6 +111,7 @@ export function FrameApp({ client, open, locale, messages, onClose }: FrameAppPr
             <MessageList markRead={open} />
             <TypingIndicator />
             <Notices />
+            <IdentificationQuickReply />
             <Composer />
           </ChatBody>
         </ChatPanel>
