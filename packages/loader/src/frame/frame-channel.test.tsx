@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { isFrameMessage, type FrameMessage, type HostMessage } from '../shared/channel.js'
 import { acceptConnection, type ConnectTarget } from './accept-connection.js'
 import { FrameApp } from './frame-app.js'
-import { startFrameChannel, type FrameViewState } from './frame-channel.js'
+import { startFrameChannel, type FrameChannel, type FrameViewState } from './frame-channel.js'
 import { observeNewMessages } from './new-messages.js'
 
 const hostOrigin = 'https://shop.example'
@@ -104,6 +104,7 @@ describe('acceptConnection', () => {
 interface Frame {
   backend: MemoryBackend
   client: ChatClient
+  channel: FrameChannel
   /** Everything the frame posted to the host, in order (each checked with `isFrameMessage`). */
   received: FrameMessage[]
   renders: FrameViewState[]
@@ -140,6 +141,7 @@ function startFrame({ backend = createMemoryBackend() }: { backend?: MemoryBacke
   return {
     backend,
     client,
+    channel,
     received,
     renders,
     send: (message) => hostEnd.postMessage(message),
@@ -166,6 +168,20 @@ describe('startFrameChannel', () => {
     frame.send(boot({ locale: 'es-MX' }, true))
     await frame.waitForMessage({ type: 'ready' })
     expect(frame.renders.at(-1)).toMatchObject({ open: true, locale: 'es-MX', messages: { closeChat: 'Cerrar el chat' } })
+  })
+
+  it('gives the chat locale for Accept-Language once booted, and keeps it when only the launcher changes language', async () => {
+    const frame = startFrame()
+    // Before the boot the chat has no language of its own: the browser's goes out.
+    expect(frame.channel.chatLocale()).toBeUndefined()
+    frame.send(boot({ locale: 'de-AT' }))
+    await frame.waitForMessage({ type: 'ready' })
+    expect(frame.channel.chatLocale()).toBe('de-AT')
+    frame.send({ type: 'locale', locale: 'ar-EG' })
+    // Port messages arrive in order: once the open is rendered, the locale message was handled.
+    frame.send({ type: 'open' })
+    await vi.waitFor(() => expect(frame.renders.at(-1)).toMatchObject({ open: true, locale: 'de-AT' }))
+    expect(frame.channel.chatLocale()).toBe('de-AT')
   })
 
   it('signs in with the boot identity token and reports the session, then logs out', async () => {

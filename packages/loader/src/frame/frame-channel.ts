@@ -28,6 +28,11 @@ export interface FrameChannelOptions {
 }
 
 export interface FrameChannel {
+  /**
+   * The chat's language once the boot has set it (a later `locale` message changes the launcher,
+   * not the chat); undefined before. The frame sends it as the adapter's Accept-Language.
+   */
+  chatLocale(): string | undefined
   /** Stops listening and posting; the client is the caller's to destroy. */
   close(): void
 }
@@ -177,6 +182,7 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
   )
 
   return {
+    chatLocale: () => (booted ? view.locale : undefined),
     close() {
       closed = true
       for (const cleanup of cleanups.splice(0)) cleanup()

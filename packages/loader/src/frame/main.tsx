@@ -11,6 +11,7 @@ import { acceptConnection } from './accept-connection.js'
 import { createFallbackStorage } from './fallback-storage.js'
 import { FrameApp } from './frame-app.js'
 import { startFrameChannel } from './frame-channel.js'
+import type { FrameChannel } from './frame-channel.js'
 import { readFrameParams } from './frame-params.js'
 import { observeNewMessages } from './new-messages.js'
 import './frame.css'
@@ -22,7 +23,11 @@ function main(): void {
     console.error('Threadline: this page is the chat frame; the loader opens it with ?workspace=…&origin=…')
     return
   }
-  const feed = observeNewMessages(createHttpAdapter({ baseUrl: location.origin, workspaceId: params.workspaceId }))
+  let channel: FrameChannel | undefined
+  // The server writes its automatic replies in the chat's language, which the host's boot decides
+  // later: read at each request. Before the boot, the browser's own Accept-Language goes out.
+  const adapter = createHttpAdapter({ baseUrl: location.origin, workspaceId: params.workspaceId, locale: () => channel?.chatLocale() })
+  const feed = observeNewMessages(adapter)
   const client = createChatClient({
     adapter: feed.adapter,
     storage: createFallbackStorage(createDefaultStorage, (error) => console.warn('Threadline: storage unavailable, the session lasts until this page closes', error)),
@@ -31,7 +36,7 @@ function main(): void {
   })
   const root = createRoot(container)
   acceptConnection(window, params.hostOrigin, (port) => {
-    startFrameChannel({
+    channel = startFrameChannel({
       port,
       client,
       newMessages: feed,

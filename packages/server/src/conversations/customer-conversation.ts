@@ -4,8 +4,10 @@ import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
-import { agentVisibility, appendSystemMessage, handlePastedCode, identificationReplies, readIdentificationRule, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
+import { agentVisibility, appendSystemMessage, handlePastedCode, readIdentificationRule, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
 import type { AfterCommit } from '../identification/in-chat.js'
+import { identificationRepliesFor } from '../identification/replies.js'
+import type { ReplyLanguage } from '../identification/replies.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
@@ -27,6 +29,15 @@ export async function customerMessages(context: ServerContext, customerId: strin
   return listMessages(context, row?.id ?? null, query)
 }
 
+export interface CustomerSend {
+  customer: CustomerTable
+  clientId: string
+  text: string
+  attachmentIds: string[] | undefined
+  /** The language of the automatic replies; English when not given (no or an unknown Accept-Language). */
+  language?: ReplyLanguage
+}
+
 /**
  * Idempotent send (G2–G5, G7, G8): the dedupe on (conversation, client id) comes before every other
  * refusal, so a retry of a committed message gets its original ack. The conversation is created in
@@ -34,14 +45,12 @@ export async function customerMessages(context: ServerContext, customerId: strin
  * Identification codes in the text are redacted before anything stores or shows it, and the first
  * one is judged (identification/in-chat.ts); with the workspace's `required` rule a new unidentified
  * customer's conversation starts held from advisors until a code links it or the customer declines.
+ * The automatic replies this send causes are stored in `language` (the request's Accept-Language).
  */
-export async function sendCustomerMessage(
-  context: ServerContext,
-  { customer, clientId, text, attachmentIds }: { customer: CustomerTable; clientId: string; text: string; attachmentIds: string[] | undefined },
-): Promise<SendMessageResponse> {
+export async function sendCustomerMessage(context: ServerContext, message: CustomerSend): Promise<SendMessageResponse> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await sendOnce(context, { customer, clientId, text, attachmentIds })
+      return await sendOnce(context, message)
     } catch (error) {
       // Two first messages raced to create the conversation or one client id; the retry sees the winner.
       if (!isUniqueViolation(error) || attempt >= 3) throw error
@@ -49,10 +58,7 @@ export async function sendCustomerMessage(
   }
 }
 
-async function sendOnce(
-  context: ServerContext,
-  { customer, clientId, text, attachmentIds }: { customer: CustomerTable; clientId: string; text: string; attachmentIds: string[] | undefined },
-): Promise<SendMessageResponse> {
+async function sendOnce(context: ServerContext, { customer, clientId, text, attachmentIds, language = 'en' }: CustomerSend): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
   let hidden: { hiddenFromAgents?: true } = {}
@@ -125,10 +131,11 @@ async function sendOnce(
       events.push({ type: 'conversation.status_changed', ...eventBase(context, conversation), status: 'unanswered', conversation: toConversation(conversation) })
     }
     const emit = (event: ChatEvent) => events.push(event)
-    afterCommit = await handlePastedCode(context, transaction, { rule, customer, conversation, text, emit })
+    const replies = identificationRepliesFor(language)
+    afterCommit = await handlePastedCode(context, transaction, { rule, customer, conversation, text, replies, emit })
     // Asked once, right after the first message, unless that message already linked the customer.
     if (created && conversation.identification_gate === 'awaiting') {
-      await appendSystemMessage(context, transaction, conversation, identificationReplies.request(rule.workspaceName), emit)
+      await appendSystemMessage(context, transaction, conversation, replies.request(rule.workspaceName), emit)
     }
     conversationId = conversation.id
     // Judged at the end: a send that released the conversation shows advisors all of it.

@@ -13,7 +13,6 @@ import type { AppEnv } from './app-env.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
-import { mountIdentificationRoutes } from './identification-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
@@ -60,7 +59,6 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
   mountAdminRoutes(app, { context })
-  mountIdentificationRoutes(app, { context, cors })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 

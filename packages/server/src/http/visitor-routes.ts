@@ -31,11 +31,14 @@ import {
 } from '../conversations/customer-conversation.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError, parseWith } from '../errors/api-error.js'
+import { replyLanguages } from '../identification/replies.js'
+import { mintForIdentityToken } from '../identification/visitor-mint.js'
 import { openCustomerEventStream } from '../realtime/customer-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
 import { findWorkspace } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
+import { negotiateLanguage } from './accept-language.js'
 import type { AppEnv } from './app-env.js'
 import { bearerToken, optionalBearerToken } from './bearer-token.js'
 import { clientAddress } from './client-address.js'
@@ -95,6 +98,11 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     return c.json(await grant(c, workspace, customer, 'identity_token'))
   })
 
+  app.post(visitorRoutes.mintIdentificationCode.path, async (c) => {
+    const workspace = await workspaceOf(c)
+    return c.json(await mintForIdentityToken(context, workspace, await readJson(c)))
+  })
+
   app.post(visitorRoutes.logout.path, async (c) => {
     const session = await sessionOf(c)
     await revokeSession(context, session.tokenHash)
@@ -121,7 +129,9 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
   app.post(visitorRoutes.sendMessage.path, async (c) => {
     const session = await sessionOf(c)
     const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
-    return c.json(await sendCustomerMessage(context, { customer: session.customer, clientId, text, attachmentIds }))
+    // The automatic replies this message may cause speak the customer's language (the chat sends its own).
+    const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
+    return c.json(await sendCustomerMessage(context, { customer: session.customer, clientId, text, attachmentIds, language }))
   })
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {

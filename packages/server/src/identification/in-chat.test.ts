@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { conversationSchema, identificationCodeTtlMs, identificationMaxFailuresPerHour } from '@threadline/protocol'
 import type { ChatEvent, Conversation, Message } from '@threadline/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +11,8 @@ import type { ManualClock, TestServer } from '../testing/test-server.test-helper
 import { updateWorkspaceSettings } from '../workspaces/workspaces.js'
 import { mintIdentificationCode } from './codes.js'
 import { identificationReplies } from './in-chat.js'
+import { identificationRepliesFor, replyLanguages } from './replies.js'
+import type { ReplyLanguage } from './replies.js'
 
 interface AgentEnvelope {
   conversationId: string
@@ -391,6 +394,79 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       } finally {
         await setRule({ mode: 'offered', onlyCustomersCreatedAfter: null })
       }
+    })
+  })
+
+  describe("in the customer's language", () => {
+    const sendIn = (token: string, text: string, acceptLanguage: string) =>
+      test.call('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text }, headers: { 'accept-language': acceptLanguage } })
+
+    /** Node's fetch adds `Accept-Language: *` to every request; node:http sends only the headers given. */
+    function sendWithoutAcceptLanguage(token: string, text: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        const body = JSON.stringify({ clientId: crypto.randomUUID(), text })
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-threadline-workspace': workspaceId() }
+        const outgoing = httpRequest(`${test.url}/v1/conversation/messages`, { method: 'POST', headers }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        })
+        outgoing.on('error', reject)
+        outgoing.end(body)
+      })
+    }
+
+    const requests: [header: string | null, language: ReplyLanguage][] = [
+      ['es-ES,es;q=0.9', 'es'],
+      ['fr;q=0.4, de;q=0.8', 'de'],
+      ['ar-EG', 'ar'],
+      ['fr-CA, en;q=0.5', 'fr'],
+      ['ja', 'en'],
+      ['*', 'en'],
+      [null, 'en'],
+    ]
+
+    it.each(requests)('Accept-Language %j: asks for a code in %s, and advisors read the same words', async (header, language) => {
+      await setRule({ mode: 'required' })
+      try {
+        const customer = await test.verify()
+        if (header === null) expect(await sendWithoutAcceptLanguage(customer.session.token, 'Hello')).toBe(200)
+        else expect((await sendIn(customer.session.token, 'Hello', header)).status).toBe(200)
+        const expected = identificationRepliesFor(language).request('Test Shop')
+        const messages = await history(customer.session.token)
+        expect(messages.map((message) => [message.author.kind, message.text])).toEqual([
+          ['customer', 'Hello'],
+          ['system', expected],
+        ])
+        // Stored once, in that language: the advisor sees what the customer saw.
+        const conversationId = (await test.call('GET', '/v1/conversation', { token: customer.session.token })).body.conversation.id
+        await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: 'x' } })
+        expect((await agentHistory(conversationId)).map((message) => message.text).slice(0, 2)).toEqual(['Hello', expected])
+      } finally {
+        await setRule({ mode: 'offered' })
+      }
+    })
+
+    it.each(replyLanguages.filter((language) => language !== 'en'))('%s: answers every code in the language of the send that carried it', async (language) => {
+      const acceptLanguage = `${language}-XX,${language};q=0.9,en;q=0.1`
+      const replies = identificationRepliesFor(language)
+      const customer = await test.verify()
+      const last = async () => (await history(customer.session.token)).at(-1)?.text
+
+      await sendIn(customer.session.token, wrongCode, acceptLanguage)
+      expect(await last()).toBe(replies.invalid)
+      const first = await mintFor()
+      expect((await sendIn(customer.session.token, first.code, acceptLanguage)).body.conversation.identification).toBe('identified')
+      expect(await last()).toBe(replies.linked)
+      const other = await mintFor()
+      await sendIn(customer.session.token, other.code, acceptLanguage)
+      expect(await last()).toBe(replies.alreadyLinked)
+      // Two failures so far; three more reach the hourly limit, and then nothing is checked.
+      for (let attempt = 2; attempt < identificationMaxFailuresPerHour; attempt++) await sendIn(customer.session.token, wrongCode, acceptLanguage)
+      await sendIn(customer.session.token, wrongCode, acceptLanguage)
+      expect(await last()).toBe(replies.tooManyAttempts)
+      // Each reply follows its own send: the same chat in English gets English.
+      await test.send(customer.session.token, wrongCode)
+      expect(await last()).toBe(identificationReplies.tooManyAttempts)
     })
   })
 

@@ -8,6 +8,7 @@ import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { composeLinkEmail } from '../mail/link-email.js'
 import type { ServerContext } from '../server-context.js'
 import { consumeIdentificationCode, findIdentificationCodes, recordIdentificationFailure, redactIdentificationCodes } from './codes.js'
+import type { IdentificationReplies } from './replies.js'
 
 /*
  * Identification codes pasted into a customer's chat (SECURITY.md C3–C6). Everything here runs
@@ -16,15 +17,8 @@ import { consumeIdentificationCode, findIdentificationCodes, recordIdentificatio
  * update (codes.ts), so two conversations pasting one code link at most once.
  */
 
-/** The automatic replies, in English (documented in docs/; the widget does not translate stored messages). */
-export const identificationReplies = {
-  linked: 'Linked to your account.',
-  invalid: 'That code is not valid or has expired. Get a new code from your account page and paste it here.',
-  alreadyLinked: 'This chat is already linked to another account.',
-  tooManyAttempts: 'Too many codes were tried. Please wait an hour before trying again.',
-  request: (workspaceName: string) =>
-    `To help you faster, please paste the identification code from your account page on ${workspaceName}. No account? Choose “I have no account”.`,
-} as const
+// The English replies stay importable from here, where the in-chat rules that send them live.
+export { identificationReplies } from './replies.js'
 
 const hourMs = 60 * 60 * 1000
 
@@ -71,13 +65,21 @@ export type AfterCommit = () => Promise<void>
 
 /**
  * Judges the first code-shaped token of `text` (the customer's raw text, already stored redacted)
- * and appends the automatic reply. Returns what to do after the commit, or null when the text holds
- * no code or identification is off. Updates `conversation` in place.
+ * and appends the automatic reply from `replies` (the language of this send). Returns what to do
+ * after the commit, or null when the text holds no code or identification is off. Updates
+ * `conversation` in place.
  */
 export async function handlePastedCode(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
-  { rule, customer, conversation, text, emit }: { rule: IdentificationRule; customer: CustomerTable; conversation: ConversationRow; text: string; emit: (event: ChatEvent) => void },
+  {
+    rule,
+    customer,
+    conversation,
+    text,
+    replies,
+    emit,
+  }: { rule: IdentificationRule; customer: CustomerTable; conversation: ConversationRow; text: string; replies: IdentificationReplies; emit: (event: ChatEvent) => void },
 ): Promise<AfterCommit | null> {
   if (rule.mode === 'off') return null
   const [first] = findIdentificationCodes(text)
@@ -85,7 +87,7 @@ export async function handlePastedCode(
 
   // C4: past the hourly limit, nothing is looked up, not even a code that would be valid.
   if ((await recentFailures(context, transaction, conversation.id)) >= identificationMaxFailuresPerHour) {
-    await appendSystemMessage(context, transaction, conversation, identificationReplies.tooManyAttempts, emit)
+    await appendSystemMessage(context, transaction, conversation, replies.tooManyAttempts, emit)
     return null
   }
 
@@ -93,11 +95,11 @@ export async function handlePastedCode(
   // Read inside the locked conversation's transaction: another device of this customer cannot link in between.
   const linkedTo = (await transaction.selectFrom('customers').select('account_external_id').where('id', '=', customer.id).executeTakeFirstOrThrow()).account_external_id
   if (result.ok && (linkedTo === null || linkedTo === result.account.externalId)) {
-    return link(context, transaction, { rule, customer, conversation, account: result.account, alreadyLinked: linkedTo !== null, emit })
+    return link(context, transaction, { rule, customer, conversation, account: result.account, alreadyLinked: linkedTo !== null, replies, emit })
   }
   // Never relink silently: a customer linked to one account cannot be moved to another by a code.
   // Such a code is used up all the same (it was consumed above); its owner can show a new one.
-  const reply = result.ok ? identificationReplies.alreadyLinked : identificationReplies.invalid
+  const reply = result.ok ? replies.alreadyLinked : replies.invalid
   await recordIdentificationFailure(context, transaction, { workspaceId: rule.workspaceId, conversationId: conversation.id })
   await setLastCodeOutcome(transaction, conversation, 'invalid')
   await appendSystemMessage(context, transaction, conversation, reply, emit)
@@ -115,8 +117,17 @@ async function link(
     conversation,
     account,
     alreadyLinked,
+    replies,
     emit,
-  }: { rule: IdentificationRule; customer: CustomerTable; conversation: ConversationRow; account: Account; alreadyLinked: boolean; emit: (event: ChatEvent) => void },
+  }: {
+    rule: IdentificationRule
+    customer: CustomerTable
+    conversation: ConversationRow
+    account: Account
+    alreadyLinked: boolean
+    replies: IdentificationReplies
+    emit: (event: ChatEvent) => void
+  },
 ): Promise<AfterCommit> {
   const at = context.now()
   if (!alreadyLinked) {
@@ -130,7 +141,7 @@ async function link(
   const gate = conversation.identification_gate === 'awaiting' ? 'none' : conversation.identification_gate
   await transaction.updateTable('conversations').set({ last_code_outcome: 'valid', identification_gate: gate }).where('id', '=', conversation.id).execute()
   Object.assign(conversation, { last_code_outcome: 'valid', identification_gate: gate })
-  await appendSystemMessage(context, transaction, conversation, identificationReplies.linked, emit)
+  await appendSystemMessage(context, transaction, conversation, replies.linked, emit)
   emit({ type: 'conversation.identification_changed', ...eventBase(context, conversation), conversation: toConversation(conversation) })
   return () => sendLinkEmail(context, { rule, account, linkedAt: at })
 }
@@ -164,7 +175,7 @@ async function setLastCodeOutcome(transaction: Transaction<DatabaseSchema>, conv
   conversation.last_code_outcome = outcome
 }
 
-/** The server's own message in the chat: no author, English text. */
+/** The server's own message in the chat: no author, in the language of the send that caused it. */
 export async function appendSystemMessage(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,

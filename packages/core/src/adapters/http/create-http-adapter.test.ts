@@ -40,9 +40,15 @@ const message: Message = {
 }
 const attachment: Attachment = { id: 'att_1', name: 'plan de salle.pdf', contentType: 'application/pdf', size: 4, url: null }
 
-function setup(options: { baseUrl?: string; timeoutMs?: number } = {}) {
+function setup(options: { baseUrl?: string; timeoutMs?: number; locale?: string | (() => string | undefined) } = {}) {
   const fake = createFakeFetch()
-  const adapter = createHttpAdapter({ baseUrl: options.baseUrl ?? 'https://chat.example.test', workspaceId: 'ws_1', fetch: fake.fetch, timeoutMs: options.timeoutMs })
+  const adapter = createHttpAdapter({
+    baseUrl: options.baseUrl ?? 'https://chat.example.test',
+    workspaceId: 'ws_1',
+    fetch: fake.fetch,
+    timeoutMs: options.timeoutMs,
+    locale: options.locale,
+  })
   return { adapter, ...fake }
 }
 
@@ -243,6 +249,70 @@ describe('createHttpAdapter', () => {
         await adapter.getMe({ token })
         expect(requests[0]?.url.href).toBe('https://example.test/chat/v1/me')
       }
+    })
+  })
+
+  describe('when a locale is set', () => {
+    it('sends it as Accept-Language on every visitor request: calls, uploads and the event stream', async () => {
+      const { adapter, requests, respond } = setup({ locale: 'es-MX' })
+      respond(
+        () => jsonResponse({ message, conversation }),
+        () => jsonResponse({ customer }),
+        () => jsonResponse({ attachment }, { status: 201 }),
+      )
+      await adapter.sendMessage({ token, clientId: 'c1', text: 'Hola' })
+      await adapter.getMe({ token })
+      await adapter.uploadAttachment({ token, file: new Blob(['%PDF'], { type: 'application/pdf' }), name: 'plan.pdf' })
+      respond(() => new Response(new ReadableStream(), { headers: { 'content-type': 'text/event-stream' } }))
+      const unsubscribe = adapter.subscribe({ token, handlers: { onEvent: () => {} } })
+      await vi.waitFor(() => expect(requests).toHaveLength(4))
+      unsubscribe()
+      expect(requests.map((request) => [request.url.pathname, request.headers.get('accept-language')])).toEqual([
+        ['/v1/conversation/messages', 'es-MX'],
+        ['/v1/me', 'es-MX'],
+        ['/v1/uploads', 'es-MX'],
+        ['/v1/events', 'es-MX'],
+      ])
+    })
+
+    it('reads a function at each request, so a language that changes later is followed', async () => {
+      let locale: string | undefined
+      const { adapter, requests, respond } = setup({ locale: () => locale })
+      respond(
+        () => jsonResponse({ customer }),
+        () => jsonResponse({ customer }),
+        () => jsonResponse({ customer }),
+      )
+      await adapter.getMe({ token })
+      locale = 'ar-EG'
+      await adapter.getMe({ token })
+      locale = 'fr'
+      await adapter.getMe({ token })
+      expect(requests.map((request) => request.headers.get('accept-language'))).toEqual([null, 'ar-EG', 'fr'])
+    })
+
+    it('sends none without a locale, leaving the browser its own', async () => {
+      const { adapter, requests, respond } = setup()
+      respond(() => jsonResponse({ customer }))
+      await adapter.getMe({ token })
+      expect(requests[0]?.headers.get('accept-language')).toBeNull()
+    })
+
+    it('sends only CORS-safelisted values, so the header never needs a preflight: es_MX as es-MX, others not at all', async () => {
+      const sent = async (locale: string) => {
+        const { adapter, requests, respond } = setup({ locale })
+        respond(() => jsonResponse({ customer }))
+        await adapter.getMe({ token })
+        return requests[0]?.headers.get('accept-language') ?? null
+      }
+      expect(await sent('es_MX')).toBe('es-MX')
+      expect(await sent('fr-CA,fr;q=0.9,en;q=0.1')).toBe('fr-CA,fr;q=0.9,en;q=0.1')
+      expect(await sent('')).toBeNull()
+      expect(await sent('de"')).toBeNull()
+      expect(await sent('fr:CA')).toBeNull()
+      expect(await sent('ü')).toBeNull()
+      expect(await sent(`en,${'x'.repeat(126)}`)).toBeNull()
+      expect(await sent(`en,${'x'.repeat(125)}`)).toHaveLength(128)
     })
   })
 

@@ -27,6 +27,12 @@ export interface HttpAdapterOptions {
   timeoutMs?: number
   /** The server's heartbeat interval on the event stream; 2.5 times it without a byte counts as a drop. Default 15 000 ms. */
   heartbeatIntervalMs?: number
+  /**
+   * The chat's language (`es-MX`), sent as `Accept-Language` on every request so the server's
+   * automatic replies speak it. A function is read at each request, for a language that changes.
+   * Unset (or a function returning undefined): the browser's own `Accept-Language` goes out.
+   */
+  locale?: string | (() => string | undefined)
 }
 
 /** A `ChatAdapter` over the Threadline HTTP API: JSON calls checked against the protocol, and SSE for realtime. */

@@ -8,6 +8,7 @@ export interface HttpTransportOptions {
   workspaceId: string
   fetch?: typeof globalThis.fetch
   timeoutMs?: number
+  locale?: string | (() => string | undefined)
 }
 
 export interface HttpRequest {
@@ -28,7 +29,7 @@ export type HttpTransport = (request: HttpRequest) => Promise<{ response: Respon
 
 export const defaultTimeoutMs = 10_000
 
-export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, timeoutMs = defaultTimeoutMs }: HttpTransportOptions): HttpTransport {
+export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, timeoutMs = defaultTimeoutMs, locale }: HttpTransportOptions): HttpTransport {
   const prefixUrl = baseUrl.replace(/\/+$/, '')
 
   // Plain fetch, no ky: ky 1.9 never settles a POST whose fetch rejects before reading the request
@@ -57,6 +58,7 @@ export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, 
         method: route.method,
         headers: {
           [workspaceHeader]: workspaceId,
+          ...languageHeader(typeof locale === 'function' ? locale() : locale),
           ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
           ...(json === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
@@ -72,6 +74,16 @@ export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, 
     if (!response.ok) throw await apiErrorFromResponse(response, description)
     return { response, description }
   }
+}
+
+/**
+ * `Accept-Language` for the locale, read at each request (it may change after the adapter exists).
+ * Sent only while its value is CORS-safelisted (letters, digits, space and `*,-.;=`, 128 at most): `es_MX` goes
+ * out as `es-MX`, and anything else is left out, so the header never causes a preflight it would fail.
+ */
+function languageHeader(locale: string | undefined): Record<string, string> {
+  const value = locale?.replace(/_/g, '-')
+  return value && /^[\w *,.;=-]{1,128}$/.test(value) ? { 'accept-language': value } : {}
 }
 
 function definedEntries(values: Record<string, number | undefined>): Record<string, string> {
