@@ -145,8 +145,12 @@ describeE2e('more journeys through the script tag', () => {
   async function verifyEmailInThirdPartyFrame(frame: FrameLocator, email: string): Promise<void> {
     const field = frame.getByLabel('Email address')
     for (let attempt = 1; (await field.inputValue()) !== email; attempt++) {
-      if (attempt > 3) throw new Error(`The email field would not take "${email}"`)
-      if (attempt > 1) console.warn(`typing the email into the third-party chat frame again (attempt ${attempt}): the previous keystrokes reached no element`)
+      if (attempt > 6) throw new Error(`The email field would not take "${email}"`)
+      if (attempt > 1) {
+        console.warn(`typing the email into the third-party chat frame again (attempt ${attempt}): the previous keystrokes reached no element`)
+        // Three back-to-back retries were seen to fail together: give the browser a moment between tries.
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt))
+      }
       await field.click()
       await field.fill(email)
     }
