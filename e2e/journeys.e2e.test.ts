@@ -137,24 +137,40 @@ describeE2e('more journeys through the script tag', () => {
   })
 
   /**
-   * `verifyEmail`, except that the email is typed until it sticks. In this cross-site (out-of-process)
-   * frame, text typed right after the chat opened sometimes reached no element although the field had
-   * focus inside the frame (the host window had taken the browser's focus back; seen in about one
-   * run of two of the whole project, never with event listeners added to look). Each retry is logged.
+   * `verifyEmail` for this cross-site frame. Here Chromium sometimes stops routing keyboard input to
+   * the out-of-process frame for seconds on end: its field has focus (`document.hasFocus()`, the
+   * field is `activeElement`), clicks still land, but `fill` and key presses reach nothing
+   * (docs/script-tag-design.md, "early keystrokes"). This test is about storage (A16), not that
+   * issue, so a field that keyboard input does not reach is filled through the DOM (an `input` event
+   * React handles like typing), with a warning that keeps the issue visible in the log.
    */
   async function verifyEmailInThirdPartyFrame(frame: FrameLocator, email: string): Promise<void> {
-    const field = frame.getByLabel('Email address')
-    for (let attempt = 1; (await field.inputValue()) !== email; attempt++) {
-      if (attempt > 6) throw new Error(`The email field would not take "${email}"`)
-      if (attempt > 1) {
-        console.warn(`typing the email into the third-party chat frame again (attempt ${attempt}): the previous keystrokes reached no element`)
-        // Three back-to-back retries were seen to fail together: give the browser a moment between tries.
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt))
-      }
+    const seen = await mailIds(demo.current)
+    await typeInto(frame.getByLabel('Email address'), email)
+    await frame.getByRole('button', { name: 'Send me a code' }).click()
+    const code = await waitForCode(demo.current, email, seen)
+    await typeInto(frame.getByLabel('Verification code'), code)
+    // The code field may verify by itself at six digits; click only if the button is still there.
+    await frame.getByRole('button', { name: 'Verify', exact: true }).click({ timeout: 2_000 }).catch(() => undefined)
+    await composer(frame).waitFor({ state: 'visible', timeout: 15_000 })
+  }
+
+  async function typeInto(field: Locator, value: string): Promise<void> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
       await field.click()
-      await field.fill(email)
+      await field.fill(value)
+      // A field that is gone took the value: the code field verifies by itself at six digits.
+      if ((await field.inputValue({ timeout: 1_000 }).catch(() => value)) === value) return
+      console.warn(`keyboard input did not reach the third-party chat frame (attempt ${attempt})`)
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt))
     }
-    await verifyEmail(demo.current, frame, email)
+    console.warn('filling the third-party chat frame\'s field through the DOM: keyboard input still does not reach it')
+    await field.evaluate((element, text) => {
+      const input = element as HTMLInputElement
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, text)
+      input.dispatchEvent(new Event('input', { bubbles: true }))
+    }, value)
+    expect(await field.inputValue({ timeout: 1_000 }).catch(() => value)).toBe(value)
   }
 
   it('on a phone the open chat covers the whole screen and hides the launcher, its fields are 16 px or more (no iOS zoom), and its close button brings the launcher back', async () => {
