@@ -4,12 +4,13 @@ import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
-import { agentVisibility, appendSystemMessage, handlePastedCode, readIdentificationRule, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
+import { agentVisibility, appendSystemMessage, handlePastedCode, identificationRuleOf, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
 import type { AfterCommit } from '../identification/in-chat.js'
 import { identificationRepliesFor } from '../identification/replies.js'
 import type { ReplyLanguage } from '../identification/replies.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
+import type { Workspace } from '../workspaces/workspaces.js'
 import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
@@ -31,6 +32,8 @@ export async function customerMessages(context: ServerContext, customerId: strin
 
 export interface CustomerSend {
   customer: CustomerTable
+  /** The customer's workspace, as the route loaded it with the session (its identification rule applies). */
+  workspace: Workspace
   clientId: string
   text: string
   attachmentIds: string[] | undefined
@@ -58,7 +61,7 @@ export async function sendCustomerMessage(context: ServerContext, message: Custo
   }
 }
 
-async function sendOnce(context: ServerContext, { customer, clientId, text, attachmentIds, language = 'en' }: CustomerSend): Promise<SendMessageResponse> {
+async function sendOnce(context: ServerContext, { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
   let hidden: { hiddenFromAgents?: true } = {}
@@ -67,7 +70,7 @@ async function sendOnce(context: ServerContext, { customer, clientId, text, atta
   const response = await context.database.db.transaction().execute(async (transaction) => {
     let conversation = await lockConversation(context, transaction, { customerId: customer.id })
     const original = conversation && (await findMessageByClientId(transaction, conversation.id, clientId))
-    const rule = await readIdentificationRule(transaction, customer.workspace_id)
+    const rule = identificationRuleOf(workspace)
     if (conversation && original) {
       const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
       const requested = attachmentIds ?? []
@@ -157,13 +160,16 @@ async function sendOnce(context: ServerContext, { customer, clientId, text, atta
  * to advisors, who learn of it by `conversation.identification_changed`. When nothing is awaited
  * it changes nothing and answers the conversation as it is, so a repeated tap is harmless.
  */
-export async function declineIdentification(context: ServerContext, { customer, text }: { customer: CustomerTable; text: string }): Promise<Conversation | null> {
+export async function declineIdentification(
+  context: ServerContext,
+  { customer, workspace, text }: { customer: CustomerTable; workspace: Workspace; text: string },
+): Promise<Conversation | null> {
   requireText(text)
   const events: ChatEvent[] = []
   const conversation = await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { customerId: customer.id })
     if (!conversation || conversation.identification_gate !== 'awaiting') return conversation ?? null
-    const rule = await readIdentificationRule(transaction, customer.workspace_id)
+    const rule = identificationRuleOf(workspace)
     const message = await appendMessage(context, transaction, conversation, {
       client_id: null,
       author_kind: 'customer',
@@ -214,12 +220,12 @@ export async function markCustomerRead(context: ServerContext, { customer, upToS
 }
 
 /** The customer's draft goes to advisors only (the preview); nothing is stored, typing is ephemeral. */
-export async function setCustomerTyping(context: ServerContext, { customer, draft }: { customer: CustomerTable; draft: string }): Promise<void> {
+export async function setCustomerTyping(context: ServerContext, { customer, workspace, draft }: { customer: CustomerTable; workspace: Workspace; draft: string }): Promise<void> {
   const conversation = await selectConversations(context.database.db).where('conversations.customer_id', '=', customer.id).executeTakeFirst()
   if (!conversation) return
   const base = { ...eventBase(context, conversation), author: 'customer' as const }
   // C5: a code being pasted must not reach advisors through the preview either.
-  const preview = draft === '' ? '' : storedCustomerText(await readIdentificationRule(context.database.db, customer.workspace_id), draft)
+  const preview = draft === '' ? '' : storedCustomerText(identificationRuleOf(workspace), draft)
   await context.bus.publish(
     envelopeOf(customer, conversation, preview === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview }),
   )

@@ -56,13 +56,16 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     return workspace
   }
 
-  /** X1: every call below acts on the session's own customer; nothing takes a conversation id from the client. */
-  async function sessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession> {
+  /**
+   * X1: every call below acts on the session's own customer; nothing takes a conversation id from the
+   * client. The workspace comes along (its identification rule applies to sends), read once per call.
+   */
+  async function sessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession & { workspace: Workspace }> {
     const session = await authenticateSession(context, bearerToken(c))
     const workspace = await findWorkspace(context, session.workspaceId)
     if (!workspace) throw new ApiError('unauthorized', 'The session is not valid')
     cors.enforce(c, workspace.allowedOrigins)
-    return session
+    return { ...session, workspace }
   }
 
   /** A12: a token presented while verifying again is discarded; the new grant replaces it. */
@@ -131,13 +134,13 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
     // The automatic replies this message may cause speak the customer's language (the chat sends its own).
     const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
-    return c.json(await sendCustomerMessage(context, { customer: session.customer, clientId, text, attachmentIds, language }))
+    return c.json(await sendCustomerMessage(context, { customer: session.customer, workspace: session.workspace, clientId, text, attachmentIds, language }))
   })
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {
     const session = await sessionOf(c)
     const { text } = parseWith(declineIdentificationRequestSchema, await readJson(c))
-    return c.json({ conversation: await declineIdentification(context, { customer: session.customer, text }) })
+    return c.json({ conversation: await declineIdentification(context, { customer: session.customer, workspace: session.workspace, text }) })
   })
 
   app.post(visitorRoutes.markRead.path, async (c) => {
@@ -150,7 +153,7 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
   app.post(visitorRoutes.setTyping.path, async (c) => {
     const session = await sessionOf(c)
     const { draft } = parseWith(typingRequestSchema, await readJson(c))
-    await setCustomerTyping(context, { customer: session.customer, draft })
+    await setCustomerTyping(context, { customer: session.customer, workspace: session.workspace, draft })
     return c.body(null, 204)
   })
 

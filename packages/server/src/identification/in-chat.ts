@@ -1,12 +1,13 @@
 import { identificationMaxFailuresPerHour } from '@threadline/protocol'
 import type { Account, ChatEvent, IdentificationMode } from '@threadline/protocol'
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import { appendMessage, eventBase } from '../conversations/message-log.js'
 import { toConversation, toMessage } from '../conversations/wire-format.js'
 import type { ConversationRow } from '../conversations/wire-format.js'
 import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { composeLinkEmail } from '../mail/link-email.js'
 import type { ServerContext } from '../server-context.js'
+import type { Workspace } from '../workspaces/workspaces.js'
 import { consumeIdentificationCode, findIdentificationCodes, recordIdentificationFailure, redactIdentificationCodes } from './codes.js'
 import type { IdentificationReplies } from './replies.js'
 
@@ -22,7 +23,7 @@ export { identificationReplies } from './replies.js'
 
 const hourMs = 60 * 60 * 1000
 
-/** The workspace's identification rule, read inside the transaction that applies it. */
+/** The workspace's identification rule, as the visitor route already loaded it with the session. */
 export interface IdentificationRule {
   workspaceId: string
   workspaceName: string
@@ -31,18 +32,8 @@ export interface IdentificationRule {
   customersAfter: number | null
 }
 
-export async function readIdentificationRule(db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, workspaceId: string): Promise<IdentificationRule> {
-  const row = await db
-    .selectFrom('workspaces')
-    .select(['name', 'identification_mode', 'identification_customers_after'])
-    .where('id', '=', workspaceId)
-    .executeTakeFirstOrThrow()
-  return {
-    workspaceId,
-    workspaceName: row.name,
-    mode: row.identification_mode,
-    customersAfter: row.identification_customers_after === null ? null : Number(row.identification_customers_after),
-  }
+export function identificationRuleOf(workspace: Workspace): IdentificationRule {
+  return { workspaceId: workspace.id, workspaceName: workspace.name, ...workspace.identification }
 }
 
 /** C5: what is stored (and so shown everywhere) for a customer's text; with identification off, codes mean nothing. */

@@ -8,6 +8,7 @@ import { customerForVerifiedEmail } from '../auth/customers.js'
 import { sendCustomerMessage } from '../conversations/customer-conversation.js'
 import { startServer } from '../server.js'
 import type { RunningServer } from '../server.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
 import type { MailMessage } from './mailer.js'
 
 const delayMs = 3 * 60_000
@@ -140,7 +141,9 @@ async function seedAwayCustomer(server: RunningServer): Promise<string> {
   const workspaceId = workspaces[0]?.id ?? (await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })).workspaceId
   const email = `away-${crypto.randomUUID().slice(0, 8)}@example.test`
   const customer = await customerForVerifiedEmail(context, workspaceId, email)
-  const { conversation } = await sendCustomerMessage(context, { customer, clientId: crypto.randomUUID(), text: 'Hello?', attachmentIds: undefined })
+  const workspace = await findWorkspace(context, workspaceId)
+  if (!workspace) throw new Error('The workspace vanished')
+  const { conversation } = await sendCustomerMessage(context, { customer, workspace, clientId: crypto.randomUUID(), text: 'Hello?', attachmentIds: undefined })
   const { agent } = await server.createAgent({ workspaceId, name: 'Advisor' })
   await agentReply(context, { workspaceId, agent, conversationId: conversation.id, text: 'Answer', clientId: null })
   return email
