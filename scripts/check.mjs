@@ -3,7 +3,7 @@
 // shows everything. The last line is the summary CI reads: `Tests: N passed, N failed[, N skipped]`,
 // where each check step counts as one test and vitest contributes its own tests.
 //
-//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: lint, typecheck, build, package, size, storybook, unit
+//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: format, lint, typecheck, build, package, size, storybook, unit
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -41,6 +41,7 @@ function checkablePackages() {
 
 /** @type {Step[]} */
 const steps = [
+  { name: 'format', label: 'format', command: [bin('prettier'), '--check', '--log-level=warn', '.'] },
   { name: 'lint', label: 'lint', command: [bin('eslint'), '.'] },
   { name: 'typecheck', label: 'typecheck', command: [bin('tsc'), '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'build', label: 'build', command: [...pnpm, '-r', '--filter', './packages/*', 'build'] },
@@ -112,7 +113,9 @@ try {
     const display = [
       ...(step.command[0] === pnpm[0] ? ['pnpm', ...step.command.slice(pnpm.length)] : step.command),
     ].map((part) => part.replace(`${root}/node_modules/.bin/`, ''))
-    console.log(`\n━━ ${step.label}: ${display.join(' ')}${step.cwd ? `  (in ${step.cwd.replace(`${root}/`, '')})` : ''}\n`)
+    console.log(
+      `\n━━ ${step.label}: ${display.join(' ')}${step.cwd ? `  (in ${step.cwd.replace(`${root}/`, '')})` : ''}\n`,
+    )
     const started = performance.now()
     /** @type {Counts} */
     let counts
@@ -122,7 +125,10 @@ try {
       counts = unitCounts(reportFile, await run(command, step.cwd ?? root))
     } else {
       const code = await run(step.command, step.cwd ?? root)
-      counts = code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0, note: `exit code ${code}` }
+      counts =
+        code === 0
+          ? { passed: 1, failed: 0, skipped: 0 }
+          : { passed: 0, failed: 1, skipped: 0, note: `exit code ${code}` }
     }
     results.push({ label: step.label, counts, seconds: (performance.now() - started) / 1000, unit: Boolean(step.unit) })
   }
@@ -137,7 +143,9 @@ for (const { label, counts, seconds, unit } of results) {
   total.failed += counts.failed
   total.skipped += counts.skipped
   const mark = counts.failed > 0 ? '✗' : '✓'
-  const detail = unit ? `${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}` : ''
+  const detail = unit
+    ? `${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`
+    : ''
   const note = [detail, counts.note].filter(Boolean).join('; ')
   console.log(`${mark} ${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s${note ? `  ${note}` : ''}`)
 }
