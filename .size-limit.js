@@ -8,66 +8,54 @@ export default [
     name: '@threadline/core: createChatClient, dependencies bundled (browser download)',
     path: 'packages/core/dist/index.js',
     import: '{ createChatClient }',
-    limit: '12 KB'
+    limit: '12 KB',
   },
   {
     name: '@threadline/core: createChatClient + createHttpAdapter, dependencies bundled (browser download)',
     path: 'packages/core/dist/index.js',
     import: '{ createChatClient, createHttpAdapter }',
-    limit: '13 KB'
+    limit: '13 KB',
   },
   {
     name: '@threadline/react + core: ChatWidget, provider and createChatClient (React excluded)',
-    path: [
-      'packages/react/dist/index.js',
-      'packages/core/dist/index.js'
-    ],
+    path: ['packages/react/dist/index.js', 'packages/core/dist/index.js'],
     import: {
       'packages/react/dist/index.js': '{ ThreadlineProvider, ChatWidget }',
-      'packages/core/dist/index.js': '{ createChatClient }'
+      'packages/core/dist/index.js': '{ createChatClient }',
     },
-    ignore: [
-      'react',
-      'react-dom',
-      'react/jsx-runtime'
-    ],
-    limit: '25 KB'
+    ignore: ['react', 'react-dom', 'react/jsx-runtime'],
+    limit: '25 KB',
   },
   {
     name: '@threadline/react + core + http adapter (React excluded)',
-    path: [
-      'packages/react/dist/index.js',
-      'packages/core/dist/index.js'
-    ],
+    path: ['packages/react/dist/index.js', 'packages/core/dist/index.js'],
     import: {
       'packages/react/dist/index.js': '{ ThreadlineProvider, ChatWidget }',
-      'packages/core/dist/index.js': '{ createChatClient, createHttpAdapter }'
+      'packages/core/dist/index.js': '{ createChatClient, createHttpAdapter }',
     },
-    ignore: [
-      'react',
-      'react-dom',
-      'react/jsx-runtime'
-    ],
-    limit: '29 KB'
-  }
-].map((budget) => ({ ...budget, modifyEsbuildConfig: utf8 })).concat([
-  // Shipped files, measured as built (no re-bundling): what a browser downloads.
-  {
-    name: '@threadline/loader: loader.js on the host page, before any click',
-    path: 'packages/loader/dist/widget/loader.js',
-    disablePlugins: ['@size-limit/esbuild'],
-    limit: '3 KB'
+    ignore: ['react', 'react-dom', 'react/jsx-runtime'],
+    limit: '29 KB',
   },
-  {
-    name: '@threadline/loader: identify.js, the identification-code dialog, loaded on the first request for a code',
-    path: 'packages/loader/dist/widget/identify.js',
-    disablePlugins: ['@size-limit/esbuild'],
-    limit: '5 KB'
-  },
-  {
-    name: '@threadline/loader: the chat frame, JS + CSS for everything needed to chat',
-    path: ['packages/loader/dist/widget/assets/frame-*.js', 'packages/loader/dist/widget/assets/frame-*.css'],
-    disablePlugins: ['@size-limit/esbuild'],
-    limit: '35 KB'
-  }
-])
+]
+  .map((budget) => ({ ...budget, modifyEsbuildConfig: utf8 }))
+  .concat([
+    // Shipped files, measured as built (no re-bundling): what a browser downloads.
+    {
+      name: '@threadline/loader: loader.js on the host page, before any click',
+      path: 'packages/loader/dist/widget/loader.js',
+      disablePlugins: ['@size-limit/esbuild'],
+      limit: '3 KB',
+    },
+    {
+      name: '@threadline/loader: identify.js, the identification-code dialog, loaded on the first request for a code',
+      path: 'packages/loader/dist/widget/identify.js',
+      disablePlugins: ['@size-limit/esbuild'],
+      limit: '5 KB',
+    },
+    {
+      name: '@threadline/loader: the chat frame, JS + CSS for everything needed to chat',
+      path: ['packages/loader/dist/widget/assets/frame-*.js', 'packages/loader/dist/widget/assets/frame-*.css'],
+      disablePlugins: ['@size-limit/esbuild'],
+      limit: '35 KB',
+    },
+  ])

@@ -79,7 +79,8 @@ const tooling = () => [noExamples]
 const endToEnd = () => [
   {
     regex: '(?:^|/)examples/(?!script-tag/src/demo(?:\\.[jt]s)?$)|^@threadline/example-',
-    message: 'The end-to-end tests start the demo through examples/script-tag/src/demo only; nothing else imports from examples/.',
+    message:
+      'The end-to-end tests start the demo through examples/script-tag/src/demo only; nothing else imports from examples/.',
   },
 ]
 
@@ -106,7 +107,14 @@ const protocol = ({ test }) => [
 const core = ({ test }) => [
   forbidPackages(
     // Contract tests run the http adapter against the real server, so tests may start one.
-    ['@threadline/react', '@threadline/loader', ...(test ? [] : ['@threadline/server']), 'react', 'react-dom', 'preact'],
+    [
+      '@threadline/react',
+      '@threadline/loader',
+      ...(test ? [] : ['@threadline/server']),
+      'react',
+      'react-dom',
+      'preact',
+    ],
     'The dependency direction is protocol ← core ← react ← loader: core never imports a UI layer or the server.',
   ),
   {
@@ -152,12 +160,15 @@ const adapters = () => [
 const notClient = () => [forbidCoreFolders(['client'], onlyClientWires)]
 
 /** errors/, storage/ and tabs/ are leaves: besides their own files, only ../errors/ and the protocol. */
-const leaf = (/** @type {string} */ folder) => /** @type {Rule} */ (({ test }) => [
-  allowOnly(
-    ['@threadline/protocol', `\\.\\./(?:errors|${folder})(?:/.*)?`, '\\./.*', ...(test ? testAllowance : [])],
-    `${folder}/ is a leaf: it imports only its own files, ../errors/ and @threadline/protocol.`,
-  ),
-])
+const leaf = (/** @type {string} */ folder) =>
+  /** @type {Rule} */ (
+    ({ test }) => [
+      allowOnly(
+        ['@threadline/protocol', `\\.\\./(?:errors|${folder})(?:/.*)?`, '\\./.*', ...(test ? testAllowance : [])],
+        `${folder}/ is a leaf: it imports only its own files, ../errors/ and @threadline/protocol.`,
+      ),
+    ]
+  )
 
 /** @type {Rule} */
 const react = () => [
@@ -191,10 +202,7 @@ const examples = () => [
  * @param {Rule[]} rules
  */
 function layer(folder, rules) {
-  const options = (/** @type {Variant} */ variant) => [
-    'error',
-    { patterns: rules.flatMap((rule) => rule(variant)) },
-  ]
+  const options = (/** @type {Variant} */ variant) => ['error', { patterns: rules.flatMap((rule) => rule(variant)) }]
   return [
     {
       name: `threadline/layers/${folder}`,
@@ -230,7 +238,10 @@ export default defineConfig(
       // Hand-written fakes implement promise-returning interfaces with `async () => value`.
       '@typescript-eslint/require-await': 'off',
       // Rejecting with `signal.reason` is what fetch does on abort; keep that idiom.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
     },
   },
   {
@@ -276,5 +287,7 @@ export default defineConfig(
   ...layer('packages/core/src/store', [...coreRules, store]),
   ...layer('packages/core/src/adapters', [...coreRules, adapters]),
   ...layer('packages/core/src/{outbox,realtime,identity}', [...coreRules, notClient]),
-  ...['errors', 'storage', 'tabs'].flatMap((folder) => layer(`packages/core/src/${folder}`, [...coreRules, leaf(folder)])),
+  ...['errors', 'storage', 'tabs'].flatMap((folder) =>
+    layer(`packages/core/src/${folder}`, [...coreRules, leaf(folder)]),
+  ),
 )

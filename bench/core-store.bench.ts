@@ -20,7 +20,10 @@ const message = (seq: number): Message => ({
 })
 
 for (const size of [1_000, 10_000]) {
-  const thread = mergeMessages([], Array.from({ length: size }, (_, index) => message(index + 1)))
+  const thread = mergeMessages(
+    [],
+    Array.from({ length: size }, (_, index) => message(index + 1)),
+  )
   const next = message(size + 1)
   const pending = [{ clientId: 'c-1', text: 'pending', createdAt: Date.now(), failed: false, attachments: [] }]
   describe(`a ${size.toLocaleString('en')}-message thread`, () => {

@@ -28,7 +28,6 @@ const reactPackageManifest = resolve(import.meta.dirname, '../packages/react/pac
 const libraries = ['threadline', 'chatscope'] as const
 type Library = (typeof libraries)[number]
 
-
 /**
  * The pages import what packages/react depends on (@chatscope, its own sources, React), which the
  * root does not link: resolve their bare imports as if packages/react had written them.
@@ -68,7 +67,9 @@ async function buildPages(outDir: string, selected: readonly Library[]): Promise
       outDir,
       emptyOutDir: true,
       reportCompressedSize: false,
-      rolldownOptions: { input: Object.fromEntries(selected.map((library) => [library, join(pagesDir, `${library}.html`)])) },
+      rolldownOptions: {
+        input: Object.fromEntries(selected.map((library) => [library, join(pagesDir, `${library}.html`)])),
+      },
     },
   })
   const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
@@ -78,7 +79,9 @@ async function buildPages(outDir: string, selected: readonly Library[]): Promise
     brotliCompressSync(file.type === 'chunk' ? file.code : file.source).length
 
   return selected.map((library) => {
-    const entry = files.find((file): file is Rolldown.OutputChunk => file.type === 'chunk' && file.isEntry && file.name === library)
+    const entry = files.find(
+      (file): file is Rolldown.OutputChunk => file.type === 'chunk' && file.isEntry && file.name === library,
+    )
     if (!entry) throw new Error(`The build has no entry for ${library}`)
     const loaded = new Set<string>()
     const visit = (fileName: string) => {
@@ -115,7 +118,10 @@ function serve(root: string): Promise<{ server: Server; origin: string }> {
       return
     }
     readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response
+          .writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' })
+          .end(body),
       () => response.writeHead(404).end(),
     )
   })
@@ -189,10 +195,19 @@ async function main(): Promise<void> {
   const iterations = Number(values.iterations)
   const messages = Number(values.messages)
   const selected = values.only === undefined ? libraries : libraries.filter((library) => library === values.only)
-  if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(messages) || messages < 1 || selected.length === 0) {
-    throw new Error('Usage: tsx bench/react-message-list.ts [--iterations N] [--messages N] [--only threadline|chatscope] [--json file]')
+  if (
+    !Number.isInteger(iterations) ||
+    iterations < 1 ||
+    !Number.isInteger(messages) ||
+    messages < 1 ||
+    selected.length === 0
+  ) {
+    throw new Error(
+      'Usage: tsx bench/react-message-list.ts [--iterations N] [--messages N] [--only threadline|chatscope] [--json file]',
+    )
   }
-  if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath} (set CHROMIUM_PATH); this bench never downloads one.`)
+  if (!existsSync(chromiumPath))
+    throw new Error(`No Chromium at ${chromiumPath} (set CHROMIUM_PATH); this bench never downloads one.`)
 
   const workDir = await mkdtemp(join(tmpdir(), 'threadline-list-bench-'))
   const outDir = join(workDir, 'pages')
@@ -237,7 +252,8 @@ async function main(): Promise<void> {
         ]),
       ),
     )
-    if (values.json !== undefined) await writeFile(values.json, `${JSON.stringify({ messages, iterations, summaries }, null, 2)}\n`)
+    if (values.json !== undefined)
+      await writeFile(values.json, `${JSON.stringify({ messages, iterations, summaries }, null, 2)}\n`)
   } finally {
     await context?.close()
     server?.close()

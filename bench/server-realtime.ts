@@ -29,7 +29,11 @@ import type { DatabaseOptions } from '../packages/server/src/index.ts'
 import { openDatabase } from '../packages/server/src/index.ts'
 import { startPostgres } from '../packages/server/src/testing/postgres.ts'
 import type { PostgresCluster } from '../packages/server/src/testing/postgres.ts'
-import type { ServerProcessCommand, ServerProcessMessage, ServerProcessOptions } from './server-realtime/server-process.ts'
+import type {
+  ServerProcessCommand,
+  ServerProcessMessage,
+  ServerProcessOptions,
+} from './server-realtime/server-process.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -60,11 +64,13 @@ const warmupSeconds = Number(args.warmup)
 const baselineSeconds = Number(args['baseline-seconds'])
 const ceilingSeconds = Number(args['ceiling-seconds'])
 const ceilingConcurrency = Number(args['ceiling-concurrency'])
-const databases: ('sqlite' | 'postgres')[] | null = args.db === 'both' ? ['sqlite', 'postgres'] : args.db === 'sqlite' || args.db === 'postgres' ? [args.db] : null
+const databases: ('sqlite' | 'postgres')[] | null =
+  args.db === 'both' ? ['sqlite', 'postgres'] : args.db === 'sqlite' || args.db === 'postgres' ? [args.db] : null
 if (!databases) throw new Error(`--db must be sqlite, postgres or both, got "${args.db}"`)
 /** The buses Postgres runs with, one run each (SQLite always uses the in-process bus). */
 const postgresBuses = args.bus.split(',').map((name) => {
-  if (name !== 'postgres' && name !== 'memory') throw new Error(`--bus must be postgres, memory or both comma-separated, got "${args.bus}"`)
+  if (name !== 'postgres' && name !== 'memory')
+    throw new Error(`--bus must be postgres, memory or both comma-separated, got "${args.bus}"`)
   return name
 })
 
@@ -89,7 +95,13 @@ interface Distribution {
 
 function distribution(samples: number[]): Distribution {
   const sorted = [...samples].sort((left, right) => left - right)
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN }
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  }
 }
 
 /** Busy time of the whole machine from /proc/stat, in core-seconds (null off Linux). */
@@ -134,7 +146,11 @@ async function postmasterPid(url: string): Promise<number | null> {
   const { db, close } = openDatabase({ kind: 'postgres', url })
   try {
     const statement = 'SELECT pg_backend_pid() AS pid'
-    const result = await db.executeQuery<{ pid: number }>({ sql: statement, parameters: [], query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] } } as never)
+    const result = await db.executeQuery<{ pid: number }>({
+      sql: statement,
+      parameters: [],
+      query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] },
+    } as never)
     const backend = result.rows[0]?.pid
     if (backend === undefined) return null
     const stat = readFileSync(`/proc/${backend}/stat`, 'utf8')
@@ -167,7 +183,8 @@ function measureCpu(postgresRoot: number | null): { stop(): CpuUse } {
       return {
         machineCores: machineStart === null || machineEnd === null ? null : (machineEnd - machineStart) / wallSeconds,
         loadGeneratorCores: (own.user + own.system) / 1e6 / wallSeconds,
-        postgresCores: postgresStart === null || postgresEnd === null ? null : (postgresEnd - postgresStart) / wallSeconds,
+        postgresCores:
+          postgresStart === null || postgresEnd === null ? null : (postgresEnd - postgresStart) / wallSeconds,
       }
     },
   }
@@ -231,7 +248,12 @@ const postAgent = new Agent({ keepAlive: true, maxSockets: 64 })
 /** One socket per SSE stream, never pooled away. */
 const streamAgent = new Agent({ keepAlive: false, maxSockets: Infinity })
 
-function call(server: ServerHandle, method: string, path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {}) {
+function call(
+  server: ServerHandle,
+  method: string,
+  path: string,
+  { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {},
+) {
   return new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const outgoing = request(
@@ -241,12 +263,19 @@ function call(server: ServerHandle, method: string, path: string, { headers = {}
         method,
         path,
         agent: postAgent,
-        headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) },
+        headers: {
+          ...headers,
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        },
       },
       (response) => {
         const chunks: Buffer[] = []
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+        response.on('end', () =>
+          resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        )
         response.on('error', reject)
       },
     )
@@ -271,7 +300,10 @@ interface Customer {
 
 async function createCustomer(server: ServerHandle, externalId: string): Promise<Customer> {
   const headers = { 'x-threadline-workspace': server.workspaceId }
-  const identified = await call(server, 'POST', '/v1/auth/identify', { headers, body: { identityToken: identityToken(server.secret, externalId) } })
+  const identified = await call(server, 'POST', '/v1/auth/identify', {
+    headers,
+    body: { identityToken: identityToken(server.secret, externalId) },
+  })
   if (identified.status !== 200) throw new Error(`identify answered ${identified.status}: ${identified.body}`)
   const token = (JSON.parse(identified.body) as { session: { token: string } }).session.token
   // The first message opens the conversation the advisor answers.
@@ -280,7 +312,10 @@ async function createCustomer(server: ServerHandle, externalId: string): Promise
     body: { clientId: randomUUID(), text: 'Hello' },
   })
   if (sent.status !== 200) throw new Error(`send answered ${sent.status}: ${sent.body}`)
-  return { token, conversationId: (JSON.parse(sent.body) as { message: { conversationId: string } }).message.conversationId }
+  return {
+    token,
+    conversationId: (JSON.parse(sent.body) as { message: { conversationId: string } }).message.conversationId,
+  }
 }
 
 async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
@@ -328,7 +363,8 @@ class Tracker {
   /** Resolves when every post in [from, to) that succeeded was delivered, or after `timeoutMs`. */
   settle(from: number, to: number, timeoutMs: number): Promise<void> {
     const done = () => {
-      for (let k = from; k < to; k++) if (this.respondedAt[k] !== undefined && this.deliveredAt[k] === undefined) return false
+      for (let k = from; k < to; k++)
+        if (this.respondedAt[k] !== undefined && this.deliveredAt[k] === undefined) return false
       return true
     }
     return new Promise((resolvePromise) => {
@@ -440,7 +476,11 @@ async function openStreams(server: ServerHandle, customersList: Customer[], trac
           port: server.url.port,
           path: '/v1/events',
           agent: streamAgent,
-          headers: { accept: 'text/event-stream', authorization: `Bearer ${customer.token}`, 'x-threadline-workspace': server.workspaceId },
+          headers: {
+            accept: 'text/event-stream',
+            authorization: `Bearer ${customer.token}`,
+            'x-threadline-workspace': server.workspaceId,
+          },
         },
         (response: IncomingMessage) => {
           if (response.statusCode !== 200) {
@@ -496,7 +536,19 @@ async function rawInsertBaseline(database: DatabaseOptions, conversationId: stri
       seq += 1
       await db
         .insertInto('messages')
-        .values({ id: `msg_bench_${seq}`, conversation_id: conversationId, seq, created_at: Date.now(), read_at: null, client_id: null, author_kind: 'agent', author_id: null, author_name: 'Bench', author_avatar_url: null, text })
+        .values({
+          id: `msg_bench_${seq}`,
+          conversation_id: conversationId,
+          seq,
+          created_at: Date.now(),
+          read_at: null,
+          client_id: null,
+          author_kind: 'agent',
+          author_id: null,
+          author_name: 'Bench',
+          author_avatar_url: null,
+          text,
+        })
         .execute()
       latencies.push(performance.now() - started)
     }
@@ -507,7 +559,13 @@ async function rawInsertBaseline(database: DatabaseOptions, conversationId: stri
 }
 
 /** Open loop: post k is due at start + k/rate whatever happened to the ones before it. */
-async function fixedRate(server: ServerHandle, tracker: Tracker, customersList: Customer[], first: number, count: number) {
+async function fixedRate(
+  server: ServerHandle,
+  tracker: Tracker,
+  customersList: Customer[],
+  first: number,
+  count: number,
+) {
   const start = performance.now()
   const inFlight = new Set<Promise<void>>()
   let next = 0
@@ -549,15 +607,27 @@ async function ceiling(server: ServerHandle, tracker: Tracker, customersList: Cu
 
 // ---- One database --------------------------------------------------------------------------------
 
-async function run(kind: 'sqlite' | 'postgres', cluster: { createDatabase(): Promise<string> } | null, bus: 'memory' | 'postgres') {
+async function run(
+  kind: 'sqlite' | 'postgres',
+  cluster: { createDatabase(): Promise<string> } | null,
+  bus: 'memory' | 'postgres',
+) {
   const temporary = mkdtempSync(join(tmpdir(), 'threadline-bench-'))
   const database: DatabaseOptions =
-    kind === 'sqlite' ? { kind: 'sqlite', file: join(temporary, 'bench.sqlite') } : { kind: 'postgres', url: await (cluster ?? fail('no cluster')).createDatabase() }
+    kind === 'sqlite'
+      ? { kind: 'sqlite', file: join(temporary, 'bench.sqlite') }
+      : { kind: 'postgres', url: await (cluster ?? fail('no cluster')).createDatabase() }
   log(`\n${kind}: starting the server process (bus: ${bus})`)
   const cpuProfileDirectory = args['cpu-profile'] === undefined ? undefined : resolve(args['cpu-profile'])
   if (cpuProfileDirectory !== undefined) mkdirSync(cpuProfileDirectory, { recursive: true })
   const sqlitePragmas = kind === 'sqlite' ? (args['sqlite-pragma'] ?? []) : []
-  const server = await startServerProcess({ database, bus, sqlitePragmas, heartbeatMs: Number(args['heartbeat-seconds']) * 1000, ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }) })
+  const server = await startServerProcess({
+    database,
+    bus,
+    sqlitePragmas,
+    heartbeatMs: Number(args['heartbeat-seconds']) * 1000,
+    ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }),
+  })
   const tracker = new Tracker()
   let streams: Awaited<ReturnType<typeof openStreams>> | null = null
   try {
@@ -598,7 +668,12 @@ async function run(kind: 'sqlite' | 'postgres', cluster: { createDatabase(): Pro
     const timeline = tracker.timeline(warmupCount, warmupCount + measuredCount)
     const rateErrors = Object.fromEntries(tracker.errors)
 
-    let ceilingResult: { postsPerSecond: number; delivered: number; delivery: Distribution; errors: Record<string, number> } | null = null
+    let ceilingResult: {
+      postsPerSecond: number
+      delivered: number
+      delivery: Distribution
+      errors: Record<string, number>
+    } | null = null
     if (ceilingSeconds > 0) {
       log(`${kind}: ceiling, ${ceilingConcurrency} advisors posting back to back for ${ceilingSeconds} s`)
       tracker.errors.clear()
@@ -606,7 +681,12 @@ async function run(kind: 'sqlite' | 'postgres', cluster: { createDatabase(): Pro
       const end = await ceiling(server, tracker, customersList, first)
       await tracker.settle(first, end, 5000)
       const summary = tracker.summary(first, end)
-      ceilingResult = { postsPerSecond: summary.response.count / ceilingSeconds, delivered: summary.delivered, delivery: summary.delivery, errors: Object.fromEntries(tracker.errors) }
+      ceilingResult = {
+        postsPerSecond: summary.response.count / ceilingSeconds,
+        delivered: summary.delivered,
+        delivery: summary.delivery,
+        errors: Object.fromEntries(tracker.errors),
+      }
     }
 
     return {
@@ -628,7 +708,10 @@ async function run(kind: 'sqlite' | 'postgres', cluster: { createDatabase(): Pro
       misrouted: tracker.misrouted,
       errors: rateErrors,
       server: serverStats,
-      loadGenerator: { cores: cpuUse.loadGeneratorCores, loopDelayP99: Math.max(0, generatorLoop.percentile(99) / 1e6 - 1) },
+      loadGenerator: {
+        cores: cpuUse.loadGeneratorCores,
+        loopDelayP99: Math.max(0, generatorLoop.percentile(99) / 1e6 - 1),
+      },
       machineCores: cpuUse.machineCores,
       postgresCores: cpuUse.postgresCores,
       baseline,
@@ -666,11 +749,18 @@ function limiter(result: Result): string {
   const machine = result.machineCores ?? 0
   const available = cpus().length
   const hints: string[] = []
-  if (machine > available * 0.85) hints.push(`the CPU: ${machine.toFixed(2)} of ${available} cores busy, ${cores(othersCores(result))} of them other tenants`)
-  if (result.server.loopDelay.p99 > 20) hints.push(`the server's event loop (p99 lag ${ms(result.server.loopDelay.p99)})`)
-  if (result.server.cpuCores > 0.9) hints.push(`the server process, near one full core (${result.server.cpuCores.toFixed(2)})`)
-  if (result.response.p99 > result.delivery.p99 * 0.8 && result.response.p99 > 20) hints.push('the write path: posts themselves answer slowly (DB write lock / transaction time)')
-  if (result.loadGenerator.loopDelayP99 > 20) hints.push(`the load generator's own event loop (p99 lag ${ms(result.loadGenerator.loopDelayP99)})`)
+  if (machine > available * 0.85)
+    hints.push(
+      `the CPU: ${machine.toFixed(2)} of ${available} cores busy, ${cores(othersCores(result))} of them other tenants`,
+    )
+  if (result.server.loopDelay.p99 > 20)
+    hints.push(`the server's event loop (p99 lag ${ms(result.server.loopDelay.p99)})`)
+  if (result.server.cpuCores > 0.9)
+    hints.push(`the server process, near one full core (${result.server.cpuCores.toFixed(2)})`)
+  if (result.response.p99 > result.delivery.p99 * 0.8 && result.response.p99 > 20)
+    hints.push('the write path: posts themselves answer slowly (DB write lock / transaction time)')
+  if (result.loadGenerator.loopDelayP99 > 20)
+    hints.push(`the load generator's own event loop (p99 lag ${ms(result.loadGenerator.loopDelayP99)})`)
   return hints.length === 0 ? 'nothing obvious' : hints.join('; ')
 }
 
@@ -678,30 +768,78 @@ function report(results: Result[]) {
   const rows: [string, (result: Result) => string][] = [
     ['bus', (result) => result.bus],
     ['SSE heartbeat', (result) => `${result.heartbeatSeconds} s`],
-    ['SQLite pragmas', (result) => (result.database !== 'sqlite' ? '–' : result.sqlitePragmas.length === 0 ? 'defaults' : result.sqlitePragmas.join(', '))],
-    ['customers connected', (result) => `${result.customers - result.streamsClosedEarly} (open in ${result.connectSeconds.toFixed(1)} s)`],
+    [
+      'SQLite pragmas',
+      (result) =>
+        result.database !== 'sqlite'
+          ? '–'
+          : result.sqlitePragmas.length === 0
+            ? 'defaults'
+            : result.sqlitePragmas.join(', '),
+    ],
+    [
+      'customers connected',
+      (result) => `${result.customers - result.streamsClosedEarly} (open in ${result.connectSeconds.toFixed(1)} s)`,
+    ],
     ['offered rate', (result) => `${result.rate} msg/s for ${result.seconds} s`],
     ['delivered throughput', (result) => `${result.deliveredPerSecond.toFixed(0)} msg/s`],
     ['sent / delivered', (result) => `${result.sent} / ${result.delivered}`],
     ['lost / duplicates / misrouted', (result) => `${result.lost} / ${result.duplicates} / ${result.misrouted}`],
-    ['errors (retried resets)', (result) => `${Object.keys(result.errors).length === 0 ? '0' : JSON.stringify(result.errors)} (${result.retries})`],
+    [
+      'errors (retried resets)',
+      (result) =>
+        `${Object.keys(result.errors).length === 0 ? '0' : JSON.stringify(result.errors)} (${result.retries})`,
+    ],
     ['post → delivery p50', (result) => ms(result.delivery.p50)],
     ['post → delivery p95', (result) => ms(result.delivery.p95)],
     ['post → delivery p99', (result) => ms(result.delivery.p99)],
     ['post → delivery max', (result) => ms(result.delivery.max)],
     ['post answered p50 / p99', (result) => `${ms(result.response.p50)} / ${ms(result.response.p99)}`],
-    ['server event-loop lag p50 / p99 / max', (result) => `${ms(result.server.loopDelay.p50)} / ${ms(result.server.loopDelay.p99)} / ${ms(result.server.loopDelay.max)}`],
-    ['CPU cores: server / generator / postgres', (result) => `${cores(result.server.cpuCores)} / ${cores(result.loadGenerator.cores)} / ${cores(result.postgresCores)}`],
-    ['CPU cores: whole machine (other tenants)', (result) => `${cores(result.machineCores)} (${cores(othersCores(result))})`],
+    [
+      'server event-loop lag p50 / p99 / max',
+      (result) =>
+        `${ms(result.server.loopDelay.p50)} / ${ms(result.server.loopDelay.p99)} / ${ms(result.server.loopDelay.max)}`,
+    ],
+    [
+      'CPU cores: server / generator / postgres',
+      (result) =>
+        `${cores(result.server.cpuCores)} / ${cores(result.loadGenerator.cores)} / ${cores(result.postgresCores)}`,
+    ],
+    [
+      'CPU cores: whole machine (other tenants)',
+      (result) => `${cores(result.machineCores)} (${cores(othersCores(result))})`,
+    ],
     ['server RSS', (result) => `${result.server.rssMegabytes.toFixed(0)} MB`],
-    ['raw inserts (baseline)', (result) => `${result.baseline.insertsPerSecond.toFixed(0)}/s, p50 ${ms(result.baseline.latency.p50)}`],
-    ['delivered / raw inserts', (result) => `${((100 * result.deliveredPerSecond) / result.baseline.insertsPerSecond).toFixed(1)} %`],
-    ['ceiling (closed loop)', (result) => (result.ceiling ? `${result.ceiling.postsPerSecond.toFixed(0)} msg/s, p99 ${ms(result.ceiling.delivery.p99)} (${ceilingConcurrency} advisors)` : '–')],
-    ['ceiling / raw inserts', (result) => (result.ceiling ? `${((100 * result.ceiling.postsPerSecond) / result.baseline.insertsPerSecond).toFixed(1)} %` : '–')],
+    [
+      'raw inserts (baseline)',
+      (result) => `${result.baseline.insertsPerSecond.toFixed(0)}/s, p50 ${ms(result.baseline.latency.p50)}`,
+    ],
+    [
+      'delivered / raw inserts',
+      (result) => `${((100 * result.deliveredPerSecond) / result.baseline.insertsPerSecond).toFixed(1)} %`,
+    ],
+    [
+      'ceiling (closed loop)',
+      (result) =>
+        result.ceiling
+          ? `${result.ceiling.postsPerSecond.toFixed(0)} msg/s, p99 ${ms(result.ceiling.delivery.p99)} (${ceilingConcurrency} advisors)`
+          : '–',
+    ],
+    [
+      'ceiling / raw inserts',
+      (result) =>
+        result.ceiling
+          ? `${((100 * result.ceiling.postsPerSecond) / result.baseline.insertsPerSecond).toFixed(1)} %`
+          : '–',
+    ],
     [
       `goal (${goal.customers} customers, ${goal.rate}/s, p99 < ${goal.p99Ms} ms)`,
       (result) =>
-        result.customers >= goal.customers && result.rate >= goal.rate && result.deliveredPerSecond >= goal.rate * 0.98 && result.lost === 0 && result.delivery.p99 < goal.p99Ms
+        result.customers >= goal.customers &&
+        result.rate >= goal.rate &&
+        result.deliveredPerSecond >= goal.rate * 0.98 &&
+        result.lost === 0 &&
+        result.delivery.p99 < goal.p99Ms
           ? 'met'
           : result.customers < goal.customers || result.rate < goal.rate
             ? 'not tried at goal load'
@@ -717,11 +855,15 @@ function report(results: Result[]) {
   console.log(widths.map((width) => '─'.repeat(width)).join('─┼─'))
   for (const row of table.slice(1)) console.log(line(row))
   console.log('\npost → delivery p99 by second of the measured window (ms):')
-  for (const result of results) console.log(`  ${result.label.padEnd(24)} ${result.timeline.map((second) => second.p99.toFixed(0).padStart(5)).join('')}`)
+  for (const result of results)
+    console.log(
+      `  ${result.label.padEnd(24)} ${result.timeline.map((second) => second.p99.toFixed(0).padStart(5)).join('')}`,
+    )
   console.log('')
   for (const result of results) console.log(`${result.label} limited by: ${limiter(result)}`)
   for (const result of results) {
-    if (result.server.errors.length > 0) console.log(`\n${result.label} server log during the window:\n  ${result.server.errors.join('\n  ')}`)
+    if (result.server.errors.length > 0)
+      console.log(`\n${result.label} server log during the window:\n  ${result.server.errors.join('\n  ')}`)
     const profile = result.server.profile
     if (profile) {
       const percent = (share: number) => `${(100 * share).toFixed(1).padStart(5)} %`
@@ -731,7 +873,8 @@ function report(results: Result[]) {
       console.log('  inclusive time, by module:')
       for (const entry of profile.modules) console.log(`    ${percent(entry.share)}  ${entry.name}`)
     }
-    if (result.ceiling && Object.keys(result.ceiling.errors).length > 0) console.log(`\n${result.label} ceiling errors: ${JSON.stringify(result.ceiling.errors)}`)
+    if (result.ceiling && Object.keys(result.ceiling.errors).length > 0)
+      console.log(`\n${result.label} ceiling errors: ${JSON.stringify(result.ceiling.errors)}`)
   }
 }
 
@@ -752,7 +895,11 @@ try {
             try {
               // kysely's CompiledQuery.raw, spelled out: bench/ cannot import kysely itself.
               const statement = `CREATE DATABASE ${name}`
-              await db.executeQuery({ sql: statement, parameters: [], query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] } } as never)
+              await db.executeQuery({
+                sql: statement,
+                parameters: [],
+                query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] },
+              } as never)
             } finally {
               await close()
             }
@@ -767,7 +914,8 @@ try {
         source = cluster
       }
     }
-    for (const bus of kind === 'postgres' ? postgresBuses : (['memory'] as const)) results.push(await run(kind, source, bus))
+    for (const bus of kind === 'postgres' ? postgresBuses : (['memory'] as const))
+      results.push(await run(kind, source, bus))
   }
   report(results)
   if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`)

@@ -33,10 +33,16 @@ describeE2e('the script tag on the demo site', () => {
 
     const agent = agentApi(demo.current)
     const { conversation } = await agent.conversationOf(email)
-    await vi.waitFor(async () => expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(['Does the kettle work on induction?']), {
-      timeout: 10_000,
-      interval: 150,
-    })
+    await vi.waitFor(
+      async () =>
+        expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual([
+          'Does the kettle work on induction?',
+        ]),
+      {
+        timeout: 10_000,
+        interval: 150,
+      },
+    )
 
     // Any navigation of the page or the frame from here on would be a reload.
     const navigations: string[] = []
@@ -67,7 +73,10 @@ describeE2e('the script tag on the demo site', () => {
     const agent = agentApi(demo.current)
     const { conversation } = await agent.conversationOf(email)
     await agent.reply(conversation.id, 'Answered while you were on the laptop')
-    await messageText(laptopFrame, 'Answered while you were on the laptop').waitFor({ state: 'visible', timeout: 15_000 })
+    await messageText(laptopFrame, 'Answered while you were on the laptop').waitFor({
+      state: 'visible',
+      timeout: 15_000,
+    })
 
     const phone = await openDevice()
     await phone.page.goto(demo.current.siteUrl)
@@ -107,19 +116,27 @@ describeE2e('the script tag on the demo site', () => {
     await agent.reply(conversation.id, 'First reply while the chat is closed')
     await agent.reply(conversation.id, 'Second reply while the chat is closed')
     // The closed frame stays alive, so the badge counts live; the replies stay unread while it is closed.
-    await expect.poll(() => launcher(page).getAttribute('aria-label'), { timeout: 15_000 }).toBe('Open chat, 2 unread messages')
+    await expect
+      .poll(() => launcher(page).getAttribute('aria-label'), { timeout: 15_000 })
+      .toBe('Open chat, 2 unread messages')
     const replies = (await agent.messages(conversation.id)).filter((message) => message.author.kind === 'agent')
     expect(replies.map((reply) => reply.readAt)).toEqual([null, null])
 
     await page.reload()
     // The session flag makes the loader create the frame on idle, so the badge is right before any click.
-    await expect.poll(() => launcher(page).getAttribute('aria-label'), { timeout: 15_000 }).toBe('Open chat, 2 unread messages')
+    await expect
+      .poll(() => launcher(page).getAttribute('aria-label'), { timeout: 15_000 })
+      .toBe('Open chat, 2 unread messages')
     await expect.poll(() => launcher(page).locator('span').textContent()).toBe('2')
 
     const reopened = await openChat(page)
     await composer(reopened).waitFor({ state: 'visible' })
     await expect.poll(() => reopened.getByLabel('Email address').count()).toBe(0)
-    for (const text of ['I will be right back', 'First reply while the chat is closed', 'Second reply while the chat is closed']) {
+    for (const text of [
+      'I will be right back',
+      'First reply while the chat is closed',
+      'Second reply while the chat is closed',
+    ]) {
       await messageText(reopened, text).waitFor({ state: 'visible', timeout: 10_000 })
     }
     await expect.poll(() => launcher(page).getAttribute('aria-label')).toBe('Close chat')
@@ -161,7 +178,10 @@ describeE2e('the script tag on the demo site', () => {
     await context.unroute(apiPattern)
     await context.setOffline(false)
     const expected = ['Online before the tunnel', ...offlineTexts]
-    await vi.waitFor(async () => expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(expected), { timeout: 30_000, interval: 250 })
+    await vi.waitFor(
+      async () => expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(expected),
+      { timeout: 30_000, interval: 250 },
+    )
     // Still exactly once a while later (no late duplicate from a retry), and the frame shows them sent.
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_500))
     expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(expected)

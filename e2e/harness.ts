@@ -16,7 +16,16 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { workspaceHeader } from '@threadline/protocol'
-import type { Account, ChatEvent, CodeOutcome, ConversationStatus, IdentificationSettings, IdentificationStatus, MessagesPage, WorkspaceSettings } from '@threadline/protocol'
+import type {
+  Account,
+  ChatEvent,
+  CodeOutcome,
+  ConversationStatus,
+  IdentificationSettings,
+  IdentificationStatus,
+  MessagesPage,
+  WorkspaceSettings,
+} from '@threadline/protocol'
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest'
 import { startDemo } from '../examples/script-tag/src/demo.js'
@@ -30,7 +39,8 @@ export function e2eUnavailableReason(): string | null {
   if (!existsSync(join(widgetDir, 'loader.js')) || !existsSync(join(widgetDir, 'frame.html'))) {
     return 'the widget is not built (packages/loader/dist/widget): run pnpm --filter @threadline/loader build'
   }
-  if (!existsSync(chromiumPath)) return `no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`
+  if (!existsSync(chromiumPath))
+    return `no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`
   return null
 }
 
@@ -99,7 +109,9 @@ export function useDemo(): { readonly current: Demo; readonly dataDir: string } 
  * counts a page fulfilled by interception as public and then refuses its requests to the loopback
  * chat server (Local Network Access).
  */
-export async function serveStaticPages(pages: Record<string, { contentType: string; body: string }>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveStaticPages(
+  pages: Record<string, { contentType: string; body: string }>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     const page = pages[new URL(request.url ?? '/', 'http://pages.invalid').pathname]
     if (!page) {
@@ -164,10 +176,13 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
     const page = context.pages()[0] ?? (await context.newPage())
     const problems: string[] = []
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`[console.${message.type()}] ${message.text()} (${message.location().url})`)
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`[console.${message.type()}] ${message.text()} (${message.location().url})`)
     })
     page.on('pageerror', (error) => problems.push(`[pageerror] ${error.message}`))
-    page.on('requestfailed', (request) => problems.push(`[requestfailed] ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? ''}`))
+    page.on('requestfailed', (request) =>
+      problems.push(`[requestfailed] ${request.method()} ${request.url()}: ${request.failure()?.errorText ?? ''}`),
+    )
     const device = {
       context,
       page,
@@ -183,7 +198,11 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
 }
 
 async function saveFailureReport(testName: string, devices: Device[]): Promise<void> {
-  const dir = join(tmpdir(), 'threadline-e2e-failures', `${Date.now()}-${testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}`)
+  const dir = join(
+    tmpdir(),
+    'threadline-e2e-failures',
+    `${Date.now()}-${testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}`,
+  )
   await mkdir(dir, { recursive: true })
   for (const [index, { page, problems }] of devices.entries()) {
     const screenshot = join(dir, `device-${index + 1}.png`)
@@ -293,10 +312,20 @@ export async function mailIds(demo: Demo): Promise<Set<string>> {
 }
 
 /** The newest mail to `email` that was not in `seen` and whose subject matches. */
-export async function waitForMail(demo: Demo, email: string, seen: Set<string>, subject: RegExp): Promise<MailboxMessage> {
+export async function waitForMail(
+  demo: Demo,
+  email: string,
+  seen: Set<string>,
+  subject: RegExp,
+): Promise<MailboxMessage> {
   return vi.waitFor(
     async () => {
-      const mail = (await readMailbox(demo)).find((message) => [message.to].flat().some((to) => to.includes(email)) && !seen.has(message.id) && subject.test(message.subject))
+      const mail = (await readMailbox(demo)).find(
+        (message) =>
+          [message.to].flat().some((to) => to.includes(email)) &&
+          !seen.has(message.id) &&
+          subject.test(message.subject),
+      )
       if (!mail) throw new Error(`No new mail to ${email} with a subject like ${subject} in the dev mailbox`)
       return mail
     },
@@ -308,7 +337,9 @@ export async function waitForMail(demo: Demo, email: string, seen: Set<string>, 
 export async function waitForCode(demo: Demo, email: string, seen: Set<string>): Promise<string> {
   return vi.waitFor(
     async () => {
-      const mail = (await readMailbox(demo)).find((message) => [message.to].flat().some((to) => to.includes(email)) && !seen.has(message.id))
+      const mail = (await readMailbox(demo)).find(
+        (message) => [message.to].flat().some((to) => to.includes(email)) && !seen.has(message.id),
+      )
       if (!mail) throw new Error(`No new mail to ${email} in the dev mailbox`)
       const code = /\b(\d{6})\b/.exec(mail.text)?.[1]
       if (!code) throw new Error(`No 6-digit code in the mail "${mail.subject}": ${mail.text}`)
@@ -338,7 +369,11 @@ export interface AgentConversationRow {
 
 /** The agent API as an advisor's tool would call it: `Authorization: Bearer <agentKey>`. */
 /** The customer writes `text`; an advisor answers `reply` through the agent API; the answer shows in the frame without a reload. */
-export async function exchangeWithAdvisor(demo: Demo, frame: FrameLocator, exchange: { email: string; text: string; reply: string }) {
+export async function exchangeWithAdvisor(
+  demo: Demo,
+  frame: FrameLocator,
+  exchange: { email: string; text: string; reply: string },
+) {
   await sendMessage(frame, exchange.text)
   const agent = agentApi(demo)
   const { conversation } = await agent.conversationOf(exchange.email)
@@ -351,7 +386,11 @@ export function agentApi(demo: Demo) {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${demo.chatUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${demo.agentKey}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${demo.agentKey}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`)
@@ -359,7 +398,8 @@ export function agentApi(demo: Demo) {
   }
   async function conversations(status?: ConversationStatus): Promise<AgentConversationRow[]> {
     const query = status === undefined ? '' : `?status=${status}`
-    return (await call<{ conversations: AgentConversationRow[] }>('GET', `/v1/agent/conversations${query}`)).conversations
+    return (await call<{ conversations: AgentConversationRow[] }>('GET', `/v1/agent/conversations${query}`))
+      .conversations
   }
   return {
     conversations,
@@ -400,10 +440,16 @@ export async function adminApi(demo: Demo, dataDir: string) {
     async setIdentification(identification: Partial<IdentificationSettings>): Promise<WorkspaceSettings> {
       const response = await fetch(`${demo.chatUrl}/v1/admin/workspace`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${secret}`, [workspaceHeader]: demo.workspaceId, 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          [workspaceHeader]: demo.workspaceId,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
         body: JSON.stringify({ identification }),
       })
-      if (!response.ok) throw new Error(`PATCH /v1/admin/workspace answered ${response.status}: ${await response.text()}`)
+      if (!response.ok)
+        throw new Error(`PATCH /v1/admin/workspace answered ${response.status}: ${await response.text()}`)
       return ((await response.json()) as { workspace: WorkspaceSettings }).workspace
     },
   }
@@ -422,7 +468,10 @@ export interface AgentEnvelope {
  */
 export async function recordAgentEvents(demo: Demo): Promise<{ envelopes: AgentEnvelope[]; close(): void }> {
   const controller = new AbortController()
-  const response = await fetch(`${demo.chatUrl}/v1/agent/events`, { headers: { authorization: `Bearer ${demo.agentKey}`, accept: 'text/event-stream' }, signal: controller.signal })
+  const response = await fetch(`${demo.chatUrl}/v1/agent/events`, {
+    headers: { authorization: `Bearer ${demo.agentKey}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  })
   if (!response.ok || !response.body) throw new Error(`GET /v1/agent/events answered ${response.status}`)
   const envelopes: AgentEnvelope[] = []
   const read = async (body: ReadableStream<Uint8Array>) => {
@@ -432,7 +481,8 @@ export async function recordAgentEvents(demo: Demo): Promise<{ envelopes: AgentE
       buffer += decoder.decode(chunk, { stream: true })
       const lines = buffer.split(/\r?\n/)
       buffer = lines.pop() ?? ''
-      for (const line of lines) if (line.startsWith('data:')) envelopes.push(JSON.parse(line.slice(5).trim()) as AgentEnvelope)
+      for (const line of lines)
+        if (line.startsWith('data:')) envelopes.push(JSON.parse(line.slice(5).trim()) as AgentEnvelope)
     }
   }
   // Ends with an AbortError when the test closes it; nothing to report then.
@@ -509,11 +559,37 @@ export interface AxeFinding {
  */
 export async function axeViolations(target: Page | Frame, include?: string[][]): Promise<AxeFinding[]> {
   await target.evaluate(await axeSource())
-  return target.evaluate(async (context) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe
-    const result = await axe.run(context ?? document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => JSON.stringify(node.target)) }))
-  }, include === undefined ? null : { include })
+  return target.evaluate(
+    async (context) => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run(
+              context: unknown,
+              options: unknown,
+            ): Promise<{
+              violations: Array<{
+                id: string
+                impact: string | null
+                help: string
+                nodes: Array<{ target: unknown[] }>
+              }>
+            }>
+          }
+        }
+      ).axe
+      const result = await axe.run(context ?? document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      })
+      return result.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.map((node) => JSON.stringify(node.target)),
+      }))
+    },
+    include === undefined ? null : { include },
+  )
 }
 
 export function readRecords(): Records {

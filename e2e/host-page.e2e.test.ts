@@ -43,7 +43,11 @@ describeE2e('the script tag on a host page', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('strict')
     await verifyEmail(demo.current, frame, email)
-    await exchangeWithAdvisor(demo.current, frame, { email, text: 'Sent from a strict page', reply: 'Received under a strict CSP' })
+    await exchangeWithAdvisor(demo.current, frame, {
+      email,
+      text: 'Sent from a strict page',
+      reply: 'Received under a strict CSP',
+    })
 
     const frameHandle = await chatFrameHandle(page)
     expect((await page.evaluate(readRecords)).violations, 'CSP violations on the host page').toEqual([])
@@ -65,9 +69,14 @@ describeE2e('the script tag on a host page', () => {
     const plain = await launcherPicture(page, `${site.url}/plain.html`)
     const hostile = await launcherPicture(page, `${site.url}/hostile.html`)
     // The hostile stylesheet did apply to the page itself.
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector('p') ?? document.body).fontSize)).toBe('64px')
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('p') ?? document.body).fontSize)).toBe(
+      '64px',
+    )
     expect(hostile.box).toEqual(plain.box)
-    expect(hostile.png.equals(plain.png), 'the launcher’s screenshots with and without the hostile CSS are identical').toBe(true)
+    expect(
+      hostile.png.equals(plain.png),
+      'the launcher’s screenshots with and without the hostile CSS are identical',
+    ).toBe(true)
 
     // Topmost at its centre despite a transparent overlay and a banner at the maximum z-index…
     const centre = { x: hostile.box.x + hostile.box.width / 2, y: hostile.box.y + hostile.box.height / 2 }
@@ -91,7 +100,11 @@ describeE2e('the script tag on a host page', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('token')
     await verifyEmail(demo.current, frame, email)
-    await exchangeWithAdvisor(demo.current, frame, { email, text: 'Is my session safe?', reply: 'It never leaves the chat frame.' })
+    await exchangeWithAdvisor(demo.current, frame, {
+      email,
+      text: 'Is my session safe?',
+      reply: 'It never leaves the chat frame.',
+    })
     await launcher(page).click()
 
     const frameHandle = await chatFrameHandle(page)
@@ -101,9 +114,20 @@ describeE2e('the script tag on a host page', () => {
     expect([...authorizations]).toContain(`Bearer ${token}`)
 
     const host = await page.evaluate(() => {
-      const entries = (storage: Storage) => Array.from({ length: storage.length }, (_, index) => storage.key(index) ?? '').map((key) => [key, storage.getItem(key)])
-      const records = (window as unknown as { __threadlineE2e: { messages: string[]; portMessages: string[] } }).__threadlineE2e
-      return { localStorage: entries(localStorage), sessionStorage: entries(sessionStorage), cookie: document.cookie, messages: records.messages, portMessages: records.portMessages }
+      const entries = (storage: Storage) =>
+        Array.from({ length: storage.length }, (_, index) => storage.key(index) ?? '').map((key) => [
+          key,
+          storage.getItem(key),
+        ])
+      const records = (window as unknown as { __threadlineE2e: { messages: string[]; portMessages: string[] } })
+        .__threadlineE2e
+      return {
+        localStorage: entries(localStorage),
+        sessionStorage: entries(sessionStorage),
+        cookie: document.cookie,
+        messages: records.messages,
+        portMessages: records.portMessages,
+      }
     })
     // The recorder saw the loader's side of the channel (what a host script wrapping MessagePort
     // would see), so finding nothing in it means something. The connect message itself goes to the
@@ -131,7 +155,10 @@ describeE2e('the script tag on a host page', () => {
     await page.goto(demo.current.siteUrl, { waitUntil: 'load' })
     await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
     // Let idle callbacks and anything deferred run before looking.
-    await page.evaluate(() => new Promise((resolvePromise) => requestIdleCallback(() => setTimeout(resolvePromise, 500), { timeout: 2_000 })))
+    await page.evaluate(
+      () =>
+        new Promise((resolvePromise) => requestIdleCallback(() => setTimeout(resolvePromise, 500), { timeout: 2_000 })),
+    )
 
     // The whole host page, not just the loader: the demo page itself runs no script of its own, so
     // any long task there would be the loader's (the long animation frames name the scripts).
@@ -220,15 +247,20 @@ async function readSessionToken(frame: Frame): Promise<string> {
       for (const storeName of Array.from(database.objectStoreNames)) {
         const store = database.transaction(storeName, 'readonly').objectStore(storeName)
         const keys = (await request(store.getAllKeys())) as IDBValidKey[]
-        const values = (await request(database.transaction(storeName, 'readonly').objectStore(storeName).getAll())) as unknown[]
-        keys.forEach((key, index) => found.push([String(key), typeof values[index] === 'string' ? values[index] : JSON.stringify(values[index])]))
+        const values = (await request(
+          database.transaction(storeName, 'readonly').objectStore(storeName).getAll(),
+        )) as unknown[]
+        keys.forEach((key, index) =>
+          found.push([String(key), typeof values[index] === 'string' ? values[index] : JSON.stringify(values[index])]),
+        )
       }
       database.close()
     }
     return found
   })
   const session = entries.find(([key]) => key.endsWith('/session'))
-  if (!session) throw new Error(`No session in the frame's storage; its keys: ${entries.map(([key]) => key).join(', ')}`)
+  if (!session)
+    throw new Error(`No session in the frame's storage; its keys: ${entries.map(([key]) => key).join(', ')}`)
   const token = (JSON.parse(session[1]) as { token?: unknown }).token
   if (typeof token !== 'string') throw new Error('The stored session has no token')
   return token

@@ -48,7 +48,8 @@ describeE2e('identification codes on the demo shop', () => {
 
   beforeAll(async () => {
     // The widget build predates the code widget: say how to fix that rather than time out on a click.
-    if (!existsSync(join(widgetDir, 'identify.js'))) throw new Error(`No ${join(widgetDir, 'identify.js')}: run pnpm --filter @threadline/loader build`)
+    if (!existsSync(join(widgetDir, 'identify.js')))
+      throw new Error(`No ${join(widgetDir, 'identify.js')}: run pnpm --filter @threadline/loader build`)
     // The console's identification panel is what the advisor checks: build it when its sources are newer.
     const consoleDir = join(repoRoot, 'examples/agent-console')
     const built = join(consoleDir, 'dist/index.html')
@@ -81,7 +82,13 @@ describeE2e('identification codes on the demo shop', () => {
     await dialog.waitFor({ state: 'visible', timeout: 15_000 })
     const firstCode = await shownCode(page)
     expect(firstCode).toMatch(codePattern)
-    expect(await page.evaluate((tag) => document.querySelector(tag)?.shadowRoot?.querySelector('dialog')?.open ?? false, identifyHostTag), 'the <dialog> in the shadow root is open').toBe(true)
+    expect(
+      await page.evaluate(
+        (tag) => document.querySelector(tag)?.shadowRoot?.querySelector('dialog')?.open ?? false,
+        identifyHostTag,
+      ),
+      'the <dialog> in the shadow root is open',
+    ).toBe(true)
     await expect.poll(() => focusInsideWidget(page)).toBe(true)
     expect(await axeViolations(page, [[identifyHostTag, 'dialog']]), 'axe on the code dialog').toEqual([])
 
@@ -116,7 +123,9 @@ describeE2e('identification codes on the demo shop', () => {
     await frame.getByRole('button', { name: 'Send', exact: true }).click()
     await messageText(frame, 'Linked to your account.').waitFor({ state: 'visible', timeout: 15_000 })
     await messageText(frame, 'Hello, my code is [identification code]').waitFor({ state: 'visible', timeout: 15_000 })
-    await expect.poll(() => frame.locator('body').textContent(), { message: 'the code is gone from the chat' }).not.toContain(code)
+    await expect
+      .poll(() => frame.locator('body').textContent(), { message: 'the code is gone from the chat' })
+      .not.toContain(code)
 
     // C5: the account's address hears that a chat was linked.
     const notice = await waitForMail(demo.current, ada.email, seenMail, /linked/i)
@@ -134,7 +143,12 @@ describeE2e('identification codes on the demo shop', () => {
       { timeout: 10_000, interval: 150 },
     )
     expect(linked.conversation.lastCodeOutcome).toBe('valid')
-    expect(linked.account).toMatchObject({ externalId: ada.externalId, email: ada.email, name: ada.name, linkedVia: 'code' })
+    expect(linked.account).toMatchObject({
+      externalId: ada.externalId,
+      email: ada.email,
+      name: ada.name,
+      linkedVia: 'code',
+    })
     expect(Date.parse(linked.account?.linkedAt ?? '')).toBeGreaterThan(Date.now() - 5 * 60 * 1000)
     const transcript = (await agent.messages(conversation.id)).map((message) => [message.author.kind, message.text])
     expect(transcript).toEqual([
@@ -146,7 +160,9 @@ describeE2e('identification codes on the demo shop', () => {
     const { page: inbox } = await openDevice()
     await inbox.goto(`${demo.current.consoleUrl}#key=${demo.current.agentKey}`)
     await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
-    const row = inbox.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: new RegExp(escapeRegExp(email)) })
+    const row = inbox
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: new RegExp(escapeRegExp(email)) })
     await row.waitFor({ state: 'visible', timeout: 15_000 })
     await expect.poll(() => badges(row)).toEqual(['Identified', 'Code accepted'])
     await row.click()
@@ -154,7 +170,10 @@ describeE2e('identification codes on the demo shop', () => {
     await account.getByText(ada.externalId, { exact: true }).waitFor({ state: 'visible', timeout: 10_000 })
     expect(await account.textContent()).toMatch(/Linked via code at \S/)
     await account.getByText(ada.name, { exact: true }).waitFor({ state: 'visible' })
-    await inbox.getByRole('log').getByText('Hello, my code is [identification code]', { exact: true }).waitFor({ state: 'visible' })
+    await inbox
+      .getByRole('log')
+      .getByText('Hello, my code is [identification code]', { exact: true })
+      .waitFor({ state: 'visible' })
     expect(await inbox.locator('body').textContent()).not.toContain(code)
     // Laid out for real here (jsdom cannot): contrast included, the badges and the account panel pass.
     expect(await axeViolations(inbox), 'axe on the console with the account panel').toEqual([])
@@ -162,7 +181,10 @@ describeE2e('identification codes on the demo shop', () => {
     // C3: the same code pasted again is used up; the link stays as it was.
     await composer(frame).fill(copied)
     await frame.getByRole('button', { name: 'Send', exact: true }).click()
-    await frame.getByRole('region', { name: 'Messages' }).getByText(/^That code is not valid or has expired/).waitFor({ state: 'visible', timeout: 15_000 })
+    await frame
+      .getByRole('region', { name: 'Messages' })
+      .getByText(/^That code is not valid or has expired/)
+      .waitFor({ state: 'visible', timeout: 15_000 })
     const after = await agent.conversation(conversation.id)
     expect(after.conversation.identification).toBe('identified')
     expect(after.account?.externalId).toBe(ada.externalId)
@@ -180,7 +202,10 @@ describeE2e('identification codes on the demo shop', () => {
       const { page: inbox } = await openDevice()
       await inbox.goto(`${demo.current.consoleUrl}#key=${demo.current.agentKey}`)
       await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
-      await inbox.getByRole('status').filter({ hasText: /^\d+ conversations, \d+ unread$/ }).waitFor({ state: 'attached', timeout: 15_000 })
+      await inbox
+        .getByRole('status')
+        .filter({ hasText: /^\d+ conversations, \d+ unread$/ })
+        .waitFor({ state: 'attached', timeout: 15_000 })
       // Survives only as long as the page is not reloaded: the chat must arrive through the stream.
       await inbox.evaluate(() => Object.assign(window, { __sameConsolePage: true }))
       const stream = await recordAgentEvents(demo.current)
@@ -194,7 +219,11 @@ describeE2e('identification codes on the demo shop', () => {
         const first = 'Hello, where is my order?'
         await sendMessage(frame, first)
         const messages = frame.getByRole('region', { name: 'Messages' })
-        await messages.getByText(/^To help you faster, please paste the identification code from your account page on demo\. No account\? Choose “I have no account”\.$/).waitFor({ state: 'visible', timeout: 15_000 })
+        await messages
+          .getByText(
+            /^To help you faster, please paste the identification code from your account page on demo\. No account\? Choose “I have no account”\.$/,
+          )
+          .waitFor({ state: 'visible', timeout: 15_000 })
         const noAccount = frame.getByRole('button', { name: 'I have no account', exact: true })
         await noAccount.waitFor({ state: 'visible', timeout: 10_000 })
         expect(await noAccount.evaluate((element) => element.tagName), 'a real <button>').toBe('BUTTON')
@@ -202,8 +231,15 @@ describeE2e('identification codes on the demo shop', () => {
         // Reachable by keyboard: one Shift+Tab back from the composer.
         await composer(frame).focus()
         await customer.page.keyboard.press('Shift+Tab')
-        await expect.poll(() => noAccount.evaluate((element) => element === document.activeElement), { message: 'Shift+Tab from the composer focuses "I have no account"' }).toBe(true)
-        expect(await axeViolations(await chatFrameHandle(customer.page)), 'axe on the chat frame with the quick reply').toEqual([])
+        await expect
+          .poll(() => noAccount.evaluate((element) => element === document.activeElement), {
+            message: 'Shift+Tab from the composer focuses "I have no account"',
+          })
+          .toBe(true)
+        expect(
+          await axeViolations(await chatFrameHandle(customer.page)),
+          'axe on the chat frame with the quick reply',
+        ).toEqual([])
 
         // ── while it waits, advisors are not told: not in the agent API, not in the console, not on the stream ─
         expect((await agent.conversations()).map((row) => row.customer.email)).not.toContain(email)
@@ -221,30 +257,57 @@ describeE2e('identification codes on the demo shop', () => {
 
         // ── the advisor: the console shows it live (same page, no reload), not identified ─────────
         await row.waitFor({ state: 'visible', timeout: 15_000 })
-        expect(await inbox.evaluate(() => (window as unknown as { __sameConsolePage?: boolean }).__sameConsolePage), 'the console page was not reloaded').toBe(true)
+        expect(
+          await inbox.evaluate(() => (window as unknown as { __sameConsolePage?: boolean }).__sameConsolePage),
+          'the console page was not reloaded',
+        ).toBe(true)
         await expect.poll(() => badges(row)).toEqual(['Not identified'])
 
         const released = await agent.conversationOf(email)
-        expect(released.conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'not_sent', awaitingIdentification: false })
+        expect(released.conversation).toMatchObject({
+          identification: 'not_identified',
+          lastCodeOutcome: 'not_sent',
+          awaitingIdentification: false,
+        })
         expect(released.account).toBeNull()
-        const transcript = (await agent.messages(released.conversation.id)).map((message) => [message.author.kind, message.text])
+        const transcript = (await agent.messages(released.conversation.id)).map((message) => [
+          message.author.kind,
+          message.text,
+        ])
         expect(transcript).toEqual([
           ['customer', first],
-          ['system', 'To help you faster, please paste the identification code from your account page on demo. No account? Choose “I have no account”.'],
+          [
+            'system',
+            'To help you faster, please paste the identification code from your account page on demo. No account? Choose “I have no account”.',
+          ],
           ['customer', 'I have no account'],
         ])
         // The stream introduced it with identification_changed; of its messages, only the decline went out.
         const introduced = await vi.waitFor(
           () => {
-            const envelope = stream.envelopes.find((candidate) => candidate.conversationId === released.conversation.id && candidate.event.type === 'conversation.identification_changed')
+            const envelope = stream.envelopes.find(
+              (candidate) =>
+                candidate.conversationId === released.conversation.id &&
+                candidate.event.type === 'conversation.identification_changed',
+            )
             if (!envelope) throw new Error('No conversation.identification_changed on the agent stream yet')
             return envelope
           },
           { timeout: 10_000, interval: 100 },
         )
-        expect(introduced.event).toMatchObject({ conversation: { id: released.conversation.id, identification: 'not_identified', awaitingIdentification: false } })
+        expect(introduced.event).toMatchObject({
+          conversation: {
+            id: released.conversation.id,
+            identification: 'not_identified',
+            awaitingIdentification: false,
+          },
+        })
         const streamed = stream.envelopes.filter((envelope) => envelope.conversationId === released.conversation.id)
-        expect(streamed.flatMap(({ event }) => (event.type === 'message.created' ? [[event.message.author.kind, event.message.text]] : []))).toEqual([['customer', 'I have no account']])
+        expect(
+          streamed.flatMap(({ event }) =>
+            event.type === 'message.created' ? [[event.message.author.kind, event.message.text]] : [],
+          ),
+        ).toEqual([['customer', 'I have no account']])
       } finally {
         stream.close()
       }
@@ -259,7 +322,9 @@ describeE2e('identification codes on the demo shop', () => {
 /** The code the widget shows, from its `data-code` element (the attribute, else the element's text). */
 async function shownCode(page: Page): Promise<string> {
   const element = page.locator(`${identifyHostTag} [data-code]`)
-  await expect.poll(async () => codeOf(element), { timeout: 15_000, message: 'the widget shows a code' }).toMatch(codePattern)
+  await expect
+    .poll(async () => codeOf(element), { timeout: 15_000, message: 'the widget shows a code' })
+    .toMatch(codePattern)
   return codeOf(element)
 }
 

@@ -43,9 +43,12 @@ describeE2e('more journeys through the script tag', () => {
     const dist = consoleDistDir()
     if (existsSync(join(dist, 'index.html'))) return
     const started = performance.now()
-    await promisify(execFile)(consoleBuildCommand[0], [...consoleBuildCommand[1]], { cwd: join(import.meta.dirname, '..') })
+    await promisify(execFile)(consoleBuildCommand[0], [...consoleBuildCommand[1]], {
+      cwd: join(import.meta.dirname, '..'),
+    })
     console.info(`built the agent console in ${Math.round(performance.now() - started)} ms`)
-    if (!existsSync(join(dist, 'index.html'))) throw new Error(`The agent console build left no ${join(dist, 'index.html')}`)
+    if (!existsSync(join(dist, 'index.html')))
+      throw new Error(`The agent console build left no ${join(dist, 'index.html')}`)
   })
 
   it('A16: after the frame’s storage is wiped the chat asks for the email again, shows no history until verified, then all of it; the host forgets its session flag', async () => {
@@ -55,7 +58,11 @@ describeE2e('more journeys through the script tag', () => {
     const frame = await openChat(page)
     const email = uniqueEmail('wiped')
     await verifyEmail(demo.current, frame, email)
-    const { agent, conversation } = await exchangeWithAdvisor(demo.current, frame, { email, text: 'Before the wipe', reply: 'Reply before the wipe' })
+    const { agent, conversation } = await exchangeWithAdvisor(demo.current, frame, {
+      email,
+      text: 'Before the wipe',
+      reply: 'Reply before the wipe',
+    })
     expect(await sessionFlag(page, workspaceId)).toBe('1')
 
     // What a browser does to a frame's site data (Safari's seven-day rule, "clear site data"): the
@@ -83,13 +90,17 @@ describeE2e('more journeys through the script tag', () => {
     await messageText(reopened, 'Reply before the wipe').waitFor({ state: 'visible' })
     await expect.poll(() => sessionFlag(page, workspaceId)).toBe('1')
     // Still the one conversation.
-    expect((await agent.conversations()).filter((row) => row.customer.email === email).map((row) => row.conversation.id)).toEqual([conversation.id])
+    expect(
+      (await agent.conversations()).filter((row) => row.customer.email === email).map((row) => row.conversation.id),
+    ).toEqual([conversation.id])
   })
 
   it('A16: on a cross-site host, where Chromium refuses the frame any storage, the chat still works end to end, and a reload asks to verify again', async () => {
     // Host on `localhost`, chat on `127.0.0.1`: two sites, so the chat frame is a third-party frame.
     const { chatUrl, workspaceId } = demo.current
-    const site = await serveStaticPages({ '/shop.html': { contentType: 'text/html; charset=utf-8', body: snippetPage(chatUrl, workspaceId) } })
+    const site = await serveStaticPages({
+      '/shop.html': { contentType: 'text/html; charset=utf-8', body: snippetPage(chatUrl, workspaceId) },
+    })
     onTestFinished(() => site.close())
     const hostUrl = `${site.url.replace('//127.0.0.1:', '//localhost:')}/shop.html`
     expect(new URL(hostUrl).hostname).not.toBe(new URL(chatUrl).hostname)
@@ -98,7 +109,9 @@ describeE2e('more journeys through the script tag', () => {
     await page.goto(hostUrl)
     const frame = await openChat(page)
     // The premise: this frame really has no durable storage (else the test would prove nothing)…
-    const storage = await (await chatFrameHandle(page)).evaluate(async () => ({
+    const storage = await (
+      await chatFrameHandle(page)
+    ).evaluate(async () => ({
       localStorage: (() => {
         try {
           localStorage.setItem('probe', '1')
@@ -115,14 +128,22 @@ describeE2e('more journeys through the script tag', () => {
     }))
     expect(storage).toEqual({ localStorage: 'SecurityError', indexedDB: 'UnknownError' })
     // …and the frame noticed, and fell back to memory rather than failing.
-    await expect.poll(() => problems.filter((line) => line.includes('Threadline: storage unavailable')).length).toBeGreaterThan(0)
+    await expect
+      .poll(() => problems.filter((line) => line.includes('Threadline: storage unavailable')).length)
+      .toBeGreaterThan(0)
 
     const email = uniqueEmail('cross-site')
     await verifyEmailInThirdPartyFrame(frame, email)
     await sendMessage(frame, 'Writing from a third-party frame')
     const agent = agentApi(demo.current)
     const { conversation } = await agent.conversationOf(email)
-    await vi.waitFor(async () => expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(['Writing from a third-party frame']), { timeout: 10_000, interval: 150 })
+    await vi.waitFor(
+      async () =>
+        expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual([
+          'Writing from a third-party frame',
+        ]),
+      { timeout: 10_000, interval: 150 },
+    )
     await agent.reply(conversation.id, 'Answered in memory only')
     await messageText(frame, 'Answered in memory only').waitFor({ state: 'visible', timeout: 15_000 })
 
@@ -151,7 +172,10 @@ describeE2e('more journeys through the script tag', () => {
     const code = await waitForCode(demo.current, email, seen)
     await typeInto(frame.getByLabel('Verification code'), code)
     // The code field may verify by itself at six digits; click only if the button is still there.
-    await frame.getByRole('button', { name: 'Verify', exact: true }).click({ timeout: 2_000 }).catch(() => undefined)
+    await frame
+      .getByRole('button', { name: 'Verify', exact: true })
+      .click({ timeout: 2_000 })
+      .catch(() => undefined)
     await composer(frame).waitFor({ state: 'visible', timeout: 15_000 })
   }
 
@@ -164,7 +188,7 @@ describeE2e('more journeys through the script tag', () => {
       console.warn(`keyboard input did not reach the third-party chat frame (attempt ${attempt})`)
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt))
     }
-    console.warn('filling the third-party chat frame\'s field through the DOM: keyboard input still does not reach it')
+    console.warn("filling the third-party chat frame's field through the DOM: keyboard input still does not reach it")
     await field.evaluate((element, text) => {
       const input = element as HTMLInputElement
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, text)
@@ -186,11 +210,24 @@ describeE2e('more journeys through the script tag', () => {
     await expect.poll(() => chatIframe(page).boundingBox()).toEqual({ x: 0, y: 0, ...viewport })
     await expect.poll(() => launcher(page).isHidden()).toBe(true)
     // Nothing of the host shows through: the frame is what is at every corner and in the middle.
-    for (const [x, y] of [[1, 1], [viewport.width - 2, viewport.height - 2], [viewport.width / 2, viewport.height / 2], [viewport.width - 40, viewport.height - 40]] as const) {
-      expect(await page.evaluate(([px, py]) => {
-        const hit = document.elementFromPoint(px, py)
-        return hit?.localName === 'threadline-widget' ? (hit.shadowRoot?.elementFromPoint(px, py)?.localName ?? null) : (hit?.localName ?? null)
-      }, [x, y] as const), `what is at (${x}, ${y})`).toBe('iframe')
+    for (const [x, y] of [
+      [1, 1],
+      [viewport.width - 2, viewport.height - 2],
+      [viewport.width / 2, viewport.height / 2],
+      [viewport.width - 40, viewport.height - 40],
+    ] as const) {
+      expect(
+        await page.evaluate(
+          ([px, py]) => {
+            const hit = document.elementFromPoint(px, py)
+            return hit?.localName === 'threadline-widget'
+              ? (hit.shadowRoot?.elementFromPoint(px, py)?.localName ?? null)
+              : (hit?.localName ?? null)
+          },
+          [x, y] as const,
+        ),
+        `what is at (${x}, ${y})`,
+      ).toBe('iframe')
     }
 
     expect(await fontSize(emailField)).toBeGreaterThanOrEqual(16)
@@ -202,7 +239,10 @@ describeE2e('more journeys through the script tag', () => {
     await codeField.waitFor({ state: 'visible', timeout: 15_000 })
     expect(await fontSize(codeField)).toBeGreaterThanOrEqual(16)
     await codeField.fill(await waitForCode(demo.current, email, seen))
-    await frame.getByRole('button', { name: 'Verify', exact: true }).tap({ timeout: 2_000 }).catch(() => undefined)
+    await frame
+      .getByRole('button', { name: 'Verify', exact: true })
+      .tap({ timeout: 2_000 })
+      .catch(() => undefined)
     await composer(frame).waitFor({ state: 'visible', timeout: 15_000 })
     expect(await fontSize(composer(frame))).toBeGreaterThanOrEqual(16)
     await sendMessage(frame, 'Sent from my phone')
@@ -218,7 +258,9 @@ describeE2e('more journeys through the script tag', () => {
     await page.goto(demo.current.siteUrl)
     await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
     // Every link of the page, in document order, then the launcher (appended last to <body>).
-    const hostStops = await page.evaluate(() => Array.from(document.querySelectorAll('a[href]'), (link) => link.textContent.trim()))
+    const hostStops = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('a[href]'), (link) => link.textContent.trim()),
+    )
     expect(hostStops.length).toBeGreaterThan(0)
     const stops: string[] = []
     for (let index = 0; index <= hostStops.length + 2 && !(await launcherHasFocus(page)); index++) {
@@ -271,7 +313,9 @@ describeE2e('more journeys through the script tag', () => {
     await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
     // The key left the address bar at once.
     expect(inbox.url()).not.toContain(demo.current.agentKey)
-    const row = inbox.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: new RegExp(escapeRegExp(email)) })
+    const row = inbox
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: new RegExp(escapeRegExp(email)) })
     await row.waitFor({ state: 'visible', timeout: 15_000 })
     await expect.poll(() => row.textContent()).toContain('Is the kettle in stock?')
     expect(await row.textContent()).toContain('Unread')
@@ -281,7 +325,10 @@ describeE2e('more journeys through the script tag', () => {
 
     const conversation = inbox.getByRole('article')
     await conversation.getByRole('heading', { name: email }).waitFor({ state: 'visible', timeout: 10_000 })
-    await conversation.getByRole('log').getByText('Is the kettle in stock?', { exact: true }).waitFor({ state: 'visible' })
+    await conversation
+      .getByRole('log')
+      .getByText('Is the kettle in stock?', { exact: true })
+      .waitFor({ state: 'visible' })
     const reply = conversation.getByLabel(`Reply to ${email}`)
     await reply.focus()
     await inbox.keyboard.type('Yes, three left in copper.')
@@ -298,7 +345,11 @@ describeE2e('more journeys through the script tag', () => {
     const agent = agentApi(demo.current)
     const { conversation: row2 } = await agent.conversationOf(email)
     await vi.waitFor(
-      async () => expect((await agent.messages(row2.id)).find((message) => message.text === 'Yes, three left in copper.')?.readAt, 'readAt of the reply (agent API)').toEqual(expect.any(String)),
+      async () =>
+        expect(
+          (await agent.messages(row2.id)).find((message) => message.text === 'Yes, three left in copper.')?.readAt,
+          'readAt of the reply (agent API)',
+        ).toEqual(expect.any(String)),
       { timeout: 15_000, interval: 150 },
     )
     const answer = conversation.getByRole('listitem').filter({ hasText: 'Yes, three left in copper.' })

@@ -12,9 +12,12 @@ import { basename, join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const execPath = process.env.npm_execpath
-const pnpm = execPath && basename(execPath).startsWith('pnpm')
-  ? /\.[cm]?js$/.test(execPath) ? [process.execPath, execPath] : [execPath]
-  : ['pnpm']
+const pnpm =
+  execPath && basename(execPath).startsWith('pnpm')
+    ? /\.[cm]?js$/.test(execPath)
+      ? [process.execPath, execPath]
+      : [execPath]
+    : ['pnpm']
 
 const destination = mkdtempSync(join(tmpdir(), 'threadline-pack-'))
 try {

@@ -24,7 +24,10 @@ type AdapterKind = 'http' | 'memory'
 
 const adapterSetup: Record<AdapterKind, { imports: string; create: string }> = {
   // What the chat frame ships.
-  http: { imports: 'createChatClient, createHttpAdapter', create: "createHttpAdapter({ baseUrl: location.origin, workspaceId: 'ws_smoke' })" },
+  http: {
+    imports: 'createChatClient, createHttpAdapter',
+    create: "createHttpAdapter({ baseUrl: location.origin, workspaceId: 'ws_smoke' })",
+  },
   // The npm quick start and Storybook: a whole fake backend in the bundle.
   memory: { imports: 'createChatClient, createMemoryAdapter', create: 'createMemoryAdapter()' },
 }
@@ -92,7 +95,9 @@ async function buildVariant(adapter: AdapterKind) {
     const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[]
     const files = outputs.flatMap((output) => output.output)
     const chunks = files.filter((file): file is Rolldown.OutputChunk => file.type === 'chunk')
-    const assets = files.filter((file): file is Rolldown.OutputAsset => file.type === 'asset' && file.fileName.endsWith('.css'))
+    const assets = files.filter(
+      (file): file is Rolldown.OutputAsset => file.type === 'asset' && file.fileName.endsWith('.css'),
+    )
 
     const javascript = chunks.map((chunk) => chunk.code).join('\n')
     const css = assets.map((asset) => String(asset.source)).join('\n')
@@ -108,15 +113,20 @@ async function buildVariant(adapter: AdapterKind) {
         byPackage.set(packageOf(id), (byPackage.get(packageOf(id)) ?? 0) + module.renderedLength)
       }
     }
-    const bundledReact = chunks.some((chunk) => Object.keys(chunk.modules).some((id) => /\/node_modules\/(?:\.pnpm\/)?react(?:-dom)?[@/]/.test(id)))
-    if (bundledReact) throw new Error('React itself ended up in the bundle: an import escaped the preact/compat aliases')
+    const bundledReact = chunks.some((chunk) =>
+      Object.keys(chunk.modules).some((id) => /\/node_modules\/(?:\.pnpm\/)?react(?:-dom)?[@/]/.test(id)),
+    )
+    if (bundledReact)
+      throw new Error('React itself ended up in the bundle: an import escaped the preact/compat aliases')
     return {
       adapter,
       javascript: sizes(javascript),
       css: sizes(css),
       total: sizes(javascript + css),
       renderedKBByPackage: Object.fromEntries(
-        [...byPackage.entries()].sort((left, right) => right[1] - left[1]).map(([name, bytes]) => [name, kilobytes(bytes)]),
+        [...byPackage.entries()]
+          .sort((left, right) => right[1] - left[1])
+          .map(([name, bytes]) => [name, kilobytes(bytes)]),
       ),
     }
   } finally {

@@ -140,11 +140,15 @@ describe('layer rules (eslint.config.js)', () => {
 
   describe('when the wrong-way import is type-only or a re-export', () => {
     it('reports `import type` from adapters/ in store/', async () => {
-      expect(await restrictedImports('packages/core/src/store/state.ts', importingType('../adapters/types.js'))).toHaveLength(1)
+      expect(
+        await restrictedImports('packages/core/src/store/state.ts', importingType('../adapters/types.js')),
+      ).toHaveLength(1)
     })
 
     it('reports `export * from` adapters/ in store/', async () => {
-      expect(await restrictedImports('packages/core/src/store/state.ts', reexporting('../adapters/types.js'))).toHaveLength(1)
+      expect(
+        await restrictedImports('packages/core/src/store/state.ts', reexporting('../adapters/types.js')),
+      ).toHaveLength(1)
     })
   })
 

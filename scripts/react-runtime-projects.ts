@@ -67,7 +67,14 @@ function react18Project(): TestProjectInlineConfiguration {
 }
 
 function preactProject(): TestProjectInlineConfiguration {
-  const preactModules = ['preact', 'preact/compat', 'preact/compat/client', 'preact/hooks', 'preact/jsx-runtime', 'preact/test-utils']
+  const preactModules = [
+    'preact',
+    'preact/compat',
+    'preact/compat/client',
+    'preact/hooks',
+    'preact/jsx-runtime',
+    'preact/test-utils',
+  ]
   return {
     extends: true,
     root: reactPackage,

@@ -32,13 +32,24 @@ function Thread({ messages }) {
             const first = /** @type {import('./thread.ts').BenchMessage} */ (group[0])
             const direction = first.from === 'customer' ? 'outgoing' : 'incoming'
             return (
-              <MessageGroup key={first.seq} direction={direction} sender={first.name} sentTime={time.format(first.createdAt)}>
+              <MessageGroup
+                key={first.seq}
+                direction={direction}
+                sender={first.name}
+                sentTime={time.format(first.createdAt)}
+              >
                 <MessageGroup.Messages>
                   {group.map((message) => (
                     <Message
                       key={message.seq}
                       // chatscope renders `message` as HTML; the bench text has no markup, so it reads as text.
-                      model={{ message: message.text, sentTime: time.format(message.createdAt), sender: message.name, direction, position: 'normal' }}
+                      model={{
+                        message: message.text,
+                        sentTime: time.format(message.createdAt),
+                        sender: message.name,
+                        direction,
+                        position: 'normal',
+                      }}
                     />
                   ))}
                 </MessageGroup.Messages>
@@ -55,6 +66,5 @@ const count = requestedMessageCount()
 const messages = createBenchThread(count)
 void runListBench({
   messages: count,
-  mount: (container) =>
-createRoot(container).render(<Thread messages={messages} />),
+  mount: (container) => createRoot(container).render(<Thread messages={messages} />),
 })

@@ -70,7 +70,8 @@ function findScroller(root: HTMLElement): HTMLElement {
   let best: HTMLElement | null = null
   for (const element of root.querySelectorAll<HTMLElement>('*')) {
     if (getComputedStyle(element).overflowY === 'visible' || element.scrollHeight <= element.clientHeight) continue
-    if (best === null || element.scrollHeight - element.clientHeight > best.scrollHeight - best.clientHeight) best = element
+    if (best === null || element.scrollHeight - element.clientHeight > best.scrollHeight - best.clientHeight)
+      best = element
   }
   if (best === null) throw new Error('No scrollable message list found')
   return best

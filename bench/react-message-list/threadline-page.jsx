@@ -1,11 +1,22 @@
-import { createChatClient, createMemoryAdapter, createMemoryStorage, createSingleTabCoordinator } from '@threadline/core'
+import {
+  createChatClient,
+  createMemoryAdapter,
+  createMemoryStorage,
+  createSingleTabCoordinator,
+} from '@threadline/core'
 import { MessageList, ThreadlineProvider } from '@threadline/react'
 import { createRoot } from 'react-dom/client'
 import '../../packages/react/src/styles/threadline.css'
 import { requestedMessageCount, runListBench } from './measure.ts'
 import { createBenchThread } from './thread.ts'
 
-const customer = { id: 'cus_bench', email: 'sam@example.com', emailVerified: true, externalId: null, name: 'Sam Customer' }
+const customer = {
+  id: 'cus_bench',
+  email: 'sam@example.com',
+  emailVerified: true,
+  externalId: null,
+  name: 'Sam Customer',
+}
 const agent = { id: 'agt_bench', name: 'Alex', avatarUrl: null }
 
 /**
@@ -54,7 +65,11 @@ function loadedState(thread) {
 }
 
 const count = requestedMessageCount()
-const client = createChatClient({ adapter: createMemoryAdapter(), storage: createMemoryStorage(), tabs: createSingleTabCoordinator() })
+const client = createChatClient({
+  adapter: createMemoryAdapter(),
+  storage: createMemoryStorage(),
+  tabs: createSingleTabCoordinator(),
+})
 // Only after the client has read its (empty) storage, so nothing it does afterwards overwrites the thread.
 await client.ready
 client.store.setState(loadedState(createBenchThread(count)))

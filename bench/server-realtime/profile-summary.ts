@@ -46,7 +46,10 @@ export function summarizeProfile(profile: CpuProfile, top = 12): ProfileSummary 
     const node = byId.get(id)
     if (!node) continue
     const frame = node.callFrame
-    const name = frame.url === '' ? frame.functionName : `${frame.functionName || '(anonymous)'} ${moduleOf(frame.url, frame.functionName)}:${frame.lineNumber + 1}`
+    const name =
+      frame.url === ''
+        ? frame.functionName
+        : `${frame.functionName || '(anonymous)'} ${moduleOf(frame.url, frame.functionName)}:${frame.lineNumber + 1}`
     self.set(name, (self.get(name) ?? 0) + time)
     const seen = new Set<string>()
     for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {

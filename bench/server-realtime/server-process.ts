@@ -70,7 +70,11 @@ async function main() {
     if (!/^\w+\s*=\s*\w+$/.test(pragma)) throw new Error(`Not a pragma assignment: ${pragma}`)
     const statement = `PRAGMA ${pragma}`
     // kysely's CompiledQuery.raw, spelled out: bench/ cannot import kysely itself.
-    await server.context.database.db.executeQuery({ sql: statement, parameters: [], query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] } } as never)
+    await server.context.database.db.executeQuery({
+      sql: statement,
+      parameters: [],
+      query: { kind: 'RawNode', sqlFragments: [statement], parameters: [] },
+    } as never)
   }
   const workspace = await server.createWorkspace({ name: 'Bench', origins: ['https://bench.example'] })
 

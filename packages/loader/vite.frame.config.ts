@@ -14,7 +14,10 @@ import { defineConfig, type Plugin } from 'vite'
  */
 
 const root = import.meta.dirname
-const reactSource = join(dirname(createRequire(join(root, 'package.json')).resolve('@threadline/react/package.json')), 'src')
+const reactSource = join(
+  dirname(createRequire(join(root, 'package.json')).resolve('@threadline/react/package.json')),
+  'src',
+)
 const i18nSource = join(reactSource, 'i18n')
 const cataloguesModule = join(i18nSource, 'catalogues.ts')
 
@@ -36,12 +39,13 @@ function englishOnlyCatalogues(): Plugin {
       return [
         "import { en } from './en.ts'",
         'export const catalogues = { en }',
-        '/** The frame passes the locale\'s catalogue as `messages`; English underneath fills nothing in. */',
+        "/** The frame passes the locale's catalogue as `messages`; English underneath fills nothing in. */",
         'export function catalogueFor() { return en }',
       ].join('\n')
     },
     buildEnd(error) {
-      if (!error && !replaced) this.error(`${cataloguesModule} was not part of the build: update the frame's catalogue replacement`)
+      if (!error && !replaced)
+        this.error(`${cataloguesModule} was not part of the build: update the frame's catalogue replacement`)
     },
   }
 }
@@ -72,7 +76,10 @@ export default defineConfig({
       output: {
         entryFileNames: 'assets/frame-[hash].js',
         chunkFileNames: chunkFileName,
-        assetFileNames: (asset) => (asset.names.some((name) => name.endsWith('.css')) ? 'assets/frame-[hash][extname]' : 'assets/[name]-[hash][extname]'),
+        assetFileNames: (asset) =>
+          asset.names.some((name) => name.endsWith('.css'))
+            ? 'assets/frame-[hash][extname]'
+            : 'assets/[name]-[hash][extname]',
       },
     },
   },

@@ -7,10 +7,13 @@ import dts from 'vite-plugin-dts'
 // A Node library and CLI, not a browser bundle: node built-ins and every dependency stay external
 // (scripts/vite-library.ts targets browsers, where `node:*` imports would be shimmed away).
 const root = import.meta.dirname
-const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>
+}
 const externals = [...Object.keys(manifest.dependencies ?? {})]
 const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)])
-const isExternal = (id: string) => builtins.has(id) || id.startsWith('node:') || externals.some((name) => id === name || id.startsWith(`${name}/`))
+const isExternal = (id: string) =>
+  builtins.has(id) || id.startsWith('node:') || externals.some((name) => id === name || id.startsWith(`${name}/`))
 
 export default defineConfig({
   root,
@@ -22,9 +25,18 @@ export default defineConfig({
     minify: false,
     ssr: true,
     rolldownOptions: {
-      input: { index: resolve(root, 'src/index.ts'), cli: resolve(root, 'src/cli.ts'), 'testing/index': resolve(root, 'src/testing/index.ts') },
+      input: {
+        index: resolve(root, 'src/index.ts'),
+        cli: resolve(root, 'src/cli.ts'),
+        'testing/index': resolve(root, 'src/testing/index.ts'),
+      },
       external: isExternal,
-      output: { format: 'es', entryFileNames: '[name].js', preserveModules: true, preserveModulesRoot: resolve(root, 'src') },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        preserveModules: true,
+        preserveModulesRoot: resolve(root, 'src'),
+      },
     },
   },
   plugins: [

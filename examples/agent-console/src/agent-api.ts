@@ -1,5 +1,23 @@
-import { accountSchema, agentSchema, conversationSchema, customerSchema, errorBodySchema, messageSchema, messagesPageSchema } from '@threadline/protocol'
-import type { Account, Agent, CodeOutcome, Conversation, ConversationStatus, Customer, IdentificationStatus, Message, MessagesPage } from '@threadline/protocol'
+import {
+  accountSchema,
+  agentSchema,
+  conversationSchema,
+  customerSchema,
+  errorBodySchema,
+  messageSchema,
+  messagesPageSchema,
+} from '@threadline/protocol'
+import type {
+  Account,
+  Agent,
+  CodeOutcome,
+  Conversation,
+  ConversationStatus,
+  Customer,
+  IdentificationStatus,
+  Message,
+  MessagesPage,
+} from '@threadline/protocol'
 
 /** How the customer was linked to the account: a pasted identification code, or the site's identity token (signed in). */
 export type LinkedVia = 'code' | 'identity_token'
@@ -69,7 +87,10 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
     try {
       response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       })
@@ -83,7 +104,9 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
     try {
       parsed = text === '' ? null : JSON.parse(text)
     } catch (error) {
-      throw new AgentApiError('invalid_response', response.status, `${method} ${path} did not answer with JSON`, { cause: error })
+      throw new AgentApiError('invalid_response', response.status, `${method} ${path} did not answer with JSON`, {
+        cause: error,
+      })
     }
     if (!response.ok) {
       const failure = errorBodySchema.safeParse(parsed)
@@ -94,9 +117,16 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
   }
 
   /** A response that does not match the protocol is a broken contract, reported like any other failure. */
-  function check<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } }, value: unknown, what: string): T {
+  function check<T>(
+    schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } },
+    value: unknown,
+    what: string,
+  ): T {
     const result = schema.safeParse(value)
-    if (!result.success) throw new AgentApiError('invalid_response', 200, `The server's ${what} does not match the protocol`, { cause: result.error })
+    if (!result.success)
+      throw new AgentApiError('invalid_response', 200, `The server's ${what} does not match the protocol`, {
+        cause: result.error,
+      })
     return result.data
   }
 
@@ -113,7 +143,11 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
     if (value === null) return null
     const account = check(accountSchema, value, 'account')
     const { linkedVia, linkedAt } = value as { linkedVia?: unknown; linkedAt?: unknown }
-    if ((linkedVia !== 'code' && linkedVia !== 'identity_token') || typeof linkedAt !== 'string' || Number.isNaN(Date.parse(linkedAt))) {
+    if (
+      (linkedVia !== 'code' && linkedVia !== 'identity_token') ||
+      typeof linkedAt !== 'string' ||
+      Number.isNaN(Date.parse(linkedAt))
+    ) {
       throw new AgentApiError('invalid_response', 200, "The server's account does not say how and when it was linked")
     }
     return { ...account, linkedVia, linkedAt }
@@ -123,9 +157,13 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
 
   return {
     async me(signal?: AbortSignal): Promise<{ agent: Agent; workspaceId: string }> {
-      const body = (await call('GET', '/v1/agent/me', undefined, signal)) as { agent?: unknown; workspaceId?: unknown } | null
+      const body = (await call('GET', '/v1/agent/me', undefined, signal)) as {
+        agent?: unknown
+        workspaceId?: unknown
+      } | null
       const workspaceId = body?.workspaceId
-      if (typeof workspaceId !== 'string') throw new AgentApiError('invalid_response', 200, 'The server did not say which workspace this key is for')
+      if (typeof workspaceId !== 'string')
+        throw new AgentApiError('invalid_response', 200, 'The server did not say which workspace this key is for')
       return { agent: check(agentSchema, body?.agent, 'agent'), workspaceId }
     },
 
@@ -136,15 +174,20 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
       lastCodeOutcome = null,
       limit = 50,
       signal,
-    }: { status: ConversationStatus | null; limit?: number; signal?: AbortSignal } & ConversationFilters): Promise<ConversationEntry[]> {
+    }: { status: ConversationStatus | null; limit?: number; signal?: AbortSignal } & ConversationFilters): Promise<
+      ConversationEntry[]
+    > {
       const query = new URLSearchParams({
         limit: String(limit),
         ...(status === null ? {} : { status }),
         ...(identification === null ? {} : { identification }),
         ...(lastCodeOutcome === null ? {} : { lastCodeOutcome }),
       })
-      const body = (await call('GET', `/v1/agent/conversations?${query}`, undefined, signal)) as { conversations?: unknown } | null
-      if (!Array.isArray(body?.conversations)) throw new AgentApiError('invalid_response', 200, 'The conversation list is missing')
+      const body = (await call('GET', `/v1/agent/conversations?${query}`, undefined, signal)) as {
+        conversations?: unknown
+      } | null
+      if (!Array.isArray(body?.conversations))
+        throw new AgentApiError('invalid_response', 200, 'The conversation list is missing')
       return body.conversations.map(entry)
     },
 
@@ -153,26 +196,47 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
     },
 
     /** Without a cursor: the newest page. `afterSeq` catches up; `beforeSeq` pages back. */
-    async messages(id: string, query: { afterSeq?: number; beforeSeq?: number; limit?: number } = {}, signal?: AbortSignal): Promise<MessagesPage> {
+    async messages(
+      id: string,
+      query: { afterSeq?: number; beforeSeq?: number; limit?: number } = {},
+      signal?: AbortSignal,
+    ): Promise<MessagesPage> {
       const search = new URLSearchParams(Object.entries(query).map(([name, value]) => [name, String(value)]))
       const suffix = search.toString() === '' ? '' : `?${search}`
-      return check(messagesPageSchema, await call('GET', `${conversationPath(id)}/messages${suffix}`, undefined, signal), 'message page')
+      return check(
+        messagesPageSchema,
+        await call('GET', `${conversationPath(id)}/messages${suffix}`, undefined, signal),
+        'message page',
+      )
     },
 
     async pageViews(id: string, signal?: AbortSignal): Promise<PageVisit[]> {
-      const body = (await call('GET', `${conversationPath(id)}/page-views`, undefined, signal)) as { pageViews?: unknown } | null
+      const body = (await call('GET', `${conversationPath(id)}/page-views`, undefined, signal)) as {
+        pageViews?: unknown
+      } | null
       if (!Array.isArray(body?.pageViews)) return []
       return body.pageViews.filter(isPageVisit)
     },
 
     /** `clientId` makes a retry safe: the server answers the same message again. */
-    async reply(id: string, { text, clientId }: { text: string; clientId: string }): Promise<{ message: Message; conversation: Conversation }> {
-      const body = (await call('POST', `${conversationPath(id)}/messages`, { text, clientId })) as { message?: unknown; conversation?: unknown } | null
-      return { message: check(messageSchema, body?.message, 'message'), conversation: check(conversationSchema, body?.conversation, 'conversation') }
+    async reply(
+      id: string,
+      { text, clientId }: { text: string; clientId: string },
+    ): Promise<{ message: Message; conversation: Conversation }> {
+      const body = (await call('POST', `${conversationPath(id)}/messages`, { text, clientId })) as {
+        message?: unknown
+        conversation?: unknown
+      } | null
+      return {
+        message: check(messageSchema, body?.message, 'message'),
+        conversation: check(conversationSchema, body?.conversation, 'conversation'),
+      }
     },
 
     async take(id: string, { overtake = false }: { overtake?: boolean } = {}): Promise<Conversation> {
-      const body = (await call('POST', `${conversationPath(id)}/take`, { overtake })) as { conversation?: unknown } | null
+      const body = (await call('POST', `${conversationPath(id)}/take`, { overtake })) as {
+        conversation?: unknown
+      } | null
       return check(conversationSchema, body?.conversation, 'conversation')
     },
 
@@ -195,5 +259,10 @@ export function createAgentApi({ baseUrl = '', key, fetch = globalFetch }: Agent
 function isPageVisit(value: unknown): value is PageVisit {
   if (typeof value !== 'object' || value === null) return false
   const record = value as Record<string, unknown>
-  return typeof record.url === 'string' && typeof record.title === 'string' && typeof record.referrer === 'string' && typeof record.at === 'string'
+  return (
+    typeof record.url === 'string' &&
+    typeof record.title === 'string' &&
+    typeof record.referrer === 'string' &&
+    typeof record.at === 'string'
+  )
 }

@@ -16,7 +16,11 @@ function envelope(text: string, seq: number): string {
     createdAt: '2026-01-01T10:00:00.000Z',
     readAt: null,
   }
-  return JSON.stringify({ conversationId: 'cnv_1', customerId: 'cus_1', event: { type: 'message.created', conversationId: 'cnv_1', seq, at: message.createdAt, message } })
+  return JSON.stringify({
+    conversationId: 'cnv_1',
+    customerId: 'cus_1',
+    event: { type: 'message.created', conversationId: 'cnv_1', seq, at: message.createdAt, message },
+  })
 }
 
 /** A stream that sends `chunks` (cut wherever the test likes) and then ends, like a dropped connection. */
@@ -46,7 +50,10 @@ describe('openAgentEvents', () => {
   describe('when the connection drops', () => {
     it('reconnects after a backoff and keeps delivering, with the key in the header only', async () => {
       const second = envelope('second', 2)
-      const answers = [eventStream([': open\n\nretry: 2000\n\n', `data: ${envelope('first', 1)}\n\n`]), eventStream([`data: ${second.slice(0, 25)}`, `${second.slice(25)}\r`, '\n\r\n'])]
+      const answers = [
+        eventStream([': open\n\nretry: 2000\n\n', `data: ${envelope('first', 1)}\n\n`]),
+        eventStream([`data: ${second.slice(0, 25)}`, `${second.slice(25)}\r`, '\n\r\n']),
+      ]
       const requests: { url: string; authorization: string | null }[] = []
       const events: AgentEnvelope[] = []
       const statuses: StreamStatus[] = []
@@ -63,7 +70,9 @@ describe('openAgentEvents', () => {
       })
       try {
         await waitUntil(() => events.length === 2)
-        expect(events.map(({ event }) => (event.type === 'message.created' ? event.message.text : event.type))).toEqual(['first', 'second'])
+        expect(events.map(({ event }) => (event.type === 'message.created' ? event.message.text : event.type))).toEqual(
+          ['first', 'second'],
+        )
         expect(statuses.slice(0, 4)).toEqual(['connecting', 'live', 'reconnecting', 'live'])
         expect(requests.slice(0, 2)).toEqual([
           { url: 'https://chat.example/v1/agent/events', authorization: 'Bearer ak_secret' },

@@ -28,7 +28,13 @@ beforeAll(async () => {
   // into this realm's Uint8Array is all it takes; a server in its own process never sees this.
   globalThis.TextEncoder = realmTextEncoder(globalThis.TextEncoder)
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
-  server = await startServer({ port: 0, mode: 'development', log: () => undefined, replyEmailSweepMs: 0, database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') } })
+  server = await startServer({
+    port: 0,
+    mode: 'development',
+    log: () => undefined,
+    replyEmailSweepMs: 0,
+    database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
+  })
   workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
 })
 
@@ -69,28 +75,38 @@ async function visitorCall(method: string, path: string, { token, body }: { toke
 
 /** A customer on the widget's side of the API: verified by the code from the dev mailbox. */
 async function verifiedCustomer(email: string) {
-  const { challengeId } = (await visitorCall('POST', '/v1/auth/email/start', { body: { email } })) as { challengeId: string }
+  const { challengeId } = (await visitorCall('POST', '/v1/auth/email/start', { body: { email } })) as {
+    challengeId: string
+  }
   const mail = server.devOutbox?.messages().find((message) => message.to === email)
   const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
   if (!code) throw new Error(`No code was mailed to ${email}`)
-  const { session } = (await visitorCall('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as { session: { token: string } }
+  const { session } = (await visitorCall('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as {
+    session: { token: string }
+  }
   return customerWithSession(session.token)
 }
 
 /** A customer signed in on the site: its backend signed an identity token (HS256, the workspace secret). */
 async function signedInCustomer(claims: { sub: string; email?: string; name?: string }) {
-  const { session } = (await visitorCall('POST', '/v1/auth/identify', { body: { identityToken: signIdentityToken(claims) } })) as { session: { token: string } }
+  const { session } = (await visitorCall('POST', '/v1/auth/identify', {
+    body: { identityToken: signIdentityToken(claims) },
+  })) as { session: { token: string } }
   return customerWithSession(session.token)
 }
 
 function customerWithSession(token: string) {
-  const messages = async () => ((await visitorCall('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
+  const messages = async () =>
+    ((await visitorCall('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
   return {
-    send: (text: string) => visitorCall('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
+    send: (text: string) =>
+      visitorCall('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
     typing: (draft: string) => visitorCall('POST', '/v1/conversation/typing', { token, body: { draft } }),
-    visitPage: (url: string, title: string) => visitorCall('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
+    visitPage: (url: string, title: string) =>
+      visitorCall('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
     /** Reads everything, as the widget does while open. */
-    read: async () => visitorCall('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
+    read: async () =>
+      visitorCall('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
     messages,
   }
 }
@@ -103,10 +119,20 @@ function signIdentityToken(claims: Record<string, unknown>): string {
 }
 
 /** The site's backend asks for a code for one of its accounts (admin API, workspace secret). */
-async function mintCode(account: { externalId: string; email?: string; phone?: string; name?: string; attributes?: Record<string, string | number | boolean> }): Promise<string> {
+async function mintCode(account: {
+  externalId: string
+  email?: string
+  phone?: string
+  name?: string
+  attributes?: Record<string, string | number | boolean>
+}): Promise<string> {
   const response = await fetch(`${server.url}/v1/admin/identification-codes`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${workspace.secret}`, [workspaceHeader]: workspace.workspaceId, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${workspace.secret}`,
+      [workspaceHeader]: workspace.workspaceId,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(account),
   })
   const text = await response.text()
@@ -117,7 +143,12 @@ async function mintCode(account: { externalId: string; email?: string; phone?: s
 async function expectAccessible(container: Element): Promise<void> {
   // jsdom lays nothing out, so contrast cannot be computed there; the rest of axe runs.
   const { violations } = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } })
-  expect(violations.map((violation) => `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([])
+  expect(
+    violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([])
 }
 
 const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
@@ -178,7 +209,9 @@ describe('the agent console', () => {
       const first = await within(log).findByText(/Where is my/)
       expect(first.textContent).toBe('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
       expect(log.querySelector('img')).toBeNull()
-      expect(within(log).getByRole('link', { name: 'https://shop.example/orders/42' }).getAttribute('href')).toBe('https://shop.example/orders/42')
+      expect(within(log).getByRole('link', { name: 'https://shop.example/orders/42' }).getAttribute('href')).toBe(
+        'https://shop.example/orders/42',
+      )
       expect(await screen.findByText('Order 42')).toBeTruthy()
 
       // Viewing it sends the advisor's read receipt, which the customer's API shows.
@@ -190,7 +223,12 @@ describe('the agent console', () => {
       await user.click(screen.getByRole('button', { name: 'Send' }))
       expect(await within(log).findByText('It ships today, Sam.')).toBeTruthy()
       expect((screen.getByRole('textbox', { name: `Reply to ${email}` }) as HTMLTextAreaElement).value).toBe('')
-      await waitFor(async () => expect((await customer.messages()).map((message) => [message.author.kind, message.text])).toContainEqual(['agent', 'It ships today, Sam.']))
+      await waitFor(async () =>
+        expect((await customer.messages()).map((message) => [message.author.kind, message.text])).toContainEqual([
+          'agent',
+          'It ships today, Sam.',
+        ]),
+      )
       await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
       expect(screen.getByText(/Active · Assigned to you/)).toBeTruthy()
 
@@ -201,7 +239,11 @@ describe('the agent console', () => {
       expect(await within(log).findByText('One more thing: gift wrap?')).toBeTruthy()
       await waitFor(() => expect(screen.queryByText(`${email} is typing`, { exact: false })).toBeNull())
       // …and it is on screen, so it is read at once too.
-      await waitFor(async () => expect((await customer.messages()).every((message) => message.author.kind !== 'customer' || message.readAt !== null)).toBe(true))
+      await waitFor(async () =>
+        expect(
+          (await customer.messages()).every((message) => message.author.kind !== 'customer' || message.readAt !== null),
+        ).toBe(true),
+      )
 
       // The customer reads the reply: the advisor sees "Seen" without a reload.
       expect(within(log).getByText(/Sent/)).toBeTruthy()
@@ -265,7 +307,13 @@ describe('the agent console', () => {
 
       // The site's backend mints a code for its account; the customer pastes it.
       const externalId = `account-${crypto.randomUUID().slice(0, 8)}`
-      const code = await mintCode({ externalId, email: 'kim.owner@example.test', phone: '+44 20 7946 0001', name: 'Kim Owner', attributes: { plan: 'Pro', seats: 3, beta: true } })
+      const code = await mintCode({
+        externalId,
+        email: 'kim.owner@example.test',
+        phone: '+44 20 7946 0001',
+        name: 'Kim Owner',
+        attributes: { plan: 'Pro', seats: 3, beta: true },
+      })
       expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
       await customer.send(`My code: ${code}`)
       expect(await within(log).findByText('My code: [identification code]')).toBeTruthy()
@@ -276,7 +324,18 @@ describe('the agent console', () => {
       const linked = await within(article).findByRole('region', { name: 'Account' })
       await waitFor(() => expect(within(linked).getByText(externalId)).toBeTruthy())
       expect(within(linked).getByText(/^Linked via code at/).textContent).toMatch(/^Linked via code at \S/)
-      for (const text of ['Kim Owner', 'kim.owner@example.test', '+44 20 7946 0001', 'plan', 'Pro', 'seats', '3', 'beta', 'Yes']) expect(within(linked).getByText(text)).toBeTruthy()
+      for (const text of [
+        'Kim Owner',
+        'kim.owner@example.test',
+        '+44 20 7946 0001',
+        'plan',
+        'Pro',
+        'seats',
+        '3',
+        'beta',
+        'Yes',
+      ])
+        expect(within(linked).getByText(text)).toBeTruthy()
       expect(within(article).getByText(/Nobody has taken it · Identified/)).toBeTruthy()
       await waitFor(() => expect(within(row).getByText('Identified')).toBeTruthy())
       expect(within(row).getByText('Code accepted')).toBeTruthy()

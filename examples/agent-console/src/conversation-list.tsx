@@ -32,7 +32,15 @@ export interface ConversationListProps {
 }
 
 /** Status tabs (arrow keys move between them, as the ARIA tabs pattern says) over the list of conversations. */
-export function ConversationList({ status, onStatusChange, identification, onIdentificationChange, list, openId, onOpen }: ConversationListProps) {
+export function ConversationList({
+  status,
+  onStatusChange,
+  identification,
+  onIdentificationChange,
+  list,
+  openId,
+  onOpen,
+}: ConversationListProps) {
   const tabsRef = useRef<HTMLDivElement>(null)
 
   function onTabKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number): void {
@@ -71,7 +79,13 @@ export function ConversationList({ status, onStatusChange, identification, onIde
         })}
       </div>
       <IdentificationSelect value={identification} onChange={onIdentificationChange} />
-      <div id="conversation-list" role="tabpanel" aria-labelledby={tabId(status)} className="console-list" aria-busy={list.loading}>
+      <div
+        id="conversation-list"
+        role="tabpanel"
+        aria-labelledby={tabId(status)}
+        className="console-list"
+        aria-busy={list.loading}
+      >
         <p className="tl-visually-hidden" role="status">
           {list.loading ? 'Loading conversations' : `${list.rows.length} conversations, ${unreadCount} unread`}
         </p>
@@ -80,7 +94,9 @@ export function ConversationList({ status, onStatusChange, identification, onIde
             {list.error}
           </p>
         )}
-        {!list.loading && !list.error && list.rows.length === 0 && <p className="console-muted console-list__empty">No conversations here.</p>}
+        {!list.loading && !list.error && list.rows.length === 0 && (
+          <p className="console-muted console-list__empty">No conversations here.</p>
+        )}
         <ul>
           {list.rows.map((row) => (
             <li key={row.conversation.id}>
@@ -96,7 +112,12 @@ export function ConversationList({ status, onStatusChange, identification, onIde
 function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpen: (conversationId: string) => void }) {
   const name = customerLabel(row.customer)
   const unread = isUnread(row)
-  const preview = row.last === undefined ? '…' : row.last === null ? 'No messages yet' : `${authorPrefix(row.last.author)}${row.last.text || 'Attachment'}`
+  const preview =
+    row.last === undefined
+      ? '…'
+      : row.last === null
+        ? 'No messages yet'
+        : `${authorPrefix(row.last.author)}${row.last.text || 'Attachment'}`
   return (
     <button
       type="button"
@@ -145,7 +166,13 @@ const identificationOptions: { value: IdentificationFilter; label: string }[] = 
 ]
 
 /** A native select: keyboard and screen readers know it, and it narrows whichever status tab is open. */
-function IdentificationSelect({ value, onChange }: { value: IdentificationFilter; onChange: (value: IdentificationFilter) => void }) {
+function IdentificationSelect({
+  value,
+  onChange,
+}: {
+  value: IdentificationFilter
+  onChange: (value: IdentificationFilter) => void
+}) {
   const id = useId()
   return (
     <div className="console-filter">
@@ -153,7 +180,9 @@ function IdentificationSelect({ value, onChange }: { value: IdentificationFilter
       <select
         id={id}
         value={value ?? ''}
-        onChange={(event) => onChange(identificationOptions.find((option) => (option.value ?? '') === event.target.value)?.value ?? null)}
+        onChange={(event) =>
+          onChange(identificationOptions.find((option) => (option.value ?? '') === event.target.value)?.value ?? null)
+        }
       >
         {identificationOptions.map((option) => (
           <option key={option.label} value={option.value ?? ''}>

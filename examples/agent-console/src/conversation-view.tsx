@@ -26,7 +26,8 @@ const statusNames = { unanswered: 'Unanswered', active: 'Active', finished: 'Fin
 
 /** One conversation: header with take / finish, the messages, the customer's pages, the reply box. */
 export function ConversationView({ api, hub, agent, conversationId, generation, onBack }: ConversationViewProps) {
-  const { entry, messages, pageViews, customerTyping, error, setConversation, addMessages, markedRead } = useConversation({ api, hub, conversationId, generation })
+  const { entry, messages, pageViews, customerTyping, error, setConversation, addMessages, markedRead } =
+    useConversation({ api, hub, conversationId, generation })
   const headingRef = useRef<HTMLHeadingElement>(null)
   const [actionError, setActionError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -90,12 +91,24 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
         {conversation && (
           <div className="console-actions">
             {!mine && (
-              <button type="button" className="console-button" disabled={busy} onClick={() => void act(async () => setConversation(await api.take(conversationId, { overtake: assignee !== null })))}>
+              <button
+                type="button"
+                className="console-button"
+                disabled={busy}
+                onClick={() =>
+                  void act(async () => setConversation(await api.take(conversationId, { overtake: assignee !== null })))
+                }
+              >
                 {assignee ? `Take over from ${assignee.name}` : 'Take'}
               </button>
             )}
             {conversation.status !== 'finished' && (
-              <button type="button" className="console-button" disabled={busy} onClick={() => void act(async () => setConversation(await api.finish(conversationId)))}>
+              <button
+                type="button"
+                className="console-button"
+                disabled={busy}
+                onClick={() => void act(async () => setConversation(await api.finish(conversationId)))}
+              >
                 Finish
               </button>
             )}
@@ -168,13 +181,17 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
 
 function MessageItem({ message, customerName }: { message: Message; customerName: string }) {
   const fromCustomer = message.author.kind === 'customer'
-  const author = fromCustomer ? customerName : (message.author.name ?? (message.author.kind === 'system' ? 'Threadline' : 'Advisor'))
+  const author = fromCustomer
+    ? customerName
+    : (message.author.name ?? (message.author.kind === 'system' ? 'Threadline' : 'Advisor'))
   return (
     <li className="console-message" data-author={message.author.kind}>
       <p className="console-message__meta">
         <span className="console-message__author">{author}</span>{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
-        {!fromCustomer && message.author.kind === 'agent' && <span className="console-message__receipt">{message.readAt ? ' · Seen' : ' · Sent'}</span>}
+        {!fromCustomer && message.author.kind === 'agent' && (
+          <span className="console-message__receipt">{message.readAt ? ' · Seen' : ' · Sent'}</span>
+        )}
       </p>
       <div className="console-message__bubble">
         {message.text !== '' && <MessageText text={message.text} />}
@@ -259,7 +276,11 @@ function ReplyBox({
           {failure}
         </p>
       )}
-      <button type="submit" className="console-button console-button--primary" disabled={sending || draft.trim() === ''}>
+      <button
+        type="submit"
+        className="console-button console-button--primary"
+        disabled={sending || draft.trim() === ''}
+      >
         {sending ? 'Sending…' : 'Send'}
       </button>
     </form>
@@ -331,12 +352,16 @@ function AccountDetails({ account, lastCodeOutcome }: { account: LinkedAccount |
         <h3>Account</h3>
         <p>{identificationNames.not_identified}</p>
         <p className="console-muted">
-          {lastCodeOutcome === 'invalid' ? wrongCodeNote : 'Ask the customer to paste the identification code from their account page.'}
+          {lastCodeOutcome === 'invalid'
+            ? wrongCodeNote
+            : 'Ask the customer to paste the identification code from their account page.'}
         </p>
       </section>
     )
   }
-  const attributes = Object.entries(account.attributes).filter((entry): entry is [string, Exclude<AccountAttributes[string], null>] => entry[1] !== null)
+  const attributes = Object.entries(account.attributes).filter(
+    (entry): entry is [string, Exclude<AccountAttributes[string], null>] => entry[1] !== null,
+  )
   return (
     <section className="console-account" aria-label="Account">
       <h3>Account</h3>

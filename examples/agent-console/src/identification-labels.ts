@@ -24,7 +24,9 @@ export interface Badge {
  */
 export function identificationBadges(conversation: Conversation): Badge[] {
   const identified = conversation.identification === 'identified'
-  const badges: Badge[] = [{ label: identificationNames[conversation.identification], tone: identified ? 'positive' : 'neutral' }]
+  const badges: Badge[] = [
+    { label: identificationNames[conversation.identification], tone: identified ? 'positive' : 'neutral' },
+  ]
   if (conversation.lastCodeOutcome === 'invalid') badges.push({ label: codeOutcomeNames.invalid, tone: 'warning' })
   if (conversation.lastCodeOutcome === 'valid') badges.push({ label: codeOutcomeNames.valid, tone: 'positive' })
   return badges

@@ -28,7 +28,10 @@ const streamLabels: Record<StreamStatus, string> = {
 
 /** The signed-in console: one workspace event stream feeding the list and the open conversation. */
 export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }: InboxProps) {
-  const api = useMemo(() => createAgentApi({ baseUrl, key: apiKey, ...(fetch ? { fetch } : {}) }), [baseUrl, apiKey, fetch])
+  const api = useMemo(
+    () => createAgentApi({ baseUrl, key: apiKey, ...(fetch ? { fetch } : {}) }),
+    [baseUrl, apiKey, fetch],
+  )
   const hub = useMemo(createEventHub, [])
   const [streamStatus, setStreamStatus] = useState<StreamStatus>('connecting')
   /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
@@ -94,7 +97,15 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }
         </nav>
         <main className="console-main">
           {openId ? (
-            <ConversationView key={openId} api={api} hub={hub} agent={agent} conversationId={openId} generation={generation} onBack={closeConversation} />
+            <ConversationView
+              key={openId}
+              api={api}
+              hub={hub}
+              agent={agent}
+              conversationId={openId}
+              generation={generation}
+              onBack={closeConversation}
+            />
           ) : (
             <p className="console-muted console-main__empty">Choose a conversation to read and answer it.</p>
           )}

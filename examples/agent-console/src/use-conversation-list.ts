@@ -31,7 +31,12 @@ export function useConversationList({
   identification = null,
   lastCodeOutcome = null,
   generation,
-}: { api: AgentApi; hub: EventHub; status: ConversationStatus | null; generation: number } & ConversationFilters): ConversationListState {
+}: {
+  api: AgentApi
+  hub: EventHub
+  status: ConversationStatus | null
+  generation: number
+} & ConversationFilters): ConversationListState {
   const [state, setState] = useState<ConversationListState>({ rows: [], loading: true, error: null })
   const rowsRef = useRef<ConversationRow[]>([])
   rowsRef.current = state.rows
@@ -41,15 +46,24 @@ export function useConversationList({
     let reloadTimer: ReturnType<typeof setTimeout> | undefined
     let loads = 0
 
-    const setRows = (change: (rows: ConversationRow[]) => ConversationRow[]) => setState((current) => ({ ...current, rows: change(current.rows) }))
+    const setRows = (change: (rows: ConversationRow[]) => ConversationRow[]) =>
+      setState((current) => ({ ...current, rows: change(current.rows) }))
 
     async function load(): Promise<void> {
       const load = ++loads
       try {
-        const entries = await api.listConversations({ status, identification, lastCodeOutcome, signal: controller.signal })
+        const entries = await api.listConversations({
+          status,
+          identification,
+          lastCodeOutcome,
+          signal: controller.signal,
+        })
         if (load !== loads) return
         const known = new Map(rowsRef.current.map((row) => [row.conversation.id, row.last]))
-        const rows = entries.map((entry) => ({ ...entry, last: keepPreview(known.get(entry.conversation.id), entry.conversation) }))
+        const rows = entries.map((entry) => ({
+          ...entry,
+          last: keepPreview(known.get(entry.conversation.id), entry.conversation),
+        }))
         setState({ rows, loading: false, error: null })
         await Promise.all(rows.filter((row) => row.last === undefined).map((row) => loadPreview(row.conversation.id)))
       } catch (error) {
@@ -62,7 +76,11 @@ export function useConversationList({
       try {
         const page = await api.messages(conversationId, { limit: 1 }, controller.signal)
         const last = page.messages.at(-1) ?? null
-        setRows((rows) => rows.map((row) => (row.conversation.id === conversationId && row.last === undefined ? { ...row, last } : row)))
+        setRows((rows) =>
+          rows.map((row) =>
+            row.conversation.id === conversationId && row.last === undefined ? { ...row, last } : row,
+          ),
+        )
       } catch {
         // A missing preview is not worth an error: the row still opens the conversation.
       }
@@ -84,14 +102,30 @@ export function useConversationList({
       switch (event.type) {
         case 'message.created': {
           if (!row) return scheduleReload()
-          const conversation = { ...row.conversation, lastSeq: Math.max(row.conversation.lastSeq, event.message.seq), updatedAt: event.at }
+          const conversation = {
+            ...row.conversation,
+            lastSeq: Math.max(row.conversation.lastSeq, event.message.seq),
+            updatedAt: event.at,
+          }
           // The newest activity goes to the top, as the server orders the list.
-          return setRows((rows) => [{ ...row, conversation, last: newest(row.last, event.message) }, ...rows.filter((other) => other !== row && other.conversation.id !== conversationId)])
+          return setRows((rows) => [
+            { ...row, conversation, last: newest(row.last, event.message) },
+            ...rows.filter((other) => other !== row && other.conversation.id !== conversationId),
+          ])
         }
         case 'message.read': {
           if (!row) return
-          const read: Partial<Conversation> = event.reader === 'agent' ? { agentLastReadSeq: event.upToSeq, agentLastReadAt: event.readAt } : { customerLastReadSeq: event.upToSeq }
-          return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: { ...other.conversation, ...read } } : other)))
+          const read: Partial<Conversation> =
+            event.reader === 'agent'
+              ? { agentLastReadSeq: event.upToSeq, agentLastReadAt: event.readAt }
+              : { customerLastReadSeq: event.upToSeq }
+          return setRows((rows) =>
+            rows.map((other) =>
+              other.conversation.id === conversationId
+                ? { ...other, conversation: { ...other.conversation, ...read } }
+                : other,
+            ),
+          )
         }
         // A conversation released from the wait for a code (identified, or "I have no account")
         // arrives as identification_changed: new to every list, since the server kept it out of them.
@@ -101,7 +135,11 @@ export function useConversationList({
           const belongs = matches(event.conversation)
           if (!row) return belongs ? scheduleReload() : undefined
           if (!belongs) return setRows((rows) => rows.filter((other) => other.conversation.id !== conversationId))
-          return setRows((rows) => rows.map((other) => (other.conversation.id === conversationId ? { ...other, conversation: event.conversation } : other)))
+          return setRows((rows) =>
+            rows.map((other) =>
+              other.conversation.id === conversationId ? { ...other, conversation: event.conversation } : other,
+            ),
+          )
         }
         default:
           return
@@ -135,5 +173,10 @@ function newest(last: Message | null | undefined, message: Message): Message {
  * code was linked or refused) answers a customer's message, so it counts as theirs here.
  */
 export function isUnread(row: ConversationRow): boolean {
-  return row.last !== undefined && row.last !== null && row.last.author.kind !== 'agent' && row.last.seq > row.conversation.agentLastReadSeq
+  return (
+    row.last !== undefined &&
+    row.last !== null &&
+    row.last.author.kind !== 'agent' &&
+    row.last.seq > row.conversation.agentLastReadSeq
+  )
 }

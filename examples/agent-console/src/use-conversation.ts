@@ -21,7 +21,8 @@ const pageSize = 50
 export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
   const byId = new Map(current.map((message) => [message.id, message]))
   // A copy without a read receipt (the reply's own HTTP answer, arriving after the stream's read event) must not erase one.
-  for (const message of incoming) byId.set(message.id, { ...message, readAt: message.readAt ?? byId.get(message.id)?.readAt ?? null })
+  for (const message of incoming)
+    byId.set(message.id, { ...message, readAt: message.readAt ?? byId.get(message.id)?.readAt ?? null })
   return [...byId.values()].sort((left, right) => left.seq - right.seq)
 }
 
@@ -29,17 +30,35 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
  * One open conversation: its customer, newest messages and page views, kept live from the
  * workspace stream. A message whose seq skips ahead of what we hold fetches the gap.
  */
-export function useConversation({ api, hub, conversationId, generation }: { api: AgentApi; hub: EventHub; conversationId: string; generation: number }) {
+export function useConversation({
+  api,
+  hub,
+  conversationId,
+  generation,
+}: {
+  api: AgentApi
+  hub: EventHub
+  conversationId: string
+  generation: number
+}) {
   const [state, setState] = useState<ConversationState>(emptyState)
   const lastSeqRef = useRef(0)
   lastSeqRef.current = state.messages.at(-1)?.seq ?? 0
 
   const setConversation = useCallback(
-    (conversation: Conversation) => setState((current) => (current.entry ? { ...current, entry: { ...current.entry, conversation } } : current)),
+    (conversation: Conversation) =>
+      setState((current) => (current.entry ? { ...current, entry: { ...current.entry, conversation } } : current)),
     [],
   )
-  const markedRead = useCallback((upToSeq: number) => setState((current) => applyRead(current, 'agent', upToSeq, new Date().toISOString())), [])
-  const addMessages = useCallback((messages: Message[]) => setState((current) => ({ ...current, messages: mergeMessages(current.messages, messages) })), [])
+  const markedRead = useCallback(
+    (upToSeq: number) => setState((current) => applyRead(current, 'agent', upToSeq, new Date().toISOString())),
+    [],
+  )
+  const addMessages = useCallback(
+    (messages: Message[]) =>
+      setState((current) => ({ ...current, messages: mergeMessages(current.messages, messages) })),
+    [],
+  )
 
   useEffect(() => {
     const controller = new AbortController()
@@ -52,7 +71,13 @@ export function useConversation({ api, hub, conversationId, generation }: { api:
           api.messages(conversationId, { limit: pageSize }, signal),
           api.pageViews(conversationId, signal).catch(() => []),
         ])
-        setState((current) => ({ ...current, entry, pageViews, messages: mergeMessages(current.messages, page.messages), error: null }))
+        setState((current) => ({
+          ...current,
+          entry,
+          pageViews,
+          messages: mergeMessages(current.messages, page.messages),
+          error: null,
+        }))
       } catch (error) {
         if (!signal.aborted) setState((current) => ({ ...current, error: describeError(error) }))
       }
@@ -112,13 +137,28 @@ export function useConversation({ api, hub, conversationId, generation }: { api:
 }
 
 /** A read receipt: the reader's counterpart's messages up to `upToSeq` are now read. */
-function applyRead(state: ConversationState, reader: 'customer' | 'agent', upToSeq: number, readAt: string): ConversationState {
-  const readByThisReader = (message: Message) => (reader === 'customer' ? message.author.kind !== 'customer' : message.author.kind === 'customer')
-  const messages = state.messages.map((message) => (message.seq <= upToSeq && message.readAt === null && readByThisReader(message) ? { ...message, readAt } : message))
+function applyRead(
+  state: ConversationState,
+  reader: 'customer' | 'agent',
+  upToSeq: number,
+  readAt: string,
+): ConversationState {
+  const readByThisReader = (message: Message) =>
+    reader === 'customer' ? message.author.kind !== 'customer' : message.author.kind === 'customer'
+  const messages = state.messages.map((message) =>
+    message.seq <= upToSeq && message.readAt === null && readByThisReader(message) ? { ...message, readAt } : message,
+  )
   if (!state.entry) return { ...state, messages }
   const conversation =
     reader === 'customer'
-      ? { ...state.entry.conversation, customerLastReadSeq: Math.max(state.entry.conversation.customerLastReadSeq, upToSeq) }
-      : { ...state.entry.conversation, agentLastReadSeq: Math.max(state.entry.conversation.agentLastReadSeq, upToSeq), agentLastReadAt: readAt }
+      ? {
+          ...state.entry.conversation,
+          customerLastReadSeq: Math.max(state.entry.conversation.customerLastReadSeq, upToSeq),
+        }
+      : {
+          ...state.entry.conversation,
+          agentLastReadSeq: Math.max(state.entry.conversation.agentLastReadSeq, upToSeq),
+          agentLastReadAt: readAt,
+        }
   return { ...state, messages, entry: { ...state.entry, conversation } }
 }

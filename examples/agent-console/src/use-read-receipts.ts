@@ -34,7 +34,10 @@ export function useReadReceipts({
 
   // Threadline's own notes ("Linked to your account.") follow a customer's message and are read with
   // it: the receipt covers them, so the list's unread mark (see isUnread) goes once they are seen.
-  const lastCustomerSeq = messages.reduce((highest, message) => (message.author.kind !== 'agent' ? Math.max(highest, message.seq) : highest), 0)
+  const lastCustomerSeq = messages.reduce(
+    (highest, message) => (message.author.kind !== 'agent' ? Math.max(highest, message.seq) : highest),
+    0,
+  )
   const alreadyRead = conversation?.agentLastReadSeq ?? Number.POSITIVE_INFINITY
 
   const loaded = conversation !== null

@@ -8,13 +8,25 @@
  * 3. An advisor replies; the reply arrives over realtime with a read receipt.
  * 4. The same customer verifies on their phone and sees the whole conversation.
  */
-import { createChatClient, createMemoryAdapter, createMemoryBackend, createMemoryStorage, type ChatClient, type ChatState } from '@threadline/core'
+import {
+  createChatClient,
+  createMemoryAdapter,
+  createMemoryBackend,
+  createMemoryStorage,
+  type ChatClient,
+  type ChatState,
+} from '@threadline/core'
 
 const email = 'ada@example.com'
 const backend = createMemoryBackend()
 const print = (line = '') => process.stdout.write(`${line}\n`)
 
-function waitFor(client: ChatClient, predicate: (state: ChatState) => boolean, what: string, timeoutMs = 30_000): Promise<ChatState> {
+function waitFor(
+  client: ChatClient,
+  predicate: (state: ChatState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<ChatState> {
   return new Promise((resolve, reject) => {
     const check = (state: ChatState) => {
       if (!predicate(state)) return false
@@ -55,19 +67,32 @@ async function main() {
   print('Threadline core quick start (in-memory backend)\n')
 
   print('1. Laptop: verify by email')
-  const laptopAdapter = createMemoryAdapter({ backend, faults: { dropRequestRate: 0.3, loseResponseRate: 0.1, methods: ['sendMessage'] } })
+  const laptopAdapter = createMemoryAdapter({
+    backend,
+    faults: { dropRequestRate: 0.3, loseResponseRate: 0.1, methods: ['sendMessage'] },
+  })
   const laptop = createChatClient({ adapter: laptopAdapter, storage: createMemoryStorage() })
   await verify(laptop, 'laptop')
 
   print('\n2. Laptop: send three messages through a flaky network (30% dropped, 10% of answers lost)')
-  for (const text of ['Hi! My order #1042 has not arrived.', 'It was due on Monday.', 'Tracking says "label created".']) {
+  for (const text of [
+    'Hi! My order #1042 has not arrived.',
+    'It was due on Monday.',
+    'Tracking says "label created".',
+  ]) {
     await laptop.sendMessage({ text })
   }
-  await waitFor(laptop, (state) => state.messages.length === 3 && state.messages.every((message) => message.delivery === 'sent'), 'delivery')
+  await waitFor(
+    laptop,
+    (state) => state.messages.length === 3 && state.messages.every((message) => message.delivery === 'sent'),
+    'delivery',
+  )
   const attempts = backend.requestLog.filter((entry) => entry.method === 'sendMessage').length
   const conversation = backend.agent.findConversation({ email })
   if (!conversation) throw new Error('The advisor cannot see the conversation')
-  print(`   delivered after ${attempts} attempts reached the server; the server holds ${backend.agent.messages(conversation.id).length} messages`)
+  print(
+    `   delivered after ${attempts} attempts reached the server; the server holds ${backend.agent.messages(conversation.id).length} messages`,
+  )
 
   print('\n3. Advisor: reads and replies')
   backend.agent.read(conversation.id)
@@ -76,7 +101,10 @@ async function main() {
   })
   const afterReply = await waitFor(
     laptop,
-    (state) => state.messages.length === 4 && state.conversation?.status === 'active' && state.messages.every((m) => m.author.kind !== 'customer' || m.readAt),
+    (state) =>
+      state.messages.length === 4 &&
+      state.conversation?.status === 'active' &&
+      state.messages.every((m) => m.author.kind !== 'customer' || m.readAt),
     'the reply',
   )
   print(`   laptop: unread ${afterReply.unreadCount}, conversation ${afterReply.conversation?.status}`)

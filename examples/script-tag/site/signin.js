@@ -1,6 +1,10 @@
 // The sign-in demo. The shop's "session" is a flag in its own localStorage (a real shop has a
 // cookie); the chat's session is in the chat frame, which this page cannot read.
-window.Threadline = window.Threadline || function () { (window.Threadline.q = window.Threadline.q || []).push(arguments) }
+window.Threadline =
+  window.Threadline ||
+  function () {
+    ;(window.Threadline.q = window.Threadline.q || []).push(arguments)
+  }
 
 const signedInFlag = 'kettle-and-co:signed-in'
 const status = document.getElementById('account-status')

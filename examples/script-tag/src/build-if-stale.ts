@@ -25,13 +25,18 @@ const ignoredFile = /\.(?:test|test-d|stories|spec)\.[cm]?[jt]sx?$/
  * Builds a package when its outputs are missing or older than its sources (the packages it
  * bundles included), streaming the build's output to this terminal.
  */
-export async function buildIfStale(target: BuildTarget, { cwd, force = false }: { cwd: string; force?: boolean }): Promise<BuildOutcome> {
+export async function buildIfStale(
+  target: BuildTarget,
+  { cwd, force = false }: { cwd: string; force?: boolean },
+): Promise<BuildOutcome> {
   const outputsTime = oldestMtime(target.outputs)
   if (!force && outputsTime !== null && newestMtime(target.inputs) <= outputsTime) return { status: 'fresh' }
   const started = performance.now()
   const exitCode = await run('pnpm', ['--filter', target.packageName, 'build'], cwd)
   if (exitCode === 0) return { status: 'built', milliseconds: Math.round(performance.now() - started) }
-  return oldestMtime(target.outputs) === null ? { status: 'failed', exitCode } : { status: 'failed-using-previous', exitCode }
+  return oldestMtime(target.outputs) === null
+    ? { status: 'failed', exitCode }
+    : { status: 'failed-using-previous', exitCode }
 }
 
 function run(command: string, args: string[], cwd: string): Promise<number | null> {

@@ -13,7 +13,10 @@ export const consolePath = '/console/'
  * (the security headers) for these routes too, and `notFound` only answers when no route matched, so
  * order is fine. Routes must be added before the first request (the router freezes on first match).
  */
-export function mountConsole(app: RunningServer['app'], { distDir, buildCommand }: { distDir: string; buildCommand: string }): void {
+export function mountConsole(
+  app: RunningServer['app'],
+  { distDir, buildCommand }: { distDir: string; buildCommand: string },
+): void {
   app.get('/console', (c) => c.redirect(consolePath, 308))
   app.get('/console/*', async (c) => {
     const relative = safeDecode(c.req.path.slice(consolePath.length))
@@ -66,7 +69,11 @@ function notBuiltPage(buildCommand: string): Response {
 <p>(<code>pnpm start</code> builds it for you.)</p></main></body></html>`
   return new Response(page, {
     status: 503,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'" },
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+    },
   })
 }
 

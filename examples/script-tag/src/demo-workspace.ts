@@ -61,12 +61,19 @@ export async function ensureDemoWorkspace(server: RunningServer, dataDir: string
 
   // No allowed origins: in development any loopback origin may use it, whatever ports you pick.
   const created = await server.createWorkspace({ name: demoWorkspaceName, origins: [], agentName: demoAdvisorName })
-  return save(file, { workspaceId: created.workspaceId, secret: created.secret, kid: created.kid, agentKey: created.agentKey })
+  return save(file, {
+    workspaceId: created.workspaceId,
+    secret: created.secret,
+    kid: created.kid,
+    agentKey: created.agentKey,
+  })
 }
 
 /** Asks the server itself (in-process, no socket) whether this advisor key is still valid. */
 async function agentKeyWorks(server: RunningServer, agentKey: string): Promise<boolean> {
-  const response = await server.app.request('/v1/agent/conversations', { headers: { authorization: `Bearer ${agentKey}` } })
+  const response = await server.app.request('/v1/agent/conversations', {
+    headers: { authorization: `Bearer ${agentKey}` },
+  })
   await response.body?.cancel()
   return response.ok
 }
@@ -84,7 +91,12 @@ function parseCredentials(text: string | undefined): DemoCredentials | null {
   try {
     const value = JSON.parse(text) as Partial<Record<keyof DemoCredentials, unknown>>
     const { workspaceId, secret, kid, agentKey } = value
-    if (typeof workspaceId === 'string' && typeof secret === 'string' && typeof kid === 'string' && typeof agentKey === 'string') {
+    if (
+      typeof workspaceId === 'string' &&
+      typeof secret === 'string' &&
+      typeof kid === 'string' &&
+      typeof agentKey === 'string'
+    ) {
       return { workspaceId, secret, kid, agentKey }
     }
   } catch {

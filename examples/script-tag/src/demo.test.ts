@@ -60,7 +60,9 @@ describe('startDemo', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('text/html')
     const html = await response.text()
-    expect(html).toContain(`<script async src="${chatOrigin}/widget/loader.js" data-workspace="${demo.workspaceId}"></script>`)
+    expect(html).toContain(
+      `<script async src="${chatOrigin}/widget/loader.js" data-workspace="${demo.workspaceId}"></script>`,
+    )
     expect(html).toContain("Threadline('boot'")
     expect(html).not.toContain('{{')
     expect(demo.workspaceId).toMatch(/^ws_/)
@@ -76,7 +78,10 @@ describe('startDemo', () => {
     expect(policy).toContain("style-src 'self'")
     expect(policy).not.toContain('unsafe-inline')
     const scripts = [...(await response.text()).matchAll(/<script\b[^>]*>/g)].map((match) => match[0])
-    expect(scripts).toEqual([`<script async src="${chatOrigin}/widget/loader.js" data-workspace="${demo.workspaceId}">`, '<script src="/strict.js">'])
+    expect(scripts).toEqual([
+      `<script async src="${chatOrigin}/widget/loader.js" data-workspace="${demo.workspaceId}">`,
+      '<script src="/strict.js">',
+    ])
     const stub = await fetch(`${demo.siteUrl}/strict.js`)
     expect(stub.headers.get('content-type')).toContain('text/javascript')
     expect(await stub.text()).toContain("window.Threadline('boot'")
@@ -86,11 +91,17 @@ describe('startDemo', () => {
     const demo = await start(temporaryDataDir())
     const identityToken = await tokenFromSite(demo)
     const [header] = identityToken.split('.')
-    expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toMatchObject({ alg: 'HS256', kid: expect.stringMatching(/^key_/) })
+    expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toMatchObject({
+      alg: 'HS256',
+      kid: expect.stringMatching(/^key_/),
+    })
 
     const accepted = await identify(demo, identityToken)
     expect(accepted.status).toBe(200)
-    const grant = (await accepted.json()) as { session: { method: string }; customer: { externalId: string; email: string; emailVerified: boolean } }
+    const grant = (await accepted.json()) as {
+      session: { method: string }
+      customer: { externalId: string; email: string; emailVerified: boolean }
+    }
     expect(grant.session.method).toBe('identity_token')
     expect(grant.customer).toMatchObject({ externalId: 'demo-user-ada', email: 'ada@example.com', emailVerified: true })
 
@@ -111,16 +122,22 @@ describe('startDemo', () => {
     // Still the strict page: the code widget comes from the chat origin, like the loader.
     expect(page.headers.get('content-security-policy')).toContain(`script-src 'self' ${new URL(demo.chatUrl).origin}`)
     const html = await page.text()
-    expect(html).toMatch(/<button type="button" id="show-code" data-threadline-identify[^>]*>Show my identification code<\/button>/)
+    expect(html).toMatch(
+      /<button type="button" id="show-code" data-threadline-identify[^>]*>Show my identification code<\/button>/,
+    )
     expect(html).toContain('never by email or phone')
     const script = await (await fetch(`${demo.siteUrl}/signin.js`)).text()
     expect(script).toContain('identify.hidden = !signedIn')
 
     // The site owner's view (admin API, workspace secret): codes are recognised in chats, not required.
     const { secret } = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as { secret: string }
-    const settings = await fetch(`${demo.chatUrl}/v1/admin/workspace`, { headers: { authorization: `Bearer ${secret}`, 'x-threadline-workspace': demo.workspaceId } })
+    const settings = await fetch(`${demo.chatUrl}/v1/admin/workspace`, {
+      headers: { authorization: `Bearer ${secret}`, 'x-threadline-workspace': demo.workspaceId },
+    })
     expect(settings.status).toBe(200)
-    expect(((await settings.json()) as { workspace: { identification: { mode: string } } }).workspace.identification.mode).toBe('offered')
+    expect(
+      ((await settings.json()) as { workspace: { identification: { mode: string } } }).workspace.identification.mode,
+    ).toBe('offered')
 
     // What the widget does on the button's click: a code for the token's user, and none without a valid token.
     const mint = (identityToken: string) =>
@@ -135,7 +152,10 @@ describe('startDemo', () => {
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(4 * 60 * 1000)
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000)
-    const forged = signIdentityToken({ sub: 'demo-user-ada' }, { kid: 'key_unknown', secret: 'sk_not_the_workspace_secret' })
+    const forged = signIdentityToken(
+      { sub: 'demo-user-ada' },
+      { kid: 'key_unknown', secret: 'sk_not_the_workspace_secret' },
+    )
     expect((await mint(forged)).status).toBe(401)
   })
 
@@ -154,7 +174,9 @@ describe('startDemo', () => {
     expect((await fetch(`${demo.consoleUrl}assets/missing-file.js`)).status).toBe(404)
     expect((await fetch(`${demo.consoleUrl}..%2f..%2fpackage.json`)).status).toBe(404)
     expect((await fetch(`${demo.chatUrl}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/')
-    const agent = await fetch(`${demo.chatUrl}/v1/agent/conversations`, { headers: { authorization: `Bearer ${demo.agentKey}` } })
+    const agent = await fetch(`${demo.chatUrl}/v1/agent/conversations`, {
+      headers: { authorization: `Bearer ${demo.agentKey}` },
+    })
     expect(agent.status).toBe(200)
     expect((await fetch(`${demo.chatUrl}/no-such-route`)).status).toBe(404)
   })
@@ -169,7 +191,9 @@ describe('startDemo', () => {
       const second = await start(dataDir)
       expect(second.workspaceId).toBe(first.workspaceId)
       expect(second.agentKey).toBe(first.agentKey)
-      const agent = await fetch(`${second.chatUrl}/v1/agent/conversations`, { headers: { authorization: `Bearer ${second.agentKey}` } })
+      const agent = await fetch(`${second.chatUrl}/v1/agent/conversations`, {
+        headers: { authorization: `Bearer ${second.agentKey}` },
+      })
       expect(agent.status).toBe(200)
       const me = await fetch(`${second.chatUrl}/v1/me`, { headers: { authorization: `Bearer ${grant.session.token}` } })
       expect(me.status).toBe(200)
@@ -191,7 +215,9 @@ describe('startDemo', () => {
       const demo = await start(dataDir)
       expect(demo.workspaceId).toBe(workspaceId)
       expect(demo.agentKey).not.toBe(cliAgentKey)
-      const agent = await fetch(`${demo.chatUrl}/v1/agent/conversations`, { headers: { authorization: `Bearer ${demo.agentKey}` } })
+      const agent = await fetch(`${demo.chatUrl}/v1/agent/conversations`, {
+        headers: { authorization: `Bearer ${demo.agentKey}` },
+      })
       expect(agent.status).toBe(200)
       expect((await identify(demo, await tokenFromSite(demo))).status).toBe(200)
     })
@@ -211,7 +237,9 @@ describe('startDemo', () => {
     cleanups.push(() => new Promise<void>((resolvePromise) => blocker.close(() => resolvePromise())))
     const taken = (blocker.address() as { port: number }).port
 
-    const error: unknown = await startDemo({ port: 0, sitePort: taken, dataDir: temporaryDataDir(), log: quiet }).catch((caught: unknown) => caught)
+    const error: unknown = await startDemo({ port: 0, sitePort: taken, dataDir: temporaryDataDir(), log: quiet }).catch(
+      (caught: unknown) => caught,
+    )
     expect(error).toBeInstanceOf(PortInUseError)
     expect(error).toMatchObject({ which: 'site', port: taken })
   })

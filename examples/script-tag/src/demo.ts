@@ -64,7 +64,12 @@ const repoRoot = resolve(import.meta.dirname, '../../..')
 const siteDir = resolve(import.meta.dirname, '../site')
 const consoleBuildCommand = 'pnpm --filter @threadline/example-agent-console build'
 /** The demo shop's signed-in user. */
-const ada: IdentityClaims = { sub: 'demo-user-ada', email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' }
+const ada: IdentityClaims = {
+  sub: 'demo-user-ada',
+  email: 'ada@example.com',
+  email_verified: true,
+  name: 'Ada Lovelace',
+}
 
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const dataDir = resolve(options.dataDir ?? join(repoRoot, '.threadline'))
@@ -91,7 +96,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     credentials = await ensureDemoWorkspace(server, dataDir)
     const sign = (claims: IdentityClaims) => signIdentityToken(claims, credentials)
     site = await listenOrExplain('site', options.sitePort ?? 0, () =>
-      startSite({ port: options.sitePort ?? 0, host, siteDir, chatUrl: server.url, workspaceId: credentials.workspaceId, issueIdentityToken: () => sign(ada) }),
+      startSite({
+        port: options.sitePort ?? 0,
+        host,
+        siteDir,
+        chatUrl: server.url,
+        workspaceId: credentials.workspaceId,
+        issueIdentityToken: () => sign(ada),
+      }),
     )
   } catch (error) {
     await server.close()

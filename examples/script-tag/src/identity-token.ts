@@ -26,7 +26,11 @@ const base64url = (value: string | Buffer) => Buffer.from(value).toString('base6
  * Plain `node:crypto` on purpose: HS256 is one HMAC, so a site needs no JWT library for it (any
  * library works too, e.g. `new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid })` from jose).
  */
-export function signIdentityToken(claims: IdentityClaims, key: SigningKey, { ttlSeconds = 600, now = Date.now() }: { ttlSeconds?: number; now?: number } = {}): string {
+export function signIdentityToken(
+  claims: IdentityClaims,
+  key: SigningKey,
+  { ttlSeconds = 600, now = Date.now() }: { ttlSeconds?: number; now?: number } = {},
+): string {
   const issuedAt = Math.floor(now / 1000)
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: key.kid }))
   const payload = base64url(JSON.stringify({ ...claims, iat: issuedAt, exp: issuedAt + ttlSeconds }))

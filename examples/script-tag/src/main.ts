@@ -53,7 +53,8 @@ function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const port = Number(raw)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`${name} must be a port number (0–65535), got "${raw}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`${name} must be a port number (0–65535), got "${raw}"`)
   return port
 }
 
@@ -61,9 +62,14 @@ async function buildAll(force: boolean) {
   for (const target of targets) {
     const outcome = await buildIfStale(target, { cwd: repoRoot, force })
     if (outcome.status === 'fresh') print(`${target.packageName}: up to date`)
-    if (outcome.status === 'built') print(`${target.packageName}: built in ${(outcome.milliseconds / 1000).toFixed(1)} s`)
-    if (outcome.status === 'failed-using-previous') print(`${target.packageName}: the build failed (exit ${outcome.exitCode}); using the previous build`)
-    if (outcome.status === 'failed') fail(`${target.packageName}: the build failed (exit ${outcome.exitCode}) and there is no previous build; see the output above.`)
+    if (outcome.status === 'built')
+      print(`${target.packageName}: built in ${(outcome.milliseconds / 1000).toFixed(1)} s`)
+    if (outcome.status === 'failed-using-previous')
+      print(`${target.packageName}: the build failed (exit ${outcome.exitCode}); using the previous build`)
+    if (outcome.status === 'failed')
+      fail(
+        `${target.packageName}: the build failed (exit ${outcome.exitCode}) and there is no previous build; see the output above.`,
+      )
   }
 }
 
@@ -77,7 +83,9 @@ async function main() {
     demo = await startDemo({ port, sitePort })
   } catch (error) {
     if (error instanceof PortInUseError) {
-      fail(`Port ${error.port} is in use (the ${error.which} server). Free it or pick another: ${error.which === 'chat' ? 'PORT' : 'SITE_PORT'}=${error.port + 10} pnpm start`)
+      fail(
+        `Port ${error.port} is in use (the ${error.which} server). Free it or pick another: ${error.which === 'chat' ? 'PORT' : 'SITE_PORT'}=${error.port + 10} pnpm start`,
+      )
     }
     throw error
   }

@@ -62,15 +62,19 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
     response.setHeader('X-Content-Type-Options', 'nosniff')
 
     if (path === '/api/identity-token') return identityToken(request, response)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed')
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed')
 
     const name = pages[path] ?? path.slice(1)
     const file = extname(name) in contentTypes ? resolveInside(options.siteDir, name) : null
     const body = file === null ? null : await readIfExists(file)
     if (body === null) return send(response, 404, 'text/plain; charset=utf-8', 'Not found')
-    if (extname(name) !== '.html') return send(response, 200, contentTypes[extname(name)] ?? 'text/plain', body, { 'Cache-Control': 'no-cache' })
+    if (extname(name) !== '.html')
+      return send(response, 200, contentTypes[extname(name)] ?? 'text/plain', body, { 'Cache-Control': 'no-cache' })
     if (strictPages.has(name)) response.setHeader('Content-Security-Policy', strictHostPolicy(chatOrigin))
-    return send(response, 200, contentTypes['.html'] ?? 'text/html', fill(body.toString('utf8')), { 'Cache-Control': 'no-cache' })
+    return send(response, 200, contentTypes['.html'] ?? 'text/html', fill(body.toString('utf8')), {
+      'Cache-Control': 'no-cache',
+    })
   }
 
   /**
@@ -78,8 +82,11 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
    * no login, so whoever asks is "Ada"; never ship an endpoint that signs for anyone who asks.
    */
   function identityToken(request: IncomingMessage, response: ServerResponse): void {
-    if (request.method !== 'POST' && request.method !== 'GET') return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed')
-    send(response, 200, 'application/json', JSON.stringify({ identityToken: options.issueIdentityToken() }), { 'Cache-Control': 'no-store' })
+    if (request.method !== 'POST' && request.method !== 'GET')
+      return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed')
+    send(response, 200, 'application/json', JSON.stringify({ identityToken: options.issueIdentityToken() }), {
+      'Cache-Control': 'no-store',
+    })
   }
 
   const server = createServer((request, response) => {
@@ -91,7 +98,12 @@ export async function startSite(options: SiteOptions): Promise<RunningSite> {
   })
   await listen(server, options.port, options.host)
   const port = (server.address() as AddressInfo).port
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host.includes(':') ? `[${options.host}]` : options.host
+  const shownHost =
+    options.host === '0.0.0.0' || options.host === '::'
+      ? 'localhost'
+      : options.host.includes(':')
+        ? `[${options.host}]`
+        : options.host
   let closing: Promise<void> | null = null
   return {
     url: `http://${shownHost}:${port}`,
@@ -116,7 +128,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   })
 }
 
-function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers })
   response.end(response.req.method === 'HEAD' ? undefined : body)
 }

@@ -12,7 +12,13 @@
  */
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createChatClient, createHttpAdapter, createMemoryStorage, type ChatClient, type ChatState } from '@threadline/core'
+import {
+  createChatClient,
+  createHttpAdapter,
+  createMemoryStorage,
+  type ChatClient,
+  type ChatState,
+} from '@threadline/core'
 import { startServer } from '@threadline/server'
 
 const email = 'ada@example.com'
@@ -20,7 +26,12 @@ const print = (line = '') => process.stdout.write(`${line}\n`)
 const dataDir = resolve(import.meta.dirname, '../../../.threadline')
 const port = Number(process.env.PORT ?? 8787)
 
-function waitFor(client: ChatClient, predicate: (state: ChatState) => boolean, what: string, timeoutMs = 30_000): Promise<ChatState> {
+function waitFor(
+  client: ChatClient,
+  predicate: (state: ChatState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<ChatState> {
   return new Promise((resolvePromise, reject) => {
     const check = (state: ChatState) => {
       if (!predicate(state)) return
@@ -75,8 +86,17 @@ function flakyFetch(stats: { dropped: number; lost: number; reached: number }): 
 async function main() {
   print('Threadline quick start: the real server on SQLite, the core client over HTTP\n')
   mkdirSync(dataDir, { recursive: true })
-  const server = await startServer({ port, database: { kind: 'sqlite', file: resolve(dataDir, 'quickstart.db') }, mode: 'development', log: () => {} })
-  const { workspaceId, agentKey } = await server.createWorkspace({ name: `Quick start ${new Date().toISOString()}`, origins: [], agentName: 'Grace' })
+  const server = await startServer({
+    port,
+    database: { kind: 'sqlite', file: resolve(dataDir, 'quickstart.db') },
+    mode: 'development',
+    log: () => {},
+  })
+  const { workspaceId, agentKey } = await server.createWorkspace({
+    name: `Quick start ${new Date().toISOString()}`,
+    origins: [],
+    agentName: 'Grace',
+  })
   print(`1. Server listening on ${server.url} (workspace ${workspaceId})`)
 
   const agent = async <T>(path: string, body?: unknown): Promise<T> => {
@@ -93,7 +113,9 @@ async function main() {
   async function verify(client: ChatClient, device: string) {
     const started = await client.startEmailVerification(email)
     if (!started.ok) throw started.error
-    const mailbox = (await (await fetch(`${server.url}/dev/mailbox`, { headers: { accept: 'application/json' } })).json()) as {
+    const mailbox = (await (
+      await fetch(`${server.url}/dev/mailbox`, { headers: { accept: 'application/json' } })
+    ).json()) as {
       messages: { to: string; text: string }[]
     }
     const code = /\b(\d{6})\b/.exec(mailbox.messages.find((message) => message.to === email)?.text ?? '')?.[1]
@@ -113,19 +135,32 @@ async function main() {
   await verify(laptop, 'laptop')
 
   print('\n3. Laptop: send three messages through a flaky network (30% of sends dropped, 10% of answers lost)')
-  for (const text of ['Hi! My order #1042 has not arrived.', 'It was due on Monday.', 'Tracking says "label created".']) {
+  for (const text of [
+    'Hi! My order #1042 has not arrived.',
+    'It was due on Monday.',
+    'Tracking says "label created".',
+  ]) {
     await laptop.sendMessage({ text })
   }
-  await waitFor(laptop, (state) => state.messages.length === 3 && state.messages.every((message) => message.delivery === 'sent'), 'delivery', 120_000)
+  await waitFor(
+    laptop,
+    (state) => state.messages.length === 3 && state.messages.every((message) => message.delivery === 'sent'),
+    'delivery',
+    120_000,
+  )
   const { conversations } = await agent<{ conversations: { conversation: { id: string } }[] }>('/conversations')
   const conversationId = conversations[0]?.conversation.id
   if (!conversationId) throw new Error('The advisor cannot see the conversation')
   const stored = await agent<{ messages: unknown[] }>(`/conversations/${conversationId}/messages`)
-  print(`   ${stats.dropped} sends dropped, ${stats.reached} reached the server, ${stats.lost} answers lost; the server holds ${stored.messages.length} messages`)
+  print(
+    `   ${stats.dropped} sends dropped, ${stats.reached} reached the server, ${stats.lost} answers lost; the server holds ${stored.messages.length} messages`,
+  )
 
   print('\n4. Advisor (agent API): reads and replies')
   await agent(`/conversations/${conversationId}/read`, {})
-  await agent(`/conversations/${conversationId}/messages`, { text: 'Sorry about that! I have asked the carrier; you will hear from me today.' })
+  await agent(`/conversations/${conversationId}/messages`, {
+    text: 'Sorry about that! I have asked the carrier; you will hear from me today.',
+  })
   const afterReply = await waitFor(
     laptop,
     (state) =>
@@ -139,7 +174,10 @@ async function main() {
   await laptop.markRead()
 
   print('\n5. Phone: the same customer verifies and sees everything')
-  const phone = createChatClient({ adapter: createHttpAdapter({ baseUrl: server.url, workspaceId }), storage: createMemoryStorage() })
+  const phone = createChatClient({
+    adapter: createHttpAdapter({ baseUrl: server.url, workspaceId }),
+    storage: createMemoryStorage(),
+  })
   await verify(phone, 'phone')
   transcript(await waitFor(phone, (state) => state.messages.length === 4, 'history on the phone'))
   laptop.destroy()

@@ -21,7 +21,11 @@ describe('@threadline/core', () => {
       const adapter = createMemoryAdapter()
       const client = createChatClient({ adapter })
       await client.ready
-      expect(client.getState()).toMatchObject({ ready: true, identity: { status: 'anonymous' }, connectionStatus: 'offline' })
+      expect(client.getState()).toMatchObject({
+        ready: true,
+        identity: { status: 'anonymous' },
+        connectionStatus: 'offline',
+      })
       const started = await client.startEmailVerification('ssr@example.com')
       expect(started.ok).toBe(true)
       client.destroy()

@@ -1,5 +1,11 @@
 export { createChatClient, checkAttachment } from './client/create-chat-client.js'
-export type { ChatClient, ChatClientOptions, IdentifyOptions, SendMessageInput, UploadAttachmentOptions } from './client/create-chat-client.js'
+export type {
+  ChatClient,
+  ChatClientOptions,
+  IdentifyOptions,
+  SendMessageInput,
+  UploadAttachmentOptions,
+} from './client/create-chat-client.js'
 export type { Result } from './client/result.js'
 
 export type {
@@ -26,13 +32,24 @@ export {
 } from './errors/errors.js'
 export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } from './errors/errors.js'
 
-export type { ChatAdapter, CallOptions, SessionCallOptions, SubscriptionHandlers, Unsubscribe } from './adapters/types.js'
+export type {
+  ChatAdapter,
+  CallOptions,
+  SessionCallOptions,
+  SubscriptionHandlers,
+  Unsubscribe,
+} from './adapters/types.js'
 export { createMemoryAdapter, createMemoryBackend } from './adapters/memory/index.js'
 export type { MemoryAdapter, MemoryBackend } from './adapters/memory/index.js'
 export { createHttpAdapter } from './adapters/http/index.js'
 export type { HttpAdapterOptions } from './adapters/http/index.js'
 
-export { createMemoryStorage, createLocalStorage, createIndexedDbStorage, createDefaultStorage } from './storage/index.js'
+export {
+  createMemoryStorage,
+  createLocalStorage,
+  createIndexedDbStorage,
+  createDefaultStorage,
+} from './storage/index.js'
 export type { KeyValueStorage } from './storage/types.js'
 export {
   createSingleTabCoordinator,

@@ -1,7 +1,15 @@
 import { vi } from 'vitest'
 
 /** Globals a browser has and a server (or a worker) may not; reading one at import breaks SSR. */
-export const browserGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator', 'location'] as const
+export const browserGlobals = [
+  'window',
+  'document',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'navigator',
+  'location',
+] as const
 
 /**
  * Imports a module afresh while every browser global throws when read, and reports which were

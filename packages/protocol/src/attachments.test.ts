@@ -33,8 +33,12 @@ describe('checkAttachmentFile', () => {
     })
 
     it('refuses 10 MB + 1 byte but accepts exactly 10 MB (D1)', () => {
-      expect(checkAttachmentFile({ name: 'big.pdf', type: 'application/pdf', size: limits.attachmentMaxBytes + 1 })?.code).toBe('payload_too_large')
-      expect(checkAttachmentFile({ name: 'big.pdf', type: 'application/pdf', size: limits.attachmentMaxBytes })).toBeNull()
+      expect(
+        checkAttachmentFile({ name: 'big.pdf', type: 'application/pdf', size: limits.attachmentMaxBytes + 1 })?.code,
+      ).toBe('payload_too_large')
+      expect(
+        checkAttachmentFile({ name: 'big.pdf', type: 'application/pdf', size: limits.attachmentMaxBytes }),
+      ).toBeNull()
     })
 
     it('refuses an empty file', () => {

@@ -21,7 +21,10 @@ export const attachmentRules = {
   docx: { kind: 'document', contentTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'] },
   odt: { kind: 'document', contentTypes: ['application/vnd.oasis.opendocument.text'] },
   ppt: { kind: 'document', contentTypes: ['application/vnd.ms-powerpoint'] },
-  pptx: { kind: 'document', contentTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'] },
+  pptx: {
+    kind: 'document',
+    contentTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+  },
 } as const satisfies Record<string, { kind: AttachmentKind; contentTypes: readonly string[] }>
 
 export type AttachmentKind = 'image' | 'video' | 'document'
@@ -55,11 +58,21 @@ export function checkAttachmentFile(file: { name: string; size: number; type: st
     return { code: 'unsupported_media_type', message: `"${file.name}" is not a file type we accept` }
   }
   const type = file.type.toLowerCase().split(';')[0]?.trim() ?? ''
-  if (type !== '' && type !== 'application/octet-stream' && !(attachmentRules[extension].contentTypes as readonly string[]).includes(type)) {
-    return { code: 'unsupported_media_type', message: `"${file.name}" says it is ${type}, which does not match .${extension}` }
+  if (
+    type !== '' &&
+    type !== 'application/octet-stream' &&
+    !(attachmentRules[extension].contentTypes as readonly string[]).includes(type)
+  ) {
+    return {
+      code: 'unsupported_media_type',
+      message: `"${file.name}" says it is ${type}, which does not match .${extension}`,
+    }
   }
   if (file.size > limits.attachmentMaxBytes) {
-    return { code: 'payload_too_large', message: `"${file.name}" is larger than ${limits.attachmentMaxBytes / 1024 / 1024} MB` }
+    return {
+      code: 'payload_too_large',
+      message: `"${file.name}" is larger than ${limits.attachmentMaxBytes / 1024 / 1024} MB`,
+    }
   }
   if (file.size === 0) return { code: 'validation_failed', message: `"${file.name}" is empty` }
   return null

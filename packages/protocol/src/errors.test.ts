@@ -3,7 +3,18 @@ import { errorBodySchema, errorCodes, errorStatus, isErrorCode } from './index.j
 
 describe('error codes', () => {
   it('includes every code the visitor API can answer with', () => {
-    for (const code of ['otp_invalid', 'otp_expired', 'otp_attempts_exceeded', 'rate_limited', 'session_expired', 'identity_token_invalid', 'blocked', 'chat_disabled', 'not_found', 'validation_failed']) {
+    for (const code of [
+      'otp_invalid',
+      'otp_expired',
+      'otp_attempts_exceeded',
+      'rate_limited',
+      'session_expired',
+      'identity_token_invalid',
+      'blocked',
+      'chat_disabled',
+      'not_found',
+      'validation_failed',
+    ]) {
       expect(isErrorCode(code)).toBe(true)
     }
   })
@@ -23,7 +34,9 @@ describe('sendMessageRequestSchema', () => {
   it('refuses a blank message without attachments, accepts one with an attachment', async () => {
     const { sendMessageRequestSchema } = await import('./index.js')
     expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '  \n ' }).success).toBe(false)
-    expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '', attachmentIds: ['att_1'] }).success).toBe(true)
+    expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '', attachmentIds: ['att_1'] }).success).toBe(
+      true,
+    )
     expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: 'hi' }).success).toBe(true)
   })
 })

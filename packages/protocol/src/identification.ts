@@ -34,9 +34,9 @@ export type CodeOutcome = z.infer<typeof codeOutcomeSchema>
 
 const attributeValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean(), z.null()])
 /** Custom account fields (plan, tier, …): flat, at most 50 keys. */
-export const accountAttributesSchema = z.record(z.string().check(z.minLength(1), z.maxLength(100)), attributeValue).check(
-  z.refine((attributes) => Object.keys(attributes).length <= 50, { message: 'At most 50 attributes' }),
-)
+export const accountAttributesSchema = z
+  .record(z.string().check(z.minLength(1), z.maxLength(100)), attributeValue)
+  .check(z.refine((attributes) => Object.keys(attributes).length <= 50, { message: 'At most 50 attributes' }))
 export type AccountAttributes = z.infer<typeof accountAttributesSchema>
 
 /** The site's own account, as the site describes it (admin API, identity token). */

@@ -5,7 +5,14 @@ export { customerSchema, sessionSchema, agentSchema } from './customer.js'
 export type { Customer, Session, Agent } from './customer.js'
 export { conversationStatuses, conversationStatusSchema, conversationSchema } from './conversation.js'
 export type { ConversationStatus, Conversation } from './conversation.js'
-export { authorKinds, authorKindSchema, authorSchema, attachmentSchema, messageSchema, messageTextSchema } from './message.js'
+export {
+  authorKinds,
+  authorKindSchema,
+  authorSchema,
+  attachmentSchema,
+  messageSchema,
+  messageTextSchema,
+} from './message.js'
 export type { AuthorKind, Author, Attachment, Message } from './message.js'
 export {
   attachmentRules,

@@ -1,6 +1,10 @@
 import * as z from 'zod/mini'
 import { conversationSchema } from './conversation.js'
-import { declineIdentificationRequestSchema, identificationCodeResponseSchema, mintCodeRequestSchema } from './identification.js'
+import {
+  declineIdentificationRequestSchema,
+  identificationCodeResponseSchema,
+  mintCodeRequestSchema,
+} from './identification.js'
 import { customerSchema, sessionSchema } from './customer.js'
 import { limits } from './limits.js'
 import { attachmentSchema, messageSchema, messageTextSchema } from './message.js'
@@ -110,14 +114,44 @@ export type UploadResponse = z.infer<typeof uploadResponseSchema>
 
 /** The visitor API: everything a customer's client may call. */
 export const visitorRoutes = {
-  startEmailVerification: { method: 'POST', path: '/v1/auth/email/start', auth: 'workspace', body: emailStartRequestSchema, response: emailChallengeSchema },
-  verifyEmail: { method: 'POST', path: '/v1/auth/email/verify', auth: 'workspace', body: emailVerifyRequestSchema, response: sessionGrantSchema },
-  identify: { method: 'POST', path: '/v1/auth/identify', auth: 'workspace', body: identifyRequestSchema, response: sessionGrantSchema },
+  startEmailVerification: {
+    method: 'POST',
+    path: '/v1/auth/email/start',
+    auth: 'workspace',
+    body: emailStartRequestSchema,
+    response: emailChallengeSchema,
+  },
+  verifyEmail: {
+    method: 'POST',
+    path: '/v1/auth/email/verify',
+    auth: 'workspace',
+    body: emailVerifyRequestSchema,
+    response: sessionGrantSchema,
+  },
+  identify: {
+    method: 'POST',
+    path: '/v1/auth/identify',
+    auth: 'workspace',
+    body: identifyRequestSchema,
+    response: sessionGrantSchema,
+  },
   logout: { method: 'POST', path: '/v1/auth/logout', auth: 'session' },
   me: { method: 'GET', path: '/v1/me', auth: 'session', response: meResponseSchema },
   getConversation: { method: 'GET', path: '/v1/conversation', auth: 'session', response: conversationResponseSchema },
-  listMessages: { method: 'GET', path: '/v1/conversation/messages', auth: 'session', query: messagesQuerySchema, response: messagesPageSchema },
-  sendMessage: { method: 'POST', path: '/v1/conversation/messages', auth: 'session', body: sendMessageRequestSchema, response: sendMessageResponseSchema },
+  listMessages: {
+    method: 'GET',
+    path: '/v1/conversation/messages',
+    auth: 'session',
+    query: messagesQuerySchema,
+    response: messagesPageSchema,
+  },
+  sendMessage: {
+    method: 'POST',
+    path: '/v1/conversation/messages',
+    auth: 'session',
+    body: sendMessageRequestSchema,
+    response: sendMessageResponseSchema,
+  },
   markRead: { method: 'POST', path: '/v1/conversation/read', auth: 'session', body: markReadRequestSchema },
   setTyping: { method: 'POST', path: '/v1/conversation/typing', auth: 'session', body: typingRequestSchema },
   trackPageView: { method: 'POST', path: '/v1/page-views', auth: 'session', body: pageViewSchema },
@@ -137,7 +171,13 @@ export const visitorRoutes = {
     response: conversationResponseSchema,
   },
   /** The loader's widget: a code for the account the site's identity JWT names (C1). No session needed. */
-  mintIdentificationCode: { method: 'POST', path: '/v1/identification-codes', auth: 'workspace', body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
+  mintIdentificationCode: {
+    method: 'POST',
+    path: '/v1/identification-codes',
+    auth: 'workspace',
+    body: mintCodeRequestSchema,
+    response: identificationCodeResponseSchema,
+  },
 } as const satisfies Record<string, RouteSpec>
 
 export type VisitorRouteName = keyof typeof visitorRoutes

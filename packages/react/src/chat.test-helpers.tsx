@@ -28,9 +28,17 @@ afterEach(() => {
 })
 
 /** A real client on a memory backend (no mocks of core), destroyed after the test. */
-export function createChat({ backend = createMemoryBackend(), pageSize }: { backend?: MemoryBackend; pageSize?: number } = {}): Chat {
+export function createChat({
+  backend = createMemoryBackend(),
+  pageSize,
+}: { backend?: MemoryBackend; pageSize?: number } = {}): Chat {
   const adapter = createMemoryAdapter({ backend })
-  const client = createChatClient({ adapter, storage: createMemoryStorage(), tabs: createSingleTabCoordinator(), ...(pageSize ? { pageSize } : {}) })
+  const client = createChatClient({
+    adapter,
+    storage: createMemoryStorage(),
+    tabs: createSingleTabCoordinator(),
+    ...(pageSize ? { pageSize } : {}),
+  })
   created.push(client)
   return { backend, adapter, client }
 }
@@ -49,7 +57,11 @@ export async function signIn({ client, backend }: Chat, email = 'ada@example.com
 export async function sendAndWait({ client }: Chat, text: string): Promise<void> {
   const sent = await client.sendMessage({ text })
   if (!sent.ok) throw sent.error
-  await waitFor(() => expect(client.getState().messages.find((message) => message.clientId === sent.value.clientId)?.delivery).toBe('sent'))
+  await waitFor(() =>
+    expect(client.getState().messages.find((message) => message.clientId === sent.value.clientId)?.delivery).toBe(
+      'sent',
+    ),
+  )
 }
 
 export function conversationId({ client }: Chat): string {
@@ -58,7 +70,11 @@ export function conversationId({ client }: Chat): string {
   return id
 }
 
-export function renderChat(chat: Chat, ui: ReactNode, options: Omit<ThreadlineProviderProps, 'client' | 'children'> = {}): RenderResult {
+export function renderChat(
+  chat: Chat,
+  ui: ReactNode,
+  options: Omit<ThreadlineProviderProps, 'client' | 'children'> = {},
+): RenderResult {
   // A wrapper, so `rerender` keeps the provider.
   const wrapper = ({ children }: { children: ReactNode }) => (
     <ThreadlineProvider client={chat.client} timeZone="UTC" {...options}>
@@ -72,5 +88,10 @@ export function renderChat(chat: Chat, ui: ReactNode, options: Omit<ThreadlinePr
 export async function expectAccessible(container: Element): Promise<void> {
   const { violations } = await axe(container, { rules: { region: { enabled: false } } })
   // One readable line per violation, so a failure names the rule and the offending elements.
-  expect(violations.map((violation) => `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([])
+  expect(
+    violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([])
 }

@@ -31,7 +31,9 @@ describe('smoke', () => {
       const chat = createChat()
       const email = 'sam@example.com'
       chat.backend.agent.onCustomerMessage(({ conversation }) => {
-        chat.backend.agent.reply(conversation.id, 'Hello Sam, how can I help?', { agent: { id: 'agt_grace', name: 'Grace', avatarUrl: null } })
+        chat.backend.agent.reply(conversation.id, 'Hello Sam, how can I help?', {
+          agent: { id: 'agt_grace', name: 'Grace', avatarUrl: null },
+        })
       })
       const user = userEvent.setup()
       const { container } = renderChat(chat, <ChatWidget team={{ name: 'Acme' }} />)

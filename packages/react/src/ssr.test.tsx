@@ -10,7 +10,16 @@ import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { ChatPanel, ChatWidget, ThreadlineProvider } from './index.js'
 
-const browserGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'indexedDB', 'location', 'visualViewport']
+const browserGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'location',
+  'visualViewport',
+]
 
 describe('server rendering', () => {
   it('runs where no browser global exists', () => {
@@ -20,7 +29,11 @@ describe('server rendering', () => {
 
   describe('when the customer is anonymous', () => {
     it('renders the launcher and the email gate with react-dom/server', async () => {
-      const client = createChatClient({ adapter: createMemoryAdapter(), storage: createMemoryStorage(), tabs: createSingleTabCoordinator() })
+      const client = createChatClient({
+        adapter: createMemoryAdapter(),
+        storage: createMemoryStorage(),
+        tabs: createSingleTabCoordinator(),
+      })
       await client.ready
       const html = renderToString(
         <ThreadlineProvider client={client} locale="ar" timeZone="UTC">
@@ -37,7 +50,11 @@ describe('server rendering', () => {
   describe('when the customer has a conversation', () => {
     it('renders the messages, notices and composer', async () => {
       const backend = createMemoryBackend()
-      const client = createChatClient({ adapter: createMemoryAdapter({ backend }), storage: createMemoryStorage(), tabs: createSingleTabCoordinator() })
+      const client = createChatClient({
+        adapter: createMemoryAdapter({ backend }),
+        storage: createMemoryStorage(),
+        tabs: createSingleTabCoordinator(),
+      })
       await client.startEmailVerification('ssr@example.com')
       await client.verifyEmail(backend.mailbox.latestCode('ssr@example.com') ?? '')
       await client.sendMessage({ text: 'Rendered <b>on</b> the server https://example.com' })

@@ -9,7 +9,11 @@ const tsx = resolve(packageRoot, '../../node_modules/.bin/tsx')
 
 /** Runs `threadline …` as a real process, the way `pnpm threadline` does. */
 function threadline(args: string[], env: Record<string, string>) {
-  return spawn(tsx, ['--conditions=source', 'src/cli.ts', ...args], { cwd: packageRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(tsx, ['--conditions=source', 'src/cli.ts', ...args], {
+    cwd: packageRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 }
 
 describe('the threadline executable', () => {
@@ -22,7 +26,9 @@ describe('the threadline executable', () => {
   })
 
   it('workspace create --json writes exactly one JSON object to stdout and exits 0', async () => {
-    const child = threadline(['workspace', 'create', '--name', 'Shop', '--origin', 'https://shop.example', '--json'], { THREADLINE_DATA_DIR: dataDir })
+    const child = threadline(['workspace', 'create', '--name', 'Shop', '--origin', 'https://shop.example', '--json'], {
+      THREADLINE_DATA_DIR: dataDir,
+    })
     let stdout = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     const code = await new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise))

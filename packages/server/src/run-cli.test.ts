@@ -16,7 +16,12 @@ describe('threadline (CLI)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'threadline-cli-'))
     stdout = []
     stderr = []
-    io = { env: { THREADLINE_DATA_DIR: dataDir }, cwd: dataDir, stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) }
+    io = {
+      env: { THREADLINE_DATA_DIR: dataDir },
+      cwd: dataDir,
+      stdout: (line) => stdout.push(line),
+      stderr: (line) => stderr.push(line),
+    }
   })
   afterEach(() => {
     rmSync(dataDir, { recursive: true, force: true })
@@ -24,7 +29,20 @@ describe('threadline (CLI)', () => {
 
   describe('workspace create', () => {
     it('prints exactly one JSON object { workspaceId, secret, agentKey } with --json', async () => {
-      const result = await runCli(['workspace', 'create', '--name', 'Shop', '--origin', 'https://shop.example', '--origin', 'https://www.shop.example', '--json'], io)
+      const result = await runCli(
+        [
+          'workspace',
+          'create',
+          '--name',
+          'Shop',
+          '--origin',
+          'https://shop.example',
+          '--origin',
+          'https://www.shop.example',
+          '--json',
+        ],
+        io,
+      )
       expect(result.exitCode).toBe(0)
       expect(stdout).toHaveLength(1)
       const printed = JSON.parse(stdout[0] ?? '') as Record<string, string>
@@ -35,7 +53,9 @@ describe('threadline (CLI)', () => {
     it('refuses a missing name and an origin that is not an origin, in one clear line each', async () => {
       expect((await runCli(['workspace', 'create', '--origin', 'https://shop.example'], io)).exitCode).toBe(2)
       expect((await runCli(['workspace', 'create', '--name', 'Shop', '--origin', 'shop.example'], io)).exitCode).toBe(2)
-      expect((await runCli(['workspace', 'create', '--name', 'Shop', '--origin', 'https://shop.example/path'], io)).exitCode).toBe(2)
+      expect(
+        (await runCli(['workspace', 'create', '--name', 'Shop', '--origin', 'https://shop.example/path'], io)).exitCode,
+      ).toBe(2)
       expect(stderr).toEqual([
         '--name is required, e.g. threadline workspace create --name "My shop" --origin https://shop.example',
         '--origin must be an http(s) origin such as https://shop.example (no path), got "shop.example"',
@@ -49,7 +69,9 @@ describe('threadline (CLI)', () => {
       const result = await runCli(['start', '--port', '0'], io)
       try {
         expect(result.exitCode).toBe(0)
-        const url = /^Threadline listening on (http:\/\/\S+) \(development, SQLite .*threadline\.sqlite\)$/.exec(stdout[0] ?? '')?.[1]
+        const url = /^Threadline listening on (http:\/\/\S+) \(development, SQLite .*threadline\.sqlite\)$/.exec(
+          stdout[0] ?? '',
+        )?.[1]
         expect(url).toBe(result.server?.url)
         const demoId = /workspace id\s+(ws_\w+)/.exec(stdout.join('\n'))?.[1] ?? ''
         const started = await fetch(`${url}/v1/auth/email/start`, {
@@ -58,7 +80,9 @@ describe('threadline (CLI)', () => {
           body: JSON.stringify({ email: 'me@example.test' }),
         })
         expect(started.status).toBe(200)
-        const mailbox = (await (await fetch(`${url}/dev/mailbox`, { headers: { accept: 'application/json' } })).json()) as { messages: { to: string }[] }
+        const mailbox = (await (
+          await fetch(`${url}/dev/mailbox`, { headers: { accept: 'application/json' } })
+        ).json()) as { messages: { to: string }[] }
         expect(mailbox.messages.map((mail) => mail.to)).toEqual(['me@example.test'])
       } finally {
         await result.server?.close()
@@ -87,7 +111,10 @@ describe('threadline (CLI)', () => {
     it('refuses bad configuration with one line per value and exit code 2', async () => {
       const result = await runCli(['start'], { ...io, env: { ...io.env, PORT: 'abc', TRUSTED_PROXY_HOPS: 'x' } })
       expect(result).toEqual({ exitCode: 2 })
-      expect(stderr).toEqual(['PORT must be an integer 0–65535, got "abc"', 'TRUSTED_PROXY_HOPS must be an integer 0–10, got "x"'])
+      expect(stderr).toEqual([
+        'PORT must be an integer 0–65535, got "abc"',
+        'TRUSTED_PROXY_HOPS must be an integer 0–10, got "x"',
+      ])
     })
 
     it('keeps workspaces created by the CLI usable by the server (same data dir, same secret)', async () => {
@@ -97,7 +124,9 @@ describe('threadline (CLI)', () => {
       const result = await runCli(['start', '--port', '0'], io)
       try {
         expect(stdout).toHaveLength(1)
-        const me = await fetch(`${result.server?.url}/v1/agent/me`, { headers: { authorization: `Bearer ${agentKey}` } })
+        const me = await fetch(`${result.server?.url}/v1/agent/me`, {
+          headers: { authorization: `Bearer ${agentKey}` },
+        })
         expect(((await me.json()) as { workspaceId: string }).workspaceId).toBe(workspaceId)
       } finally {
         await result.server?.close()

@@ -32,7 +32,9 @@ Commands:
 Options (each overrides the environment variable beside it):
 ${configVariables.map((variable) => `  ${variable.flag.padEnd(30)} ${variable.env} (${variable.expect})`).join('\n')}`
 
-const configOptions = Object.fromEntries(configFlagNames.map((name) => [name, { type: 'string' }])) as ParseArgsConfig['options']
+const configOptions = Object.fromEntries(
+  configFlagNames.map((name) => [name, { type: 'string' }]),
+) as ParseArgsConfig['options']
 
 /** The `threadline` command. Returns instead of exiting, so tests can run it in-process. */
 export async function runCli(argv: string[], io: CliIo): Promise<CliResult> {
@@ -57,7 +59,11 @@ function parse(args: string[], options: ParseArgsConfig['options'] = {}) {
   return parseArgs({ args, options: { ...configOptions, ...options }, strict: true, allowPositionals: false })
 }
 
-function configFrom(values: Record<string, unknown>, io: CliIo, { requireMailer }: { requireMailer: boolean }): ServerConfig | null {
+function configFrom(
+  values: Record<string, unknown>,
+  io: CliIo,
+  { requireMailer }: { requireMailer: boolean },
+): ServerConfig | null {
   const flags: ConfigFlags = {}
   for (const name of configFlagNames) {
     const value = values[name]
@@ -87,7 +93,9 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
 }
 
 function describeDatabase(config: ServerConfig): string {
-  return config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : `Postgres ${new URL(config.database.url).host}`
+  return config.database.kind === 'sqlite'
+    ? `SQLite ${config.database.file}`
+    : `Postgres ${new URL(config.database.url).host}`
 }
 
 async function start(args: string[], io: CliIo): Promise<CliResult> {
@@ -132,13 +140,19 @@ async function migrate(args: string[], io: CliIo): Promise<CliResult> {
 }
 
 async function createWorkspaceCommand(args: string[], io: CliIo): Promise<CliResult> {
-  const { values } = parse(args, { name: { type: 'string' }, origin: { type: 'string', multiple: true }, json: { type: 'boolean' } })
+  const { values } = parse(args, {
+    name: { type: 'string' },
+    origin: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  })
   const name = typeof values['name'] === 'string' ? values['name'].trim() : ''
   if (name === '') {
     io.stderr('--name is required, e.g. threadline workspace create --name "My shop" --origin https://shop.example')
     return { exitCode: 2 }
   }
-  const rawOrigins = Array.isArray(values['origin']) ? values['origin'].filter((origin): origin is string => typeof origin === 'string') : []
+  const rawOrigins = Array.isArray(values['origin'])
+    ? values['origin'].filter((origin): origin is string => typeof origin === 'string')
+    : []
   const origins: string[] = []
   for (const origin of rawOrigins) {
     try {

@@ -43,8 +43,21 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
     const secret = randomBytes(32).toString('base64url')
     const start = async (name: string): Promise<Instance> => {
       // A's bus waits a little before reconnecting, so a test can publish while A is deaf.
-      const bus = await createPostgresBus({ connectionString: url, log: () => undefined, applicationName: `threadline-${name}`, minReconnectDelayMs: 400 })
-      const server = await startServer({ port: 0, mode: 'development', secret, database: { kind: 'postgres', url }, bus, log: () => undefined, replyEmailSweepMs: 0 })
+      const bus = await createPostgresBus({
+        connectionString: url,
+        log: () => undefined,
+        applicationName: `threadline-${name}`,
+        minReconnectDelayMs: 400,
+      })
+      const server = await startServer({
+        port: 0,
+        mode: 'development',
+        secret,
+        database: { kind: 'postgres', url },
+        bus,
+        log: () => undefined,
+        replyEmailSweepMs: 0,
+      })
       return { server, bus }
     }
     a = await start('a')
@@ -62,7 +75,12 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
     await cluster?.stop()
   })
 
-  async function call<Body>(instance: Instance, method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
+  async function call<Body>(
+    instance: Instance,
+    method: string,
+    path: string,
+    { token, body }: { token?: string; body?: unknown } = {},
+  ) {
     const response = await fetch(`${instance.server.url}${path}`, {
       method,
       headers: {
@@ -85,11 +103,16 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
     const { messages } = (await mailbox.json()) as { messages: { to: string; text: string }[] }
     const code = /\b(\d{6})\b/.exec(messages.find((mail) => mail.to === email)?.text ?? '')?.[1]
     if (!code) throw new Error(`No code for ${email} in the dev mailbox of the instance that sent it`)
-    const verified = await call<SessionGrant>(instance, 'POST', '/v1/auth/email/verify', { body: { challengeId: started.body.challengeId, code } })
+    const verified = await call<SessionGrant>(instance, 'POST', '/v1/auth/email/verify', {
+      body: { challengeId: started.body.challengeId, code },
+    })
     expect(verified.status).toBe(200)
     const token = verified.body.session.token
     // The first message creates the conversation the advisor answers.
-    const sent = await call<SendMessageResponse>(instance, 'POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text: 'Hello?' } })
+    const sent = await call<SendMessageResponse>(instance, 'POST', '/v1/conversation/messages', {
+      token,
+      body: { clientId: crypto.randomUUID(), text: 'Hello?' },
+    })
     expect(sent.status).toBe(200)
     return { token, conversationId: sent.body.message.conversationId }
   }
@@ -116,8 +139,11 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
   }
 
   const messages = (stream: TestEventStream) =>
-    stream.events.flatMap((received) => (received.data.type === 'message.created' ? [{ seq: received.data.seq, text: received.data.message.text }] : []))
-  const isMessage = (text: string) => (received: { data: ChatEvent }) => received.data.type === 'message.created' && received.data.message.text === text
+    stream.events.flatMap((received) =>
+      received.data.type === 'message.created' ? [{ seq: received.data.seq, text: received.data.message.text }] : [],
+    )
+  const isMessage = (text: string) => (received: { data: ChatEvent }) =>
+    received.data.type === 'message.created' && received.data.message.text === text
 
   describe('when a customer listens on A and an advisor replies through B', () => {
     it("delivers the reply on the customer's stream at A", async () => {
@@ -127,7 +153,11 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
       const sent = await reply(b, customer.conversationId, 'Answered from B')
 
       const received = await stream.waitFor(isMessage('Answered from B'), 3000)
-      expect(received.data).toMatchObject({ type: 'message.created', conversationId: customer.conversationId, seq: sent.seq })
+      expect(received.data).toMatchObject({
+        type: 'message.created',
+        conversationId: customer.conversationId,
+        seq: sent.seq,
+      })
       expect(received.id).toBe(sent.seq)
     })
 
@@ -182,13 +212,18 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
       const client = new pg.Client({ connectionString: databaseUrl })
       await client.connect()
       try {
-        await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'threadline-a'")
+        await client.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'threadline-a'",
+        )
       } finally {
         await client.end()
       }
       const missed = await reply(b, customer.conversationId, 'Sent while A was deaf')
 
-      await Promise.race([stream.ended, new Promise((_, reject) => setTimeout(() => reject(new Error("A's stream stayed open after the gap")), 3000))])
+      await Promise.race([
+        stream.ended,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("A's stream stayed open after the gap")), 3000)),
+      ])
       const resumed = await openEvents(a, customer.token, missed.seq - 1)
       await resumed.waitFor(isMessage('Sent while A was deaf'), 3000)
       expect(messages(stream)).toEqual([])

@@ -80,7 +80,11 @@ export interface Threadline {
   readonly devOutbox: DevOutbox | null
   createWorkspace(input: { name: string; origins: string[]; agentName?: string }): Promise<WorkspaceCredentials>
   rotateWorkspaceSecret(workspaceId: string): Promise<{ kid: string; secret: string }>
-  createAgent(input: { workspaceId: string; name: string; avatarUrl?: string | null }): Promise<{ agent: Agent; agentKey: string }>
+  createAgent(input: {
+    workspaceId: string
+    name: string
+    avatarUrl?: string | null
+  }): Promise<{ agent: Agent; agentKey: string }>
   listWorkspaces(): Promise<Workspace[]>
   close(): Promise<void>
 }
@@ -107,7 +111,8 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   let mailer = options.mailer
   if (!mailer && options.smtpUrl !== undefined) mailer = ownedMailer = createSmtpMailer({ url: options.smtpUrl })
   if (!mailer) {
-    if (mode === 'production') throw new Error('Production mode needs a mailer (SMTP_URL); the dev outbox only exists in development')
+    if (mode === 'production')
+      throw new Error('Production mode needs a mailer (SMTP_URL); the dev outbox only exists in development')
     mailer = devOutbox = createDevOutbox({ now, print: log })
   }
 
@@ -123,7 +128,11 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   let bus: RealtimeBus
   try {
     // Several processes on one Postgres see each other's events through LISTEN/NOTIFY by default.
-    bus = options.bus ?? (options.database.kind === 'postgres' ? await createPostgresBus({ connectionString: options.database.url, log }) : createMemoryBus())
+    bus =
+      options.bus ??
+      (options.database.kind === 'postgres'
+        ? await createPostgresBus({ connectionString: options.database.url, log })
+        : createMemoryBus())
   } catch (error) {
     await database.close()
     throw error
@@ -141,7 +150,17 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     // A 10,000-character message escapes to at most ~60 KB of JSON.
     maxBodyBytes: options.maxBodyBytes ?? 128 * 1024,
   }
-  const context: ServerContext = { database, mode, now, hasher, secretBox: createSecretBox(hasher.key('workspace-secret')), bus, mailer, settings, log }
+  const context: ServerContext = {
+    database,
+    mode,
+    now,
+    hasher,
+    secretBox: createSecretBox(hasher.key('workspace-secret')),
+    bus,
+    mailer,
+    settings,
+    log,
+  }
 
   return {
     context,
@@ -173,16 +192,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const registry = createStreamRegistry(context)
   // A shared bus that lost events cannot replay them: end every stream so clients resume from the database with Last-Event-ID.
   const stopWatchingGaps = context.bus.onGap?.(() => registry.closeAll()) ?? null
-  const widgetDir = options.widgetDir === undefined ? defaultWidgetDir() : options.widgetDir === null ? null : resolve(options.widgetDir)
+  const widgetDir =
+    options.widgetDir === undefined
+      ? defaultWidgetDir()
+      : options.widgetDir === null
+        ? null
+        : resolve(options.widgetDir)
   // The routes stay mounted while the directory is missing (404 until the files appear), so a build after start is picked up.
-  if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir))) context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
+  if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir)))
+    context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
   const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox, widgetDir })
 
   const host = options.host ?? '127.0.0.1'
   let server: ServerType
   try {
     server = await new Promise<ServerType>((resolvePromise, reject) => {
-      const listening = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolvePromise(listening))
+      const listening = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
+        resolvePromise(listening),
+      )
       listening.once('error', reject)
     })
   } catch (error) {
@@ -204,7 +231,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const sweepTimer =
     sweepEvery > 0
       ? setInterval(() => {
-          sweep().catch((error: unknown) => context.log(`The reply-email sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+          sweep().catch((error: unknown) =>
+            context.log(`The reply-email sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+          )
         }, sweepEvery)
       : null
   sweepTimer?.unref()

@@ -29,9 +29,13 @@ export interface ChatAdapter {
   getMe(options: SessionCallOptions): Promise<Customer>
   /** The customer's one ongoing conversation, or null before their first message. */
   getConversation(options: SessionCallOptions): Promise<Conversation | null>
-  listMessages(options: { beforeSeq?: number; afterSeq?: number; limit?: number } & SessionCallOptions): Promise<MessagesPage>
+  listMessages(
+    options: { beforeSeq?: number; afterSeq?: number; limit?: number } & SessionCallOptions,
+  ): Promise<MessagesPage>
   /** Resolves only after the backend committed the message durably (the ack). */
-  sendMessage(options: { clientId: string; text: string; attachmentIds?: string[] } & SessionCallOptions): Promise<SendMessageResponse>
+  sendMessage(
+    options: { clientId: string; text: string; attachmentIds?: string[] } & SessionCallOptions,
+  ): Promise<SendMessageResponse>
   markRead(options: { upToSeq: number } & SessionCallOptions): Promise<void>
   setTyping(options: { draft: string } & SessionCallOptions): Promise<void>
   trackPageView(options: { page: PageView } & SessionCallOptions): Promise<void>

@@ -26,10 +26,15 @@ describe('createChatClient attachments', () => {
       expect(uploaded.value).toMatchObject({ name: 'invoice.pdf', contentType: 'application/pdf', size: 64 })
 
       await laptop.client.sendMessage({ text: '', attachments: [uploaded.value] })
-      expect(laptop.client.getState().messages.at(-1)).toMatchObject({ delivery: 'pending', attachments: [{ name: 'invoice.pdf' }] })
+      expect(laptop.client.getState().messages.at(-1)).toMatchObject({
+        delivery: 'pending',
+        attachments: [{ name: 'invoice.pdf' }],
+      })
       await until(() => laptop.client.getState().messages.at(-1)?.delivery === 'sent', 'delivery')
       const conversationId = backend.agent.findConversation({ email })?.id ?? ''
-      expect(backend.agent.messages(conversationId)[0]?.attachments.map((attachment) => attachment.id)).toEqual([uploaded.value.id])
+      expect(backend.agent.messages(conversationId)[0]?.attachments.map((attachment) => attachment.id)).toEqual([
+        uploaded.value.id,
+      ])
     })
 
     it("cancels the upload when the caller's signal aborts", async () => {
@@ -44,7 +49,9 @@ describe('createChatClient attachments', () => {
     it('takes the name from options over the file name', async () => {
       const laptop = world.device()
       await verifyByEmail(laptop, backend, email)
-      const uploaded = await laptop.client.uploadAttachment(new Blob(['hello'], { type: 'text/plain' }), { name: 'notes.txt' })
+      const uploaded = await laptop.client.uploadAttachment(new Blob(['hello'], { type: 'text/plain' }), {
+        name: 'notes.txt',
+      })
       expect(uploaded.ok && uploaded.value.name).toBe('notes.txt')
     })
   })
@@ -67,7 +74,10 @@ describe('createChatClient attachments', () => {
       await verifyByEmail(laptop, backend, email)
       const uploaded = await laptop.client.uploadAttachment(file('a.png', 'image/png'))
       if (!uploaded.ok) throw uploaded.error
-      const result = await laptop.client.sendMessage({ text: 'many', attachments: Array.from({ length: limits.attachmentsPerMessage + 1 }, () => uploaded.value) })
+      const result = await laptop.client.sendMessage({
+        text: 'many',
+        attachments: Array.from({ length: limits.attachmentsPerMessage + 1 }, () => uploaded.value),
+      })
       expect(!result.ok && result.error.code).toBe('invalid_input')
       expect(laptop.client.getState().messages).toEqual([])
     })
@@ -82,6 +92,9 @@ describe('createChatClient attachments', () => {
 describe('checkAttachment', () => {
   it('returns null for an allowed file and a typed error for a refused one', () => {
     expect(checkAttachment({ name: 'photo.jpg', size: 10, type: 'image/jpeg' })).toBeNull()
-    expect(checkAttachment({ name: 'x.svg', size: 10, type: 'image/svg+xml' })).toMatchObject({ name: 'ThreadlineError', code: 'unsupported_media_type' })
+    expect(checkAttachment({ name: 'x.svg', size: 10, type: 'image/svg+xml' })).toMatchObject({
+      name: 'ThreadlineError',
+      code: 'unsupported_media_type',
+    })
   })
 })

@@ -20,7 +20,12 @@ export interface Device {
 /** A customer's device: its own adapter (network) and storage on a shared backend. */
 export function createDevice(
   backend: MemoryBackend,
-  options: { storage?: KeyValueStorage; tabs?: TabCoordinator; adapter?: Omit<MemoryAdapterOptions, 'backend'>; client?: Partial<ChatClientOptions> } = {},
+  options: {
+    storage?: KeyValueStorage
+    tabs?: TabCoordinator
+    adapter?: Omit<MemoryAdapterOptions, 'backend'>
+    client?: Partial<ChatClientOptions>
+  } = {},
 ): Device {
   const adapter = createMemoryAdapter({ backend, ...options.adapter })
   const storage = options.storage ?? createMemoryStorage()
@@ -37,7 +42,11 @@ export function createDevice(
 }
 
 /** Advances fake time until `predicate` holds; fails with `what` if it never does. */
-export async function until(predicate: () => boolean, what: string, { stepMs = 100, timeoutMs = 120_000 } = {}): Promise<void> {
+export async function until(
+  predicate: () => boolean,
+  what: string,
+  { stepMs = 100, timeoutMs = 120_000 } = {},
+): Promise<void> {
   for (let waited = 0; waited <= timeoutMs; waited += stepMs) {
     if (predicate()) return
     await vi.advanceTimersByTimeAsync(stepMs)

@@ -18,7 +18,11 @@ describe('createChatClient conversation', () => {
     const laptop = device()
     await verifyByEmail(laptop, backend, email)
     for (const text of messages) await laptop.client.sendMessage({ text })
-    await until(() => laptop.client.getState().messages.filter((message) => message.delivery === 'sent').length === messages.length, 'delivery')
+    await until(
+      () =>
+        laptop.client.getState().messages.filter((message) => message.delivery === 'sent').length === messages.length,
+      'delivery',
+    )
     return laptop
   }
 
@@ -43,8 +47,14 @@ describe('createChatClient conversation', () => {
       const phone = device()
       await verifyByEmail(phone, backend, email)
       backend.agent.reply(conversationId(), 'Hi, Grace here', { agent: grace })
-      await until(() => laptop.client.getState().unreadCount === 1 && phone.client.getState().unreadCount === 1, 'the reply')
-      expect(laptop.client.getState().messages.at(-1)).toMatchObject({ text: 'Hi, Grace here', author: { kind: 'agent', name: 'Grace' } })
+      await until(
+        () => laptop.client.getState().unreadCount === 1 && phone.client.getState().unreadCount === 1,
+        'the reply',
+      )
+      expect(laptop.client.getState().messages.at(-1)).toMatchObject({
+        text: 'Hi, Grace here',
+        author: { kind: 'agent', name: 'Grace' },
+      })
       expect(laptop.client.getState().conversation).toMatchObject({ status: 'active', assignee: { name: 'Grace' } })
 
       expect((await laptop.client.markRead()).ok).toBe(true)
@@ -98,7 +108,9 @@ describe('createChatClient conversation', () => {
       await settle()
       laptop.adapter.faults.set({ dropEventRate: 0, failNext: ['unavailable'], methods: ['subscribe', 'listMessages'] })
       backend.agent.reply(conversationId(), 'shows the gap')
-      await until(() => texts(laptop.client.getState()).join() === 'hello,lost,shows the gap', 'the retried catch-up', { timeoutMs: 10_000 })
+      await until(() => texts(laptop.client.getState()).join() === 'hello,lost,shows the gap', 'the retried catch-up', {
+        timeoutMs: 10_000,
+      })
     })
 
     it('reconnects after the network drops and catches up on what it missed', async () => {
@@ -121,7 +133,10 @@ describe('createChatClient conversation', () => {
       await verifyByEmail(phone, backend, email)
       await until(() => phone.client.getState().connectionStatus === 'online', 'online')
       await settle()
-      const pages = listMessages.mock.calls.map(([options]) => ({ afterSeq: options.afterSeq, beforeSeq: options.beforeSeq }))
+      const pages = listMessages.mock.calls.map(([options]) => ({
+        afterSeq: options.afterSeq,
+        beforeSeq: options.beforeSeq,
+      }))
       expect(pages).toEqual([
         { afterSeq: undefined, beforeSeq: undefined },
         { afterSeq: 2, beforeSeq: undefined },
@@ -170,7 +185,11 @@ describe('createChatClient conversation', () => {
       await verifyByEmail(laptop, backend, email)
       await laptop.client.sendMessage({ text: 'hi' })
       await until(() => laptop.client.getState().messages[0]?.delivery === 'sent', 'delivery')
-      await laptop.client.trackPageView({ url: 'https://shop.example/help', title: 'Help', referrer: 'https://shop.example/orders/1042' })
+      await laptop.client.trackPageView({
+        url: 'https://shop.example/help',
+        title: 'Help',
+        referrer: 'https://shop.example/orders/1042',
+      })
       await settle()
       expect(backend.agent.pageViews(conversationId()).map((view) => view.title)).toEqual(['Order 1042', 'Help'])
     })

@@ -1,4 +1,16 @@
-import { checkAttachmentFile, limits, type Attachment, type ChatEvent, type Conversation, type Customer, type Message, type PageView, type SendMessageResponse, type Session, type SessionGrant } from '@threadline/protocol'
+import {
+  checkAttachmentFile,
+  limits,
+  type Attachment,
+  type ChatEvent,
+  type Conversation,
+  type Customer,
+  type Message,
+  type PageView,
+  type SendMessageResponse,
+  type Session,
+  type SessionGrant,
+} from '@threadline/protocol'
 import type { ChatAdapter, SessionCallOptions } from '../adapters/types.js'
 import { isSessionError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { readIdentityTokenSubject } from '../identity/identity-token.js'
@@ -9,7 +21,14 @@ import { createOutboxSender, type OutboxSender } from '../outbox/sender.js'
 import { createRealtimeConnection } from '../realtime/connection.js'
 import { createDefaultStorage } from '../storage/index.js'
 import type { KeyValueStorage } from '../storage/types.js'
-import { countUnread, fromPendingMessage, highestSeq, lowestSeq, mergeMessages, type PendingMessageInput } from '../store/messages.js'
+import {
+  countUnread,
+  fromPendingMessage,
+  highestSeq,
+  lowestSeq,
+  mergeMessages,
+  type PendingMessageInput,
+} from '../store/messages.js'
 import { createInitialState, initialIdentity, type ChatState, type PendingVerification } from '../store/state.js'
 import { createChatStore, type ChatStore } from '../store/store.js'
 import { missedEvents, withConversation, withEvent, withServerMessages } from '../store/transitions.js'
@@ -114,7 +133,10 @@ interface ActiveSession extends StoredSession {
 const agentTypingTimeoutMs = 8_000
 
 const isStoredSession = (value: unknown): value is StoredSession =>
-  typeof value === 'object' && value !== null && typeof (value as StoredSession).token === 'string' && typeof (value as StoredSession).expiresAt === 'number'
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as StoredSession).token === 'string' &&
+  typeof (value as StoredSession).expiresAt === 'number'
 
 const isVerification = (value: unknown): value is PendingVerification =>
   typeof value === 'object' && value !== null && typeof (value as PendingVerification).challengeId === 'string'
@@ -175,7 +197,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   /** A call refused before reaching the server: the caller's input cannot work. */
   const refuse = <T>(message: string) => reportError<T>(new ThreadlineError('invalid_input', message))
   const setBusy = (busy: boolean) => update((state) => ({ identity: { ...state.identity, busy } }))
-  const applyConversation = (conversation: Conversation | null) => update((state) => withConversation(state, conversation))
+  const applyConversation = (conversation: Conversation | null) =>
+    update((state) => withConversation(state, conversation))
   const applyServerMessages = (messages: readonly Message[]) => update((state) => withServerMessages(state, messages))
 
   // ---- outbox view ---------------------------------------------------------------------------
@@ -193,7 +216,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     attachments: entry.attachments ?? [],
     createdAt: entry.createdAt,
     failed: entry.failed !== null,
-    error: entry.failed ? new ThreadlineError(entry.failed.code as ThreadlineError['code'], entry.failed.message) : null,
+    error: entry.failed
+      ? new ThreadlineError(entry.failed.code as ThreadlineError['code'], entry.failed.message)
+      : null,
   })
 
   /** Re-reads the outbox (another tab may have changed it) and shows its entries as pending. */
@@ -285,7 +310,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     await sessionSlot.clear()
     tabs.notify(namespace, { type: 'session.changed' })
     update((state) => ({
-      identity: { ...initialIdentity, verification: state.identity.verification, status: state.identity.verification ? 'verifying' : 'anonymous' },
+      identity: {
+        ...initialIdentity,
+        verification: state.identity.verification,
+        status: state.identity.verification ? 'verifying' : 'anonymous',
+      },
       conversation: null,
       messages: state.messages.filter((message) => message.seq === null),
       hasOlder: false,
@@ -319,7 +348,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     active = session
     update((state) => ({
-      identity: { status: stored.method === 'email' ? 'verified' : 'identified', customer: stored.customer, verification: null, busy: false },
+      identity: {
+        status: stored.method === 'email' ? 'verified' : 'identified',
+        customer: stored.customer,
+        verification: null,
+        busy: false,
+      },
       ...(customerChanged ? { conversation: null, messages: [], hasOlder: false, agentTyping: null } : {}),
       connectionStatus: state.connectionStatus === 'online' ? 'online' : 'reconnecting',
     }))
@@ -358,13 +392,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     await sessionSlot.save(stored)
     await verificationSlot.clear()
     // Whoever just verified is looking at the chat: settle once their history is in.
-    await (await activate(stored)).history
+    await (
+      await activate(stored)
+    ).history
     tabs.notify(namespace, { type: 'session.changed' })
     update({ lastError: null })
   }
 
   /** `renewal`: the same site session asks again after expiry, so it is the same person. */
-  const runIdentify = async (getToken: IdentifyOptions['getToken'], { renewal = false } = {}): Promise<Result<Customer>> => {
+  const runIdentify = async (
+    getToken: IdentifyOptions['getToken'],
+    { renewal = false } = {},
+  ): Promise<Result<Customer>> => {
     try {
       const identityToken = await getToken()
       const current = active
@@ -373,7 +412,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         // Possibly another person: hide the conversation (and its unsent words) before the server
         // even answers (B8). If it is someone else, activate() then drops the old outbox entries.
         closeActive()
-        update({ identity: { ...initialIdentity, busy: true }, conversation: null, messages: [], hasOlder: false, agentTyping: null })
+        update({
+          identity: { ...initialIdentity, busy: true },
+          conversation: null,
+          messages: [],
+          hasOlder: false,
+          agentTyping: null,
+        })
         await sessionSlot.clear()
       } else {
         setBusy(true)
@@ -383,7 +428,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return ok(grant.customer)
     } catch (error) {
       const threadlineError = toThreadlineError(error)
-      if (isSessionError(threadlineError) || threadlineError.code.startsWith('identity_')) await endSession({ error: threadlineError })
+      if (isSessionError(threadlineError) || threadlineError.code.startsWith('identity_'))
+        await endSession({ error: threadlineError })
       setBusy(false)
       return reportError(threadlineError)
     }
@@ -446,7 +492,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           handleSessionError(session, threadlineError)
           // The stream may be fine while this fetch failed; a gap must not wait for the next event.
           clearTimeout(catchUpRetryTimer)
-          catchUpRetryTimer = setTimeout(() => void catchUp(session), backoffDelay(catchUpFailures++, random, { capMs: 30_000 }))
+          catchUpRetryTimer = setTimeout(
+            () => void catchUp(session),
+            backoffDelay(catchUpFailures++, random, { capMs: 30_000 }),
+          )
         }
       } while (catchUpAgain)
     })().finally(() => (catchUpRunning = null))
@@ -548,7 +597,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       }
       await verificationSlot.save(verification)
       update((state) => ({
-        identity: { ...state.identity, busy: false, verification, status: active ? state.identity.status : 'verifying' },
+        identity: {
+          ...state.identity,
+          busy: false,
+          verification,
+          status: active ? state.identity.status : 'verifying',
+        },
         lastError: null,
       }))
       return ok(verification)
@@ -562,7 +616,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
             ? now() + threadlineError.retryAfterSeconds * 1000
             : verification?.resendAvailableAt
         return {
-          identity: { ...state.identity, busy: false, verification: verification && resendAvailableAt !== undefined ? { ...verification, resendAvailableAt } : verification },
+          identity: {
+            ...state.identity,
+            busy: false,
+            verification:
+              verification && resendAvailableAt !== undefined ? { ...verification, resendAvailableAt } : verification,
+          },
         }
       })
       return reportError(threadlineError)
@@ -583,7 +642,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       if (!verification) return refuse('There is no email to resend a code to')
       const waitMs = verification.resendAvailableAt - now()
       if (waitMs > 0) {
-        return reportError(new ThreadlineError('rate_limited', 'Wait before asking for another code', { retryAfterSeconds: Math.ceil(waitMs / 1000) }))
+        return reportError(
+          new ThreadlineError('rate_limited', 'Wait before asking for another code', {
+            retryAfterSeconds: Math.ceil(waitMs / 1000),
+          }),
+        )
       }
       return startEmailVerification(verification.email)
     },
@@ -611,7 +674,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await ready
       await verificationSlot.clear()
       update((state) => ({
-        identity: { ...state.identity, verification: null, busy: false, status: active ? state.identity.status : 'anonymous' },
+        identity: {
+          ...state.identity,
+          verification: null,
+          busy: false,
+          status: active ? state.identity.status : 'anonymous',
+        },
         lastError: null,
       }))
     },
@@ -650,7 +718,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       } catch (error) {
         const threadlineError = toThreadlineError(error)
         update((state) => ({
-          messages: state.messages.map((message) => (message.key === entry.clientId ? { ...message, delivery: 'failed', error: threadlineError } : message)),
+          messages: state.messages.map((message) =>
+            message.key === entry.clientId ? { ...message, delivery: 'failed', error: threadlineError } : message,
+          ),
         }))
         return reportError(threadlineError)
       }
@@ -681,12 +751,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const beforeSeq = lowestSeq(state.messages)
       if (!state.hasOlder || state.loadingOlder || beforeSeq === null) return ok({ loaded: 0 })
       update({ loadingOlder: true })
-      const result = await withSession((session) => adapter.listMessages({ ...session.auth, beforeSeq, limit: pageSize }))
+      const result = await withSession((session) =>
+        adapter.listMessages({ ...session.auth, beforeSeq, limit: pageSize }),
+      )
       if (!result.ok) {
         update({ loadingOlder: false })
         return result
       }
-      update((current) => ({ messages: mergeMessages(current.messages, result.value.messages), hasOlder: result.value.hasMore, loadingOlder: false }))
+      update((current) => ({
+        messages: mergeMessages(current.messages, result.value.messages),
+        hasOlder: result.value.hasMore,
+        loadingOlder: false,
+      }))
       return ok({ loaded: result.value.messages.length })
     },
 
@@ -695,7 +771,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const state = store.getState()
       const target = upToSeq ?? highestSeq(state.messages)
       if (!state.conversation || target <= state.conversation.customerLastReadSeq) return ok(undefined)
-      update((current) => ({ conversation: current.conversation && { ...current.conversation, customerLastReadSeq: target } }))
+      update((current) => ({
+        conversation: current.conversation && { ...current.conversation, customerLastReadSeq: target },
+      }))
       return withSession((session) => adapter.markRead({ ...session.auth, upToSeq: target }))
     },
 
@@ -713,7 +791,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
 
     async uploadAttachment(file, uploadOptions = {}) {
-      const name = uploadOptions.name ?? (typeof (file as { name?: unknown }).name === 'string' ? (file as File).name : 'attachment')
+      const name =
+        uploadOptions.name ??
+        (typeof (file as { name?: unknown }).name === 'string' ? (file as File).name : 'attachment')
       const refusal = checkAttachment({ name, size: file.size, type: file.type })
       if (refusal) return reportError(refusal)
       return withSession((session) => {

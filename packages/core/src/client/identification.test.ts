@@ -17,7 +17,12 @@ describe('createChatClient identification', () => {
     const laptop = device()
     await verifyByEmail(laptop, backend, email)
     await laptop.client.sendMessage({ text })
-    await until(() => laptop.client.getState().messages.length === 2 || laptop.client.getState().conversation?.awaitingIdentification === false, 'the first ack')
+    await until(
+      () =>
+        laptop.client.getState().messages.length === 2 ||
+        laptop.client.getState().conversation?.awaitingIdentification === false,
+      'the first ack',
+    )
     await settle()
     return laptop
   }
@@ -28,7 +33,11 @@ describe('createChatClient identification', () => {
     it('shows the conversation waiting, with the request for a code after the first message', async () => {
       const laptop = await customerWhoWrote('Where is my order?')
       const state = laptop.client.getState()
-      expect(state.conversation).toMatchObject({ awaitingIdentification: true, identification: 'not_identified', lastCodeOutcome: 'not_sent' })
+      expect(state.conversation).toMatchObject({
+        awaitingIdentification: true,
+        identification: 'not_identified',
+        lastCodeOutcome: 'not_sent',
+      })
       expect(state.messages.map((message) => [message.author.kind, message.delivery])).toEqual([
         ['customer', 'sent'],
         ['system', 'sent'],
@@ -42,8 +51,15 @@ describe('createChatClient identification', () => {
       expect(result.ok && result.value?.awaitingIdentification).toBe(false)
       expect(laptop.client.getState().conversation?.awaitingIdentification).toBe(false)
       await until(() => laptop.client.getState().messages.length === 3, 'the posted decline')
-      expect(laptop.client.getState().messages.at(-1)).toMatchObject({ text: 'I have no account', author: { kind: 'customer' }, delivery: 'sent', seq: 3 })
-      expect(backend.agent.listConversations().map(({ conversation }) => conversation.id)).toEqual([laptop.client.getState().conversation?.id])
+      expect(laptop.client.getState().messages.at(-1)).toMatchObject({
+        text: 'I have no account',
+        author: { kind: 'customer' },
+        delivery: 'sent',
+        seq: 3,
+      })
+      expect(backend.agent.listConversations().map(({ conversation }) => conversation.id)).toEqual([
+        laptop.client.getState().conversation?.id,
+      ])
     })
 
     it('shows the end of the wait on the customer’s other devices, from the identification_changed event', async () => {
@@ -55,7 +71,10 @@ describe('createChatClient identification', () => {
       const getConversation = vi.spyOn(phone.adapter, 'getConversation')
 
       expect((await laptop.client.declineIdentification('No tengo cuenta')).ok).toBe(true)
-      await until(() => phone.client.getState().conversation?.awaitingIdentification === false, 'the wait to end on the phone')
+      await until(
+        () => phone.client.getState().conversation?.awaitingIdentification === false,
+        'the wait to end on the phone',
+      )
       expect(texts(phone.client.getState()).at(-1)).toBe('No tengo cuenta')
       // The event carried the conversation: no fetch was needed to learn it.
       expect(getConversation).not.toHaveBeenCalled()
@@ -67,7 +86,12 @@ describe('createChatClient identification', () => {
       const again = await laptop.client.declineIdentification('I have no account')
       expect(again.ok && again.value?.lastSeq).toBe(3)
       await settle()
-      expect(backend.agent.messages(laptop.client.getState().conversation?.id ?? '').map((message) => message.text).filter((text) => text === 'I have no account')).toHaveLength(1)
+      expect(
+        backend.agent
+          .messages(laptop.client.getState().conversation?.id ?? '')
+          .map((message) => message.text)
+          .filter((text) => text === 'I have no account'),
+      ).toHaveLength(1)
     })
   })
 
@@ -111,7 +135,10 @@ describe('createChatClient identification', () => {
       expect((await laptop.client.identify({ getToken: () => identityToken })).ok).toBe(true)
       await laptop.client.sendMessage({ text: 'Hi' })
       await until(() => laptop.client.getState().messages[0]?.delivery === 'sent', 'delivery')
-      expect(laptop.client.getState().conversation).toMatchObject({ identification: 'identified', awaitingIdentification: false })
+      expect(laptop.client.getState().conversation).toMatchObject({
+        identification: 'identified',
+        awaitingIdentification: false,
+      })
       expect(texts(laptop.client.getState())).toEqual(['Hi'])
     })
   })

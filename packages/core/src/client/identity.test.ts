@@ -18,7 +18,9 @@ describe('createChatClient identity', () => {
       await laptop.client.ready
       expect(laptop.client.getState().identity.status).toBe('anonymous')
       await verifyByEmail(laptop, backend, email)
-      const statuses = laptop.states.map((state) => state.identity.status).filter((status, index, all) => status !== all[index - 1])
+      const statuses = laptop.states
+        .map((state) => state.identity.status)
+        .filter((status, index, all) => status !== all[index - 1])
       expect(statuses).toEqual(['anonymous', 'verifying', 'verified'])
       expect(laptop.client.getState().identity.customer?.email).toBe(email)
       expect(laptop.client.getState().connectionStatus).toBe('online')
@@ -131,7 +133,11 @@ describe('createChatClient identity', () => {
       expect(reloaded.client.getState().identity.status).toBe('verified')
       await reloaded.client.sendMessage({ text: 'typed while loading' })
       expect(reloaded.client.getState().messages).toMatchObject([{ text: 'typed while loading', delivery: 'pending' }])
-      await until(() => reloaded.client.getState().messages[0]?.delivery === 'sent', 'delivery once the network answers', { stepMs: 1_000 })
+      await until(
+        () => reloaded.client.getState().messages[0]?.delivery === 'sent',
+        'delivery once the network answers',
+        { stepMs: 1_000 },
+      )
     })
 
     it('keeps the code step when reloaded while waiting for the code', async () => {
@@ -172,7 +178,10 @@ describe('createChatClient identity', () => {
       await verifyByEmail(shared, backend, 'first@example.com')
       await shared.client.sendMessage({ text: 'first: private words' })
       await until(() => shared.client.getState().messages[0]?.delivery === 'sent', 'delivery')
-      backend.agent.reply(backend.agent.findConversation({ email: 'first@example.com' })?.id ?? '', 'first: private reply')
+      backend.agent.reply(
+        backend.agent.findConversation({ email: 'first@example.com' })?.id ?? '',
+        'first: private reply',
+      )
       await until(() => shared.client.getState().messages.length === 2, 'the reply')
 
       await shared.client.logout()
@@ -214,8 +223,13 @@ describe('createChatClient identity', () => {
         expect(texts(state).filter((text) => text.startsWith('A:'))).toEqual([])
         expect(state.identity.customer?.externalId ?? 'user-b').toBe('user-b')
       }
-      expect(shared.client.getState().identity).toMatchObject({ status: 'identified', customer: { externalId: 'user-b' } })
-      expect(JSON.stringify(await Promise.all((await shared.storage.keys('')).map((key) => shared.storage.get(key))))).not.toContain('A:')
+      expect(shared.client.getState().identity).toMatchObject({
+        status: 'identified',
+        customer: { externalId: 'user-b' },
+      })
+      expect(
+        JSON.stringify(await Promise.all((await shared.storage.keys('')).map((key) => shared.storage.get(key)))),
+      ).not.toContain('A:')
       await until(() => backend.requestLog.some((entry) => entry.method === 'sendMessage'), 'nothing')
       const conversationB = backend.agent.findConversation({ externalId: 'user-b' })
       expect(conversationB).toBeNull()
@@ -244,12 +258,16 @@ describe('createChatClient identity', () => {
       await laptop.client.sendMessage({ text: 'written after expiry' })
       await until(() => laptop.client.getState().identity.status === 'anonymous', 'the session to end')
       expect(laptop.client.getState().lastError?.code).toBe('session_expired')
-      expect(laptop.client.getState().messages.map((message) => [message.text, message.delivery])).toEqual([['written after expiry', 'pending']])
+      expect(laptop.client.getState().messages.map((message) => [message.text, message.delivery])).toEqual([
+        ['written after expiry', 'pending'],
+      ])
 
       await verifyByEmail(laptop, backend, email)
       await until(() => laptop.client.getState().messages[0]?.delivery === 'sent', 'delivery after verifying again')
       const conversation = backend.agent.findConversation({ email })
-      expect(backend.agent.messages(conversation?.id ?? '').map((message) => message.text)).toEqual(['written after expiry'])
+      expect(backend.agent.messages(conversation?.id ?? '').map((message) => message.text)).toEqual([
+        'written after expiry',
+      ])
     })
   })
 })

@@ -21,7 +21,8 @@ describe('createChatClient outbox', () => {
   const sendRequestsByClientId = () => {
     const counts = new Map<string, number>()
     for (const entry of backend.requestLog) {
-      if (entry.method === 'sendMessage' && entry.clientId) counts.set(entry.clientId, (counts.get(entry.clientId) ?? 0) + 1)
+      if (entry.method === 'sendMessage' && entry.clientId)
+        counts.set(entry.clientId, (counts.get(entry.clientId) ?? 0) + 1)
     }
     return counts
   }
@@ -35,7 +36,9 @@ describe('createChatClient outbox', () => {
       const shown = laptop.client.getState().messages
       expect(shown).toHaveLength(0) // the client awaits `ready` first; shown within the same tick after it
       const result = await sending
-      expect(result.ok && result.value.clientId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      expect(result.ok && result.value.clientId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      )
       expect(laptop.client.getState().messages).toMatchObject([{ text: 'hello', delivery: 'pending', seq: null }])
       expect(await laptop.storage.keys('threadline/default/outbox/')).toHaveLength(1)
       await until(() => laptop.client.getState().messages[0]?.delivery === 'sent', 'the ack')
@@ -55,14 +58,22 @@ describe('createChatClient outbox', () => {
 
   describe('when the network drops 30% of requests and loses 10% of responses', () => {
     it('delivers 500 messages exactly once each, in order', async () => {
-      const laptop = device({ adapter: { faults: { dropRequestRate: 0.3, loseResponseRate: 0.1, methods: ['sendMessage'] } } })
+      const laptop = device({
+        adapter: { faults: { dropRequestRate: 0.3, loseResponseRate: 0.1, methods: ['sendMessage'] } },
+      })
       await verifyByEmail(laptop, backend, email)
       const sent = Array.from({ length: 500 }, (_, index) => `message ${index + 1}`)
       for (const text of sent) await laptop.client.sendMessage({ text })
-      await until(() => laptop.client.getState().messages.every((message) => message.delivery === 'sent') && laptop.client.getState().messages.length === 500, 'all 500 acks', {
-        stepMs: 1_000,
-        timeoutMs: 6 * 60 * 60 * 1000,
-      })
+      await until(
+        () =>
+          laptop.client.getState().messages.every((message) => message.delivery === 'sent') &&
+          laptop.client.getState().messages.length === 500,
+        'all 500 acks',
+        {
+          stepMs: 1_000,
+          timeoutMs: 6 * 60 * 60 * 1000,
+        },
+      )
 
       expect(serverTexts()).toEqual(sent)
       expect(texts(laptop.client.getState())).toEqual(sent)
@@ -98,7 +109,13 @@ describe('createChatClient outbox', () => {
         // Order across tabs is by local time; a person cannot type in two tabs within one millisecond.
         await vi.advanceTimersByTimeAsync(1)
       }
-      await until(() => [first, second].every((each) => each.client.getState().messages.filter((message) => message.delivery === 'sent').length === 20), 'both tabs to show all 20')
+      await until(
+        () =>
+          [first, second].every(
+            (each) => each.client.getState().messages.filter((message) => message.delivery === 'sent').length === 20,
+          ),
+        'both tabs to show all 20',
+      )
 
       expect(serverTexts()).toEqual(expected)
       const counts = sendRequestsByClientId()

@@ -7,7 +7,10 @@ describe('createTypingReporter', () => {
 
   function setup() {
     const sent: string[] = []
-    const reporter = createTypingReporter((draft) => sent.push(draft), () => Date.now())
+    const reporter = createTypingReporter(
+      (draft) => sent.push(draft),
+      () => Date.now(),
+    )
     return { sent, reporter }
   }
 

@@ -12,7 +12,11 @@ export interface TypingReporter {
  * Reports typing at most once per `intervalMs` with the latest draft (advisors see a preview),
  * and says "stopped" after `idleMs` without keystrokes so a closed tab never types forever.
  */
-export function createTypingReporter(send: (draft: string) => void, now: () => number, { intervalMs = 1_500, idleMs = 5_000 } = {}): TypingReporter {
+export function createTypingReporter(
+  send: (draft: string) => void,
+  now: () => number,
+  { intervalMs = 1_500, idleMs = 5_000 } = {},
+): TypingReporter {
   let lastSentAt = Number.NEGATIVE_INFINITY
   let lastSentDraft = ''
   let pendingDraft: string | null = null

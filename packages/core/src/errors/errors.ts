@@ -40,7 +40,11 @@ export class ApiError extends ThreadlineError {
   override name = 'ApiError'
   readonly status: number
 
-  constructor(code: ErrorCode, message: string, options: ThreadlineErrorOptions & { status: number; method?: string; url?: string }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: ThreadlineErrorOptions & { status: number; method?: string; url?: string },
+  ) {
     const where = options.method && options.url ? ` (${options.status} ${options.method} ${options.url})` : ''
     super(code, `${message}${where}`, options)
     this.status = options.status

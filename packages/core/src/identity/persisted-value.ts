@@ -7,7 +7,11 @@ export interface PersistedValue<T> {
   clear(): Promise<void>
 }
 
-export function createPersistedValue<T>(storage: KeyValueStorage, key: string, isValid: (value: unknown) => value is T): PersistedValue<T> {
+export function createPersistedValue<T>(
+  storage: KeyValueStorage,
+  key: string,
+  isValid: (value: unknown) => value is T,
+): PersistedValue<T> {
   return {
     async load() {
       const raw = await storage.get(key)

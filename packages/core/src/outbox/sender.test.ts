@@ -167,7 +167,10 @@ describe('createOutboxSender', () => {
     it('reports it, keeps going after a backoff, and delivers once the storage is back', async () => {
       const storage = mapStorage()
       let failing = true
-      const flaky: KeyValueStorage = { ...storage, keys: async (prefix) => (failing ? Promise.reject(new Error('disk I/O error')) : storage.keys(prefix)) }
+      const flaky: KeyValueStorage = {
+        ...storage,
+        keys: async (prefix) => (failing ? Promise.reject(new Error('disk I/O error')) : storage.keys(prefix)),
+      }
       const outbox = createOutbox(flaky, 'outbox/')
       await storage.set('outbox/a', JSON.stringify(entry('a', 1)))
       const acked: string[] = []

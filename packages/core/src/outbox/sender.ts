@@ -1,4 +1,10 @@
-import { isSessionError, isThreadlineError, isTransientError, ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import {
+  isSessionError,
+  isThreadlineError,
+  isTransientError,
+  ThreadlineError,
+  toThreadlineError,
+} from '../errors/errors.js'
 import { backoffDelay } from './backoff.js'
 import type { Outbox, OutboxEntry } from './outbox.js'
 
@@ -92,7 +98,11 @@ export function createOutboxSender<Ack>(options: OutboxSenderOptions<Ack>): Outb
       } catch (caught) {
         // Only storage can throw here (send errors are handled in step): report it, back off, go on.
         if (controller.signal.aborted) return
-        options.onStorageError(isThreadlineError(caught) ? caught : new ThreadlineError('storage_unavailable', 'The outbox could not be read or written', { cause: caught }))
+        options.onStorageError(
+          isThreadlineError(caught)
+            ? caught
+            : new ThreadlineError('storage_unavailable', 'The outbox could not be read or written', { cause: caught }),
+        )
         await waitForWake(backoffDelay(storageFailures++, random))
       }
     }

@@ -64,7 +64,13 @@ describe('createRealtimeConnection', () => {
       const { connection, subscriptions, unsubscribed, log } = setup()
       connection.close()
       expect(unsubscribed).toEqual([0])
-      subscriptions[0]?.onEvent({ type: 'typing.stopped', conversationId: 'c', seq: 1, at: new Date(0).toISOString(), author: 'agent' })
+      subscriptions[0]?.onEvent({
+        type: 'typing.stopped',
+        conversationId: 'c',
+        seq: 1,
+        at: new Date(0).toISOString(),
+        author: 'agent',
+      })
       subscriptions[0]?.onClose?.({ error: new NetworkError() })
       await vi.advanceTimersByTimeAsync(60_000)
       expect(subscriptions).toHaveLength(1)

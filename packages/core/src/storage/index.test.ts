@@ -20,7 +20,12 @@ describe('the storage barrel', () => {
   describe('when every browser global throws on access', () => {
     it('loads without touching any of them', async () => {
       const { module, touched } = await importWithThrowingBrowserGlobals(() => import('./index.js'))
-      expect(Object.keys(module).sort()).toEqual(['createDefaultStorage', 'createIndexedDbStorage', 'createLocalStorage', 'createMemoryStorage'])
+      expect(Object.keys(module).sort()).toEqual([
+        'createDefaultStorage',
+        'createIndexedDbStorage',
+        'createLocalStorage',
+        'createMemoryStorage',
+      ])
       expect(touched).toEqual([])
     })
   })

@@ -25,7 +25,12 @@ class RecordingFactory extends IDBFactory {
   }
 }
 
-function openRaw(factory: IDBFactory, name: string, version?: number, upgrade?: (database: IDBDatabase) => void): Promise<IDBDatabase> {
+function openRaw(
+  factory: IDBFactory,
+  name: string,
+  version?: number,
+  upgrade?: (database: IDBDatabase) => void,
+): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = factory.open(name, version)
     request.onupgradeneeded = () => upgrade?.(request.result)
@@ -45,7 +50,6 @@ function deleteRaw(factory: IDBFactory, name: string): Promise<'deleted' | 'bloc
     request.onerror = () => reject(request.error ?? new Error('request failed'))
   })
 }
-
 
 describe('createIndexedDbStorage', () => {
   describeKeyValueStorageContract(() => createIndexedDbStorage({ indexedDB: new IDBFactory() }))

@@ -19,7 +19,8 @@ const storeName = 'entries'
 export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): KeyValueStorage {
   return indexedDbStorageOver(() => {
     if (options.indexedDB) return options.indexedDB
-    if (typeof indexedDB === 'undefined') throw createStorageUnavailableError('IndexedDB does not exist on this platform')
+    if (typeof indexedDB === 'undefined')
+      throw createStorageUnavailableError('IndexedDB does not exist on this platform')
     return indexedDB
   }, options.databaseName)
 }
@@ -56,7 +57,11 @@ export function indexedDbStorageOver(findFactory: () => IDBFactory, databaseName
     return connection
   }
 
-  async function run<T>(action: string, mode: IDBTransactionMode, operation: (store: IDBObjectStore) => () => T): Promise<T> {
+  async function run<T>(
+    action: string,
+    mode: IDBTransactionMode,
+    operation: (store: IDBObjectStore) => () => T,
+  ): Promise<T> {
     try {
       const opened = connect()
       try {
@@ -117,15 +122,25 @@ export function indexedDbStorageOver(findFactory: () => IDBFactory, databaseName
   }
 }
 
-function transact<T>(database: IDBDatabase, mode: IDBTransactionMode, operation: (store: IDBObjectStore) => () => T): Promise<T> {
+function transact<T>(
+  database: IDBDatabase,
+  mode: IDBTransactionMode,
+  operation: (store: IDBObjectStore) => () => T,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     // `strict` asks the browser to flush to disk before `complete`; Chrome and Firefox relax it otherwise.
-    const transaction = database.transaction(storeName, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined)
+    const transaction = database.transaction(
+      storeName,
+      mode,
+      mode === 'readwrite' ? { durability: 'strict' } : undefined,
+    )
     const read = operation(transaction.objectStore(storeName))
     // Settling on `complete` rather than on the request's success is what makes a write durable
     // before the caller moves on.
     transaction.addEventListener('complete', () => resolve(read()))
-    transaction.addEventListener('abort', () => reject(transaction.error ?? new DOMException('The transaction was aborted', 'AbortError')))
+    transaction.addEventListener('abort', () =>
+      reject(transaction.error ?? new DOMException('The transaction was aborted', 'AbortError')),
+    )
   })
 }
 
@@ -155,7 +170,9 @@ function open(request: IDBOpenDBRequest, name: string): Promise<IDBDatabase> {
       if (abandoned) request.result.close()
       else resolve(request.result)
     })
-    request.addEventListener('error', () => reject(request.error ?? new DOMException(`Could not open "${name}"`, 'UnknownError')))
+    request.addEventListener('error', () =>
+      reject(request.error ?? new DOMException(`Could not open "${name}"`, 'UnknownError')),
+    )
     request.addEventListener('blocked', () => {
       // Another connection ignores `versionchange`. Waiting for it could hang every write for as long as
       // that tab lives, so this operation fails now and the next one tries again.

@@ -26,7 +26,6 @@ class RefusingStorage implements Storage {
   }
 }
 
-
 describe('createLocalStorage', () => {
   beforeEach(() => {
     window.localStorage.clear()

@@ -32,7 +32,12 @@ describe('mergeMessages', () => {
     it('still keeps one copy of each, in order', () => {
       const held = mergeMessages([], [serverMessage(1), serverMessage(2)])
       expect(mergeMessages(held, [serverMessage(3), serverMessage(3)]).map((message) => message.seq)).toEqual([1, 2, 3])
-      expect(mergeMessages(held, [serverMessage(4), serverMessage(2, { text: 'edited' })]).map((message) => [message.seq, message.text])).toEqual([
+      expect(
+        mergeMessages(held, [serverMessage(4), serverMessage(2, { text: 'edited' })]).map((message) => [
+          message.seq,
+          message.text,
+        ]),
+      ).toEqual([
         [1, 'message 1'],
         [2, 'edited'],
         [4, 'message 4'],
@@ -48,7 +53,9 @@ describe('mergeMessages', () => {
         ['msg_1', 'sent'],
         ['c-1', 'pending'],
       ])
-      const acked = mergeMessages(withPending, [serverMessage(2, { clientId: 'c-1', author: { kind: 'customer', id: null, name: null, avatarUrl: null } })])
+      const acked = mergeMessages(withPending, [
+        serverMessage(2, { clientId: 'c-1', author: { kind: 'customer', id: null, name: null, avatarUrl: null } }),
+      ])
       expect(acked.map((message) => [message.key, message.delivery, message.seq])).toEqual([
         ['msg_1', 'sent', 1],
         ['c-1', 'sent', 2],
@@ -72,13 +79,23 @@ describe('mergeMessages', () => {
 describe('read state', () => {
   it('marks only customer messages up to the advisor read seq as read', () => {
     const customer = { kind: 'customer' as const, id: null, name: null, avatarUrl: null }
-    const messages = mergeMessages([], [serverMessage(1, { author: customer }), serverMessage(2), serverMessage(3, { author: customer })])
+    const messages = mergeMessages(
+      [],
+      [serverMessage(1, { author: customer }), serverMessage(2), serverMessage(3, { author: customer })],
+    )
     const read = applyAgentRead(messages, 2, 1234)
     expect(read.map((message) => message.readAt)).toEqual([1234, null, null])
   })
 
   it('counts advisor messages above the customer read marker as unread', () => {
-    const messages = mergeMessages([], [serverMessage(1), serverMessage(2), serverMessage(3, { author: { kind: 'customer', id: null, name: null, avatarUrl: null } })])
+    const messages = mergeMessages(
+      [],
+      [
+        serverMessage(1),
+        serverMessage(2),
+        serverMessage(3, { author: { kind: 'customer', id: null, name: null, avatarUrl: null } }),
+      ],
+    )
     expect(countUnread(messages, 0)).toBe(2)
     expect(countUnread(messages, 1)).toBe(1)
     expect(countUnread(messages, 3)).toBe(0)
@@ -91,6 +108,8 @@ describe('seq bookkeeping', () => {
     expect(highestSeq(messages)).toBe(4)
     expect(hasGap(messages)).toBe(true)
     expect(hasGap(mergeMessages(messages, [serverMessage(3)]))).toBe(false)
-    expect(highestSeq([fromPendingMessage({ clientId: 'x', text: '', createdAt: 0, failed: false, attachments: [] })])).toBe(0)
+    expect(
+      highestSeq([fromPendingMessage({ clientId: 'x', text: '', createdAt: 0, failed: false, attachments: [] })]),
+    ).toBe(0)
   })
 })

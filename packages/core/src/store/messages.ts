@@ -50,7 +50,11 @@ export function fromPendingMessage(entry: PendingMessageInput): ChatMessage {
  * Server messages ascending by seq, then pending ones by local creation time. A server message
  * replaces the pending one with the same client id, so an acked message never shows twice.
  */
-export function mergeMessages(current: readonly ChatMessage[], server: readonly Message[], pending?: readonly PendingMessageInput[]): ChatMessage[] {
+export function mergeMessages(
+  current: readonly ChatMessage[],
+  server: readonly Message[],
+  pending?: readonly PendingMessageInput[],
+): ChatMessage[] {
   const held = current.filter((message) => message.seq !== null)
   const top = held.at(-1)?.seq ?? 0
   const incoming = [...server].sort((a, b) => a.seq - b.seq)
@@ -74,7 +78,9 @@ export function mergeMessages(current: readonly ChatMessage[], server: readonly 
   const sentClientIds = new Set<string>()
   for (const message of incoming) if (message.clientId) sentClientIds.add(message.clientId)
   if (pending) for (const message of held) if (message.clientId) sentClientIds.add(message.clientId)
-  const pendingMessages = (pending ? pending.map(fromPendingMessage) : current.filter((message) => message.seq === null))
+  const pendingMessages = (
+    pending ? pending.map(fromPendingMessage) : current.filter((message) => message.seq === null)
+  )
     .filter((message) => !sentClientIds.has(message.key))
     .sort((a, b) => a.createdAt - b.createdAt || a.key.localeCompare(b.key))
   return sent.concat(pendingMessages)

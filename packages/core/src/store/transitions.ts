@@ -67,7 +67,12 @@ export function withEvent(state: ChatState, event: ChatEvent, now: number): Part
           },
         }
       }
-      return { conversation: { ...state.conversation, customerLastReadSeq: Math.max(state.conversation.customerLastReadSeq, event.upToSeq) } }
+      return {
+        conversation: {
+          ...state.conversation,
+          customerLastReadSeq: Math.max(state.conversation.customerLastReadSeq, event.upToSeq),
+        },
+      }
     case 'typing.started':
       return event.author === 'agent' ? { agentTyping: { agent: event.agent, since: now } } : {}
     case 'typing.stopped':

@@ -27,7 +27,11 @@ function createBrowser() {
     },
     /** A tab whose election id is its name, so "a" wins a tie against "b". */
     join(tab: string) {
-      const coordinator = createBroadcastChannelCoordinator({ ...timing, channel: network.channelsFor(tab), generateId: () => tab })
+      const coordinator = createBroadcastChannelCoordinator({
+        ...timing,
+        channel: network.channelsFor(tab),
+        generateId: () => tab,
+      })
       const leave = coordinator.elect('outbox', (lost) => {
         leaders.add(tab)
         mostLeadersAtOnce = Math.max(mostLeadersAtOnce, leaders.size)
@@ -164,17 +168,19 @@ describe('createBroadcastChannelCoordinator', () => {
   describe('when a client leaves from inside the abort of its lost leadership', () => {
     it('stays gone: no timer or channel of its own survives', async () => {
       const network = browser.network
-      const leaveOlder = createBroadcastChannelCoordinator({ ...timing, channel: network.channelsFor('a'), generateId: () => 'a' }).elect(
-        'outbox',
-        () => {},
-      )
+      const leaveOlder = createBroadcastChannelCoordinator({
+        ...timing,
+        channel: network.channelsFor('a'),
+        generateId: () => 'a',
+      }).elect('outbox', () => {})
       await browser.advance(100)
       network.disconnect('a')
       let leaveNewer = () => {}
-      leaveNewer = createBroadcastChannelCoordinator({ ...timing, channel: network.channelsFor('b'), generateId: () => 'b' }).elect(
-        'outbox',
-        (lost) => lost.addEventListener('abort', () => leaveNewer()),
-      )
+      leaveNewer = createBroadcastChannelCoordinator({
+        ...timing,
+        channel: network.channelsFor('b'),
+        generateId: () => 'b',
+      }).elect('outbox', (lost) => lost.addEventListener('abort', () => leaveNewer()))
       // "b" leads while "a" is frozen, then yields to the older leader and leaves on the spot.
       await browser.advance(400)
       network.reconnect('a')

@@ -52,7 +52,10 @@ export function broadcastChannelCoordinator(settings: ElectionSettings): TabCoor
 }
 
 /** The options with their defaults filled in. */
-export function electionSettings(openChannel: BroadcastChannelFactory, options: BroadcastChannelCoordinatorOptions = {}): ElectionSettings {
+export function electionSettings(
+  openChannel: BroadcastChannelFactory,
+  options: BroadcastChannelCoordinatorOptions = {},
+): ElectionSettings {
   const heartbeatMs = options.heartbeatMs ?? 1000
   return {
     openChannel,
@@ -190,7 +193,8 @@ function toElectionMessage(data: unknown): ElectionMessage | undefined {
   const { type, id } = data
   if (typeof id !== 'string') return undefined
   if (type === 'election.claim' || type === 'election.resign') return { type, id }
-  if (type === 'election.heartbeat' && 'since' in data && typeof data.since === 'number') return { type, id, since: data.since }
+  if (type === 'election.heartbeat' && 'since' in data && typeof data.since === 'number')
+    return { type, id, since: data.since }
   return undefined
 }
 

@@ -29,7 +29,9 @@ describe('createDefaultTabCoordinator', () => {
       const name = `default-${crypto.randomUUID()}`
       const election = new BroadcastChannel(`threadline:${name}:election`)
       try {
-        const heard = new Promise<unknown>((resolve) => election.addEventListener('message', (event) => resolve(event.data), { once: true }))
+        const heard = new Promise<unknown>((resolve) =>
+          election.addEventListener('message', (event) => resolve(event.data), { once: true }),
+        )
         const onLeader = vi.fn()
         leaves.push(createDefaultTabCoordinator().elect(name, onLeader))
         await expect(heard).resolves.toMatchObject({ type: 'election.claim' })

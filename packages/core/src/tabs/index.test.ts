@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { importWithThrowingBrowserGlobals } from '../ssr.test-helpers.js'
 
-const browserGlobals = ['window', 'document', 'localStorage', 'indexedDB', 'navigator', 'BroadcastChannel', 'self'] as const
+const browserGlobals = [
+  'window',
+  'document',
+  'localStorage',
+  'indexedDB',
+  'navigator',
+  'BroadcastChannel',
+  'self',
+] as const
 
 describe('the tabs barrel', () => {
   afterEach(() => {
@@ -22,7 +30,9 @@ describe('the tabs barrel', () => {
 
   describe('when every browser global throws on access', () => {
     it('loads without touching any of them', async () => {
-      const { module, touched } = await importWithThrowingBrowserGlobals(() => import('./index.js'), { also: ['BroadcastChannel', 'self'] })
+      const { module, touched } = await importWithThrowingBrowserGlobals(() => import('./index.js'), {
+        also: ['BroadcastChannel', 'self'],
+      })
       expect(Object.keys(module).sort()).toEqual([
         'createBroadcastChannelCoordinator',
         'createDefaultTabCoordinator',

@@ -122,7 +122,10 @@ describe('createMemoryLockManager', () => {
       const locks = createMemoryLockManager()
       const controller = new AbortController()
       controller.abort()
-      await expect(locks.request('outbox', { signal: controller.signal }, () => {})).rejects.toHaveProperty('name', 'AbortError')
+      await expect(locks.request('outbox', { signal: controller.signal }, () => {})).rejects.toHaveProperty(
+        'name',
+        'AbortError',
+      )
     })
 
     it('keeps the lock when the signal aborts after the grant', async () => {
@@ -173,7 +176,10 @@ describe('createMemoryLockManager', () => {
   describe('when asked for what it does not support', () => {
     it('refuses shared locks with NotSupportedError', async () => {
       const locks = createMemoryLockManager()
-      await expect(locks.request('outbox', { mode: 'shared' }, () => {})).rejects.toHaveProperty('name', 'NotSupportedError')
+      await expect(locks.request('outbox', { mode: 'shared' }, () => {})).rejects.toHaveProperty(
+        'name',
+        'NotSupportedError',
+      )
     })
   })
 })

@@ -42,11 +42,15 @@ export function createMemoryLockManager(): LockManager {
     const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
     if (!callback) return Promise.reject(new TypeError('LockManager.request needs a callback'))
     if ((options.mode ?? 'exclusive') !== 'exclusive') {
-      return Promise.reject(new DOMException('The memory lock manager grants exclusive locks only', 'NotSupportedError'))
+      return Promise.reject(
+        new DOMException('The memory lock manager grants exclusive locks only', 'NotSupportedError'),
+      )
     }
     const { signal } = options
     if (options.steal && (options.ifAvailable || signal)) {
-      return Promise.reject(new DOMException('`steal` cannot be combined with `ifAvailable` or `signal`', 'NotSupportedError'))
+      return Promise.reject(
+        new DOMException('`steal` cannot be combined with `ifAvailable` or `signal`', 'NotSupportedError'),
+      )
     }
     if (signal?.aborted) return Promise.reject(signal.reason)
 

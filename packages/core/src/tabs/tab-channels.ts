@@ -28,8 +28,13 @@ export function findBroadcastChannel(): BroadcastChannelFactory | undefined {
  * from receiving its own notifications. With no channel at all both are no-ops, as a lone client has
  * nobody to tell.
  */
-export function createTabMessenger(openChannel: BroadcastChannelFactory | undefined): Pick<TabCoordinator, 'notify' | 'listen'> {
-  const subscriptions = new Map<string, { channel: BroadcastChannelLike; listeners: Set<(message: TabMessage) => void> }>()
+export function createTabMessenger(
+  openChannel: BroadcastChannelFactory | undefined,
+): Pick<TabCoordinator, 'notify' | 'listen'> {
+  const subscriptions = new Map<
+    string,
+    { channel: BroadcastChannelLike; listeners: Set<(message: TabMessage) => void> }
+  >()
 
   return {
     notify(name, message) {

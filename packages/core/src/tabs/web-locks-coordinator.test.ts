@@ -110,7 +110,11 @@ describe('createWebLocksCoordinator', () => {
       leaves.push(createWebLocksCoordinator({ locks }).elect('outbox', log.participant('first')))
       await flush()
       let releaseStolenLock = () => {}
-      void locks.request('threadline:outbox', { steal: true }, () => new Promise<void>((resolve) => (releaseStolenLock = resolve)))
+      void locks.request(
+        'threadline:outbox',
+        { steal: true },
+        () => new Promise<void>((resolve) => (releaseStolenLock = resolve)),
+      )
       await flush()
       expect(log.events).toEqual(['first leads', 'first lost'])
       await expect(locks.query()).resolves.toHaveProperty('pending', [{ name: 'threadline:outbox', mode: 'exclusive' }])
@@ -165,7 +169,9 @@ describe('createWebLocksCoordinator', () => {
     it('uses the real BroadcastChannel named threadline:<name> by default', async () => {
       const raw = new BroadcastChannel('threadline:outbox')
       try {
-        const heard = new Promise<unknown>((resolve) => raw.addEventListener('message', (event) => resolve(event.data), { once: true }))
+        const heard = new Promise<unknown>((resolve) =>
+          raw.addEventListener('message', (event) => resolve(event.data), { once: true }),
+        )
         createWebLocksCoordinator({ locks: createMemoryLockManager() }).notify('outbox', { type: 'outbox.changed' })
         await expect(heard).resolves.toEqual({ type: 'outbox.changed' })
       } finally {
@@ -201,11 +207,20 @@ describe('createWebLocksCoordinator', () => {
   describe('when a message on the channel is not a Threadline notification', () => {
     it('ignores it and copies only the known fields of one that is', async () => {
       const network = createChannelNetwork()
-      const receiver = createWebLocksCoordinator({ locks: createMemoryLockManager(), channel: network.channelsFor('receiver') })
+      const receiver = createWebLocksCoordinator({
+        locks: createMemoryLockManager(),
+        channel: network.channelsFor('receiver'),
+      })
       const heard: TabMessage[] = []
       const unsubscribe = receiver.listen('outbox', (message) => heard.push(message))
       const stranger = network.channelsFor('stranger')('threadline:outbox')
-      for (const data of [null, 'outbox.changed', { type: 'outbox.deleted' }, { kind: 'outbox.changed' }, { type: 'outbox.changed', extra: 1 }]) {
+      for (const data of [
+        null,
+        'outbox.changed',
+        { type: 'outbox.deleted' },
+        { kind: 'outbox.changed' },
+        { type: 'outbox.changed', extra: 1 },
+      ]) {
         stranger.postMessage(data)
       }
       await network.settle()

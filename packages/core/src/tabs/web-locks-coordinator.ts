@@ -17,7 +17,8 @@ export interface WebLocksCoordinatorOptions {
  */
 export function createWebLocksCoordinator(options: WebLocksCoordinatorOptions = {}): TabCoordinator {
   const locks = options.locks ?? findLockManager()
-  if (!locks) throw new TypeError('Web Locks are not available here: pass `locks`, or use createDefaultTabCoordinator()')
+  if (!locks)
+    throw new TypeError('Web Locks are not available here: pass `locks`, or use createDefaultTabCoordinator()')
   return webLocksCoordinator(locks, options.channel ?? findBroadcastChannel())
 }
 

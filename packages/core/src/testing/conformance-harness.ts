@@ -9,7 +9,12 @@ export interface ConformanceHarness {
   /** The code in the latest mail sent to `email`. */
   readCode(email: string): Promise<string>
   /** An identity token the backend accepts, as the site's backend would sign it. */
-  mintIdentityToken(claims: { externalId: string; email?: string; emailVerified?: boolean; expiresInSeconds?: number }): Promise<string>
+  mintIdentityToken(claims: {
+    externalId: string
+    email?: string
+    emailVerified?: boolean
+    expiresInSeconds?: number
+  }): Promise<string>
   agentReply(conversationId: string, text: string): Promise<void>
   agentRead(conversationId: string, upToSeq: number): Promise<void>
   agentTyping(conversationId: string, typing: boolean): Promise<void>

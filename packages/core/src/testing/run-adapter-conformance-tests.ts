@@ -100,7 +100,11 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
             }
             const timer = setTimeout(() => {
               waiters.delete(waiter)
-              reject(new Error(`No ${description} event within ${eventTimeoutMs} ms; received: ${events.map((event) => event.type).join(', ') || 'nothing'}`))
+              reject(
+                new Error(
+                  `No ${description} event within ${eventTimeoutMs} ms; received: ${events.map((event) => event.type).join(', ') || 'nothing'}`,
+                ),
+              )
             }, eventTimeoutMs)
             waiters.add(waiter)
           })
@@ -108,7 +112,10 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       }
 
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`The stream did not open within ${eventTimeoutMs} ms`)), eventTimeoutMs)
+        const timer = setTimeout(
+          () => reject(new Error(`The stream did not open within ${eventTimeoutMs} ms`)),
+          eventTimeoutMs,
+        )
         const unsubscribe = current().adapter.subscribe({
           token,
           handlers: {
@@ -143,7 +150,10 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         const email = freshEmail()
         const challenge = await adapter.startEmailVerification({ email })
         expect(emailChallengeSchema.safeParse(challenge).success).toBe(true)
-        const grant = await adapter.verifyEmail({ challengeId: challenge.challengeId, code: await harness.readCode(email) })
+        const grant = await adapter.verifyEmail({
+          challengeId: challenge.challengeId,
+          code: await harness.readCode(email),
+        })
         expect(sessionGrantSchema.safeParse(grant).success).toBe(true)
         expect(grant.session.method).toBe('email')
         expect(grant.customer).toMatchObject({ email, emailVerified: true })
@@ -164,7 +174,10 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         const { challengeId } = await adapter.startEmailVerification({ email })
         const code = await harness.readCode(email)
         for (let attempt = 0; attempt < limits.otpMaxAttempts; attempt++) {
-          await expectApiError(adapter.verifyEmail({ challengeId, code: anotherCode(code) }), ['otp_invalid', 'otp_attempts_exceeded'])
+          await expectApiError(adapter.verifyEmail({ challengeId, code: anotherCode(code) }), [
+            'otp_invalid',
+            'otp_attempts_exceeded',
+          ])
         }
         await expectApiError(adapter.verifyEmail({ challengeId, code }), 'otp_attempts_exceeded')
       })
@@ -234,7 +247,10 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       })
 
       it('refuses a garbage token with identity_token_invalid', async () => {
-        await expectApiError(current().adapter.identify({ identityToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }), 'identity_token_invalid')
+        await expectApiError(
+          current().adapter.identify({ identityToken: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }),
+          'identity_token_invalid',
+        )
       })
 
       it('resolves a token that vouches for an email to the customer who verified that email by code', async () => {
@@ -315,7 +331,7 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         expect(await adapter.getConversation({ token: session.token })).toBeNull()
       })
 
-      it("shows the advisor that the customer read the reply, and the customer that the advisor read theirs", async () => {
+      it('shows the advisor that the customer read the reply, and the customer that the advisor read theirs', async () => {
         const { adapter, harness } = current()
         const { session } = await verifyEmail()
         const { conversation } = await send(session.token, 'Question')
@@ -349,11 +365,21 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         expect(typing).toMatchObject({ conversationId: conversation.id, author: 'agent', preview: null })
 
         await harness.agentReply(conversation.id, 'Yes, here!')
-        const reply = await stream.waitFor((event) => event.type === 'message.created' && event.message.text === 'Yes, here!', 'message.created')
-        expect(reply).toMatchObject({ conversationId: conversation.id, seq: 2, message: { seq: 2, author: { kind: 'agent' } } })
+        const reply = await stream.waitFor(
+          (event) => event.type === 'message.created' && event.message.text === 'Yes, here!',
+          'message.created',
+        )
+        expect(reply).toMatchObject({
+          conversationId: conversation.id,
+          seq: 2,
+          message: { seq: 2, author: { kind: 'agent' } },
+        })
 
         await harness.agentRead(conversation.id, 1)
-        const read = await stream.waitFor((event) => event.type === 'message.read' && event.reader === 'agent', 'message.read')
+        const read = await stream.waitFor(
+          (event) => event.type === 'message.read' && event.reader === 'agent',
+          'message.read',
+        )
         expect(read).toMatchObject({ conversationId: conversation.id, upToSeq: 1 })
       })
 
@@ -380,14 +406,20 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
 
         const anas = await send(ana.session.token, "Ana's secret")
         await harness.agentReply(anas.conversation.id, 'For Ana only')
-        await anasStream.waitFor((event) => event.type === 'message.created' && event.message.text === 'For Ana only', "Ana's reply")
+        await anasStream.waitFor(
+          (event) => event.type === 'message.created' && event.message.text === 'For Ana only',
+          "Ana's reply",
+        )
 
         const bos = await send(bo.session.token, "Bo's question")
         expect(bos.conversation.id).not.toBe(anas.conversation.id)
         expect(bos.message.seq).toBe(1)
         await harness.agentReply(bos.conversation.id, 'For Bo only')
         // Bo's stream is ordered, so anything of Ana's would have arrived before Bo's own reply.
-        await bosStream.waitFor((event) => event.type === 'message.created' && event.message.text === 'For Bo only', "Bo's reply")
+        await bosStream.waitFor(
+          (event) => event.type === 'message.created' && event.message.text === 'For Bo only',
+          "Bo's reply",
+        )
 
         expect(bosStream.events.every((event) => event.conversationId === bos.conversation.id)).toBe(true)
         expect(anasStream.events.every((event) => event.conversationId === anas.conversation.id)).toBe(true)
@@ -403,20 +435,38 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       it('uploads a file and sends it with a message, which carries the attachment', async () => {
         const { adapter } = current()
         const { session } = await verifyEmail()
-        const attachment = await adapter.uploadAttachment({ token: session.token, file: onePixelPng(), name: 'screenshot.png' })
+        const attachment = await adapter.uploadAttachment({
+          token: session.token,
+          file: onePixelPng(),
+          name: 'screenshot.png',
+        })
         expect(attachmentSchema.safeParse(attachment).success).toBe(true)
         expect(attachment).toMatchObject({ name: 'screenshot.png', contentType: 'image/png', size: onePixelPng().size })
-        const ack = await adapter.sendMessage({ token: session.token, clientId: freshClientId(), text: '', attachmentIds: [attachment.id] })
+        const ack = await adapter.sendMessage({
+          token: session.token,
+          clientId: freshClientId(),
+          text: '',
+          attachmentIds: [attachment.id],
+        })
         expect(ack.message.attachments.map((sent) => sent.id)).toEqual([attachment.id])
         const history = await adapter.listMessages({ token: session.token })
-        expect(history.messages[0]?.attachments[0]).toMatchObject({ id: attachment.id, name: 'screenshot.png', contentType: 'image/png' })
+        expect(history.messages[0]?.attachments[0]).toMatchObject({
+          id: attachment.id,
+          name: 'screenshot.png',
+          contentType: 'image/png',
+        })
       })
 
       it('answers a retry of a message with attachments with the original (G2)', async () => {
         const { adapter } = current()
         const { session } = await verifyEmail()
         const attachment = await adapter.uploadAttachment({ token: session.token, file: onePixelPng(), name: 'a.png' })
-        const request = { token: session.token, clientId: freshClientId(), text: 'See this', attachmentIds: [attachment.id] }
+        const request = {
+          token: session.token,
+          clientId: freshClientId(),
+          text: 'See this',
+          attachmentIds: [attachment.id],
+        }
         const first = await adapter.sendMessage(request)
         const retry = await adapter.sendMessage(request)
         expect(retry.message.id).toBe(first.message.id)
@@ -426,21 +476,43 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         const { adapter } = current()
         const { session } = await verifyEmail()
         const page = new Blob(['<script>alert(1)</script>'], { type: 'text/html' })
-        await expectApiError(adapter.uploadAttachment({ token: session.token, file: page, name: 'page.html' }), 'unsupported_media_type')
+        await expectApiError(
+          adapter.uploadAttachment({ token: session.token, file: page, name: 'page.html' }),
+          'unsupported_media_type',
+        )
       })
 
       it("refuses to send another customer's attachment, or one already sent (D7)", async () => {
         const { adapter } = current()
         const ana = await verifyEmail()
         const bo = await verifyEmail()
-        const anas = await adapter.uploadAttachment({ token: ana.session.token, file: onePixelPng(), name: 'private.png' })
+        const anas = await adapter.uploadAttachment({
+          token: ana.session.token,
+          file: onePixelPng(),
+          name: 'private.png',
+        })
         await expectApiError(
-          adapter.sendMessage({ token: bo.session.token, clientId: freshClientId(), text: 'mine now', attachmentIds: [anas.id] }),
+          adapter.sendMessage({
+            token: bo.session.token,
+            clientId: freshClientId(),
+            text: 'mine now',
+            attachmentIds: [anas.id],
+          }),
           ['validation_failed', 'not_found'],
         )
-        await adapter.sendMessage({ token: ana.session.token, clientId: freshClientId(), text: 'first', attachmentIds: [anas.id] })
+        await adapter.sendMessage({
+          token: ana.session.token,
+          clientId: freshClientId(),
+          text: 'first',
+          attachmentIds: [anas.id],
+        })
         await expectApiError(
-          adapter.sendMessage({ token: ana.session.token, clientId: freshClientId(), text: 'again', attachmentIds: [anas.id] }),
+          adapter.sendMessage({
+            token: ana.session.token,
+            clientId: freshClientId(),
+            text: 'again',
+            attachmentIds: [anas.id],
+          }),
           ['validation_failed', 'not_found'],
         )
         expect((await adapter.listMessages({ token: bo.session.token })).messages).toEqual([])
@@ -453,12 +525,18 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       it('reports a new conversation of a customer verified by email as not identified, no code sent, not waiting', async () => {
         const { session } = await verifyEmail()
         const { conversation } = await send(session.token, 'Hello')
-        expect(conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'not_sent', awaitingIdentification: false })
+        expect(conversation).toMatchObject({
+          identification: 'not_identified',
+          lastCodeOutcome: 'not_sent',
+          awaitingIdentification: false,
+        })
       })
 
       it("reports the conversation of a customer the site's identity token vouched for as identified", async () => {
         const { adapter, harness } = current()
-        const grant = await adapter.identify({ identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }) })
+        const grant = await adapter.identify({
+          identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }),
+        })
         const { conversation } = await send(grant.session.token, 'Hello')
         expect(conversation).toMatchObject({ identification: 'identified', awaitingIdentification: false })
         expect((await adapter.getConversation({ token: grant.session.token }))?.identification).toBe('identified')
@@ -467,13 +545,21 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       it('answers a decline with the conversation as it is when nothing waits, and posts nothing', async () => {
         const { adapter } = current()
         const { session } = await verifyEmail()
-        expect(await adapter.declineIdentification({ token: session.token, text: 'I have no account' })).toEqual({ conversation: null })
+        expect(await adapter.declineIdentification({ token: session.token, text: 'I have no account' })).toEqual({
+          conversation: null,
+        })
         expect(await adapter.getConversation({ token: session.token })).toBeNull()
         const sent = await send(session.token, 'Hello')
         const declined = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
         expect(conversationSchema.safeParse(declined.conversation).success).toBe(true)
-        expect(declined.conversation).toMatchObject({ id: sent.conversation.id, lastSeq: 1, awaitingIdentification: false })
-        expect((await adapter.listMessages({ token: session.token })).messages.map((message) => message.text)).toEqual(['Hello'])
+        expect(declined.conversation).toMatchObject({
+          id: sent.conversation.id,
+          lastSeq: 1,
+          awaitingIdentification: false,
+        })
+        expect((await adapter.listMessages({ token: session.token })).messages.map((message) => message.text)).toEqual([
+          'Hello',
+        ])
       })
 
       it('refuses a decline with empty or over-long text with validation_failed, and without a session with unauthorized', async () => {
@@ -481,14 +567,24 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
         const { session } = await verifyEmail()
         await send(session.token, 'Hello')
         await expectApiError(adapter.declineIdentification({ token: session.token, text: '' }), 'validation_failed')
-        await expectApiError(adapter.declineIdentification({ token: session.token, text: 'x'.repeat(201) }), 'validation_failed')
+        await expectApiError(
+          adapter.declineIdentification({ token: session.token, text: 'x'.repeat(201) }),
+          'validation_failed',
+        )
         await adapter.logout({ token: session.token })
-        await expectApiError(adapter.declineIdentification({ token: session.token, text: 'I have no account' }), ['unauthorized', 'session_expired'])
+        await expectApiError(adapter.declineIdentification({ token: session.token, text: 'I have no account' }), [
+          'unauthorized',
+          'session_expired',
+        ])
       })
 
       describe('when the workspace requires identification', () => {
         /** Runs `test` with the workspace in `required` mode, and always puts `offered` back. */
-        async function whileRequired(test: (harness: ConformanceHarness & Required<Pick<ConformanceHarness, 'setIdentificationMode'>>) => Promise<void>) {
+        async function whileRequired(
+          test: (
+            harness: ConformanceHarness & Required<Pick<ConformanceHarness, 'setIdentificationMode'>>,
+          ) => Promise<void>,
+        ) {
           const { harness } = current()
           const setMode = harness.setIdentificationMode?.bind(harness)
           if (!setMode) throw new Error('The harness cannot set the identification mode')
@@ -515,20 +611,35 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
             ])
 
             const declined = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
-            expect(declined.conversation).toMatchObject({ id: ack.conversation.id, awaitingIdentification: false, lastSeq: 3 })
-            const created = await stream.waitFor((event) => event.type === 'message.created' && event.seq === 3, 'message.created for the decline')
+            expect(declined.conversation).toMatchObject({
+              id: ack.conversation.id,
+              awaitingIdentification: false,
+              lastSeq: 3,
+            })
+            const created = await stream.waitFor(
+              (event) => event.type === 'message.created' && event.seq === 3,
+              'message.created for the decline',
+            )
             const changed = await stream.waitFor(
-              (event) => event.type === 'conversation.identification_changed' && !event.conversation.awaitingIdentification,
+              (event) =>
+                event.type === 'conversation.identification_changed' && !event.conversation.awaitingIdentification,
               'conversation.identification_changed',
             )
-            expect(created).toMatchObject({ message: { text: 'I have no account', clientId: null, author: { kind: 'customer' } } })
+            expect(created).toMatchObject({
+              message: { text: 'I have no account', clientId: null, author: { kind: 'customer' } },
+            })
             expect(stream.events.indexOf(created)).toBeLessThan(stream.events.indexOf(changed))
-            expect(changed).toMatchObject({ conversationId: ack.conversation.id, conversation: { id: ack.conversation.id, lastSeq: 3 } })
+            expect(changed).toMatchObject({
+              conversationId: ack.conversation.id,
+              conversation: { id: ack.conversation.id, lastSeq: 3 },
+            })
 
             // A second decline (a double click, another device) changes nothing.
             const again = await adapter.declineIdentification({ token: session.token, text: 'I have no account' })
             expect(again.conversation).toMatchObject({ awaitingIdentification: false, lastSeq: 3 })
-            expect((await harness.agentMessages(ack.conversation.id)).map((message) => message.text).at(-1)).toBe('I have no account')
+            expect((await harness.agentMessages(ack.conversation.id)).map((message) => message.text).at(-1)).toBe(
+              'I have no account',
+            )
           })
         })
 
@@ -536,9 +647,15 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
           if (!current().harness.setIdentificationMode) return testContext.skip()
           await whileRequired(async (harness) => {
             const { adapter } = current()
-            const grant = await adapter.identify({ identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }) })
+            const grant = await adapter.identify({
+              identityToken: await harness.mintIdentityToken({ externalId: freshExternalId() }),
+            })
             const ack = await send(grant.session.token, 'Hello')
-            expect(ack.conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified', lastSeq: 1 })
+            expect(ack.conversation).toMatchObject({
+              awaitingIdentification: false,
+              identification: 'identified',
+              lastSeq: 1,
+            })
           })
         })
       })
@@ -558,7 +675,14 @@ export function runAdapterConformanceTests({ name, setup, eventTimeoutMs = 2000 
       it('rejects a call whose signal is already aborted with code aborted, and does nothing', async () => {
         const { adapter } = current()
         const { session } = await verifyEmail()
-        const error = await rejectionOf(adapter.sendMessage({ token: session.token, clientId: freshClientId(), text: 'Never sent', signal: AbortSignal.abort() }))
+        const error = await rejectionOf(
+          adapter.sendMessage({
+            token: session.token,
+            clientId: freshClientId(),
+            text: 'Never sent',
+            signal: AbortSignal.abort(),
+          }),
+        )
         expect(isThreadlineError(error)).toBe(true)
         const cause = isThreadlineError(error) && error.cause instanceof Error ? error.cause.name : null
         expect(isThreadlineError(error) && (error.code === 'aborted' || cause === 'AbortError')).toBe(true)
@@ -608,7 +732,8 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 async function expectApiError(promise: Promise<unknown>, codes: ErrorCode | ErrorCode[]): Promise<ThreadlineError> {
   const error = await rejectionOf(promise)
   const accepted = Array.isArray(codes) ? codes : [codes]
-  if (!isApiError(error)) throw new Error(`Expected an ApiError (${accepted.join(' or ')}), got ${String(error)}`, { cause: error })
+  if (!isApiError(error))
+    throw new Error(`Expected an ApiError (${accepted.join(' or ')}), got ${String(error)}`, { cause: error })
   const code = error.code
   if (!isErrorCode(code)) throw new Error(`Expected a protocol error code, got ${code}`, { cause: error })
   expect(accepted).toContain(code)

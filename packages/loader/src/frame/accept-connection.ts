@@ -9,7 +9,11 @@ export type ConnectTarget = Pick<Window, 'parent' | 'addEventListener' | 'remove
  * connect, even a genuine one, is ignored, so nobody can take over the channel later. Anything else
  * is ignored silently. Returns a function that stops waiting.
  */
-export function acceptConnection(target: ConnectTarget, hostOrigin: string, onPort: (port: MessagePort) => void): () => void {
+export function acceptConnection(
+  target: ConnectTarget,
+  hostOrigin: string,
+  onPort: (port: MessagePort) => void,
+): () => void {
   const listener = (event: MessageEvent) => {
     // Opened on its own (not framed), the page's parent is itself: there is no loader to talk to.
     if (target.parent === target) return

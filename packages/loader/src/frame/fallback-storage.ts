@@ -9,7 +9,10 @@ import { createMemoryStorage, type KeyValueStorage } from '@threadline/core'
  * email again and the server still holds the whole history. Every value read or written before
  * the switch is mirrored in memory, so nothing this page already knew disappears with it.
  */
-export function createFallbackStorage(createDurable: () => KeyValueStorage, onFallback?: (error: unknown) => void): KeyValueStorage {
+export function createFallbackStorage(
+  createDurable: () => KeyValueStorage,
+  onFallback?: (error: unknown) => void,
+): KeyValueStorage {
   const memory = createMemoryStorage()
   let durable: KeyValueStorage | null = null
   try {

@@ -60,7 +60,13 @@ describe('acceptConnection', () => {
     const { target, parent, deliver } = framedWindow()
     const accepted = vi.fn()
     acceptConnection(target, hostOrigin, accepted)
-    for (const origin of ['https://evil.example', 'https://shop.example.evil.example', 'http://shop.example', 'https://shop.example:8443', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'https://shop.example.evil.example',
+      'http://shop.example',
+      'https://shop.example:8443',
+      'null',
+    ]) {
       deliver({ source: parent, origin, data: connect, ports: [newPort()] })
     }
     expect(accepted).not.toHaveBeenCalled()
@@ -96,7 +102,9 @@ describe('acceptConnection', () => {
     target.parent = target
     const accepted = vi.fn()
     acceptConnection(target as unknown as ConnectTarget, hostOrigin, accepted)
-    target.dispatchEvent(Object.assign(new Event('message'), { source: target, origin: hostOrigin, data: connect, ports: [newPort()] }))
+    target.dispatchEvent(
+      Object.assign(new Event('message'), { source: target, origin: hostOrigin, data: connect, ports: [newPort()] }),
+    )
     expect(accepted).not.toHaveBeenCalled()
   })
 })
@@ -116,11 +124,16 @@ interface Frame {
 /** The frame's channel on a memory backend, with the loader's end of the port in the test's hands. */
 function startFrame({ backend = createMemoryBackend() }: { backend?: MemoryBackend } = {}): Frame {
   const feed = observeNewMessages(createMemoryAdapter({ backend }))
-  const client = createChatClient({ adapter: feed.adapter, storage: createMemoryStorage(), tabs: createSingleTabCoordinator() })
+  const client = createChatClient({
+    adapter: feed.adapter,
+    storage: createMemoryStorage(),
+    tabs: createSingleTabCoordinator(),
+  })
   const { port1: frameEnd, port2: hostEnd } = new MessageChannel()
   const received: FrameMessage[] = []
   hostEnd.onmessage = (event: MessageEvent) => {
-    if (!isFrameMessage(event.data)) throw new Error(`The frame posted something the loader would refuse: ${JSON.stringify(event.data)}`)
+    if (!isFrameMessage(event.data))
+      throw new Error(`The frame posted something the loader would refuse: ${JSON.stringify(event.data)}`)
     received.push(event.data)
   }
   const renders: FrameViewState[] = []
@@ -149,7 +162,12 @@ function startFrame({ backend = createMemoryBackend() }: { backend?: MemoryBacke
   }
 }
 
-const boot = (options: { identityToken?: string; locale?: string } = {}, open = false): HostMessage => ({ type: 'boot', options, open, page })
+const boot = (options: { identityToken?: string; locale?: string } = {}, open = false): HostMessage => ({
+  type: 'boot',
+  options,
+  open,
+  page,
+})
 
 async function signIn({ client, backend }: Frame, email = 'ada@example.com') {
   const started = await client.startEmailVerification(email)
@@ -167,7 +185,11 @@ describe('startFrameChannel', () => {
     expect(frame.renders).toEqual([])
     frame.send(boot({ locale: 'es-MX' }, true))
     await frame.waitForMessage({ type: 'ready' })
-    expect(frame.renders.at(-1)).toMatchObject({ open: true, locale: 'es-MX', messages: { closeChat: 'Cerrar el chat' } })
+    expect(frame.renders.at(-1)).toMatchObject({
+      open: true,
+      locale: 'es-MX',
+      messages: { closeChat: 'Cerrar el chat' },
+    })
   })
 
   it('gives the chat locale for Accept-Language once booted, and keeps it when only the launcher changes language', async () => {
@@ -186,18 +208,24 @@ describe('startFrameChannel', () => {
 
   it('signs in with the boot identity token and reports the session, then logs out', async () => {
     const frame = startFrame()
-    const identityToken = frame.backend.identityTokens.mint({ externalId: 'user_42', email: 'ada@example.com', emailVerified: true })
+    const identityToken = frame.backend.identityTokens.mint({
+      externalId: 'user_42',
+      email: 'ada@example.com',
+      emailVerified: true,
+    })
     frame.send(boot({ identityToken }))
     await frame.waitForMessage({ type: 'session', active: true })
     expect(frame.client.getState().identity).toMatchObject({ status: 'identified' })
     // The token itself never goes back to the host.
     expect(JSON.stringify(frame.received)).not.toContain(identityToken)
     frame.send({ type: 'logout' })
-    await vi.waitFor(() => expect(frame.received.filter((message) => message.type === 'session')).toEqual([
-      { type: 'session', active: false },
-      { type: 'session', active: true },
-      { type: 'session', active: false },
-    ]))
+    await vi.waitFor(() =>
+      expect(frame.received.filter((message) => message.type === 'session')).toEqual([
+        { type: 'session', active: false },
+        { type: 'session', active: true },
+        { type: 'session', active: false },
+      ]),
+    )
   })
 
   it('records the page views the host sends once there is a session', async () => {
@@ -206,7 +234,12 @@ describe('startFrameChannel', () => {
     await frame.waitForMessage({ type: 'session', active: true })
     frame.send({ type: 'page', page: { url: 'https://shop.example/checkout', title: 'Checkout' } })
     const customerId = frame.client.getState().identity.customer?.id ?? ''
-    await vi.waitFor(() => expect(frame.backend.agent.pageViews(customerId).map((view) => view.url)).toEqual(['https://shop.example/cart', 'https://shop.example/checkout']))
+    await vi.waitFor(() =>
+      expect(frame.backend.agent.pageViews(customerId).map((view) => view.url)).toEqual([
+        'https://shop.example/cart',
+        'https://shop.example/checkout',
+      ]),
+    )
   })
 
   it('posts the unread count as it changes and a notice for each new message, never for history', async () => {
@@ -248,16 +281,28 @@ describe('startFrameChannel', () => {
     await frame.waitForMessage({ type: 'ready' })
     await signIn(frame)
     const spanish = await loadCatalogue('es-MX')
-    await frame.waitForMessage({ type: 'unread', count: 2, label: createI18n({ locale: 'es-MX', messages: spanish }).t('openChatUnread', { count: 2 }) })
-    expect(frame.received.find((message) => message.type === 'unread' && message.count === 2)).toMatchObject({ label: 'Abrir el chat, 2 mensajes sin leer' })
+    await frame.waitForMessage({
+      type: 'unread',
+      count: 2,
+      label: createI18n({ locale: 'es-MX', messages: spanish }).t('openChatUnread', { count: 2 }),
+    })
+    expect(frame.received.find((message) => message.type === 'unread' && message.count === 2)).toMatchObject({
+      label: 'Abrir el chat, 2 mensajes sin leer',
+    })
 
     frame.send({ type: 'locale', locale: 'ar-EG' })
-    const arabic = createI18n({ locale: 'ar-EG', messages: await loadCatalogue('ar-EG') }).t('openChatUnread', { count: 2 })
+    const arabic = createI18n({ locale: 'ar-EG', messages: await loadCatalogue('ar-EG') }).t('openChatUnread', {
+      count: 2,
+    })
     await frame.waitForMessage({ type: 'unread', count: 2, label: arabic })
     // The chat itself keeps the language it booted in.
     expect(frame.renders.at(-1)).toMatchObject({ locale: 'es-MX' })
     // Nothing unread: no label, the launcher shows its own open label.
-    expect(frame.received.filter((message) => message.type === 'unread' && message.count === 0).every((message) => !('label' in message))).toBe(true)
+    expect(
+      frame.received
+        .filter((message) => message.type === 'unread' && message.count === 0)
+        .every((message) => !('label' in message)),
+    ).toBe(true)
   })
 
   it('ignores messages that are not host messages', async () => {
@@ -302,7 +347,10 @@ describe('FrameApp', () => {
     const container = document.body.appendChild(document.createElement('div'))
     const root = createRoot(container)
     const onClose = props.onClose ?? vi.fn()
-    const render = (open: boolean) => act(async () => root.render(<FrameApp client={client} open={open} locale="en" messages={undefined} onClose={onClose} />))
+    const render = (open: boolean) =>
+      act(async () =>
+        root.render(<FrameApp client={client} open={open} locale="en" messages={undefined} onClose={onClose} />),
+      )
     cleanups.push(() => {
       act(() => root.unmount())
       container.remove()
@@ -355,7 +403,13 @@ describe('FrameApp', () => {
 
     await render(true)
     expect(container.querySelector('.tl-frame')?.hasAttribute('inert')).toBe(false)
-    await act(() => vi.waitFor(() => expect(frame.backend.agent.findConversation({ email: 'ada@example.com' })?.customerLastReadSeq).toBeGreaterThan(0)))
+    await act(() =>
+      vi.waitFor(() =>
+        expect(frame.backend.agent.findConversation({ email: 'ada@example.com' })?.customerLastReadSeq).toBeGreaterThan(
+          0,
+        ),
+      ),
+    )
     expect(document.activeElement?.tagName).toBe('TEXTAREA')
   })
 })

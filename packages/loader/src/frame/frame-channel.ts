@@ -1,7 +1,13 @@
 import type { ChatClient, ChatState, Message } from '@threadline/core'
 import { createI18n } from '@threadline/react'
 import type { Messages } from '@threadline/react'
-import { isHostMessage, type BootOptions, type FrameMessage, type HostMessage, type PageInfo } from '../shared/channel.js'
+import {
+  isHostMessage,
+  type BootOptions,
+  type FrameMessage,
+  type HostMessage,
+  type PageInfo,
+} from '../shared/channel.js'
 
 /** What the frame shows; the channel decides, the view renders. */
 export interface FrameViewState {
@@ -130,7 +136,10 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
         return
       case 'locale': {
         const locale = pickLocale({ locale: message.locale }, options.defaultLocale)
-        void speakToLauncherIn(locale, options.loadCatalogue(locale).catch(() => undefined))
+        void speakToLauncherIn(
+          locale,
+          options.loadCatalogue(locale).catch(() => undefined),
+        )
         return
       }
     }
@@ -146,7 +155,11 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
   }
 
   const postUnread = (count: number) =>
-    post(count > 0 ? { type: 'unread', count, label: launcherI18n.t('openChatUnread', { count }) } : { type: 'unread', count })
+    post(
+      count > 0
+        ? { type: 'unread', count, label: launcherI18n.t('openChatUnread', { count }) }
+        : { type: 'unread', count },
+    )
 
   port.onmessage = (event: MessageEvent) => {
     if (isHostMessage(event.data)) handle(event.data)
@@ -177,7 +190,10 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
       // The stream may deliver a message twice around a reconnect.
       if (notified.has(message.id)) return
       notified.add(message.id)
-      post({ type: 'message', message: { id: message.id, author: message.author.kind, createdAt: Date.parse(message.createdAt) } })
+      post({
+        type: 'message',
+        message: { id: message.id, author: message.author.kind, createdAt: Date.parse(message.createdAt) },
+      })
     }),
   )
 

@@ -26,11 +26,17 @@ function main(): void {
   let channel: FrameChannel | undefined
   // The server writes its automatic replies in the chat's language, which the host's boot decides
   // later: read at each request. Before the boot, the browser's own Accept-Language goes out.
-  const adapter = createHttpAdapter({ baseUrl: location.origin, workspaceId: params.workspaceId, locale: () => channel?.chatLocale() })
+  const adapter = createHttpAdapter({
+    baseUrl: location.origin,
+    workspaceId: params.workspaceId,
+    locale: () => channel?.chatLocale(),
+  })
   const feed = observeNewMessages(adapter)
   const client = createChatClient({
     adapter: feed.adapter,
-    storage: createFallbackStorage(createDefaultStorage, (error) => console.warn('Threadline: storage unavailable, the session lasts until this page closes', error)),
+    storage: createFallbackStorage(createDefaultStorage, (error) =>
+      console.warn('Threadline: storage unavailable, the session lasts until this page closes', error),
+    ),
     // The chat origin serves every workspace: keep their sessions apart.
     namespace: params.workspaceId,
   })

@@ -6,7 +6,8 @@ import { identifyCatalogues, identifyLanguage } from './messages.js'
 
 const chatOrigin = 'https://chat.example.com'
 const start = Date.parse('2030-01-01T12:00:00.000Z')
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 // jsdom has <dialog> but not its modal methods: these do what a browser does to `open` and the
 // `close` event. Escape in a browser is `cancel`, then the same close.
@@ -30,7 +31,8 @@ async function settle() {
 const host = () => document.querySelector<HTMLElement>('threadline-identify')
 const shadow = () => host()!.shadowRoot!
 const dialog = () => shadow().querySelector('dialog')!
-const byText = (selector: string, text: string) => Array.from(shadow().querySelectorAll<HTMLElement>(selector)).find((element) => element.textContent === text)
+const byText = (selector: string, text: string) =>
+  Array.from(shadow().querySelectorAll<HTMLElement>(selector)).find((element) => element.textContent === text)
 const copyButton = () => byText('button', 'Copy code')!
 const codeElement = () => shadow().querySelector<HTMLElement>('[data-code]')
 const countdown = () => shadow().querySelector('.t')!.textContent
@@ -54,7 +56,9 @@ function openWidget({ locale = 'en', token = 'jwt.of.ada' }: { locale?: string; 
 beforeEach(() => {
   vi.useFakeTimers({ now: start, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
   codes = ['K7QM-4XPT', 'B2CD-3FGH', 'Z9YX-8WVU']
-  fetch = vi.fn<typeof globalThis.fetch>(async () => json({ code: codes.shift(), expiresAt: new Date(Date.now() + 300_000).toISOString() }))
+  fetch = vi.fn<typeof globalThis.fetch>(async () =>
+    json({ code: codes.shift(), expiresAt: new Date(Date.now() + 300_000).toISOString() }),
+  )
   opener = document.createElement('button')
   opener.textContent = 'Show my identification code'
   document.body.append(opener)
@@ -98,7 +102,9 @@ describe('the identification code widget', () => {
       expect(code.textContent).toBe('K7QM-4XPT')
       expect(code.dataset['code']).toBe('K7QM-4XPT')
       expect(code.getAttribute('aria-hidden')).toBe('true')
-      expect(Array.from(shadow().querySelectorAll('.r')).map((element) => element.textContent)).toContain('K 7 Q M , 4 X P T')
+      expect(Array.from(shadow().querySelectorAll('.r')).map((element) => element.textContent)).toContain(
+        'K 7 Q M , 4 X P T',
+      )
     })
 
     it('says where the code goes and that support never asks for it anywhere else (C5), as the dialog description', async () => {
@@ -194,7 +200,10 @@ describe('the identification code widget', () => {
     })
 
     it('selects the code and says how to copy it when the clipboard refuses', async () => {
-      Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async () => Promise.reject(new DOMException('denied', 'NotAllowedError')) } })
+      Object.defineProperty(navigator, 'clipboard', {
+        configurable: true,
+        value: { writeText: async () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+      })
       const selectAllChildren = vi.spyOn(Selection.prototype, 'selectAllChildren')
       openWidget()
       await settle()
@@ -230,10 +239,13 @@ describe('the identification code widget', () => {
 
     it('drops an answer that arrives after the dialog closed', async () => {
       let answer: (response: Response) => void = () => {}
-      fetch.mockImplementationOnce((_url, init) => new Promise<Response>((resolve, reject) => {
-        answer = resolve
-        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))
-      }))
+      fetch.mockImplementationOnce(
+        (_url, init) =>
+          new Promise<Response>((resolve, reject) => {
+            answer = resolve
+            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))
+          }),
+      )
       openWidget()
       dialog().close()
       answer(json({ code: 'K7QM-4XPT', expiresAt: '' }))
@@ -282,14 +294,18 @@ describe('the identification code widget', () => {
       fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'))
       openWidget()
       await settle()
-      expect(shadow().querySelector('[role="alert"]')!.textContent).toBe('Could not get a code. Check your connection and try again.')
+      expect(shadow().querySelector('[role="alert"]')!.textContent).toBe(
+        'Could not get a code. Check your connection and try again.',
+      )
     })
 
     it('says so when too many codes were asked for (429)', async () => {
       fetch.mockResolvedValueOnce(json({ error: { code: 'rate_limited', message: 'Slow down' } }, 429))
       openWidget()
       await settle()
-      expect(shadow().querySelector('[role="alert"]')!.textContent).toBe('Too many codes were requested. Try again later.')
+      expect(shadow().querySelector('[role="alert"]')!.textContent).toBe(
+        'Too many codes were requested. Try again later.',
+      )
     })
   })
 
@@ -299,13 +315,18 @@ describe('the identification code widget', () => {
       expect(Object.keys(identifyCatalogues).sort()).toEqual(['ar', 'de', 'en', 'es', 'fr'])
       for (const [language, messages] of Object.entries(identifyCatalogues)) {
         expect(Object.keys(messages).sort(), language).toEqual(english)
-        for (const [key, text] of Object.entries(messages) as [string, string][]) expect(text.trim(), `${language}.${key}`).not.toBe('')
+        for (const [key, text] of Object.entries(messages) as [string, string][])
+          expect(text.trim(), `${language}.${key}`).not.toBe('')
         expect(messages.expiresIn.includes('#') && messages.expiresAt.includes('#'), language).toBe(true)
       }
     })
 
     it('speaks the requested language, by the launcher rule', () => {
-      expect(identifyLanguage('es-MX')).toMatchObject({ lang: 'es-MX', dir: 'ltr', messages: { copy: 'Copiar el código' } })
+      expect(identifyLanguage('es-MX')).toMatchObject({
+        lang: 'es-MX',
+        dir: 'ltr',
+        messages: { copy: 'Copiar el código' },
+      })
       expect(identifyLanguage('de')).toMatchObject({ lang: 'de', messages: { copy: 'Code kopieren' } })
       expect(identifyLanguage('ja-JP')).toMatchObject({ lang: 'en', dir: 'ltr', messages: { copy: 'Copy code' } })
       expect(identifyLanguage('es_MX')).toMatchObject({ lang: 'en', messages: { copy: 'Copy code' } })

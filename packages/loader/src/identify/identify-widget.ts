@@ -23,7 +23,11 @@ export interface IdentifyWidget {
 /** How long "Copied" stays on screen. */
 const confirmationMs = 3000
 
-const problemMessages: Record<CodeProblem, keyof IdentifyMessages> = { signIn: 'errorSignIn', busy: 'errorBusy', failed: 'errorFailed' }
+const problemMessages: Record<CodeProblem, keyof IdentifyMessages> = {
+  signIn: 'errorSignIn',
+  busy: 'errorBusy',
+  failed: 'errorFailed',
+}
 
 /**
  * The identification-code dialog (issue 6, SECURITY.md C5): a modal `<dialog>` in the open shadow
@@ -32,7 +36,11 @@ const problemMessages: Record<CodeProblem, keyof IdentifyMessages> = { signIn: '
  * (visually every second; to screen readers at each full minute and at 30 s), a copy button, a new
  * code when the old one expires, and where the code may go (this site's chat, nowhere else).
  */
-export function createIdentifyWidget({ window, fetch = (...args) => window.fetch(...args), now = Date.now }: IdentifyWidgetOptions): IdentifyWidget {
+export function createIdentifyWidget({
+  window,
+  fetch = (...args) => window.fetch(...args),
+  now = Date.now,
+}: IdentifyWidgetOptions): IdentifyWidget {
   const document = window.document
   const view = buildView(document)
   const { host, dialog } = view
@@ -84,7 +92,14 @@ export function createIdentifyWidget({ window, fetch = (...args) => window.fetch
     setState('loading')
     let result
     try {
-      result = await requestCode({ chatOrigin: current[0], workspaceId: current[1], identityToken: current[2](), fetch, now, signal: controller.signal })
+      result = await requestCode({
+        chatOrigin: current[0],
+        workspaceId: current[1],
+        identityToken: current[2](),
+        fetch,
+        now,
+        signal: controller.signal,
+      })
     } catch {
       return // Aborted: the dialog closed, or a newer request replaced this one.
     }
@@ -171,7 +186,8 @@ export function createIdentifyWidget({ window, fetch = (...args) => window.fetch
     clearTimeout(confirmation)
     // A closed dialog keeps no code: nothing to read or copy from the page afterwards.
     code = ''
-    for (const element of [view.code, view.spoken, view.countdown, view.status, view.announcer, view.error]) element.textContent = ''
+    for (const element of [view.code, view.spoken, view.countdown, view.status, view.announcer, view.error])
+      element.textContent = ''
     delete view.code.dataset['code']
     host.remove()
     if (opener?.isConnected) (opener as Element & Partial<HTMLOrSVGElement>).focus?.()
@@ -234,7 +250,26 @@ function buildView(document: Document) {
   announcer.setAttribute('aria-live', 'polite')
   dialog.append(title, close, where, loading, codeBlock, errorBlock, never, announcer)
   shadow.append(dialog)
-  return { host, shadow, dialog, title, close, where, loading, codeBlock, code, spoken, countdown, copy, status, errorBlock, error, retry, never, announcer }
+  return {
+    host,
+    shadow,
+    dialog,
+    title,
+    close,
+    where,
+    loading,
+    codeBlock,
+    code,
+    spoken,
+    countdown,
+    copy,
+    status,
+    errorBlock,
+    error,
+    retry,
+    never,
+    announcer,
+  }
 }
 
 function applyMessages(view: View, messages: IdentifyMessages) {
@@ -246,4 +281,3 @@ function applyMessages(view: View, messages: IdentifyMessages) {
   view.retry.textContent = messages.retry
   view.never.textContent = messages.never
 }
-

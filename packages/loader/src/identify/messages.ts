@@ -34,7 +34,8 @@ export interface IdentifyMessages {
 const en: IdentifyMessages = {
   title: 'Your identification code',
   where: 'Paste this code into the chat on this site, so our team knows which account is yours.',
-  never: 'Only paste it into the chat on this site. Our support team will never ask you for this code anywhere else: not by email, phone or social media.',
+  never:
+    'Only paste it into the chat on this site. Our support team will never ask you for this code anywhere else: not by email, phone or social media.',
   loading: 'Getting your code…',
   expiresIn: 'Expires in #',
   expiresAt: 'The code expires #.',
@@ -52,7 +53,8 @@ const en: IdentifyMessages = {
 const es: IdentifyMessages = {
   title: 'Tu código de identificación',
   where: 'Pega este código en el chat de este sitio para que nuestro equipo sepa cuál es tu cuenta.',
-  never: 'Pégalo solo en el chat de este sitio. Nuestro equipo de soporte nunca te pedirá este código en ningún otro lugar: ni por correo, ni por teléfono, ni en redes sociales.',
+  never:
+    'Pégalo solo en el chat de este sitio. Nuestro equipo de soporte nunca te pedirá este código en ningún otro lugar: ni por correo, ni por teléfono, ni en redes sociales.',
   loading: 'Obteniendo tu código…',
   expiresIn: 'Caduca en #',
   expiresAt: 'El código caduca #.',
@@ -70,7 +72,8 @@ const es: IdentifyMessages = {
 const fr: IdentifyMessages = {
   title: 'Votre code d’identification',
   where: 'Collez ce code dans le chat de ce site pour que notre équipe sache quel compte est le vôtre.',
-  never: 'Collez-le uniquement dans le chat de ce site. Notre équipe d’assistance ne vous demandera jamais ce code ailleurs\u00a0: ni par e-mail, ni par téléphone, ni sur les réseaux sociaux.',
+  never:
+    'Collez-le uniquement dans le chat de ce site. Notre équipe d’assistance ne vous demandera jamais ce code ailleurs\u00a0: ni par e-mail, ni par téléphone, ni sur les réseaux sociaux.',
   loading: 'Obtention de votre code…',
   expiresIn: 'Expire dans #',
   expiresAt: 'Le code expire #.',
@@ -88,7 +91,8 @@ const fr: IdentifyMessages = {
 const de: IdentifyMessages = {
   title: 'Ihr Identifikationscode',
   where: 'Fügen Sie diesen Code in den Chat auf dieser Website ein, damit unser Team weiß, welches Konto Ihres ist.',
-  never: 'Fügen Sie ihn nur in den Chat auf dieser Website ein. Unser Support fragt Sie nirgendwo sonst nach diesem Code: weder per E-Mail noch am Telefon oder in sozialen Netzwerken.',
+  never:
+    'Fügen Sie ihn nur in den Chat auf dieser Website ein. Unser Support fragt Sie nirgendwo sonst nach diesem Code: weder per E-Mail noch am Telefon oder in sozialen Netzwerken.',
   loading: 'Ihr Code wird abgerufen…',
   expiresIn: 'Läuft ab in #',
   expiresAt: 'Der Code läuft # ab.',
@@ -106,7 +110,8 @@ const de: IdentifyMessages = {
 const ar: IdentifyMessages = {
   title: 'رمز التعريف الخاص بك',
   where: 'الصق هذا الرمز في المحادثة على هذا الموقع ليعرف فريقنا أي حساب هو حسابك.',
-  never: 'الصقه في المحادثة على هذا الموقع فقط. لن يطلب منك فريق الدعم هذا الرمز في أي مكان آخر: لا عبر البريد الإلكتروني ولا الهاتف ولا وسائل التواصل الاجتماعي.',
+  never:
+    'الصقه في المحادثة على هذا الموقع فقط. لن يطلب منك فريق الدعم هذا الرمز في أي مكان آخر: لا عبر البريد الإلكتروني ولا الهاتف ولا وسائل التواصل الاجتماعي.',
   loading: 'جارٍ الحصول على الرمز…',
   expiresIn: 'تنتهي صلاحيته خلال #',
   expiresAt: 'تنتهي صلاحية الرمز #.',

@@ -4,15 +4,26 @@ import { codeLifetimeMs, requestCode } from './request-code.js'
 import type { CodeRequest, CodeResult } from './request-code.js'
 
 const chatOrigin = 'https://chat.example.com'
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 function request(fetch: CodeRequest['fetch'], overrides: Partial<CodeRequest> = {}): Promise<CodeResult> {
-  return requestCode({ chatOrigin, workspaceId: 'ws_shop', identityToken: 'jwt.of.ada', fetch, now: () => 1_000_000, signal: new AbortController().signal, ...overrides })
+  return requestCode({
+    chatOrigin,
+    workspaceId: 'ws_shop',
+    identityToken: 'jwt.of.ada',
+    fetch,
+    now: () => 1_000_000,
+    signal: new AbortController().signal,
+    ...overrides,
+  })
 }
 
 describe('requestCode', () => {
   it('POSTs the identity token as JSON with the workspace header, no cookies, and answers the code with a deadline five minutes after the start', async () => {
-    const fetch = vi.fn<typeof globalThis.fetch>(async () => json({ code: 'K7QM-4XPT', expiresAt: '2030-01-01T00:05:00.000Z' }))
+    const fetch = vi.fn<typeof globalThis.fetch>(async () =>
+      json({ code: 'K7QM-4XPT', expiresAt: '2030-01-01T00:05:00.000Z' }),
+    )
     const result = await request(fetch)
 
     expect(result).toEqual({ ok: true, code: 'K7QM-4XPT', deadline: 1_000_000 + 5 * 60 * 1000 })
@@ -31,7 +42,10 @@ describe('requestCode', () => {
 
   it('ignores the clock of the answer: a visitor clock far ahead still gets the full countdown', async () => {
     const fetch = async () => json({ code: 'K7QM-4XPT', expiresAt: '1999-01-01T00:00:00.000Z' })
-    expect(await request(fetch, { now: () => Date.parse('2030-01-01T00:00:00.000Z') })).toMatchObject({ ok: true, deadline: Date.parse('2030-01-01T00:05:00.000Z') })
+    expect(await request(fetch, { now: () => Date.parse('2030-01-01T00:00:00.000Z') })).toMatchObject({
+      ok: true,
+      deadline: Date.parse('2030-01-01T00:05:00.000Z'),
+    })
   })
 
   it.each([
@@ -46,9 +60,15 @@ describe('requestCode', () => {
   })
 
   it('treats a network failure, a body that is not JSON and a code of the wrong shape as failed', async () => {
-    expect(await request(async () => Promise.reject(new TypeError('Failed to fetch')))).toEqual({ ok: false, problem: 'failed' })
+    expect(await request(async () => Promise.reject(new TypeError('Failed to fetch')))).toEqual({
+      ok: false,
+      problem: 'failed',
+    })
     expect(await request(async () => new Response('<html>', { status: 200 }))).toEqual({ ok: false, problem: 'failed' })
-    expect(await request(async () => json({ code: '<img src=x>', expiresAt: '' }))).toEqual({ ok: false, problem: 'failed' })
+    expect(await request(async () => json({ code: '<img src=x>', expiresAt: '' }))).toEqual({
+      ok: false,
+      problem: 'failed',
+    })
     expect(await request(async () => json({ code: 42 }))).toEqual({ ok: false, problem: 'failed' })
   })
 

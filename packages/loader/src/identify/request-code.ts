@@ -33,7 +33,14 @@ const shownCode = /^[0-9A-Z]{4}-[0-9A-Z]{4}$/
  * expiry, and it does not depend on the visitor's clock agreeing with the server's (a clock minutes
  * ahead would otherwise show an expired code at once, and renew it in a loop).
  */
-export async function requestCode({ chatOrigin, workspaceId, identityToken, fetch, now, signal }: CodeRequest): Promise<CodeResult> {
+export async function requestCode({
+  chatOrigin,
+  workspaceId,
+  identityToken,
+  fetch,
+  now,
+  signal,
+}: CodeRequest): Promise<CodeResult> {
   if (!identityToken) return { ok: false, problem: 'signIn' }
   const startedAt = now()
   let response: Response

@@ -5,7 +5,9 @@ declare const threadline: ThreadlineFunction
 
 test('listeners are typed by event', () => {
   threadline('on', 'unread', (count) => expectTypeOf(count).toEqualTypeOf<number>())
-  threadline('on', 'message', (message) => expectTypeOf(message.author).toEqualTypeOf<'agent' | 'bot' | 'customer' | 'system'>())
+  threadline('on', 'message', (message) =>
+    expectTypeOf(message.author).toEqualTypeOf<'agent' | 'bot' | 'customer' | 'system'>(),
+  )
   threadline('boot', { identityToken: 'jwt', locale: 'fr' })
   threadline('boot')
   threadline('identify', { identityToken: 'jwt' })

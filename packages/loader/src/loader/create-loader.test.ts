@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createLoader } from './create-loader.js'
 import type { Loader } from './create-loader.js'
 import { labelsFor } from './labels.js'
-import { chatIframe, chatOrigin, connectFrame, eventually, launcherButton, shadowRoot, workspaceId } from './loader.test-helpers.js'
+import {
+  chatIframe,
+  chatOrigin,
+  connectFrame,
+  eventually,
+  launcherButton,
+  shadowRoot,
+  workspaceId,
+} from './loader.test-helpers.js'
 import { sessionFlagKey } from './session-flag.js'
 
 let idleWork: (() => void)[] = []
@@ -124,7 +132,12 @@ describe('createLoader', () => {
       expect(frame.port).toBeInstanceOf(MessagePort)
       await eventually(() =>
         expect(frame.received).toEqual([
-          { type: 'boot', options: { identityToken: 'jwt.from.site', locale: 'fr' }, open: true, page: { url: window.location.href, title: 'Pricing' } },
+          {
+            type: 'boot',
+            options: { identityToken: 'jwt.from.site', locale: 'fr' },
+            open: true,
+            page: { url: window.location.href, title: 'Pricing' },
+          },
         ]),
       )
     })
@@ -183,7 +196,9 @@ describe('createLoader', () => {
       const loader = mount()
       loader.run(['identify', { identityToken: 'early.jwt' }])
       const frame = openAndConnect(loader)
-      await eventually(() => expect(frame.received[0]).toMatchObject({ type: 'boot', options: { identityToken: 'early.jwt' } }))
+      await eventually(() =>
+        expect(frame.received[0]).toMatchObject({ type: 'boot', options: { identityToken: 'early.jwt' } }),
+      )
     })
 
     it('passes the identity of a boot that comes after the frame connected', async () => {
@@ -273,8 +288,13 @@ describe('createLoader', () => {
       const message = vi.fn()
       loader.run(['on', 'message', message])
       const frame = openAndConnect(loader)
-      frame.send({ type: 'message', message: { id: 'msg_1', author: 'agent', createdAt: 1700000000000, text: 'leaked?' } })
-      await eventually(() => expect(message).toHaveBeenCalledWith({ id: 'msg_1', author: 'agent', createdAt: 1700000000000 }))
+      frame.send({
+        type: 'message',
+        message: { id: 'msg_1', author: 'agent', createdAt: 1700000000000, text: 'leaked?' },
+      })
+      await eventually(() =>
+        expect(message).toHaveBeenCalledWith({ id: 'msg_1', author: 'agent', createdAt: 1700000000000 }),
+      )
     })
 
     it('keeps the session flag in step with the frame, never anything else', async () => {
@@ -294,7 +314,13 @@ describe('createLoader', () => {
       const error = vi.spyOn(console, 'error').mockImplementation(() => {})
       const loader = mount()
       const opened = vi.fn()
-      loader.run(['on', 'open', () => { throw new Error('host bug') }])
+      loader.run([
+        'on',
+        'open',
+        () => {
+          throw new Error('host bug')
+        },
+      ])
       loader.run(['on', 'open', opened])
       loader.run(['open'])
       loader.run(['close'])

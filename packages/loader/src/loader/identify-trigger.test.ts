@@ -12,7 +12,10 @@ const runIdleWork = () => idleWork.splice(0).forEach((work) => work())
 const mount = (): Loader => createLoader({ window, workspaceId, chatOrigin, idle })
 
 /** The widget scripts the loader appended (jsdom fetches nothing: the tests play the script's part). */
-const identifyScripts = () => Array.from(document.querySelectorAll<IdentifyScript>('script')).filter((script) => script.src.endsWith('/widget/identify.js'))
+const identifyScripts = () =>
+  Array.from(document.querySelectorAll<IdentifyScript>('script')).filter((script) =>
+    script.src.endsWith('/widget/identify.js'),
+  )
 
 /** What identify.js does when it runs: puts its entry point on its own element; then the element's `load` fires. */
 function runIdentifyScript(script: IdentifyScript = identifyScripts()[0]!) {
@@ -30,10 +33,16 @@ const addListener = document.addEventListener.bind(document)
 beforeEach(() => {
   idleWork = []
   localStorage.clear()
-  vi.spyOn(document, 'addEventListener').mockImplementation((type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions) => {
-    if (type === 'click' && listener) clickListeners.push(listener)
-    if (listener) addListener(type, listener, options)
-  })
+  vi.spyOn(document, 'addEventListener').mockImplementation(
+    (
+      type: string,
+      listener: EventListenerOrEventListenerObject | null,
+      options?: boolean | AddEventListenerOptions,
+    ) => {
+      if (type === 'click' && listener) clickListeners.push(listener)
+      if (listener) addListener(type, listener, options)
+    },
+  )
 })
 
 afterEach(() => {

@@ -21,7 +21,10 @@ export interface InstallOptions {
 export function install({ window, script, idle = idleCallback(window) }: InstallOptions): void {
   const document = window.document
   // currentScript is null in a module script or when a bundler wrapped the loader: find the tag instead.
-  const tag = script instanceof HTMLScriptElement && script.dataset['workspace'] ? script : document.querySelector<HTMLScriptElement>('script[src$="/widget/loader.js"][data-workspace]')
+  const tag =
+    script instanceof HTMLScriptElement && script.dataset['workspace']
+      ? script
+      : document.querySelector<HTMLScriptElement>('script[src$="/widget/loader.js"][data-workspace]')
   const workspaceId = tag?.dataset['workspace']
   if (!tag || !workspaceId) {
     console.error('Threadline: the loader script tag needs data-workspace="ws_…"')
@@ -55,7 +58,8 @@ export function install({ window, script, idle = idleCallback(window) }: Install
     for (const call of calls) loader.run(call)
     calls.length = 0
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => idle(mount), { once: true })
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => idle(mount), { once: true })
   else idle(mount)
 }
 

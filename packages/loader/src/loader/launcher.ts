@@ -26,7 +26,8 @@ iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:c
 @media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}`
 
 // 24×24 paths, drawn with the current colour: a speech bubble (closed) and a cross (open).
-const bubblePath = 'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 22l4.6-2.4c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
+const bubblePath =
+  'M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 22l4.6-2.4c1.1.3 2.2.4 3.4.4 5.5 0 10-3.8 10-8.5S17.5 3 12 3z'
 const crossPath = 'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4z'
 const svgNamespace = 'http://www.w3.org/2000/svg'
 
@@ -102,7 +103,6 @@ function pinHost(host: HTMLElement) {
   pin('position', 'fixed')
   pin('z-index', '2147483647')
 }
-
 
 function createIcon(document: Document) {
   const svg = document.createElementNS(svgNamespace, 'svg')

@@ -68,20 +68,28 @@ export type FrameMessage =
   /** Whether this browser holds a session for the workspace; the loader keeps a flag (not the token) so it can create the frame on idle next time and show the unread badge. */
   | { type: 'session'; active: boolean }
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null
 
 export function isConnectMessage(value: unknown): value is ConnectMessage {
   return isObject(value) && value.threadline === 'connect' && value.version === channelVersion
 }
 
 const optionalString = (value: unknown) => value === undefined || typeof value === 'string'
-const isPage = (value: unknown): value is PageInfo => isObject(value) && typeof value.url === 'string' && typeof value.title === 'string'
+const isPage = (value: unknown): value is PageInfo =>
+  isObject(value) && typeof value.url === 'string' && typeof value.title === 'string'
 
 export function isHostMessage(value: unknown): value is HostMessage {
   if (!isObject(value)) return false
   switch (value.type) {
     case 'boot':
-      return isObject(value.options) && optionalString(value.options.identityToken) && optionalString(value.options.locale) && typeof value.open === 'boolean' && isPage(value.page)
+      return (
+        isObject(value.options) &&
+        optionalString(value.options.identityToken) &&
+        optionalString(value.options.locale) &&
+        typeof value.open === 'boolean' &&
+        isPage(value.page)
+      )
     case 'open':
     case 'close':
     case 'logout':
@@ -108,7 +116,12 @@ export function isFrameMessage(value: unknown): value is FrameMessage {
       return Number.isInteger(value.count) && (value.count as number) >= 0 && optionalString(value.label)
     case 'message': {
       const message = value.message
-      return isObject(message) && typeof message.id === 'string' && ['agent', 'bot', 'customer', 'system'].includes(message.author as string) && typeof message.createdAt === 'number'
+      return (
+        isObject(message) &&
+        typeof message.id === 'string' &&
+        ['agent', 'bot', 'customer', 'system'].includes(message.author as string) &&
+        typeof message.createdAt === 'number'
+      )
     }
     case 'session':
       return typeof value.active === 'boolean'

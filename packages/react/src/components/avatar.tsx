@@ -10,7 +10,12 @@ export interface AvatarProps extends ComponentPropsWithRef<'span'> {
 
 function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)
-  return words.length === 0 ? '?' : words.slice(0, 2).map((word) => Array.from(word)[0]?.toLocaleUpperCase() ?? '').join('')
+  return words.length === 0
+    ? '?'
+    : words
+        .slice(0, 2)
+        .map((word) => Array.from(word)[0]?.toLocaleUpperCase() ?? '')
+        .join('')
 }
 
 /** A picture, or initials when there is none (or its URL is not one we load). Decorative: the name is said elsewhere. */

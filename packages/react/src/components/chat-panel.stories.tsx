@@ -41,7 +41,10 @@ export const AdvisorTyping: Story = {
   parameters: scenario({
     seed: 8,
     // The client forgets a typing advisor after 8 s of silence; keep the event coming.
-    setup: (chat) => chat.repeat(5_000, () => chat.backend.agent.startTyping(chat.conversationId(), { id: 'agt_grace', name: 'Grace', avatarUrl: null })),
+    setup: (chat) =>
+      chat.repeat(5_000, () =>
+        chat.backend.agent.startTyping(chat.conversationId(), { id: 'agt_grace', name: 'Grace', avatarUrl: null }),
+      ),
   }),
 }
 

@@ -10,7 +10,17 @@ describe('ChatPanel', () => {
   describe('when rendered inline', () => {
     it('is a labelled region with the team header, theme and direction', async () => {
       const chat = createChat()
-      const { container } = renderChat(chat, <ChatPanel team={{ name: 'Acme', replyTime: 'hours', avatars: [{ name: 'Ana Ruiz', src: 'https://example.com/ana.png' }] }} theme="dark" />)
+      const { container } = renderChat(
+        chat,
+        <ChatPanel
+          team={{
+            name: 'Acme',
+            replyTime: 'hours',
+            avatars: [{ name: 'Ana Ruiz', src: 'https://example.com/ana.png' }],
+          }}
+          theme="dark"
+        />,
+      )
       const panel = screen.getByRole('region', { name: 'Chat with Acme' })
       expect(panel.getAttribute('data-theme')).toBe('dark')
       expect(panel.getAttribute('dir')).toBe('ltr')

@@ -24,38 +24,44 @@ export interface ChatPanelProps extends ComponentPropsWithRef<'section'> {
   children?: ReactNode
 }
 
-const PanelRoot = partWithRef('ChatPanelRoot', function PanelRoot({ theme, className, children, ...rest }: Omit<ChatPanelProps, 'team' | 'locale' | 'messages'>) {
-  const { t, dir, locale } = useI18n()
-  const team = useTeam()
-  const inWidget = useChatWidget() !== null
-  return (
-    <section
-      aria-label={t('chatWith', { team: team.name ?? t('defaultTeamName') })}
-      {...rest}
-      // Inside a widget the widget's root already carries the theme, direction and variables.
-      className={classNames(!inWidget && 'tl-root', 'tl-panel', className)}
-      dir={inWidget ? undefined : dir}
-      lang={inWidget ? undefined : locale}
-      data-theme={inWidget ? undefined : theme}
-    >
-      {children ?? (
-        <>
-          <Header />
-          <ConnectionNotice />
-          <ChatBody />
-        </>
-      )}
-    </section>
-  )
-})
+const PanelRoot = partWithRef(
+  'ChatPanelRoot',
+  function PanelRoot({ theme, className, children, ...rest }: Omit<ChatPanelProps, 'team' | 'locale' | 'messages'>) {
+    const { t, dir, locale } = useI18n()
+    const team = useTeam()
+    const inWidget = useChatWidget() !== null
+    return (
+      <section
+        aria-label={t('chatWith', { team: team.name ?? t('defaultTeamName') })}
+        {...rest}
+        // Inside a widget the widget's root already carries the theme, direction and variables.
+        className={classNames(!inWidget && 'tl-root', 'tl-panel', className)}
+        dir={inWidget ? undefined : dir}
+        lang={inWidget ? undefined : locale}
+        data-theme={inWidget ? undefined : theme}
+      >
+        {children ?? (
+          <>
+            <Header />
+            <ConnectionNotice />
+            <ChatBody />
+          </>
+        )}
+      </section>
+    )
+  },
+)
 
 /** The whole chat, inline in a page (a help centre, an account page). `ChatWidget` shows the same panel behind a launcher. */
-export const ChatPanel = partWithRef('ChatPanel', function ChatPanel({ team, locale, messages, ...rest }: ChatPanelProps) {
-  const outerTeam = useTeam()
-  const panel = <PanelRoot {...rest} />
-  return (
-    <LocaleProvider locale={locale} messages={messages}>
-      {team ? <TeamContext.Provider value={{ ...outerTeam, ...team }}>{panel}</TeamContext.Provider> : panel}
-    </LocaleProvider>
-  )
-})
+export const ChatPanel = partWithRef(
+  'ChatPanel',
+  function ChatPanel({ team, locale, messages, ...rest }: ChatPanelProps) {
+    const outerTeam = useTeam()
+    const panel = <PanelRoot {...rest} />
+    return (
+      <LocaleProvider locale={locale} messages={messages}>
+        {team ? <TeamContext.Provider value={{ ...outerTeam, ...team }}>{panel}</TeamContext.Provider> : panel}
+      </LocaleProvider>
+    )
+  },
+)

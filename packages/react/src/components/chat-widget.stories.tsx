@@ -35,7 +35,9 @@ export const ClosedWithUnreadReplies: Story = {
     ],
   }),
   play: async ({ canvasElement }) => {
-    await expect(await within(canvasElement).findByRole('button', { name: 'Open chat, 3 unread messages' })).toBeVisible()
+    await expect(
+      await within(canvasElement).findByRole('button', { name: 'Open chat, 3 unread messages' }),
+    ).toBeVisible()
   },
 }
 
@@ -77,8 +79,13 @@ export const Playground: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Send me a code' }))
     const code = await canvas.findByRole('textbox', { name: 'Verification code' })
     await userEvent.type(code, chat.backend.mailbox.latestCode(chat.email) ?? '')
-    await userEvent.type(await canvas.findByRole('textbox', { name: 'Message' }), 'Hi! I have a question about my invoice.{Enter}')
-    await waitFor(() => expect(canvas.getByText('Hi! Thanks for reaching out. What can I do for you?')).toBeVisible(), { timeout: 6_000 })
+    await userEvent.type(
+      await canvas.findByRole('textbox', { name: 'Message' }),
+      'Hi! I have a question about my invoice.{Enter}',
+    )
+    await waitFor(() => expect(canvas.getByText('Hi! Thanks for reaching out. What can I do for you?')).toBeVisible(), {
+      timeout: 6_000,
+    })
   },
 }
 

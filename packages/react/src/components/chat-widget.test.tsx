@@ -39,7 +39,9 @@ describe('ChatWidget', () => {
       await user.click(screen.getByRole('button', { name: 'Open chat' }))
       const dialog = screen.getByRole('dialog', { name: 'Chat with Acme' })
       expect(dialog.getAttribute('aria-modal')).toBe('true')
-      expect(screen.getByRole('button', { name: 'Close chat', expanded: true }).getAttribute('aria-controls')).toBe(dialog.id)
+      expect(screen.getByRole('button', { name: 'Close chat', expanded: true }).getAttribute('aria-controls')).toBe(
+        dialog.id,
+      )
       await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Email address' })))
       for (let press = 0; press < 8; press++) {
         await user.tab()
@@ -67,7 +69,9 @@ describe('ChatWidget', () => {
       const chat = createChat()
       const user = userEvent.setup()
       renderChat(chat, <ChatWidget defaultOpen />)
-      const [headerClose] = screen.getAllByRole('button', { name: 'Close chat' }).filter((button) => button.closest('[role="dialog"]'))
+      const [headerClose] = screen
+        .getAllByRole('button', { name: 'Close chat' })
+        .filter((button) => button.closest('[role="dialog"]'))
       await user.click(headerClose!)
       expect(screen.queryByRole('dialog')).toBeNull()
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Open chat' }))

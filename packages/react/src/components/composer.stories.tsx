@@ -33,7 +33,10 @@ export const Empty: Story = { parameters: scenario({}) }
 export const WithADraft: Story = {
   parameters: scenario({}),
   play: async ({ canvasElement }) => {
-    await userEvent.type(within(canvasElement).getByRole('textbox', { name: 'Message' }), 'Hello! I have a question about my order.{Shift>}{Enter}{/Shift}It was placed on Tuesday.')
+    await userEvent.type(
+      within(canvasElement).getByRole('textbox', { name: 'Message' }),
+      'Hello! I have a question about my order.{Shift>}{Enter}{/Shift}It was placed on Tuesday.',
+    )
   },
 }
 
@@ -51,7 +54,9 @@ export const AttachmentRefusedType: Story = {
 export const AttachmentRefusedSize: Story = {
   parameters: scenario({}),
   play: async ({ canvasElement }) => {
-    await pickFiles(canvasElement, [new File([new Uint8Array(limits.attachmentMaxBytes + 1)], 'holiday.mp4', { type: 'video/mp4' })])
+    await pickFiles(canvasElement, [
+      new File([new Uint8Array(limits.attachmentMaxBytes + 1)], 'holiday.mp4', { type: 'video/mp4' }),
+    ])
     await expect(await within(canvasElement).findByRole('alert')).toHaveTextContent('“holiday.mp4” is too large.')
   },
 }
@@ -59,15 +64,22 @@ export const AttachmentRefusedSize: Story = {
 export const TooManyAttachments: Story = {
   parameters: scenario({}),
   play: async ({ canvasElement }) => {
-    const files = Array.from({ length: limits.attachmentsPerMessage + 1 }, (_, index) => new File([`page ${index}`], `page-${index + 1}.txt`, { type: 'text/plain' }))
+    const files = Array.from(
+      { length: limits.attachmentsPerMessage + 1 },
+      (_, index) => new File([`page ${index}`], `page-${index + 1}.txt`, { type: 'text/plain' }),
+    )
     await pickFiles(canvasElement, files)
-    await expect(await within(canvasElement).findByRole('alert')).toHaveTextContent(`You can attach up to ${limits.attachmentsPerMessage} files to one message.`)
+    await expect(await within(canvasElement).findByRole('alert')).toHaveTextContent(
+      `You can attach up to ${limits.attachmentsPerMessage} files to one message.`,
+    )
   },
 }
 
 /** The upload never finishes here, so the file stays "uploading" and Send waits for it. */
 export const Uploading: Story = {
-  parameters: scenario({ setup: (chat) => chat.adapter.faults.set({ latencyMs: 24 * 60 * 60 * 1000, methods: ['uploadAttachment'] }) }),
+  parameters: scenario({
+    setup: (chat) => chat.adapter.faults.set({ latencyMs: 24 * 60 * 60 * 1000, methods: ['uploadAttachment'] }),
+  }),
   play: async ({ canvasElement }) => {
     await pickFiles(canvasElement, [new File(['%PDF-1.4'], 'contract.pdf', { type: 'application/pdf' })])
     await expect(await within(canvasElement).findByText('Uploading…')).toBeVisible()
@@ -75,7 +87,9 @@ export const Uploading: Story = {
 }
 
 export const UploadFailed: Story = {
-  parameters: scenario({ setup: (chat) => chat.adapter.faults.set({ failNext: ['unavailable'], methods: ['uploadAttachment'] }) }),
+  parameters: scenario({
+    setup: (chat) => chat.adapter.faults.set({ failNext: ['unavailable'], methods: ['uploadAttachment'] }),
+  }),
   play: async ({ canvasElement }) => {
     await pickFiles(canvasElement, [new File(['%PDF-1.4'], 'contract.pdf', { type: 'application/pdf' })])
     await expect(await within(canvasElement).findByText(/^Upload failed/)).toBeVisible()

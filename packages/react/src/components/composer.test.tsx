@@ -2,7 +2,15 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn, type Chat } from '../chat.test-helpers.js'
+import {
+  conversationId,
+  createChat,
+  expectAccessible,
+  renderChat,
+  sendAndWait,
+  signIn,
+  type Chat,
+} from '../chat.test-helpers.js'
 import { Composer } from './composer.js'
 import { MessageList } from './message-list.js'
 
@@ -76,7 +84,9 @@ describe('Composer', () => {
       await sendAndWait(chat, 'First')
       await user.type(box, 'Second thoughts')
       // The client throttles typing reports (every 1.5 s), so the whole draft arrives with the next one.
-      await waitFor(() => expect(chat.backend.agent.customerTyping(conversationId(chat))).toBe('Second thoughts'), { timeout: 4000 })
+      await waitFor(() => expect(chat.backend.agent.customerTyping(conversationId(chat))).toBe('Second thoughts'), {
+        timeout: 4000,
+      })
     })
   })
 
@@ -85,12 +95,19 @@ describe('Composer', () => {
       const chat = createChat()
       const { user, box, container } = await renderComposer(chat)
       await user.click(screen.getByRole('button', { name: 'Attach a file' }))
-      await user.upload(container.querySelector<HTMLInputElement>('input[type="file"]')!, fileOf('screenshot.png', 'image/png'))
+      await user.upload(
+        container.querySelector<HTMLInputElement>('input[type="file"]')!,
+        fileOf('screenshot.png', 'image/png'),
+      )
       expect(await screen.findByRole('button', { name: 'Remove screenshot.png' })).toBeTruthy()
-      await waitFor(() => expect(container.querySelector('.tl-composer__file')?.getAttribute('data-status')).toBe('ready'))
+      await waitFor(() =>
+        expect(container.querySelector('.tl-composer__file')?.getAttribute('data-status')).toBe('ready'),
+      )
       await user.type(box, 'See attached{Enter}')
       await waitFor(() => expect(chat.client.getState().messages[0]?.delivery).toBe('sent'))
-      expect(chat.backend.agent.messages(conversationId(chat))[0]?.attachments.map((attachment) => attachment.name)).toEqual(['screenshot.png'])
+      expect(
+        chat.backend.agent.messages(conversationId(chat))[0]?.attachments.map((attachment) => attachment.name),
+      ).toEqual(['screenshot.png'])
       expect(screen.queryByRole('button', { name: 'Remove screenshot.png' })).toBeNull()
       await expectAccessible(container)
     })
@@ -98,7 +115,10 @@ describe('Composer', () => {
     it('refuses a file type that is not allowed, with a clear message', async () => {
       const chat = createChat()
       const { user, container } = await renderComposer(chat)
-      await user.upload(container.querySelector<HTMLInputElement>('input[type="file"]')!, fileOf('setup.exe', 'application/x-msdownload'))
+      await user.upload(
+        container.querySelector<HTMLInputElement>('input[type="file"]')!,
+        fileOf('setup.exe', 'application/x-msdownload'),
+      )
       expect(screen.getByRole('alert').textContent).toBe(
         '“setup.exe” can’t be sent. Send images (PNG, JPG, GIF), videos (MOV, M4V, MP4) or documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
       )
@@ -110,14 +130,19 @@ describe('Composer', () => {
     it('refuses a file over 10 MB', async () => {
       const chat = createChat()
       const { user, container } = await renderComposer(chat)
-      await user.upload(container.querySelector<HTMLInputElement>('input[type="file"]')!, fileOf('video.mp4', 'video/mp4', 10 * 1024 * 1024 + 1))
+      await user.upload(
+        container.querySelector<HTMLInputElement>('input[type="file"]')!,
+        fileOf('video.mp4', 'video/mp4', 10 * 1024 * 1024 + 1),
+      )
       expect(screen.getByRole('alert').textContent).toBe('“video.mp4” is too large. Files can be up to 10 MB.')
     })
 
     it('takes files pasted into the box', async () => {
       const chat = createChat()
       const { box, container } = await renderComposer(chat)
-      fireEvent.paste(box, { clipboardData: { files: [fileOf('notes.txt', 'text/plain')], types: ['Files'], getData: () => '' } })
+      fireEvent.paste(box, {
+        clipboardData: { files: [fileOf('notes.txt', 'text/plain')], types: ['Files'], getData: () => '' },
+      })
       expect(await screen.findByRole('button', { name: 'Remove notes.txt' })).toBeTruthy()
       expect(container.querySelector('.tl-composer__file-name')?.textContent).toBe('notes.txt')
     })
@@ -126,7 +151,11 @@ describe('Composer', () => {
       const chat = createChat()
       const { container } = await renderComposer(chat)
       const form = container.querySelector('form')!
-      const dataTransfer = { files: [fileOf('deck.pptx', ''), fileOf('page.html', 'text/html')], types: ['Files'], dropEffect: 'none' }
+      const dataTransfer = {
+        files: [fileOf('deck.pptx', ''), fileOf('page.html', 'text/html')],
+        types: ['Files'],
+        dropEffect: 'none',
+      }
       fireEvent.dragOver(form, { dataTransfer })
       await waitFor(() => expect(form.hasAttribute('data-dragging')).toBe(true))
       fireEvent.drop(form, { dataTransfer })

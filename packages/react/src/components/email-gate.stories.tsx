@@ -25,7 +25,10 @@ const codeStepFailingWith = (code: ErrorCode) =>
 /** Types the mailed code; the sixth digit submits it. */
 async function typeTheCode(canvasElement: HTMLElement, chat: MemoryChat): Promise<void> {
   const canvas = within(canvasElement)
-  await userEvent.type(await canvas.findByRole('textbox', { name: 'Verification code' }), chat.backend.mailbox.latestCode(chat.email) ?? '')
+  await userEvent.type(
+    await canvas.findByRole('textbox', { name: 'Verification code' }),
+    chat.backend.mailbox.latestCode(chat.email) ?? '',
+  )
 }
 
 async function requestACode(canvasElement: HTMLElement, email: string): Promise<void> {
@@ -70,7 +73,9 @@ export const EmailBlocked: Story = {
 }
 
 export const RateLimited: Story = {
-  parameters: scenario({ setup: (chat) => chat.adapter.faults.set({ failNext: ['rate_limited'], methods: ['startEmailVerification'] }) }),
+  parameters: scenario({
+    setup: (chat) => chat.adapter.faults.set({ failNext: ['rate_limited'], methods: ['startEmailVerification'] }),
+  }),
   play: async ({ canvasElement, loaded }) => {
     await requestACode(canvasElement, (loaded.chat as MemoryChat).email)
     await expectAlert(canvasElement, /^Too many requests/)
@@ -88,7 +93,10 @@ export const Offline: Story = {
 /** Back at the gate because the 30-day session ended: said, not silently reset. */
 export const SessionExpired: Story = {
   parameters: scenario({
-    setup: (chat) => chat.client.store.setState({ lastError: new ThreadlineError('session_expired', 'The session has expired; verify again') }),
+    setup: (chat) =>
+      chat.client.store.setState({
+        lastError: new ThreadlineError('session_expired', 'The session has expired; verify again'),
+      }),
   }),
 }
 
@@ -149,7 +157,13 @@ export const ResendAvailable: Story = {
       chat.advanceClock(61_000)
       // The client counts the cooldown on its own clock; move its deadline to now as well.
       chat.client.store.setState((state) => ({
-        identity: { ...state.identity, verification: state.identity.verification && { ...state.identity.verification, resendAvailableAt: Date.now() } },
+        identity: {
+          ...state.identity,
+          verification: state.identity.verification && {
+            ...state.identity.verification,
+            resendAvailableAt: Date.now(),
+          },
+        },
       }))
     },
   }),
@@ -160,6 +174,8 @@ export const CodeResent: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await userEvent.click(await canvas.findByRole('button', { name: 'Send a new code' }))
-    await expect(await canvas.findByRole('status')).toHaveTextContent('A new code is on its way. The previous one no longer works.')
+    await expect(await canvas.findByRole('status')).toHaveTextContent(
+      'A new code is on its way. The previous one no longer works.',
+    )
   },
 }

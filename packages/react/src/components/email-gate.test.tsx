@@ -15,7 +15,8 @@ async function askForCode(chat: Chat, email = 'ada@example.com') {
   return { user, code }
 }
 
-const wrongCode = (chat: Chat, email = 'ada@example.com') => (chat.backend.mailbox.latestCode(email) === '000000' ? '111111' : '000000')
+const wrongCode = (chat: Chat, email = 'ada@example.com') =>
+  chat.backend.mailbox.latestCode(email) === '000000' ? '111111' : '000000'
 
 describe('EmailGate', () => {
   afterEach(() => {
@@ -29,7 +30,9 @@ describe('EmailGate', () => {
       const email = await screen.findByRole('textbox', { name: 'Email address' })
       expect(email.getAttribute('type')).toBe('email')
       expect(email.getAttribute('autocomplete')).toBe('email')
-      expect(screen.getByRole('form', { name: 'What’s your email?' }).textContent).toContain('so you can pick this conversation up on any device')
+      expect(screen.getByRole('form', { name: 'What’s your email?' }).textContent).toContain(
+        'so you can pick this conversation up on any device',
+      )
       await expectAccessible(container)
     })
 
@@ -70,7 +73,9 @@ describe('EmailGate', () => {
       const chat = createChat()
       const { user, code } = await askForCode(chat)
       await user.type(code, wrongCode(chat))
-      expect((await screen.findByRole('alert')).textContent).toBe('That code isn’t right. Check the latest email and try again.')
+      expect((await screen.findByRole('alert')).textContent).toBe(
+        'That code isn’t right. Check the latest email and try again.',
+      )
       expect((code as HTMLInputElement).value).toBe('')
       await expectAccessible(document.body)
     })

@@ -21,8 +21,22 @@ export const EmailGate = partWithRef('EmailGate', function EmailGate({ className
   const identity = useIdentity()
   const verification = identity.verification
   return (
-    <div {...rest} className={classNames('tl-email-gate', className)} data-step={verification ? 'code' : 'email'} data-busy={identity.busy ? '' : undefined}>
-      {verification ? <CodeStep key={verification.email} email={verification.email} resendAvailableAt={verification.resendAvailableAt} busy={identity.busy} /> : <EmailStep busy={identity.busy} />}
+    <div
+      {...rest}
+      className={classNames('tl-email-gate', className)}
+      data-step={verification ? 'code' : 'email'}
+      data-busy={identity.busy ? '' : undefined}
+    >
+      {verification ? (
+        <CodeStep
+          key={verification.email}
+          email={verification.email}
+          resendAvailableAt={verification.resendAvailableAt}
+          busy={identity.busy}
+        />
+      ) : (
+        <EmailStep busy={identity.busy} />
+      )}
     </div>
   )
 })
@@ -39,7 +53,9 @@ function EmailStep({ busy }: { busy: boolean }) {
   const reasonId = `${ids}-reason`
   const errorId = `${ids}-error`
   // Coming back here because the session ended deserves a word, not a silent reset.
-  const shown = error ?? (lastError && (lastError.code === 'session_expired' || lastError.code === 'unauthorized') ? lastError : null)
+  const shown =
+    error ??
+    (lastError && (lastError.code === 'session_expired' || lastError.code === 'unauthorized') ? lastError : null)
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
@@ -48,7 +64,13 @@ function EmailStep({ busy }: { busy: boolean }) {
   }
 
   return (
-    <form className="tl-email-gate__form" aria-labelledby={titleId} aria-describedby={reasonId} noValidate onSubmit={(event) => void submit(event)}>
+    <form
+      className="tl-email-gate__form"
+      aria-labelledby={titleId}
+      aria-describedby={reasonId}
+      noValidate
+      onSubmit={(event) => void submit(event)}
+    >
       <h3 className="tl-email-gate__title" id={titleId}>
         {t('emailGateTitle')}
       </h3>
@@ -181,9 +203,7 @@ function CodeStep({ email, resendAvailableAt, busy }: { email: string; resendAva
       </button>
       <div className="tl-email-gate__actions">
         {secondsLeft > 0 ? (
-          <p className="tl-email-gate__countdown">
-            {t('resendCodeIn', { time: format.duration(secondsLeft) })}
-          </p>
+          <p className="tl-email-gate__countdown">{t('resendCodeIn', { time: format.duration(secondsLeft) })}</p>
         ) : (
           <button type="button" className="tl-link-button" disabled={busy} onClick={() => void resend()}>
             {t('resendCode')}

@@ -21,5 +21,8 @@ type Story = StoryObj<typeof meta>
 export const Default: Story = {}
 
 export const CustomWords: Story = {
-  args: { title: 'Questions about your plan?', description: 'Our billing team answers every message, usually within the hour.' },
+  args: {
+    title: 'Questions about your plan?',
+    description: 'Our billing team answers every message, usually within the hour.',
+  },
 }

@@ -11,16 +11,19 @@ export interface EmptyStateProps extends ComponentPropsWithRef<'div'> {
 }
 
 /** What a new conversation shows: a greeting and what to expect, never a blank panel. */
-export const EmptyState = partWithRef('EmptyState', function EmptyState({ title, description, className, children, ...rest }: EmptyStateProps) {
-  const { t } = useI18n()
-  const team = useTeam()
-  const replyTime = replyTimeText(team.replyTime, t)
-  return (
-    <div {...rest} className={classNames('tl-empty-state', className)}>
-      <p className="tl-empty-state__title">{title ?? t('emptyTitle')}</p>
-      <p className="tl-empty-state__body">{description ?? t('emptyBody')}</p>
-      {replyTime && <p className="tl-empty-state__reply-time">{replyTime}</p>}
-      {children}
-    </div>
-  )
-})
+export const EmptyState = partWithRef(
+  'EmptyState',
+  function EmptyState({ title, description, className, children, ...rest }: EmptyStateProps) {
+    const { t } = useI18n()
+    const team = useTeam()
+    const replyTime = replyTimeText(team.replyTime, t)
+    return (
+      <div {...rest} className={classNames('tl-empty-state', className)}>
+        <p className="tl-empty-state__title">{title ?? t('emptyTitle')}</p>
+        <p className="tl-empty-state__body">{description ?? t('emptyBody')}</p>
+        {replyTime && <p className="tl-empty-state__reply-time">{replyTime}</p>}
+        {children}
+      </div>
+    )
+  },
+)

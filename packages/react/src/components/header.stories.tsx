@@ -25,11 +25,22 @@ export const CustomReplyTime: Story = { args: { replyTime: 'We answer on weekday
 
 /** Avatars without pictures fall back to initials. */
 export const WithTeamAvatars: Story = {
-  args: { replyTime: 'hours', avatars: [{ name: 'Grace Hopper', src: '' }, { name: 'Ada Lovelace', src: '' }, { name: 'Alan Turing', src: '' }] },
+  args: {
+    replyTime: 'hours',
+    avatars: [
+      { name: 'Grace Hopper', src: '' },
+      { name: 'Ada Lovelace', src: '' },
+      { name: 'Alan Turing', src: '' },
+    ],
+  },
 }
 
 export const WithACloseButton: Story = { args: { replyTime: 'minutes', onClose: () => {} } }
 
 export const LongTeamName: Story = {
-  args: { name: 'The Very Long Name Of A Customer Success Department That Does Not Fit', replyTime: 'hours', onClose: () => {} },
+  args: {
+    name: 'The Very Long Name Of A Customer Success Department That Does Not Fit',
+    replyTime: 'hours',
+    onClose: () => {},
+  },
 }

@@ -24,36 +24,42 @@ export function replyTimeText(replyTime: Team['replyTime'], t: I18n['t']): strin
 }
 
 /** Team name, avatars (the assigned advisor first), expected reply time, and close. */
-export const Header = partWithRef('Header', function Header({ name, avatars, replyTime, onClose, titleId, className, children, ...rest }: HeaderProps) {
-  const { t } = useI18n()
-  const team = useTeam()
-  const widget = useChatWidget()
-  const assignee = useConversation()?.assignee ?? null
-  const teamName = name ?? team.name ?? t('defaultTeamName')
-  const people = [...(assignee ? [{ name: assignee.name, src: assignee.avatarUrl }] : []), ...(avatars ?? team.avatars ?? []).filter((avatar) => avatar.name !== assignee?.name)].slice(0, 3)
-  const subtitle = assignee ? t('assignedTo', { name: assignee.name }) : replyTimeText(replyTime ?? team.replyTime, t)
-  const close = onClose ?? (widget ? () => widget.setOpen(false) : undefined)
-  return (
-    <div {...rest} className={classNames('tl-header', className)} data-assigned={assignee ? '' : undefined}>
-      {people.length > 0 && (
-        <span className="tl-header__avatars">
-          {people.map((person) => (
-            <Avatar key={person.name} name={person.name} src={person.src} />
-          ))}
+export const Header = partWithRef(
+  'Header',
+  function Header({ name, avatars, replyTime, onClose, titleId, className, children, ...rest }: HeaderProps) {
+    const { t } = useI18n()
+    const team = useTeam()
+    const widget = useChatWidget()
+    const assignee = useConversation()?.assignee ?? null
+    const teamName = name ?? team.name ?? t('defaultTeamName')
+    const people = [
+      ...(assignee ? [{ name: assignee.name, src: assignee.avatarUrl }] : []),
+      ...(avatars ?? team.avatars ?? []).filter((avatar) => avatar.name !== assignee?.name),
+    ].slice(0, 3)
+    const subtitle = assignee ? t('assignedTo', { name: assignee.name }) : replyTimeText(replyTime ?? team.replyTime, t)
+    const close = onClose ?? (widget ? () => widget.setOpen(false) : undefined)
+    return (
+      <div {...rest} className={classNames('tl-header', className)} data-assigned={assignee ? '' : undefined}>
+        {people.length > 0 && (
+          <span className="tl-header__avatars">
+            {people.map((person) => (
+              <Avatar key={person.name} name={person.name} src={person.src} />
+            ))}
+          </span>
+        )}
+        <span className="tl-header__text">
+          <h2 className="tl-header__title" id={titleId}>
+            {teamName}
+          </h2>
+          {subtitle && <span className="tl-header__subtitle">{subtitle}</span>}
         </span>
-      )}
-      <span className="tl-header__text">
-        <h2 className="tl-header__title" id={titleId}>
-          {teamName}
-        </h2>
-        {subtitle && <span className="tl-header__subtitle">{subtitle}</span>}
-      </span>
-      {children}
-      {close && (
-        <button type="button" className="tl-icon-button tl-header__close" aria-label={t('closeChat')} onClick={close}>
-          <CloseIcon />
-        </button>
-      )}
-    </div>
-  )
-})
+        {children}
+        {close && (
+          <button type="button" className="tl-icon-button tl-header__close" aria-label={t('closeChat')} onClick={close}>
+            <CloseIcon />
+          </button>
+        )}
+      </div>
+    )
+  },
+)

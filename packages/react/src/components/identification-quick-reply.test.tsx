@@ -2,7 +2,15 @@
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn, type Chat } from '../chat.test-helpers.js'
+import {
+  conversationId,
+  createChat,
+  expectAccessible,
+  renderChat,
+  sendAndWait,
+  signIn,
+  type Chat,
+} from '../chat.test-helpers.js'
 import { ChatPanel } from './chat-panel.js'
 
 /** A signed-in customer of a workspace that requires identification, whose first message started the wait. */
@@ -14,7 +22,8 @@ async function waitingChat(): Promise<Chat> {
   return chat
 }
 
-const advisorView = (chat: Chat) => chat.backend.agent.messages(conversationId(chat)).map((message) => [message.author.kind, message.text])
+const advisorView = (chat: Chat) =>
+  chat.backend.agent.messages(conversationId(chat)).map((message) => [message.author.kind, message.text])
 
 describe('IdentificationQuickReply', () => {
   describe('while the conversation waits for an identification code', () => {

@@ -7,7 +7,10 @@ import { Launcher } from './launcher.js'
 const scenario = (chat: ChatScenario) => ({ chat: { signedIn: true, ...chat } })
 
 const unreadReplies = (count: number): ChatScenario => ({
-  seed: [{ from: 'customer', text: 'Hello?' }, ...Array.from({ length: count }, (_, index) => ({ from: 'agent' as const, text: `Reply ${index + 1}` }))],
+  seed: [
+    { from: 'customer', text: 'Hello?' },
+    ...Array.from({ length: count }, (_, index) => ({ from: 'agent' as const, text: `Reply ${index + 1}` })),
+  ],
 })
 
 /** The bubble on its own; in a `ChatWidget` it also opens and closes the panel. */

@@ -10,7 +10,9 @@ const scenario = (chat: ChatScenario) => ({ chat: { signedIn: true, ...chat } })
 async function sendAndWait(chat: MemoryChat, text: string): Promise<void> {
   const sent = await chat.client.sendMessage({ text })
   if (!sent.ok) throw sent.error
-  await chat.waitUntil((state) => state.messages.some((message) => message.clientId === sent.value.clientId && message.delivery === 'sent'))
+  await chat.waitUntil((state) =>
+    state.messages.some((message) => message.clientId === sent.value.clientId && message.delivery === 'sent'),
+  )
 }
 
 /** A small PNG drawn on the spot, so the image preview has real bytes and no network. */
@@ -37,7 +39,17 @@ const meta = {
   title: 'Parts/MessageList',
   component: MessageList,
   render: (args) => (
-    <div style={{ display: 'flex', flexDirection: 'column', height: 560, maxWidth: 400, marginInline: 'auto', border: '1px solid var(--tl-border)', borderRadius: 14 }}>
+    <div
+      style={{
+        display: 'flex',
+        flexDirection: 'column',
+        height: 560,
+        maxWidth: 400,
+        marginInline: 'auto',
+        border: '1px solid var(--tl-border)',
+        borderRadius: 14,
+      }}
+    >
       <MessageList {...args} />
     </div>
   ),
@@ -103,10 +115,15 @@ export const Attachments: Story = {
   parameters: scenario({
     setup: async (chat) => {
       const image = await chat.client.uploadAttachment(await sampleImage())
-      const document = await chat.client.uploadAttachment(new File(['%PDF-1.4 sample'], 'invoice-4821.pdf', { type: 'application/pdf' }))
+      const document = await chat.client.uploadAttachment(
+        new File(['%PDF-1.4 sample'], 'invoice-4821.pdf', { type: 'application/pdf' }),
+      )
       if (!image.ok) throw image.error
       if (!document.ok) throw document.error
-      const sent = await chat.client.sendMessage({ text: 'Here is the receipt and the invoice.', attachments: [image.value, document.value] })
+      const sent = await chat.client.sendMessage({
+        text: 'Here is the receipt and the invoice.',
+        attachments: [image.value, document.value],
+      })
       if (!sent.ok) throw sent.error
       await chat.waitUntil((state) => state.messages.at(-1)?.delivery === 'sent')
       chat.backend.agent.reply(chat.conversationId(), 'Thanks, got both files!')
@@ -119,7 +136,10 @@ export const LinksAndUnsafeText: Story = {
   parameters: scenario({
     seed: [
       { from: 'customer', text: 'Is <b>this</b> bold? <img src=x onerror=alert(1)>' },
-      { from: 'agent', text: 'No, it shows as typed. Our guide is at https://example.com/help and you can write to help@example.com (mailto:help@example.com). javascript:alert(1) stays text.' },
+      {
+        from: 'agent',
+        text: 'No, it shows as typed. Our guide is at https://example.com/help and you can write to help@example.com (mailto:help@example.com). javascript:alert(1) stays text.',
+      },
     ],
   }),
 }

@@ -3,7 +3,15 @@ import { createMemoryBackend } from '@threadline/core'
 import { act, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
-import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn, type Chat } from '../chat.test-helpers.js'
+import {
+  conversationId,
+  createChat,
+  expectAccessible,
+  renderChat,
+  sendAndWait,
+  signIn,
+  type Chat,
+} from '../chat.test-helpers.js'
 import { atBottom, giveLayout, rowHeight, scrollTo } from './message-list.test-helpers.js'
 import { MessageList } from './message-list.js'
 
@@ -12,7 +20,8 @@ const ana = { id: 'agt_ana', name: 'Ana', avatarUrl: null }
 async function conversationWith(chat: Chat, replies: number) {
   await signIn(chat)
   await sendAndWait(chat, 'Hello?')
-  for (let index = 1; index <= replies; index++) chat.backend.agent.reply(conversationId(chat), `Reply ${index}`, { agent: ana })
+  for (let index = 1; index <= replies; index++)
+    chat.backend.agent.reply(conversationId(chat), `Reply ${index}`, { agent: ana })
   await waitFor(() => expect(chat.client.getState().messages).toHaveLength(replies + 1))
 }
 

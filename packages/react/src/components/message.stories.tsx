@@ -44,13 +44,23 @@ export const Read: Story = { args: { message: chatMessage({ readAt: Date.now() -
 
 export const Failed: Story = {
   args: {
-    message: chatMessage({ seq: null, id: null, delivery: 'failed', error: new ThreadlineError('network_error', 'The request failed') }),
+    message: chatMessage({
+      seq: null,
+      id: null,
+      delivery: 'failed',
+      error: new ThreadlineError('network_error', 'The request failed'),
+    }),
   },
 }
 
 export const FailedBecauseChatIsOff: Story = {
   args: {
-    message: chatMessage({ seq: null, id: null, delivery: 'failed', error: new ThreadlineError('chat_disabled', 'Chat is switched off') }),
+    message: chatMessage({
+      seq: null,
+      id: null,
+      delivery: 'failed',
+      error: new ThreadlineError('chat_disabled', 'Chat is switched off'),
+    }),
   },
 }
 
@@ -60,11 +70,21 @@ export const FromAnAdvisor: Story = {
 
 /** The middle of a run by one author: no name, no avatar, no time. */
 export const InsideAGroup: Story = {
-  args: { message: chatMessage({ clientId: null, author: advisor, text: 'One more thing…' }), showAuthor: false, showTime: false },
+  args: {
+    message: chatMessage({ clientId: null, author: advisor, text: 'One more thing…' }),
+    showAuthor: false,
+    showTime: false,
+  },
 }
 
 export const FromTheSystem: Story = {
-  args: { message: chatMessage({ clientId: null, author: { kind: 'system', id: 'system', name: null, avatarUrl: null }, text: 'Grace joined the conversation.' }) },
+  args: {
+    message: chatMessage({
+      clientId: null,
+      author: { kind: 'system', id: 'system', name: null, avatarUrl: null },
+      text: 'Grace joined the conversation.',
+    }),
+  },
 }
 
 export const LongTextAndLinks: Story = {
@@ -72,8 +92,7 @@ export const LongTextAndLinks: Story = {
     message: chatMessage({
       clientId: null,
       author: advisor,
-      text:
-        'Here is everything in one place:\n\n1. Tracking: https://example.com/track/1Z999AA10123456784\n2. Returns policy: https://example.com/help/returns\n3. Write to billing@example.com for invoices.\n\nA very long word wraps instead of overflowing: Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung.',
+      text: 'Here is everything in one place:\n\n1. Tracking: https://example.com/track/1Z999AA10123456784\n2. Returns policy: https://example.com/help/returns\n3. Write to billing@example.com for invoices.\n\nA very long word wraps instead of overflowing: Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung.',
     }),
   },
 }
@@ -94,7 +113,15 @@ export const DocumentAttachment: Story = {
       clientId: null,
       author: advisor,
       text: 'Your invoice is attached.',
-      attachments: [{ id: 'att_2', name: 'invoice-4821.pdf', contentType: 'application/pdf', size: 128_400, url: 'https://files.example.com/att_2/invoice-4821.pdf' }],
+      attachments: [
+        {
+          id: 'att_2',
+          name: 'invoice-4821.pdf',
+          contentType: 'application/pdf',
+          size: 128_400,
+          url: 'https://files.example.com/att_2/invoice-4821.pdf',
+        },
+      ],
     }),
   },
 }

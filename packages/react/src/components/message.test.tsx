@@ -43,15 +43,22 @@ describe('Message', () => {
   describe('when the text has links (SECURITY.md E2)', () => {
     it('links https and mailto with noopener noreferrer, and leaves javascript:, data: and http: as text', async () => {
       const chat = createChat()
-      const text = 'See https://example.com/docs. Mail help@example.com or mailto:ops@example.com\n[x](javascript:alert(1)) javascript:alert(2) data:text/html,<b>x</b> vbscript:msgbox http://insecure.example.com'
+      const text =
+        'See https://example.com/docs. Mail help@example.com or mailto:ops@example.com\n[x](javascript:alert(1)) javascript:alert(2) data:text/html,<b>x</b> vbscript:msgbox http://insecure.example.com'
       const { container } = renderChat(chat, <Message message={message({ text })} />)
       const links = within(container).getAllByRole('link')
-      expect(links.map((link) => link.getAttribute('href'))).toEqual(['https://example.com/docs', 'mailto:help@example.com', 'mailto:ops@example.com'])
+      expect(links.map((link) => link.getAttribute('href'))).toEqual([
+        'https://example.com/docs',
+        'mailto:help@example.com',
+        'mailto:ops@example.com',
+      ])
       for (const link of links) {
         expect(link.getAttribute('rel')).toBe('noopener noreferrer')
         expect(link.getAttribute('target')).toBe('_blank')
       }
-      expect(container.querySelector('a[href^="javascript:"], a[href^="data:"], a[href^="vbscript:"], a[href^="http:"]')).toBeNull()
+      expect(
+        container.querySelector('a[href^="javascript:"], a[href^="data:"], a[href^="vbscript:"], a[href^="http:"]'),
+      ).toBeNull()
       expect(container.textContent).toContain('[x](javascript:alert(1))')
       await expectAccessible(container)
     })
@@ -59,14 +66,27 @@ describe('Message', () => {
     it('keeps line breaks in the text', () => {
       const chat = createChat()
       renderChat(chat, <Message message={message({ text: 'one\ntwo' })} />)
-      expect(screen.getByText((_, element) => element?.tagName === 'P' && element.textContent === 'one\ntwo')).toBeTruthy()
+      expect(
+        screen.getByText((_, element) => element?.tagName === 'P' && element.textContent === 'one\ntwo'),
+      ).toBeTruthy()
     })
   })
 
   describe("when it is the customer's own message", () => {
     it('says it is sending while pending', async () => {
       const chat = createChat()
-      const { container } = renderChat(chat, <Message message={message({ author: { kind: 'customer', id: null, name: null, avatarUrl: null }, seq: null, id: null, clientId: 'c1', delivery: 'pending' })} />)
+      const { container } = renderChat(
+        chat,
+        <Message
+          message={message({
+            author: { kind: 'customer', id: null, name: null, avatarUrl: null },
+            seq: null,
+            id: null,
+            clientId: 'c1',
+            delivery: 'pending',
+          })}
+        />,
+      )
       expect(screen.getByText('Sending…')).toBeTruthy()
       expect(container.firstElementChild?.getAttribute('data-delivery')).toBe('pending')
       await expectAccessible(container)
@@ -109,7 +129,13 @@ describe('Message', () => {
       const chat = createChat()
       const attachments = [
         { id: 'a1', name: 'screen.png', contentType: 'image/png', size: 2048, url: 'https://files.example.com/a1' },
-        { id: 'a2', name: 'invoice.pdf', contentType: 'application/pdf', size: 3 * 1024 * 1024, url: 'https://files.example.com/a2' },
+        {
+          id: 'a2',
+          name: 'invoice.pdf',
+          contentType: 'application/pdf',
+          size: 3 * 1024 * 1024,
+          url: 'https://files.example.com/a2',
+        },
         { id: 'a3', name: 'clip.mp4', contentType: 'video/mp4', size: 10, url: null },
         { id: 'a4', name: 'evil.png', contentType: 'image/png', size: 10, url: 'javascript:alert(1)' },
       ]

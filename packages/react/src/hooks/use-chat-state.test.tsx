@@ -20,7 +20,13 @@ describe('hooks', () => {
     it('give the selected state as it changes', async () => {
       const chat = createChat()
       const { result } = renderHook(
-        () => ({ identity: useIdentity(), connection: useConnection(), conversation: useConversation(), messages: useMessages(), unread: useUnreadCount() }),
+        () => ({
+          identity: useIdentity(),
+          connection: useConnection(),
+          conversation: useConversation(),
+          messages: useMessages(),
+          unread: useUnreadCount(),
+        }),
         { wrapper: wrapperFor(chat) },
       )
       await waitFor(() => expect(result.current.identity.status).toBe('anonymous'))

@@ -46,7 +46,8 @@ export const ar: Messages = {
   errorNetwork: 'تعذر الوصول إلى المحادثة. تحقق من اتصالك وحاول مرة أخرى.',
   errorSessionExpired: 'انتهت جلستك. أكّد بريدك الإلكتروني مرة أخرى للمتابعة.',
   errorFileTooLarge: 'الملف «{name}» كبير جدًا. الحد الأقصى لحجم الملف {size}.',
-  errorFileType: 'لا يمكن إرسال «{name}». أرسل صورًا (PNG وJPG وGIF) أو مقاطع فيديو (MOV وM4V وMP4) أو مستندات (PDF وTXT وDOC وDOCX وODT وPPT وPPTX).',
+  errorFileType:
+    'لا يمكن إرسال «{name}». أرسل صورًا (PNG وJPG وGIF) أو مقاطع فيديو (MOV وM4V وMP4) أو مستندات (PDF وTXT وDOC وDOCX وODT وPPT وPPTX).',
   errorFileEmpty: 'الملف «{name}» فارغ.',
   errorGeneric: 'حدث خطأ ما. حاول مرة أخرى.',
 

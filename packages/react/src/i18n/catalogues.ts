@@ -18,4 +18,3 @@ export function catalogueFor(locale: string): Messages {
   const match = matchLocale(locale, shipped)
   return match ? catalogues[match] : en
 }
-

@@ -2,7 +2,10 @@ import type { Messages } from './messages.js'
 
 export const de: Messages = {
   openChat: 'Chat öffnen',
-  openChatUnread: { one: 'Chat öffnen, {count} ungelesene Nachricht', other: 'Chat öffnen, {count} ungelesene Nachrichten' },
+  openChatUnread: {
+    one: 'Chat öffnen, {count} ungelesene Nachricht',
+    other: 'Chat öffnen, {count} ungelesene Nachrichten',
+  },
   closeChat: 'Chat schließen',
   defaultTeamName: 'Support',
   chatWith: 'Chat mit {team}',
@@ -13,7 +16,8 @@ export const de: Messages = {
   loading: 'Wird geladen…',
 
   emailGateTitle: 'Wie lautet Ihre E-Mail-Adresse?',
-  emailGateReason: 'Wir senden Ihnen einen Code, damit Sie dieses Gespräch auf jedem Gerät fortsetzen können, und benachrichtigen Sie per E-Mail, wenn wir antworten.',
+  emailGateReason:
+    'Wir senden Ihnen einen Code, damit Sie dieses Gespräch auf jedem Gerät fortsetzen können, und benachrichtigen Sie per E-Mail, wenn wir antworten.',
   emailLabel: 'E-Mail-Adresse',
   emailPlaceholder: 'sie@beispiel.de',
   sendCode: 'Code senden',
@@ -39,7 +43,8 @@ export const de: Messages = {
   errorNetwork: 'Der Chat ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   errorSessionExpired: 'Ihre Sitzung ist abgelaufen. Bestätigen Sie Ihre E-Mail-Adresse erneut, um fortzufahren.',
   errorFileTooLarge: '„{name}“ ist zu groß. Dateien dürfen höchstens {size} groß sein.',
-  errorFileType: '„{name}“ kann nicht gesendet werden. Erlaubt sind Bilder (PNG, JPG, GIF), Videos (MOV, M4V, MP4) und Dokumente (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
+  errorFileType:
+    '„{name}“ kann nicht gesendet werden. Erlaubt sind Bilder (PNG, JPG, GIF), Videos (MOV, M4V, MP4) und Dokumente (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '„{name}“ ist leer.',
   errorGeneric: 'Etwas ist schiefgegangen. Versuchen Sie es erneut.',
 
@@ -78,8 +83,10 @@ export const de: Messages = {
   noticeEmailReply: 'Sie erhalten eine E-Mail an {email}, sobald wir antworten — Sie können diesen Tab schließen.',
   noticeFinished: 'Dieses Gespräch wurde als erledigt markiert. Schreiben Sie eine Nachricht, um es wieder zu öffnen.',
   noticeBlocked: 'Sie können gerade keine Nachrichten senden.',
-  noticeChatDisabled: 'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
-  noticeChatDisabledNoEmail: 'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, wir melden uns.',
+  noticeChatDisabled:
+    'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
+  noticeChatDisabledNoEmail:
+    'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, wir melden uns.',
   noticeOffline: 'Sie sind offline. Ihre Nachrichten werden gesendet, sobald Sie wieder online sind.',
   noticeReconnecting: 'Verbindung wird wiederhergestellt…',
 

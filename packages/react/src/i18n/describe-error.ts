@@ -6,7 +6,11 @@ import type { I18n } from './i18n-context.js'
  * The customer-facing sentence for an error, in the current locale. Each code the customer can
  * act on gets its own sentence; the rest share a generic one (the technical message is for logs).
  */
-export function describeError(error: ThreadlineError, { t, format }: I18n, { fileName = '' }: { fileName?: string } = {}): string {
+export function describeError(
+  error: ThreadlineError,
+  { t, format }: I18n,
+  { fileName = '' }: { fileName?: string } = {},
+): string {
   const wait = error.retryAfterSeconds
   switch (error.code) {
     case 'otp_invalid':

@@ -13,7 +13,8 @@ export const en: Messages = {
   loading: 'Loading…',
 
   emailGateTitle: 'What’s your email?',
-  emailGateReason: 'We’ll send you a code so you can pick this conversation up on any device, and we’ll email you when we reply.',
+  emailGateReason:
+    'We’ll send you a code so you can pick this conversation up on any device, and we’ll email you when we reply.',
   emailLabel: 'Email address',
   emailPlaceholder: 'you@example.com',
   sendCode: 'Send me a code',
@@ -39,7 +40,8 @@ export const en: Messages = {
   errorNetwork: 'We can’t reach the chat. Check your connection and try again.',
   errorSessionExpired: 'Your session has ended. Confirm your email again to continue.',
   errorFileTooLarge: '“{name}” is too large. Files can be up to {size}.',
-  errorFileType: '“{name}” can’t be sent. Send images (PNG, JPG, GIF), videos (MOV, M4V, MP4) or documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
+  errorFileType:
+    '“{name}” can’t be sent. Send images (PNG, JPG, GIF), videos (MOV, M4V, MP4) or documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '“{name}” is empty.',
   errorGeneric: 'Something went wrong. Try again.',
 

@@ -13,7 +13,8 @@ export const es: Messages = {
   loading: 'Cargando…',
 
   emailGateTitle: '¿Cuál es tu correo electrónico?',
-  emailGateReason: 'Te enviaremos un código para que puedas retomar esta conversación en cualquier dispositivo, y te escribiremos cuando respondamos.',
+  emailGateReason:
+    'Te enviaremos un código para que puedas retomar esta conversación en cualquier dispositivo, y te escribiremos cuando respondamos.',
   emailLabel: 'Correo electrónico',
   emailPlaceholder: 'tu@ejemplo.com',
   sendCode: 'Enviarme un código',
@@ -39,7 +40,8 @@ export const es: Messages = {
   errorNetwork: 'No podemos conectar con el chat. Revisa tu conexión e inténtalo de nuevo.',
   errorSessionExpired: 'Tu sesión ha terminado. Confirma de nuevo tu correo para continuar.',
   errorFileTooLarge: '«{name}» es demasiado grande. Los archivos pueden ocupar hasta {size}.',
-  errorFileType: 'No se puede enviar «{name}». Envía imágenes (PNG, JPG, GIF), vídeos (MOV, M4V, MP4) o documentos (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
+  errorFileType:
+    'No se puede enviar «{name}». Envía imágenes (PNG, JPG, GIF), vídeos (MOV, M4V, MP4) o documentos (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '«{name}» está vacío.',
   errorGeneric: 'Algo ha fallado. Inténtalo de nuevo.',
 
@@ -78,8 +80,10 @@ export const es: Messages = {
   noticeEmailReply: 'Recibirás un correo en {email} cuando respondamos; puedes cerrar esta pestaña.',
   noticeFinished: 'Esta conversación se marcó como terminada. Envía un mensaje para reabrirla.',
   noticeBlocked: 'Ahora mismo no puedes enviar mensajes.',
-  noticeChatDisabled: 'El chat está desactivado en este momento. Deja un mensaje y te responderemos por correo a {email}.',
-  noticeChatDisabledNoEmail: 'El chat está desactivado en este momento. Deja un mensaje y tu correo, y te responderemos.',
+  noticeChatDisabled:
+    'El chat está desactivado en este momento. Deja un mensaje y te responderemos por correo a {email}.',
+  noticeChatDisabledNoEmail:
+    'El chat está desactivado en este momento. Deja un mensaje y tu correo, y te responderemos.',
   noticeOffline: 'No tienes conexión. Tus mensajes se enviarán cuando vuelvas a estar en línea.',
   noticeReconnecting: 'Reconectando…',
 

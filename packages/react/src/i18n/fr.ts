@@ -13,7 +13,8 @@ export const fr: Messages = {
   loading: 'Chargement…',
 
   emailGateTitle: 'Quelle est votre adresse e-mail ?',
-  emailGateReason: 'Nous vous envoyons un code pour que vous puissiez reprendre cette conversation sur n’importe quel appareil, et nous vous écrirons quand nous répondrons.',
+  emailGateReason:
+    'Nous vous envoyons un code pour que vous puissiez reprendre cette conversation sur n’importe quel appareil, et nous vous écrirons quand nous répondrons.',
   emailLabel: 'Adresse e-mail',
   emailPlaceholder: 'vous@exemple.fr',
   sendCode: 'Recevoir un code',
@@ -39,7 +40,8 @@ export const fr: Messages = {
   errorNetwork: 'Impossible de joindre le chat. Vérifiez votre connexion et réessayez.',
   errorSessionExpired: 'Votre session est terminée. Confirmez à nouveau votre adresse pour continuer.',
   errorFileTooLarge: '« {name} » est trop volumineux. Les fichiers peuvent faire jusqu’à {size}.',
-  errorFileType: '« {name} » ne peut pas être envoyé. Envoyez des images (PNG, JPG, GIF), des vidéos (MOV, M4V, MP4) ou des documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
+  errorFileType:
+    '« {name} » ne peut pas être envoyé. Envoyez des images (PNG, JPG, GIF), des vidéos (MOV, M4V, MP4) ou des documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '« {name} » est vide.',
   errorGeneric: 'Une erreur s’est produite. Réessayez.',
 
@@ -78,8 +80,10 @@ export const fr: Messages = {
   noticeEmailReply: 'Vous recevrez un e-mail à {email} quand nous répondrons — vous pouvez fermer cet onglet.',
   noticeFinished: 'Cette conversation a été marquée comme terminée. Envoyez un message pour la rouvrir.',
   noticeBlocked: 'Vous ne pouvez pas envoyer de messages pour le moment.',
-  noticeChatDisabled: 'Le chat est désactivé pour le moment. Laissez un message et nous vous répondrons par e-mail à {email}.',
-  noticeChatDisabledNoEmail: 'Le chat est désactivé pour le moment. Laissez un message et votre adresse e-mail, nous vous répondrons.',
+  noticeChatDisabled:
+    'Le chat est désactivé pour le moment. Laissez un message et nous vous répondrons par e-mail à {email}.',
+  noticeChatDisabledNoEmail:
+    'Le chat est désactivé pour le moment. Laissez un message et votre adresse e-mail, nous vous répondrons.',
   noticeOffline: 'Vous êtes hors ligne. Vos messages partiront dès que la connexion reviendra.',
   noticeReconnecting: 'Reconnexion…',
 

@@ -35,7 +35,10 @@ export function createI18n({ locale = 'en', messages, timeZone }: CreateI18nOpti
     t: (key, params = {}) => {
       const entry = catalogue[key]
       const count = params.count
-      const template = typeof entry === 'string' ? entry : (typeof count === 'number' ? entry[plurals.select(count)] : undefined) ?? entry.other
+      const template =
+        typeof entry === 'string'
+          ? entry
+          : ((typeof count === 'number' ? entry[plurals.select(count)] : undefined) ?? entry.other)
       return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
         const value = params[name]
         if (value === undefined) return whole

@@ -16,12 +16,17 @@ describe('splitLinks', () => {
   })
 
   describe('when the text has dangerous or insecure schemes (SECURITY.md E2)', () => {
-    it.each(['javascript:alert(1)', '[x](javascript:alert(1))', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>x</script>', 'vbscript:msgbox', 'http://example.com', 'https://user:pass@example.com'])(
-      'keeps %s as text',
-      (text) => {
-        expect(splitLinks(text).filter((part) => part.kind === 'link')).toEqual([])
-      },
-    )
+    it.each([
+      'javascript:alert(1)',
+      '[x](javascript:alert(1))',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>x</script>',
+      'vbscript:msgbox',
+      'http://example.com',
+      'https://user:pass@example.com',
+    ])('keeps %s as text', (text) => {
+      expect(splitLinks(text).filter((part) => part.kind === 'link')).toEqual([])
+    })
   })
 
   it('accepts only https and mailto hrefs', () => {

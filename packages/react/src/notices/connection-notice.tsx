@@ -12,36 +12,39 @@ export interface ConnectionNoticeProps extends Omit<NoticeProps, 'children'> {
 }
 
 /** "You're offline" (the browser says so) or "Reconnecting…" (the live connection dropped). */
-export const ConnectionNotice = partWithRef('ConnectionNotice', function ConnectionNotice({ delayMs = 1500, ...rest }: ConnectionNoticeProps) {
-  const { t } = useI18n()
-  const online = useBrowserOnline()
-  const connection = useConnection()
-  const { status } = useIdentity()
-  const signedIn = status === 'verified' || status === 'identified'
-  const reconnecting = signedIn && connection === 'reconnecting'
-  const [showReconnecting, setShowReconnecting] = useState(false)
-  useEffect(() => {
-    if (!reconnecting) {
-      setShowReconnecting(false)
-      return
-    }
-    const timer = setTimeout(() => setShowReconnecting(true), delayMs)
-    return () => clearTimeout(timer)
-  }, [reconnecting, delayMs])
+export const ConnectionNotice = partWithRef(
+  'ConnectionNotice',
+  function ConnectionNotice({ delayMs = 1500, ...rest }: ConnectionNoticeProps) {
+    const { t } = useI18n()
+    const online = useBrowserOnline()
+    const connection = useConnection()
+    const { status } = useIdentity()
+    const signedIn = status === 'verified' || status === 'identified'
+    const reconnecting = signedIn && connection === 'reconnecting'
+    const [showReconnecting, setShowReconnecting] = useState(false)
+    useEffect(() => {
+      if (!reconnecting) {
+        setShowReconnecting(false)
+        return
+      }
+      const timer = setTimeout(() => setShowReconnecting(true), delayMs)
+      return () => clearTimeout(timer)
+    }, [reconnecting, delayMs])
 
-  if (!online) {
-    return (
-      <Notice tone="warning" data-connection="offline" {...rest}>
-        {t('noticeOffline')}
-      </Notice>
-    )
-  }
-  if (reconnecting && showReconnecting) {
-    return (
-      <Notice tone="warning" data-connection="reconnecting" {...rest}>
-        {t('noticeReconnecting')}
-      </Notice>
-    )
-  }
-  return null
-})
+    if (!online) {
+      return (
+        <Notice tone="warning" data-connection="offline" {...rest}>
+          {t('noticeOffline')}
+        </Notice>
+      )
+    }
+    if (reconnecting && showReconnecting) {
+      return (
+        <Notice tone="warning" data-connection="reconnecting" {...rest}>
+          {t('noticeReconnecting')}
+        </Notice>
+      )
+    }
+    return null
+  },
+)

@@ -10,12 +10,18 @@ const scenario = (chat: ChatScenario) => ({ chat: { signedIn: true, seed: 6, ...
 async function customerWrites(chat: MemoryChat, text: string, outcome: 'sent' | 'failed'): Promise<void> {
   const sent = await chat.client.sendMessage({ text })
   if (!sent.ok) throw sent.error
-  await chat.waitUntil((state) => state.messages.some((message) => message.clientId === sent.value.clientId && message.delivery === outcome))
+  await chat.waitUntil((state) =>
+    state.messages.some((message) => message.clientId === sent.value.clientId && message.delivery === outcome),
+  )
 }
 
 const expectNotice = async (canvasElement: HTMLElement, text: string | RegExp) => {
   const notices = await within(canvasElement).findAllByRole('status')
-  await expect(notices.some((notice) => (typeof text === 'string' ? notice.textContent === text : text.test(notice.textContent ?? '')))).toBe(true)
+  await expect(
+    notices.some((notice) =>
+      typeof text === 'string' ? notice.textContent === text : text.test(notice.textContent ?? ''),
+    ),
+  ).toBe(true)
 }
 
 /** The notices shown in their place: a whole inline panel, between the messages and the composer. */
@@ -41,7 +47,8 @@ export const EmailWhenWeReply: Story = {
 
 export const Finished: Story = {
   parameters: scenario({ setup: (chat) => void chat.backend.agent.finish(chat.conversationId()) }),
-  play: async ({ canvasElement }) => expectNotice(canvasElement, 'This conversation was marked as finished. Send a message to reopen it.'),
+  play: async ({ canvasElement }) =>
+    expectNotice(canvasElement, 'This conversation was marked as finished. Send a message to reopen it.'),
 }
 
 export const Blocked: Story = {
@@ -76,7 +83,8 @@ export const Offline: Story = {
       window.dispatchEvent(new Event('online'))
     }
   },
-  play: async ({ canvasElement }) => expectNotice(canvasElement, 'You’re offline. Your messages will be sent when you’re back online.'),
+  play: async ({ canvasElement }) =>
+    expectNotice(canvasElement, 'You’re offline. Your messages will be sent when you’re back online.'),
 }
 
 /** The live connection dropped (the browser is online): shown after 1.5 s, so a blip does not flash. */

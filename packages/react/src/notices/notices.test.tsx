@@ -18,7 +18,9 @@ describe('Notices', () => {
       await signIn(chat)
       const { container } = renderChat(chat, <ChatPanel />)
       await act(() => sendAndWait(chat, 'Is anyone there?'))
-      expect(await status('You’ll get an email at ada@example.com when we reply — you can close this tab.')).toBeTruthy()
+      expect(
+        await status('You’ll get an email at ada@example.com when we reply — you can close this tab.'),
+      ).toBeTruthy()
       await expectAccessible(container)
       act(() => void chat.backend.agent.reply(conversationId(chat), 'Yes, hello!'))
       await waitFor(() => expect(screen.queryByText(/You’ll get an email/)).toBeNull())
@@ -57,7 +59,9 @@ describe('Notices', () => {
       chat.backend.setChatEnabled(false)
       const { container } = renderChat(chat, <ChatPanel />)
       await act(async () => void (await chat.client.sendMessage({ text: 'Hello?' })))
-      expect(await status('Chat is turned off right now. Leave a message and we’ll answer by email at ada@example.com.')).toBeTruthy()
+      expect(
+        await status('Chat is turned off right now. Leave a message and we’ll answer by email at ada@example.com.'),
+      ).toBeTruthy()
       await expectAccessible(container)
     })
   })

@@ -8,7 +8,10 @@ const refIsAProp = Number.parseInt(version, 10) >= 19
  * Declares a part that takes `ref` as a prop (React 19 style) and still receives it on React 18:
  * there, and only there, the render function is wrapped in `forwardRef`.
  */
-export function partWithRef<Props extends object>(displayName: string, render: (props: Props) => ReactNode): (props: Props) => ReactNode {
+export function partWithRef<Props extends object>(
+  displayName: string,
+  render: (props: Props) => ReactNode,
+): (props: Props) => ReactNode {
   if (refIsAProp) {
     Object.assign(render, { displayName })
     return render

@@ -7,6 +7,7 @@ export const ClientContext = createContext<ChatClient | null>(null)
 export function useThreadlineClient(): ChatClient {
   const client = useContext(ClientContext)
   // A programmer mistake, not an operational failure: throwing is right here.
-  if (!client) throw new Error('Threadline components and hooks must be rendered inside <ThreadlineProvider client={…}>')
+  if (!client)
+    throw new Error('Threadline components and hooks must be rendered inside <ThreadlineProvider client={…}>')
   return client
 }

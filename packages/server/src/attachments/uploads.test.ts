@@ -4,7 +4,10 @@ import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
 
-const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+)
 const pdf = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF')
 
 describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
@@ -20,10 +23,20 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
   async function upload(token: string, bytes: Uint8Array | string, name: string, contentType = '') {
     const response = await fetch(`${test.url}/v1/uploads`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, [attachmentNameHeader]: encodeURIComponent(name), ...(contentType === '' ? {} : { 'content-type': contentType }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        [attachmentNameHeader]: encodeURIComponent(name),
+        ...(contentType === '' ? {} : { 'content-type': contentType }),
+      },
       body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
     })
-    return { status: response.status, body: (await response.json()) as { attachment: { id: string; name: string; contentType: string; size: number; url: string | null }; error: { code: string } } }
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        attachment: { id: string; name: string; contentType: string; size: number; url: string | null }
+        error: { code: string }
+      },
+    }
   }
 
   describe('when a customer uploads an allowed file', () => {
@@ -32,7 +45,13 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
       const uploaded = await upload(session.token, png, 'screenshot.png', 'image/png')
       expect(uploaded.status).toBe(200)
       expect(attachmentSchema.safeParse(uploaded.body.attachment).success).toBe(true)
-      expect(uploaded.body.attachment).toMatchObject({ id: expect.stringMatching(/^att_[0-9a-f]{32}$/), name: 'screenshot.png', contentType: 'image/png', size: png.length, url: null })
+      expect(uploaded.body.attachment).toMatchObject({
+        id: expect.stringMatching(/^att_[0-9a-f]{32}$/),
+        name: 'screenshot.png',
+        contentType: 'image/png',
+        size: png.length,
+        url: null,
+      })
 
       const request = { clientId: crypto.randomUUID(), text: '', attachmentIds: [uploaded.body.attachment.id] }
       const sent = await test.call('POST', '/v1/conversation/messages', { token: session.token, body: request })
@@ -40,15 +59,23 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
       const retry = await test.call('POST', '/v1/conversation/messages', { token: session.token, body: request })
       expect(retry.body.message).toEqual(sent.body.message)
       const other = (await upload(session.token, png, 'other.png')).body.attachment
-      const conflicting = await test.call('POST', '/v1/conversation/messages', { token: session.token, body: { ...request, attachmentIds: [other.id] } })
+      const conflicting = await test.call('POST', '/v1/conversation/messages', {
+        token: session.token,
+        body: { ...request, attachmentIds: [other.id] },
+      })
       expect(conflicting.body.error.code).toBe('idempotency_conflict')
       const history = await test.call('GET', '/v1/conversation/messages', { token: session.token })
-      expect(history.body.messages[0]?.attachments[0]).toMatchObject({ id: uploaded.body.attachment.id, name: 'screenshot.png' })
+      expect(history.body.messages[0]?.attachments[0]).toMatchObject({
+        id: uploaded.body.attachment.id,
+        name: 'screenshot.png',
+      })
     })
 
     it('takes the type from the extension when the browser sends none', async () => {
       const { session } = await test.verify()
-      expect((await upload(session.token, pdf, 'invoice.pdf', 'application/octet-stream')).body.attachment.contentType).toBe('application/pdf')
+      expect(
+        (await upload(session.token, pdf, 'invoice.pdf', 'application/octet-stream')).body.attachment.contentType,
+      ).toBe('application/pdf')
     })
   })
 
@@ -62,12 +89,16 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
         await upload(session.token, png, 'report.pdf', 'application/pdf'),
         await upload(session.token, png, 'a.jpg.php', 'image/jpeg'),
       ]
-      expect(cases.map((answer) => [answer.status, answer.body.error.code])).toEqual(Array(5).fill([415, 'unsupported_media_type']))
+      expect(cases.map((answer) => [answer.status, answer.body.error.code])).toEqual(
+        Array(5).fill([415, 'unsupported_media_type']),
+      )
     })
 
     it('D3: sanitises the display name (path separators, control characters, length) and keeps the extension', async () => {
       const { session } = await test.verify()
-      expect((await upload(session.token, png, '../../etc/passwd.png')).body.attachment.name).toBe('.._.._etc_passwd.png')
+      expect((await upload(session.token, png, '../../etc/passwd.png')).body.attachment.name).toBe(
+        '.._.._etc_passwd.png',
+      )
       expect((await upload(session.token, png, 'x\u0000.php.png')).body.attachment.name).toBe('x_.php.png')
       const long = await upload(session.token, png, `${'a'.repeat(300)}.png`)
       expect(long.body.attachment.name).toHaveLength(limits.attachmentNameMaxLength)
@@ -89,17 +120,32 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
       const ana = await test.verify()
       const bo = await test.verify()
       const anas = (await upload(ana.session.token, png, 'private.png')).body.attachment
-      const stolen = await test.call('POST', '/v1/conversation/messages', { token: bo.session.token, body: { clientId: crypto.randomUUID(), text: 'mine now', attachmentIds: [anas.id] } })
+      const stolen = await test.call('POST', '/v1/conversation/messages', {
+        token: bo.session.token,
+        body: { clientId: crypto.randomUUID(), text: 'mine now', attachmentIds: [anas.id] },
+      })
       expect(stolen.body.error.code).toBe('validation_failed')
       expect((await test.call('GET', '/v1/conversation', { token: bo.session.token })).body.conversation).toBeNull()
-      await test.call('POST', '/v1/conversation/messages', { token: ana.session.token, body: { clientId: crypto.randomUUID(), text: 'first', attachmentIds: [anas.id] } })
-      const again = await test.call('POST', '/v1/conversation/messages', { token: ana.session.token, body: { clientId: crypto.randomUUID(), text: 'again', attachmentIds: [anas.id] } })
+      await test.call('POST', '/v1/conversation/messages', {
+        token: ana.session.token,
+        body: { clientId: crypto.randomUUID(), text: 'first', attachmentIds: [anas.id] },
+      })
+      const again = await test.call('POST', '/v1/conversation/messages', {
+        token: ana.session.token,
+        body: { clientId: crypto.randomUUID(), text: 'again', attachmentIds: [anas.id] },
+      })
       expect(again.body.error.code).toBe('validation_failed')
-      expect((await test.call('GET', '/v1/conversation/messages', { token: ana.session.token })).body.messages).toHaveLength(1)
+      expect(
+        (await test.call('GET', '/v1/conversation/messages', { token: ana.session.token })).body.messages,
+      ).toHaveLength(1)
     })
 
     it('refuses an upload without a session', async () => {
-      const answer = await fetch(`${test.url}/v1/uploads`, { method: 'POST', headers: { [attachmentNameHeader]: 'a.png' }, body: png })
+      const answer = await fetch(`${test.url}/v1/uploads`, {
+        method: 'POST',
+        headers: { [attachmentNameHeader]: 'a.png' },
+        body: png,
+      })
       expect(answer.status).toBe(401)
     })
   })

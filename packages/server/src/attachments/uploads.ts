@@ -27,7 +27,12 @@ export function displayName(name: string): string {
  */
 export async function storeUpload(
   context: ServerContext,
-  { customer, name, contentType, bytes }: { customer: CustomerTable; name: string; contentType: string; bytes: Uint8Array },
+  {
+    customer,
+    name,
+    contentType,
+    bytes,
+  }: { customer: CustomerTable; name: string; contentType: string; bytes: Uint8Array },
 ): Promise<Attachment> {
   const safeName = displayName(name)
   const refusal = checkAttachmentFile({ name: safeName, size: bytes.byteLength, type: contentType })
@@ -38,7 +43,8 @@ export async function storeUpload(
   }
   const claimed = contentType.toLowerCase().split(';')[0]?.trim() ?? ''
   // The claimed type is only kept when the extension allows it (checked above); otherwise the extension decides.
-  const type = claimed === '' || claimed === 'application/octet-stream' ? attachmentRules[extension].contentTypes[0] : claimed
+  const type =
+    claimed === '' || claimed === 'application/octet-stream' ? attachmentRules[extension].contentTypes[0] : claimed
   const id = randomId('att')
   await context.database.db
     .insertInto('uploads')
@@ -62,7 +68,10 @@ export async function storeUpload(
  * D7: binds uploads to a message, in the order given. Every id must be a file this customer
  * uploaded and has not sent yet; the conditional update makes "sent once" hold under races.
  */
-export async function claimUploads(transaction: Transaction<DatabaseSchema>, { customer, attachmentIds, messageId }: { customer: CustomerTable; attachmentIds: string[]; messageId: string }): Promise<void> {
+export async function claimUploads(
+  transaction: Transaction<DatabaseSchema>,
+  { customer, attachmentIds, messageId }: { customer: CustomerTable; attachmentIds: string[]; messageId: string },
+): Promise<void> {
   const unknown = () => new ApiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
   if (new Set(attachmentIds).size !== attachmentIds.length) throw unknown()
   for (const [position, id] of attachmentIds.entries()) {
@@ -78,9 +87,18 @@ export async function claimUploads(transaction: Transaction<DatabaseSchema>, { c
 }
 
 /** Checks, without claiming, that every id could be claimed (so nothing is written for a bad request). */
-export async function requireClaimableUploads(db: Queryable, { customer, attachmentIds }: { customer: CustomerTable; attachmentIds: string[] }): Promise<void> {
+export async function requireClaimableUploads(
+  db: Queryable,
+  { customer, attachmentIds }: { customer: CustomerTable; attachmentIds: string[] },
+): Promise<void> {
   if (attachmentIds.length === 0) return
-  const rows = await db.selectFrom('uploads').select('id').where('id', 'in', attachmentIds).where('customer_id', '=', customer.id).where('message_id', 'is', null).execute()
+  const rows = await db
+    .selectFrom('uploads')
+    .select('id')
+    .where('id', 'in', attachmentIds)
+    .where('customer_id', '=', customer.id)
+    .where('message_id', 'is', null)
+    .execute()
   if (rows.length !== attachmentIds.length || new Set(attachmentIds).size !== attachmentIds.length) {
     throw new ApiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
   }

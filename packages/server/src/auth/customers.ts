@@ -17,7 +17,13 @@ export interface IdentityClaims {
 }
 
 export function toCustomer(row: CustomerTable): Customer {
-  return { id: row.id, email: row.email, emailVerified: row.email_verified === 1, externalId: row.external_id, name: row.name }
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.email_verified === 1,
+    externalId: row.external_id,
+    name: row.name,
+  }
 }
 
 /** Emails are keys, so `Ana@Example.test ` and `ana@example.test` must be one key. */
@@ -26,7 +32,11 @@ export function normalizeEmail(email: string): string {
 }
 
 /** A15: the one customer a verified email is the key to, created on first verification. */
-export async function customerForVerifiedEmail(context: ServerContext, workspaceId: string, email: string): Promise<CustomerTable> {
+export async function customerForVerifiedEmail(
+  context: ServerContext,
+  workspaceId: string,
+  email: string,
+): Promise<CustomerTable> {
   return withRaceRetry(() =>
     context.database.db.transaction().execute(async (transaction) => {
       const existing = await customerByVerifiedEmail(transaction, workspaceId, email)
@@ -45,7 +55,10 @@ export async function customerForVerifiedEmail(context: ServerContext, workspace
         identified_via: null,
       }
       await transaction.insertInto('customers').values(customer).execute()
-      await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email, customer_id: customer.id }).execute()
+      await transaction
+        .insertInto('customer_emails')
+        .values({ workspace_id: workspaceId, email, customer_id: customer.id })
+        .execute()
       return customer
     }),
   )
@@ -58,7 +71,11 @@ export async function customerForVerifiedEmail(context: ServerContext, workspace
  * The token also links the customer to the site's account (first time only); a customer already
  * linked to another account by a code is never relinked silently (`identity_conflict`, C6).
  */
-export async function customerForIdentity(context: ServerContext, workspaceId: string, claims: IdentityClaims): Promise<CustomerTable> {
+export async function customerForIdentity(
+  context: ServerContext,
+  workspaceId: string,
+  claims: IdentityClaims,
+): Promise<CustomerTable> {
   const email = claims.email === null ? null : normalizeEmail(claims.email)
   const verifiedEmail = email !== null && claims.emailVerified ? email : null
   return withRaceRetry(() =>
@@ -69,13 +86,17 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
         .where('workspace_id', '=', workspaceId)
         .where('external_id', '=', claims.externalId)
         .executeTakeFirst()
-      const byEmail = verifiedEmail === null ? undefined : await customerByVerifiedEmail(transaction, workspaceId, verifiedEmail)
+      const byEmail =
+        verifiedEmail === null ? undefined : await customerByVerifiedEmail(transaction, workspaceId, verifiedEmail)
 
       if (byExternalId && byEmail && byExternalId.id !== byEmail.id) {
         throw new ApiError('identity_conflict', 'The external id and the verified email belong to different customers')
       }
       if (!byExternalId && byEmail && byEmail.external_id !== null) {
-        throw new ApiError('identity_conflict', 'That verified email already belongs to a customer with another external id')
+        throw new ApiError(
+          'identity_conflict',
+          'That verified email already belongs to a customer with another external id',
+        )
       }
 
       const existing = byExternalId ?? byEmail
@@ -106,7 +127,10 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
         }
         await transaction.insertInto('customers').values(customer).execute()
         if (verifiedEmail !== null) {
-          await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: customer.id }).execute()
+          await transaction
+            .insertInto('customer_emails')
+            .values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: customer.id })
+            .execute()
         }
         return customer
       }
@@ -123,7 +147,10 @@ export async function customerForIdentity(context: ServerContext, workspaceId: s
         updated.email = verifiedEmail
         updated.email_verified = 1
         if (!byEmail) {
-          await transaction.insertInto('customer_emails').values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: updated.id }).execute()
+          await transaction
+            .insertInto('customer_emails')
+            .values({ workspace_id: workspaceId, email: verifiedEmail, customer_id: updated.id })
+            .execute()
         }
       }
       // The name comes from a signed token, so it may change; an unverified email never overwrites anything.

@@ -15,8 +15,10 @@ describe('identity tokens', () => {
     await test.close()
   })
 
-  const identify = (identityToken: string, token?: string) => test.call('POST', '/v1/auth/identify', { body: { identityToken }, ...(token === undefined ? {} : { token }) })
-  const customerCount = async () => (await test.server.context.database.db.selectFrom('customers').select('id').execute()).length
+  const identify = (identityToken: string, token?: string) =>
+    test.call('POST', '/v1/auth/identify', { body: { identityToken }, ...(token === undefined ? {} : { token }) })
+  const customerCount = async () =>
+    (await test.server.context.database.db.selectFrom('customers').select('id').execute()).length
   const externalId = () => `user-${crypto.randomUUID()}`
 
   describe('when the token is signed by the site', () => {
@@ -34,7 +36,9 @@ describe('identity tokens', () => {
       const email = freshEmail()
       const byCode = await test.verify(email)
       const sent = await test.send(byCode.session.token, 'Logged out on my phone')
-      const byToken = await identify(await test.signIdentityToken({ sub: externalId(), email: email.toUpperCase(), email_verified: true }))
+      const byToken = await identify(
+        await test.signIdentityToken({ sub: externalId(), email: email.toUpperCase(), email_verified: true }),
+      )
       expect(byToken.body.customer.id).toBe(byCode.customer.id)
       const history = await test.call('GET', '/v1/conversation/messages', { token: byToken.body.session.token })
       expect(history.body.messages.map((message: { id: string }) => message.id)).toEqual([sent.body.message.id])
@@ -44,7 +48,11 @@ describe('identity tokens', () => {
   describe('when the token is forged or tampered with', () => {
     it('B1: refuses unsigned claims and creates no customer', async () => {
       const before = await customerCount()
-      for (const identityToken of [JSON.stringify({ sub: 'ana' }), 'ana@example.test', new UnsecuredJWT({ sub: 'ana' }).setExpirationTime('1h').encode()]) {
+      for (const identityToken of [
+        JSON.stringify({ sub: 'ana' }),
+        'ana@example.test',
+        new UnsecuredJWT({ sub: 'ana' }).setExpirationTime('1h').encode(),
+      ]) {
         const refused = await identify(identityToken)
         expect(refused.status).toBe(401)
         expect(refused.body.error.code).toBe('identity_token_invalid')
@@ -55,8 +63,16 @@ describe('identity tokens', () => {
     it('B2: refuses a wrong, empty or truncated signature', async () => {
       const token = await test.signIdentityToken({ sub: externalId() })
       const [header, payload, signature = ''] = token.split('.')
-      const wrong = await test.signIdentityToken({ sub: externalId() }, { secret: 'sk_a-different-secret-of-sufficient-length' })
-      for (const forged of [`${header}.${payload}.`, `${header}.${payload}.${signature.slice(0, 20)}`, wrong, `${header}.${payload}.${signature.slice(0, -2)}AA`]) {
+      const wrong = await test.signIdentityToken(
+        { sub: externalId() },
+        { secret: 'sk_a-different-secret-of-sufficient-length' },
+      )
+      for (const forged of [
+        `${header}.${payload}.`,
+        `${header}.${payload}.${signature.slice(0, 20)}`,
+        wrong,
+        `${header}.${payload}.${signature.slice(0, -2)}AA`,
+      ]) {
         expect((await identify(forged)).body.error.code).toBe('identity_token_invalid')
       }
     })
@@ -73,9 +89,14 @@ describe('identity tokens', () => {
       const sub = externalId()
       const hs512 = await test.signIdentityToken({ sub }, { alg: 'HS512' })
       const { privateKey, publicKey } = await generateKeyPair('RS256')
-      const rs256 = await new SignJWT({ sub }).setProtectedHeader({ alg: 'RS256' }).setIssuedAt().setExpirationTime('1h').sign(privateKey)
+      const rs256 = await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(privateKey)
       const none = new UnsecuredJWT({ sub }).setIssuedAt().setExpirationTime('1h').encode()
-      for (const token of [hs512, rs256, none]) expect((await identify(token)).body.error.code).toBe('identity_token_invalid')
+      for (const token of [hs512, rs256, none])
+        expect((await identify(token)).body.error.code).toBe('identity_token_invalid')
       // Algorithm confusion: an HS256 token "signed" with the RSA public key as the HMAC secret.
       const confused = await test.signIdentityToken({ sub }, { secret: JSON.stringify(await exportJWK(publicKey)) })
       expect((await identify(confused)).body.error.code).toBe('identity_token_invalid')
@@ -120,7 +141,10 @@ describe('identity tokens', () => {
       expect((await identify(token)).status).toBe(200)
       clock.advance(601_000)
       expect((await identify(token)).body.error.code).toBe('identity_token_expired')
-      const noExp = await new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(Math.floor(clock.now() / 1000)).sign(new TextEncoder().encode(test.workspace.secret))
+      const noExp = await new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(Math.floor(clock.now() / 1000))
+        .sign(new TextEncoder().encode(test.workspace.secret))
       expect((await identify(noExp)).body.error.code).toBe('identity_token_invalid')
     })
 
@@ -128,9 +152,13 @@ describe('identity tokens', () => {
       const sub = externalId()
       const nowSeconds = Math.floor(clock.now() / 1000)
       expect((await identify(await test.signIdentityToken({ sub }, { expiresInSeconds: 12 * 3600 }))).status).toBe(200)
-      expect((await identify(await test.signIdentityToken({ sub }, { expiresInSeconds: 12 * 3600 + 1 }))).body.error.code).toBe('identity_token_invalid')
+      expect(
+        (await identify(await test.signIdentityToken({ sub }, { expiresInSeconds: 12 * 3600 + 1 }))).body.error.code,
+      ).toBe('identity_token_invalid')
       expect((await identify(await test.signIdentityToken({ sub }, { issuedAt: nowSeconds + 30 }))).status).toBe(200)
-      expect((await identify(await test.signIdentityToken({ sub }, { issuedAt: nowSeconds + 120 }))).body.error.code).toBe('identity_token_invalid')
+      expect(
+        (await identify(await test.signIdentityToken({ sub }, { issuedAt: nowSeconds + 120 }))).body.error.code,
+      ).toBe('identity_token_invalid')
     })
 
     it('B10: a signed identity only ever yields an expiring session, and the token cannot be replayed after its exp', async () => {
@@ -144,14 +172,22 @@ describe('identity tokens', () => {
 
   describe('when identities disagree', () => {
     it('B7: requires a stable id in sub', async () => {
-      for (const claims of [{}, { sub: '' }, { sub: '   ' }, { user_id: 'ana' }, { email: 'ana@example.test', email_verified: true }]) {
+      for (const claims of [
+        {},
+        { sub: '' },
+        { sub: '   ' },
+        { user_id: 'ana' },
+        { email: 'ana@example.test', email_verified: true },
+      ]) {
         expect((await identify(await test.signIdentityToken(claims))).body.error.code).toBe('identity_token_invalid')
       }
     })
 
     it('B7: refuses to guess when a vouched email belongs to a customer with another external id', async () => {
       const email = freshEmail()
-      expect((await identify(await test.signIdentityToken({ sub: 'first', email, email_verified: true }))).status).toBe(200)
+      expect((await identify(await test.signIdentityToken({ sub: 'first', email, email_verified: true }))).status).toBe(
+        200,
+      )
       const conflict = await identify(await test.signIdentityToken({ sub: 'second', email, email_verified: true }))
       expect(conflict.status).toBe(409)
       expect(conflict.body.error.code).toBe('identity_conflict')
@@ -163,8 +199,12 @@ describe('identity tokens', () => {
       const bo = await identify(await test.signIdentityToken({ sub: externalId() }), ana.body.session.token)
       expect(bo.body.customer.id).not.toBe(ana.body.customer.id)
       expect((await test.call('GET', '/v1/me', { token: ana.body.session.token })).status).toBe(401)
-      expect((await test.call('GET', '/v1/conversation', { token: bo.body.session.token })).body.conversation).toBeNull()
-      expect((await test.call('GET', '/v1/conversation/messages', { token: bo.body.session.token })).body.messages).toEqual([])
+      expect(
+        (await test.call('GET', '/v1/conversation', { token: bo.body.session.token })).body.conversation,
+      ).toBeNull()
+      expect(
+        (await test.call('GET', '/v1/conversation/messages', { token: bo.body.session.token })).body.messages,
+      ).toEqual([])
     })
 
     it('B9: an unverified email neither joins nor changes the verified customer', async () => {
@@ -174,7 +214,9 @@ describe('identity tokens', () => {
       const claimed = await identify(await test.signIdentityToken({ sub: externalId(), email }))
       expect(claimed.body.customer.id).not.toBe(verified.customer.id)
       expect(claimed.body.customer.emailVerified).toBe(false)
-      expect((await test.call('GET', '/v1/conversation/messages', { token: claimed.body.session.token })).body.messages).toEqual([])
+      expect(
+        (await test.call('GET', '/v1/conversation/messages', { token: claimed.body.session.token })).body.messages,
+      ).toEqual([])
 
       const sub = externalId()
       const bound = await identify(await test.signIdentityToken({ sub, email: freshEmail(), email_verified: true }))
@@ -182,7 +224,9 @@ describe('identity tokens', () => {
       expect(overwritten.body.customer.id).toBe(bound.body.customer.id)
       expect(overwritten.body.customer.email).toBe(bound.body.customer.email)
       expect(overwritten.body.customer.emailVerified).toBe(true)
-      expect((await test.call('GET', '/v1/me', { token: verified.session.token })).body.customer).toEqual(verified.customer)
+      expect((await test.call('GET', '/v1/me', { token: verified.session.token })).body.customer).toEqual(
+        verified.customer,
+      )
     })
   })
 })

@@ -18,7 +18,11 @@ const invalid = (message: string) => new ApiError('identity_token_invalid', mess
  * verifies it), `exp` required and at most 12 h after `iat`, `iat` not in the future, and a stable
  * external id in `sub` (B7).
  */
-export async function verifyIdentityToken(context: ServerContext, workspaceId: string, token: string): Promise<IdentityClaims> {
+export async function verifyIdentityToken(
+  context: ServerContext,
+  workspaceId: string,
+  token: string,
+): Promise<IdentityClaims> {
   let kid: string | undefined
   try {
     const header = decodeProtectedHeader(token)
@@ -45,7 +49,8 @@ export async function verifyIdentityToken(context: ServerContext, workspaceId: s
       payload = result.payload
       break
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new ApiError('identity_token_expired', 'The identity token has expired')
+      if (error instanceof errors.JWTExpired)
+        throw new ApiError('identity_token_expired', 'The identity token has expired')
       if (error instanceof errors.JWSSignatureVerificationFailed) continue
       throw invalid('The identity token is not valid')
     }
@@ -55,7 +60,8 @@ export async function verifyIdentityToken(context: ServerContext, workspaceId: s
   const nowSeconds = Math.floor(nowMs / 1000)
   const exp = payload.exp ?? 0
   if (payload.iat !== undefined) {
-    if (payload.iat > nowSeconds + identityTokenClockSkewSeconds) throw invalid('The identity token was issued in the future')
+    if (payload.iat > nowSeconds + identityTokenClockSkewSeconds)
+      throw invalid('The identity token was issued in the future')
     if (exp - payload.iat > identityTokenMaxTtlSeconds) throw invalid('The identity token lives longer than 12 hours')
   }
   if (exp - nowSeconds > identityTokenMaxTtlSeconds + identityTokenClockSkewSeconds) {
@@ -66,7 +72,8 @@ export async function verifyIdentityToken(context: ServerContext, workspaceId: s
   if (externalId === '') throw invalid('The identity token carries no external id (sub)')
   if (externalId.length > 255) throw invalid('The external id (sub) is longer than 255 characters')
   const email = typeof payload['email'] === 'string' ? payload['email'] : null
-  if (email !== null && (email.length > 254 || !email.includes('@'))) throw invalid('The identity token carries a malformed email')
+  if (email !== null && (email.length > 254 || !email.includes('@')))
+    throw invalid('The identity token carries a malformed email')
   const name = typeof payload['name'] === 'string' ? payload['name'].slice(0, 200) : null
   return { externalId, email, emailVerified: email !== null && payload['email_verified'] === true, name }
 }

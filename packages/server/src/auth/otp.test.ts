@@ -22,7 +22,8 @@ describe('email verification codes', () => {
     await test.close()
   })
 
-  const verify = (challengeId: string, code: string) => test.call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })
+  const verify = (challengeId: string, code: string) =>
+    test.call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })
 
   describe('when a code is issued', () => {
     it('A1: mails six random digits and answers with a challenge, never the code', async () => {
@@ -45,7 +46,11 @@ describe('email verification codes', () => {
       const email = freshEmail()
       const { challengeId } = await test.startEmail(email)
       const code = test.readCode(email)
-      const rows = await test.server.context.database.db.selectFrom('otp_challenges').selectAll().where('id', '=', challengeId).execute()
+      const rows = await test.server.context.database.db
+        .selectFrom('otp_challenges')
+        .selectAll()
+        .where('id', '=', challengeId)
+        .execute()
       expect(rows).toHaveLength(1)
       expect(JSON.stringify(rows)).not.toContain(code)
       expect(rows[0]?.code_hash).toMatch(/^[0-9a-f]{64}$/)
@@ -58,7 +63,8 @@ describe('email verification codes', () => {
       const { challengeId } = await test.startEmail(email)
       const code = test.readCode(email)
       const answers: string[] = []
-      for (let attempt = 1; attempt <= limits.otpMaxAttempts; attempt++) answers.push((await verify(challengeId, anotherCode(code, attempt))).body.error.code)
+      for (let attempt = 1; attempt <= limits.otpMaxAttempts; attempt++)
+        answers.push((await verify(challengeId, anotherCode(code, attempt))).body.error.code)
       expect(answers).toEqual(['otp_invalid', 'otp_invalid', 'otp_invalid', 'otp_invalid', 'otp_attempts_exceeded'])
       const late = await verify(challengeId, code)
       expect(late.status).toBe(422)
@@ -71,7 +77,8 @@ describe('email verification codes', () => {
       for (let round = 0; round < 3; round++) {
         const { challengeId } = await test.startEmail(email)
         const code = test.readCode(email)
-        for (let attempt = 1; attempt <= limits.otpMaxAttempts; attempt++) lastAnswer = await verify(challengeId, anotherCode(code, attempt))
+        for (let attempt = 1; attempt <= limits.otpMaxAttempts; attempt++)
+          lastAnswer = await verify(challengeId, anotherCode(code, attempt))
         clock.advance(limits.otpResendCooldownSeconds * 1000)
       }
       expect(lastAnswer?.status).toBe(429)
@@ -114,7 +121,9 @@ describe('email verification codes', () => {
       const code = test.readCode(email)
       const results = await Promise.all(Array.from({ length: 6 }, () => verify(challengeId, code)))
       expect(results.filter((result) => result.status === 200)).toHaveLength(1)
-      expect(results.filter((result) => result.status !== 200).map((result) => result.body.error.code)).toEqual(Array(5).fill('otp_invalid'))
+      expect(results.filter((result) => result.status !== 200).map((result) => result.body.error.code)).toEqual(
+        Array(5).fill('otp_invalid'),
+      )
       expect((await verify(challengeId, code)).body.error.code).toBe('otp_invalid')
     })
 
@@ -151,7 +160,9 @@ describe('email verification codes', () => {
       const refused = await test.call('POST', '/v1/auth/email/start', { body: { email } })
       expect(refused.status).toBe(429)
       expect(refused.body.error.code).toBe('rate_limited')
-      expect(refused.body.error.retryAfterSeconds).toBe(60 * 60 - limits.otpMaxPerHour * limits.otpResendCooldownSeconds)
+      expect(refused.body.error.retryAfterSeconds).toBe(
+        60 * 60 - limits.otpMaxPerHour * limits.otpResendCooldownSeconds,
+      )
       clock.advance((refused.body.error.retryAfterSeconds ?? 0) * 1000)
       expect((await test.call('POST', '/v1/auth/email/start', { body: { email } })).status).toBe(200)
     })
@@ -159,7 +170,10 @@ describe('email verification codes', () => {
     it('A5: caps codes per client IP per hour, whatever the email', async () => {
       const capped = await startTestServer({ now: clock.now, otpIpHourlyLimit: 3 })
       try {
-        for (let index = 0; index < 3; index++) expect((await capped.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() } })).status).toBe(200)
+        for (let index = 0; index < 3; index++)
+          expect((await capped.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() } })).status).toBe(
+            200,
+          )
         const refused = await capped.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() } })
         expect(refused.status).toBe(429)
         expect(refused.body.error.code).toBe('rate_limited')
@@ -189,7 +203,9 @@ describe('email verification codes', () => {
       const shape = (body: Record<string, unknown>) => Object.keys(body).sort()
       expect(shape(forKnown.body)).toEqual(shape(forUnknown.body))
       expect(forKnown.body.resendAfterSeconds).toBe(forUnknown.body.resendAfterSeconds)
-      expect(new Date(forKnown.body.expiresAt).getTime() - clock.now()).toBe(new Date(forUnknown.body.expiresAt).getTime() - clock.now())
+      expect(new Date(forKnown.body.expiresAt).getTime() - clock.now()).toBe(
+        new Date(forUnknown.body.expiresAt).getTime() - clock.now(),
+      )
       // Both got a mail, so not even the inbox tells them apart.
       expect(test.outbox.messages().filter((mail) => mail.to === unknown)).toHaveLength(1)
     })
@@ -237,8 +253,14 @@ describe('email verification codes in production', () => {
     try {
       const { workspaceId } = await server.createWorkspace({ name: 'Shop', origins: [] })
       const post = (path: string, body: unknown) =>
-        fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-threadline-workspace': workspaceId }, body: JSON.stringify(body) })
-      const { challengeId } = (await (await post('/v1/auth/email/start', { email: 'ana@example.test' })).json()) as { challengeId: string }
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-threadline-workspace': workspaceId },
+          body: JSON.stringify(body),
+        })
+      const { challengeId } = (await (await post('/v1/auth/email/start', { email: 'ana@example.test' })).json()) as {
+        challengeId: string
+      }
       await post('/v1/auth/email/verify', { challengeId, code: anotherCode(codes[0] ?? '') })
       await post('/v1/auth/email/verify', { challengeId, code: codes[0] })
       failNext = true
@@ -260,7 +282,9 @@ describeEachDatabase('A3: atomic code consumption', (freshDatabase) => {
         const email = freshEmail()
         const { challengeId } = await test.startEmail(email)
         const code = test.readCode(email)
-        const results = await Promise.all([0, 1].map(() => test.call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })))
+        const results = await Promise.all(
+          [0, 1].map(() => test.call('POST', '/v1/auth/email/verify', { body: { challengeId, code } })),
+        )
         expect(results.map((result) => result.status).sort()).toEqual([200, 422])
       }
     } finally {

@@ -39,12 +39,23 @@ export async function startEmailVerification(
       .where('created_at', '>', at - hourMs)
       .executeTakeFirstOrThrow()
     if (Number(fromIp.count) >= context.settings.otpIpHourlyLimit) {
-      throw new ApiError('rate_limited', 'Too many codes were requested from this network; try again later', secondsUntil(Number(fromIp.oldest) + hourMs, at))
+      throw new ApiError(
+        'rate_limited',
+        'Too many codes were requested from this network; try again later',
+        secondsUntil(Number(fromIp.oldest) + hourMs, at),
+      )
     }
 
     await transaction
       .insertInto('otp_email_states')
-      .values({ workspace_id: workspace.id, email, current_challenge_id: null, cooldown_started_at: null, consecutive_failures: 0, locked_until: 0 })
+      .values({
+        workspace_id: workspace.id,
+        email,
+        current_challenge_id: null,
+        cooldown_started_at: null,
+        consecutive_failures: 0,
+        locked_until: 0,
+      })
       .onConflict((conflict) => conflict.columns(['workspace_id', 'email']).doNothing())
       .execute()
     const state: OtpEmailStateTable = await transaction
@@ -60,7 +71,11 @@ export async function startEmailVerification(
     if (state.cooldown_started_at !== null) {
       const cooldownEndsAt = state.cooldown_started_at + limits.otpResendCooldownSeconds * 1000
       if (cooldownEndsAt > at) {
-        throw new ApiError('rate_limited', 'A code was sent moments ago; wait before asking for another', secondsUntil(cooldownEndsAt, at))
+        throw new ApiError(
+          'rate_limited',
+          'A code was sent moments ago; wait before asking for another',
+          secondsUntil(cooldownEndsAt, at),
+        )
       }
     }
     // A5: at most five codes per email per hour, counted per account, not per IP.
@@ -74,7 +89,11 @@ export async function startEmailVerification(
       .execute()
     const [oldest] = recent
     if (oldest !== undefined && recent.length >= limits.otpMaxPerHour) {
-      throw new ApiError('rate_limited', 'Too many codes were sent to this email this hour', secondsUntil(oldest.created_at + hourMs, at))
+      throw new ApiError(
+        'rate_limited',
+        'Too many codes were sent to this email this hour',
+        secondsUntil(oldest.created_at + hourMs, at),
+      )
     }
 
     // A4: a resend kills the previous code at once; its attempt count stays where it was.
@@ -110,7 +129,13 @@ export async function startEmailVerification(
 
   try {
     await context.mailer.send(
-      composeCodeEmail({ to: email, code, workspaceName: workspace.name, from: context.settings.mailFrom, replyTo: context.settings.mailReplyTo }),
+      composeCodeEmail({
+        to: email,
+        code,
+        workspaceName: workspace.name,
+        from: context.settings.mailFrom,
+        replyTo: context.settings.mailReplyTo,
+      }),
     )
   } catch (error) {
     // A8: the error may quote the message; log only that sending failed.
@@ -148,7 +173,8 @@ export async function verifyEmailCode(
     .where('email', '=', challenge.email)
     .executeTakeFirst()
   if (state) refuseIfLocked(state, at)
-  if (challenge.attempts >= limits.otpMaxAttempts) throw new ApiError('otp_attempts_exceeded', 'Too many wrong attempts; ask for a new code')
+  if (challenge.attempts >= limits.otpMaxAttempts)
+    throw new ApiError('otp_attempts_exceeded', 'Too many wrong attempts; ask for a new code')
   if (at >= challenge.expires_at) throw new ApiError('otp_expired', 'That code has expired; ask for a new one')
 
   if (digestsEqual(codeHash(context, challengeId, code), challenge.code_hash)) {
@@ -209,7 +235,11 @@ export async function verifyEmailCode(
     return { attempts: counted?.attempts ?? null, lockedUntil }
   })
   if (failure.lockedUntil > at) {
-    throw new ApiError('otp_locked', 'Too many wrong codes for this email; try again later', secondsUntil(failure.lockedUntil, at))
+    throw new ApiError(
+      'otp_locked',
+      'Too many wrong codes for this email; try again later',
+      secondsUntil(failure.lockedUntil, at),
+    )
   }
   // The attempt that uses up the last try says so at once, so the UI can offer a new code.
   if (failure.attempts === null || failure.attempts >= limits.otpMaxAttempts) {
@@ -220,6 +250,10 @@ export async function verifyEmailCode(
 
 function refuseIfLocked(state: OtpEmailStateTable, at: number): void {
   if (state.locked_until > at) {
-    throw new ApiError('otp_locked', 'Too many wrong codes for this email; try again later', secondsUntil(state.locked_until, at))
+    throw new ApiError(
+      'otp_locked',
+      'Too many wrong codes for this email; try again later',
+      secondsUntil(state.locked_until, at),
+    )
   }
 }

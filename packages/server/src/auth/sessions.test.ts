@@ -37,7 +37,10 @@ describe('sessions', () => {
       const email = freshEmail()
       const first = await test.verify(email)
       const { challengeId } = await test.startEmail(email)
-      const again = await test.call('POST', '/v1/auth/email/verify', { token: first.session.token, body: { challengeId, code: test.readCode(email) } })
+      const again = await test.call('POST', '/v1/auth/email/verify', {
+        token: first.session.token,
+        body: { challengeId, code: test.readCode(email) },
+      })
       expect(again.status).toBe(200)
       expect(again.body.session.token).not.toBe(first.session.token)
       expect((await test.call('GET', '/v1/me', { token: first.session.token })).status).toBe(401)
@@ -60,7 +63,11 @@ describe('sessions', () => {
     it('A13: logout revokes the token on the server; a second logout answers unauthorized', async () => {
       const { session } = await test.verify()
       expect((await test.call('POST', '/v1/auth/logout', { token: session.token })).status).toBe(204)
-      for (const [method, path] of [['GET', '/v1/me'], ['GET', '/v1/conversation'], ['POST', '/v1/auth/logout']] as const) {
+      for (const [method, path] of [
+        ['GET', '/v1/me'],
+        ['GET', '/v1/conversation'],
+        ['POST', '/v1/auth/logout'],
+      ] as const) {
         const refused = await test.call(method, path, { token: session.token })
         expect(refused.status).toBe(401)
         expect(refused.body.error.code).toBe('unauthorized')
@@ -79,9 +86,14 @@ describe('sessions', () => {
       const grant = await test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() } })
       expect(grant.headers.get('set-cookie')).toBeNull()
       const { session } = await test.verify()
-      const inQuery = await test.call('GET', `/v1/me?token=${encodeURIComponent(session.token)}&access_token=${encodeURIComponent(session.token)}`)
+      const inQuery = await test.call(
+        'GET',
+        `/v1/me?token=${encodeURIComponent(session.token)}&access_token=${encodeURIComponent(session.token)}`,
+      )
       expect(inQuery.status).toBe(401)
-      const inCookie = await test.call('GET', '/v1/me', { headers: { cookie: `token=${session.token}; session=${session.token}` } })
+      const inCookie = await test.call('GET', '/v1/me', {
+        headers: { cookie: `token=${session.token}; session=${session.token}` },
+      })
       expect(inCookie.status).toBe(401)
     })
 

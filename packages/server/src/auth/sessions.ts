@@ -25,7 +25,15 @@ export async function grantSession(
   const expiresAt = at + context.settings.sessionTtlSeconds * 1000
   await context.database.db
     .insertInto('sessions')
-    .values({ token_hash: sha256(token), workspace_id: workspaceId, customer_id: customerId, method, created_at: at, expires_at: expiresAt, revoked_at: null })
+    .values({
+      token_hash: sha256(token),
+      workspace_id: workspaceId,
+      customer_id: customerId,
+      method,
+      created_at: at,
+      expires_at: expiresAt,
+      revoked_at: null,
+    })
     .execute()
   return { token, expiresAt: new Date(expiresAt).toISOString(), method }
 }
@@ -37,11 +45,16 @@ export async function authenticateSession(context: ServerContext, token: string)
     .selectFrom('sessions')
     .innerJoin('customers', 'customers.id', 'sessions.customer_id')
     .selectAll('customers')
-    .select(['sessions.expires_at as sessionExpiresAt', 'sessions.revoked_at as sessionRevokedAt', 'sessions.workspace_id as sessionWorkspaceId'])
+    .select([
+      'sessions.expires_at as sessionExpiresAt',
+      'sessions.revoked_at as sessionRevokedAt',
+      'sessions.workspace_id as sessionWorkspaceId',
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (!row || row.sessionRevokedAt !== null) throw new ApiError('unauthorized', 'The session is not valid')
-  if (context.now() >= row.sessionExpiresAt) throw new ApiError('session_expired', 'The session has expired; verify again')
+  if (context.now() >= row.sessionExpiresAt)
+    throw new ApiError('session_expired', 'The session has expired; verify again')
   const { sessionExpiresAt, sessionRevokedAt: _revoked, sessionWorkspaceId, ...customer } = row
   return { tokenHash, workspaceId: sessionWorkspaceId, customer, expiresAt: sessionExpiresAt }
 }

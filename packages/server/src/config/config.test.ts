@@ -33,7 +33,14 @@ describe('loadConfig', () => {
   describe('when values are set', () => {
     it('reads the environment and lets flags override it', () => {
       const result = loadConfig({
-        env: { PORT: '3000', DATABASE_URL: 'postgres://db.internal/threadline', THREADLINE_MODE: 'production', THREADLINE_SECRET: 's'.repeat(40), SMTP_URL: 'smtp://mail:25', TRUSTED_PROXY_HOPS: '1' },
+        env: {
+          PORT: '3000',
+          DATABASE_URL: 'postgres://db.internal/threadline',
+          THREADLINE_MODE: 'production',
+          THREADLINE_SECRET: 's'.repeat(40),
+          SMTP_URL: 'smtp://mail:25',
+          TRUSTED_PROXY_HOPS: '1',
+        },
         flags: { port: '4000', 'data-dir': 'data' },
         cwd,
       })
@@ -51,7 +58,14 @@ describe('loadConfig', () => {
   describe('when values are bad', () => {
     it('says what is wrong with each, one line per value, naming the variable or the flag', () => {
       const result = loadConfig({
-        env: { PORT: 'abc', DATABASE_URL: 'mysql://x', TRUSTED_PROXY_HOPS: '-1', THREADLINE_MODE: 'staging', MAIL_FROM: 'nobody', THREADLINE_SECRET: 'short' },
+        env: {
+          PORT: 'abc',
+          DATABASE_URL: 'mysql://x',
+          TRUSTED_PROXY_HOPS: '-1',
+          THREADLINE_MODE: 'staging',
+          MAIL_FROM: 'nobody',
+          THREADLINE_SECRET: 'short',
+        },
         flags: { 'heartbeat-seconds': '0' },
         cwd,
       })
@@ -70,7 +84,10 @@ describe('loadConfig', () => {
     })
 
     it('refuses a port above 65535 from a flag', () => {
-      expect(loadConfig({ env: {}, flags: { port: '70000' }, cwd })).toEqual({ ok: false, errors: ['--port must be an integer 0–65535, got "70000"'] })
+      expect(loadConfig({ env: {}, flags: { port: '70000' }, cwd })).toEqual({
+        ok: false,
+        errors: ['--port must be an integer 0–65535, got "70000"'],
+      })
     })
 
     it('requires a secret and SMTP in production mode', () => {
@@ -100,6 +117,8 @@ describe('resolveServerSecret', () => {
   })
 
   it('never generates one in production', () => {
-    expect(() => resolveServerSecret({ secret: null, mode: 'production', dataDir: '/nonexistent' })).toThrow('THREADLINE_SECRET is required')
+    expect(() => resolveServerSecret({ secret: null, mode: 'production', dataDir: '/nonexistent' })).toThrow(
+      'THREADLINE_SECRET is required',
+    )
   })
 })

@@ -33,21 +33,66 @@ export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; err
 
 /** Each setting: its variable, its flag, what a good value looks like (said in the error), and the check. */
 const fields = {
-  mode: { env: 'THREADLINE_MODE', flag: 'mode', expect: '"development" or "production"', schema: z.enum(['development', 'production']) },
+  mode: {
+    env: 'THREADLINE_MODE',
+    flag: 'mode',
+    expect: '"development" or "production"',
+    schema: z.enum(['development', 'production']),
+  },
   port: { env: 'PORT', flag: 'port', expect: 'an integer 0–65535', schema: integer(0, 65_535) },
   host: { env: 'HOST', flag: 'host', expect: 'a host name or IP address', schema: z.string().regex(/^[\w.:[\]-]+$/) },
   dataDir: { env: 'THREADLINE_DATA_DIR', flag: 'data-dir', expect: 'a directory path', schema: z.string().min(1) },
-  databaseUrl: { env: 'DATABASE_URL', flag: 'database-url', expect: 'a postgres:// or postgresql:// URL', schema: url(['postgres:', 'postgresql:']) },
-  smtpUrl: { env: 'SMTP_URL', flag: 'smtp-url', expect: 'an smtp:// or smtps:// URL', schema: url(['smtp:', 'smtps:']) },
-  mailFrom: { env: 'MAIL_FROM', flag: 'mail-from', expect: 'an address like "Shop <chat@shop.example>" or chat@shop.example', schema: mailbox() },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    expect: 'a postgres:// or postgresql:// URL',
+    schema: url(['postgres:', 'postgresql:']),
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    flag: 'smtp-url',
+    expect: 'an smtp:// or smtps:// URL',
+    schema: url(['smtp:', 'smtps:']),
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    flag: 'mail-from',
+    expect: 'an address like "Shop <chat@shop.example>" or chat@shop.example',
+    schema: mailbox(),
+  },
   mailReplyTo: { env: 'MAIL_REPLY_TO', flag: 'mail-reply-to', expect: 'an email address', schema: mailbox() },
   publicUrl: { env: 'PUBLIC_URL', flag: 'public-url', expect: 'an http(s):// URL', schema: url(['http:', 'https:']) },
-  trustedProxyHops: { env: 'TRUSTED_PROXY_HOPS', flag: 'trusted-proxy-hops', expect: 'an integer 0–10', schema: integer(0, 10) },
+  trustedProxyHops: {
+    env: 'TRUSTED_PROXY_HOPS',
+    flag: 'trusted-proxy-hops',
+    expect: 'an integer 0–10',
+    schema: integer(0, 10),
+  },
   secret: { env: 'THREADLINE_SECRET', flag: 'secret', expect: 'at least 32 characters', schema: z.string().min(32) },
-  heartbeatSeconds: { env: 'THREADLINE_HEARTBEAT_SECONDS', flag: 'heartbeat-seconds', expect: 'an integer 1–300', schema: integer(1, 300) },
-  replyEmailDelaySeconds: { env: 'THREADLINE_REPLY_EMAIL_DELAY_SECONDS', flag: 'reply-email-delay-seconds', expect: 'an integer 0–86400', schema: integer(0, 86_400) },
-  otpIpHourlyLimit: { env: 'THREADLINE_OTP_IP_HOURLY_LIMIT', flag: 'otp-ip-hourly-limit', expect: 'an integer 1–100000', schema: integer(1, 100_000) },
-  widgetDir: { env: 'THREADLINE_WIDGET_DIR', flag: 'widget-dir', expect: 'a directory path', schema: z.string().min(1) },
+  heartbeatSeconds: {
+    env: 'THREADLINE_HEARTBEAT_SECONDS',
+    flag: 'heartbeat-seconds',
+    expect: 'an integer 1–300',
+    schema: integer(1, 300),
+  },
+  replyEmailDelaySeconds: {
+    env: 'THREADLINE_REPLY_EMAIL_DELAY_SECONDS',
+    flag: 'reply-email-delay-seconds',
+    expect: 'an integer 0–86400',
+    schema: integer(0, 86_400),
+  },
+  otpIpHourlyLimit: {
+    env: 'THREADLINE_OTP_IP_HOURLY_LIMIT',
+    flag: 'otp-ip-hourly-limit',
+    expect: 'an integer 1–100000',
+    schema: integer(1, 100_000),
+  },
+  widgetDir: {
+    env: 'THREADLINE_WIDGET_DIR',
+    flag: 'widget-dir',
+    expect: 'a directory path',
+    schema: z.string().min(1),
+  },
 } as const
 
 type FieldName = keyof typeof fields
@@ -57,7 +102,11 @@ type FieldValue<Name extends FieldName> = z.output<(typeof fields)[Name]['schema
 export const configFlagNames = Object.values(fields).map((field) => field.flag)
 
 /** Every variable the server reads, with the flag that overrides it (for `threadline help` and the README). */
-export const configVariables = Object.values(fields).map((field) => ({ env: field.env, flag: `--${field.flag}`, expect: field.expect }))
+export const configVariables = Object.values(fields).map((field) => ({
+  env: field.env,
+  flag: `--${field.flag}`,
+  expect: field.expect,
+}))
 
 /**
  * Reads and checks the configuration. Flags override variables. Each bad value yields one line that
@@ -113,7 +162,9 @@ export function loadConfig({
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
-      errors.push(`${fields.secret.env} is required in production mode (at least 32 random characters; keep it stable, it keys every stored hash)`)
+      errors.push(
+        `${fields.secret.env} is required in production mode (at least 32 random characters; keep it stable, it keys every stored hash)`,
+      )
     }
     if (requireMailer && smtpUrl === null && !invalid.has('smtpUrl')) {
       errors.push(`${fields.smtpUrl.env} is required in production mode (the dev outbox only exists in development)`)
@@ -128,7 +179,10 @@ export function loadConfig({
       port,
       host,
       dataDir,
-      database: databaseUrl === undefined ? { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') } : { kind: 'postgres', url: databaseUrl },
+      database:
+        databaseUrl === undefined
+          ? { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') }
+          : { kind: 'postgres', url: databaseUrl },
       smtpUrl,
       mailFrom,
       mailReplyTo,
@@ -144,12 +198,7 @@ export function loadConfig({
 }
 
 function integer(min: number, max: number) {
-  return z
-    .string()
-    .trim()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+  return z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max))
 }
 
 function url(protocols: string[]) {

@@ -1,4 +1,15 @@
-import type { Account, Agent, CodeOutcome, Conversation, ConversationStatus, Customer, IdentificationStatus, Message, MessagesPage, MessagesQuery } from '@threadline/protocol'
+import type {
+  Account,
+  Agent,
+  CodeOutcome,
+  Conversation,
+  ConversationStatus,
+  Customer,
+  IdentificationStatus,
+  Message,
+  MessagesPage,
+  MessagesQuery,
+} from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { toCustomer } from '../auth/customers.js'
 import type { AccountTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
@@ -6,7 +17,15 @@ import { ApiError } from '../errors/api-error.js'
 import { toAccount } from '../identification/accounts.js'
 import { agentVisibility } from '../identification/in-chat.js'
 import type { ServerContext } from '../server-context.js'
-import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
+import {
+  appendMessage,
+  eventBase,
+  findMessageByClientId,
+  listMessages,
+  lockConversation,
+  publishAll,
+  requireText,
+} from './message-log.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
@@ -55,34 +74,67 @@ export async function listAgentConversations(
     .$if(identification !== undefined, (query) =>
       query.where('customers.account_external_id', identification === 'identified' ? 'is not' : 'is', null),
     )
-    .$if(lastCodeOutcome !== undefined, (query) => query.where('conversations.last_code_outcome', '=', lastCodeOutcome ?? 'not_sent'))
+    .$if(lastCodeOutcome !== undefined, (query) =>
+      query.where('conversations.last_code_outcome', '=', lastCodeOutcome ?? 'not_sent'),
+    )
     .orderBy('conversations.updated_at', 'desc')
     .orderBy('conversations.id')
     .limit(limit)
     .execute()
   if (rows.length === 0) return []
-  const customers = await context.database.db.selectFrom('customers').selectAll().where('id', 'in', rows.map((row) => row.customer_id)).execute()
+  const customers = await context.database.db
+    .selectFrom('customers')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      rows.map((row) => row.customer_id),
+    )
+    .execute()
   const accounts = await linkedAccounts(context, workspaceId, customers)
   const byId = new Map(customers.map((customer) => [customer.id, customer]))
   return rows.flatMap((row) => {
     const customer = byId.get(row.customer_id)
-    return customer ? [{ conversation: toConversation(row), customer: toCustomer(customer), account: accounts.get(customer.id) ?? null }] : []
+    return customer
+      ? [
+          {
+            conversation: toConversation(row),
+            customer: toCustomer(customer),
+            account: accounts.get(customer.id) ?? null,
+          },
+        ]
+      : []
   })
 }
 
-export async function agentConversation(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<ConversationWithCustomer> {
+export async function agentConversation(
+  context: ServerContext,
+  { workspaceId, conversationId }: Scope & { conversationId: string },
+): Promise<ConversationWithCustomer> {
   const row = await selectConversations(context.database.db)
     .where('conversations.id', '=', conversationId)
     .where('conversations.workspace_id', '=', workspaceId)
     .executeTakeFirst()
   if (!row) throw notFound()
-  const customer = await context.database.db.selectFrom('customers').selectAll().where('id', '=', row.customer_id).executeTakeFirstOrThrow()
+  const customer = await context.database.db
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', '=', row.customer_id)
+    .executeTakeFirstOrThrow()
   const accounts = await linkedAccounts(context, workspaceId, [customer])
-  return { conversation: toConversation(row), customer: toCustomer(customer), account: accounts.get(customer.id) ?? null }
+  return {
+    conversation: toConversation(row),
+    customer: toCustomer(customer),
+    account: accounts.get(customer.id) ?? null,
+  }
 }
 
 /** The linked account of each customer that has one, keyed by customer id. Visible to advisors only, never to customers. */
-async function linkedAccounts(context: ServerContext, workspaceId: string, customers: CustomerTable[]): Promise<Map<string, LinkedAccount>> {
+async function linkedAccounts(
+  context: ServerContext,
+  workspaceId: string,
+  customers: CustomerTable[],
+): Promise<Map<string, LinkedAccount>> {
   const linked = customers.filter((customer) => customer.account_external_id !== null)
   const result = new Map<string, LinkedAccount>()
   if (linked.length === 0) return result
@@ -110,15 +162,31 @@ async function linkedAccounts(context: ServerContext, workspaceId: string, custo
   return result
 }
 
-export async function agentMessages(context: ServerContext, { workspaceId, conversationId, query }: Scope & { conversationId: string; query: MessagesQuery }): Promise<MessagesPage> {
+export async function agentMessages(
+  context: ServerContext,
+  { workspaceId, conversationId, query }: Scope & { conversationId: string; query: MessagesQuery },
+): Promise<MessagesPage> {
   await requireConversation(context, workspaceId, conversationId)
   return listMessages(context, conversationId, query)
 }
 
-export async function agentPageViews(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<RecordedPageView[]> {
+export async function agentPageViews(
+  context: ServerContext,
+  { workspaceId, conversationId }: Scope & { conversationId: string },
+): Promise<RecordedPageView[]> {
   const conversation = await requireConversation(context, workspaceId, conversationId)
-  const rows = await context.database.db.selectFrom('page_views').selectAll().where('customer_id', '=', conversation.customer_id).orderBy('at').execute()
-  return rows.map((row) => ({ url: row.url, title: row.title, referrer: row.referrer, at: new Date(row.at).toISOString() }))
+  const rows = await context.database.db
+    .selectFrom('page_views')
+    .selectAll()
+    .where('customer_id', '=', conversation.customer_id)
+    .orderBy('at')
+    .execute()
+  return rows.map((row) => ({
+    url: row.url,
+    title: row.title,
+    referrer: row.referrer,
+    at: new Date(row.at).toISOString(),
+  }))
 }
 
 /**
@@ -128,14 +196,21 @@ export async function agentPageViews(context: ServerContext, { workspaceId, conv
  */
 export async function agentReply(
   context: ServerContext,
-  { workspaceId, agent, conversationId, text, clientId }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null },
+  {
+    workspaceId,
+    agent,
+    conversationId,
+    text,
+    clientId,
+  }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null },
 ): Promise<{ message: Message; conversation: Conversation }> {
   requireText(text)
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     if (clientId !== null) {
       const original = await findMessageByClientId(transaction, conversation.id, clientId)
       if (original) {
-        if (original.text !== text) throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
+        if (original.text !== text)
+          throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
         return { message: toMessage(original), conversation: toConversation(conversation) }
       }
     }
@@ -152,7 +227,11 @@ export async function agentReply(
     // Typing is ephemeral and may have started in another process, so a reply always ends it.
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
     const pendingSince = conversation.reply_email_pending_since ?? at
-    await transaction.updateTable('conversations').set({ reply_email_pending_since: pendingSince }).where('id', '=', conversation.id).execute()
+    await transaction
+      .updateTable('conversations')
+      .set({ reply_email_pending_since: pendingSince })
+      .where('id', '=', conversation.id)
+      .execute()
     conversation.reply_email_pending_since = pendingSince
     if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
     await setStatus(transaction, conversation, 'active', emit, context)
@@ -175,7 +254,10 @@ export async function takeConversation(
   })
 }
 
-export async function finishConversation(context: ServerContext, { workspaceId, conversationId }: Scope & { conversationId: string }): Promise<Conversation> {
+export async function finishConversation(
+  context: ServerContext,
+  { workspaceId, conversationId }: Scope & { conversationId: string },
+): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
     await setStatus(transaction, conversation, 'finished', emit, context)
@@ -200,8 +282,18 @@ export async function agentRead(
       .where('author_kind', '=', 'customer')
       .where('read_at', 'is', null)
       .execute()
-    await transaction.updateTable('conversations').set({ agent_last_read_seq: readUpTo, agent_last_read_at: at }).where('id', '=', conversation.id).execute()
-    emit({ type: 'message.read', ...eventBase(context, conversation), reader: 'agent', upToSeq: readUpTo, readAt: new Date(at).toISOString() })
+    await transaction
+      .updateTable('conversations')
+      .set({ agent_last_read_seq: readUpTo, agent_last_read_at: at })
+      .where('id', '=', conversation.id)
+      .execute()
+    emit({
+      type: 'message.read',
+      ...eventBase(context, conversation),
+      reader: 'agent',
+      upToSeq: readUpTo,
+      readAt: new Date(at).toISOString(),
+    })
   })
 }
 
@@ -216,7 +308,9 @@ export async function agentTyping(
     workspaceId,
     conversationId,
     customerId: conversation.customer_id,
-    event: typing ? { type: 'typing.started', ...base, agent: { ...agent }, preview: null } : { type: 'typing.stopped', ...base },
+    event: typing
+      ? { type: 'typing.started', ...base, agent: { ...agent }, preview: null }
+      : { type: 'typing.stopped', ...base },
     ...agentVisibility(conversation),
   })
 }
@@ -235,13 +329,25 @@ async function mutate<T>(
   const result = await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
     if (!conversation) throw notFound()
-    return change(transaction, conversation, (event) => events.push({ workspaceId, conversationId, customerId: conversation.customer_id, event, ...agentVisibility(conversation) }))
+    return change(transaction, conversation, (event) =>
+      events.push({
+        workspaceId,
+        conversationId,
+        customerId: conversation.customer_id,
+        event,
+        ...agentVisibility(conversation),
+      }),
+    )
   })
   await publishAll(context, events)
   return result
 }
 
-async function requireConversation(context: ServerContext, workspaceId: string, conversationId: string): Promise<ConversationRow> {
+async function requireConversation(
+  context: ServerContext,
+  workspaceId: string,
+  conversationId: string,
+): Promise<ConversationRow> {
   const row = await selectConversations(context.database.db)
     .where('conversations.id', '=', conversationId)
     .where('conversations.workspace_id', '=', workspaceId)
@@ -250,20 +356,54 @@ async function requireConversation(context: ServerContext, workspaceId: string, 
   return row
 }
 
-async function assign(transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, agent: Agent, emit: Emit, context: ServerContext): Promise<void> {
+async function assign(
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  agent: Agent,
+  emit: Emit,
+  context: ServerContext,
+): Promise<void> {
   if (conversation.assignee_agent_id === agent.id) return
   const at = context.now()
-  await transaction.updateTable('conversations').set({ assignee_agent_id: agent.id, updated_at: at }).where('id', '=', conversation.id).execute()
-  Object.assign(conversation, { assignee_agent_id: agent.id, assignee_name: agent.name, assignee_avatar_url: agent.avatarUrl, updated_at: at })
-  emit({ type: 'conversation.assigned', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+  await transaction
+    .updateTable('conversations')
+    .set({ assignee_agent_id: agent.id, updated_at: at })
+    .where('id', '=', conversation.id)
+    .execute()
+  Object.assign(conversation, {
+    assignee_agent_id: agent.id,
+    assignee_name: agent.name,
+    assignee_avatar_url: agent.avatarUrl,
+    updated_at: at,
+  })
+  emit({
+    type: 'conversation.assigned',
+    ...eventBase(context, conversation),
+    conversation: toConversation(conversation),
+  })
 }
 
-async function setStatus(transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, status: ConversationStatus, emit: Emit, context: ServerContext): Promise<void> {
+async function setStatus(
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  status: ConversationStatus,
+  emit: Emit,
+  context: ServerContext,
+): Promise<void> {
   if (conversation.status === status) return
   const at = context.now()
-  await transaction.updateTable('conversations').set({ status, updated_at: at }).where('id', '=', conversation.id).execute()
+  await transaction
+    .updateTable('conversations')
+    .set({ status, updated_at: at })
+    .where('id', '=', conversation.id)
+    .execute()
   Object.assign(conversation, { status, updated_at: at })
-  emit({ type: 'conversation.status_changed', ...eventBase(context, conversation), status, conversation: toConversation(conversation) })
+  emit({
+    type: 'conversation.status_changed',
+    ...eventBase(context, conversation),
+    status,
+    conversation: toConversation(conversation),
+  })
 }
 
 function notFound(): ApiError {

@@ -18,16 +18,21 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
     await test.close()
   })
 
-  const messagesOf = async (token: string, query = '') => (await test.call('GET', `/v1/conversation/messages${query}`, { token })).body
+  const messagesOf = async (token: string, query = '') =>
+    (await test.call('GET', `/v1/conversation/messages${query}`, { token })).body
 
   describe('when a customer writes', () => {
     it('has no conversation before the first message, then exactly one', async () => {
       const { session } = await test.verify()
-      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body).toEqual({ conversation: null })
+      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body).toEqual({
+        conversation: null,
+      })
       const ack = await test.send(session.token, 'Hello')
       expect(ack.status).toBe(200)
       expect(ack.body.conversation).toMatchObject({ status: 'unanswered', lastSeq: 1, assignee: null })
-      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation.id).toBe(ack.body.conversation.id)
+      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation.id).toBe(
+        ack.body.conversation.id,
+      )
     })
 
     it('G7: numbers messages 1, 2, 3 per conversation, in the same transaction as the insert', async () => {
@@ -41,18 +46,28 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
 
     it('G7: concurrent sends get distinct, gapless seqs', async () => {
       const { session } = await test.verify()
-      const acks = await Promise.all(Array.from({ length: 8 }, (_, index) => test.send(session.token, `burst ${index}`)))
+      const acks = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => test.send(session.token, `burst ${index}`)),
+      )
       expect(acks.map((ack) => ack.status)).toEqual(Array(8).fill(200))
-      expect(acks.map((ack) => ack.body.message.seq).sort((left: number, right: number) => left - right)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+      expect(acks.map((ack) => ack.body.message.seq).sort((left: number, right: number) => left - right)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8,
+      ])
       const stored = await messagesOf(session.token)
       expect(stored.messages.map((message: { seq: number }) => message.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     })
 
     it('G8: concurrent first messages create one conversation', async () => {
       const { session } = await test.verify()
-      const acks = await Promise.all(Array.from({ length: 5 }, (_, index) => test.send(session.token, `first ${index}`)))
+      const acks = await Promise.all(
+        Array.from({ length: 5 }, (_, index) => test.send(session.token, `first ${index}`)),
+      )
       expect(new Set(acks.map((ack) => ack.body.conversation.id)).size).toBe(1)
-      const rows = await test.server.context.database.db.selectFrom('conversations').select('id').where('customer_id', '=', acks[0]?.body.message.author.id ?? '').execute()
+      const rows = await test.server.context.database.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('customer_id', '=', acks[0]?.body.message.author.id ?? '')
+        .execute()
       expect(rows).toHaveLength(1)
     })
   })
@@ -76,7 +91,11 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
       // A second connection sees the row the moment the ack arrives: the commit came first.
       const other = openDatabase(database)
       try {
-        const row = await other.db.selectFrom('messages').select(['id', 'seq']).where('id', '=', ack.body.message.id).executeTakeFirst()
+        const row = await other.db
+          .selectFrom('messages')
+          .select(['id', 'seq'])
+          .where('id', '=', ack.body.message.id)
+          .executeTakeFirst()
         expect(row).toEqual({ id: ack.body.message.id, seq: 1 })
       } finally {
         await other.close()
@@ -99,18 +118,26 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
       const conflict = await test.send(session.token, 'Something else', clientId)
       expect(conflict.status).toBe(422)
       expect(conflict.body.error.code).toBe('idempotency_conflict')
-      expect((await messagesOf(session.token)).messages.map((message: { text: string }) => message.text)).toEqual(['The original'])
+      expect((await messagesOf(session.token)).messages.map((message: { text: string }) => message.text)).toEqual([
+        'The original',
+      ])
     })
 
     it('G5: the dedupe never expires: the client id lives on the message row', async () => {
       const { session, customer } = await test.verify()
       const clientId = crypto.randomUUID()
       const first = await test.send(session.token, 'Sent long ago', clientId)
-      const row = await test.server.context.database.db.selectFrom('messages').select('client_id').where('id', '=', first.body.message.id).executeTakeFirstOrThrow()
+      const row = await test.server.context.database.db
+        .selectFrom('messages')
+        .select('client_id')
+        .where('id', '=', first.body.message.id)
+        .executeTakeFirstOrThrow()
       expect(row.client_id).toBe(clientId)
       // A new session (new device, weeks later) for the same customer still dedupes.
       const later = await test.verify(customer.email ?? '')
-      expect((await test.send(later.session.token, 'Sent long ago', clientId)).body.message.id).toBe(first.body.message.id)
+      expect((await test.send(later.session.token, 'Sent long ago', clientId)).body.message.id).toBe(
+        first.body.message.id,
+      )
     })
   })
 
@@ -127,7 +154,10 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
 
     it('refuses unknown attachment ids and stores nothing', async () => {
       const { session } = await test.verify()
-      const refused = await test.call('POST', '/v1/conversation/messages', { token: session.token, body: { clientId: crypto.randomUUID(), text: 'see file', attachmentIds: ['att_foreign'] } })
+      const refused = await test.call('POST', '/v1/conversation/messages', {
+        token: session.token,
+        body: { clientId: crypto.randomUUID(), text: 'see file', attachmentIds: ['att_foreign'] },
+      })
       expect(refused.body.error.code).toBe('validation_failed')
       expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation).toBeNull()
     })
@@ -157,24 +187,40 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
       const { session } = await test.verify()
       const { conversation } = (await test.send(session.token, 'Question')).body
       await test.agent('POST', `/v1/agent/conversations/${conversation.id}/messages`, { text: 'Answer' })
-      expect((await test.call('POST', '/v1/conversation/read', { token: session.token, body: { upToSeq: 2 } })).status).toBe(204)
-      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation.customerLastReadSeq).toBe(2)
+      expect(
+        (await test.call('POST', '/v1/conversation/read', { token: session.token, body: { upToSeq: 2 } })).status,
+      ).toBe(204)
+      expect(
+        (await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation.customerLastReadSeq,
+      ).toBe(2)
       const agentView = (await test.agent('GET', `/v1/agent/conversations/${conversation.id}/messages`)).body.messages
-      expect(agentView.map((message: { seq: number; author: { kind: string }; readAt: string | null }) => [message.seq, message.author.kind, message.readAt !== null])).toEqual([
+      expect(
+        agentView.map((message: { seq: number; author: { kind: string }; readAt: string | null }) => [
+          message.seq,
+          message.author.kind,
+          message.readAt !== null,
+        ]),
+      ).toEqual([
         [1, 'customer', false],
         [2, 'agent', true],
       ])
-      expect((await test.agent('POST', `/v1/agent/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(204)
+      expect((await test.agent('POST', `/v1/agent/conversations/${conversation.id}/read`, { upToSeq: 1 })).status).toBe(
+        204,
+      )
       const [question] = (await messagesOf(session.token)).messages
       expect(question?.readAt).not.toBeNull()
-      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation).toMatchObject({ agentLastReadSeq: 1 })
+      expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation).toMatchObject({
+        agentLastReadSeq: 1,
+      })
     })
 
     it('reopens a finished conversation as unanswered when the customer writes again', async () => {
       const { session } = await test.verify()
       const { conversation } = (await test.send(session.token, 'Question')).body
       await test.agent('POST', `/v1/agent/conversations/${conversation.id}/messages`, { text: 'Answer' })
-      expect((await test.agent('POST', `/v1/agent/conversations/${conversation.id}/finish`)).body.conversation.status).toBe('finished')
+      expect(
+        (await test.agent('POST', `/v1/agent/conversations/${conversation.id}/finish`)).body.conversation.status,
+      ).toBe('finished')
       const reopened = await test.send(session.token, 'One more thing')
       expect(reopened.body.conversation).toMatchObject({ id: conversation.id, status: 'unanswered' })
       expect(reopened.body.conversation.assignee).not.toBeNull()
@@ -187,20 +233,28 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
       const bo = await test.verify(freshEmail())
       const anas = (await test.send(ana.session.token, "Ana's secret")).body
       const path = `/v1/conversation/messages?conversationId=${anas.conversation.id}`
-      const bosView = await test.call('GET', path, { token: bo.session.token, headers: { 'x-threadline-conversation': anas.conversation.id } })
+      const bosView = await test.call('GET', path, {
+        token: bo.session.token,
+        headers: { 'x-threadline-conversation': anas.conversation.id },
+      })
       expect(bosView.body.messages).toEqual([])
       const bosSend = await test.call('POST', '/v1/conversation/messages', {
         token: bo.session.token,
         body: { clientId: crypto.randomUUID(), text: 'Injected?', conversationId: anas.conversation.id },
       })
       expect(bosSend.body.conversation.id).not.toBe(anas.conversation.id)
-      expect((await messagesOf(ana.session.token)).messages.map((message: { text: string }) => message.text)).toEqual(["Ana's secret"])
+      expect((await messagesOf(ana.session.token)).messages.map((message: { text: string }) => message.text)).toEqual([
+        "Ana's secret",
+      ])
       // Reading up to a seq of Ana's conversation marks nothing of hers.
       await test.call('POST', '/v1/conversation/read', { token: bo.session.token, body: { upToSeq: 1 } })
-      expect((await test.call('GET', '/v1/conversation', { token: ana.session.token })).body.conversation.customerLastReadSeq).toBe(0)
+      expect(
+        (await test.call('GET', '/v1/conversation', { token: ana.session.token })).body.conversation
+          .customerLastReadSeq,
+      ).toBe(0)
     })
 
-    it("X1: ids are random, not sequential", async () => {
+    it('X1: ids are random, not sequential', async () => {
       const { session } = await test.verify()
       const first = (await test.send(session.token, 'a')).body.message.id
       const second = (await test.send(session.token, 'b')).body.message.id
@@ -216,7 +270,9 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
       const { conversation } = (await test.send(session.token, 'hi')).body
       const page = { url: 'https://shop.example/cart', title: 'Cart', referrer: '' }
       expect((await test.call('POST', '/v1/page-views', { token: session.token, body: page })).status).toBe(204)
-      expect((await test.agent('GET', `/v1/agent/conversations/${conversation.id}/page-views`)).body.pageViews).toEqual([expect.objectContaining(page)])
+      expect((await test.agent('GET', `/v1/agent/conversations/${conversation.id}/page-views`)).body.pageViews).toEqual(
+        [expect.objectContaining(page)],
+      )
     })
   })
 })

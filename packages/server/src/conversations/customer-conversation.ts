@@ -1,17 +1,39 @@
-import type { ChatEvent, Conversation, MessagesPage, MessagesQuery, PageView, SendMessageResponse } from '@threadline/protocol'
+import type {
+  ChatEvent,
+  Conversation,
+  MessagesPage,
+  MessagesQuery,
+  PageView,
+  SendMessageResponse,
+} from '@threadline/protocol'
 import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
 import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
-import { agentVisibility, appendSystemMessage, handlePastedCode, identificationRuleOf, startsAwaitingIdentification, storedCustomerText } from '../identification/in-chat.js'
+import {
+  agentVisibility,
+  appendSystemMessage,
+  handlePastedCode,
+  identificationRuleOf,
+  startsAwaitingIdentification,
+  storedCustomerText,
+} from '../identification/in-chat.js'
 import type { AfterCommit } from '../identification/in-chat.js'
 import { identificationRepliesFor } from '../identification/replies.js'
 import type { ReplyLanguage } from '../identification/replies.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import type { Workspace } from '../workspaces/workspaces.js'
-import { appendMessage, eventBase, findMessageByClientId, listMessages, lockConversation, publishAll, requireText } from './message-log.js'
+import {
+  appendMessage,
+  eventBase,
+  findMessageByClientId,
+  listMessages,
+  lockConversation,
+  publishAll,
+  requireText,
+} from './message-log.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
 
@@ -21,12 +43,22 @@ import type { ConversationRow } from './wire-format.js'
  */
 
 export async function customerConversation(context: ServerContext, customerId: string): Promise<Conversation | null> {
-  const row = await selectConversations(context.database.db).where('conversations.customer_id', '=', customerId).executeTakeFirst()
+  const row = await selectConversations(context.database.db)
+    .where('conversations.customer_id', '=', customerId)
+    .executeTakeFirst()
   return row ? toConversation(row) : null
 }
 
-export async function customerMessages(context: ServerContext, customerId: string, query: MessagesQuery): Promise<MessagesPage> {
-  const row = await context.database.db.selectFrom('conversations').select('id').where('customer_id', '=', customerId).executeTakeFirst()
+export async function customerMessages(
+  context: ServerContext,
+  customerId: string,
+  query: MessagesQuery,
+): Promise<MessagesPage> {
+  const row = await context.database.db
+    .selectFrom('conversations')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst()
   return listMessages(context, row?.id ?? null, query)
 }
 
@@ -61,7 +93,10 @@ export async function sendCustomerMessage(context: ServerContext, message: Custo
   }
 }
 
-async function sendOnce(context: ServerContext, { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend): Promise<SendMessageResponse> {
+async function sendOnce(
+  context: ServerContext,
+  { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend,
+): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
   let hidden: { hiddenFromAgents?: true } = {}
@@ -76,7 +111,11 @@ async function sendOnce(context: ServerContext, { customer, workspace, clientId,
       const requested = attachmentIds ?? []
       // The stored text of a message that carried a code is its redacted form.
       const sameText = original.text === text || original.text === storedCustomerText(rule, text)
-      if (!sameText || sentWith.length !== requested.length || sentWith.some((attachment, index) => attachment.id !== requested[index])) {
+      if (
+        !sameText ||
+        sentWith.length !== requested.length ||
+        sentWith.some((attachment, index) => attachment.id !== requested[index])
+      ) {
         throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
       }
       return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
@@ -127,11 +166,24 @@ async function sendOnce(context: ServerContext, { customer, workspace, clientId,
     })
     await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
     const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
-    events.push({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
+    events.push({
+      type: 'message.created',
+      ...eventBase(context, conversation),
+      message: toMessage(message, attachments),
+    })
     if (wasFinished) {
-      await transaction.updateTable('conversations').set({ status: 'unanswered' }).where('id', '=', conversation.id).execute()
+      await transaction
+        .updateTable('conversations')
+        .set({ status: 'unanswered' })
+        .where('id', '=', conversation.id)
+        .execute()
       conversation.status = 'unanswered'
-      events.push({ type: 'conversation.status_changed', ...eventBase(context, conversation), status: 'unanswered', conversation: toConversation(conversation) })
+      events.push({
+        type: 'conversation.status_changed',
+        ...eventBase(context, conversation),
+        status: 'unanswered',
+        conversation: toConversation(conversation),
+      })
     }
     const emit = (event: ChatEvent) => events.push(event)
     const replies = identificationRepliesFor(language)
@@ -148,7 +200,13 @@ async function sendOnce(context: ServerContext, { customer, workspace, clientId,
 
   await publishAll(
     context,
-    events.map((event): BusEnvelope => ({ workspaceId: customer.workspace_id, conversationId, customerId: customer.id, event, ...hidden })),
+    events.map((event): BusEnvelope => ({
+      workspaceId: customer.workspace_id,
+      conversationId,
+      customerId: customer.id,
+      event,
+      ...hidden,
+    })),
   )
   // Assigned inside the transaction callback, which TypeScript's narrowing does not follow.
   await (afterCommit as AfterCommit | null)?.()
@@ -179,23 +237,43 @@ export async function declineIdentification(
       text: storedCustomerText(rule, text),
     })
     events.push({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message) })
-    await transaction.updateTable('conversations').set({ identification_gate: 'declined' }).where('id', '=', conversation.id).execute()
+    await transaction
+      .updateTable('conversations')
+      .set({ identification_gate: 'declined' })
+      .where('id', '=', conversation.id)
+      .execute()
     conversation.identification_gate = 'declined'
-    events.push({ type: 'conversation.identification_changed', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+    events.push({
+      type: 'conversation.identification_changed',
+      ...eventBase(context, conversation),
+      conversation: toConversation(conversation),
+    })
     return conversation
   })
   if (conversation === null) return null
-  await publishAll(context, events.map((event) => envelopeOf(customer, conversation, event)))
+  await publishAll(
+    context,
+    events.map((event) => envelopeOf(customer, conversation, event)),
+  )
   return toConversation(conversation)
 }
 
 /** Addressed to the conversation's customer; advisors' streams skip it while the conversation awaits identification. */
 function envelopeOf(customer: CustomerTable, conversation: ConversationRow, event: ChatEvent): BusEnvelope {
-  return { workspaceId: customer.workspace_id, conversationId: conversation.id, customerId: customer.id, event, ...agentVisibility(conversation) }
+  return {
+    workspaceId: customer.workspace_id,
+    conversationId: conversation.id,
+    customerId: customer.id,
+    event,
+    ...agentVisibility(conversation),
+  }
 }
 
 /** Marks advisor messages read up to `upToSeq` and tells the advisors (and the customer's other devices). */
-export async function markCustomerRead(context: ServerContext, { customer, upToSeq }: { customer: CustomerTable; upToSeq: number }): Promise<void> {
+export async function markCustomerRead(
+  context: ServerContext,
+  { customer, upToSeq }: { customer: CustomerTable; upToSeq: number },
+): Promise<void> {
   const events: BusEnvelope[] = []
   await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { customerId: customer.id })
@@ -211,29 +289,59 @@ export async function markCustomerRead(context: ServerContext, { customer, upToS
       .where('author_kind', '!=', 'customer')
       .where('read_at', 'is', null)
       .execute()
-    await transaction.updateTable('conversations').set({ customer_last_read_seq: readUpTo }).where('id', '=', conversation.id).execute()
+    await transaction
+      .updateTable('conversations')
+      .set({ customer_last_read_seq: readUpTo })
+      .where('id', '=', conversation.id)
+      .execute()
     events.push(
-      envelopeOf(customer, conversation, { type: 'message.read', ...eventBase(context, conversation), reader: 'customer', upToSeq: readUpTo, readAt: new Date(at).toISOString() }),
+      envelopeOf(customer, conversation, {
+        type: 'message.read',
+        ...eventBase(context, conversation),
+        reader: 'customer',
+        upToSeq: readUpTo,
+        readAt: new Date(at).toISOString(),
+      }),
     )
   })
   await publishAll(context, events)
 }
 
 /** The customer's draft goes to advisors only (the preview); nothing is stored, typing is ephemeral. */
-export async function setCustomerTyping(context: ServerContext, { customer, workspace, draft }: { customer: CustomerTable; workspace: Workspace; draft: string }): Promise<void> {
-  const conversation = await selectConversations(context.database.db).where('conversations.customer_id', '=', customer.id).executeTakeFirst()
+export async function setCustomerTyping(
+  context: ServerContext,
+  { customer, workspace, draft }: { customer: CustomerTable; workspace: Workspace; draft: string },
+): Promise<void> {
+  const conversation = await selectConversations(context.database.db)
+    .where('conversations.customer_id', '=', customer.id)
+    .executeTakeFirst()
   if (!conversation) return
   const base = { ...eventBase(context, conversation), author: 'customer' as const }
   // C5: a code being pasted must not reach advisors through the preview either.
   const preview = draft === '' ? '' : storedCustomerText(identificationRuleOf(workspace), draft)
   await context.bus.publish(
-    envelopeOf(customer, conversation, preview === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview }),
+    envelopeOf(
+      customer,
+      conversation,
+      preview === '' ? { type: 'typing.stopped', ...base } : { type: 'typing.started', ...base, agent: null, preview },
+    ),
   )
 }
 
-export async function recordPageView(context: ServerContext, { customer, page }: { customer: CustomerTable; page: PageView }): Promise<void> {
+export async function recordPageView(
+  context: ServerContext,
+  { customer, page }: { customer: CustomerTable; page: PageView },
+): Promise<void> {
   await context.database.db
     .insertInto('page_views')
-    .values({ id: randomId('pv'), workspace_id: customer.workspace_id, customer_id: customer.id, url: page.url, title: page.title, referrer: page.referrer, at: context.now() })
+    .values({
+      id: randomId('pv'),
+      workspace_id: customer.workspace_id,
+      customer_id: customer.id,
+      url: page.url,
+      title: page.title,
+      referrer: page.referrer,
+      at: context.now(),
+    })
     .execute()
 }

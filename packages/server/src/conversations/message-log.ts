@@ -37,9 +37,14 @@ export async function lockConversation(
   where: { id: string; workspaceId: string } | { customerId: string },
 ): Promise<ConversationRow | undefined> {
   let query = selectConversations(transaction)
-  query = 'id' in where ? query.where('conversations.id', '=', where.id).where('conversations.workspace_id', '=', where.workspaceId) : query.where('conversations.customer_id', '=', where.customerId)
+  query =
+    'id' in where
+      ? query.where('conversations.id', '=', where.id).where('conversations.workspace_id', '=', where.workspaceId)
+      : query.where('conversations.customer_id', '=', where.customerId)
   // FOR UPDATE cannot lock the nullable side of an outer join in Postgres, so lock the conversation only.
-  return query.$if(context.database.kind === 'postgres', (locked) => locked.forUpdate(['conversations'])).executeTakeFirst()
+  return query
+    .$if(context.database.kind === 'postgres', (locked) => locked.forUpdate(['conversations']))
+    .executeTakeFirst()
 }
 
 /** Appends a message with the next seq and bumps the conversation in the same transaction (G7). */
@@ -50,16 +55,36 @@ export async function appendMessage(
   fields: Pick<MessageTable, 'client_id' | 'author_kind' | 'author_id' | 'author_name' | 'author_avatar_url' | 'text'>,
 ): Promise<MessageTable> {
   const at = context.now()
-  const row: MessageTable = { id: randomId('msg'), conversation_id: conversation.id, seq: conversation.last_seq + 1, created_at: at, read_at: null, ...fields }
+  const row: MessageTable = {
+    id: randomId('msg'),
+    conversation_id: conversation.id,
+    seq: conversation.last_seq + 1,
+    created_at: at,
+    read_at: null,
+    ...fields,
+  }
   await transaction.insertInto('messages').values(row).execute()
-  await transaction.updateTable('conversations').set({ last_seq: row.seq, updated_at: at }).where('id', '=', conversation.id).execute()
+  await transaction
+    .updateTable('conversations')
+    .set({ last_seq: row.seq, updated_at: at })
+    .where('id', '=', conversation.id)
+    .execute()
   conversation.last_seq = row.seq
   conversation.updated_at = at
   return row
 }
 
-export async function findMessageByClientId(transaction: Transaction<DatabaseSchema>, conversationId: string, clientId: string): Promise<MessageTable | undefined> {
-  return transaction.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst()
+export async function findMessageByClientId(
+  transaction: Transaction<DatabaseSchema>,
+  conversationId: string,
+  clientId: string,
+): Promise<MessageTable | undefined> {
+  return transaction
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst()
 }
 
 /**
@@ -67,7 +92,11 @@ export async function findMessageByClientId(transaction: Transaction<DatabaseSch
  * it ends at the newest message below `beforeSeq` (scrolling back). `hasMore` says whether more
  * exist beyond the page in the direction asked.
  */
-export async function listMessages(context: ServerContext, conversationId: string | null, query: MessagesQuery): Promise<MessagesPage> {
+export async function listMessages(
+  context: ServerContext,
+  conversationId: string | null,
+  query: MessagesQuery,
+): Promise<MessagesPage> {
   if (conversationId === null) return { messages: [], hasMore: false }
   const limit = query.limit ?? limits.messagesPageDefault
   const ascending = query.afterSeq !== undefined
@@ -83,7 +112,10 @@ export async function listMessages(context: ServerContext, conversationId: strin
   const hasMore = rows.length > limit
   const page = rows.slice(0, limit)
   if (!ascending) page.reverse()
-  const attachments = await attachmentsOf(context.database.db, page.map((row) => row.id))
+  const attachments = await attachmentsOf(
+    context.database.db,
+    page.map((row) => row.id),
+  )
   return { messages: page.map((row) => toMessage(row, attachments.get(row.id))), hasMore }
 }
 

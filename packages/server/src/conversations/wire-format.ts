@@ -23,7 +23,11 @@ export function selectConversations(db: Kysely<DatabaseSchema> | Transaction<Dat
     .innerJoin('customers', 'customers.id', 'conversations.customer_id')
     .leftJoin('agents', 'agents.id', 'conversations.assignee_agent_id')
     .selectAll('conversations')
-    .select(['agents.name as assignee_name', 'agents.avatar_url as assignee_avatar_url', 'customers.account_external_id as customer_account_external_id'])
+    .select([
+      'agents.name as assignee_name',
+      'agents.avatar_url as assignee_avatar_url',
+      'customers.account_external_id as customer_account_external_id',
+    ])
 }
 
 export function toConversation(row: ConversationRow): Conversation {
@@ -31,7 +35,9 @@ export function toConversation(row: ConversationRow): Conversation {
     id: row.id,
     status: row.status,
     assignee:
-      row.assignee_agent_id === null ? null : { id: row.assignee_agent_id, name: row.assignee_name ?? '', avatarUrl: row.assignee_avatar_url },
+      row.assignee_agent_id === null
+        ? null
+        : { id: row.assignee_agent_id, name: row.assignee_name ?? '', avatarUrl: row.assignee_avatar_url },
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     lastSeq: row.last_seq,

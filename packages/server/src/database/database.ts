@@ -17,7 +17,10 @@ const int8Oid = 20
 /** Epoch-ms timestamps and counts are int8; they fit a double for the next 285,000 years. */
 function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
   if (oid === int8Oid) return (value) => Number(value)
-  return (pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown)(oid, format)
+  return (pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown)(
+    oid,
+    format,
+  )
 }
 
 /** Opens SQLite (one file, WAL) or a Postgres pool; both read `bigint` columns back as numbers. */

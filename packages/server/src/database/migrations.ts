@@ -26,7 +26,12 @@ const initial: Migration = {
       .addColumn('created_at', 'bigint', (column) => column.notNull())
       .addColumn('retired_at', 'bigint')
       .execute()
-    await db.schema.createIndex('workspace_keys_by_generation').on('workspace_keys').columns(['workspace_id', 'generation']).unique().execute()
+    await db.schema
+      .createIndex('workspace_keys_by_generation')
+      .on('workspace_keys')
+      .columns(['workspace_id', 'generation'])
+      .unique()
+      .execute()
 
     await db.schema
       .createTable('agents')
@@ -50,7 +55,12 @@ const initial: Migration = {
       .addColumn('last_stream_seen_at', 'bigint')
       .execute()
     // NULLs are distinct in a unique index on both engines, so customers without an external id coexist.
-    await db.schema.createIndex('customers_by_external_id').on('customers').columns(['workspace_id', 'external_id']).unique().execute()
+    await db.schema
+      .createIndex('customers_by_external_id')
+      .on('customers')
+      .columns(['workspace_id', 'external_id'])
+      .unique()
+      .execute()
 
     await db.schema
       .createTable('customer_emails')
@@ -84,8 +94,16 @@ const initial: Migration = {
       .addColumn('attempts', 'integer', (column) => column.notNull())
       .addColumn('state', 'text', (column) => column.notNull())
       .execute()
-    await db.schema.createIndex('otp_challenges_by_email').on('otp_challenges').columns(['workspace_id', 'email', 'created_at']).execute()
-    await db.schema.createIndex('otp_challenges_by_ip').on('otp_challenges').columns(['ip_hash', 'created_at']).execute()
+    await db.schema
+      .createIndex('otp_challenges_by_email')
+      .on('otp_challenges')
+      .columns(['workspace_id', 'email', 'created_at'])
+      .execute()
+    await db.schema
+      .createIndex('otp_challenges_by_ip')
+      .on('otp_challenges')
+      .columns(['ip_hash', 'created_at'])
+      .execute()
 
     await db.schema
       .createTable('otp_email_states')
@@ -114,8 +132,16 @@ const initial: Migration = {
       .addColumn('agent_last_read_at', 'bigint')
       .addColumn('reply_email_pending_since', 'bigint')
       .execute()
-    await db.schema.createIndex('conversations_by_workspace').on('conversations').columns(['workspace_id', 'status', 'updated_at']).execute()
-    await db.schema.createIndex('conversations_by_reply_email').on('conversations').column('reply_email_pending_since').execute()
+    await db.schema
+      .createIndex('conversations_by_workspace')
+      .on('conversations')
+      .columns(['workspace_id', 'status', 'updated_at'])
+      .execute()
+    await db.schema
+      .createIndex('conversations_by_reply_email')
+      .on('conversations')
+      .column('reply_email_pending_since')
+      .execute()
 
     await db.schema
       .createTable('messages')
@@ -133,7 +159,12 @@ const initial: Migration = {
       .execute()
     await db.schema.createIndex('messages_by_seq').on('messages').columns(['conversation_id', 'seq']).unique().execute()
     // G2, G5: the dedupe key lives on the message row, forever.
-    await db.schema.createIndex('messages_by_client_id').on('messages').columns(['conversation_id', 'client_id']).unique().execute()
+    await db.schema
+      .createIndex('messages_by_client_id')
+      .on('messages')
+      .columns(['conversation_id', 'client_id'])
+      .unique()
+      .execute()
 
     await db.schema
       .createTable('page_views')
@@ -171,13 +202,22 @@ const uploads: Migration = {
 
 const identification: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('workspaces').addColumn('identification_mode', 'text', (column) => column.notNull().defaultTo('offered')).execute()
+    await db.schema
+      .alterTable('workspaces')
+      .addColumn('identification_mode', 'text', (column) => column.notNull().defaultTo('offered'))
+      .execute()
     await db.schema.alterTable('workspaces').addColumn('identification_customers_after', 'bigint').execute()
     await db.schema.alterTable('customers').addColumn('account_external_id', 'text').execute()
     await db.schema.alterTable('customers').addColumn('identified_at', 'bigint').execute()
     await db.schema.alterTable('customers').addColumn('identified_via', 'text').execute()
-    await db.schema.alterTable('conversations').addColumn('identification_gate', 'text', (column) => column.notNull().defaultTo('none')).execute()
-    await db.schema.alterTable('conversations').addColumn('last_code_outcome', 'text', (column) => column.notNull().defaultTo('not_sent')).execute()
+    await db.schema
+      .alterTable('conversations')
+      .addColumn('identification_gate', 'text', (column) => column.notNull().defaultTo('none'))
+      .execute()
+    await db.schema
+      .alterTable('conversations')
+      .addColumn('last_code_outcome', 'text', (column) => column.notNull().defaultTo('not_sent'))
+      .execute()
 
     await db.schema
       .createTable('accounts')
@@ -204,7 +244,11 @@ const identification: Migration = {
       .addColumn('consumed_conversation_id', 'text')
       .addColumn('replaced_at', 'bigint')
       .execute()
-    await db.schema.createIndex('identification_codes_by_account').on('identification_codes').columns(['workspace_id', 'external_id']).execute()
+    await db.schema
+      .createIndex('identification_codes_by_account')
+      .on('identification_codes')
+      .columns(['workspace_id', 'external_id'])
+      .execute()
 
     await db.schema
       .createTable('identification_failures')
@@ -213,13 +257,25 @@ const identification: Migration = {
       .addColumn('conversation_id', 'text', (column) => column.notNull())
       .addColumn('at', 'bigint', (column) => column.notNull())
       .execute()
-    await db.schema.createIndex('identification_failures_by_conversation').on('identification_failures').columns(['conversation_id', 'at']).execute()
-    await db.schema.createIndex('identification_failures_by_workspace').on('identification_failures').columns(['workspace_id', 'at']).execute()
+    await db.schema
+      .createIndex('identification_failures_by_conversation')
+      .on('identification_failures')
+      .columns(['conversation_id', 'at'])
+      .execute()
+    await db.schema
+      .createIndex('identification_failures_by_workspace')
+      .on('identification_failures')
+      .columns(['workspace_id', 'at'])
+      .execute()
 
     // Customers who signed in with an identity token were identified by the site already: give them their account.
     await sql`insert into accounts (workspace_id, external_id, email, phone, name, attributes, created_at, updated_at)
-      select workspace_id, external_id, email, null, name, '{}', created_at, created_at from customers where external_id is not null`.execute(db)
-    await sql`update customers set account_external_id = external_id, identified_at = created_at, identified_via = 'identity_token' where external_id is not null`.execute(db)
+      select workspace_id, external_id, email, null, name, '{}', created_at, created_at from customers where external_id is not null`.execute(
+      db,
+    )
+    await sql`update customers set account_external_id = external_id, identified_at = created_at, identified_via = 'identity_token' where external_id is not null`.execute(
+      db,
+    )
   },
 }
 
@@ -233,6 +289,7 @@ export const migrations: Record<string, Migration> = {
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
   const result = await migrator.migrateToLatest()
-  if (result.error) throw result.error instanceof Error ? result.error : new Error('The migration failed', { cause: result.error })
+  if (result.error)
+    throw result.error instanceof Error ? result.error : new Error('The migration failed', { cause: result.error })
   return result
 }

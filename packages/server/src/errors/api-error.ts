@@ -31,7 +31,9 @@ export function isApiError(error: unknown): error is ApiError {
 }
 
 interface SafeParser<T> {
-  safeParse(value: unknown):
+  safeParse(
+    value: unknown,
+  ):
     | { success: true; data: T }
     | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } }
 }

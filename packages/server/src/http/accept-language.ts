@@ -41,7 +41,10 @@ function parseEntry(entry: string): WeightedRange | null {
  * primary subtag: `es-MX` → `es`. Undefined when the header names none of them (`*` names none:
  * the caller's default applies) or is missing.
  */
-export function negotiateLanguage<Language extends string>(header: string | undefined, available: readonly Language[]): Language | undefined {
+export function negotiateLanguage<Language extends string>(
+  header: string | undefined,
+  available: readonly Language[],
+): Language | undefined {
   for (const range of acceptedLanguageRanges(header)) {
     const primary = range.split('-')[0]?.toLowerCase()
     const match = available.find((language) => language === primary)

@@ -9,7 +9,12 @@ import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { digestsEqual, sha256 } from '../crypto/keyed-hash.js'
 import { ApiError, parseWith } from '../errors/api-error.js'
 import { upsertAccount } from '../identification/accounts.js'
-import { consumeIdentificationCode, mintIdentificationCode, normalizeIdentificationCode, recordIdentificationFailure } from '../identification/codes.js'
+import {
+  consumeIdentificationCode,
+  mintIdentificationCode,
+  normalizeIdentificationCode,
+  recordIdentificationFailure,
+} from '../identification/codes.js'
 import type { ServerContext } from '../server-context.js'
 import { findWorkspace, liveSigningKeys, updateWorkspaceSettings, workspaceSettings } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
@@ -39,7 +44,10 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
     const workspaceId = c.req.header(workspaceHeader)
     const secret = optionalBearerToken(c)
     // One answer for every failure: an unknown workspace must look like a wrong secret.
-    const refusal = new ApiError('unauthorized', `Send the workspace secret in an Authorization: Bearer header and the workspace in ${workspaceHeader}`)
+    const refusal = new ApiError(
+      'unauthorized',
+      `Send the workspace secret in an Authorization: Bearer header and the workspace in ${workspaceHeader}`,
+    )
     if (!workspaceId || secret === null) throw refusal
     const workspace = await findWorkspace(context, workspaceId)
     const keys = workspace ? await liveSigningKeys(context, workspace.id) : []
@@ -54,21 +62,33 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
   app.post('/v1/admin/identification-codes', async (c) => {
     const workspace = await adminOf(c)
     const { externalId, ...fields } = parseWith(adminMintCodeRequestSchema, await readJson(c))
-    const minted = await mintIdentificationCode(context, { workspaceId: workspace.id, account: { externalId, ...fields } })
+    const minted = await mintIdentificationCode(context, {
+      workspaceId: workspace.id,
+      account: { externalId, ...fields },
+    })
     return c.json({ code: minted.code, expiresAt: new Date(minted.expiresAt).toISOString() })
   })
 
   /** Other channels (an email or messenger integration) check a code the customer gave them; it is used up. */
   app.post('/v1/admin/identification-codes/verify', async (c) => {
     const workspace = await adminOf(c)
-    if (workspace.identification.mode === 'off') throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
+    if (workspace.identification.mode === 'off')
+      throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
     const { code: input } = parseWith(verifyCodeRequestSchema, await readJson(c))
     const code = normalizeIdentificationCode(input)
-    const result = code === null ? ({ ok: false, reason: 'invalid' } as const) : await consumeIdentificationCode(context, context.database.db, { workspaceId: workspace.id, code, conversationId: null })
+    const result =
+      code === null
+        ? ({ ok: false, reason: 'invalid' } as const)
+        : await consumeIdentificationCode(context, context.database.db, {
+            workspaceId: workspace.id,
+            code,
+            conversationId: null,
+          })
     if (result.ok) return c.json({ account: result.account })
     // Wrong codes here count toward the workspace's alarm like wrong pastes in chats (C4).
     await recordIdentificationFailure(context, context.database.db, { workspaceId: workspace.id, conversationId: '' })
-    if (result.reason === 'expired') throw new ApiError('identification_code_expired', 'The identification code has expired')
+    if (result.reason === 'expired')
+      throw new ApiError('identification_code_expired', 'The identification code has expired')
     throw new ApiError('identification_code_invalid', 'The identification code is not valid')
   })
 
@@ -76,10 +96,17 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
     const workspace = await adminOf(c)
     const externalId = c.req.param('externalId')
     if (externalId.length === 0 || externalId.length > maxExternalIdLength) {
-      throw new ApiError('validation_failed', `Invalid request: the external id must be 1–${maxExternalIdLength} characters`)
+      throw new ApiError(
+        'validation_failed',
+        `Invalid request: the external id must be 1–${maxExternalIdLength} characters`,
+      )
     }
     const fields = parseWith(accountUpdateRequestSchema, await readJson(c))
-    const account = await context.database.db.transaction().execute((transaction) => upsertAccount(transaction, context, { workspaceId: workspace.id, externalId, ...fields }))
+    const account = await context.database.db
+      .transaction()
+      .execute((transaction) =>
+        upsertAccount(transaction, context, { workspaceId: workspace.id, externalId, ...fields }),
+      )
     return c.json({ account })
   })
 

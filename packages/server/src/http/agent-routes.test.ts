@@ -30,7 +30,10 @@ describe('the agent API', () => {
     it('refuses a missing or unknown agent key, and a session token, with unauthorized', async () => {
       const { grant } = await conversationWithMessage()
       for (const token of [undefined, 'ak_unknown', grant.session.token]) {
-        const refused = await test.call('GET', '/v1/agent/conversations', { noWorkspace: true, ...(token === undefined ? {} : { token }) })
+        const refused = await test.call('GET', '/v1/agent/conversations', {
+          noWorkspace: true,
+          ...(token === undefined ? {} : { token }),
+        })
         expect(refused.status).toBe(401)
         expect(refused.body.error.code).toBe('unauthorized')
       }
@@ -55,7 +58,9 @@ describe('the agent API', () => {
         expect(answer.body.error.code).toBe('not_found')
       }
       expect((await asOther('GET', '/v1/agent/conversations')).body.conversations).toEqual([])
-      expect((await test.agent('GET', `/v1/agent/conversations/${conversationId}/messages`)).body.messages).toHaveLength(1)
+      expect(
+        (await test.agent('GET', `/v1/agent/conversations/${conversationId}/messages`)).body.messages,
+      ).toHaveLength(1)
     })
   })
 
@@ -65,22 +70,38 @@ describe('the agent API', () => {
       const newer = await conversationWithMessage('newer')
       await test.agent('POST', `/v1/agent/conversations/${older.conversationId}/messages`, { text: 'reply' })
       const unanswered = (await test.agent('GET', '/v1/agent/conversations?status=unanswered')).body.conversations
-      expect(unanswered.map((entry: { conversation: { id: string } }) => entry.conversation.id)).toContain(newer.conversationId)
-      expect(unanswered.map((entry: { conversation: { id: string } }) => entry.conversation.id)).not.toContain(older.conversationId)
+      expect(unanswered.map((entry: { conversation: { id: string } }) => entry.conversation.id)).toContain(
+        newer.conversationId,
+      )
+      expect(unanswered.map((entry: { conversation: { id: string } }) => entry.conversation.id)).not.toContain(
+        older.conversationId,
+      )
       const active = (await test.agent('GET', '/v1/agent/conversations?status=active')).body.conversations
-      expect(active[0]).toMatchObject({ conversation: { id: older.conversationId, status: 'active' }, customer: { id: older.grant.customer.id, emailVerified: true } })
+      expect(active[0]).toMatchObject({
+        conversation: { id: older.conversationId, status: 'active' },
+        customer: { id: older.grant.customer.id, emailVerified: true },
+      })
       expect(conversationSchema.safeParse(active[0]?.conversation).success).toBe(true)
       expect((await test.agent('GET', '/v1/agent/conversations?status=bogus')).status).toBe(400)
     })
 
     it('replies, which assigns the conversation to the advisor and makes it active', async () => {
       const { conversationId } = await conversationWithMessage()
-      const answer = await test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text: 'Hello from us' })
+      const answer = await test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, {
+        text: 'Hello from us',
+      })
       expect(answer.status).toBe(200)
       expect(messageSchema.safeParse(answer.body.message).success).toBe(true)
-      expect(answer.body.message).toMatchObject({ seq: 2, author: { kind: 'agent', name: 'Advisor' }, text: 'Hello from us' })
+      expect(answer.body.message).toMatchObject({
+        seq: 2,
+        author: { kind: 'agent', name: 'Advisor' },
+        text: 'Hello from us',
+      })
       expect(answer.body.conversation).toMatchObject({ status: 'active', assignee: { name: 'Advisor' } })
-      expect((await test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text: '  ' })).body.error.code).toBe('validation_failed')
+      expect(
+        (await test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text: '  ' })).body.error
+          .code,
+      ).toBe('validation_failed')
     })
 
     it('takes a conversation, and needs overtake to take one another advisor holds', async () => {
@@ -88,31 +109,57 @@ describe('the agent API', () => {
       const taken = await test.agent('POST', `/v1/agent/conversations/${conversationId}/take`)
       expect(taken.body.conversation).toMatchObject({ status: 'active', assignee: { name: 'Advisor' } })
       const colleague = await test.server.createAgent({ workspaceId: test.workspace.workspaceId, name: 'Colleague' })
-      const asColleague = (body: unknown) => test.call('POST', `/v1/agent/conversations/${conversationId}/take`, { token: colleague.agentKey, noWorkspace: true, body })
+      const asColleague = (body: unknown) =>
+        test.call('POST', `/v1/agent/conversations/${conversationId}/take`, {
+          token: colleague.agentKey,
+          noWorkspace: true,
+          body,
+        })
       const refused = await asColleague({})
       expect(refused.status).toBe(403)
       expect(refused.body.error.code).toBe('forbidden')
-      expect((await asColleague({ overtake: true })).body.conversation.assignee).toMatchObject({ id: colleague.agent.id, name: 'Colleague' })
+      expect((await asColleague({ overtake: true })).body.conversation.assignee).toMatchObject({
+        id: colleague.agent.id,
+        name: 'Colleague',
+      })
     })
 
     it('finishes a conversation', async () => {
       const { conversationId } = await conversationWithMessage()
-      expect((await test.agent('POST', `/v1/agent/conversations/${conversationId}/finish`)).body.conversation.status).toBe('finished')
-      expect((await test.agent('GET', '/v1/agent/conversations?status=finished')).body.conversations.map((entry: { conversation: { id: string } }) => entry.conversation.id)).toContain(conversationId)
+      expect(
+        (await test.agent('POST', `/v1/agent/conversations/${conversationId}/finish`)).body.conversation.status,
+      ).toBe('finished')
+      expect(
+        (await test.agent('GET', '/v1/agent/conversations?status=finished')).body.conversations.map(
+          (entry: { conversation: { id: string } }) => entry.conversation.id,
+        ),
+      ).toContain(conversationId)
     })
   })
 
   describe('when the advisor watches the workspace stream', () => {
     it("receives every conversation's events, including the customer's typing preview", async () => {
-      const stream = await openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, { authorization: `Bearer ${test.workspace.agentKey}` })
+      const stream = await openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, {
+        authorization: `Bearer ${test.workspace.agentKey}`,
+      })
       try {
         const { grant, conversationId } = await conversationWithMessage('watched')
         await test.call('POST', '/v1/conversation/typing', { token: grant.session.token, body: { draft: 'I am typ' } })
         const typing = await stream.waitFor((event) => event.data.event.type === 'typing.started')
-        expect(typing.data).toMatchObject({ conversationId, customerId: grant.customer.id, event: { author: 'customer', preview: 'I am typ' } })
+        expect(typing.data).toMatchObject({
+          conversationId,
+          customerId: grant.customer.id,
+          event: { author: 'customer', preview: 'I am typ' },
+        })
         await test.call('POST', '/v1/conversation/typing', { token: grant.session.token, body: { draft: '' } })
-        await stream.waitFor((event) => event.data.event.type === 'typing.stopped' && event.data.event.author === 'customer')
-        expect(stream.events.some((event) => event.data.event.type === 'message.created' && event.data.conversationId === conversationId)).toBe(true)
+        await stream.waitFor(
+          (event) => event.data.event.type === 'typing.stopped' && event.data.event.author === 'customer',
+        )
+        expect(
+          stream.events.some(
+            (event) => event.data.event.type === 'message.created' && event.data.conversationId === conversationId,
+          ),
+        ).toBe(true)
       } finally {
         stream.close()
       }
@@ -120,7 +167,9 @@ describe('the agent API', () => {
 
     it("does not see another workspace's events", async () => {
       const other = await test.server.createWorkspace({ name: 'Other', origins: [] })
-      const stream = await openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, { authorization: `Bearer ${other.agentKey}` })
+      const stream = await openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, {
+        authorization: `Bearer ${other.agentKey}`,
+      })
       try {
         const { conversationId } = await conversationWithMessage('private')
         await test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text: 'reply' })

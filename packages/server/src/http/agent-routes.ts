@@ -1,4 +1,10 @@
-import { codeOutcomes, conversationStatuses, identificationStatuses, messagesQuerySchema, messageTextSchema } from '@threadline/protocol'
+import {
+  codeOutcomes,
+  conversationStatuses,
+  identificationStatuses,
+  messagesQuerySchema,
+  messageTextSchema,
+} from '@threadline/protocol'
 import type { Agent } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import * as z from 'zod'
@@ -39,7 +45,10 @@ const typingSchema = z.object({ typing: z.boolean() })
  * The agent API, `Authorization: Bearer <agentKey>`. Every route is scoped to the key's workspace:
  * a conversation of another workspace is `not_found`, as if it did not exist.
  */
-export function mountAgentRoutes(app: Hono<AppEnv>, { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry }): void {
+export function mountAgentRoutes(
+  app: Hono<AppEnv>,
+  { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
+): void {
   async function agentOf(c: Context<AppEnv>): Promise<{ agent: Agent; workspaceId: string }> {
     const found = await authenticateAgent(context, bearerToken(c))
     if (!found) throw new ApiError('unauthorized', 'The agent key is not valid')
@@ -56,7 +65,10 @@ export function mountAgentRoutes(app: Hono<AppEnv>, { context, cors, registry }:
 
   app.get('/v1/agent/conversations', async (c) => {
     const { workspaceId } = await agentOf(c)
-    const { limit = 50, ...filters } = parseWith(listQuerySchema, { ...numericQuery(c, ['limit']), ...textQuery(c, ['status', 'identification', 'lastCodeOutcome']) })
+    const { limit = 50, ...filters } = parseWith(listQuerySchema, {
+      ...numericQuery(c, ['limit']),
+      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome']),
+    })
     return c.json({ conversations: await listAgentConversations(context, { workspaceId, limit, ...filters }) })
   })
 
@@ -80,18 +92,35 @@ export function mountAgentRoutes(app: Hono<AppEnv>, { context, cors, registry }:
     const { agent, workspaceId } = await agentOf(c)
     const { text, clientId } = parseWith(replySchema, await readJson(c))
     parseWith(messageTextSchema, text)
-    return c.json(await agentReply(context, { workspaceId, agent, conversationId: conversationId(c), text, clientId: clientId ?? null }))
+    return c.json(
+      await agentReply(context, {
+        workspaceId,
+        agent,
+        conversationId: conversationId(c),
+        text,
+        clientId: clientId ?? null,
+      }),
+    )
   })
 
   app.post('/v1/agent/conversations/:id/take', async (c) => {
     const { agent, workspaceId } = await agentOf(c)
     const { overtake = false } = parseWith(takeSchema, await readOptionalJson(c))
-    return c.json({ conversation: await takeConversation(context, { workspaceId, agent, conversationId: conversationId(c), overtake }) })
+    return c.json({
+      conversation: await takeConversation(context, {
+        workspaceId,
+        agent,
+        conversationId: conversationId(c),
+        overtake,
+      }),
+    })
   })
 
   app.post('/v1/agent/conversations/:id/finish', async (c) => {
     const { workspaceId } = await agentOf(c)
-    return c.json({ conversation: await finishConversation(context, { workspaceId, conversationId: conversationId(c) }) })
+    return c.json({
+      conversation: await finishConversation(context, { workspaceId, conversationId: conversationId(c) }),
+    })
   })
 
   app.post('/v1/agent/conversations/:id/read', async (c) => {

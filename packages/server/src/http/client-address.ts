@@ -5,7 +5,15 @@ import type { IncomingMessage } from 'node:http'
  * `X-Forwarded-For` claims. Behind `hops` trusted proxies, each appends the address it saw, so the
  * client is the entry `hops` places from the right; anything further left is client-written.
  */
-export function clientAddress({ incoming, forwardedFor, hops }: { incoming: IncomingMessage | undefined; forwardedFor: string | undefined; hops: number }): string {
+export function clientAddress({
+  incoming,
+  forwardedFor,
+  hops,
+}: {
+  incoming: IncomingMessage | undefined
+  forwardedFor: string | undefined
+  hops: number
+}): string {
   const socketAddress = incoming?.socket.remoteAddress ?? 'unknown'
   if (hops === 0) return socketAddress
   const chain = (forwardedFor ?? '')

@@ -5,7 +5,13 @@ import type { ServerContext } from '../server-context.js'
 import { isOriginAllowed } from '../workspaces/origin-policy.js'
 import { listWorkspaces } from '../workspaces/workspaces.js'
 
-export const allowedRequestHeaders = ['Authorization', 'Content-Type', workspaceHeader, 'Last-Event-ID', attachmentNameHeader]
+export const allowedRequestHeaders = [
+  'Authorization',
+  'Content-Type',
+  workspaceHeader,
+  'Last-Event-ID',
+  attachmentNameHeader,
+]
 /** Workspaces created by another process (the CLI) are seen within this long. */
 const unionCacheMs = 2_000
 
@@ -38,11 +44,16 @@ export function createCors(context: ServerContext): Cors {
     return union.origins.has(origin)
   }
 
-  const selfOrigin = (c: Context) => (context.settings.publicUrl === null ? new URL(c.req.url).origin : new URL(context.settings.publicUrl).origin)
+  const selfOrigin = (c: Context) =>
+    context.settings.publicUrl === null ? new URL(c.req.url).origin : new URL(context.settings.publicUrl).origin
 
   const middleware: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('origin')
-    if (c.req.method === 'OPTIONS' && origin !== undefined && c.req.header('access-control-request-method') !== undefined) {
+    if (
+      c.req.method === 'OPTIONS' &&
+      origin !== undefined &&
+      c.req.header('access-control-request-method') !== undefined
+    ) {
       if (origin !== selfOrigin(c) && !(await anyWorkspaceAllows(origin))) {
         throw new ApiError('origin_not_allowed', 'This origin may not use the chat API')
       }

@@ -19,7 +19,8 @@ import { mountWidgetRoutes } from './widget-routes.js'
 
 /** `{ error: { code, message, retryAfterSeconds? } }` with the code's status, and `Retry-After` on 429s. */
 function errorResponse(c: Context, error: ApiError): Response {
-  const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) }
+  const headers: Record<string, string> =
+    error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) }
   return c.json(error.toBody(), error.status as ContentfulStatusCode, headers)
 }
 
@@ -52,7 +53,8 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
     })
   const jsonLimit = limitTo(context.settings.maxBodyBytes)
   const uploadLimit = limitTo(limits.attachmentMaxBytes)
-  const limitBodies: MiddlewareHandler = (c, next) => (c.req.path === visitorRoutes.uploadAttachment.path ? uploadLimit(c, next) : jsonLimit(c, next))
+  const limitBodies: MiddlewareHandler = (c, next) =>
+    c.req.path === visitorRoutes.uploadAttachment.path ? uploadLimit(c, next) : jsonLimit(c, next)
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
@@ -66,7 +68,9 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error)
-    context.log(`Unexpected error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    context.log(
+      `Unexpected error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    )
     return errorResponse(c, new ApiError('internal_error', 'Something went wrong on our side'))
   })
 

@@ -28,7 +28,10 @@ describe('GET /dev/mailbox', () => {
   describe('when a person opens it', () => {
     it('renders a page with every string escaped', async () => {
       const hostile = await test.server.createWorkspace({ name: '<img src=x onerror=alert(1)>', origins: [] })
-      const started = await test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: { 'x-threadline-workspace': hostile.workspaceId } })
+      const started = await test.call('POST', '/v1/auth/email/start', {
+        body: { email: freshEmail() },
+        headers: { 'x-threadline-workspace': hostile.workspaceId },
+      })
       expect(started.status).toBe(200)
       expect(test.outbox.messages()[0]?.subject).toContain('<img')
       const page = await fetch(`${test.url}/dev/mailbox`)

@@ -14,12 +14,15 @@ export function mountDevRoutes(app: Hono<AppEnv>, { outbox }: { outbox: DevOutbo
     if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ messages })
     const items = messages
       .map(
-        (mail) => `<article><h2>${escapeHtml(mail.subject)}</h2><p class="meta">to ${escapeHtml(mail.to)} · ${escapeHtml(mail.sentAt)}</p><pre>${escapeHtml(mail.text)}</pre></article>`,
+        (mail) =>
+          `<article><h2>${escapeHtml(mail.subject)}</h2><p class="meta">to ${escapeHtml(mail.to)} · ${escapeHtml(mail.sentAt)}</p><pre>${escapeHtml(mail.text)}</pre></article>`,
       )
       .join('\n')
     const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Threadline dev mailbox</title>
 <style>body{font:16px system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}article{border-bottom:1px solid #ddd;padding:1rem 0}.meta{color:#555}pre{white-space:pre-wrap}</style></head>
 <body><h1>Dev mailbox</h1><p>Mails the server sent in development mode, newest first. Reload to refresh.</p>${items || '<p>No mail yet.</p>'}</body></html>`
-    return c.html(page, 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" })
+    return c.html(page, 200, {
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    })
   })
 }

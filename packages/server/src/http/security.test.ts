@@ -18,7 +18,11 @@ describe('HTTP security', () => {
   const preflight = (origin: string) =>
     fetch(`${test.url}/v1/auth/email/start`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-threadline-workspace' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-threadline-workspace',
+      },
     })
 
   describe('when a browser on another origin calls', () => {
@@ -26,7 +30,9 @@ describe('HTTP security', () => {
       const answer = await preflight('https://shop.example')
       expect(answer.status).toBe(204)
       expect(answer.headers.get('access-control-allow-origin')).toBe('https://shop.example')
-      expect(answer.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, x-threadline-workspace, Last-Event-ID, x-threadline-filename')
+      expect(answer.headers.get('access-control-allow-headers')).toBe(
+        'Authorization, Content-Type, x-threadline-workspace, Last-Event-ID, x-threadline-filename',
+      )
       expect(answer.headers.get('access-control-allow-credentials')).toBeNull()
     })
 
@@ -40,11 +46,17 @@ describe('HTTP security', () => {
     it('X3: a request from an origin the workspace does not allow is refused before it does anything', async () => {
       const other = await test.server.createWorkspace({ name: 'Other', origins: ['https://other.example'] })
       const email = freshEmail()
-      const refused = await test.call('POST', '/v1/auth/email/start', { body: { email }, headers: { origin: 'https://other.example' } })
+      const refused = await test.call('POST', '/v1/auth/email/start', {
+        body: { email },
+        headers: { origin: 'https://other.example' },
+      })
       expect(refused.status).toBe(403)
       expect(refused.body.error.code).toBe('origin_not_allowed')
       expect(test.outbox.messages().some((mail) => mail.to === email)).toBe(false)
-      const allowed = await test.call('POST', '/v1/auth/email/start', { body: { email }, headers: { origin: 'https://shop.example' } })
+      const allowed = await test.call('POST', '/v1/auth/email/start', {
+        body: { email },
+        headers: { origin: 'https://shop.example' },
+      })
       expect(allowed.status).toBe(200)
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
       expect(allowed.headers.get('vary')).toContain('Origin')
@@ -76,12 +88,22 @@ describe('HTTP security', () => {
     })
 
     it('answers a malformed body with validation_failed and a missing workspace header likewise', async () => {
-      const malformed = await fetch(`${test.url}/v1/auth/email/start`, { method: 'POST', headers: { 'content-type': 'application/json', [workspaceHeader]: test.workspace.workspaceId }, body: '{"email":' })
+      const malformed = await fetch(`${test.url}/v1/auth/email/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [workspaceHeader]: test.workspace.workspaceId },
+        body: '{"email":',
+      })
       expect(malformed.status).toBe(400)
       expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('validation_failed')
-      const noWorkspace = await test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, noWorkspace: true })
+      const noWorkspace = await test.call('POST', '/v1/auth/email/start', {
+        body: { email: freshEmail() },
+        noWorkspace: true,
+      })
       expect(noWorkspace.body.error.code).toBe('validation_failed')
-      const unknownWorkspace = await test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: { [workspaceHeader]: 'ws_nope' } })
+      const unknownWorkspace = await test.call('POST', '/v1/auth/email/start', {
+        body: { email: freshEmail() },
+        headers: { [workspaceHeader]: 'ws_nope' },
+      })
       expect(unknownWorkspace.status).toBe(404)
     })
   })
@@ -100,7 +122,13 @@ describe('HTTP security', () => {
       const { hostname, port } = new URL(test.url)
       let written = 0
       const status = await new Promise<number>((resolve, reject) => {
-        const request = httpRequest({ hostname, port, method: 'POST', path: '/v1/conversation/messages', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' } })
+        const request = httpRequest({
+          hostname,
+          port,
+          method: 'POST',
+          path: '/v1/conversation/messages',
+          headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        })
         request.on('response', (response) => {
           clearInterval(timer)
           response.resume()
@@ -126,7 +154,14 @@ describe('HTTP security', () => {
       try {
         const statuses: number[] = []
         for (const spoofed of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-          statuses.push((await capped.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: { 'x-forwarded-for': spoofed } })).status)
+          statuses.push(
+            (
+              await capped.call('POST', '/v1/auth/email/start', {
+                body: { email: freshEmail() },
+                headers: { 'x-forwarded-for': spoofed },
+              })
+            ).status,
+          )
         }
         expect(statuses).toEqual([200, 200, 429])
       } finally {
@@ -137,7 +172,11 @@ describe('HTTP security', () => {
     it('F3: behind one trusted proxy, the address that proxy appended is the client, not what the client wrote', async () => {
       const behindProxy = await startTestServer({ otpIpHourlyLimit: 2, trustedProxyHops: 1 })
       try {
-        const start = (forwardedFor: string) => behindProxy.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: { 'x-forwarded-for': forwardedFor } })
+        const start = (forwardedFor: string) =>
+          behindProxy.call('POST', '/v1/auth/email/start', {
+            body: { email: freshEmail() },
+            headers: { 'x-forwarded-for': forwardedFor },
+          })
         // The client prepends fake entries; the proxy appends the real one (198.51.100.7) last.
         expect((await start('1.1.1.1, 198.51.100.7')).status).toBe(200)
         expect((await start('2.2.2.2, 198.51.100.7')).status).toBe(200)

@@ -46,10 +46,14 @@ import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
 
 /** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
-export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry }): void {
+export function mountVisitorRoutes(
+  app: Hono<AppEnv>,
+  { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
+): void {
   async function workspaceOf(c: Context<AppEnv>): Promise<Workspace> {
     const workspaceId = c.req.header(workspaceHeader)
-    if (!workspaceId) throw new ApiError('validation_failed', `Invalid request: name the workspace in the ${workspaceHeader} header`)
+    if (!workspaceId)
+      throw new ApiError('validation_failed', `Invalid request: name the workspace in the ${workspaceHeader} header`)
     const workspace = await findWorkspace(context, workspaceId)
     if (!workspace) throw new ApiError('not_found', 'No such workspace')
     cors.enforce(c, workspace.allowedOrigins)
@@ -69,7 +73,12 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
   }
 
   /** A12: a token presented while verifying again is discarded; the new grant replaces it. */
-  async function grant(c: Context<AppEnv>, workspace: Workspace, customer: CustomerTable, method: 'email' | 'identity_token'): Promise<SessionGrant> {
+  async function grant(
+    c: Context<AppEnv>,
+    workspace: Workspace,
+    customer: CustomerTable,
+    method: 'email' | 'identity_token',
+  ): Promise<SessionGrant> {
     const previous = optionalBearerToken(c)
     if (previous !== null) await revokeSessionToken(context, previous)
     const session = await grantSession(context, { workspaceId: workspace.id, customerId: customer.id, method })
@@ -79,8 +88,14 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
   app.post(visitorRoutes.startEmailVerification.path, async (c) => {
     const workspace = await workspaceOf(c)
     const body = (await readJson(c)) as { email?: unknown }
-    const { email } = parseWith(emailStartRequestSchema, { email: typeof body?.email === 'string' ? normalizeEmail(body.email) : body?.email })
-    const address = clientAddress({ incoming: c.env?.incoming, forwardedFor: c.req.header('x-forwarded-for'), hops: context.settings.trustedProxyHops })
+    const { email } = parseWith(emailStartRequestSchema, {
+      email: typeof body?.email === 'string' ? normalizeEmail(body.email) : body?.email,
+    })
+    const address = clientAddress({
+      incoming: c.env?.incoming,
+      forwardedFor: c.req.header('x-forwarded-for'),
+      hops: context.settings.trustedProxyHops,
+    })
     const ipHash = context.hasher.hash('client-ip', address)
     return c.json(await startEmailVerification(context, { workspace, email, ipHash }))
   })
@@ -134,13 +149,28 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
     // The automatic replies this message may cause speak the customer's language (the chat sends its own).
     const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
-    return c.json(await sendCustomerMessage(context, { customer: session.customer, workspace: session.workspace, clientId, text, attachmentIds, language }))
+    return c.json(
+      await sendCustomerMessage(context, {
+        customer: session.customer,
+        workspace: session.workspace,
+        clientId,
+        text,
+        attachmentIds,
+        language,
+      }),
+    )
   })
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {
     const session = await sessionOf(c)
     const { text } = parseWith(declineIdentificationRequestSchema, await readJson(c))
-    return c.json({ conversation: await declineIdentification(context, { customer: session.customer, workspace: session.workspace, text }) })
+    return c.json({
+      conversation: await declineIdentification(context, {
+        customer: session.customer,
+        workspace: session.workspace,
+        text,
+      }),
+    })
   })
 
   app.post(visitorRoutes.markRead.path, async (c) => {
@@ -175,7 +205,12 @@ export function mountVisitorRoutes(app: Hono<AppEnv>, { context, cors, registry 
     }
     // D3: decode first, then validate; an empty name has no extension and is refused below.
     const bytes = new Uint8Array(await c.req.arrayBuffer())
-    const attachment = await storeUpload(context, { customer: session.customer, name, contentType: c.req.header('content-type') ?? '', bytes })
+    const attachment = await storeUpload(context, {
+      customer: session.customer,
+      name,
+      contentType: c.req.header('content-type') ?? '',
+      bytes,
+    })
     return c.json({ attachment })
   })
 

@@ -71,17 +71,24 @@ function contentDigest(body: Uint8Array): string {
 
 async function encode(body: Uint8Array<ArrayBuffer>, contentType: string): Promise<Map<ContentCoding, Representation>> {
   const digest = contentDigest(body)
-  const representations = new Map<ContentCoding, Representation>([['identity', { coding: 'identity', body, etag: `"${digest}"` }]])
+  const representations = new Map<ContentCoding, Representation>([
+    ['identity', { coding: 'identity', body, etag: `"${digest}"` }],
+  ])
   if (!isCompressible(contentType)) return representations
   // Files are small and compressed once per build, so the slowest, smallest settings are worth it.
   const [brotliBody, gzipBody] = await Promise.all([
     brotli(body, {
-      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+      },
     }),
     gzipAsync(body, { level: zlibConstants.Z_BEST_COMPRESSION }),
   ])
-  if (brotliBody.byteLength < body.byteLength) representations.set('br', { coding: 'br', body: new Uint8Array(brotliBody), etag: `"${digest}-br"` })
-  if (gzipBody.byteLength < body.byteLength) representations.set('gzip', { coding: 'gzip', body: new Uint8Array(gzipBody), etag: `"${digest}-gzip"` })
+  if (brotliBody.byteLength < body.byteLength)
+    representations.set('br', { coding: 'br', body: new Uint8Array(brotliBody), etag: `"${digest}-br"` })
+  if (gzipBody.byteLength < body.byteLength)
+    representations.set('gzip', { coding: 'gzip', body: new Uint8Array(gzipBody), etag: `"${digest}-gzip"` })
   return representations
 }
 
@@ -116,7 +123,10 @@ export function createWidgetFiles(directory: string): WidgetFiles {
       const cached = cache.get(found.path)
       if (cached && cached.size === found.size && cached.mtimeMs === found.mtimeMs) return cached.file
       const contentType = contentTypeFor(found.path)
-      const file = readFile(found.path).then(async (bytes) => ({ contentType, representations: await encode(new Uint8Array(bytes), contentType) }))
+      const file = readFile(found.path).then(async (bytes) => ({
+        contentType,
+        representations: await encode(new Uint8Array(bytes), contentType),
+      }))
       cache.set(found.path, { size: found.size, mtimeMs: found.mtimeMs, file })
       // A failed read is not remembered: the next request tries again.
       file.catch(() => {
@@ -136,7 +146,9 @@ export function chooseCoding(acceptEncoding: string | undefined, available: Read
   for (const part of (acceptEncoding ?? '').split(',')) {
     const [name = '', ...parameters] = part.trim().toLowerCase().split(';')
     if (name === '') continue
-    const q = parameters.map((parameter) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(parameter)?.[1]).find((value) => value !== undefined)
+    const q = parameters
+      .map((parameter) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(parameter)?.[1])
+      .find((value) => value !== undefined)
     weights.set(name === 'x-gzip' ? 'gzip' : name, q === undefined ? 1 : Number(q))
   }
   const acceptable = (coding: ContentCoding) => (weights.get(coding) ?? weights.get('*') ?? 0) > 0

@@ -19,13 +19,20 @@ interface RawAnswer {
 }
 
 /** A request with the path sent exactly as written (fetch would resolve `..` first) and no automatic decompression. */
-function rawGet(baseUrl: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawAnswer> {
+function rawGet(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl)
   return new Promise((resolvePromise, reject) => {
     const request = httpRequest({ hostname, port, path, method, headers }, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }))
+      response.on('end', () =>
+        resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      )
       response.on('error', reject)
     })
     request.on('error', reject)
@@ -35,7 +42,10 @@ function rawGet(baseUrl: string, path: string, headers: Record<string, string> =
 
 /** Compressible text, several KB, like a real bundle. */
 function fakeScript(label: string): string {
-  return Array.from({ length: 120 }, (_, index) => `export function ${label}${index}(value) { return value * ${index} + ${JSON.stringify(label)} }\n`).join('')
+  return Array.from(
+    { length: 120 },
+    (_, index) => `export function ${label}${index}(value) { return value * ${index} + ${JSON.stringify(label)} }\n`,
+  ).join('')
 }
 
 const frameHtml =
@@ -54,8 +64,12 @@ function writeFakeWidget(): { root: string; widgetDir: string; files: Record<str
     'frame.html': Buffer.from(frameHtml),
     'other.js': Buffer.from(fakeScript('other')),
     'assets/frame-abc123.js': Buffer.from(fakeScript('frame')),
-    'assets/frame-abc123.css': Buffer.from(Array.from({ length: 80 }, (_, index) => `.part-${index} { color: #123456; margin: ${index}px }\n`).join('')),
-    'assets/frame-abc123.js.map': Buffer.from(JSON.stringify({ version: 3, sources: ['frame.tsx'], mappings: 'AAAA;'.repeat(200) })),
+    'assets/frame-abc123.css': Buffer.from(
+      Array.from({ length: 80 }, (_, index) => `.part-${index} { color: #123456; margin: ${index}px }\n`).join(''),
+    ),
+    'assets/frame-abc123.js.map': Buffer.from(
+      JSON.stringify({ version: 3, sources: ['frame.tsx'], mappings: 'AAAA;'.repeat(200) }),
+    ),
     'assets/inter-xyz.woff2': Buffer.from(Array.from({ length: 2048 }, (_, index) => (index * 7919) % 256)),
     'assets/blob-1.unknownext': Buffer.from('plain bytes of an unknown kind\n'.repeat(20)),
   }
@@ -65,7 +79,11 @@ function writeFakeWidget(): { root: string; widgetDir: string; files: Record<str
 }
 
 function directives(policy: string | string[] | undefined): string[] {
-  return [policy ?? ''].flat().join(';').split(';').map((part) => part.trim())
+  return [policy ?? '']
+    .flat()
+    .join(';')
+    .split(';')
+    .map((part) => part.trim())
 }
 
 const quietMailer = { async send(): Promise<void> {} }
@@ -163,7 +181,10 @@ describe('GET /widget/*', () => {
       expect(brotliDecompressSync(brotliAnswer.body).equals(fake.files['identify.js'] ?? Buffer.alloc(0))).toBe(true)
       const gzipAnswer = await get('/widget/identify.js', { 'accept-encoding': 'gzip' })
       expect(gunzipSync(gzipAnswer.body).equals(fake.files['identify.js'] ?? Buffer.alloc(0))).toBe(true)
-      const again = await get('/widget/identify.js', { 'accept-encoding': 'br', 'if-none-match': brotliAnswer.headers['etag'] ?? '' })
+      const again = await get('/widget/identify.js', {
+        'accept-encoding': 'br',
+        'if-none-match': brotliAnswer.headers['etag'] ?? '',
+      })
       expect(again.status).toBe(304)
       expect(again.headers['cache-control']).toBe('public, max-age=300')
     })
@@ -214,7 +235,9 @@ describe('GET /widget/*', () => {
       const policy = answer.headers['content-security-policy']
       expect(policy).not.toContain('unsafe-inline')
       expect(policy).not.toContain('unsafe-eval')
-      expect(directives(policy).filter((directive) => directive.startsWith('frame-ancestors'))).toEqual(['frame-ancestors https://shop.example'])
+      expect(directives(policy).filter((directive) => directive.startsWith('frame-ancestors'))).toEqual([
+        'frame-ancestors https://shop.example',
+      ])
       expect(policy).toBe(
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors https://shop.example",
       )
@@ -229,13 +252,20 @@ describe('GET /widget/*', () => {
       expect(answer.headers['x-content-type-options']).toBe('nosniff')
       expect(answer.headers['content-encoding']).toBe('gzip')
       expect(gunzipSync(answer.body).toString()).toBe(frameHtml)
-      const again = await get(framePath('https://shop.example'), { 'accept-encoding': 'gzip', 'if-none-match': answer.headers['etag'] ?? '' })
+      const again = await get(framePath('https://shop.example'), {
+        'accept-encoding': 'gzip',
+        'if-none-match': answer.headers['etag'] ?? '',
+      })
       expect(again.status).toBe(304)
       expect(again.headers['content-security-policy']).toContain('frame-ancestors https://shop.example')
     })
 
     it('answers an unknown or missing workspace with a small inert 404 page, framable so the panel shows it', async () => {
-      for (const path of [framePath('https://shop.example', 'ws_doesnotexist'), '/widget/frame.html?origin=https%3A%2F%2Fshop.example', framePath('https://shop.example', 'x'.repeat(500))]) {
+      for (const path of [
+        framePath('https://shop.example', 'ws_doesnotexist'),
+        '/widget/frame.html?origin=https%3A%2F%2Fshop.example',
+        framePath('https://shop.example', 'x'.repeat(500)),
+      ]) {
         const answer = await get(path)
         expect(answer.status, path).toBe(404)
         expect(answer.headers['content-type'], path).toContain('text/html')
@@ -247,12 +277,24 @@ describe('GET /widget/*', () => {
     })
 
     it('answers 403 with an explanation when the origin is missing, malformed or not allowed', async () => {
-      const refused = [null, '', 'https://evil.example', 'https://shop.example/', 'https://SHOP.example', 'https://shop.example/path', 'https://shop.example:443', 'null', 'javascript:alert(1)', "https://shop.example; script-src 'unsafe-inline'", 'https://user@shop.example']
+      const refused = [
+        null,
+        '',
+        'https://evil.example',
+        'https://shop.example/',
+        'https://SHOP.example',
+        'https://shop.example/path',
+        'https://shop.example:443',
+        'null',
+        'javascript:alert(1)',
+        "https://shop.example; script-src 'unsafe-inline'",
+        'https://user@shop.example',
+      ]
       for (const origin of refused) {
         const answer = await get(framePath(origin))
         expect(answer.status, String(origin)).toBe(403)
         expect(answer.headers['content-type'], String(origin)).toContain('text/html')
-        expect(answer.body.toString(), String(origin)).toContain("allowed origins")
+        expect(answer.body.toString(), String(origin)).toContain('allowed origins')
         expect(answer.body.toString(), String(origin)).not.toMatch(/<(script|style|form|a|link)\b/i)
         expect(answer.headers['x-frame-options'], String(origin)).toBeUndefined()
         expect(answer.headers['content-security-policy'], String(origin)).toBe("default-src 'none'; frame-ancestors *")
@@ -312,11 +354,24 @@ describe('the widget directory', () => {
   it('when it is missing: one log line at start, and every /widget path is the API 404', async () => {
     const sqlite = temporarySqliteFile()
     const lines: string[] = []
-    const server = await startServer({ port: 0, database: { kind: 'sqlite', file: sqlite.file }, widgetDir: join(tmpdir(), `threadline-no-widget-${crypto.randomUUID()}`), log: (line) => lines.push(line), replyEmailSweepMs: 0 })
+    const server = await startServer({
+      port: 0,
+      database: { kind: 'sqlite', file: sqlite.file },
+      widgetDir: join(tmpdir(), `threadline-no-widget-${crypto.randomUUID()}`),
+      log: (line) => lines.push(line),
+      replyEmailSweepMs: 0,
+    })
     try {
-      expect(lines.filter((line) => line.includes('widget'))).toEqual(['The chat widget is not built: run pnpm --filter @threadline/loader build'])
+      expect(lines.filter((line) => line.includes('widget'))).toEqual([
+        'The chat widget is not built: run pnpm --filter @threadline/loader build',
+      ])
       const { workspaceId } = await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
-      for (const path of ['/widget/loader.js', '/widget/identify.js', '/widget/assets/frame-abc123.js', `/widget/frame.html?workspace=${workspaceId}&origin=https%3A%2F%2Fshop.example`]) {
+      for (const path of [
+        '/widget/loader.js',
+        '/widget/identify.js',
+        '/widget/assets/frame-abc123.js',
+        `/widget/frame.html?workspace=${workspaceId}&origin=https%3A%2F%2Fshop.example`,
+      ]) {
         const answer = await fetch(`${server.url}${path}`)
         expect(answer.status, path).toBe(404)
         expect(await answer.json(), path).toEqual({ error: { code: 'not_found', message: 'No such widget file' } })
@@ -330,7 +385,13 @@ describe('the widget directory', () => {
   it('when it is null: no widget and no log line', async () => {
     const sqlite = temporarySqliteFile()
     const lines: string[] = []
-    const server = await startServer({ port: 0, database: { kind: 'sqlite', file: sqlite.file }, widgetDir: null, log: (line) => lines.push(line), replyEmailSweepMs: 0 })
+    const server = await startServer({
+      port: 0,
+      database: { kind: 'sqlite', file: sqlite.file },
+      widgetDir: null,
+      log: (line) => lines.push(line),
+      replyEmailSweepMs: 0,
+    })
     try {
       expect(lines.filter((line) => line.includes('widget'))).toEqual([])
       const answer = await fetch(`${server.url}/widget/loader.js`)
@@ -347,15 +408,27 @@ describe('frame origins by mode', () => {
   let fake: ReturnType<typeof writeFakeWidget>
   const servers: { server: RunningServer; remove: () => void }[] = []
 
-  async function serverWithShop(mode: 'development' | 'production'): Promise<{ server: RunningServer; workspaceId: string }> {
+  async function serverWithShop(
+    mode: 'development' | 'production',
+  ): Promise<{ server: RunningServer; workspaceId: string }> {
     const sqlite = temporarySqliteFile()
-    const server = await startServer({ port: 0, mode, secret: 's'.repeat(40), mailer: quietMailer, database: { kind: 'sqlite', file: sqlite.file }, widgetDir: fake.widgetDir, log: () => undefined, replyEmailSweepMs: 0 })
+    const server = await startServer({
+      port: 0,
+      mode,
+      secret: 's'.repeat(40),
+      mailer: quietMailer,
+      database: { kind: 'sqlite', file: sqlite.file },
+      widgetDir: fake.widgetDir,
+      log: () => undefined,
+      replyEmailSweepMs: 0,
+    })
     servers.push({ server, remove: sqlite.remove })
     const { workspaceId } = await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
     return { server, workspaceId }
   }
   const status = async (server: RunningServer, workspaceId: string, origin: string) =>
-    (await rawGet(server.url, `/widget/frame.html?workspace=${workspaceId}&origin=${encodeURIComponent(origin)}`)).status
+    (await rawGet(server.url, `/widget/frame.html?workspace=${workspaceId}&origin=${encodeURIComponent(origin)}`))
+      .status
 
   beforeAll(() => {
     fake = writeFakeWidget()
@@ -383,7 +456,10 @@ describe('frame origins by mode', () => {
     expect(await status(server, workspaceId, 'http://localhost:5173')).toBe(200)
     expect(await status(server, workspaceId, 'http://127.0.0.1:4401')).toBe(200)
     expect(await status(server, workspaceId, 'https://evil.example')).toBe(403)
-    const answer = await rawGet(server.url, `/widget/frame.html?workspace=${workspaceId}&origin=${encodeURIComponent('http://localhost:5173')}`)
+    const answer = await rawGet(
+      server.url,
+      `/widget/frame.html?workspace=${workspaceId}&origin=${encodeURIComponent('http://localhost:5173')}`,
+    )
     expect(directives(answer.headers['content-security-policy']).at(-1)).toBe('frame-ancestors http://localhost:5173')
   })
 })

@@ -66,7 +66,10 @@ const notBuilt = () => new ApiError('not_found', 'No such widget file')
  * from the built `@threadline/loader` in `widgetDir`. Everything else under `/widget` (and every file
  * while the widget is not built) is the API's 404 JSON.
  */
-export function mountWidgetRoutes(app: Hono<AppEnv>, { context, widgetDir }: { context: ServerContext; widgetDir: string }): void {
+export function mountWidgetRoutes(
+  app: Hono<AppEnv>,
+  { context, widgetDir }: { context: ServerContext; widgetDir: string },
+): void {
   const files = createWidgetFiles(widgetDir)
 
   for (const name of unhashedScripts) {
@@ -91,7 +94,8 @@ export function mountWidgetRoutes(app: Hono<AppEnv>, { context, widgetDir }: { c
     const workspace = workspaceId === '' || workspaceId.length > 100 ? null : await findWorkspace(context, workspaceId)
     if (!workspace) return unknownWorkspacePage(c)
     const origin = c.req.query('origin') ?? ''
-    if (!isSerializedOrigin(origin) || !isOriginAllowed(workspace.allowedOrigins, origin, context.mode)) return originNotAllowedPage(c, origin)
+    if (!isSerializedOrigin(origin) || !isOriginAllowed(workspace.allowedOrigins, origin, context.mode))
+      return originNotAllowedPage(c, origin)
     // No X-Frame-Options: it cannot name an origin, and the security headers leave it off when the CSP allows an ancestor.
     return sendFile(c, file, { 'Cache-Control': 'no-cache', 'Content-Security-Policy': framePolicy(origin) })
   })
@@ -130,7 +134,14 @@ function page(title: string, text: string): string {
 }
 
 function unknownWorkspacePage(c: Context<AppEnv>): Response {
-  return c.html(page('Unknown workspace', 'There is no chat workspace with this id. Check the data-workspace attribute of the Threadline script tag.'), 404, errorPagePolicy)
+  return c.html(
+    page(
+      'Unknown workspace',
+      'There is no chat workspace with this id. Check the data-workspace attribute of the Threadline script tag.',
+    ),
+    404,
+    errorPagePolicy,
+  )
 }
 
 function originNotAllowedPage(c: Context<AppEnv>, origin: string): Response {

@@ -22,11 +22,25 @@ export interface AccountInput {
 const maxAttributes = 50
 
 export function toAccount(row: AccountTable): Account {
-  return { externalId: row.external_id, email: row.email, phone: row.phone, name: row.name, attributes: JSON.parse(row.attributes) as AccountAttributes }
+  return {
+    externalId: row.external_id,
+    email: row.email,
+    phone: row.phone,
+    name: row.name,
+    attributes: JSON.parse(row.attributes) as AccountAttributes,
+  }
 }
 
-export async function findAccount(db: Queryable, { workspaceId, externalId }: { workspaceId: string; externalId: string }): Promise<Account | null> {
-  const row = await db.selectFrom('accounts').selectAll().where('workspace_id', '=', workspaceId).where('external_id', '=', externalId).executeTakeFirst()
+export async function findAccount(
+  db: Queryable,
+  { workspaceId, externalId }: { workspaceId: string; externalId: string },
+): Promise<Account | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst()
   return row ? toAccount(row) : null
 }
 
@@ -37,7 +51,11 @@ export async function findAccount(db: Queryable, { workspaceId, externalId }: { 
  * transaction: the row is locked on Postgres (and SQLite runs one transaction at a time), so two
  * concurrent merges cannot lose each other's attributes.
  */
-export async function upsertAccount(db: Transaction<DatabaseSchema>, context: ServerContext, input: AccountInput): Promise<Account> {
+export async function upsertAccount(
+  db: Transaction<DatabaseSchema>,
+  context: ServerContext,
+  input: AccountInput,
+): Promise<Account> {
   const at = context.now()
   const existing = await db
     .selectFrom('accounts')
@@ -77,7 +95,13 @@ export async function upsertAccount(db: Transaction<DatabaseSchema>, context: Se
   }
   await db
     .updateTable('accounts')
-    .set({ email: updated.email, phone: updated.phone, name: updated.name, attributes: updated.attributes, updated_at: at })
+    .set({
+      email: updated.email,
+      phone: updated.phone,
+      name: updated.name,
+      attributes: updated.attributes,
+      updated_at: at,
+    })
     .where('workspace_id', '=', input.workspaceId)
     .where('external_id', '=', input.externalId)
     .execute()

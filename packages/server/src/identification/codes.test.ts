@@ -118,7 +118,11 @@ describeEachDatabase('minting and using identification codes', (freshDatabase) =
     })
 
   it('C4: answers a grouped code and stores only its hash, with the account', async () => {
-    const { code, expiresAt } = await mint('user-1', { email: 'ana@example.test', name: 'Ana', attributes: { plan: 'pro' } })
+    const { code, expiresAt } = await mint('user-1', {
+      email: 'ana@example.test',
+      name: 'Ana',
+      attributes: { plan: 'pro' },
+    })
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
     expect(expiresAt).toBe(clock.now() + identificationCodeTtlMs)
     const rows = await threadline.context.database.db.selectFrom('identification_codes').selectAll().execute()
@@ -153,7 +157,10 @@ describeEachDatabase('minting and using identification codes', (freshDatabase) =
       const { code } = await mint()
       clock.advance(identificationCodeTtlMs)
       expect(await consume(code)).toEqual({ ok: false, reason: 'expired' })
-      const [row] = await threadline.context.database.db.selectFrom('identification_codes').select('consumed_at').execute()
+      const [row] = await threadline.context.database.db
+        .selectFrom('identification_codes')
+        .select('consumed_at')
+        .execute()
       expect(row?.consumed_at).toBeNull()
     })
   })
@@ -169,7 +176,9 @@ describeEachDatabase('minting and using identification codes', (freshDatabase) =
 
     it('of ten concurrent attempts exactly one succeeds', async () => {
       const { code } = await mint()
-      const results = await Promise.all(Array.from({ length: 10 }, (_, index) => consume(code, { conversationId: `cnv_${index}` })))
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => consume(code, { conversationId: `cnv_${index}` })),
+      )
       expect(results.filter((result) => result.ok)).toHaveLength(1)
       expect(results.filter((result) => !result.ok && result.reason === 'invalid')).toHaveLength(9)
     })
@@ -209,30 +218,61 @@ describeEachDatabase('minting and using identification codes', (freshDatabase) =
   })
 
   it("refuses to mint with forbidden when the workspace's identification is off", async () => {
-    await threadline.context.database.db.updateTable('workspaces').set({ identification_mode: 'off' }).where('id', '=', workspaceId).execute()
+    await threadline.context.database.db
+      .updateTable('workspaces')
+      .set({ identification_mode: 'off' })
+      .where('id', '=', workspaceId)
+      .execute()
     await expect(mint()).rejects.toMatchObject({ code: 'forbidden' })
   })
 
   describe('accounts', () => {
     it('replace given fields, keep the others, and merge attributes (null deletes)', async () => {
       const db = threadline.context.database.db
-      const upsert = (input: Parameters<typeof upsertAccount>[2]) => db.transaction().execute((transaction) => upsertAccount(transaction, threadline.context, input))
-      await upsert({ workspaceId, externalId: 'u', email: 'a@example.test', phone: '+1 555', attributes: { plan: 'pro', tier: 2 } })
-      const updated = await upsert({ workspaceId, externalId: 'u', phone: null, name: 'Ana', attributes: { tier: null, seats: 5 } })
-      expect(updated).toEqual({ externalId: 'u', email: 'a@example.test', phone: null, name: 'Ana', attributes: { plan: 'pro', seats: 5 } })
+      const upsert = (input: Parameters<typeof upsertAccount>[2]) =>
+        db.transaction().execute((transaction) => upsertAccount(transaction, threadline.context, input))
+      await upsert({
+        workspaceId,
+        externalId: 'u',
+        email: 'a@example.test',
+        phone: '+1 555',
+        attributes: { plan: 'pro', tier: 2 },
+      })
+      const updated = await upsert({
+        workspaceId,
+        externalId: 'u',
+        phone: null,
+        name: 'Ana',
+        attributes: { tier: null, seats: 5 },
+      })
+      expect(updated).toEqual({
+        externalId: 'u',
+        email: 'a@example.test',
+        phone: null,
+        name: 'Ana',
+        attributes: { plan: 'pro', seats: 5 },
+      })
       expect(await findAccount(db, { workspaceId, externalId: 'u' })).toEqual(updated)
     })
 
     it('are created once under concurrent upserts, and no merge is lost', async () => {
       const db = threadline.context.database.db
       const upsert = (index: number) =>
-        db.transaction().execute((transaction) => upsertAccount(transaction, threadline.context, { workspaceId, externalId: 'race', attributes: { [`k${index}`]: index } }))
+        db.transaction().execute((transaction) =>
+          upsertAccount(transaction, threadline.context, {
+            workspaceId,
+            externalId: 'race',
+            attributes: { [`k${index}`]: index },
+          }),
+        )
       await Promise.all(Array.from({ length: 5 }, (_, index) => upsert(index)))
       // A second round on the existing row: read-merge-write under the row lock.
       await Promise.all(Array.from({ length: 5 }, (_, index) => upsert(index + 5)))
       const rows = await db.selectFrom('accounts').selectAll().where('external_id', '=', 'race').execute()
       expect(rows).toHaveLength(1)
-      expect(Object.keys(JSON.parse(rows[0]!.attributes) as object).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `k${index}`).sort())
+      expect(Object.keys(JSON.parse(rows[0]!.attributes) as object).sort()).toEqual(
+        Array.from({ length: 10 }, (_, index) => `k${index}`).sort(),
+      )
     })
   })
 })

@@ -1,5 +1,10 @@
 import { randomInt } from 'node:crypto'
-import { formatIdentificationCode, identificationCodeAlphabet, identificationCodeLength, identificationCodeTtlMs } from '@threadline/protocol'
+import {
+  formatIdentificationCode,
+  identificationCodeAlphabet,
+  identificationCodeLength,
+  identificationCodeTtlMs,
+} from '@threadline/protocol'
 import type { Account, AccountAttributes } from '@threadline/protocol'
 import { randomId } from '../crypto/random.js'
 import { ApiError } from '../errors/api-error.js'
@@ -59,7 +64,8 @@ function isCodeShaped(code: string): boolean {
 export function generateIdentificationCode(): string {
   for (;;) {
     let code = ''
-    for (let index = 0; index < identificationCodeLength; index++) code += identificationCodeAlphabet[randomInt(identificationCodeAlphabet.length)]
+    for (let index = 0; index < identificationCodeLength; index++)
+      code += identificationCodeAlphabet[randomInt(identificationCodeAlphabet.length)]
     if (isCodeShaped(code)) return code
   }
 }
@@ -108,10 +114,18 @@ export function hashIdentificationCode(context: ServerContext, workspaceId: stri
  * C1–C4: a new five-minute code for the account (created or refreshed on the way). The account's
  * older live codes are retired, so each account holds at most one live code. Only the hash is stored.
  */
-export async function mintIdentificationCode(context: ServerContext, { workspaceId, account }: { workspaceId: string; account: MintAccount }): Promise<MintedCode> {
-  const workspace = await context.database.db.selectFrom('workspaces').select('identification_mode').where('id', '=', workspaceId).executeTakeFirst()
+export async function mintIdentificationCode(
+  context: ServerContext,
+  { workspaceId, account }: { workspaceId: string; account: MintAccount },
+): Promise<MintedCode> {
+  const workspace = await context.database.db
+    .selectFrom('workspaces')
+    .select('identification_mode')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst()
   if (!workspace) throw new ApiError('not_found', 'No such workspace')
-  if (workspace.identification_mode === 'off') throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
+  if (workspace.identification_mode === 'off')
+    throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
 
   const at = context.now()
   const expiresAt = at + identificationCodeTtlMs
@@ -177,7 +191,10 @@ export async function consumeIdentificationCode(
   if (used) {
     const account = await findAccount(db, { workspaceId, externalId: used.external_id })
     // Minting always upserts the account; the fallback only covers a row removed by hand since.
-    return { ok: true, account: account ?? { externalId: used.external_id, email: null, phone: null, name: null, attributes: {} } }
+    return {
+      ok: true,
+      account: account ?? { externalId: used.external_id, email: null, phone: null, name: null, attributes: {} },
+    }
   }
   const row = await db
     .selectFrom('identification_codes')
@@ -190,7 +207,10 @@ export async function consumeIdentificationCode(
 }
 
 /** Codes minted for the account in the last hour (C4: the visitor mint route allows `maxMintsPerAccountPerHour`). */
-export async function recentMints(context: ServerContext, { workspaceId, externalId }: { workspaceId: string; externalId: string }): Promise<{ count: number; oldestAt: number | null }> {
+export async function recentMints(
+  context: ServerContext,
+  { workspaceId, externalId }: { workspaceId: string; externalId: string },
+): Promise<{ count: number; oldestAt: number | null }> {
   const row = await context.database.db
     .selectFrom('identification_codes')
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldestAt')])
@@ -198,7 +218,10 @@ export async function recentMints(context: ServerContext, { workspaceId, externa
     .where('external_id', '=', externalId)
     .where('created_at', '>', context.now() - hourMs)
     .executeTakeFirst()
-  return { count: Number(row?.count ?? 0), oldestAt: row?.oldestAt === null || row?.oldestAt === undefined ? null : Number(row.oldestAt) }
+  return {
+    count: Number(row?.count ?? 0),
+    oldestAt: row?.oldestAt === null || row?.oldestAt === undefined ? null : Number(row.oldestAt),
+  }
 }
 
 /** Workspace-wide wrong codes per hour that raise the alarm (C4), and again at each further multiple. */
@@ -208,9 +231,16 @@ export const identificationAlarmThreshold = 50
  * C4: records one wrong or expired code (`conversationId` '' for the verify API) and logs the
  * workspace alarm when the workspace's failures in the last hour reach a multiple of the threshold.
  */
-export async function recordIdentificationFailure(context: ServerContext, db: Queryable, { workspaceId, conversationId }: { workspaceId: string; conversationId: string }): Promise<void> {
+export async function recordIdentificationFailure(
+  context: ServerContext,
+  db: Queryable,
+  { workspaceId, conversationId }: { workspaceId: string; conversationId: string },
+): Promise<void> {
   const at = context.now()
-  await db.insertInto('identification_failures').values({ id: randomId('idf'), workspace_id: workspaceId, conversation_id: conversationId, at }).execute()
+  await db
+    .insertInto('identification_failures')
+    .values({ id: randomId('idf'), workspace_id: workspaceId, conversation_id: conversationId, at })
+    .execute()
   const row = await db
     .selectFrom('identification_failures')
     .select((eb) => eb.fn.countAll<number>().as('count'))

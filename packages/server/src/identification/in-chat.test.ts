@@ -39,29 +39,49 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
 
   const db = () => test.server.context.database.db
   const workspaceId = () => test.workspace.workspaceId
-  const setRule = (identification: { mode?: 'off' | 'offered' | 'required'; onlyCustomersCreatedAfter?: string | null }) =>
-    updateWorkspaceSettings(test.server.context, workspaceId(), { identification })
+  const setRule = (identification: {
+    mode?: 'off' | 'offered' | 'required'
+    onlyCustomersCreatedAfter?: string | null
+  }) => updateWorkspaceSettings(test.server.context, workspaceId(), { identification })
 
   let accounts = 0
   async function mintFor(account: { externalId?: string; email?: string; name?: string } = {}) {
     const externalId = account.externalId ?? `user-${++accounts}-${crypto.randomUUID().slice(0, 6)}`
     const email = account.email ?? freshEmail()
-    const { code } = await mintIdentificationCode(test.server.context, { workspaceId: workspaceId(), account: { externalId, email, name: account.name ?? 'Ana Account' } })
+    const { code } = await mintIdentificationCode(test.server.context, {
+      workspaceId: workspaceId(),
+      account: { externalId, email, name: account.name ?? 'Ana Account' },
+    })
     return { code, externalId, email }
   }
 
-  const history = async (token: string): Promise<Message[]> => (await test.call('GET', '/v1/conversation/messages', { token })).body.messages
-  const agentHistory = async (conversationId: string): Promise<Message[]> => (await test.agent('GET', `/v1/agent/conversations/${conversationId}/messages`)).body.messages
+  const history = async (token: string): Promise<Message[]> =>
+    (await test.call('GET', '/v1/conversation/messages', { token })).body.messages
+  const agentHistory = async (conversationId: string): Promise<Message[]> =>
+    (await test.agent('GET', `/v1/agent/conversations/${conversationId}/messages`)).body.messages
   const agentView = async (conversationId: string) =>
-    (await test.agent('GET', `/v1/agent/conversations/${conversationId}`)).body as unknown as { conversation: Conversation; account: LinkedAccount | null }
-  const agentList = async (query = '') => (await test.agent('GET', `/v1/agent/conversations${query}`)).body.conversations.map((entry) => entry.conversation.id)
-  const customerRow = (customerId: string) => db().selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
+    (await test.agent('GET', `/v1/agent/conversations/${conversationId}`)).body as unknown as {
+      conversation: Conversation
+      account: LinkedAccount | null
+    }
+  const agentList = async (query = '') =>
+    (await test.agent('GET', `/v1/agent/conversations${query}`)).body.conversations.map(
+      (entry) => entry.conversation.id,
+    )
+  const customerRow = (customerId: string) =>
+    db().selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirstOrThrow()
 
-  const openAgentStream = () => openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, { authorization: `Bearer ${test.workspace.agentKey}` })
-  const openCustomerStream = (token: string) => openTestEventStream(`${test.url}/v1/events`, { authorization: `Bearer ${token}` })
+  const openAgentStream = () =>
+    openTestEventStream<AgentEnvelope>(`${test.url}/v1/agent/events`, {
+      authorization: `Bearer ${test.workspace.agentKey}`,
+    })
+  const openCustomerStream = (token: string) =>
+    openTestEventStream(`${test.url}/v1/events`, { authorization: `Bearer ${token}` })
 
   async function identified(externalId: string, email = freshEmail(), name = 'Signed In') {
-    const answer = await test.call('POST', '/v1/auth/identify', { body: { identityToken: await test.signIdentityToken({ sub: externalId, email, name }) } })
+    const answer = await test.call('POST', '/v1/auth/identify', {
+      body: { identityToken: await test.signIdentityToken({ sub: externalId, email, name }) },
+    })
     expect(answer.status).toBe(200)
     return { session: answer.body.session, customer: answer.body.customer }
   }
@@ -85,23 +105,39 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         ack = await test.send(pasting.session.token, `My code is ${code.toLowerCase()}, thanks`)
         expect(ack.status).toBe(200)
         expect(ack.body.message.text).toBe('My code is [identification code], thanks')
-        expect(ack.body.conversation).toMatchObject({ identification: 'identified', lastCodeOutcome: 'valid', awaitingIdentification: false })
+        expect(ack.body.conversation).toMatchObject({
+          identification: 'identified',
+          lastCodeOutcome: 'valid',
+          awaitingIdentification: false,
+        })
         expect(conversationSchema.safeParse(ack.body.conversation).success).toBe(true)
 
         const conversationId = ack.body.conversation.id
-        const changed = await agentStream.waitFor((event) => event.data.conversationId === conversationId && event.data.event.type === 'conversation.identification_changed')
+        const changed = await agentStream.waitFor(
+          (event) =>
+            event.data.conversationId === conversationId &&
+            event.data.event.type === 'conversation.identification_changed',
+        )
         await customerStream.waitFor((event) => event.data.type === 'conversation.identification_changed')
-        const agentEvents = agentStream.events.filter((event) => event.data.conversationId === conversationId).map((event) => event.data.event)
+        const agentEvents = agentStream.events
+          .filter((event) => event.data.conversationId === conversationId)
+          .map((event) => event.data.event)
         const customerEvents = customerStream.events.map((event) => event.data)
         for (const events of [agentEvents, customerEvents]) {
           // Order: the customer's redacted message, the system reply, then the identification change.
-          expect(events.map((event) => (event.type === 'message.created' ? `${event.message.author.kind}: ${event.message.text}` : event.type))).toEqual([
+          expect(
+            events.map((event) =>
+              event.type === 'message.created' ? `${event.message.author.kind}: ${event.message.text}` : event.type,
+            ),
+          ).toEqual([
             'customer: My code is [identification code], thanks',
             `system: ${identificationReplies.linked}`,
             'conversation.identification_changed',
           ])
         }
-        expect(changed.data.event).toMatchObject({ conversation: { identification: 'identified', lastCodeOutcome: 'valid' } })
+        expect(changed.data.event).toMatchObject({
+          conversation: { identification: 'identified', lastCodeOutcome: 'valid' },
+        })
 
         const visitorHistory = await history(pasting.session.token)
         expect(visitorHistory.map((message) => [message.author.kind, message.text])).toEqual([
@@ -114,9 +150,19 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         expect(advisorHistory.map((message) => message.text)).toEqual(visitorHistory.map((message) => message.text))
 
         // The code in any form appears nowhere a person or an automation can read.
-        const everything = JSON.stringify([ack.body, visitorHistory, advisorHistory, agentStream.events, customerStream.events])
+        const everything = JSON.stringify([
+          ack.body,
+          visitorHistory,
+          advisorHistory,
+          agentStream.events,
+          customerStream.events,
+        ])
         for (const form of [code, code.replace('-', ''), code.toLowerCase()]) expect(everything).not.toContain(form)
-        const stored = await db().selectFrom('messages').select('text').where('conversation_id', '=', conversationId).execute()
+        const stored = await db()
+          .selectFrom('messages')
+          .select('text')
+          .where('conversation_id', '=', conversationId)
+          .execute()
         expect(stored.some((row) => row.text.includes(code.slice(0, 4)))).toBe(false)
 
         // The advisor sees the account and how it was linked.
@@ -137,16 +183,25 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       }
 
       // C6: only the pasting customer changed.
-      expect(await customerRow(pasting.customer.id)).toMatchObject({ account_external_id: externalId, identified_via: 'code' })
-      expect(await customerRow(bystander.customer.id)).toMatchObject({ account_external_id: null, identified_via: null })
+      expect(await customerRow(pasting.customer.id)).toMatchObject({
+        account_external_id: externalId,
+        identified_via: 'code',
+      })
+      expect(await customerRow(bystander.customer.id)).toMatchObject({
+        account_external_id: null,
+        identified_via: null,
+      })
       expect(await customerRow(owner.customer.id)).toEqual(ownerBefore)
       expect((await history(owner.session.token)).map((message) => message.text)).toEqual(['I am the owner'])
       expect((await history(bystander.session.token)).map((message) => message.text)).toEqual(['Unrelated question'])
-      const bystanderConversation = (await test.call('GET', '/v1/conversation', { token: bystander.session.token })).body.conversation
+      const bystanderConversation = (await test.call('GET', '/v1/conversation', { token: bystander.session.token }))
+        .body.conversation
       expect(bystanderConversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'not_sent' })
 
       // C5: the account's owner is told by email, without the code.
-      const mail = test.outbox.messages().find((message) => message.to === email && message.subject === 'A chat was linked to your account')
+      const mail = test.outbox
+        .messages()
+        .find((message) => message.to === email && message.subject === 'A chat was linked to your account')
       expect(mail?.text).toContain('Test Shop')
       expect(mail?.text).toContain(new Date(clock.now()).toUTCString())
       expect(mail?.text).toContain('If this was not you, contact Test Shop')
@@ -160,7 +215,10 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       const second = await test.verify()
       const again = await test.send(second.session.token, code)
       expect(again.body.conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'invalid' })
-      expect((await history(second.session.token)).map((message) => message.text)).toEqual(['[identification code]', identificationReplies.invalid])
+      expect((await history(second.session.token)).map((message) => message.text)).toEqual([
+        '[identification code]',
+        identificationReplies.invalid,
+      ])
     })
 
     it('C3: two chats pasting one code at once link exactly once', async () => {
@@ -170,13 +228,20 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const acks = await Promise.all(customers.map((customer) => test.send(customer.session.token, `code ${code}`)))
         expect(acks.map((ack) => ack.status)).toEqual([200, 200])
         expect(acks.map((ack) => ack.body.conversation.lastCodeOutcome).sort()).toEqual(['invalid', 'valid'])
-        const linked = await db().selectFrom('customers').select('id').where('account_external_id', '=', externalId).execute()
+        const linked = await db()
+          .selectFrom('customers')
+          .select('id')
+          .where('account_external_id', '=', externalId)
+          .execute()
         expect(linked).toHaveLength(1)
       }
     })
 
     it('accepts the grouped, spaced and ungrouped forms in any case', async () => {
-      for (const shape of [(code: string) => code.replace('-', ' '), (code: string) => code.replace('-', '').toLowerCase()]) {
+      for (const shape of [
+        (code: string) => code.replace('-', ' '),
+        (code: string) => code.replace('-', '').toLowerCase(),
+      ]) {
         const { code } = await mintFor()
         const customer = await test.verify()
         const ack = await test.send(customer.session.token, `(${shape(code)})`)
@@ -213,7 +278,10 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       const { code } = await mintFor()
       clock.advance(identificationCodeTtlMs)
       const customer = await test.verify()
-      expect((await test.send(customer.session.token, code)).body.conversation).toMatchObject({ identification: 'not_identified', lastCodeOutcome: 'invalid' })
+      expect((await test.send(customer.session.token, code)).body.conversation).toMatchObject({
+        identification: 'not_identified',
+        lastCodeOutcome: 'invalid',
+      })
     })
 
     it('C4: after five failures in an hour the sixth code is not even checked, until the hour has passed', async () => {
@@ -237,7 +305,10 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       expect((await history(customer.session.token)).at(-1)?.text).toBe(identificationReplies.tooManyAttempts)
       clock.advance(1)
       const next = await mintFor()
-      expect((await test.send(customer.session.token, next.code)).body.conversation).toMatchObject({ identification: 'identified', lastCodeOutcome: 'valid' })
+      expect((await test.send(customer.session.token, next.code)).body.conversation).toMatchObject({
+        identification: 'identified',
+        lastCodeOutcome: 'valid',
+      })
     })
   })
 
@@ -296,14 +367,31 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const { code } = await mintFor()
         const ack = await test.send(customer.session.token, code)
         expect(ack.body.conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified' })
-        const released = await agentStream.waitFor((event) => event.data.conversationId === conversationId && event.data.event.type === 'conversation.identification_changed')
-        expect(released.data.event).toMatchObject({ conversation: { id: conversationId, awaitingIdentification: false, identification: 'identified' } })
+        const released = await agentStream.waitFor(
+          (event) =>
+            event.data.conversationId === conversationId &&
+            event.data.event.type === 'conversation.identification_changed',
+        )
+        expect(released.data.event).toMatchObject({
+          conversation: { id: conversationId, awaitingIdentification: false, identification: 'identified' },
+        })
         expect(await agentList()).toContain(conversationId)
         expect(await agentList('?identification=identified')).toContain(conversationId)
         // Only what happened after the release reached the stream; the history has it all.
-        const seen = agentStream.events.filter((event) => event.data.conversationId === conversationId).map((event) => event.data.event)
-        expect(seen.map((event) => event.type)).toEqual(['message.created', 'message.created', 'conversation.identification_changed'])
-        expect((await agentHistory(conversationId)).map((message) => message.text)).toEqual(['Hello, I need help', request(), '[identification code]', identificationReplies.linked])
+        const seen = agentStream.events
+          .filter((event) => event.data.conversationId === conversationId)
+          .map((event) => event.data.event)
+        expect(seen.map((event) => event.type)).toEqual([
+          'message.created',
+          'message.created',
+          'conversation.identification_changed',
+        ])
+        expect((await agentHistory(conversationId)).map((message) => message.text)).toEqual([
+          'Hello, I need help',
+          request(),
+          '[identification code]',
+          identificationReplies.linked,
+        ])
       } finally {
         agentStream.close()
         await setRule({ mode: 'offered' })
@@ -317,14 +405,26 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const { customer, conversationId } = await awaitingChat()
         const customerStream = await openCustomerStream(customer.session.token)
         try {
-          const declined = await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: 'I have no account' } })
+          const declined = await test.call('POST', '/v1/conversation/decline-identification', {
+            token: customer.session.token,
+            body: { text: 'I have no account' },
+          })
           expect(declined.status).toBe(200)
-          expect(declined.body.conversation).toMatchObject({ id: conversationId, awaitingIdentification: false, identification: 'not_identified', lastSeq: 3 })
+          expect(declined.body.conversation).toMatchObject({
+            id: conversationId,
+            awaitingIdentification: false,
+            identification: 'not_identified',
+            lastSeq: 3,
+          })
           await customerStream.waitFor((event) => event.data.type === 'conversation.identification_changed')
         } finally {
           customerStream.close()
         }
-        const released = await agentStream.waitFor((event) => event.data.conversationId === conversationId && event.data.event.type === 'conversation.identification_changed')
+        const released = await agentStream.waitFor(
+          (event) =>
+            event.data.conversationId === conversationId &&
+            event.data.event.type === 'conversation.identification_changed',
+        )
         expect(released.data.event).toMatchObject({ conversation: { awaitingIdentification: false } })
         expect(await agentList()).toContain(conversationId)
         const messages = await history(customer.session.token)
@@ -335,11 +435,16 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         ])
 
         // Declining again changes nothing.
-        const again = await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: 'I have no account' } })
+        const again = await test.call('POST', '/v1/conversation/decline-identification', {
+          token: customer.session.token,
+          body: { text: 'I have no account' },
+        })
         expect(again.body.conversation).toMatchObject({ id: conversationId, lastSeq: 3, awaitingIdentification: false })
         // A later message goes to advisors as usual.
         await test.send(customer.session.token, 'Still there?')
-        await agentStream.waitFor((event) => event.data.conversationId === conversationId && event.data.event.type === 'message.created')
+        await agentStream.waitFor(
+          (event) => event.data.conversationId === conversationId && event.data.event.type === 'message.created',
+        )
       } finally {
         agentStream.close()
         await setRule({ mode: 'offered' })
@@ -348,11 +453,23 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
 
     it('answers the decline of a customer without a conversation with null, and refuses an empty text', async () => {
       const customer = await test.verify()
-      const answer = await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: 'I have no account' } })
+      const answer = await test.call('POST', '/v1/conversation/decline-identification', {
+        token: customer.session.token,
+        body: { text: 'I have no account' },
+      })
       expect(answer.status).toBe(200)
       expect(answer.body.conversation).toBeNull()
-      expect((await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: '' } })).status).toBe(400)
-      expect((await test.call('POST', '/v1/conversation/decline-identification', { body: { text: 'x' } })).status).toBe(401)
+      expect(
+        (
+          await test.call('POST', '/v1/conversation/decline-identification', {
+            token: customer.session.token,
+            body: { text: '' },
+          })
+        ).status,
+      ).toBe(400)
+      expect((await test.call('POST', '/v1/conversation/decline-identification', { body: { text: 'x' } })).status).toBe(
+        401,
+      )
     })
 
     it('does not ask when the first message already carries a valid code', async () => {
@@ -362,7 +479,10 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const customer = await test.verify()
         const ack = await test.send(customer.session.token, `Hi ${code}`)
         expect(ack.body.conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified' })
-        expect((await history(customer.session.token)).map((message) => message.text)).toEqual(['Hi [identification code]', identificationReplies.linked])
+        expect((await history(customer.session.token)).map((message) => message.text)).toEqual([
+          'Hi [identification code]',
+          identificationReplies.linked,
+        ])
       } finally {
         await setRule({ mode: 'offered' })
       }
@@ -399,17 +519,29 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
 
   describe("in the customer's language", () => {
     const sendIn = (token: string, text: string, acceptLanguage: string) =>
-      test.call('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text }, headers: { 'accept-language': acceptLanguage } })
+      test.call('POST', '/v1/conversation/messages', {
+        token,
+        body: { clientId: crypto.randomUUID(), text },
+        headers: { 'accept-language': acceptLanguage },
+      })
 
     /** Node's fetch adds `Accept-Language: *` to every request; node:http sends only the headers given. */
     function sendWithoutAcceptLanguage(token: string, text: string): Promise<number> {
       return new Promise((resolve, reject) => {
         const body = JSON.stringify({ clientId: crypto.randomUUID(), text })
-        const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-threadline-workspace': workspaceId() }
-        const outgoing = httpRequest(`${test.url}/v1/conversation/messages`, { method: 'POST', headers }, (response) => {
-          response.resume()
-          response.on('end', () => resolve(response.statusCode ?? 0))
-        })
+        const headers = {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-threadline-workspace': workspaceId(),
+        }
+        const outgoing = httpRequest(
+          `${test.url}/v1/conversation/messages`,
+          { method: 'POST', headers },
+          (response) => {
+            response.resume()
+            response.on('end', () => resolve(response.statusCode ?? 0))
+          },
+        )
         outgoing.on('error', reject)
         outgoing.end(body)
       })
@@ -425,49 +557,65 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       [null, 'en'],
     ]
 
-    it.each(requests)('Accept-Language %j: asks for a code in %s, and advisors read the same words', async (header, language) => {
-      await setRule({ mode: 'required' })
-      try {
+    it.each(requests)(
+      'Accept-Language %j: asks for a code in %s, and advisors read the same words',
+      async (header, language) => {
+        await setRule({ mode: 'required' })
+        try {
+          const customer = await test.verify()
+          if (header === null) expect(await sendWithoutAcceptLanguage(customer.session.token, 'Hello')).toBe(200)
+          else expect((await sendIn(customer.session.token, 'Hello', header)).status).toBe(200)
+          const expected = identificationRepliesFor(language).request('Test Shop')
+          const messages = await history(customer.session.token)
+          expect(messages.map((message) => [message.author.kind, message.text])).toEqual([
+            ['customer', 'Hello'],
+            ['system', expected],
+          ])
+          // Stored once, in that language: the advisor sees what the customer saw.
+          const conversationId = (await test.call('GET', '/v1/conversation', { token: customer.session.token })).body
+            .conversation.id
+          await test.call('POST', '/v1/conversation/decline-identification', {
+            token: customer.session.token,
+            body: { text: 'x' },
+          })
+          expect((await agentHistory(conversationId)).map((message) => message.text).slice(0, 2)).toEqual([
+            'Hello',
+            expected,
+          ])
+        } finally {
+          await setRule({ mode: 'offered' })
+        }
+      },
+    )
+
+    it.each(replyLanguages.filter((language) => language !== 'en'))(
+      '%s: answers every code in the language of the send that carried it',
+      async (language) => {
+        const acceptLanguage = `${language}-XX,${language};q=0.9,en;q=0.1`
+        const replies = identificationRepliesFor(language)
         const customer = await test.verify()
-        if (header === null) expect(await sendWithoutAcceptLanguage(customer.session.token, 'Hello')).toBe(200)
-        else expect((await sendIn(customer.session.token, 'Hello', header)).status).toBe(200)
-        const expected = identificationRepliesFor(language).request('Test Shop')
-        const messages = await history(customer.session.token)
-        expect(messages.map((message) => [message.author.kind, message.text])).toEqual([
-          ['customer', 'Hello'],
-          ['system', expected],
-        ])
-        // Stored once, in that language: the advisor sees what the customer saw.
-        const conversationId = (await test.call('GET', '/v1/conversation', { token: customer.session.token })).body.conversation.id
-        await test.call('POST', '/v1/conversation/decline-identification', { token: customer.session.token, body: { text: 'x' } })
-        expect((await agentHistory(conversationId)).map((message) => message.text).slice(0, 2)).toEqual(['Hello', expected])
-      } finally {
-        await setRule({ mode: 'offered' })
-      }
-    })
+        const last = async () => (await history(customer.session.token)).at(-1)?.text
 
-    it.each(replyLanguages.filter((language) => language !== 'en'))('%s: answers every code in the language of the send that carried it', async (language) => {
-      const acceptLanguage = `${language}-XX,${language};q=0.9,en;q=0.1`
-      const replies = identificationRepliesFor(language)
-      const customer = await test.verify()
-      const last = async () => (await history(customer.session.token)).at(-1)?.text
-
-      await sendIn(customer.session.token, wrongCode, acceptLanguage)
-      expect(await last()).toBe(replies.invalid)
-      const first = await mintFor()
-      expect((await sendIn(customer.session.token, first.code, acceptLanguage)).body.conversation.identification).toBe('identified')
-      expect(await last()).toBe(replies.linked)
-      const other = await mintFor()
-      await sendIn(customer.session.token, other.code, acceptLanguage)
-      expect(await last()).toBe(replies.alreadyLinked)
-      // Two failures so far; three more reach the hourly limit, and then nothing is checked.
-      for (let attempt = 2; attempt < identificationMaxFailuresPerHour; attempt++) await sendIn(customer.session.token, wrongCode, acceptLanguage)
-      await sendIn(customer.session.token, wrongCode, acceptLanguage)
-      expect(await last()).toBe(replies.tooManyAttempts)
-      // Each reply follows its own send: the same chat in English gets English.
-      await test.send(customer.session.token, wrongCode)
-      expect(await last()).toBe(identificationReplies.tooManyAttempts)
-    })
+        await sendIn(customer.session.token, wrongCode, acceptLanguage)
+        expect(await last()).toBe(replies.invalid)
+        const first = await mintFor()
+        expect(
+          (await sendIn(customer.session.token, first.code, acceptLanguage)).body.conversation.identification,
+        ).toBe('identified')
+        expect(await last()).toBe(replies.linked)
+        const other = await mintFor()
+        await sendIn(customer.session.token, other.code, acceptLanguage)
+        expect(await last()).toBe(replies.alreadyLinked)
+        // Two failures so far; three more reach the hourly limit, and then nothing is checked.
+        for (let attempt = 2; attempt < identificationMaxFailuresPerHour; attempt++)
+          await sendIn(customer.session.token, wrongCode, acceptLanguage)
+        await sendIn(customer.session.token, wrongCode, acceptLanguage)
+        expect(await last()).toBe(replies.tooManyAttempts)
+        // Each reply follows its own send: the same chat in English gets English.
+        await test.send(customer.session.token, wrongCode)
+        expect(await last()).toBe(identificationReplies.tooManyAttempts)
+      },
+    )
   })
 
   describe('when advisors filter the list', () => {
@@ -488,12 +636,17 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       expect(notIdentified).not.toContain(linkedId)
       expect(await agentList('?lastCodeOutcome=invalid&limit=100')).toContain(failedId)
       expect(await agentList('?lastCodeOutcome=invalid&limit=100')).not.toContain(quietId)
-      expect(await agentList('?lastCodeOutcome=not_sent&identification=not_identified&limit=100')).toEqual(expect.arrayContaining([quietId]))
+      expect(await agentList('?lastCodeOutcome=not_sent&identification=not_identified&limit=100')).toEqual(
+        expect.arrayContaining([quietId]),
+      )
       expect(await agentList('?lastCodeOutcome=not_sent&limit=100')).not.toContain(linkedId)
       expect((await test.agent('GET', '/v1/agent/conversations?identification=maybe')).status).toBe(400)
 
       // List items carry the account too; an unlinked customer has none.
-      const entries = (await test.agent('GET', '/v1/agent/conversations?limit=100')).body.conversations as unknown as { conversation: Conversation; account: LinkedAccount | null }[]
+      const entries = (await test.agent('GET', '/v1/agent/conversations?limit=100')).body.conversations as unknown as {
+        conversation: Conversation
+        account: LinkedAccount | null
+      }[]
       expect(entries.find((entry) => entry.conversation.id === linkedId)?.account).toMatchObject({ linkedVia: 'code' })
       expect(entries.find((entry) => entry.conversation.id === quietId)?.account).toBeNull()
     })
@@ -502,16 +655,29 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       const externalId = `token-${crypto.randomUUID().slice(0, 8)}`
       const customer = await identified(externalId)
       const { conversation } = (await test.send(customer.session.token, 'Hello')).body
-      expect((await agentView(conversation.id)).account).toMatchObject({ externalId, linkedVia: 'identity_token', linkedAt: expect.any(String) })
+      expect((await agentView(conversation.id)).account).toMatchObject({
+        externalId,
+        linkedVia: 'identity_token',
+        linkedAt: expect.any(String),
+      })
     })
   })
 
   it('never shows account attributes to the customer', async () => {
     const externalId = `attrs-${crypto.randomUUID().slice(0, 8)}`
-    const { code } = await mintIdentificationCode(test.server.context, { workspaceId: workspaceId(), account: { externalId, attributes: { plan: 'secret-plan' } } })
+    const { code } = await mintIdentificationCode(test.server.context, {
+      workspaceId: workspaceId(),
+      account: { externalId, attributes: { plan: 'secret-plan' } },
+    })
     const customer = await test.verify()
     await test.send(customer.session.token, code)
-    expect((await agentView((await test.call('GET', '/v1/conversation', { token: customer.session.token })).body.conversation.id)).account?.attributes).toEqual({ plan: 'secret-plan' })
+    expect(
+      (
+        await agentView(
+          (await test.call('GET', '/v1/conversation', { token: customer.session.token })).body.conversation.id,
+        )
+      ).account?.attributes,
+    ).toEqual({ plan: 'secret-plan' })
     const seen = JSON.stringify([
       (await test.call('GET', '/v1/conversation', { token: customer.session.token })).body,
       (await test.call('GET', '/v1/me', { token: customer.session.token })).body,
@@ -542,6 +708,8 @@ describe('the workspace identification alarm', () => {
         await test.send(customer.session.token, wrongCode)
       }
     }
-    expect(alarms()).toEqual([`Identification alarm: workspace ${test.workspace.workspaceId} had 50 wrong codes in the last hour`])
+    expect(alarms()).toEqual([
+      `Identification alarm: workspace ${test.workspace.workspaceId} had 50 wrong codes in the last hour`,
+    ])
   })
 })

@@ -8,7 +8,12 @@ import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { composeLinkEmail } from '../mail/link-email.js'
 import type { ServerContext } from '../server-context.js'
 import type { Workspace } from '../workspaces/workspaces.js'
-import { consumeIdentificationCode, findIdentificationCodes, recordIdentificationFailure, redactIdentificationCodes } from './codes.js'
+import {
+  consumeIdentificationCode,
+  findIdentificationCodes,
+  recordIdentificationFailure,
+  redactIdentificationCodes,
+} from './codes.js'
 import type { IdentificationReplies } from './replies.js'
 
 /*
@@ -70,7 +75,14 @@ export async function handlePastedCode(
     text,
     replies,
     emit,
-  }: { rule: IdentificationRule; customer: CustomerTable; conversation: ConversationRow; text: string; replies: IdentificationReplies; emit: (event: ChatEvent) => void },
+  }: {
+    rule: IdentificationRule
+    customer: CustomerTable
+    conversation: ConversationRow
+    text: string
+    replies: IdentificationReplies
+    emit: (event: ChatEvent) => void
+  },
 ): Promise<AfterCommit | null> {
   if (rule.mode === 'off') return null
   const [first] = findIdentificationCodes(text)
@@ -82,19 +94,44 @@ export async function handlePastedCode(
     return null
   }
 
-  const result = await consumeIdentificationCode(context, transaction, { workspaceId: rule.workspaceId, code: first.code, conversationId: conversation.id })
+  const result = await consumeIdentificationCode(context, transaction, {
+    workspaceId: rule.workspaceId,
+    code: first.code,
+    conversationId: conversation.id,
+  })
   // Read inside the locked conversation's transaction: another device of this customer cannot link in between.
-  const linkedTo = (await transaction.selectFrom('customers').select('account_external_id').where('id', '=', customer.id).executeTakeFirstOrThrow()).account_external_id
+  const linkedTo = (
+    await transaction
+      .selectFrom('customers')
+      .select('account_external_id')
+      .where('id', '=', customer.id)
+      .executeTakeFirstOrThrow()
+  ).account_external_id
   if (result.ok && (linkedTo === null || linkedTo === result.account.externalId)) {
-    return link(context, transaction, { rule, customer, conversation, account: result.account, alreadyLinked: linkedTo !== null, replies, emit })
+    return link(context, transaction, {
+      rule,
+      customer,
+      conversation,
+      account: result.account,
+      alreadyLinked: linkedTo !== null,
+      replies,
+      emit,
+    })
   }
   // Never relink silently: a customer linked to one account cannot be moved to another by a code.
   // Such a code is used up all the same (it was consumed above); its owner can show a new one.
   const reply = result.ok ? replies.alreadyLinked : replies.invalid
-  await recordIdentificationFailure(context, transaction, { workspaceId: rule.workspaceId, conversationId: conversation.id })
+  await recordIdentificationFailure(context, transaction, {
+    workspaceId: rule.workspaceId,
+    conversationId: conversation.id,
+  })
   await setLastCodeOutcome(transaction, conversation, 'invalid')
   await appendSystemMessage(context, transaction, conversation, reply, emit)
-  emit({ type: 'conversation.identification_changed', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+  emit({
+    type: 'conversation.identification_changed',
+    ...eventBase(context, conversation),
+    conversation: toConversation(conversation),
+  })
   return null
 }
 
@@ -130,28 +167,51 @@ async function link(
   }
   conversation.customer_account_external_id = account.externalId
   const gate = conversation.identification_gate === 'awaiting' ? 'none' : conversation.identification_gate
-  await transaction.updateTable('conversations').set({ last_code_outcome: 'valid', identification_gate: gate }).where('id', '=', conversation.id).execute()
+  await transaction
+    .updateTable('conversations')
+    .set({ last_code_outcome: 'valid', identification_gate: gate })
+    .where('id', '=', conversation.id)
+    .execute()
   Object.assign(conversation, { last_code_outcome: 'valid', identification_gate: gate })
   await appendSystemMessage(context, transaction, conversation, replies.linked, emit)
-  emit({ type: 'conversation.identification_changed', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+  emit({
+    type: 'conversation.identification_changed',
+    ...eventBase(context, conversation),
+    conversation: toConversation(conversation),
+  })
   return () => sendLinkEmail(context, { rule, account, linkedAt: at })
 }
 
 /** C5: the account's owner hears of every link, so a code talked out of them does not go unnoticed. */
-async function sendLinkEmail(context: ServerContext, { rule, account, linkedAt }: { rule: IdentificationRule; account: Account; linkedAt: number }): Promise<void> {
+async function sendLinkEmail(
+  context: ServerContext,
+  { rule, account, linkedAt }: { rule: IdentificationRule; account: Account; linkedAt: number },
+): Promise<void> {
   if (account.email === null) return
   try {
     await context.mailer.send(
-      composeLinkEmail({ to: account.email, workspaceName: rule.workspaceName, linkedAt, from: context.settings.mailFrom, replyTo: context.settings.mailReplyTo }),
+      composeLinkEmail({
+        to: account.email,
+        workspaceName: rule.workspaceName,
+        linkedAt,
+        from: context.settings.mailFrom,
+        replyTo: context.settings.mailReplyTo,
+      }),
     )
   } catch (error) {
     // The link is committed; a mail failure must not turn the customer's send into an error.
-    context.log(`The link notification email could not be sent: ${error instanceof Error ? error.message : String(error)}`)
+    context.log(
+      `The link notification email could not be sent: ${error instanceof Error ? error.message : String(error)}`,
+    )
   }
 }
 
 /** Wrong or expired codes pasted into this conversation in the last hour (C4). */
-async function recentFailures(context: ServerContext, transaction: Transaction<DatabaseSchema>, conversationId: string): Promise<number> {
+async function recentFailures(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversationId: string,
+): Promise<number> {
   const row = await transaction
     .selectFrom('identification_failures')
     .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -161,8 +221,16 @@ async function recentFailures(context: ServerContext, transaction: Transaction<D
   return Number(row?.count ?? 0)
 }
 
-async function setLastCodeOutcome(transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, outcome: 'invalid' | 'valid'): Promise<void> {
-  await transaction.updateTable('conversations').set({ last_code_outcome: outcome }).where('id', '=', conversation.id).execute()
+async function setLastCodeOutcome(
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  outcome: 'invalid' | 'valid',
+): Promise<void> {
+  await transaction
+    .updateTable('conversations')
+    .set({ last_code_outcome: outcome })
+    .where('id', '=', conversation.id)
+    .execute()
   conversation.last_code_outcome = outcome
 }
 

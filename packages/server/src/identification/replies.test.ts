@@ -10,19 +10,23 @@ import { identificationReplies, identificationRepliesFor, replyLanguages } from 
 function declineLabel(language: string): string {
   const source = readFileSync(new URL(`../../../react/src/i18n/${language}.ts`, import.meta.url), 'utf8')
   const literal = /^\s*declineIdentification:\s*'((?:[^'\\\n]|\\.)*)',?\s*$/m.exec(source)?.[1]
-  if (literal === undefined) throw new Error(`No single-quoted declineIdentification in the react catalogue ${language}.ts`)
+  if (literal === undefined)
+    throw new Error(`No single-quoted declineIdentification in the react catalogue ${language}.ts`)
   // The literal's escapes (\u00a0, \') read as JSON would read them.
   return JSON.parse(`"${literal.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string
 }
 
 describe('identification replies', () => {
-  it.each(replyLanguages)('%s: the request quotes the chat quick reply word for word, and names the workspace', (language) => {
-    const label = declineLabel(language)
-    expect(label.length).toBeGreaterThan(0)
-    const request = identificationRepliesFor(language).request('Test Shop')
-    expect(request).toContain(label)
-    expect(request).toContain('Test Shop')
-  })
+  it.each(replyLanguages)(
+    '%s: the request quotes the chat quick reply word for word, and names the workspace',
+    (language) => {
+      const label = declineLabel(language)
+      expect(label.length).toBeGreaterThan(0)
+      const request = identificationRepliesFor(language).request('Test Shop')
+      expect(request).toContain(label)
+      expect(request).toContain('Test Shop')
+    },
+  )
 
   it('keeps English as the published texts', () => {
     expect(identificationRepliesFor('en')).toBe(identificationReplies)

@@ -46,7 +46,8 @@ const spanish: IdentificationReplies = {
 // French typography: a no-break space before `?` and inside « », so neither is wrapped onto a line alone.
 const french: IdentificationReplies = {
   linked: 'Chat lié à votre compte.',
-  invalid: 'Ce code n’est pas valide ou a expiré. Obtenez un nouveau code sur la page de votre compte et collez-le ici.',
+  invalid:
+    'Ce code n’est pas valide ou a expiré. Obtenez un nouveau code sur la page de votre compte et collez-le ici.',
   alreadyLinked: 'Ce chat est déjà lié à un autre compte.',
   tooManyAttempts: 'Trop de codes ont été essayés. Patientez une heure avant de réessayer.',
   request: (workspaceName) =>
@@ -55,7 +56,8 @@ const french: IdentificationReplies = {
 
 const german: IdentificationReplies = {
   linked: 'Mit Ihrem Konto verknüpft.',
-  invalid: 'Dieser Code ist ungültig oder abgelaufen. Holen Sie sich auf Ihrer Kontoseite einen neuen Code und fügen Sie ihn hier ein.',
+  invalid:
+    'Dieser Code ist ungültig oder abgelaufen. Holen Sie sich auf Ihrer Kontoseite einen neuen Code und fügen Sie ihn hier ein.',
   alreadyLinked: 'Dieser Chat ist bereits mit einem anderen Konto verknüpft.',
   tooManyAttempts: 'Es wurden zu viele Codes ausprobiert. Bitte warten Sie eine Stunde, bevor Sie es erneut versuchen.',
   request: (workspaceName) =>
@@ -67,7 +69,8 @@ const arabic: IdentificationReplies = {
   invalid: 'هذا الرمز غير صالح أو انتهت صلاحيته. احصل على رمز جديد من صفحة حسابك والصقه هنا.',
   alreadyLinked: 'هذه المحادثة مرتبطة بالفعل بحساب آخر.',
   tooManyAttempts: 'جُرِّبت رموز كثيرة جدًا. يُرجى الانتظار ساعة قبل المحاولة مرة أخرى.',
-  request: (workspaceName) => `لمساعدتك بشكل أسرع، يُرجى لصق رمز التعريف من صفحة حسابك على ${workspaceName}. ليس لديك حساب؟ اختر «ليس لدي حساب».`,
+  request: (workspaceName) =>
+    `لمساعدتك بشكل أسرع، يُرجى لصق رمز التعريف من صفحة حسابك على ${workspaceName}. ليس لديك حساب؟ اختر «ليس لدي حساب».`,
 }
 
 const repliesByLanguage: Readonly<Record<ReplyLanguage, IdentificationReplies>> = {

@@ -15,7 +15,11 @@ const hourMs = 60 * 60 * 1000
  * did not sign for. The route (visitor-routes.ts) admits browser calls from the workspace's own
  * origins only, like every visitor route.
  */
-export async function mintForIdentityToken(context: ServerContext, workspace: Workspace, body: unknown): Promise<IdentificationCodeResponse> {
+export async function mintForIdentityToken(
+  context: ServerContext,
+  workspace: Workspace,
+  body: unknown,
+): Promise<IdentificationCodeResponse> {
   const { identityToken } = parseWith(mintCodeRequestSchema, body)
   const claims = await verifyIdentityToken(context, workspace.id, identityToken)
   // A stolen token could otherwise mint codes without end; an open widget needs 12 an hour.

@@ -7,7 +7,19 @@ import type { MailMessage } from './mailer.js'
  * notification previews and mailbox lists that other people glance at. Automated mail, so it says so
  * (`Auto-Submitted`, RFC 3834) and out-of-office robots do not answer it.
  */
-export function composeCodeEmail({ to, code, workspaceName, from, replyTo }: { to: string; code: string; workspaceName: string; from: string; replyTo: string | null }): MailMessage {
+export function composeCodeEmail({
+  to,
+  code,
+  workspaceName,
+  from,
+  replyTo,
+}: {
+  to: string
+  code: string
+  workspaceName: string
+  from: string
+  replyTo: string | null
+}): MailMessage {
   const minutes = limits.otpTtlSeconds / 60
   const text = [
     `Your verification code for ${workspaceName} chat is:`,

@@ -23,7 +23,10 @@ const keep = 500
  * The development mailer: keeps the latest mails in memory for `GET /dev/mailbox` and prints each to
  * the console. Development mode only: it is the one place a code is ever printed (A8).
  */
-export function createDevOutbox({ now = () => Date.now(), print = (text: string) => console.log(text) }: { now?: () => number; print?: (text: string) => void } = {}): DevOutbox {
+export function createDevOutbox({
+  now = () => Date.now(),
+  print = (text: string) => console.log(text),
+}: { now?: () => number; print?: (text: string) => void } = {}): DevOutbox {
   const sent: DevMail[] = []
   return {
     async send(message) {

@@ -27,12 +27,17 @@ describe('reply emails', () => {
 
   async function chatThenLeave(pageUrl = 'https://shop.example/products/42') {
     const grant = await test.verify()
-    await test.call('POST', '/v1/page-views', { token: grant.session.token, body: { url: pageUrl, title: 'Product 42', referrer: '' } })
+    await test.call('POST', '/v1/page-views', {
+      token: grant.session.token,
+      body: { url: pageUrl, title: 'Product 42', referrer: '' },
+    })
     const { conversation } = (await test.send(grant.session.token, 'Is this in stock?')).body
     return { grant, conversationId: conversation.id, email: grant.customer.email ?? '' }
   }
-  const reply = (conversationId: string, text: string) => test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
-  const mailsTo = (email: string) => test.outbox.messages().filter((mail) => mail.to === email && mail.subject.startsWith('New reply'))
+  const reply = (conversationId: string, text: string) =>
+    test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
+  const mailsTo = (email: string) =>
+    test.outbox.messages().filter((mail) => mail.to === email && mail.subject.startsWith('New reply'))
 
   describe('when the customer is away', () => {
     it('sends ONE email for a batch of replies, after the delay, linking to the page they chatted on', async () => {
@@ -87,7 +92,9 @@ describe('reply emails', () => {
 
     it('waits while a live stream is open, and counts the delay from when it closed', async () => {
       const { grant, conversationId, email } = await chatThenLeave()
-      const stream = await openTestEventStream(`${test.url}/v1/events`, { authorization: `Bearer ${grant.session.token}` })
+      const stream = await openTestEventStream(`${test.url}/v1/events`, {
+        authorization: `Bearer ${grant.session.token}`,
+      })
       await reply(conversationId, 'Answer')
       await stream.waitFor((event) => event.data.type === 'message.created' && event.data.seq === 2)
       clock.advance(delayMs)
@@ -138,12 +145,19 @@ describe('reply emails', () => {
 async function seedAwayCustomer(server: RunningServer): Promise<string> {
   const { context } = server
   const workspaces = await server.listWorkspaces()
-  const workspaceId = workspaces[0]?.id ?? (await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })).workspaceId
+  const workspaceId =
+    workspaces[0]?.id ?? (await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })).workspaceId
   const email = `away-${crypto.randomUUID().slice(0, 8)}@example.test`
   const customer = await customerForVerifiedEmail(context, workspaceId, email)
   const workspace = await findWorkspace(context, workspaceId)
   if (!workspace) throw new Error('The workspace vanished')
-  const { conversation } = await sendCustomerMessage(context, { customer, workspace, clientId: crypto.randomUUID(), text: 'Hello?', attachmentIds: undefined })
+  const { conversation } = await sendCustomerMessage(context, {
+    customer,
+    workspace,
+    clientId: crypto.randomUUID(),
+    text: 'Hello?',
+    attachmentIds: undefined,
+  })
   const { agent } = await server.createAgent({ workspaceId, name: 'Advisor' })
   await agentReply(context, { workspaceId, agent, conversationId: conversation.id, text: 'Answer', clientId: null })
   return email
@@ -159,7 +173,14 @@ describeEachDatabase('reply emails across server processes', (freshDatabase) => 
         mails[index]?.push(message)
       },
     })
-    const common = { port: 0, now: clock.now, replyEmailDelayMs: delayMs, replyEmailSweepMs: 0, log: () => undefined, database }
+    const common = {
+      port: 0,
+      now: clock.now,
+      replyEmailDelayMs: delayMs,
+      replyEmailSweepMs: 0,
+      log: () => undefined,
+      database,
+    }
     const first = await startServer({ ...common, mailer: capture(0) })
     const second = await startServer({ ...common, mailer: capture(1) })
     try {

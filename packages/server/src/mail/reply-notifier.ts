@@ -12,7 +12,10 @@ const batchSize = 100
  * of several server processes sweeping at once exactly one sends it. Driven by a timer in
  * production and called directly by tests with a hand-moved clock.
  */
-export async function sweepReplyEmails(context: ServerContext, { connectedCustomerIds }: { connectedCustomerIds: string[] }): Promise<{ sent: number }> {
+export async function sweepReplyEmails(
+  context: ServerContext,
+  { connectedCustomerIds }: { connectedCustomerIds: string[] },
+): Promise<{ sent: number }> {
   const { db } = context.database
   const at = context.now()
   const delay = context.settings.replyEmailDelayMs
@@ -91,7 +94,12 @@ export async function sweepReplyEmails(context: ServerContext, { connectedCustom
       sent += 1
     } catch (error) {
       // Give the batch back so a later sweep (here or in another process) tries again.
-      await db.updateTable('conversations').set({ reply_email_pending_since: pendingSince }).where('id', '=', candidate.id).where('reply_email_pending_since', 'is', null).execute()
+      await db
+        .updateTable('conversations')
+        .set({ reply_email_pending_since: pendingSince })
+        .where('id', '=', candidate.id)
+        .where('reply_email_pending_since', 'is', null)
+        .execute()
       context.log(`A reply email could not be sent: ${error instanceof Error ? error.message : String(error)}`)
     }
   }

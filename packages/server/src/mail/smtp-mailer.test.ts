@@ -37,7 +37,12 @@ describe('the SMTP mailer', () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()))
   })
 
-  const nextMail = () => new Promise<ParsedMail>((resolve) => (received.length > 0 ? resolve(received[received.length - 1] as ParsedMail) : waiters.push(() => resolve(received[received.length - 1] as ParsedMail))))
+  const nextMail = () =>
+    new Promise<ParsedMail>((resolve) =>
+      received.length > 0
+        ? resolve(received[received.length - 1] as ParsedMail)
+        : waiters.push(() => resolve(received[received.length - 1] as ParsedMail)),
+    )
 
   describe('when a visitor asks for a code over real SMTP', () => {
     let server: RunningServer
@@ -66,9 +71,15 @@ describe('the SMTP mailer', () => {
     it('delivers a text and HTML code email with proper headers, and the emailed code verifies over HTTP', async () => {
       const { workspaceId } = await server.createWorkspace({ name: 'Shop', origins: ['https://shop.example'] })
       const post = (path: string, body: unknown) =>
-        fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', [workspaceHeader]: workspaceId }, body: JSON.stringify(body) })
+        fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [workspaceHeader]: workspaceId },
+          body: JSON.stringify(body),
+        })
       const mailArrives = nextMail()
-      const challenge = (await (await post('/v1/auth/email/start', { email: 'Ana@Example.test' })).json()) as { challengeId: string }
+      const challenge = (await (await post('/v1/auth/email/start', { email: 'Ana@Example.test' })).json()) as {
+        challengeId: string
+      }
       const mail = await mailArrives
 
       expect(mail.from?.text).toBe('"Shop Chat" <chat@shop.example>')

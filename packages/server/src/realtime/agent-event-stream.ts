@@ -9,7 +9,10 @@ import type { StreamRegistry } from './stream-registry.js'
  * `data: { conversationId, customerId, event }`. No resume cursor (seqs are per conversation): an
  * advisor's client refetches the conversations it shows after a reconnect.
  */
-export function openAgentEventStream(context: ServerContext, { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry }): Response {
+export function openAgentEventStream(
+  context: ServerContext,
+  { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry },
+): Response {
   return createSseResponse((writer) => {
     const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== workspaceId) return

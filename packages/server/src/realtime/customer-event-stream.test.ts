@@ -31,9 +31,12 @@ describe('GET /v1/events', () => {
     return stream
   }
 
-  const reply = (conversationId: string, text: string) => test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
-  const isMessage = (text: string) => (event: { data: ChatEvent }) => event.data.type === 'message.created' && event.data.message.text === text
-  const messageSeqs = (stream: TestEventStream) => stream.events.flatMap((event) => (event.data.type === 'message.created' ? [event.data.seq] : []))
+  const reply = (conversationId: string, text: string) =>
+    test.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
+  const isMessage = (text: string) => (event: { data: ChatEvent }) =>
+    event.data.type === 'message.created' && event.data.message.text === text
+  const messageSeqs = (stream: TestEventStream) =>
+    stream.events.flatMap((event) => (event.data.type === 'message.created' ? [event.data.seq] : []))
 
   describe('when the customer is connected', () => {
     it("delivers an advisor's typing (without preview), reply and read receipt, each event schema-valid", async () => {
@@ -43,13 +46,24 @@ describe('GET /v1/events', () => {
       expect(stream.status).toBe(200)
 
       await test.agent('POST', `/v1/agent/conversations/${conversation.id}/typing`, { typing: true })
-      expect((await stream.waitFor((event) => event.data.type === 'typing.started')).data).toMatchObject({ author: 'agent', preview: null, agent: { name: 'Advisor' } })
+      expect((await stream.waitFor((event) => event.data.type === 'typing.started')).data).toMatchObject({
+        author: 'agent',
+        preview: null,
+        agent: { name: 'Advisor' },
+      })
       await reply(conversation.id, 'Yes, here!')
       const created = await stream.waitFor(isMessage('Yes, here!'))
       expect(created.id).toBe(2)
-      expect(created.data).toMatchObject({ conversationId: conversation.id, seq: 2, message: { seq: 2, author: { kind: 'agent' } } })
+      expect(created.data).toMatchObject({
+        conversationId: conversation.id,
+        seq: 2,
+        message: { seq: 2, author: { kind: 'agent' } },
+      })
       await test.agent('POST', `/v1/agent/conversations/${conversation.id}/read`, { upToSeq: 1 })
-      expect((await stream.waitFor((event) => event.data.type === 'message.read')).data).toMatchObject({ reader: 'agent', upToSeq: 1 })
+      expect((await stream.waitFor((event) => event.data.type === 'message.read')).data).toMatchObject({
+        reader: 'agent',
+        upToSeq: 1,
+      })
       expect(stream.events.every((event) => chatEventSchema.safeParse(event.data).success)).toBe(true)
     })
 
@@ -59,7 +73,10 @@ describe('GET /v1/events', () => {
       const laptop = await test.verify(email)
       await test.send(phone.session.token, 'first')
       const onLaptop = await open(laptop.session.token)
-      await test.call('POST', '/v1/conversation/typing', { token: phone.session.token, body: { draft: 'my secret draft' } })
+      await test.call('POST', '/v1/conversation/typing', {
+        token: phone.session.token,
+        body: { draft: 'my secret draft' },
+      })
       await test.send(phone.session.token, 'Sent from the phone')
       await onLaptop.waitFor(isMessage('Sent from the phone'))
       expect(onLaptop.events.some((event) => event.data.type === 'typing.started')).toBe(false)
@@ -108,8 +125,12 @@ describe('GET /v1/events', () => {
       await resumed.waitFor(isMessage('six'))
 
       expect(messageSeqs(resumed)).toEqual([4, 5, 6])
-      expect(resumed.events.filter((event) => event.data.type === 'message.created').map((event) => event.id)).toEqual([4, 5, 6])
-      const snapshot = resumed.events.filter((event) => event.data.type !== 'message.created' && event.data.type !== 'typing.stopped')
+      expect(resumed.events.filter((event) => event.data.type === 'message.created').map((event) => event.id)).toEqual([
+        4, 5, 6,
+      ])
+      const snapshot = resumed.events.filter(
+        (event) => event.data.type !== 'message.created' && event.data.type !== 'typing.stopped',
+      )
       expect(snapshot[0]?.data).toMatchObject({ type: 'message.read', reader: 'agent', upToSeq: 5 })
       expect(resumed.events.every((event) => chatEventSchema.safeParse(event.data).success)).toBe(true)
     })
@@ -124,8 +145,21 @@ describe('GET /v1/events', () => {
       const replayedTwo = history[1]
       if (!replayedTwo) throw new Error('No second message')
       // A late live copy of an event the replay already covered (published after the replay read it).
-      const envelope = { workspaceId: test.workspace.workspaceId, conversationId: conversation.id, customerId: customer.id }
-      await bus.publish({ ...envelope, event: { type: 'message.created', conversationId: conversation.id, seq: 2, at: replayedTwo.createdAt, message: replayedTwo } })
+      const envelope = {
+        workspaceId: test.workspace.workspaceId,
+        conversationId: conversation.id,
+        customerId: customer.id,
+      }
+      await bus.publish({
+        ...envelope,
+        event: {
+          type: 'message.created',
+          conversationId: conversation.id,
+          seq: 2,
+          at: replayedTwo.createdAt,
+          message: replayedTwo,
+        },
+      })
       await test.send(session.token, 'three')
       await resumed.waitFor(isMessage('three'))
       expect(messageSeqs(resumed)).toEqual([1, 2, 3])
@@ -136,13 +170,27 @@ describe('GET /v1/events', () => {
       const { conversation } = (await test.send(session.token, 'one')).body
       const stream = await open(session.token)
       await new Promise((resolve) => setTimeout(resolve, 50))
-      const envelope = { workspaceId: test.workspace.workspaceId, conversationId: conversation.id, customerId: customer.id }
+      const envelope = {
+        workspaceId: test.workspace.workspaceId,
+        conversationId: conversation.id,
+        customerId: customer.id,
+      }
       const message = (seq: number): ChatEvent => ({
         type: 'message.created',
         conversationId: conversation.id,
         seq,
         at: new Date().toISOString(),
-        message: { id: `msg_${seq}`, conversationId: conversation.id, clientId: null, seq, author: { kind: 'agent', id: null, name: null, avatarUrl: null }, text: `m${seq}`, attachments: [], createdAt: new Date().toISOString(), readAt: null },
+        message: {
+          id: `msg_${seq}`,
+          conversationId: conversation.id,
+          clientId: null,
+          seq,
+          author: { kind: 'agent', id: null, name: null, avatarUrl: null },
+          text: `m${seq}`,
+          attachments: [],
+          createdAt: new Date().toISOString(),
+          readAt: null,
+        },
       })
       await bus.publish({ ...envelope, event: message(3) })
       await bus.publish({ ...envelope, event: message(2) })
@@ -171,7 +219,11 @@ describe('GET /v1/events', () => {
     it('ends the stream at the next heartbeat when the session was revoked elsewhere', async () => {
       const { session, customer } = await test.verify()
       const stream = await open(session.token)
-      await test.server.context.database.db.updateTable('sessions').set({ revoked_at: Date.now() }).where('customer_id', '=', customer.id).execute()
+      await test.server.context.database.db
+        .updateTable('sessions')
+        .set({ revoked_at: Date.now() })
+        .where('customer_id', '=', customer.id)
+        .execute()
       await expect(stream.ended).resolves.toBeUndefined()
     })
 
@@ -179,7 +231,9 @@ describe('GET /v1/events', () => {
       const { session } = await test.verify()
       const noToken = await fetch(`${test.url}/v1/events`)
       expect(noToken.status).toBe(401)
-      const inUrl = await fetch(`${test.url}/v1/events?token=${session.token}`, { headers: { [workspaceHeader]: test.workspace.workspaceId } })
+      const inUrl = await fetch(`${test.url}/v1/events?token=${session.token}`, {
+        headers: { [workspaceHeader]: test.workspace.workspaceId },
+      })
       expect(inUrl.status).toBe(401)
       expect(((await inUrl.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
     })

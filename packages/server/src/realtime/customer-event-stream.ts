@@ -20,7 +20,11 @@ import type { StreamRegistry } from './stream-registry.js'
  */
 export function openCustomerEventStream(
   context: ServerContext,
-  { session, lastEventId, registry }: { session: AuthenticatedSession; lastEventId: number | null; registry: StreamRegistry },
+  {
+    session,
+    lastEventId,
+    registry,
+  }: { session: AuthenticatedSession; lastEventId: number | null; registry: StreamRegistry },
 ): Response {
   const customerId = session.customer.id
   return createSseResponse((writer) => {
@@ -54,7 +58,13 @@ export function openCustomerEventStream(
       else deliver(event, { resumed })
     }
     // The registry also runs the heartbeat, which ends this stream once the session dies.
-    const unregister = registry.addCustomerStream({ workspaceId: session.workspaceId, customerId, tokenHash: session.tokenHash, writer, receive })
+    const unregister = registry.addCustomerStream({
+      workspaceId: session.workspaceId,
+      customerId,
+      tokenHash: session.tokenHash,
+      writer,
+      receive,
+    })
 
     void replay(context, writer, { customerId, lastEventId })
       .then((replayed) => {
@@ -82,7 +92,9 @@ async function replay(
   writer: SseWriter,
   { customerId, lastEventId }: { customerId: string; lastEventId: number | null },
 ): Promise<{ watermark: number; resumed: boolean }> {
-  const conversation = await selectConversations(context.database.db).where('conversations.customer_id', '=', customerId).executeTakeFirst()
+  const conversation = await selectConversations(context.database.db)
+    .where('conversations.customer_id', '=', customerId)
+    .executeTakeFirst()
   if (!conversation) return { watermark: 0, resumed: lastEventId !== null }
   // A fresh stream starts at the current top; the client catches up with listMessages itself.
   if (lastEventId === null) return { watermark: conversation.last_seq, resumed: false }
@@ -94,23 +106,55 @@ async function replay(
     for (const message of page.messages) {
       if (writer.closed) return { watermark, resumed: true }
       watermark = message.seq
-      writer.send({ type: 'message.created', conversationId: conversation.id, seq: message.seq, at: message.createdAt, message } satisfies ChatEvent, watermark)
+      writer.send(
+        {
+          type: 'message.created',
+          conversationId: conversation.id,
+          seq: message.seq,
+          at: message.createdAt,
+          message,
+        } satisfies ChatEvent,
+        watermark,
+      )
     }
     if (!page.hasMore) break
   }
 
   // Read markers and status may have moved while the client was away; the snapshot restates them.
-  const current = await selectConversations(context.database.db).where('conversations.id', '=', conversation.id).executeTakeFirst()
+  const current = await selectConversations(context.database.db)
+    .where('conversations.id', '=', conversation.id)
+    .executeTakeFirst()
   if (current) {
     const wire = toConversation(current)
     const base = { conversationId: wire.id, seq: wire.lastSeq, at: new Date(context.now()).toISOString() }
     if (wire.agentLastReadSeq > 0) {
-      writer.send({ type: 'message.read', ...base, reader: 'agent', upToSeq: wire.agentLastReadSeq, readAt: wire.agentLastReadAt ?? base.at } satisfies ChatEvent, watermark)
+      writer.send(
+        {
+          type: 'message.read',
+          ...base,
+          reader: 'agent',
+          upToSeq: wire.agentLastReadSeq,
+          readAt: wire.agentLastReadAt ?? base.at,
+        } satisfies ChatEvent,
+        watermark,
+      )
     }
     if (wire.customerLastReadSeq > 0) {
-      writer.send({ type: 'message.read', ...base, reader: 'customer', upToSeq: wire.customerLastReadSeq, readAt: base.at } satisfies ChatEvent, watermark)
+      writer.send(
+        {
+          type: 'message.read',
+          ...base,
+          reader: 'customer',
+          upToSeq: wire.customerLastReadSeq,
+          readAt: base.at,
+        } satisfies ChatEvent,
+        watermark,
+      )
     }
-    writer.send({ type: 'conversation.status_changed', ...base, status: wire.status, conversation: wire } satisfies ChatEvent, watermark)
+    writer.send(
+      { type: 'conversation.status_changed', ...base, status: wire.status, conversation: wire } satisfies ChatEvent,
+      watermark,
+    )
   }
   return { watermark, resumed: true }
 }

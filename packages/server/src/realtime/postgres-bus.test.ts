@@ -34,7 +34,8 @@ function envelope(text: string, seq = 1): BusEnvelope {
   return { workspaceId: 'ws_1', conversationId: 'conv_1', customerId: 'cus_1', event }
 }
 
-const textOf = (received: BusEnvelope) => (received.event.type === 'message.created' ? received.event.message.text : null)
+const textOf = (received: BusEnvelope) =>
+  received.event.type === 'message.created' ? received.event.message.text : null
 
 /** Collects what a bus delivers; `waitFor(n)` resolves once n envelopes arrived. */
 function collect(bus: PostgresBus) {
@@ -156,12 +157,18 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       const longest = unit.repeat(limits.messageMaxLength / unit.length)
       expect(longest).toHaveLength(limits.messageMaxLength)
 
-      await Promise.all([publisher.publish(envelope('before', 1)), publisher.publish(envelope(longest, 2)), publisher.publish(envelope('after', 3))])
+      await Promise.all([
+        publisher.publish(envelope('before', 1)),
+        publisher.publish(envelope(longest, 2)),
+        publisher.publish(envelope('after', 3)),
+      ])
 
       const received = await receiver.waitFor(3)
       expect(received.map(textOf)).toEqual(['before', longest, 'after'])
       expect(received[1]).toEqual(envelope(longest, 2))
-      const [{ count } = { count: '0' }] = await query<{ count: string }>('SELECT count(*) AS count FROM realtime_payloads')
+      const [{ count } = { count: '0' }] = await query<{ count: string }>(
+        'SELECT count(*) AS count FROM realtime_payloads',
+      )
       expect(Number(count)).toBeGreaterThan(0)
     })
 
@@ -183,7 +190,9 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       await receiver.waitFor(1)
 
       // A row that vanished between NOTIFY and the read: simulate by notifying a reference that does not exist.
-      await query("SELECT pg_notify('threadline_realtime', $1)", [JSON.stringify({ p: 'gone-publisher', n: 1, r: '999999999' })])
+      await query("SELECT pg_notify('threadline_realtime', $1)", [
+        JSON.stringify({ p: 'gone-publisher', n: 1, r: '999999999' }),
+      ])
       await publisher.publish(envelope('after the gap', 2))
 
       expect((await receiver.waitFor(2)).map(textOf)).toEqual(['y'.repeat(limits.messageMaxLength), 'after the gap'])
@@ -215,7 +224,9 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       const gaps: BusGap[] = []
       const receiver = collect(await open({ onGap: (gap) => gaps.push(gap) }))
       const notify = (n: number) =>
-        query("SELECT pg_notify('threadline_realtime', $1)", [JSON.stringify({ p: 'other-process', n, e: envelope(`n${n}`, n) })])
+        query("SELECT pg_notify('threadline_realtime', $1)", [
+          JSON.stringify({ p: 'other-process', n, e: envelope(`n${n}`, n) }),
+        ])
 
       await notify(1)
       await notify(2)
@@ -250,7 +261,9 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       const receiver = collect(await open())
       await query("SELECT pg_notify('threadline_realtime', 'not json')")
       await query("SELECT pg_notify('threadline_realtime', '{\"hello\":1}')")
-      await query("SELECT pg_notify('threadline_realtime', $1)", [JSON.stringify({ p: 'other-process', n: 1, e: envelope('real') })])
+      await query("SELECT pg_notify('threadline_realtime', $1)", [
+        JSON.stringify({ p: 'other-process', n: 1, e: envelope('real') }),
+      ])
 
       expect((await receiver.waitFor(1)).map(textOf)).toEqual(['real'])
     })
@@ -283,7 +296,9 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       await expect(publisher.publish(envelope('too late'))).rejects.toThrow('closed')
       expect((await receiver.waitFor(1)).map(textOf)).toEqual(['last words'])
       expect(publisher.listening).toBe(false)
-      const listeners = await query("SELECT pid FROM pg_stat_activity WHERE application_name = 'threadline-realtime-listener'")
+      const listeners = await query(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'threadline-realtime-listener'",
+      )
       // Only the receiver's connection is left.
       expect(listeners).toHaveLength(1)
     })
@@ -291,11 +306,15 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
 
   describe('when it is misconfigured', () => {
     it('rejects when the database cannot be reached', async () => {
-      await expect(createPostgresBus({ connectionString: 'postgres://postgres@127.0.0.1:1/none', log: () => undefined })).rejects.toThrow()
+      await expect(
+        createPostgresBus({ connectionString: 'postgres://postgres@127.0.0.1:1/none', log: () => undefined }),
+      ).rejects.toThrow()
     })
 
     it('rejects a channel that is not a plain identifier', async () => {
-      await expect(createPostgresBus({ connectionString: url, channel: 'bad"; DROP TABLE x; --' })).rejects.toThrow('lowercase identifier')
+      await expect(createPostgresBus({ connectionString: url, channel: 'bad"; DROP TABLE x; --' })).rejects.toThrow(
+        'lowercase identifier',
+      )
     })
   })
 })

@@ -92,8 +92,10 @@ const payloadTable = 'realtime_payloads'
  */
 export async function createPostgresBus(options: PostgresBusOptions): Promise<PostgresBus> {
   const channel = options.channel ?? 'threadline_realtime'
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`The realtime channel must be a lowercase identifier, got "${channel}"`)
-  if ((options.connectionString === undefined) === (options.pool === undefined)) throw new Error('Pass either connectionString or pool to createPostgresBus')
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel))
+    throw new Error(`The realtime channel must be a lowercase identifier, got "${channel}"`)
+  if ((options.connectionString === undefined) === (options.pool === undefined))
+    throw new Error('Pass either connectionString or pool to createPostgresBus')
 
   const log = options.log ?? ((line: string) => console.error(line))
   const applicationName = options.applicationName ?? 'threadline-realtime-listener'
@@ -158,7 +160,9 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   let receiving: Promise<void> = Promise.resolve()
   const enqueue = (task: () => void | Promise<void>) => {
     receiving = receiving.then(task).catch((error: unknown) => {
-      log(`The realtime bus could not deliver a notification: ${error instanceof Error ? error.message : String(error)}`)
+      log(
+        `The realtime bus could not deliver a notification: ${error instanceof Error ? error.message : String(error)}`,
+      )
     })
   }
 
@@ -184,13 +188,17 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
     const reference = notice.r
     if (reference === undefined) return
     // The read starts now; delivery still waits its turn behind earlier notifications.
-    const fetched = pool.query<{ payload: string }>(`SELECT payload FROM ${payloadTable} WHERE id = $1`, [reference]).then(
-      (result) => result.rows[0]?.payload ?? null,
-      (error: unknown) => {
-        log(`The realtime bus could not read a stored payload: ${error instanceof Error ? error.message : String(error)}`)
-        return null
-      },
-    )
+    const fetched = pool
+      .query<{ payload: string }>(`SELECT payload FROM ${payloadTable} WHERE id = $1`, [reference])
+      .then(
+        (result) => result.rows[0]?.payload ?? null,
+        (error: unknown) => {
+          log(
+            `The realtime bus could not read a stored payload: ${error instanceof Error ? error.message : String(error)}`,
+          )
+          return null
+        },
+      )
     enqueue(async () => {
       const payload = await fetched
       if (payload === null) reportGap({ reason: 'payload-missing' })
@@ -260,7 +268,9 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   const ensurePayloadTable = () => {
     // UNLOGGED: the rows live for minutes and a crash that loses them loses only in-flight events.
     tableReady ??= pool
-      .query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${payloadTable} (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
+      .query(
+        `CREATE UNLOGGED TABLE IF NOT EXISTS ${payloadTable} (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+      )
       .then(
         () => undefined,
         (error: unknown) => {
@@ -295,7 +305,10 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
               continue
             }
             await ensurePayloadTable()
-            const stored = await pool.query<{ id: string }>(`INSERT INTO ${payloadTable} (payload) VALUES ($1) RETURNING id`, [item.json])
+            const stored = await pool.query<{ id: string }>(
+              `INSERT INTO ${payloadTable} (payload) VALUES ($1) RETURNING id`,
+              [item.json],
+            )
             notices.push(JSON.stringify({ p: publisherId, n: sequence, r: stored.rows[0]?.id } satisfies Notice))
           }
           // One statement, one transaction: the notifications go out at its commit, in row order.
@@ -325,7 +338,10 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
       const exists = await pool.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [payloadTable])
       if (exists.rows[0]?.found === null) return 0
     }
-    const result = await pool.query(`DELETE FROM ${payloadTable} WHERE created_at < now() - make_interval(secs => $1)`, [payloadRetentionMs / 1000])
+    const result = await pool.query(
+      `DELETE FROM ${payloadTable} WHERE created_at < now() - make_interval(secs => $1)`,
+      [payloadRetentionMs / 1000],
+    )
     return result.rowCount ?? 0
   }
 
@@ -358,7 +374,9 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   }
   if (pruneIntervalMs > 0) {
     pruneTimer = setInterval(() => {
-      prunePayloads().catch((error: unknown) => log(`The realtime bus could not prune payloads: ${error instanceof Error ? error.message : String(error)}`))
+      prunePayloads().catch((error: unknown) =>
+        log(`The realtime bus could not prune payloads: ${error instanceof Error ? error.message : String(error)}`),
+      )
     }, pruneIntervalMs)
     pruneTimer.unref()
   }

@@ -15,7 +15,10 @@ const encoder = new TextEncoder()
  * A streaming `text/event-stream` response. `start` runs once the body is being read and returns a
  * cleanup that runs exactly once, whether the client went away or the server closed the stream.
  */
-export function createSseResponse(start: (writer: SseWriter) => () => void, { headers = {} }: { headers?: Record<string, string> } = {}): Response {
+export function createSseResponse(
+  start: (writer: SseWriter) => () => void,
+  { headers = {} }: { headers?: Record<string, string> } = {},
+): Response {
   let cleanup: (() => void) | null = null
   let closed = false
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null

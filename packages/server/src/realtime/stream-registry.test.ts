@@ -50,7 +50,13 @@ describe('createStreamRegistry', () => {
     workspaceId,
     conversationId: 'conv_test',
     customerId,
-    event: { type: 'typing.stopped', conversationId: 'conv_test', seq: 0, at: new Date().toISOString(), author: 'agent' },
+    event: {
+      type: 'typing.stopped',
+      conversationId: 'conv_test',
+      seq: 0,
+      at: new Date().toISOString(),
+      author: 'agent',
+    },
   })
 
   describe('when an event is published', () => {
@@ -78,7 +84,12 @@ describe('createStreamRegistry', () => {
 
     it('stops reaching a stream once it is unregistered', async () => {
       const ana = recordingStream()
-      const unregister = registry.addCustomerStream({ workspaceId: test.workspace.workspaceId, customerId: 'cus_ana', tokenHash: 'a', ...ana })
+      const unregister = registry.addCustomerStream({
+        workspaceId: test.workspace.workspaceId,
+        customerId: 'cus_ana',
+        tokenHash: 'a',
+        ...ana,
+      })
       unregister()
       await test.server.context.bus.publish(envelopeFor('cus_ana'))
       expect(ana.received).toHaveLength(0)
@@ -94,20 +105,42 @@ describe('createStreamRegistry', () => {
       const liveStream = recordingStream()
       const revokedStream = recordingStream()
       const advisor = recordingStream()
-      registry.addCustomerStream({ workspaceId, customerId: live.customer.id, tokenHash: sha256(live.session.token), ...liveStream })
-      registry.addCustomerStream({ workspaceId, customerId: revoked.customer.id, tokenHash: sha256(revoked.session.token), ...revokedStream })
+      registry.addCustomerStream({
+        workspaceId,
+        customerId: live.customer.id,
+        tokenHash: sha256(live.session.token),
+        ...liveStream,
+      })
+      registry.addCustomerStream({
+        workspaceId,
+        customerId: revoked.customer.id,
+        tokenHash: sha256(revoked.session.token),
+        ...revokedStream,
+      })
       registry.addAgentStream({ workspaceId, ...advisor })
       const { db } = test.server.context.database
-      await db.updateTable('sessions').set({ revoked_at: Date.now() }).where('customer_id', '=', revoked.customer.id).execute()
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: Date.now() })
+        .where('customer_id', '=', revoked.customer.id)
+        .execute()
       await db.updateTable('customers').set({ last_stream_seen_at: null }).execute()
 
       await registry.heartbeat()
 
-      expect([liveStream.comments, revokedStream.comments, advisor.comments]).toEqual([['heartbeat'], ['heartbeat'], ['heartbeat']])
+      expect([liveStream.comments, revokedStream.comments, advisor.comments]).toEqual([
+        ['heartbeat'],
+        ['heartbeat'],
+        ['heartbeat'],
+      ])
       expect(liveStream.writer.closed).toBe(false)
       expect(revokedStream.writer.closed).toBe(true)
       expect(advisor.writer.closed).toBe(false)
-      const seen = await db.selectFrom('customers').select('last_stream_seen_at').where('id', '=', live.customer.id).executeTakeFirstOrThrow()
+      const seen = await db
+        .selectFrom('customers')
+        .select('last_stream_seen_at')
+        .where('id', '=', live.customer.id)
+        .executeTakeFirstOrThrow()
       expect(seen.last_stream_seen_at).not.toBeNull()
     })
   })

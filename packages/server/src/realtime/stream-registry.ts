@@ -11,9 +11,19 @@ import type { SseWriter } from './sse-stream.js'
  */
 export interface StreamRegistry {
   /** A customer's stream: receives that customer's events, ends when its session does. Returns its unregister. */
-  addCustomerStream(stream: { workspaceId: string; customerId: string; tokenHash: string; writer: SseWriter; receive: (envelope: BusEnvelope) => void }): () => void
+  addCustomerStream(stream: {
+    workspaceId: string
+    customerId: string
+    tokenHash: string
+    writer: SseWriter
+    receive: (envelope: BusEnvelope) => void
+  }): () => void
   /** An advisor's stream: receives every event of the workspace. Returns its unregister. */
-  addAgentStream(stream: { workspaceId: string; writer: SseWriter; receive: (envelope: BusEnvelope) => void }): () => void
+  addAgentStream(stream: {
+    workspaceId: string
+    writer: SseWriter
+    receive: (envelope: BusEnvelope) => void
+  }): () => void
   /** Ends every stream of the session behind `tokenHash` (logout in this process). */
   closeSession(tokenHash: string): void
   /** Customers with at least one open stream here (reply emails wait while they are connected). */
@@ -63,7 +73,9 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
       try {
         stream.receive(envelope)
       } catch (error) {
-        context.log(`A realtime stream failed to take an event: ${error instanceof Error ? error.message : String(error)}`)
+        context.log(
+          `A realtime stream failed to take an event: ${error instanceof Error ? error.message : String(error)}`,
+        )
       }
     }
   }
@@ -73,10 +85,15 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     receive(agentStreams.get(envelope.workspaceId), envelope)
   })
 
-  const allStreams = () => [...[...customerStreams.values()].flatMap((streams) => [...streams]), ...[...agentStreams.values()].flatMap((streams) => [...streams])]
+  const allStreams = () => [
+    ...[...customerStreams.values()].flatMap((streams) => [...streams]),
+    ...[...agentStreams.values()].flatMap((streams) => [...streams]),
+  ]
 
   const endStreamsOfDeadSessions = async () => {
-    const tokenHashes = [...new Set([...customerStreams.values()].flatMap((streams) => [...streams].map((stream) => stream.tokenHash)))]
+    const tokenHashes = [
+      ...new Set([...customerStreams.values()].flatMap((streams) => [...streams].map((stream) => stream.tokenHash))),
+    ]
     const live = new Set<string>()
     const now = context.now()
     for (let start = 0; start < tokenHashes.length; start += batchSize) {
@@ -100,7 +117,8 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
       return add(agentStreams, stream.workspaceId, { ...stream })
     },
     closeSession(tokenHash) {
-      for (const streams of [...customerStreams.values()]) for (const stream of [...streams]) if (stream.tokenHash === tokenHash) stream.writer.close()
+      for (const streams of [...customerStreams.values()])
+        for (const stream of [...streams]) if (stream.tokenHash === tokenHash) stream.writer.close()
     },
     connectedCustomerIds() {
       return [...customerStreams.keys()]
@@ -111,7 +129,8 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
         for (const stream of allStreams()) stream.writer.comment('heartbeat')
         await endStreamsOfDeadSessions()
         const connected = registry.connectedCustomerIds()
-        for (let start = 0; start < connected.length; start += batchSize) await touchPresence(context, connected.slice(start, start + batchSize))
+        for (let start = 0; start < connected.length; start += batchSize)
+          await touchPresence(context, connected.slice(start, start + batchSize))
       })().finally(() => {
         beating = null
       })
@@ -128,7 +147,11 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
   }
 
   const timer = setInterval(() => {
-    registry.heartbeat().catch((error: unknown) => context.log(`The realtime heartbeat failed: ${error instanceof Error ? error.message : String(error)}`))
+    registry
+      .heartbeat()
+      .catch((error: unknown) =>
+        context.log(`The realtime heartbeat failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
   }, context.settings.heartbeatMs)
   timer.unref()
   return registry

@@ -11,7 +11,10 @@ import type { PostgresCluster } from './postgres.js'
  * database each call. Without Postgres binaries the Postgres half is skipped locally (the reason
  * is in its title) and fails under CI, where skipping would hide a broken setup.
  */
-export function describeEachDatabase(title: string, body: (freshDatabase: () => Promise<DatabaseOptions>) => void): void {
+export function describeEachDatabase(
+  title: string,
+  body: (freshDatabase: () => Promise<DatabaseOptions>) => void,
+): void {
   describe(`${title} on SQLite`, () => {
     const directory = mkdtempSync(join(tmpdir(), 'threadline-sqlite-'))
     let count = 0

@@ -34,7 +34,9 @@ export function findPostgresBinaries(): string | null {
 
 /** Why Postgres tests cannot run here, or null when they can. */
 export function postgresUnavailableReason(): string | null {
-  return findPostgresBinaries() === null ? 'PostgreSQL binaries (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin' : null
+  return findPostgresBinaries() === null
+    ? 'PostgreSQL binaries (initdb, pg_ctl) were not found on PATH or in /usr/lib/postgresql/*/bin'
+    : null
 }
 
 async function freePort(): Promise<number> {
@@ -43,7 +45,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('No port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('No port')),
+      )
     })
   })
 }
@@ -64,7 +68,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
     chownSync(directory, Number(user.trim()), Number(group.trim()))
   }
   const asPostgres = (command: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(binaries, command), ...args]) : run(join(binaries, command), args)
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(binaries, command), ...args])
+      : run(join(binaries, command), args)
 
   await asPostgres('initdb', ['--auth=trust', '-U', 'postgres', '-D', dataDirectory, '--no-sync', '-E', 'UTF8'])
   const port = await freePort()

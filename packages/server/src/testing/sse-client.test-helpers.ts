@@ -17,7 +17,10 @@ export interface TestEventStream<T = ChatEvent> {
 }
 
 /** Reads an SSE response with fetch streaming, as the browser client does (tokens in headers, never in the URL). */
-export async function openTestEventStream<T = ChatEvent>(url: string, headers: Record<string, string>): Promise<TestEventStream<T>> {
+export async function openTestEventStream<T = ChatEvent>(
+  url: string,
+  headers: Record<string, string>,
+): Promise<TestEventStream<T>> {
   const controller = new AbortController()
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal })
   const events: ReceivedEvent<T>[] = []
@@ -79,7 +82,11 @@ export async function openTestEventStream<T = ChatEvent>(url: string, headers: R
         }
         const timer = setTimeout(() => {
           waiters.delete(check)
-          reject(new Error(`No matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((event) => event.data))}`))
+          reject(
+            new Error(
+              `No matching event within ${timeoutMs} ms; got ${JSON.stringify(events.map((event) => event.data))}`,
+            ),
+          )
         }, timeoutMs)
         if (!check()) waiters.add(check)
       })

@@ -1,5 +1,14 @@
 import { workspaceHeader } from '@threadline/protocol'
-import type { Agent, Conversation, Customer, EmailChallenge, ErrorCode, Message, Session, SessionGrant } from '@threadline/protocol'
+import type {
+  Agent,
+  Conversation,
+  Customer,
+  EmailChallenge,
+  ErrorCode,
+  Message,
+  Session,
+  SessionGrant,
+} from '@threadline/protocol'
 import { SignJWT } from 'jose'
 import type { DatabaseOptions } from '../database/database.js'
 import type { DevOutbox } from '../mail/dev-outbox.js'
@@ -71,7 +80,10 @@ export interface TestServer {
   readCode(email: string): string
   verify(email?: string): Promise<SessionGrant>
   send(token: string, text: string, clientId?: string): Promise<CallResult>
-  signIdentityToken(claims: Record<string, unknown>, options?: { expiresInSeconds?: number; issuedAt?: number; secret?: string; kid?: string; alg?: string }): Promise<string>
+  signIdentityToken(
+    claims: Record<string, unknown>,
+    options?: { expiresInSeconds?: number; issuedAt?: number; secret?: string; kid?: string; alg?: string },
+  ): Promise<string>
   close(): Promise<void>
 }
 
@@ -80,7 +92,9 @@ export function freshEmail(): string {
 }
 
 /** A development server on a fresh database with one workspace, quiet logs and no sweep timer. */
-export async function startTestServer(options: Partial<StartServerOptions> & { database?: DatabaseOptions; origins?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<StartServerOptions> & { database?: DatabaseOptions; origins?: string[] } = {},
+): Promise<TestServer> {
   const sqlite = options.database ? null : temporarySqliteFile()
   const server = await startServer({
     port: 0,
@@ -90,11 +104,18 @@ export async function startTestServer(options: Partial<StartServerOptions> & { d
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })
-  const workspace = await server.createWorkspace({ name: 'Test Shop', origins: options.origins ?? ['https://shop.example'] })
+  const workspace = await server.createWorkspace({
+    name: 'Test Shop',
+    origins: options.origins ?? ['https://shop.example'],
+  })
   const outbox = server.devOutbox
   if (!outbox) throw new Error('The test server needs the dev outbox')
 
-  async function call(method: string, path: string, { token, body, headers = {}, noWorkspace = false }: CallOptions = {}): Promise<CallResult> {
+  async function call(
+    method: string,
+    path: string,
+    { token, body, headers = {}, noWorkspace = false }: CallOptions = {},
+  ): Promise<CallResult> {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: {
@@ -106,7 +127,11 @@ export async function startTestServer(options: Partial<StartServerOptions> & { d
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await response.text()
-    return { status: response.status, body: (text === '' ? null : JSON.parse(text)) as ApiBody, headers: response.headers }
+    return {
+      status: response.status,
+      body: (text === '' ? null : JSON.parse(text)) as ApiBody,
+      headers: response.headers,
+    }
   }
 
   const readCode = (email: string) => {
@@ -129,17 +154,23 @@ export async function startTestServer(options: Partial<StartServerOptions> & { d
     outbox,
     url: server.url,
     call,
-    agent: (method, path, body) => call(method, path, { token: workspace.agentKey, noWorkspace: true, ...(body === undefined ? {} : { body }) }),
+    agent: (method, path, body) =>
+      call(method, path, { token: workspace.agentKey, noWorkspace: true, ...(body === undefined ? {} : { body }) }),
     startEmail,
     readCode,
     async verify(email = freshEmail()) {
       const { challengeId } = await startEmail(email)
       const result = await call('POST', '/v1/auth/email/verify', { body: { challengeId, code: readCode(email) } })
-      if (result.status !== 200) throw new Error(`email/verify answered ${result.status}: ${JSON.stringify(result.body)}`)
+      if (result.status !== 200)
+        throw new Error(`email/verify answered ${result.status}: ${JSON.stringify(result.body)}`)
       return { session: result.body.session, customer: result.body.customer }
     },
-    send: (token, text, clientId = crypto.randomUUID()) => call('POST', '/v1/conversation/messages', { token, body: { clientId, text } }),
-    async signIdentityToken(claims, { expiresInSeconds = 3600, issuedAt, secret = workspace.secret, kid, alg = 'HS256' } = {}) {
+    send: (token, text, clientId = crypto.randomUUID()) =>
+      call('POST', '/v1/conversation/messages', { token, body: { clientId, text } }),
+    async signIdentityToken(
+      claims,
+      { expiresInSeconds = 3600, issuedAt, secret = workspace.secret, kid, alg = 'HS256' } = {},
+    ) {
       const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000)
       const iat = issuedAt ?? nowSeconds
       return new SignJWT(claims)

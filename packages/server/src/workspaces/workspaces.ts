@@ -49,29 +49,56 @@ export async function createWorkspace(
       .execute()
     await transaction
       .insertInto('workspace_keys')
-      .values({ kid, workspace_id: workspaceId, sealed_secret: context.secretBox.seal(secret), generation: 1, created_at: at, retired_at: null })
+      .values({
+        kid,
+        workspace_id: workspaceId,
+        sealed_secret: context.secretBox.seal(secret),
+        generation: 1,
+        created_at: at,
+        retired_at: null,
+      })
       .execute()
     await transaction
       .insertInto('agents')
-      .values({ id: randomId('agt'), workspace_id: workspaceId, name: agentName, avatar_url: null, key_hash: sha256(agentKey), created_at: at })
+      .values({
+        id: randomId('agt'),
+        workspace_id: workspaceId,
+        name: agentName,
+        avatar_url: null,
+        key_hash: sha256(agentKey),
+        created_at: at,
+      })
       .execute()
   })
   return { workspaceId, secret, kid, agentKey }
 }
 
 /** Adds an advisor to a workspace; the key is returned once and stored only as a hash. */
-export async function createAgent(context: ServerContext, { workspaceId, name, avatarUrl = null }: { workspaceId: string; name: string; avatarUrl?: string | null }): Promise<{ agent: Agent; agentKey: string }> {
+export async function createAgent(
+  context: ServerContext,
+  { workspaceId, name, avatarUrl = null }: { workspaceId: string; name: string; avatarUrl?: string | null },
+): Promise<{ agent: Agent; agentKey: string }> {
   const agentKey = randomToken('ak')
   const agent: Agent = { id: randomId('agt'), name, avatarUrl }
   await context.database.db
     .insertInto('agents')
-    .values({ id: agent.id, workspace_id: workspaceId, name, avatar_url: avatarUrl, key_hash: sha256(agentKey), created_at: context.now() })
+    .values({
+      id: agent.id,
+      workspace_id: workspaceId,
+      name,
+      avatar_url: avatarUrl,
+      key_hash: sha256(agentKey),
+      created_at: context.now(),
+    })
     .execute()
   return { agent, agentKey }
 }
 
 /** Adds a signing secret and retires all but the two newest (B4). */
-export async function rotateWorkspaceSecret(context: ServerContext, workspaceId: string): Promise<{ kid: string; secret: string }> {
+export async function rotateWorkspaceSecret(
+  context: ServerContext,
+  workspaceId: string,
+): Promise<{ kid: string; secret: string }> {
   const at = context.now()
   const secret = randomToken('sk')
   const kid = randomId('key')
@@ -81,11 +108,19 @@ export async function rotateWorkspaceSecret(context: ServerContext, workspaceId:
       .select((eb) => eb.fn.max('generation').as('generation'))
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst()
-    if (newest?.generation === null || newest?.generation === undefined) throw new ApiError('not_found', 'No such workspace')
+    if (newest?.generation === null || newest?.generation === undefined)
+      throw new ApiError('not_found', 'No such workspace')
     // The unique (workspace, generation) index turns a concurrent rotation into an error, not a tie.
     await transaction
       .insertInto('workspace_keys')
-      .values({ kid, workspace_id: workspaceId, sealed_secret: context.secretBox.seal(secret), generation: Number(newest.generation) + 1, created_at: at, retired_at: null })
+      .values({
+        kid,
+        workspace_id: workspaceId,
+        sealed_secret: context.secretBox.seal(secret),
+        generation: Number(newest.generation) + 1,
+        created_at: at,
+        retired_at: null,
+      })
       .execute()
     const live = await transaction
       .selectFrom('workspace_keys')
@@ -103,7 +138,10 @@ export async function rotateWorkspaceSecret(context: ServerContext, workspaceId:
 }
 
 /** The live signing secrets, newest first. */
-export async function liveSigningKeys(context: ServerContext, workspaceId: string): Promise<{ kid: string; secret: string }[]> {
+export async function liveSigningKeys(
+  context: ServerContext,
+  workspaceId: string,
+): Promise<{ kid: string; secret: string }[]> {
   const rows = await context.database.db
     .selectFrom('workspace_keys')
     .select(['kid', 'sealed_secret'])
@@ -116,7 +154,11 @@ export async function liveSigningKeys(context: ServerContext, workspaceId: strin
 }
 
 export async function findWorkspace(context: ServerContext, workspaceId: string): Promise<Workspace | null> {
-  const row = await context.database.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst()
+  const row = await context.database.db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where('id', '=', workspaceId)
+    .executeTakeFirst()
   return row ? toWorkspace(row) : null
 }
 
@@ -126,7 +168,10 @@ export async function listWorkspaces(context: ServerContext): Promise<Workspace[
 }
 
 /** The agent and workspace behind an agent API key, or null. */
-export async function authenticateAgent(context: ServerContext, agentKey: string): Promise<{ agent: Agent; workspace: Workspace } | null> {
+export async function authenticateAgent(
+  context: ServerContext,
+  agentKey: string,
+): Promise<{ agent: Agent; workspace: Workspace } | null> {
   const row = await context.database.db
     .selectFrom('agents')
     .innerJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
@@ -147,7 +192,13 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
   return { agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl }, workspace: toWorkspace(row) }
 }
 
-function toWorkspace(row: { id: string; name: string; allowed_origins: string; identification_mode: IdentificationMode; identification_customers_after: number | null }): Workspace {
+function toWorkspace(row: {
+  id: string
+  name: string
+  allowed_origins: string
+  identification_mode: IdentificationMode
+  identification_customers_after: number | null
+}): Workspace {
   return {
     id: row.id,
     name: row.name,
@@ -162,7 +213,10 @@ export function toWorkspaceSettings(workspace: Workspace): WorkspaceSettings {
   return {
     id: workspace.id,
     name: workspace.name,
-    identification: { mode, onlyCustomersCreatedAfter: customersAfter === null ? null : new Date(customersAfter).toISOString() },
+    identification: {
+      mode,
+      onlyCustomersCreatedAfter: customersAfter === null ? null : new Date(customersAfter).toISOString(),
+    },
   }
 }
 
@@ -182,10 +236,15 @@ export async function updateWorkspaceSettings(
   const changes: { identification_mode?: IdentificationMode; identification_customers_after?: number | null } = {}
   if (identification.mode !== undefined) changes.identification_mode = identification.mode
   if (identification.onlyCustomersCreatedAfter !== undefined) {
-    changes.identification_customers_after = identification.onlyCustomersCreatedAfter === null ? null : Date.parse(identification.onlyCustomersCreatedAfter)
+    changes.identification_customers_after =
+      identification.onlyCustomersCreatedAfter === null ? null : Date.parse(identification.onlyCustomersCreatedAfter)
   }
   if (Object.keys(changes).length > 0) {
-    const result = await context.database.db.updateTable('workspaces').set(changes).where('id', '=', workspaceId).executeTakeFirst()
+    const result = await context.database.db
+      .updateTable('workspaces')
+      .set(changes)
+      .where('id', '=', workspaceId)
+      .executeTakeFirst()
     if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
   }
   return workspaceSettings(context, workspaceId)

@@ -12,7 +12,12 @@ const at = '2025-03-01T09:00:00.000Z'
 const token = 'tok_0123456789abcdef0123'
 const customer: Customer = { id: 'cus_1', email: 'ana@example.test', emailVerified: true, externalId: null, name: null }
 const grant: SessionGrant = { session: { token, expiresAt: at, method: 'email' }, customer }
-const challenge: EmailChallenge = { challengeId: 'chl_1', email: 'ana@example.test', expiresAt: at, resendAfterSeconds: 60 }
+const challenge: EmailChallenge = {
+  challengeId: 'chl_1',
+  email: 'ana@example.test',
+  expiresAt: at,
+  resendAfterSeconds: 60,
+}
 const conversation: Conversation = {
   id: 'cnv_1',
   status: 'unanswered',
@@ -38,7 +43,13 @@ const message: Message = {
   createdAt: at,
   readAt: null,
 }
-const attachment: Attachment = { id: 'att_1', name: 'plan de salle.pdf', contentType: 'application/pdf', size: 4, url: null }
+const attachment: Attachment = {
+  id: 'att_1',
+  name: 'plan de salle.pdf',
+  contentType: 'application/pdf',
+  size: 4,
+  url: null,
+}
 
 function setup(options: { baseUrl?: string; timeoutMs?: number; locale?: string | (() => string | undefined) } = {}) {
   const fake = createFakeFetch()
@@ -55,7 +66,10 @@ function setup(options: { baseUrl?: string; timeoutMs?: number; locale?: string 
 /** An adapter whose every request gets `answer`. */
 function createFakeFetchAdapter(answer: () => Response) {
   const fake = createFakeFetch(answer)
-  return { adapter: createHttpAdapter({ baseUrl: 'https://chat.example.test', workspaceId: 'ws_1', fetch: fake.fetch }), requests: fake.requests }
+  return {
+    adapter: createHttpAdapter({ baseUrl: 'https://chat.example.test', workspaceId: 'ws_1', fetch: fake.fetch }),
+    requests: fake.requests,
+  }
 }
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
@@ -188,7 +202,8 @@ describe('createHttpAdapter', () => {
       {
         name: 'trackPageView',
         route: visitorRoutes.trackPageView,
-        run: (adapter) => adapter.trackPageView({ token, page: { url: 'https://shop.test/a', title: 'A', referrer: '' } }),
+        run: (adapter) =>
+          adapter.trackPageView({ token, page: { url: 'https://shop.test/a', title: 'A', referrer: '' } }),
         answer: () => new Response(null, { status: 204 }),
         expected: undefined,
         body: { url: 'https://shop.test/a', title: 'A', referrer: '' },
@@ -231,7 +246,9 @@ describe('createHttpAdapter', () => {
       const { adapter, requests } = createFakeFetchAdapter(() => jsonResponse({ messages: [], hasMore: false }))
       await adapter.listMessages({ token, beforeSeq: 9 })
       const unsubscribe = adapter.subscribe({ token, handlers: { onEvent: () => {} } })
-      await vi.waitFor(() => expect(requests.map((request) => request.url.pathname)).toEqual(['/v1/conversation/messages', '/v1/events']))
+      await vi.waitFor(() =>
+        expect(requests.map((request) => request.url.pathname)).toEqual(['/v1/conversation/messages', '/v1/events']),
+      )
       unsubscribe()
       for (const request of requests) expect(request.url.href).not.toContain(token)
     })
@@ -342,7 +359,11 @@ describe('createHttpAdapter', () => {
       vi.useFakeTimers()
       const { adapter, respond } = setup({ timeoutMs: 1_000 })
       respond(() => new Promise<Response>((resolve) => setTimeout(() => resolve(jsonResponse({ attachment })), 60_000)))
-      const pending = adapter.uploadAttachment({ token, file: new Blob(['abc'], { type: 'text/plain' }), name: 'a.txt' })
+      const pending = adapter.uploadAttachment({
+        token,
+        file: new Blob(['abc'], { type: 'text/plain' }),
+        name: 'a.txt',
+      })
       await vi.advanceTimersByTimeAsync(60_000)
       expect(await pending).toEqual(attachment)
     })
@@ -355,7 +376,9 @@ describe('createHttpAdapter', () => {
       const error = await rejectionOf(adapter.verifyEmail({ challengeId: 'chl_1', code: '000000' }))
       expect(isApiError(error)).toBe(true)
       expect(error).toMatchObject({ name: 'ApiError', code: 'otp_invalid', status: 422, retryAfterSeconds: undefined })
-      expect((error as Error).message).toBe('That code is not right (422 POST https://chat.example.test/v1/auth/email/verify)')
+      expect((error as Error).message).toBe(
+        'That code is not right (422 POST https://chat.example.test/v1/auth/email/verify)',
+      )
     })
 
     it('takes retryAfterSeconds from the body first, else from a Retry-After header in seconds or as a date', async () => {
@@ -368,8 +391,14 @@ describe('createHttpAdapter', () => {
         () => errorResponse(429, 'rate_limited', 'Slow down', {}, { 'retry-after': 'soon' }),
       )
       const results = []
-      for (let call = 0; call < 4; call++) results.push(await rejectionOf(adapter.startEmailVerification({ email: 'ana@example.test' })))
-      expect(results.map((error) => (error as { retryAfterSeconds?: number }).retryAfterSeconds)).toEqual([42, 7, 90, undefined])
+      for (let call = 0; call < 4; call++)
+        results.push(await rejectionOf(adapter.startEmailVerification({ email: 'ana@example.test' })))
+      expect(results.map((error) => (error as { retryAfterSeconds?: number }).retryAfterSeconds)).toEqual([
+        42,
+        7,
+        90,
+        undefined,
+      ])
     })
 
     it('maps an answer without a protocol error body to the code its status implies', async () => {
@@ -432,8 +461,14 @@ describe('createHttpAdapter', () => {
     })
 
     it('rejects a send when fetch fails before reading the body, as a refused connection does (ky 1.9 hung here)', async () => {
-      const refusing = createHttpAdapter({ baseUrl: 'https://chat.example.test', workspaceId: 'ws_1', fetch: () => Promise.reject(new TypeError('fetch failed')) })
-      expect(await rejectionOf(refusing.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+      const refusing = createHttpAdapter({
+        baseUrl: 'https://chat.example.test',
+        workspaceId: 'ws_1',
+        fetch: () => Promise.reject(new TypeError('fetch failed')),
+      })
+      expect(await rejectionOf(refusing.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({
+        code: 'network_error',
+      })
     })
 
     it('rejects a send to a port nobody listens on with a NetworkError', async () => {
@@ -443,7 +478,9 @@ describe('createHttpAdapter', () => {
       const { port } = closed.address() as { port: number }
       await new Promise((resolve) => closed.close(resolve))
       const adapter = createHttpAdapter({ baseUrl: `http://127.0.0.1:${port}`, workspaceId: 'ws_1' })
-      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({
+        code: 'network_error',
+      })
     })
 
     it('rejects with a TimeoutError when no answer comes within timeoutMs, and aborts the request', async () => {
@@ -478,7 +515,9 @@ describe('createHttpAdapter', () => {
   describe('when the signal is aborted', () => {
     it('rejects an already-aborted call with code aborted and sends nothing', async () => {
       const { adapter, requests } = setup()
-      const error = await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi', signal: AbortSignal.abort() }))
+      const error = await rejectionOf(
+        adapter.sendMessage({ token, clientId: 'c1', text: 'Hi', signal: AbortSignal.abort() }),
+      )
       expect(isThreadlineError(error)).toBe(true)
       expect(error).toMatchObject({ code: 'aborted' })
       expect(requests).toHaveLength(0)

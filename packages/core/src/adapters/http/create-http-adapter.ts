@@ -50,17 +50,27 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
 
   return {
     specificationVersion: 1,
-    startEmailVerification: ({ signal, email }) => call({ route: visitorRoutes.startEmailVerification, signal, json: { email } }, emailChallengeCheck),
-    verifyEmail: ({ signal, challengeId, code }) => call({ route: visitorRoutes.verifyEmail, signal, json: { challengeId, code } }, sessionGrantCheck),
-    identify: ({ signal, identityToken }) => call({ route: visitorRoutes.identify, signal, json: { identityToken } }, sessionGrantCheck),
+    startEmailVerification: ({ signal, email }) =>
+      call({ route: visitorRoutes.startEmailVerification, signal, json: { email } }, emailChallengeCheck),
+    verifyEmail: ({ signal, challengeId, code }) =>
+      call({ route: visitorRoutes.verifyEmail, signal, json: { challengeId, code } }, sessionGrantCheck),
+    identify: ({ signal, identityToken }) =>
+      call({ route: visitorRoutes.identify, signal, json: { identityToken } }, sessionGrantCheck),
     logout: ({ signal, token }) => call({ route: visitorRoutes.logout, signal, token }),
-    getMe: async ({ signal, token }) => (await call({ route: visitorRoutes.me, signal, token }, meResponseCheck)).customer,
+    getMe: async ({ signal, token }) =>
+      (await call({ route: visitorRoutes.me, signal, token }, meResponseCheck)).customer,
     getConversation: async ({ signal, token }) =>
       (await call({ route: visitorRoutes.getConversation, signal, token }, conversationResponseCheck)).conversation,
     listMessages: ({ signal, token, beforeSeq, afterSeq, limit }) =>
-      call({ route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } }, messagesPageCheck),
+      call(
+        { route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } },
+        messagesPageCheck,
+      ),
     sendMessage: ({ signal, token, clientId, text, attachmentIds }) =>
-      call({ route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } }, sendMessageResponseCheck),
+      call(
+        { route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } },
+        sendMessageResponseCheck,
+      ),
     markRead: ({ signal, token, upToSeq }) => call({ route: visitorRoutes.markRead, signal, token, json: { upToSeq } }),
     setTyping: ({ signal, token, draft }) => call({ route: visitorRoutes.setTyping, signal, token, json: { draft } }),
     trackPageView: ({ signal, token, page }) => call({ route: visitorRoutes.trackPageView, signal, token, json: page }),
@@ -72,12 +82,22 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
         signal,
         token,
         body: file,
-        headers: { 'content-type': file.type || 'application/octet-stream', [attachmentNameHeader]: encodeURIComponent(name) },
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          [attachmentNameHeader]: encodeURIComponent(name),
+        },
         // A large file on a slow link may take minutes; the caller's signal cancels it.
         timeout: false,
       }
       return (await call(request, uploadResponseCheck)).attachment
     },
-    subscribe: ({ signal, token, handlers }) => openEventStream({ transport, token, handlers, signal, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000 }),
+    subscribe: ({ signal, token, handlers }) =>
+      openEventStream({
+        transport,
+        token,
+        handlers,
+        signal,
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+      }),
   }
 }

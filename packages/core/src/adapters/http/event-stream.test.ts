@@ -31,7 +31,12 @@ function setup() {
     return stream.response
   }
   const fake = createFakeFetch(openStream)
-  const adapter = createHttpAdapter({ baseUrl: 'https://chat.example.test', workspaceId: 'ws_1', fetch: fake.fetch, heartbeatIntervalMs })
+  const adapter = createHttpAdapter({
+    baseUrl: 'https://chat.example.test',
+    workspaceId: 'ws_1',
+    fetch: fake.fetch,
+    heartbeatIntervalMs,
+  })
   const events: ChatEvent[] = []
   const closes: unknown[] = []
   let opens = 0
@@ -146,7 +151,9 @@ describe('the http adapter event stream', () => {
         test.subscribe()
         const stream = await test.stream(0)
         stream.write(`data: ${data}\n\n${frame(2)}`)
-        await vi.waitFor(() => expect(test.closes).toMatchObject([{ name: 'ResponseValidationError', code: 'invalid_response' }]))
+        await vi.waitFor(() =>
+          expect(test.closes).toMatchObject([{ name: 'ResponseValidationError', code: 'invalid_response' }]),
+        )
         expect(test.events).toEqual([])
         expect(stream.aborted).toBe(true)
       }

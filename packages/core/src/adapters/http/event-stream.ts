@@ -79,7 +79,12 @@ export function openEventStream({
       // A type this client does not know yet (a newer server) is skipped; a known one that is malformed is a broken contract.
       const type = (value as { type?: unknown } | null)?.type
       if (!isChatEventType(type)) return
-      return close(new ResponseValidationError(`A realtime ${type} event does not match the protocol${describeMismatch(result.error)}`, { cause: result.error }))
+      return close(
+        new ResponseValidationError(
+          `A realtime ${type} event does not match the protocol${describeMismatch(result.error)}`,
+          { cause: result.error },
+        ),
+      )
     }
     delivered = true
     try {
@@ -95,7 +100,10 @@ export function openEventStream({
   const drop = (error: unknown) => {
     if (closed) return
     if (drops >= maxReconnects) return close(toThreadlineError(error))
-    reconnectTimer = setTimeout(() => void connect(), backoffDelay(drops++, random, { baseMs: retryMs, capMs: maxRetryMs }))
+    reconnectTimer = setTimeout(
+      () => void connect(),
+      backoffDelay(drops++, random, { baseMs: retryMs, capMs: maxRetryMs }),
+    )
   }
 
   const connect = async () => {

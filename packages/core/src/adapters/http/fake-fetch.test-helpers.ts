@@ -45,10 +45,20 @@ export function createFakeFetch(fallback?: Responder) {
 }
 
 export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
-  return new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'content-type': 'application/json', ...init.headers } })
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  })
 }
 
-export function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: HeadersInit = {},
+): Response {
   return jsonResponse({ error: { code, message, ...extra } }, { status, headers })
 }
 

@@ -18,7 +18,10 @@ type DatabaseOptions = Parameters<typeof startServer>[0]['database']
  * with one workspace, reached only through HTTP: the adapter for the visitor, the harness for the
  * mailbox and the advisor.
  */
-function describeAgainstServer(title: string, database: () => Promise<{ options: DatabaseOptions; cleanup: () => Promise<void> }>): void {
+function describeAgainstServer(
+  title: string,
+  database: () => Promise<{ options: DatabaseOptions; cleanup: () => Promise<void> }>,
+): void {
   describe(title, () => {
     let server: RunningServer | undefined
     let cleanup: (() => Promise<void>) | undefined
@@ -28,7 +31,13 @@ function describeAgainstServer(title: string, database: () => Promise<{ options:
       const opened = await database()
       cleanup = opened.cleanup
       // Codes are printed by the dev mailer; the harness reads them from /dev/mailbox instead.
-      server = await startServer({ port: 0, database: opened.options, mode: 'development', replyEmailSweepMs: 0, log: () => {} })
+      server = await startServer({
+        port: 0,
+        database: opened.options,
+        mode: 'development',
+        replyEmailSweepMs: 0,
+        log: () => {},
+      })
       credentials = await server.createWorkspace({ name: 'Conformance', origins: ['https://shop.example.test'] })
     }, 60_000)
 
@@ -53,19 +62,31 @@ function describeAgainstServer(title: string, database: () => Promise<{ options:
       it('resumes with Last-Event-ID and receives what it missed, once, without onClose', async () => {
         if (!server || !credentials) throw new Error('The server did not start')
         const network = createCuttableFetch()
-        const adapter = createHttpAdapter({ baseUrl: server.url, workspaceId: credentials.workspaceId, fetch: network.fetch })
+        const adapter = createHttpAdapter({
+          baseUrl: server.url,
+          workspaceId: credentials.workspaceId,
+          fetch: network.fetch,
+        })
         const harness = createHttpHarness({ baseUrl: server.url, ...credentials })
         const email = `resume-${globalThis.crypto.randomUUID()}@example.test`
         const { challengeId } = await adapter.startEmailVerification({ email })
         const { session } = await adapter.verifyEmail({ challengeId, code: await harness.readCode(email) })
-        const { conversation } = await adapter.sendMessage({ token: session.token, clientId: globalThis.crypto.randomUUID(), text: 'one' })
+        const { conversation } = await adapter.sendMessage({
+          token: session.token,
+          clientId: globalThis.crypto.randomUUID(),
+          text: 'one',
+        })
 
         const events: ChatEvent[] = []
         const closes: unknown[] = []
         let opens = 0
         const unsubscribe = adapter.subscribe({
           token: session.token,
-          handlers: { onOpen: () => (opens += 1), onEvent: (event) => events.push(event), onClose: ({ error }) => closes.push(error) },
+          handlers: {
+            onOpen: () => (opens += 1),
+            onEvent: (event) => events.push(event),
+            onClose: ({ error }) => closes.push(error),
+          },
         })
         try {
           await vi.waitFor(() => expect(opens).toBe(1), { timeout: 5_000 })
@@ -74,7 +95,14 @@ function describeAgainstServer(title: string, database: () => Promise<{ options:
 
           network.cutEventStreams()
           await harness.agentReply(conversation.id, 'three')
-          await vi.waitFor(() => expect(created(events)).toEqual([[2, 'two'], [3, 'three']]), { timeout: 10_000 })
+          await vi.waitFor(
+            () =>
+              expect(created(events)).toEqual([
+                [2, 'two'],
+                [3, 'three'],
+              ]),
+            { timeout: 10_000 },
+          )
 
           expect(network.eventRequests.map((headers) => headers.get('last-event-id'))).toEqual([null, '2'])
           expect(opens).toBe(1)
@@ -87,7 +115,8 @@ function describeAgainstServer(title: string, database: () => Promise<{ options:
   })
 }
 
-const created = (events: ChatEvent[]) => events.flatMap((event) => (event.type === 'message.created' ? [[event.seq, event.message.text]] : []))
+const created = (events: ChatEvent[]) =>
+  events.flatMap((event) => (event.type === 'message.created' ? [[event.seq, event.message.text]] : []))
 
 /** The real fetch, with a switch that breaks every open event stream mid-flight, as a dropped connection would. */
 function createCuttableFetch() {

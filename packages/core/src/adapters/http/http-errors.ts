@@ -59,7 +59,11 @@ export function abortedError(signal: AbortSignal | undefined): ThreadlineError {
  * What a request that got no usable answer rejects with. The caller's abort wins over whatever
  * the fetch implementation threw for it (a DOMException, the signal's reason, a TypeError).
  */
-export function requestFailure(error: unknown, signal: AbortSignal | undefined, request: RequestDescription): ThreadlineError {
+export function requestFailure(
+  error: unknown,
+  signal: AbortSignal | undefined,
+  request: RequestDescription,
+): ThreadlineError {
   if (signal?.aborted) return abortedError(signal)
   if (isThreadlineError(error)) return error
   const where = `(${request.method} ${request.url})`

@@ -17,14 +17,24 @@ export interface HttpHarnessOptions {
  * The conformance harness over a real server's public surfaces only: the dev mailbox for codes, an
  * HS256 identity token signed like a site's backend would, and the agent API for the advisor.
  */
-export function createHttpHarness({ baseUrl, workspaceId, secret, kid, agentKey }: HttpHarnessOptions): ConformanceHarness {
+export function createHttpHarness({
+  baseUrl,
+  workspaceId,
+  secret,
+  kid,
+  agentKey,
+}: HttpHarnessOptions): ConformanceHarness {
   async function agent(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const response = await fetch(`${baseUrl}/v1/agent/conversations/${path}`, {
       method,
-      headers: { authorization: `Bearer ${agentKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${agentKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    if (!response.ok) throw new Error(`The agent API refused ${method} ${path}: ${response.status} ${await response.text()}`)
+    if (!response.ok)
+      throw new Error(`The agent API refused ${method} ${path}: ${response.status} ${await response.text()}`)
     return response.status === 204 ? undefined : response.json()
   }
 
@@ -69,10 +79,15 @@ export function createHttpHarness({ baseUrl, workspaceId, secret, kid, agentKey 
       // The admin API: server to server, with the workspace's signing secret.
       const response = await fetch(`${baseUrl}/v1/admin/workspace`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${secret}`, [workspaceHeader]: workspaceId, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          [workspaceHeader]: workspaceId,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ identification: { mode } }),
       })
-      if (!response.ok) throw new Error(`PATCH /v1/admin/workspace answered ${response.status} ${await response.text()}`)
+      if (!response.ok)
+        throw new Error(`PATCH /v1/admin/workspace answered ${response.status} ${await response.text()}`)
     },
   }
 }

@@ -29,7 +29,13 @@ export type HttpTransport = (request: HttpRequest) => Promise<{ response: Respon
 
 export const defaultTimeoutMs = 10_000
 
-export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, timeoutMs = defaultTimeoutMs, locale }: HttpTransportOptions): HttpTransport {
+export function createHttpTransport({
+  baseUrl,
+  workspaceId,
+  fetch: fetchOption,
+  timeoutMs = defaultTimeoutMs,
+  locale,
+}: HttpTransportOptions): HttpTransport {
   const prefixUrl = baseUrl.replace(/\/+$/, '')
 
   // Plain fetch, no ky: ky 1.9 never settles a POST whose fetch rejects before reading the request
@@ -67,7 +73,13 @@ export function createHttpTransport({ baseUrl, workspaceId, fetch: fetchOption, 
         signal: signal ? anySignal(signal, timeoutController.signal) : timeoutController.signal,
       })
     } catch (error) {
-      throw requestFailure(timedOut ? new TimeoutError(`The request timed out (${description.method} ${description.url})`, { cause: error }) : error, signal, description)
+      throw requestFailure(
+        timedOut
+          ? new TimeoutError(`The request timed out (${description.method} ${description.url})`, { cause: error })
+          : error,
+        signal,
+        description,
+      )
     } finally {
       clearTimeout(timer)
     }

@@ -26,7 +26,10 @@ export async function readResponse<T>(
   }
   const result = parseWire(check, value)
   if (result.success) return result.data
-  throw new ResponseValidationError(`The answer to ${where} does not match the protocol${describeMismatch(result.error)}`, {
-    cause: result.error,
-  })
+  throw new ResponseValidationError(
+    `The answer to ${where} does not match the protocol${describeMismatch(result.error)}`,
+    {
+      cause: result.error,
+    },
+  )
 }

@@ -7,7 +7,10 @@ const encoder = new TextEncoder()
 function parse(chunks: Array<string | Uint8Array>) {
   const events: ServerSentEvent[] = []
   const retries: number[] = []
-  const parser = createSseParser({ onEvent: (event) => events.push(event), onRetry: (milliseconds) => retries.push(milliseconds) })
+  const parser = createSseParser({
+    onEvent: (event) => events.push(event),
+    onRetry: (milliseconds) => retries.push(milliseconds),
+  })
   for (const chunk of chunks) parser.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
   return { events, retries }
 }
@@ -76,7 +79,9 @@ describe('createSseParser', () => {
   })
 
   describe('when the bytes arrive cut at any boundary', () => {
-    const stream = encoder.encode('id: 41\r\nevent: message.created\r\ndata: {"text":"Grüße 👋"}\r\n: ping\r\n\r\nretry: 900\r\ndata: line one\rdata: line two\n\n')
+    const stream = encoder.encode(
+      'id: 41\r\nevent: message.created\r\ndata: {"text":"Grüße 👋"}\r\n: ping\r\n\r\nretry: 900\r\ndata: line one\rdata: line two\n\n',
+    )
     const whole = parse([stream])
 
     it('parses the whole stream as expected', () => {

@@ -4,7 +4,9 @@ import { visitorRoutes, workspaceHeader } from './visitor-routes.js'
 
 describe('visitor routes', () => {
   it('has every route of the protocol, with its method and path', () => {
-    const expected = Object.fromEntries(Object.entries(protocolRoutes).map(([name, { method, path }]) => [name, { method, path }]))
+    const expected = Object.fromEntries(
+      Object.entries(protocolRoutes).map(([name, { method, path }]) => [name, { method, path }]),
+    )
     expect(visitorRoutes).toStrictEqual(expected)
   })
 

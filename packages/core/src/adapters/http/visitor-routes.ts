@@ -1,4 +1,8 @@
-import type { VisitorRouteName, visitorRoutes as protocolRoutes, workspaceHeader as protocolWorkspaceHeader } from '@threadline/protocol'
+import type {
+  VisitorRouteName,
+  visitorRoutes as protocolRoutes,
+  workspaceHeader as protocolWorkspaceHeader,
+} from '@threadline/protocol'
 
 // The protocol's route table holds its request and response schemas, so importing it would ship zod.
 // This copy has only what a request needs; its types are the protocol's own literals, so a path or

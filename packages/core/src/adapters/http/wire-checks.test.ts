@@ -53,7 +53,11 @@ import type { Check } from './wire-checks.js'
 
 /** The part of a zod schema the comparison needs. */
 interface Schema {
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }> } }
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }> } }
 }
 
 // Valid answers, typed by the protocol, with every nullable both null and set, every optional both absent and present.
@@ -61,7 +65,13 @@ interface Schema {
 const at = '2025-03-01T09:00:00.000Z'
 const agent: Agent = { id: 'agt_1', name: 'Léa', avatarUrl: 'https://cdn.example.test/lea.png' }
 const customer: Customer = { id: 'cus_1', email: 'ana@example.test', emailVerified: true, externalId: null, name: null }
-const identifiedCustomer: Customer = { id: 'cus_2', email: null, emailVerified: false, externalId: 'user-42', name: 'Ana' }
+const identifiedCustomer: Customer = {
+  id: 'cus_2',
+  email: null,
+  emailVerified: false,
+  externalId: 'user-42',
+  name: 'Ana',
+}
 const conversation: Conversation = {
   id: 'cnv_1',
   status: 'unanswered',
@@ -89,8 +99,20 @@ const assignedConversation: Conversation = {
   lastCodeOutcome: 'valid',
   awaitingIdentification: false,
 }
-const attachment: Attachment = { id: 'att_1', name: 'plan de salle.pdf', contentType: 'application/pdf', size: 4, url: null }
-const downloadable: Attachment = { id: 'att_2', name: 'photo.png', contentType: 'image/png', size: limits.attachmentMaxBytes, url: '/v1/attachments/att_2' }
+const attachment: Attachment = {
+  id: 'att_1',
+  name: 'plan de salle.pdf',
+  contentType: 'application/pdf',
+  size: 4,
+  url: null,
+}
+const downloadable: Attachment = {
+  id: 'att_2',
+  name: 'photo.png',
+  contentType: 'image/png',
+  size: limits.attachmentMaxBytes,
+  url: '/v1/attachments/att_2',
+}
 const message: Message = {
   id: 'msg_1',
   conversationId: 'cnv_1',
@@ -114,8 +136,16 @@ const reply: Message = {
   readAt: '2025-03-01T09:01:00Z',
 }
 const grant: SessionGrant = { session: { token: 'tok_0123456789abcdef0123', expiresAt: at, method: 'email' }, customer }
-const identityGrant: SessionGrant = { session: { token: '0123456789abcdef', expiresAt: at, method: 'identity_token' }, customer: identifiedCustomer }
-const challenge: EmailChallenge = { challengeId: 'chl_1', email: 'ana@example.test', expiresAt: at, resendAfterSeconds: 60 }
+const identityGrant: SessionGrant = {
+  session: { token: '0123456789abcdef', expiresAt: at, method: 'identity_token' },
+  customer: identifiedCustomer,
+}
+const challenge: EmailChallenge = {
+  challengeId: 'chl_1',
+  email: 'ana@example.test',
+  expiresAt: at,
+  resendAfterSeconds: 60,
+}
 const page: MessagesPage = { messages: [message, reply], hasMore: true }
 const sent: SendMessageResponse = { message: reply, conversation: assignedConversation }
 const errorBody: ErrorBody = { error: { code: 'rate_limited', message: 'Slow down', retryAfterSeconds: 30 } }
@@ -127,24 +157,48 @@ const events: ChatEvent[] = [
   { type: 'typing.started', ...base, author: 'agent', agent, preview: null },
   { type: 'typing.started', ...base, author: 'customer', agent: null, preview: 'Hel' },
   { type: 'typing.stopped', ...base, seq: 0, author: 'customer' },
-  { type: 'conversation.status_changed', ...base, status: 'finished', conversation: { ...assignedConversation, status: 'finished' } },
+  {
+    type: 'conversation.status_changed',
+    ...base,
+    status: 'finished',
+    conversation: { ...assignedConversation, status: 'finished' },
+  },
   { type: 'conversation.assigned', ...base, conversation: assignedConversation },
-  { type: 'conversation.identification_changed', ...base, conversation: { ...conversation, lastCodeOutcome: 'invalid', awaitingIdentification: false } },
+  {
+    type: 'conversation.identification_changed',
+    ...base,
+    conversation: { ...conversation, lastCodeOutcome: 'invalid', awaitingIdentification: false },
+  },
 ]
 
 const shapes: Array<{ name: string; schema: Schema; check: Check<unknown>; samples: unknown[] }> = [
   { name: 'emailChallenge', schema: emailChallengeSchema, check: emailChallengeCheck, samples: [challenge] },
   { name: 'sessionGrant', schema: sessionGrantSchema, check: sessionGrantCheck, samples: [grant, identityGrant] },
-  { name: 'meResponse', schema: meResponseSchema, check: meResponseCheck, samples: [{ customer }, { customer: identifiedCustomer }] },
+  {
+    name: 'meResponse',
+    schema: meResponseSchema,
+    check: meResponseCheck,
+    samples: [{ customer }, { customer: identifiedCustomer }],
+  },
   {
     name: 'conversationResponse',
     schema: conversationResponseSchema,
     check: conversationResponseCheck,
     samples: [{ conversation: null }, { conversation }, { conversation: assignedConversation }],
   },
-  { name: 'messagesPage', schema: messagesPageSchema, check: messagesPageCheck, samples: [page, { messages: [], hasMore: false }] },
+  {
+    name: 'messagesPage',
+    schema: messagesPageSchema,
+    check: messagesPageCheck,
+    samples: [page, { messages: [], hasMore: false }],
+  },
   { name: 'sendMessageResponse', schema: sendMessageResponseSchema, check: sendMessageResponseCheck, samples: [sent] },
-  { name: 'uploadResponse', schema: uploadResponseSchema, check: uploadResponseCheck, samples: [{ attachment }, { attachment: downloadable }] },
+  {
+    name: 'uploadResponse',
+    schema: uploadResponseSchema,
+    check: uploadResponseCheck,
+    samples: [{ attachment }, { attachment: downloadable }],
+  },
   { name: 'errorBody', schema: errorBodySchema, check: errorBodyCheck, samples: [errorBody, plainErrorBody] },
   { name: 'chatEvent', schema: chatEventSchema, check: chatEventCheck, samples: events },
 ]
@@ -231,7 +285,8 @@ interface Mutation {
 function* nodes(value: unknown, path: Path = []): Generator<{ path: Path; node: unknown }> {
   yield { path, node: value }
   if (Array.isArray(value)) for (const [index, item] of value.entries()) yield* nodes(item, [...path, index])
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) yield* nodes(item, [...path, key])
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, item] of Object.entries(value)) yield* nodes(item, [...path, key])
 }
 
 /** A copy of `root` with `change` applied to the node at `path` (which it may mutate, or replace by returning). */
@@ -265,7 +320,11 @@ function* mutationsOf(sample: unknown): Generator<Mutation> {
         description: `${where}: with unknown keys`,
         value: changedAt(sample, path, (copy) => {
           // Own properties, as JSON.parse makes them: `__proto__` does not set the prototype.
-          const unknownKeys: Array<[string, unknown]> = [['extra', 'x'], ['constructor', 1], ['__proto__', { seq: 'x' }]]
+          const unknownKeys: Array<[string, unknown]> = [
+            ['extra', 'x'],
+            ['constructor', 1],
+            ['__proto__', { seq: 'x' }],
+          ]
           for (const [key, value] of unknownKeys) {
             Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true })
           }
@@ -275,7 +334,10 @@ function* mutationsOf(sample: unknown): Generator<Mutation> {
     }
     if (Array.isArray(node)) {
       yield { description: `${where}: emptied`, value: changedAt(sample, path, () => []) }
-      yield { description: `${where}: first item doubled`, value: changedAt(sample, path, (copy) => (copy as unknown[]).concat((copy as unknown[]).slice(0, 1))) }
+      yield {
+        description: `${where}: first item doubled`,
+        value: changedAt(sample, path, (copy) => (copy as unknown[]).concat((copy as unknown[]).slice(0, 1))),
+      }
     }
   }
 }
@@ -295,7 +357,9 @@ interface Verdict {
 
 function zodVerdict(schema: Schema, value: unknown): Verdict {
   const result = schema.safeParse(value)
-  return result.success ? { accepted: true, detail: result.data } : { accepted: false, detail: result.error.issues[0]?.path }
+  return result.success
+    ? { accepted: true, detail: result.data }
+    : { accepted: false, detail: result.error.issues[0]?.path }
 }
 
 function checkVerdict(check: Check<unknown>, value: unknown): Verdict {
@@ -345,7 +409,10 @@ describe('wire checks', () => {
   })
 
   it('names the path of the first wrong field', () => {
-    const result = parseWire(messagesPageCheck, { messages: [message, { ...reply, attachments: [attachment, { ...attachment, size: -1 }] }], hasMore: 'no' })
+    const result = parseWire(messagesPageCheck, {
+      messages: [message, { ...reply, attachments: [attachment, { ...attachment, size: -1 }] }],
+      hasMore: 'no',
+    })
     expect(result.success).toBe(false)
     expect(!result.success && result.error).toBeInstanceOf(WireMismatch)
     expect(!result.success && result.error.path).toEqual(['messages', 1, 'attachments', 1, 'size'])
@@ -353,7 +420,8 @@ describe('wire checks', () => {
 
   it('knows exactly the protocol event types', () => {
     for (const type of chatEventTypes) expect(isChatEventType(type)).toBe(true)
-    for (const type of ['reaction.added', 'toString', '__proto__', '', undefined, null, 1]) expect(isChatEventType(type)).toBe(false)
+    for (const type of ['reaction.added', 'toString', '__proto__', '', undefined, null, 1])
+      expect(isChatEventType(type)).toBe(false)
   })
 
   it('throws what is not a protocol mismatch', () => {

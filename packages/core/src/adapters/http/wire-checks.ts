@@ -73,7 +73,8 @@ function integer(minimum: 0 | 1, maximum = Number.MAX_SAFE_INTEGER): Check<numbe
 
 /** `z.string().check(z.minLength(n))`: length in UTF-16 code units, as zod counts. */
 function longString(minimum: number): Check<string> {
-  return (value) => (typeof value === 'string' && value.length >= minimum ? value : mismatch(`a string of ${minimum}+ characters`))
+  return (value) =>
+    typeof value === 'string' && value.length >= minimum ? value : mismatch(`a string of ${minimum}+ characters`)
 }
 
 // `z.iso.datetime()` with its defaults: seconds required, any fraction, UTC `Z` only, and a real
@@ -82,7 +83,9 @@ function longString(minimum: number): Check<string> {
 const isoDateTimePattern = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/
 const isoDateTime: Check<string> = (value) => {
   const parts = typeof value === 'string' ? isoDateTimePattern.exec(value) : null
-  return parts && isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3])) ? (value as string) : mismatch('an ISO date-time in UTC')
+  return parts && isCalendarDate(Number(parts[1]), Number(parts[2]), Number(parts[3]))
+    ? (value as string)
+    : mismatch('an ISO date-time in UTC')
 }
 
 /** The day exists in the (proleptic Gregorian) calendar: a month or day out of range rolls over, so it no longer reads back. */
@@ -95,7 +98,10 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 
 /** `z.enum([...])`, from a table whose keys TypeScript checks against the protocol's union. */
 function oneOf<T extends string>(members: Record<T, 1>): Check<T> {
-  return (value) => (typeof value === 'string' && Object.hasOwn(members, value) ? (value as T) : mismatch(`one of ${Object.keys(members).join(', ')}`))
+  return (value) =>
+    typeof value === 'string' && Object.hasOwn(members, value)
+      ? (value as T)
+      : mismatch(`one of ${Object.keys(members).join(', ')}`)
 }
 
 function literal<T extends string>(expected: T): Check<T> {
@@ -121,7 +127,8 @@ function at<T>(key: string | number, check: Check<T>, value: unknown): T {
 }
 
 function array<T>(check: Check<T>): Check<T[]> {
-  return (value) => (Array.isArray(value) ? value.map((item: unknown, index) => at(index, check, item)) : mismatch('an array'))
+  return (value) =>
+    Array.isArray(value) ? value.map((item: unknown, index) => at(index, check, item)) : mismatch('an array')
 }
 
 /**
@@ -211,7 +218,9 @@ export const emailChallengeCheck = object<EmailChallenge>({
 })
 export const sessionGrantCheck = object<SessionGrant>({ session, customer })
 export const meResponseCheck = object<{ customer: Customer }>({ customer })
-export const conversationResponseCheck = object<{ conversation: Conversation | null }>({ conversation: nullable(conversation) })
+export const conversationResponseCheck = object<{ conversation: Conversation | null }>({
+  conversation: nullable(conversation),
+})
 export const messagesPageCheck = object<MessagesPage>({ messages: array(message), hasMore: boolean })
 export const sendMessageResponseCheck = object<SendMessageResponse>({ message, conversation })
 export const uploadResponseCheck = object<UploadResponse>({ attachment })
@@ -252,7 +261,11 @@ const eventBase = { conversationId: string, seq: integer(0), at: isoDateTime }
 const party = oneOf<'customer' | 'agent'>({ customer: 1, agent: 1 })
 
 const eventChecks: { [T in ChatEventType]: Check<ChatEventOf<T>> } = {
-  'message.created': object<ChatEventOf<'message.created'>>({ type: literal('message.created'), ...eventBase, message }),
+  'message.created': object<ChatEventOf<'message.created'>>({
+    type: literal('message.created'),
+    ...eventBase,
+    message,
+  }),
   'message.read': object<ChatEventOf<'message.read'>>({
     type: literal('message.read'),
     ...eventBase,
@@ -267,14 +280,22 @@ const eventChecks: { [T in ChatEventType]: Check<ChatEventOf<T>> } = {
     agent: nullable(agent),
     preview: nullable(string),
   }),
-  'typing.stopped': object<ChatEventOf<'typing.stopped'>>({ type: literal('typing.stopped'), ...eventBase, author: party }),
+  'typing.stopped': object<ChatEventOf<'typing.stopped'>>({
+    type: literal('typing.stopped'),
+    ...eventBase,
+    author: party,
+  }),
   'conversation.status_changed': object<ChatEventOf<'conversation.status_changed'>>({
     type: literal('conversation.status_changed'),
     ...eventBase,
     status: conversationStatus,
     conversation,
   }),
-  'conversation.assigned': object<ChatEventOf<'conversation.assigned'>>({ type: literal('conversation.assigned'), ...eventBase, conversation }),
+  'conversation.assigned': object<ChatEventOf<'conversation.assigned'>>({
+    type: literal('conversation.assigned'),
+    ...eventBase,
+    conversation,
+  }),
   'conversation.identification_changed': object<ChatEventOf<'conversation.identification_changed'>>({
     type: literal('conversation.identification_changed'),
     ...eventBase,

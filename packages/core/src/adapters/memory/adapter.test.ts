@@ -8,7 +8,6 @@ import { createMemoryBackend } from './backend.js'
 import { createSeededRandom } from './random.js'
 import { rejectionOf } from '../../rejection-of.test-helpers.js'
 
-
 async function signIn(adapter: ChatAdapter & Pick<MemoryAdapter, 'backend'>, email = 'ana@example.test') {
   const { challengeId } = await adapter.startEmailVerification({ email })
   const code = adapter.backend.mailbox.latestCode(email) ?? ''
@@ -45,7 +44,8 @@ async function flushMicrotasks(): Promise<void> {
   for (let round = 0; round < 10; round++) await Promise.resolve()
 }
 
-const sentCount = (adapter: MemoryAdapter) => adapter.backend.requestLog.filter((entry) => entry.method === 'sendMessage').length
+const sentCount = (adapter: MemoryAdapter) =>
+  adapter.backend.requestLog.filter((entry) => entry.method === 'sendMessage').length
 
 afterEach(() => {
   vi.useRealTimers()
@@ -137,7 +137,9 @@ describe('createMemoryAdapter', () => {
   describe('when the signal is aborted', () => {
     it('rejects an already-aborted call with code aborted before it reaches the backend', async () => {
       const adapter = createMemoryAdapter()
-      const error = await rejectionOf(adapter.startEmailVerification({ email: 'ana@example.test', signal: AbortSignal.abort() }))
+      const error = await rejectionOf(
+        adapter.startEmailVerification({ email: 'ana@example.test', signal: AbortSignal.abort() }),
+      )
       expect(isThreadlineError(error)).toBe(true)
       expect(error).toMatchObject({ code: 'aborted' })
       expect(adapter.backend.requestLog).toHaveLength(0)
@@ -147,7 +149,9 @@ describe('createMemoryAdapter', () => {
       vi.useFakeTimers()
       const adapter = createMemoryAdapter({ faults: { latencyMs: 1000 } })
       const controller = new AbortController()
-      const pending = rejectionOf(adapter.startEmailVerification({ email: 'ana@example.test', signal: controller.signal }))
+      const pending = rejectionOf(
+        adapter.startEmailVerification({ email: 'ana@example.test', signal: controller.signal }),
+      )
       await vi.advanceTimersByTimeAsync(500)
       controller.abort()
       expect(await pending).toMatchObject({ code: 'aborted' })
@@ -189,7 +193,9 @@ describe('createMemoryAdapter', () => {
       const adapter = createMemoryAdapter({ faults: { loseResponseRate: 1 } })
       adapter.faults.set({ methods: ['sendMessage'] })
       const token = await signIn(adapter)
-      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({
+        code: 'network_error',
+      })
       const conversation = adapter.backend.agent.findConversation({ email: 'ana@example.test' })
       expect(conversation && adapter.backend.agent.messages(conversation.id)).toHaveLength(1)
 
@@ -217,8 +223,13 @@ describe('createMemoryAdapter', () => {
       const token = await signIn(adapter)
       adapter.faults.set({ failNext: ['internal_error'], dropRequestRate: 1, methods: ['sendMessage'] })
       expect((await adapter.getMe({ token })).email).toBe('ana@example.test')
-      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'internal_error', status: 500 })
-      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({ code: 'network_error' })
+      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({
+        code: 'internal_error',
+        status: 500,
+      })
+      expect(await rejectionOf(adapter.sendMessage({ token, clientId: 'c1', text: 'Hi' }))).toMatchObject({
+        code: 'network_error',
+      })
     })
 
     it('replays the same faults for the same seed', async () => {
@@ -228,10 +239,12 @@ describe('createMemoryAdapter', () => {
         adapter.faults.set({ dropRequestRate: 0.5 })
         const results: boolean[] = []
         for (let call = 0; call < 20; call++) {
-          results.push(await adapter.getMe({ token }).then(
-            () => true,
-            () => false,
-          ))
+          results.push(
+            await adapter.getMe({ token }).then(
+              () => true,
+              () => false,
+            ),
+          )
         }
         return results
       }

@@ -34,14 +34,21 @@ const defaultFaultSeed = 20_240_601
 
 export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryAdapter {
   const backend = options.backend ?? createMemoryBackend()
-  const faults = createFaultInjector({ random: options.random ?? createSeededRandom(defaultFaultSeed), initial: options.faults ?? {} })
+  const faults = createFaultInjector({
+    random: options.random ?? createSeededRandom(defaultFaultSeed),
+    initial: options.faults ?? {},
+  })
   const { visitor } = backend
   let online = true
   /** How to end each open realtime stream of this adapter, when the network goes away. */
   const openStreams = new Set<(error: ThreadlineError) => void>()
 
   /** One round trip: the request travels, the backend applies it, the answer travels back. */
-  async function call<Result>(method: AdapterMethodName, signal: AbortSignal | undefined, run: () => Result): Promise<Result> {
+  async function call<Result>(
+    method: AdapterMethodName,
+    signal: AbortSignal | undefined,
+    run: () => Result,
+  ): Promise<Result> {
     throwIfAborted(signal)
     if (!online) throw offlineError()
     // A request is never answered inside the call that made it, even with no latency configured.
@@ -81,7 +88,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
       for (const close of [...openStreams]) close(offlineError())
     },
 
-    startEmailVerification: ({ signal, ...input }) => call('startEmailVerification', signal, () => visitor.startEmailVerification(input)),
+    startEmailVerification: ({ signal, ...input }) =>
+      call('startEmailVerification', signal, () => visitor.startEmailVerification(input)),
     verifyEmail: ({ signal, ...input }) => call('verifyEmail', signal, () => visitor.verifyEmail(input)),
     identify: ({ signal, ...input }) => call('identify', signal, () => visitor.identify(input)),
     logout: ({ signal, ...input }) => call('logout', signal, () => visitor.logout(input)),
@@ -93,7 +101,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     markRead: ({ signal, ...input }) => call('markRead', signal, () => visitor.markRead(input)),
     setTyping: ({ signal, ...input }) => call('setTyping', signal, () => visitor.setTyping(input)),
     trackPageView: ({ signal, ...input }) => call('trackPageView', signal, () => visitor.trackPageView(input)),
-    declineIdentification: ({ signal, ...input }) => call('declineIdentification', signal, () => visitor.declineIdentification(input)),
+    declineIdentification: ({ signal, ...input }) =>
+      call('declineIdentification', signal, () => visitor.declineIdentification(input)),
 
     subscribe({ token, handlers, signal }): Unsubscribe {
       let state: 'connecting' | 'open' | 'closed' = 'connecting'
@@ -121,7 +130,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
         if (!online) return fail(offlineError())
         const scripted = faults.takeScriptedFailure('subscribe')
         if (scripted !== undefined) return fail(apiError(scripted, `Scripted failure: ${scripted}`))
-        if (faults.dropsRequest('subscribe')) return fail(new NetworkError('The stream request was dropped (memory adapter fault)'))
+        if (faults.dropsRequest('subscribe'))
+          return fail(new NetworkError('The stream request was dropped (memory adapter fault)'))
         unsubscribeBackend = visitor.subscribe({
           token,
           handlers: {

@@ -8,7 +8,9 @@ export function apiError(code: ErrorCode, message: string, options: { retryAfter
 }
 
 interface SafeParser<T> {
-  safeParse(value: unknown):
+  safeParse(
+    value: unknown,
+  ):
     | { success: true; data: T }
     | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } }
 }

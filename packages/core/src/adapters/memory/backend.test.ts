@@ -110,7 +110,10 @@ describe('createMemoryBackend', () => {
 
     it('refuses a malformed email with validation_failed', () => {
       const { api } = createTestBackend()
-      expect(errorOf(() => api.startEmailVerification({ email: 'not-an-email' }))).toMatchObject({ code: 'validation_failed', status: 400 })
+      expect(errorOf(() => api.startEmailVerification({ email: 'not-an-email' }))).toMatchObject({
+        code: 'validation_failed',
+        status: 400,
+      })
     })
 
     it('lists mail newest first and forgets it on clear', () => {
@@ -135,7 +138,9 @@ describe('createMemoryBackend', () => {
     it('refuses a wrong code with otp_invalid', () => {
       const { backend, api } = createTestBackend()
       const { challengeId } = api.startEmailVerification({ email: 'ana@example.test' })
-      const error = errorOf(() => api.verifyEmail({ challengeId, code: wrongCode(codeFor(backend, 'ana@example.test')) }))
+      const error = errorOf(() =>
+        api.verifyEmail({ challengeId, code: wrongCode(codeFor(backend, 'ana@example.test')) }),
+      )
       expect(isApiError(error)).toBe(true)
       expect(error).toMatchObject({ code: 'otp_invalid', status: 422 })
     })
@@ -144,12 +149,19 @@ describe('createMemoryBackend', () => {
       const early = createTestBackend()
       const first = early.api.startEmailVerification({ email: 'ana@example.test' })
       early.advance(10 * minute - 1)
-      expect(early.api.verifyEmail({ challengeId: first.challengeId, code: codeFor(early.backend, 'ana@example.test') }).session.token).toBeTruthy()
+      expect(
+        early.api.verifyEmail({ challengeId: first.challengeId, code: codeFor(early.backend, 'ana@example.test') })
+          .session.token,
+      ).toBeTruthy()
 
       const late = createTestBackend()
       const second = late.api.startEmailVerification({ email: 'ana@example.test' })
       late.advance(10 * minute)
-      expect(errorOf(() => late.api.verifyEmail({ challengeId: second.challengeId, code: codeFor(late.backend, 'ana@example.test') }))).toMatchObject({
+      expect(
+        errorOf(() =>
+          late.api.verifyEmail({ challengeId: second.challengeId, code: codeFor(late.backend, 'ana@example.test') }),
+        ),
+      ).toMatchObject({
         code: 'otp_expired',
       })
     })
@@ -158,7 +170,9 @@ describe('createMemoryBackend', () => {
       const { backend, api } = createTestBackend()
       const { challengeId } = api.startEmailVerification({ email: 'ana@example.test' })
       const code = codeFor(backend, 'ana@example.test')
-      const answers = Array.from({ length: limits.otpMaxAttempts }, () => errorOf(() => api.verifyEmail({ challengeId, code: wrongCode(code) })))
+      const answers = Array.from({ length: limits.otpMaxAttempts }, () =>
+        errorOf(() => api.verifyEmail({ challengeId, code: wrongCode(code) })),
+      )
       expect(answers.map((error) => (isApiError(error) ? error.code : error))).toEqual([
         'otp_invalid',
         'otp_invalid',
@@ -183,8 +197,12 @@ describe('createMemoryBackend', () => {
       const oldCode = codeFor(backend, 'ana@example.test')
       advance(minute)
       const fresh = api.startEmailVerification({ email: 'ana@example.test' })
-      expect(errorOf(() => api.verifyEmail({ challengeId: old.challengeId, code: oldCode }))).toMatchObject({ code: 'otp_invalid' })
-      expect(api.verifyEmail({ challengeId: fresh.challengeId, code: codeFor(backend, 'ana@example.test') }).customer.email).toBe('ana@example.test')
+      expect(errorOf(() => api.verifyEmail({ challengeId: old.challengeId, code: oldCode }))).toMatchObject({
+        code: 'otp_invalid',
+      })
+      expect(
+        api.verifyEmail({ challengeId: fresh.challengeId, code: codeFor(backend, 'ana@example.test') }).customer.email,
+      ).toBe('ana@example.test')
     })
 
     it('verifies only the challenge the code was issued for (A10)', () => {
@@ -193,14 +211,18 @@ describe('createMemoryBackend', () => {
       const other = api.startEmailVerification({ email: 'bo@example.test' })
       const anasCode = codeFor(backend, 'ana@example.test')
       expect(anasCode).not.toBe(codeFor(backend, 'bo@example.test'))
-      expect(errorOf(() => api.verifyEmail({ challengeId: other.challengeId, code: anasCode }))).toMatchObject({ code: 'otp_invalid' })
+      expect(errorOf(() => api.verifyEmail({ challengeId: other.challengeId, code: anasCode }))).toMatchObject({
+        code: 'otp_invalid',
+      })
     })
 
     it('refuses a code that is not six digits with validation_failed, without using an attempt', () => {
       const { backend, api } = createTestBackend()
       const { challengeId } = api.startEmailVerification({ email: 'ana@example.test' })
       for (let attempt = 0; attempt < 10; attempt++) {
-        expect(errorOf(() => api.verifyEmail({ challengeId, code: '12345' }))).toMatchObject({ code: 'validation_failed' })
+        expect(errorOf(() => api.verifyEmail({ challengeId, code: '12345' }))).toMatchObject({
+          code: 'validation_failed',
+        })
       }
       expect(api.verifyEmail({ challengeId, code: codeFor(backend, 'ana@example.test') }).session.method).toBe('email')
     })
@@ -245,10 +267,14 @@ describe('createMemoryBackend', () => {
     it(`locks codes for the email for an hour after ${otpLockAfterFailures} wrong codes in a row (A6)`, () => {
       const { backend, api, advance } = createTestBackend()
       let lastError: unknown
-      for (let failures = 0; failures < otpLockAfterFailures; ) {
+      for (let failures = 0; failures < otpLockAfterFailures;) {
         const { challengeId } = api.startEmailVerification({ email: 'ana@example.test' })
         const code = codeFor(backend, 'ana@example.test')
-        for (let attempt = 0; attempt < limits.otpMaxAttempts && failures < otpLockAfterFailures; attempt++, failures++) {
+        for (
+          let attempt = 0;
+          attempt < limits.otpMaxAttempts && failures < otpLockAfterFailures;
+          attempt++, failures++
+        ) {
           lastError = errorOf(() => api.verifyEmail({ challengeId, code: wrongCode(code) }))
         }
         advance(minute)
@@ -256,7 +282,10 @@ describe('createMemoryBackend', () => {
       expect(lastError).toMatchObject({ code: 'otp_locked', status: 429, retryAfterSeconds: hour })
       // The lock began a minute ago (the loop's last step).
       advance(hour - 2 * minute)
-      expect(errorOf(() => api.startEmailVerification({ email: 'ana@example.test' }))).toMatchObject({ code: 'otp_locked', retryAfterSeconds: minute })
+      expect(errorOf(() => api.startEmailVerification({ email: 'ana@example.test' }))).toMatchObject({
+        code: 'otp_locked',
+        retryAfterSeconds: minute,
+      })
       advance(minute)
       expect(api.startEmailVerification({ email: 'ana@example.test' }).email).toBe('ana@example.test')
     })
@@ -291,7 +320,10 @@ describe('createMemoryBackend', () => {
     it('refuses an unknown token and a logged-out token with unauthorized', () => {
       const { backend, api } = createTestBackend()
       const { session } = verify(backend, 'ana@example.test')
-      expect(errorOf(() => api.getConversation({ token: 'f'.repeat(64) }))).toMatchObject({ code: 'unauthorized', status: 401 })
+      expect(errorOf(() => api.getConversation({ token: 'f'.repeat(64) }))).toMatchObject({
+        code: 'unauthorized',
+        status: 401,
+      })
       api.logout({ token: session.token })
       expect(errorOf(() => api.getMe({ token: session.token }))).toMatchObject({ code: 'unauthorized' })
       expect(errorOf(() => api.logout({ token: session.token }))).toMatchObject({ code: 'unauthorized' })
@@ -326,9 +358,15 @@ describe('createMemoryBackend', () => {
     it('refuses an unknown token with identity_token_invalid and an expired one with identity_token_expired', () => {
       const { backend, api, advance } = createTestBackend()
       const token = backend.identityTokens.mint({ externalId: 'user-1', expiresInSeconds: 300 })
-      expect(errorOf(() => api.identify({ identityToken: 'eyJhbGciOiJub25lIn0.e30.' }))).toMatchObject({ code: 'identity_token_invalid', status: 401 })
+      expect(errorOf(() => api.identify({ identityToken: 'eyJhbGciOiJub25lIn0.e30.' }))).toMatchObject({
+        code: 'identity_token_invalid',
+        status: 401,
+      })
       advance(300)
-      expect(errorOf(() => api.identify({ identityToken: token }))).toMatchObject({ code: 'identity_token_expired', status: 401 })
+      expect(errorOf(() => api.identify({ identityToken: token }))).toMatchObject({
+        code: 'identity_token_expired',
+        status: 401,
+      })
     })
 
     it('refuses a token without an external id (B7)', () => {
@@ -342,16 +380,30 @@ describe('createMemoryBackend', () => {
       const byCode = verify(backend, 'ana@example.test')
       send(backend, byCode.session.token, 'Sent from my phone')
       const byToken = api.identify({
-        identityToken: backend.identityTokens.mint({ externalId: 'user-1', email: 'ANA@example.test', emailVerified: true }),
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-1',
+          email: 'ANA@example.test',
+          emailVerified: true,
+        }),
       })
-      expect(byToken.customer).toMatchObject({ id: byCode.customer.id, externalId: 'user-1', email: 'ana@example.test' })
-      expect(api.listMessages({ token: byToken.session.token }).messages.map((message) => message.text)).toEqual(['Sent from my phone'])
+      expect(byToken.customer).toMatchObject({
+        id: byCode.customer.id,
+        externalId: 'user-1',
+        email: 'ana@example.test',
+      })
+      expect(api.listMessages({ token: byToken.session.token }).messages.map((message) => message.text)).toEqual([
+        'Sent from my phone',
+      ])
     })
 
     it('makes a later email verification land on the customer a token vouched for', () => {
       const { backend, api } = createTestBackend()
       const byToken = api.identify({
-        identityToken: backend.identityTokens.mint({ externalId: 'user-1', email: 'ana@example.test', emailVerified: true }),
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-1',
+          email: 'ana@example.test',
+          emailVerified: true,
+        }),
       })
       expect(verify(backend, 'ana@example.test').customer.id).toBe(byToken.customer.id)
     })
@@ -360,7 +412,11 @@ describe('createMemoryBackend', () => {
       const { backend, api } = createTestBackend()
       const byCode = verify(backend, 'ana@example.test')
       const byToken = api.identify({
-        identityToken: backend.identityTokens.mint({ externalId: 'user-1', email: 'ana@example.test', emailVerified: false }),
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-1',
+          email: 'ana@example.test',
+          emailVerified: false,
+        }),
       })
       expect(byToken.customer.id).not.toBe(byCode.customer.id)
       expect(byToken.customer).toMatchObject({ email: 'ana@example.test', emailVerified: false })
@@ -372,14 +428,31 @@ describe('createMemoryBackend', () => {
       const { backend, api } = createTestBackend()
       verify(backend, 'ana@example.test')
       api.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-1' }) })
-      const token = backend.identityTokens.mint({ externalId: 'user-1', email: 'ana@example.test', emailVerified: true })
-      expect(errorOf(() => api.identify({ identityToken: token }))).toMatchObject({ code: 'identity_conflict', status: 409 })
+      const token = backend.identityTokens.mint({
+        externalId: 'user-1',
+        email: 'ana@example.test',
+        emailVerified: true,
+      })
+      expect(errorOf(() => api.identify({ identityToken: token }))).toMatchObject({
+        code: 'identity_conflict',
+        status: 409,
+      })
     })
 
     it('refuses with identity_conflict when the verified email already belongs to another external id (B7)', () => {
       const { backend, api } = createTestBackend()
-      api.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-1', email: 'shared@example.test', emailVerified: true }) })
-      const token = backend.identityTokens.mint({ externalId: 'user-2', email: 'shared@example.test', emailVerified: true })
+      api.identify({
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-1',
+          email: 'shared@example.test',
+          emailVerified: true,
+        }),
+      })
+      const token = backend.identityTokens.mint({
+        externalId: 'user-2',
+        email: 'shared@example.test',
+        emailVerified: true,
+      })
       expect(errorOf(() => api.identify({ identityToken: token }))).toMatchObject({ code: 'identity_conflict' })
     })
   })
@@ -392,7 +465,12 @@ describe('createMemoryBackend', () => {
       expect(api.listMessages({ token: session.token })).toEqual({ messages: [], hasMore: false })
 
       const ack = send(backend, session.token, 'Hello')
-      expect(ack.conversation).toMatchObject({ id: expect.stringMatching(/^cnv_/), status: 'unanswered', lastSeq: 1, assignee: null })
+      expect(ack.conversation).toMatchObject({
+        id: expect.stringMatching(/^cnv_/),
+        status: 'unanswered',
+        lastSeq: 1,
+        assignee: null,
+      })
       expect(ack.message).toMatchObject({
         id: expect.stringMatching(/^msg_/),
         seq: 1,
@@ -433,14 +511,20 @@ describe('createMemoryBackend', () => {
       send(backend, session.token, 'Something else')
       const again = send(backend, session.token, 'Only once', clientId)
       expect(again.message).toEqual(first.message)
-      expect(api.listMessages({ token: session.token }).messages.map((message) => message.text)).toEqual(['Only once', 'Something else'])
+      expect(api.listMessages({ token: session.token }).messages.map((message) => message.text)).toEqual([
+        'Only once',
+        'Something else',
+      ])
     })
 
     it('refuses a repeated client id with a different text with idempotency_conflict (G3)', () => {
       const { backend } = createTestBackend()
       const { session } = verify(backend, 'ana@example.test')
       send(backend, session.token, 'Original', 'client-1')
-      expect(errorOf(() => send(backend, session.token, 'Changed', 'client-1'))).toMatchObject({ code: 'idempotency_conflict', status: 422 })
+      expect(errorOf(() => send(backend, session.token, 'Changed', 'client-1'))).toMatchObject({
+        code: 'idempotency_conflict',
+        status: 422,
+      })
     })
 
     it('keeps deduping after the conversation was finished and reopened (G5)', () => {
@@ -458,10 +542,17 @@ describe('createMemoryBackend', () => {
       const { backend } = createTestBackend()
       const { session } = verify(backend, 'ana@example.test')
       const token = session.token
-      expect(errorOf(() => send(backend, token, 'x'.repeat(limits.messageMaxLength + 1)))).toMatchObject({ code: 'validation_failed', status: 400 })
+      expect(errorOf(() => send(backend, token, 'x'.repeat(limits.messageMaxLength + 1)))).toMatchObject({
+        code: 'validation_failed',
+        status: 400,
+      })
       expect(errorOf(() => send(backend, token, '   '))).toMatchObject({ code: 'validation_failed' })
       expect(errorOf(() => send(backend, token, 'hi', ''))).toMatchObject({ code: 'validation_failed' })
-      expect(errorOf(() => backend.visitor.sendMessage({ token, clientId: 'c', text: 'hi', attachmentIds: ['att_someone_elses'] }))).toMatchObject({
+      expect(
+        errorOf(() =>
+          backend.visitor.sendMessage({ token, clientId: 'c', text: 'hi', attachmentIds: ['att_someone_elses'] }),
+        ),
+      ).toMatchObject({
         code: 'validation_failed',
       })
       expect(backend.visitor.getConversation({ token })).toBeNull()
@@ -472,7 +563,10 @@ describe('createMemoryBackend', () => {
       const { session } = verify(backend, 'ana@example.test')
       const committed = send(backend, session.token, 'Before', 'client-1')
       backend.setChatEnabled(false)
-      expect(errorOf(() => send(backend, session.token, 'During'))).toMatchObject({ code: 'chat_disabled', status: 403 })
+      expect(errorOf(() => send(backend, session.token, 'During'))).toMatchObject({
+        code: 'chat_disabled',
+        status: 403,
+      })
       expect(send(backend, session.token, 'Before', 'client-1').message.id).toBe(committed.message.id)
       backend.setChatEnabled(true)
       expect(send(backend, session.token, 'After').message.seq).toBe(2)
@@ -484,7 +578,9 @@ describe('createMemoryBackend', () => {
       backend.block({ customerId: customer.id })
       expect(errorOf(() => send(backend, session.token, 'Let me in'))).toMatchObject({ code: 'blocked', status: 403 })
       advance(2 * minute)
-      expect(errorOf(() => api.startEmailVerification({ email: 'ana@example.test' }))).toMatchObject({ code: 'blocked' })
+      expect(errorOf(() => api.startEmailVerification({ email: 'ana@example.test' }))).toMatchObject({
+        code: 'blocked',
+      })
       advance(day)
       expect(send(backend, session.token, 'Hello again').message.seq).toBe(1)
     })
@@ -492,7 +588,9 @@ describe('createMemoryBackend', () => {
     it('blocks an email before it has a customer, until unblocked', () => {
       const { backend, api } = createTestBackend()
       backend.block({ email: 'Spam@Example.test' })
-      expect(errorOf(() => api.startEmailVerification({ email: 'spam@example.test' }))).toMatchObject({ code: 'blocked' })
+      expect(errorOf(() => api.startEmailVerification({ email: 'spam@example.test' }))).toMatchObject({
+        code: 'blocked',
+      })
       backend.unblock({ email: 'spam@example.test' })
       expect(api.startEmailVerification({ email: 'spam@example.test' }).email).toBe('spam@example.test')
     })
@@ -518,22 +616,39 @@ describe('createMemoryBackend', () => {
       const { api, token } = withMessages(5)
       expect(api.listMessages({ token, limit: 2 })).toMatchObject({ hasMore: true })
       expect(seqsOf(api.listMessages({ token, limit: 2 }))).toEqual([4, 5])
-      expect(api.listMessages({ token, beforeSeq: 4, limit: 2 })).toMatchObject({ hasMore: true, messages: [{ seq: 2 }, { seq: 3 }] })
-      expect(api.listMessages({ token, beforeSeq: 2, limit: 2 })).toMatchObject({ hasMore: false, messages: [{ seq: 1 }] })
-      expect(api.listMessages({ token, afterSeq: 2, limit: 2 })).toMatchObject({ hasMore: true, messages: [{ seq: 3 }, { seq: 4 }] })
-      expect(api.listMessages({ token, afterSeq: 4, limit: 2 })).toMatchObject({ hasMore: false, messages: [{ seq: 5 }] })
+      expect(api.listMessages({ token, beforeSeq: 4, limit: 2 })).toMatchObject({
+        hasMore: true,
+        messages: [{ seq: 2 }, { seq: 3 }],
+      })
+      expect(api.listMessages({ token, beforeSeq: 2, limit: 2 })).toMatchObject({
+        hasMore: false,
+        messages: [{ seq: 1 }],
+      })
+      expect(api.listMessages({ token, afterSeq: 2, limit: 2 })).toMatchObject({
+        hasMore: true,
+        messages: [{ seq: 3 }, { seq: 4 }],
+      })
+      expect(api.listMessages({ token, afterSeq: 4, limit: 2 })).toMatchObject({
+        hasMore: false,
+        messages: [{ seq: 5 }],
+      })
       expect(api.listMessages({ token, afterSeq: 5 })).toEqual({ messages: [], hasMore: false })
     })
 
     it('fetches a gap with both bounds', () => {
       const { api, token } = withMessages(10)
       expect(seqsOf(api.listMessages({ token, afterSeq: 3, beforeSeq: 7 }))).toEqual([4, 5, 6])
-      expect(api.listMessages({ token, afterSeq: 3, beforeSeq: 7, limit: 2 })).toMatchObject({ hasMore: true, messages: [{ seq: 4 }, { seq: 5 }] })
+      expect(api.listMessages({ token, afterSeq: 3, beforeSeq: 7, limit: 2 })).toMatchObject({
+        hasMore: true,
+        messages: [{ seq: 4 }, { seq: 5 }],
+      })
     })
 
     it(`refuses a limit above ${limits.messagesPageMax} with validation_failed`, () => {
       const { api, token } = withMessages(1)
-      expect(errorOf(() => api.listMessages({ token, limit: limits.messagesPageMax + 1 }))).toMatchObject({ code: 'validation_failed' })
+      expect(errorOf(() => api.listMessages({ token, limit: limits.messagesPageMax + 1 }))).toMatchObject({
+        code: 'validation_failed',
+      })
       expect(errorOf(() => api.listMessages({ token, limit: 0 }))).toMatchObject({ code: 'validation_failed' })
     })
   })
@@ -549,7 +664,10 @@ describe('createMemoryBackend', () => {
       const [first, second] = api.listMessages({ token: session.token }).messages
       expect(first?.readAt).toBe('2025-03-01T09:00:30.000Z')
       expect(second?.readAt).toBeNull()
-      expect(api.getConversation({ token: session.token })).toMatchObject({ agentLastReadSeq: 1, agentLastReadAt: '2025-03-01T09:00:30.000Z' })
+      expect(api.getConversation({ token: session.token })).toMatchObject({
+        agentLastReadSeq: 1,
+        agentLastReadAt: '2025-03-01T09:00:30.000Z',
+      })
     })
 
     it('stamps readAt on advisor messages and moves the customer marker when the customer reads', () => {
@@ -585,7 +703,9 @@ describe('createMemoryBackend', () => {
       backend.agent.reply(conversation.id, 'Hi')
       api.markRead({ token: phone, upToSeq: 2 })
       await settle()
-      expect(onLaptop.events.filter((event) => event.type === 'message.created' || event.type === 'message.read')).toMatchObject([
+      expect(
+        onLaptop.events.filter((event) => event.type === 'message.created' || event.type === 'message.read'),
+      ).toMatchObject([
         { type: 'message.created', seq: 1, message: { text: 'From the phone' } },
         { type: 'message.created', seq: 2, message: { text: 'Hi' } },
         { type: 'message.read', seq: 2, reader: 'customer', upToSeq: 2 },
@@ -605,7 +725,11 @@ describe('createMemoryBackend', () => {
       expect(stream.events).toMatchObject([
         { type: 'message.read', seq: 1, reader: 'agent', upToSeq: 1 },
         { type: 'typing.started', seq: 1, author: 'agent', agent: grace, preview: null },
-        { type: 'message.created', seq: 2, message: { text: 'On it', author: { kind: 'agent', id: grace.id, name: 'Grace' } } },
+        {
+          type: 'message.created',
+          seq: 2,
+          message: { text: 'On it', author: { kind: 'agent', id: grace.id, name: 'Grace' } },
+        },
         { type: 'typing.stopped', seq: 2, author: 'agent' },
         { type: 'conversation.assigned', seq: 2, conversation: { assignee: grace } },
         { type: 'conversation.status_changed', seq: 2, status: 'active' },
@@ -704,13 +828,24 @@ describe('createMemoryBackend', () => {
       send(backend, bo, 'Second')
       advance(1)
       backend.agent.reply(anas.id, 'Answer')
-      expect(backend.agent.listConversations().map((entry) => entry.customer.email)).toEqual(['ana@example.test', 'bo@example.test'])
-      expect(backend.agent.listConversations({ status: 'unanswered' }).map((entry) => entry.customer.email)).toEqual(['bo@example.test'])
+      expect(backend.agent.listConversations().map((entry) => entry.customer.email)).toEqual([
+        'ana@example.test',
+        'bo@example.test',
+      ])
+      expect(backend.agent.listConversations({ status: 'unanswered' }).map((entry) => entry.customer.email)).toEqual([
+        'bo@example.test',
+      ])
     })
 
     it('finds a conversation by verified email, external id or customer id', () => {
       const { backend, api } = createTestBackend()
-      const grant = api.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-1', email: 'ana@example.test', emailVerified: true }) })
+      const grant = api.identify({
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-1',
+          email: 'ana@example.test',
+          emailVerified: true,
+        }),
+      })
       expect(backend.agent.findConversation({ email: 'ana@example.test' })).toBeNull()
       const { conversation } = send(backend, grant.session.token, 'Hi')
       expect(backend.agent.findConversation({ email: 'ANA@example.test' })?.id).toBe(conversation.id)
@@ -721,7 +856,10 @@ describe('createMemoryBackend', () => {
 
     it('refuses an unknown conversation id with not_found', () => {
       const { backend } = createTestBackend()
-      expect(errorOf(() => backend.agent.reply('cnv_missing', 'Hello?'))).toMatchObject({ code: 'not_found', status: 404 })
+      expect(errorOf(() => backend.agent.reply('cnv_missing', 'Hello?'))).toMatchObject({
+        code: 'not_found',
+        status: 404,
+      })
     })
 
     it('runs onCustomerMessage handlers after each customer message, so replies can be scripted', async () => {
@@ -733,7 +871,10 @@ describe('createMemoryBackend', () => {
       const ack = send(backend, session.token, 'ping')
       expect(backend.agent.messages(ack.conversation.id)).toHaveLength(1)
       await settle()
-      expect(backend.agent.messages(ack.conversation.id).map((message) => message.text)).toEqual(['ping', 'You said: ping'])
+      expect(backend.agent.messages(ack.conversation.id).map((message) => message.text)).toEqual([
+        'ping',
+        'You said: ping',
+      ])
       stop()
       send(backend, session.token, 'pong')
       await settle()
@@ -761,12 +902,18 @@ describe('createMemoryBackend', () => {
       const { session } = verify(backend, 'ana@example.test')
       const ack = send(backend, session.token, 'Hello')
       expect(ack.conversation).toMatchObject({ awaitingIdentification: true, lastSeq: 2 })
-      expect(backend.agent.messages(ack.conversation.id).at(-1)).toMatchObject({ author: { kind: 'system' }, text: expect.stringContaining('account page on Acme') })
+      expect(backend.agent.messages(ack.conversation.id).at(-1)).toMatchObject({
+        author: { kind: 'system' },
+        text: expect.stringContaining('account page on Acme'),
+      })
       await settle()
       expect(heard).toEqual([])
       expect(backend.agent.listConversations()).toEqual([])
 
-      const { conversation } = backend.visitor.declineIdentification({ token: session.token, text: 'I have no account' })
+      const { conversation } = backend.visitor.declineIdentification({
+        token: session.token,
+        text: 'I have no account',
+      })
       await settle()
       expect(conversation).toMatchObject({ awaitingIdentification: false, lastSeq: 3 })
       expect(heard).toEqual(['I have no account'])
@@ -780,7 +927,10 @@ describe('createMemoryBackend', () => {
       backend.setIdentificationMode('required')
       expect(send(backend, before.session.token, 'Later').conversation.awaitingIdentification).toBe(false)
       const linked = backend.visitor.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-9' }) })
-      expect(send(backend, linked.session.token, 'Hi').conversation).toMatchObject({ awaitingIdentification: false, identification: 'identified' })
+      expect(send(backend, linked.session.token, 'Hi').conversation).toMatchObject({
+        awaitingIdentification: false,
+        identification: 'identified',
+      })
     })
 
     it('marks the conversation identified when an identity token later links its customer', () => {
@@ -788,7 +938,13 @@ describe('createMemoryBackend', () => {
       const byEmail = verify(backend, 'cy@example.test')
       const { conversation } = send(backend, byEmail.session.token, 'Hi')
       expect(conversation.identification).toBe('not_identified')
-      backend.visitor.identify({ identityToken: backend.identityTokens.mint({ externalId: 'user-10', email: 'cy@example.test', emailVerified: true }) })
+      backend.visitor.identify({
+        identityToken: backend.identityTokens.mint({
+          externalId: 'user-10',
+          email: 'cy@example.test',
+          emailVerified: true,
+        }),
+      })
       expect(backend.agent.findConversation({ email: 'cy@example.test' })?.identification).toBe('identified')
     })
   })

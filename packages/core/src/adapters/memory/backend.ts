@@ -265,7 +265,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     const email = claims.email === undefined ? null : normalizeEmail(claims.email)
     const verifiedEmail = email !== null && claims.emailVerified === true ? email : null
     const byExternalId = customers.get(customerIdByExternalId.get(externalId) ?? '')
-    const byEmail = verifiedEmail === null ? undefined : customers.get(customerIdByVerifiedEmail.get(verifiedEmail) ?? '')
+    const byEmail =
+      verifiedEmail === null ? undefined : customers.get(customerIdByVerifiedEmail.get(verifiedEmail) ?? '')
 
     if (byExternalId && byEmail && byExternalId.id !== byEmail.id) {
       throw apiError('identity_conflict', 'The external id and the verified email belong to different customers')
@@ -410,7 +411,11 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
     if (stored.conversation.assignee?.id === agent.id) return
     stored.conversation.assignee = { ...agent }
     stored.conversation.updatedAt = isoNow()
-    publish(stored, { type: 'conversation.assigned', ...eventBase(stored), conversation: structuredClone(stored.conversation) })
+    publish(stored, {
+      type: 'conversation.assigned',
+      ...eventBase(stored),
+      conversation: structuredClone(stored.conversation),
+    })
   }
 
   function stopAgentTyping(stored: StoredConversation): void {
@@ -436,14 +441,22 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
 
   function sameAttachments(message: Message, attachmentIds: string[] | undefined): boolean {
     const requested = attachmentIds ?? []
-    return message.attachments.length === requested.length && message.attachments.every((attachment, index) => attachment.id === requested[index])
+    return (
+      message.attachments.length === requested.length &&
+      message.attachments.every((attachment, index) => attachment.id === requested[index])
+    )
   }
 
   /** D7: every id must be a file this customer uploaded and has not sent yet. */
   function claimableUploads(customer: Customer, attachmentIds: string[]): Attachment[] {
     return attachmentIds.map((id) => {
       const upload = uploads.get(id)
-      if (!upload || upload.customerId !== customer.id || upload.messageId !== null || attachmentIds.indexOf(id) !== attachmentIds.lastIndexOf(id)) {
+      if (
+        !upload ||
+        upload.customerId !== customer.id ||
+        upload.messageId !== null ||
+        attachmentIds.indexOf(id) !== attachmentIds.lastIndexOf(id)
+      ) {
         throw apiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
       }
       return upload.attachment
@@ -602,12 +615,21 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       const { text } = parseRequest(declineIdentificationRequestSchema, body)
       const stored = conversationOf(customer.id)
       // Nothing waits: nothing to post, and a retry after the wait ended is harmless.
-      if (!stored?.conversation.awaitingIdentification) return { conversation: stored ? structuredClone(stored.conversation) : null }
+      if (!stored?.conversation.awaitingIdentification)
+        return { conversation: stored ? structuredClone(stored.conversation) : null }
       requireText(text)
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
-      const message = appendMessage(stored, { author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null }, text, clientId: null })
+      const message = appendMessage(stored, {
+        author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null },
+        text,
+        clientId: null,
+      })
       stored.conversation.awaitingIdentification = false
-      publish(stored, { type: 'conversation.identification_changed', ...eventBase(stored), conversation: structuredClone(stored.conversation) })
+      publish(stored, {
+        type: 'conversation.identification_changed',
+        ...eventBase(stored),
+        conversation: structuredClone(stored.conversation),
+      })
       notifyCustomerMessage(stored, message)
       return { conversation: structuredClone(stored.conversation) }
     },
@@ -660,7 +682,12 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
         id,
         name: safeName,
         // The claimed type is only trusted when it is one the extension allows (checked above).
-        contentType: file.type === '' || file.type === 'application/octet-stream' ? (extension ? attachmentRules[extension].contentTypes[0] : file.type) : file.type,
+        contentType:
+          file.type === '' || file.type === 'application/octet-stream'
+            ? extension
+              ? attachmentRules[extension].contentTypes[0]
+              : file.type
+            : file.type,
         size: file.size,
         // In a browser (Storybook, the demo) a blob: URL previews the very bytes; elsewhere a stable fake.
         url: typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : `memory:attachments/${id}`,
@@ -690,12 +717,17 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
 
   const agent: MemoryAgent = {
     listConversations(filter = {}) {
-      return [...conversations.values()]
-        // A conversation waiting for identification is not shown to advisors yet.
-        .filter((stored) => !stored.conversation.awaitingIdentification)
-        .filter((stored) => filter.status === undefined || stored.conversation.status === filter.status)
-        .sort((left, right) => right.conversation.updatedAt.localeCompare(left.conversation.updatedAt))
-        .map((stored) => ({ conversation: structuredClone(stored.conversation), customer: structuredClone(ownerOf(stored)) }))
+      return (
+        [...conversations.values()]
+          // A conversation waiting for identification is not shown to advisors yet.
+          .filter((stored) => !stored.conversation.awaitingIdentification)
+          .filter((stored) => filter.status === undefined || stored.conversation.status === filter.status)
+          .sort((left, right) => right.conversation.updatedAt.localeCompare(left.conversation.updatedAt))
+          .map((stored) => ({
+            conversation: structuredClone(stored.conversation),
+            customer: structuredClone(ownerOf(stored)),
+          }))
+      )
     },
 
     findConversation(lookup) {
@@ -755,7 +787,13 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryB
       const typist = advisor ?? stored.conversation.assignee ?? defaultAgent
       stored.typingAgent = { ...typist }
       // Customers never see previews: those are the customer's own drafts, shown to advisors only.
-      publish(stored, { type: 'typing.started', ...eventBase(stored), author: 'agent', agent: { ...typist }, preview: null })
+      publish(stored, {
+        type: 'typing.started',
+        ...eventBase(stored),
+        author: 'agent',
+        agent: { ...typist },
+        preview: null,
+      })
     },
 
     stopTyping(conversationId) {

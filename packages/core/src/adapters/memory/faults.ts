@@ -38,7 +38,13 @@ export interface FaultInjector {
   dropsEvent(): boolean
 }
 
-export function createFaultInjector({ random, initial = {} }: { random: RandomSource; initial?: Partial<FaultOptions> }): FaultInjector {
+export function createFaultInjector({
+  random,
+  initial = {},
+}: {
+  random: RandomSource
+  initial?: Partial<FaultOptions>
+}): FaultInjector {
   let options = merge(noFaults, initial)
 
   function applies(method: AdapterMethodName): boolean {

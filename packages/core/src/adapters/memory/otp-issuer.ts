@@ -46,7 +46,15 @@ export interface OtpIssuer {
 }
 
 /** Email one-time codes as SECURITY.md A1–A6 and A10 describe them. */
-export function createOtpIssuer({ now, random, mail }: { now: () => number; random: RandomSource; mail: MailboxWriter }): OtpIssuer {
+export function createOtpIssuer({
+  now,
+  random,
+  mail,
+}: {
+  now: () => number
+  random: RandomSource
+  mail: MailboxWriter
+}): OtpIssuer {
   const challenges = new Map<string, Challenge>()
   const records = new Map<string, EmailRecord>()
 
@@ -77,7 +85,8 @@ export function createOtpIssuer({ now, random, mail }: { now: () => number; rand
       const record = recordFor(email)
       refuseIfLocked(record, at)
 
-      const cooldownEndsAt = record.cooldownStartedAt === null ? 0 : record.cooldownStartedAt + limits.otpResendCooldownSeconds * 1000
+      const cooldownEndsAt =
+        record.cooldownStartedAt === null ? 0 : record.cooldownStartedAt + limits.otpResendCooldownSeconds * 1000
       if (cooldownEndsAt > at) {
         throw apiError('rate_limited', 'A code was sent moments ago; wait before asking for another', {
           retryAfterSeconds: secondsUntil(cooldownEndsAt, at),
