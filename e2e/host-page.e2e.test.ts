@@ -14,6 +14,7 @@ import {
   launcher,
   openChat,
   readRecords,
+  type Records,
   recorderScript,
   sendMessage,
   serveStaticPages,
@@ -147,27 +148,32 @@ describeE2e('the script tag on a host page', () => {
   })
 
   it('8. booting the loader causes no long task and no layout shift, and a new visitor gets no frame before the first open', async () => {
-    const { page } = await openDevice({ initScripts: [recorderScript] })
-    const frameRequests: string[] = []
-    page.on('request', (request) => {
-      if (request.url().includes('/widget/frame.html')) frameRequests.push(request.url())
-    })
-    await page.goto(demo.current.siteUrl, { waitUntil: 'load' })
-    await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
-    // Let idle callbacks and anything deferred run before looking.
-    await page.evaluate(
-      () =>
-        new Promise((resolvePromise) => requestIdleCallback(() => setTimeout(resolvePromise, 500), { timeout: 2_000 })),
+    // A long task is a fact about the CPU as much as about the loader: on two shared cores a busy
+    // neighbour (Chromium's own processes, the demo server) can stretch any task past 50 ms. So each
+    // boot is a fresh browser, up to three of them, and the check fails only when every boot has a
+    // long task, which a loader doing too much work on the host's main thread does every time. The
+    // loader's own script time (Chromium's ScriptDuration for the page, which runs no other script)
+    // is printed beside it. Layout shifts and frame requests do not depend on the CPU: every boot
+    // must have none.
+    const boots: BootRecord[] = []
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const boot = await bootOnce(openDevice, demo.current.siteUrl)
+      boots.push(boot)
+      expect(boot.layoutShifts, `layout shifts in boot ${attempt}`).toEqual([])
+      expect(boot.framesBeforeOpen, `chat frames before the first open in boot ${attempt}`).toBe(0)
+      expect(boot.frameRequests, `frame requests before the first open in boot ${attempt}`).toEqual([])
+      if (boot.longTasks.length === 0) break
+    }
+    console.log(
+      `loader boot: ${boots.map((boot, index) => `#${index + 1} script ${boot.scriptMs.toFixed(1)} ms, ${boot.longTasks.length} long task(s)`).join('; ')}`,
     )
+    expect(
+      boots.some((boot) => boot.longTasks.length === 0),
+      `every boot had a long task: ${JSON.stringify(boots.map(({ longTasks, longFrames, scriptMs }) => ({ longTasks, longFrames, scriptMs })))}`,
+    ).toBe(true)
 
-    // The whole host page, not just the loader: the demo page itself runs no script of its own, so
-    // any long task there would be the loader's (the long animation frames name the scripts).
-    const records = await page.evaluate(readRecords)
-    expect(records.longTasks, `long tasks (long animation frames: ${JSON.stringify(records.longFrames)})`).toEqual([])
-    expect(records.layoutShifts).toEqual([])
-    expect(await chatIframe(page).count()).toBe(0)
-    expect(frameRequests).toEqual([])
-
+    // The first open creates the frame, once.
+    const { page, frameRequests } = boots.at(-1)!
     await launcher(page).click()
     await chatIframe(page).waitFor({ state: 'attached', timeout: 10_000 })
     expect(frameRequests).toHaveLength(1)
@@ -264,4 +270,48 @@ async function readSessionToken(frame: Frame): Promise<string> {
   const token = (JSON.parse(session[1]) as { token?: unknown }).token
   if (typeof token !== 'string') throw new Error('The stored session has no token')
   return token
+}
+
+interface BootRecord {
+  page: Page
+  /** Requests for the chat frame, from the start of the boot on (the array keeps growing). */
+  frameRequests: string[]
+  framesBeforeOpen: number
+  longTasks: Records['longTasks']
+  longFrames: Records['longFrames']
+  layoutShifts: Records['layoutShifts']
+  /** Main-thread script time of the page while it booted (Chromium's `ScriptDuration`), in ms. */
+  scriptMs: number
+}
+
+/** Boots the loader on the demo shop in a fresh browser and reads what the boot cost the host page. */
+async function bootOnce(openDevice: ReturnType<typeof useDevices>, siteUrl: string): Promise<BootRecord> {
+  const { page } = await openDevice({ initScripts: [recorderScript] })
+  const frameRequests: string[] = []
+  page.on('request', (request) => {
+    if (request.url().includes('/widget/frame.html')) frameRequests.push(request.url())
+  })
+  const devtools = await page.context().newCDPSession(page)
+  await devtools.send('Performance.enable')
+  await page.goto(siteUrl, { waitUntil: 'load' })
+  await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
+  // Let idle callbacks and anything deferred run before looking.
+  await page.evaluate(
+    () =>
+      new Promise((resolvePromise) => requestIdleCallback(() => setTimeout(resolvePromise, 500), { timeout: 2_000 })),
+  )
+  const { metrics } = await devtools.send('Performance.getMetrics')
+  const scriptSeconds = metrics.find((metric) => metric.name === 'ScriptDuration')?.value ?? Number.NaN
+  // The whole host page, not just the loader: the demo page itself runs no script of its own, so
+  // any long task there would be the loader's (the long animation frames name the scripts).
+  const records = await page.evaluate(readRecords)
+  return {
+    page,
+    frameRequests,
+    framesBeforeOpen: await chatIframe(page).count(),
+    longTasks: records.longTasks,
+    longFrames: records.longFrames,
+    layoutShifts: records.layoutShifts,
+    scriptMs: scriptSeconds * 1000,
+  }
 }
