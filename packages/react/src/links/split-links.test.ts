@@ -29,7 +29,7 @@ describe('splitLinks', () => {
     })
   })
 
-  it('accepts only https and mailto hrefs', () => {
+  it('E2: accepts only https and mailto hrefs', () => {
     expect(safeLinkHref('https://example.com')).toBe('https://example.com/')
     expect(safeLinkHref('mailto:a@b.co')).toBe('mailto:a@b.co')
     expect(safeLinkHref('javascript:alert(1)')).toBeNull()
