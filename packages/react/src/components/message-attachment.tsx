@@ -10,7 +10,7 @@ export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'a'>,
   attachment: Attachment
 }
 
-// Only raster formats are previewed inline, never SVG, which can carry script (SECURITY.md D4). The
+// Only raster formats are previewed inline, never SVG, which can carry script (docs/security.md D4). The
 // server does not re-encode images yet.
 const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif'])
 

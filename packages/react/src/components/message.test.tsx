@@ -27,7 +27,7 @@ function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
 }
 
 describe('Message', () => {
-  describe('when the text carries HTML (SECURITY.md E1)', () => {
+  describe('when the text carries HTML (docs/security.md E1)', () => {
     it('E1: shows it as inert text and creates no element from it', async () => {
       const chat = createChat()
       const text = '<img src=x onerror="window.pwned=1"> <svg onload=alert(1)></svg> <script>alert(1)</script>'
@@ -40,7 +40,7 @@ describe('Message', () => {
     })
   })
 
-  describe('when the text has links (SECURITY.md E2)', () => {
+  describe('when the text has links (docs/security.md E2)', () => {
     it('E2: links https and mailto with noopener noreferrer, and leaves javascript:, data: and http: as text', async () => {
       const chat = createChat()
       const text =

@@ -15,7 +15,7 @@ describe('splitLinks', () => {
     })
   })
 
-  describe('when the text has dangerous or insecure schemes (SECURITY.md E2)', () => {
+  describe('when the text has dangerous or insecure schemes (docs/security.md E2)', () => {
     it.each([
       'javascript:alert(1)',
       '[x](javascript:alert(1))',

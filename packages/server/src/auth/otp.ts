@@ -16,7 +16,7 @@ function codeHash(context: ServerContext, challengeId: string, code: string): st
 }
 
 /**
- * Email codes as SECURITY.md A1–A10 describe them. Every path below is the same for an email with
+ * Email codes as docs/security.md A1–A10 describe them. Every path below is the same for an email with
  * history and one without (A9): nothing here looks at customers.
  */
 export async function startEmailVerification(
