@@ -6,7 +6,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /*
- * The one-way layers of ARCHITECTURE.md and STYLE.md ("One-way layers, enforced"), as lint rules so
+ * The one-way layers of docs/architecture.md ("How the lint enforces it"), as lint rules so
  * they cannot rot. scripts/lint-layers.test.ts proves each rule bites.
  *
  * Flat config replaces a rule's options wholesale when a later block matches the same file, so

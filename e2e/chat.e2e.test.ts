@@ -63,7 +63,7 @@ describeE2e('the script tag on the demo site', () => {
     )
   })
 
-  it('2. the same email verified on another device (a second browser, empty storage: A16) shows the whole conversation', async () => {
+  it('2. the same email verified on another device (a second browser, empty storage: A15, A16) shows the whole conversation', async () => {
     const email = uniqueEmail('two-devices')
     const laptop = await openDevice()
     await laptop.page.goto(demo.current.siteUrl)
@@ -145,7 +145,7 @@ describeE2e('the script tag on the demo site', () => {
     await expect.poll(() => launcher(page).locator('span').isHidden()).toBe(true)
   })
 
-  it('4. three messages written offline survive a reload and reach the advisor exactly once, in order, once back online', async () => {
+  it('4. three messages written offline survive a reload and reach the advisor exactly once, in order, once back online (G1)', async () => {
     const { context, page } = await openDevice()
     await page.goto(demo.current.siteUrl)
     const frame = await openChat(page)

@@ -1,6 +1,6 @@
 /**
  * Issue 5's end-to-end tests 5–8: what the script tag does to, and can suffer from, the host page —
- * a strict CSP (SECURITY.md E6), hostile CSS, scripts looking for the session token (A14), and the
+ * a strict CSP (docs/security.md E6), hostile CSS, scripts looking for the session token (A14), and the
  * cost of booting (no long task, no layout shift, no frame before the first open).
  */
 import type { Frame, Page } from 'playwright-core'

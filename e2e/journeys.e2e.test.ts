@@ -1,6 +1,6 @@
 /**
  * More journeys through the script tag: the frame's storage wiped, or refused on a cross-site host
- * (SECURITY.md A16); a phone; the keyboard alone; and the demo walk-through with the real agent
+ * (docs/security.md A16); a phone; the keyboard alone; and the demo walk-through with the real agent
  * console in a second browser. Real Chromium, the real demo, real SQLite.
  */
 import { execFile } from 'node:child_process'

@@ -9,7 +9,7 @@ import { defineConfig, type Plugin } from 'vite'
  * `vite.loader.config.ts`, which empties `dist/`; this build adds `dist/widget/frame.html` and
  * `dist/widget/assets/*`.
  *
- * The frame is served with `script-src 'self'; style-src 'self'` (SECURITY.md E6), so the output
+ * The frame is served with `script-src 'self'; style-src 'self'` (docs/security.md E6), so the output
  * HTML must hold no inline script or style: no module-preload polyfill.
  */
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 
 /**
- * Account identification codes (SECURITY.md C1–C6): a signed-in user's account mints a short code,
+ * Account identification codes (docs/security.md C1–C6): a signed-in user's account mints a short code,
  * valid five minutes, that they paste into any Threadline chat to prove which account is theirs.
  */
 

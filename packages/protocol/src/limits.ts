@@ -1,6 +1,6 @@
 /**
  * Numbers both sides of the wire agree on. The server enforces them; clients use them to
- * validate early and to explain refusals. Sources are in SECURITY.md.
+ * validate early and to explain refusals. Sources are in docs/security.md.
  */
 export const limits = {
   /** A1: six digits from a CSPRNG. */

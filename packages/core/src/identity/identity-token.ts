@@ -1,7 +1,7 @@
 /**
  * Reads the account id a site's identity JWT names, WITHOUT verifying it (only the server can).
  * Used for one thing: deciding whether a new token is for the customer already on screen, so a
- * different person's conversation is hidden before the server even answers (SECURITY.md B8).
+ * different person's conversation is hidden before the server even answers (docs/security.md B8).
  */
 export function readIdentityTokenSubject(token: string): string | null {
   const payload = token.split('.')[1]

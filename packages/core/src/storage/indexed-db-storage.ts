@@ -13,7 +13,7 @@ const storeName = 'entries'
 /**
  * One object store in IndexedDB. Every operation is its own transaction and resolves only once the
  * transaction has committed, so a message written to the outbox is on disk before anything sends it
- * (SECURITY.md G1). The database is opened on first use and closed whenever another tab needs to
+ * (docs/security.md G1). The database is opened on first use and closed whenever another tab needs to
  * upgrade or delete it; the next operation reopens it.
  */
 export function createIndexedDbStorage(options: IndexedDbStorageOptions = {}): KeyValueStorage {

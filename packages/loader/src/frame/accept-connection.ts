@@ -5,7 +5,7 @@ export type ConnectTarget = Pick<Window, 'parent' | 'addEventListener' | 'remove
 
 /**
  * Waits for the loader's one connect message and hands over the port it carries. Accepted only
- * from the parent window, only from `hostOrigin` exactly (SECURITY.md E5), and only once: a second
+ * from the parent window, only from `hostOrigin` exactly (docs/security.md E5), and only once: a second
  * connect, even a genuine one, is ignored, so nobody can take over the channel later. Anything else
  * is ignored silently. Returns a function that stops waiting.
  */

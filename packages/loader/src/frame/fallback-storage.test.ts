@@ -31,7 +31,7 @@ describe('createFallbackStorage', () => {
     expect(fallback).not.toHaveBeenCalled()
   })
 
-  it('falls back to memory when the storage refuses from the start (blocked, partitioned, private mode)', async () => {
+  it('A16: falls back to memory when the storage refuses from the start (blocked, partitioned, private mode)', async () => {
     const { storage, state } = breakableStorage()
     state.broken = true
     const fallback = vi.fn()
@@ -42,7 +42,7 @@ describe('createFallbackStorage', () => {
     expect(fallback).toHaveBeenCalledOnce()
   })
 
-  it('falls back when even reaching the storage throws', async () => {
+  it('A16: falls back when even reaching the storage throws', async () => {
     const fallback = vi.fn()
     const frameStorage = createFallbackStorage(() => {
       throw new DOMException('The operation is insecure.', 'SecurityError')
@@ -52,7 +52,7 @@ describe('createFallbackStorage', () => {
     expect(fallback).toHaveBeenCalledOnce()
   })
 
-  it('keeps what this page read and wrote when the storage fails later', async () => {
+  it('A16: keeps what this page read and wrote when the storage fails later', async () => {
     const { storage, state, inner } = breakableStorage()
     await inner.set('threadline/ws_1/session', 'stored before this page')
     const frameStorage = createFallbackStorage(() => storage)

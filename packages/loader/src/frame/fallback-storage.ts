@@ -1,7 +1,7 @@
 import { createMemoryStorage, type KeyValueStorage } from '@threadline/core'
 
 /**
- * The frame's own durable storage, or memory when the browser refuses it (SECURITY.md A16).
+ * The frame's own durable storage, or memory when the browser refuses it (docs/security.md A16).
  *
  * A third-party iframe's storage may be partitioned, blocked by settings or privacy mode, or wiped
  * (Safari ITP), and the refusal often shows only on first use (IndexedDB fails to open). The first

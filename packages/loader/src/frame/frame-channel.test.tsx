@@ -46,7 +46,7 @@ function newPort(): MessagePort {
 }
 
 describe('acceptConnection', () => {
-  it('takes the port from the parent window at the host origin, once', () => {
+  it('E5: takes the port from the parent window at the host origin, once', () => {
     const { target, parent, deliver } = framedWindow()
     const accepted: MessagePort[] = []
     acceptConnection(target, hostOrigin, (port) => accepted.push(port))
@@ -56,7 +56,7 @@ describe('acceptConnection', () => {
     expect(accepted).toEqual([first])
   })
 
-  it('ignores a connect from another origin, even a near miss', () => {
+  it('E5: ignores a connect from another origin, even a near miss', () => {
     const { target, parent, deliver } = framedWindow()
     const accepted = vi.fn()
     acceptConnection(target, hostOrigin, accepted)
@@ -78,7 +78,7 @@ describe('acceptConnection', () => {
     expect(accepted.mock.calls[0]?.[0] === genuine).toBe(true)
   })
 
-  it('ignores a connect from a window other than the parent (a sibling frame, a popup)', () => {
+  it('E5: ignores a connect from a window other than the parent (a sibling frame, a popup)', () => {
     const { target, deliver } = framedWindow()
     const accepted = vi.fn()
     acceptConnection(target, hostOrigin, accepted)

@@ -1,7 +1,7 @@
 /** What the loader put in the frame's URL: `?workspace=ws_…&origin=<the host page's origin>`. */
 export interface FrameParams {
   workspaceId: string
-  /** The only origin whose connect message the frame accepts (exact match, SECURITY.md E5). */
+  /** The only origin whose connect message the frame accepts (exact match, docs/security.md E5). */
   hostOrigin: string
 }
 

@@ -1,7 +1,7 @@
 /**
  * The chat frame: the page the loader puts in its iframe (`/widget/frame.html?workspace=…&origin=…`).
  * It waits for the loader's connect message, then runs the chat over the port it carries. The
- * session lives only in this frame's storage, out of reach of the host page (SECURITY.md A14).
+ * session lives only in this frame's storage, out of reach of the host page (docs/security.md A14).
  */
 import { createChatClient, createDefaultStorage, createHttpAdapter } from '@threadline/core'
 import '@threadline/react/styles.css'

@@ -30,7 +30,7 @@ const problemMessages: Record<CodeProblem, keyof IdentifyMessages> = {
 }
 
 /**
- * The identification-code dialog (issue 6, SECURITY.md C5): a modal `<dialog>` in the open shadow
+ * The identification-code dialog (issue 6, docs/security.md C5): a modal `<dialog>` in the open shadow
  * root of one `<threadline-identify>` element, built without innerHTML or style attributes so it runs
  * under the strict host CSP the launcher runs under. It shows a freshly minted code, the time left
  * (visually every second; to screen readers at each full minute and at 30 s), a copy button, a new

@@ -3,7 +3,7 @@
  * countdown (`4:59`) in `expiresIn`, and `Intl.RelativeTimeFormat`'s "in 4 minutes" in `expiresAt`
  * (so plurals, Arabic's included, come from the browser rather than from here).
  *
- * `where` and `never` are the C5 text (SECURITY.md): the only place the code goes, and that support
+ * `where` and `never` are the text of row C5 (docs/security.md): the only place the code goes, and that support
  * never asks for it anywhere else.
  */
 export interface IdentifyMessages {

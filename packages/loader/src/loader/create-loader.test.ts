@@ -70,7 +70,7 @@ describe('createLoader', () => {
       expect(host.style.getPropertyPriority('z-index')).toBe('important')
     })
 
-    it('draws its icon as SVG elements', () => {
+    it('E4: draws its icon as SVG elements', () => {
       mount()
       const path = launcherButton().querySelector('svg path')
       expect(path?.namespaceURI).toBe('http://www.w3.org/2000/svg')
@@ -121,7 +121,7 @@ describe('createLoader', () => {
   })
 
   describe('the handshake', () => {
-    it('posts the connect message to the chat origin only, with a port, then boots over the port', async () => {
+    it('E5: posts the connect message to the chat origin only, with a port, then boots over the port', async () => {
       const loader = mount()
       loader.run(['boot', { identityToken: 'jwt.from.site', locale: 'fr' }])
       const frame = openAndConnect(loader)
@@ -297,7 +297,7 @@ describe('createLoader', () => {
       )
     })
 
-    it('keeps the session flag in step with the frame, never anything else', async () => {
+    it('A14: keeps the session flag in step with the frame, never anything else', async () => {
       const loader = mount()
       const frame = openAndConnect(loader)
       frame.send({ type: 'session', active: true })

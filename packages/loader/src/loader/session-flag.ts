@@ -1,7 +1,7 @@
 /**
  * The one thing the loader keeps on the host page: whether this browser has a chat session for the
  * workspace, so it can create the frame on idle and show the unread badge. A flag ('1'), never the
- * token, which stays in the frame's own storage (SECURITY.md A14).
+ * token, which stays in the frame's own storage (docs/security.md A14).
  */
 export const sessionFlagKey = (workspaceId: string) => `threadline:session:${workspaceId}`
 

@@ -1,5 +1,5 @@
 /**
- * The loader ↔ chat frame protocol (SECURITY.md E5, A14).
+ * The loader ↔ chat frame protocol (docs/security.md E5, A14).
  *
  * 1. The loader creates `<iframe src="{chatOrigin}/widget/frame.html?workspace=ws_…&origin={hostOrigin}">`.
  *    The server serves that page only when `origin` is one of the workspace's allowed origins, with

@@ -10,7 +10,8 @@ export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'a'>,
   attachment: Attachment
 }
 
-// Only raster formats the server re-encodes are previewed inline (SECURITY.md D4, D5); never SVG.
+// Only raster formats are previewed inline, never SVG, which can carry script (docs/security.md D4). The
+// server does not re-encode images yet.
 const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif'])
 
 /** An image preview, or a file card; "preparing" until the server clears the file for download. */

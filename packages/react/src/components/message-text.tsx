@@ -8,7 +8,7 @@ export interface MessageTextProps extends Omit<ComponentPropsWithRef<'p'>, 'chil
 }
 
 /**
- * Message text as text: React text nodes only, never HTML from the wire (SECURITY.md E1, E3).
+ * Message text as text: React text nodes only, never HTML from the wire (docs/security.md E1, E3).
  * Line breaks are kept by CSS (`white-space: pre-wrap`); `https:` and `mailto:` become links (E2).
  */
 export const MessageText = partWithRef(

@@ -27,8 +27,8 @@ function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
 }
 
 describe('Message', () => {
-  describe('when the text carries HTML (SECURITY.md E1)', () => {
-    it('shows it as inert text and creates no element from it', async () => {
+  describe('when the text carries HTML (docs/security.md E1)', () => {
+    it('E1: shows it as inert text and creates no element from it', async () => {
       const chat = createChat()
       const text = '<img src=x onerror="window.pwned=1"> <svg onload=alert(1)></svg> <script>alert(1)</script>'
       const { container } = renderChat(chat, <Message message={message({ text })} />)
@@ -40,8 +40,8 @@ describe('Message', () => {
     })
   })
 
-  describe('when the text has links (SECURITY.md E2)', () => {
-    it('links https and mailto with noopener noreferrer, and leaves javascript:, data: and http: as text', async () => {
+  describe('when the text has links (docs/security.md E2)', () => {
+    it('E2: links https and mailto with noopener noreferrer, and leaves javascript:, data: and http: as text', async () => {
       const chat = createChat()
       const text =
         'See https://example.com/docs. Mail help@example.com or mailto:ops@example.com\n[x](javascript:alert(1)) javascript:alert(2) data:text/html,<b>x</b> vbscript:msgbox http://insecure.example.com'

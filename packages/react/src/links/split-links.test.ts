@@ -15,7 +15,7 @@ describe('splitLinks', () => {
     })
   })
 
-  describe('when the text has dangerous or insecure schemes (SECURITY.md E2)', () => {
+  describe('when the text has dangerous or insecure schemes (docs/security.md E2)', () => {
     it.each([
       'javascript:alert(1)',
       '[x](javascript:alert(1))',
@@ -29,7 +29,7 @@ describe('splitLinks', () => {
     })
   })
 
-  it('accepts only https and mailto hrefs', () => {
+  it('E2: accepts only https and mailto hrefs', () => {
     expect(safeLinkHref('https://example.com')).toBe('https://example.com/')
     expect(safeLinkHref('mailto:a@b.co')).toBe('mailto:a@b.co')
     expect(safeLinkHref('javascript:alert(1)')).toBeNull()

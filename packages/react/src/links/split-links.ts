@@ -1,6 +1,6 @@
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string }
 
-// Only these become links (SECURITY.md E2): `https:` URLs, `mailto:` URIs and bare email addresses.
+// Only these become links (docs/security.md E2): `https:` URLs, `mailto:` URIs and bare email addresses.
 // Anything else, `javascript:`, `data:`, `vbscript:`, `http:` or markdown, stays plain text.
 const candidate = /https:\/\/[^\s<>"'`]+|mailto:[^\s<>"'`]+|[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gi
 const trailingPunctuation = /[.,;:!?'"»”’)\]}]+$/

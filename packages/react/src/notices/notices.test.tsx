@@ -40,7 +40,7 @@ describe('Notices', () => {
   })
 
   describe('when the customer is blocked', () => {
-    it('says they cannot send messages, without a reason', async () => {
+    it('F5: says they cannot send messages, without a reason', async () => {
       const chat = createChat()
       const customerId = await signIn(chat)
       chat.backend.block({ customerId })

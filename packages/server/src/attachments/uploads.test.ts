@@ -40,7 +40,7 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
   }
 
   describe('when a customer uploads an allowed file', () => {
-    it('stores it under a random id and sends it once with a message, which carries it in history and on retry', async () => {
+    it('D3, D6: stores it under a random id, with no download url yet, and sends it once with a message, which carries it in history and on retry', async () => {
       const { session } = await test.verify()
       const uploaded = await upload(session.token, png, 'screenshot.png', 'image/png')
       expect(uploaded.status).toBe(200)

@@ -183,7 +183,7 @@ describe('email verification codes', () => {
       }
     })
 
-    it('lifts the cooldown once the email is verified, so a second device gets a code at once', async () => {
+    it('A5: lifts the cooldown once the email is verified, so a second device gets a code at once', async () => {
       const email = freshEmail()
       await test.verify(email)
       expect((await test.call('POST', '/v1/auth/email/start', { body: { email } })).status).toBe(200)

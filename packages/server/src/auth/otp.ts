@@ -16,7 +16,7 @@ function codeHash(context: ServerContext, challengeId: string, code: string): st
 }
 
 /**
- * Email codes as SECURITY.md A1–A10 describe them. Every path below is the same for an email with
+ * Email codes as docs/security.md A1–A10 describe them. Every path below is the same for an email with
  * history and one without (A9): nothing here looks at customers.
  */
 export async function startEmailVerification(
@@ -189,7 +189,7 @@ export async function verifyEmailCode(
         .where('expires_at', '>', at)
         .executeTakeFirst()
       if (result.numUpdatedRows !== 1n) return false
-      // A6 resets on success; and whoever verified controls the mailbox, so their next device may
+      // A6: the failure count resets on success; and whoever verified controls the mailbox, so their next device may
       // ask for a code at once (the hourly cap still holds).
       await transaction
         .updateTable('otp_email_states')

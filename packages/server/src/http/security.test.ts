@@ -109,7 +109,7 @@ describe('HTTP security', () => {
   })
 
   describe('when a body is too large', () => {
-    it('answers 413 payload_too_large from Content-Length alone, and stores nothing', async () => {
+    it('D1: answers 413 payload_too_large from Content-Length alone, and stores nothing', async () => {
       const { session } = await test.verify()
       const refused = await test.send(session.token, 'x'.repeat(5000))
       expect(refused.status).toBe(413)
@@ -117,7 +117,7 @@ describe('HTTP security', () => {
       expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation).toBeNull()
     })
 
-    it('stops reading a chunked body without Content-Length as soon as it passes the limit', async () => {
+    it('D1: stops reading a chunked body without Content-Length as soon as it passes the limit', async () => {
       const { session } = await test.verify()
       const { hostname, port } = new URL(test.url)
       let written = 0

@@ -250,7 +250,7 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
       }
     })
 
-    it('never moves a customer linked to one account to another', async () => {
+    it('C6: never moves a customer linked to one account to another', async () => {
       const first = await mintFor()
       const second = await mintFor()
       const customer = await test.verify()

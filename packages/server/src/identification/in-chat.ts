@@ -17,7 +17,7 @@ import {
 import type { IdentificationReplies } from './replies.js'
 
 /*
- * Identification codes pasted into a customer's chat (SECURITY.md C3–C6). Everything here runs
+ * Identification codes pasted into a customer's chat (docs/security.md C3–C6). Everything here runs
  * inside the send transaction, after the conversation row is locked, so two messages of one
  * conversation are judged one after the other; the code itself is consumed by one conditional
  * update (codes.ts), so two conversations pasting one code link at most once.

@@ -2,7 +2,7 @@ import { escapeHtml } from './html-escape.js'
 import type { MailMessage } from './mailer.js'
 
 /**
- * "A chat was linked to your account" (SECURITY.md C5): whoever pasted the account's identification
+ * "A chat was linked to your account" (docs/security.md C5): whoever pasted the account's identification
  * code into a chat now speaks for the account, so the account's owner hears about it at once and can
  * object. It names the time (UTC, unambiguous for every reader) and never the code or the chat's text.
  * Automated mail, so it says so (`Auto-Submitted`, RFC 3834).

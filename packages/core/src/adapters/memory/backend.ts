@@ -171,7 +171,7 @@ const defaultBlockSeconds = 24 * 60 * 60
 /**
  * A whole Threadline backend for one workspace, in memory: email codes, identity tokens, sessions,
  * one conversation per customer, idempotent messages and realtime events. It keeps the rules the
- * real server keeps (SECURITY.md), so code that works against it works against the server. It is a
+ * real server keeps (docs/security.md), so code that works against it works against the server. It is a
  * documented fake: nothing is persisted and nothing is hashed.
  */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {

@@ -45,7 +45,7 @@ export interface OtpIssuer {
   verify(challengeId: string, code: string): string
 }
 
-/** Email one-time codes as SECURITY.md A1–A6 and A10 describe them. */
+/** Email one-time codes as docs/security.md A1–A6 and A10 describe them. */
 export function createOtpIssuer({
   now,
   random,
