@@ -157,7 +157,7 @@ describe('the security rows check', () => {
         path: 'packages/loader/src/frame/frame-channel.ts',
         text: `import { isFrameMessage } from '../${'shared'}/channel.js'\n`,
       }
-      const channel: RepositoryFile = { path: 'packages/loader/src/shared/channel.ts', text: 'export {}\n' }
+      const channel: RepositoryFile = { path: 'packages/loader/src/common/channel.ts', text: 'export {}\n' }
       expect(check([{ path: rowsDocument, text: goodRows }, otpTest, frame, channel])).toEqual([])
     })
   })

@@ -206,7 +206,7 @@ const sharedFolderPattern = /(?:\.\.\/)+shared\b(?:\/[\w.\-/]*)?/g
 
 /**
  * Mentions of the design documents that lived outside the repository. A relative path to a
- * `shared` folder inside the repository (the loader's `src/shared/`) is an import, not a mention.
+ * `shared` folder inside the repository (the loader's `src/common/`) is an import, not a mention.
  */
 export function findOutsideReferences(file: RepositoryFile, exists: (path: string) => boolean): Problem[] {
   const problems: Problem[] = []

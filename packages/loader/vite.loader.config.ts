@@ -83,7 +83,7 @@ export default defineConfig({
     buildLoaderFirst(),
     dts({
       tsconfigPath: resolve(root, 'tsconfig.json'),
-      include: ['src/index.ts', 'src/loader/api.ts', 'src/shared/channel.ts'],
+      include: ['src/index.ts', 'src/loader/api.ts', 'src/common/channel.ts'],
     }),
   ],
 })

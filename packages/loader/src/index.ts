@@ -8,4 +8,4 @@ export type {
   ThreadlineEventName,
   ThreadlineFunction,
 } from './loader/api.js'
-export type { BootOptions, MessageNotice } from './shared/channel.js'
+export type { BootOptions, MessageNotice } from './common/channel.js'

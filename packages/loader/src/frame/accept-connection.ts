@@ -1,4 +1,4 @@
-import { isConnectMessage } from '../shared/channel.js'
+import { isConnectMessage } from '../common/channel.js'
 
 /** The frame's window, as far as waiting for the connect message needs it. */
 export type ConnectTarget = Pick<Window, 'parent' | 'addEventListener' | 'removeEventListener'>

@@ -7,7 +7,7 @@ import {
   type FrameMessage,
   type HostMessage,
   type PageInfo,
-} from '../shared/channel.js'
+} from '../common/channel.js'
 
 /** What the frame shows; the channel decides, the view renders. */
 export interface FrameViewState {
@@ -46,7 +46,7 @@ export interface FrameChannel {
 const isSignedIn = (state: ChatState) => state.identity.status === 'verified' || state.identity.status === 'identified'
 
 /**
- * The frame's half of the loader ↔ frame protocol (`../shared/channel.ts`), over the port the
+ * The frame's half of the loader ↔ frame protocol (`../common/channel.ts`), over the port the
  * loader handed over: commands in (boot, open, close, identify, logout, page), the chat's state out
  * (ready, close, unread, message, session). Messages that fail `isHostMessage` are ignored.
  */

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { IdentifyRequest } from '../shared/identify.js'
+import type { IdentifyRequest } from '../common/identify.js'
 import { createIdentifyWidget } from './identify-widget.js'
 import { identifyCatalogues, identifyLanguage } from './messages.js'
 

@@ -1,5 +1,5 @@
-import { adoptStyles } from '../shared/adopt-styles.js'
-import type { IdentifyRequest } from '../shared/identify.js'
+import { adoptStyles } from '../common/adopt-styles.js'
+import type { IdentifyRequest } from '../common/identify.js'
 import { describeMark, formatRemaining, reachedMark } from './countdown.js'
 import { fill, identifyLanguage } from './messages.js'
 import type { IdentifyMessages } from './messages.js'

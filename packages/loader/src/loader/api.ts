@@ -1,4 +1,4 @@
-import type { BootOptions, MessageNotice } from '../shared/channel.js'
+import type { BootOptions, MessageNotice } from '../common/channel.js'
 
 /** What each `Threadline('on', event, listener)` listener receives. */
 export interface ThreadlineEvents {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { IdentifyRequest, IdentifyScript } from '../shared/identify.js'
+import type { IdentifyRequest, IdentifyScript } from '../common/identify.js'
 import { createLoader } from './create-loader.js'
 import type { Loader } from './create-loader.js'
 import { install } from './install.js'

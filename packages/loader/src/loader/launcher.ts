@@ -7,7 +7,7 @@
  * the shadow styles are a constructable stylesheet, the host element's styles are set through CSSOM.
  */
 
-import { adoptStyles } from '../shared/adopt-styles.js'
+import { adoptStyles } from '../common/adopt-styles.js'
 import { labelsFor } from './labels.js'
 
 // `all: initial` on every element we style: host rules cannot reach into the shadow tree, but

@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import type { HostMessage } from '../shared/channel.js'
+import type { HostMessage } from '../common/channel.js'
 
 export const chatOrigin = 'https://chat.example.com'
 export const workspaceId = 'ws_test'
