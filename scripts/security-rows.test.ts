@@ -40,9 +40,8 @@ const otpTest: RepositoryFile = {
 const a2: [string, string[]] = ['A2', ['- `packages/server/src/auth/otp.test.ts` — A2: refuses a code after']]
 const goodRows = rows(['A1', ['- `packages/server/src/auth/otp.test.ts` — A1: refuses the right code']], a2)
 
-function check(files: RepositoryFile[], folders: string[] = []) {
-  const paths = new Set(files.map((file) => file.path))
-  return checkRepository(files, (path) => paths.has(path) || folders.includes(path))
+function check(files: RepositoryFile[]) {
+  return checkRepository(files)
 }
 
 const kinds = (problems: Problem[]) => problems.map((problem) => `${problem.kind} ${problem.path}:${problem.line}`)
@@ -150,15 +149,6 @@ describe('the security rows check', () => {
         'outside-document packages/core/src/outbox/sender.ts:2',
         'outside-document README.md:1',
       ])
-    })
-
-    it('accepts a relative import of a shared folder inside the repository', () => {
-      const frame: RepositoryFile = {
-        path: 'packages/loader/src/frame/frame-channel.ts',
-        text: `import { isFrameMessage } from '../${'shared'}/channel.js'\n`,
-      }
-      const channel: RepositoryFile = { path: 'packages/loader/src/common/channel.ts', text: 'export {}\n' }
-      expect(check([{ path: rowsDocument, text: goodRows }, otpTest, frame, channel])).toEqual([])
     })
   })
 

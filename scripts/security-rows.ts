@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { dirname, extname, join, normalize, relative, resolve } from 'node:path'
+import { extname, join, resolve } from 'node:path'
 import ts from 'typescript'
 
 /*
@@ -205,10 +205,10 @@ const outsideDocumentPattern = new RegExp(
 const sharedFolderPattern = /(?:\.\.\/)+shared\b(?:\/[\w.\-/]*)?/g
 
 /**
- * Mentions of the design documents that lived outside the repository. A relative path to a
- * `shared` folder inside the repository (the loader's `src/common/`) is an import, not a mention.
+ * Mentions of the design documents that lived outside the repository: their file names, or any
+ * relative path to a `shared` folder (no folder of the repository is called that, so none is ambiguous).
  */
-export function findOutsideReferences(file: RepositoryFile, exists: (path: string) => boolean): Problem[] {
+export function findOutsideReferences(file: RepositoryFile): Problem[] {
   const problems: Problem[] = []
   for (const match of file.text.matchAll(outsideDocumentPattern)) {
     problems.push({
@@ -219,22 +219,18 @@ export function findOutsideReferences(file: RepositoryFile, exists: (path: strin
     })
   }
   for (const match of file.text.matchAll(sharedFolderPattern)) {
-    const target = normalize(join(dirname(file.path), match[0])).replaceAll('\\', '/')
-    const inside = !target.startsWith('..')
-    const candidates = [target, target.replace(/\.js$/, '.ts'), target.replace(/\.js$/, '.tsx')]
-    if (inside && candidates.some(exists)) continue
     problems.push({
       kind: 'outside-document',
       path: file.path,
       line: lineAt(file.text, match.index),
-      message: `points at ${match[0]}, outside the repository or at nothing in it`,
+      message: `points at ${match[0]}, a folder outside the repository`,
     })
   }
   return problems
 }
 
-/** Every problem in a tree of files; `exists` answers for paths (files or folders) of the same tree. */
-export function checkRepository(files: RepositoryFile[], exists: (path: string) => boolean): Problem[] {
+/** Every problem in a tree of files. */
+export function checkRepository(files: RepositoryFile[]): Problem[] {
   const problems: Problem[] = []
   const byPath = new Map(files.map((file) => [file.path, file]))
   const document = byPath.get(rowsDocument)
@@ -270,7 +266,7 @@ export function checkRepository(files: RepositoryFile[], exists: (path: string) 
         }
       }
     }
-    problems.push(...findOutsideReferences(file, exists))
+    problems.push(...findOutsideReferences(file))
   }
 
   for (const row of rows) {
@@ -341,8 +337,5 @@ export function readRepository(root: string): RepositoryFile[] {
 
 export function checkRepositoryAt(root: string): Problem[] {
   const absolute = resolve(root)
-  return checkRepository(readRepository(absolute), (path) => {
-    const target = resolve(absolute, path)
-    return !relative(absolute, target).startsWith('..') && existsSync(target)
-  })
+  return checkRepository(readRepository(absolute))
 }
