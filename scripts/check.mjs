@@ -3,7 +3,8 @@
 // shows everything. The last line is the summary CI reads: `Tests: N passed, N failed[, N skipped]`,
 // where each check step counts as one test and vitest contributes its own tests.
 //
-//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: format, lint, typecheck, build, package, size, storybook, unit
+//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: format, lint, typecheck, build, package, examples, size,
+//                                           storybook, unit
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -51,6 +52,12 @@ const steps = [
     command: [...pnpm, 'run', 'check:package'],
     cwd: pkg.dir,
   })),
+  // The example apps' production builds. After `build`: the Next.js app reads the packages' `dist`.
+  {
+    name: 'examples',
+    label: 'examples build',
+    command: [...pnpm, '--filter', './examples/*', '--workspace-concurrency=1', 'build'],
+  },
   { name: 'size', label: 'size', command: [bin('size-limit')] },
   { name: 'storybook', label: 'storybook build', command: [...pnpm, 'run', 'build-storybook'] },
   { name: 'unit', label: 'unit tests', command: [bin('vitest'), 'run'], unit: true },
