@@ -28,8 +28,10 @@ const pnpm = (() => {
 /** Runs a command with inherited output (stdout dropped when `quiet`); rejects with its exit code. */
 function run(/** @type {string[]} */ [command, ...args], /** @type {string} */ cwd, { quiet = false } = {}) {
   return new Promise((resolvePromise, reject) => {
-    // npm inherits nothing of the workspace's pnpm settings (npm_config_* from the outer `pnpm test`).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)))
+    // Not pnpm's own settings (the outer `pnpm test` sets these); a registry, proxy or cache setting stays.
+    const env = { ...process.env }
+    for (const key of ['npm_config_user_agent', 'npm_config_verify_deps_before_run', 'npm_config_reporter'])
+      delete env[key]
     const child = spawn(command, args, { cwd, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'], env })
     child.on('error', reject)
     child.on('close', (code) =>
