@@ -28,7 +28,11 @@ function accountBackend(env: Record<string, string>): Plugin {
   })
   return {
     name: 'account-backend',
-    configureServer: (server) => void server.middlewares.use(routes),
-    configurePreviewServer: (server) => void server.middlewares.use(routes),
+    configureServer(server) {
+      server.middlewares.use(routes)
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(routes)
+    },
   }
 }

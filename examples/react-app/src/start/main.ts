@@ -30,17 +30,19 @@ async function main() {
   const dataDir = resolve(process.env.THREADLINE_DATA_DIR ?? resolve(appDir, '../../.threadline/react-app'))
   const appOrigin = `http://${host}:${appPort}`
 
-  const server = await startServer({
-    port,
-    host,
-    database: { kind: 'sqlite', file: resolve(dataDir, 'threadline.sqlite') },
-    mode: 'development',
-    secret: loadOrCreateServerSecret(dataDir),
-    // The script tag's files are not needed here: the app renders the chat itself.
-    widgetDir: null,
-    // Development prints every mail, codes included.
-    log: (line) => process.stderr.write(`${line}\n`),
-  })
+  const server = await explainPortInUse('PORT', port, () =>
+    startServer({
+      port,
+      host,
+      database: { kind: 'sqlite', file: resolve(dataDir, 'threadline.sqlite') },
+      mode: 'development',
+      secret: loadOrCreateServerSecret(dataDir),
+      // The script tag's files are not needed here: the app renders the chat itself.
+      widgetDir: null,
+      // Development prints every mail, codes included.
+      log: (line) => process.stderr.write(`${line}\n`),
+    }),
+  )
   const workspace = await ensureAppWorkspace(server, dataDir, appOrigin)
 
   // Read by vite.config.ts: the VITE_ ones go to the browser, the secret stays in the backend.
@@ -50,7 +52,7 @@ async function main() {
   process.env.THREADLINE_WORKSPACE_KID = workspace.kid
   const vite = await createServer({ root: appDir, server: { host, port: appPort, strictPort: true } })
   try {
-    await vite.listen()
+    await explainPortInUse('APP_PORT', appPort, () => vite.listen())
   } catch (error) {
     await server.close()
     throw error
@@ -77,6 +79,19 @@ Data in ${dataDir}; delete it to start over.
   if (exit) return stop()
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+}
+
+/** A taken port ends the run with one line that names the setting to change. */
+async function explainPortInUse<T>(setting: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen()
+  } catch (error) {
+    // Node says EADDRINUSE; Vite (strictPort) says "Port … is already in use".
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /already in use/.test(String(error))
+    if (!inUse) throw error
+    process.stderr.write(`Port ${port} is in use. Pick another: ${setting}=${port + 100} pnpm start:react\n`)
+    process.exit(1)
+  }
 }
 
 main().catch((error: unknown) => {
