@@ -221,7 +221,16 @@ function layer(folder, rules) {
 const coreRules = [everywhere, browser, core, noBarrel]
 
 export default defineConfig(
-  globalIgnores(['**/dist/', '**/node_modules/', '**/coverage/', '**/storybook-static/', '**/.threadline/']),
+  globalIgnores([
+    '**/dist/',
+    '**/node_modules/',
+    '**/coverage/',
+    '**/storybook-static/',
+    '**/.threadline/',
+    // Next.js output and the types file it writes on every build.
+    '**/.next/',
+    '**/next-env.d.ts',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

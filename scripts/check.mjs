@@ -3,7 +3,8 @@
 // shows everything. The last line is the summary CI reads: `Tests: N passed, N failed[, N skipped]`,
 // where each check step counts as one test and vitest contributes its own tests.
 //
-//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: format, lint, typecheck, build, package, size, storybook, unit
+//   CHECK_ONLY=lint,typecheck pnpm test     run a subset: format, lint, typecheck, build, package, packed, examples,
+//                                           size, storybook, unit
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -51,6 +52,14 @@ const steps = [
     command: [...pnpm, 'run', 'check:package'],
     cwd: pkg.dir,
   })),
+  // What npm users get: the packed tarballs installed and built in a project outside the workspace.
+  { name: 'packed', label: 'packed packages', command: [process.execPath, join(root, 'scripts', 'check-packed.mjs')] },
+  // The example apps' production builds. After `build`: the Next.js app reads the packages' `dist`.
+  {
+    name: 'examples',
+    label: 'examples build',
+    command: [...pnpm, '--filter', './examples/*', '--workspace-concurrency=1', 'build'],
+  },
   { name: 'size', label: 'size', command: [bin('size-limit')] },
   { name: 'storybook', label: 'storybook build', command: [...pnpm, 'run', 'build-storybook'] },
   { name: 'unit', label: 'unit tests', command: [bin('vitest'), 'run'], unit: true },
@@ -110,9 +119,10 @@ const results = []
 
 try {
   for (const step of selected) {
-    const display = [
-      ...(step.command[0] === pnpm[0] ? ['pnpm', ...step.command.slice(pnpm.length)] : step.command),
-    ].map((part) => part.replace(`${root}/node_modules/.bin/`, ''))
+    const runsPnpm = pnpm.every((part, index) => step.command[index] === part)
+    const display = [...(runsPnpm ? ['pnpm', ...step.command.slice(pnpm.length)] : step.command)].map((part) =>
+      part === process.execPath ? 'node' : part.replace(`${root}/node_modules/.bin/`, '').replace(`${root}/`, ''),
+    )
     console.log(
       `\n━━ ${step.label}: ${display.join(' ')}${step.cwd ? `  (in ${step.cwd.replace(`${root}/`, '')})` : ''}\n`,
     )
