@@ -123,7 +123,7 @@ describe('startDemo', () => {
     expect(page.headers.get('content-security-policy')).toContain(`script-src 'self' ${new URL(demo.chatUrl).origin}`)
     const html = await page.text()
     expect(html).toMatch(
-      /<button type="button" id="show-code" data-threadline-identify[^>]*>Show my identification code<\/button>/,
+      /<button type="button" id="show-code" data-threadline-identify[^>]*>\s*Show my identification code\s*<\/button>/,
     )
     expect(html).toContain('never by email or phone')
     const script = await (await fetch(`${demo.siteUrl}/signin.js`)).text()
