@@ -1,4 +1,4 @@
-import { limits, type PageView, type SessionGrant } from '@threadline/protocol'
+import type { PageView, SessionGrant } from '@threadline/protocol'
 import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
 import { createOutbox } from '../outbox/outbox.js'
@@ -64,6 +64,20 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     endSession(error).catch(writer.report)
   }
 
+  /** What the session and the identity flows are all built from. */
+  const shared = {
+    adapter,
+    store,
+    writer,
+    outbox,
+    outboxView,
+    notifyOutboxChanged,
+    onSessionLost,
+    now,
+    random,
+    pageSize,
+  }
+
   /** Ends the session locally but keeps the outbox: the customer's unsent words survive (G9). */
   const endSession = async (error?: ThreadlineError) => {
     closeCurrent()
@@ -77,10 +91,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           verification: state.identity.verification,
           status: state.identity.verification ? 'verifying' : 'anonymous',
         },
-        conversation: null,
+        ...noConversation,
         messages: state.messages.filter((message) => message.seq === null),
-        hasOlder: false,
-        agentTyping: null,
         connectionStatus: 'offline',
         lastError: error ?? state.lastError,
       }))
@@ -95,24 +107,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const previousCustomerId = store.getState().identity.customer?.id ?? null
     closeCurrent()
     const customerChanged = previousCustomerId !== null && previousCustomerId !== stored.customer.id
-    // Entries written before verification belong to whoever verifies; another customer's never do (B8).
-    for (const entry of await outbox.list()) {
-      if (entry.customerId === null) await outbox.put({ ...entry, customerId: stored.customer.id })
-      else if (entry.customerId !== stored.customer.id) await outbox.remove(entry.clientId)
-    }
-    const session = createCustomerSession({
-      session: stored,
-      adapter,
-      store,
-      writer,
-      outbox,
-      outboxView,
-      notifyOutboxChanged,
-      onSessionLost,
-      now,
-      random,
-      pageSize,
-    })
+    await outboxView.adopt(stored.customer.id)
+    const session = createCustomerSession({ ...shared, session: stored })
     current = session
     writer.update((state) => ({
       identity: {
@@ -203,19 +199,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     })
 
   const email = createEmailVerificationFlow({
+    ...shared,
     ready,
-    adapter,
-    store,
-    writer,
     verificationSlot,
     establish,
-    now,
     hasSession: () => current !== null,
   })
   const tokens = createIdentityTokenFlow({
+    ...shared,
     ready,
-    adapter,
-    writer,
     establish,
     endSession,
     currentCustomer: () => current?.customer ?? null,
@@ -257,15 +249,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
     async sendMessage({ text, attachments = [] }) {
       await ready
-      if (text.trim() === '' && attachments.length === 0) return writer.refuse('Write a message first')
-      if (attachments.length > limits.attachmentsPerMessage) {
-        return writer.refuse(`A message can carry at most ${limits.attachmentsPerMessage} files`)
-      }
-      if (text.length > limits.messageMaxLength) {
-        return writer.refuse(`Messages can be at most ${limits.messageMaxLength} characters`)
-      }
-      current?.stopTyping()
       const added = await outboxView.add({ text, attachments })
+      // Whatever storage did, the customer sent something: they stopped typing.
+      if (added.ok || added.error.code !== 'invalid_input') current?.stopTyping()
       if (!added.ok) return added
       notifyOutboxChanged()
       current?.wakeSender()

@@ -1,4 +1,4 @@
-import type { Attachment } from '@threadline/protocol'
+import { limits, type Attachment } from '@threadline/protocol'
 import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js'
 import { fromPendingMessage, mergeMessages, type PendingMessageInput } from '../store/messages.js'
@@ -10,8 +10,13 @@ import type { StateWriter } from './state-writer.js'
 export interface OutboxView {
   /** Re-reads the outbox (another tab may have changed it) and shows its entries as pending. */
   refresh(): Promise<void>
-  /** Shows a new message at once, then makes it durable (G1). Nothing is sent from here. */
+  /**
+   * Checks a new message, shows it at once, then makes it durable (G1). Nothing is sent from here.
+   * Refused locally (`invalid_input`) when the server would refuse it anyway.
+   */
   add(input: { text: string; attachments: Attachment[] }): Promise<Result<OutboxEntry>>
+  /** A customer's session starts: entries written before anyone verified become theirs, anyone else's are dropped (B8). */
+  adopt(customerId: string): Promise<void>
   /** Puts a refused entry back in line. Resolves with false when there is no such entry. */
   retry(clientId: string): Promise<boolean>
   discard(clientId: string): Promise<void>
@@ -45,6 +50,13 @@ export function createOutboxView({ outbox, store, writer, now, generateId }: Out
     refresh,
 
     async add({ text, attachments }) {
+      if (text.trim() === '' && attachments.length === 0) return writer.refuse('Write a message first')
+      if (attachments.length > limits.attachmentsPerMessage) {
+        return writer.refuse(`A message can carry at most ${limits.attachmentsPerMessage} files`)
+      }
+      if (text.length > limits.messageMaxLength) {
+        return writer.refuse(`Messages can be at most ${limits.messageMaxLength} characters`)
+      }
       lastCreatedAt = Math.max(now(), lastCreatedAt + 1)
       const entry: OutboxEntry = {
         clientId: generateId(),
@@ -70,6 +82,13 @@ export function createOutboxView({ outbox, store, writer, now, generateId }: Out
         return writer.report(threadlineError)
       }
       return ok(entry)
+    },
+
+    async adopt(customerId) {
+      for (const entry of await outbox.list()) {
+        if (entry.customerId === null) await outbox.put({ ...entry, customerId })
+        else if (entry.customerId !== customerId) await outbox.remove(entry.clientId)
+      }
     },
 
     async retry(clientId) {
