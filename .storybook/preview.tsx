@@ -1,7 +1,7 @@
 import type { Decorator, Loader, Preview } from '@storybook/react-vite'
 import { ThreadlineProvider, useI18n } from '@threadline/react'
 import type { ReactNode } from 'react'
-import { startScenario, type ChatScenario, type MemoryChat } from '../packages/react/src/memory-chat.test-helpers.ts'
+import { startScenario, type ChatScenario, type MemoryChat } from '@threadline/core/testing'
 import '../packages/react/src/styles/threadline.css'
 
 /**

@@ -25,16 +25,20 @@ type AdapterKind = 'http' | 'memory'
 const adapterSetup: Record<AdapterKind, { imports: string; create: string }> = {
   // What the chat frame ships.
   http: {
-    imports: 'createChatClient, createHttpAdapter',
+    imports: "import { createChatClient, createHttpAdapter } from '@threadline/core'",
     create: "createHttpAdapter({ baseUrl: location.origin, workspaceId: 'ws_smoke' })",
   },
   // The npm quick start and Storybook: a whole fake backend in the bundle.
-  memory: { imports: 'createChatClient, createMemoryAdapter', create: 'createMemoryAdapter()' },
+  memory: {
+    imports:
+      "import { createChatClient } from '@threadline/core'\nimport { createMemoryAdapter } from '@threadline/core/memory'",
+    create: 'createMemoryAdapter()',
+  },
 }
 
 /** The entry a site (or the chat frame) would write; React names resolve to preact/compat. */
 const entrySource = (adapter: AdapterKind) => `
-import { ${adapterSetup[adapter].imports} } from '@threadline/core'
+${adapterSetup[adapter].imports}
 import { ThreadlineProvider, ChatWidget } from '@threadline/react'
 import { createElement } from 'react'
 import { createRoot } from 'react-dom/client'

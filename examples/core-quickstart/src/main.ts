@@ -8,14 +8,8 @@
  * 3. An advisor replies; the reply arrives over realtime with a read receipt.
  * 4. The same customer verifies on their phone and sees the whole conversation.
  */
-import {
-  createChatClient,
-  createMemoryAdapter,
-  createMemoryBackend,
-  createMemoryStorage,
-  type ChatClient,
-  type ChatState,
-} from '@threadline/core'
+import { createChatClient, createMemoryStorage, type ChatClient, type ChatState } from '@threadline/core'
+import { createMemoryAdapter, createMemoryBackend } from '@threadline/core/memory'
 
 const email = 'ada@example.com'
 const backend = createMemoryBackend()

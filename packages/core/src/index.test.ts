@@ -6,18 +6,21 @@ describe('@threadline/core', () => {
     it('touches none of them at import', async () => {
       const { module, touched } = await importWithThrowingBrowserGlobals(async () => ({
         core: await import('./index.js'),
+        memory: await import('./adapters/memory/index.js'),
         testing: await import('./testing/index.js'),
       }))
-      const { core, testing } = module
+      const { core, memory, testing } = module
       expect(touched).toEqual([])
       expect(typeof core.createChatClient).toBe('function')
+      expect(typeof memory.createMemoryAdapter).toBe('function')
       expect(typeof testing.runAdapterConformanceTests).toBe('function')
     })
   })
 
   describe('when a client is created in Node with no storage given', () => {
     it('works on memory storage and lets the process exit after destroy', async () => {
-      const { createChatClient, createMemoryAdapter } = await import('./index.js')
+      const { createChatClient } = await import('./index.js')
+      const { createMemoryAdapter } = await import('./adapters/memory/index.js')
       const adapter = createMemoryAdapter()
       const client = createChatClient({ adapter })
       await client.ready
@@ -49,8 +52,6 @@ describe('@threadline/core', () => {
         'createHttpAdapter',
         'createIndexedDbStorage',
         'createLocalStorage',
-        'createMemoryAdapter',
-        'createMemoryBackend',
         'createMemoryStorage',
         'createSingleTabCoordinator',
         'createWebLocksCoordinator',
@@ -58,6 +59,13 @@ describe('@threadline/core', () => {
         'isThreadlineError',
         'isTransientError',
       ].sort(),
+    )
+  })
+
+  it('exports the memory backend and adapter from @threadline/core/memory, not the main entry', async () => {
+    const memory = await import('./adapters/memory/index.js')
+    expect(Object.keys(memory).sort()).toEqual(
+      ['createMemoryAdapter', 'createMemoryBackend', 'createSeededRandom', 'noFaults'].sort(),
     )
   })
 })

@@ -6,6 +6,7 @@ export type {
   SendMessageInput,
   UploadAttachmentOptions,
 } from './client/create-chat-client.js'
+// The memory backend and adapter live at `@threadline/core/memory`: the main entry is the client.
 export type { Result } from './client/result.js'
 
 export type {
@@ -39,8 +40,6 @@ export type {
   SubscriptionHandlers,
   Unsubscribe,
 } from './adapters/types.js'
-export { createMemoryAdapter, createMemoryBackend } from './adapters/memory/index.js'
-export type { MemoryAdapter, MemoryBackend } from './adapters/memory/index.js'
 export { createHttpAdapter } from './adapters/http/index.js'
 export type { HttpAdapterOptions } from './adapters/http/index.js'
 

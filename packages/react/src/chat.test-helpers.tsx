@@ -1,13 +1,10 @@
+import { createChatClient, createMemoryStorage, createSingleTabCoordinator, type ChatClient } from '@threadline/core'
 import {
-  createChatClient,
   createMemoryAdapter,
   createMemoryBackend,
-  createMemoryStorage,
-  createSingleTabCoordinator,
-  type ChatClient,
   type MemoryAdapter,
   type MemoryBackend,
-} from '@threadline/core'
+} from '@threadline/core/memory'
 import { cleanup, render, waitFor, type RenderResult } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterEach, expect } from 'vitest'

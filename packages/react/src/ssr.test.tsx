@@ -1,11 +1,6 @@
 // @vitest-environment node
-import {
-  createChatClient,
-  createMemoryAdapter,
-  createMemoryBackend,
-  createMemoryStorage,
-  createSingleTabCoordinator,
-} from '@threadline/core'
+import { createChatClient, createMemoryStorage, createSingleTabCoordinator } from '@threadline/core'
+import { createMemoryAdapter, createMemoryBackend } from '@threadline/core/memory'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { ChatPanel, ChatWidget, ThreadlineProvider } from './index.js'

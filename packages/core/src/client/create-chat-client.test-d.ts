@@ -17,6 +17,11 @@ if (verified.ok) {
   void verified.value
 }
 expectTypeOf(client.sendMessage).returns.resolves.toEqualTypeOf<Result<{ clientId: string }>>()
+// Even the local edits resolve to results: a storage failure is a value too, never a rejection.
+expectTypeOf(client.retryMessage).returns.resolves.toEqualTypeOf<Result<void>>()
+expectTypeOf(client.discardMessage).returns.resolves.toEqualTypeOf<Result<void>>()
+expectTypeOf(client.cancelVerification).returns.resolves.toEqualTypeOf<Result<void>>()
+expectTypeOf(client.logout).returns.resolves.toEqualTypeOf<Result<void>>()
 
 // The states the UI switches on are closed unions.
 expectTypeOf<IdentityStatus>().toEqualTypeOf<'anonymous' | 'verifying' | 'verified' | 'identified'>()

@@ -7,3 +7,15 @@ export { createMemoryHarness } from './memory-harness.js'
 export * from '../adapters/memory/index.js'
 
 export { createMemoryLockManager } from '../tabs/memory-lock-manager.js'
+
+// Scenarios: a whole chat on the memory backend in a described state, for stories and UI tests.
+export { createMemoryChat, defaultAdvisor } from './scenarios/create-memory-chat.js'
+export type {
+  MemoryChat,
+  MemoryChatOptions,
+  ScriptedAdvisorOptions,
+  SeedMessage,
+} from './scenarios/create-memory-chat.js'
+export { startScenario } from './scenarios/start-scenario.js'
+export type { ChatScenario } from './scenarios/start-scenario.js'
+export { sampleThread } from './scenarios/sample-thread.js'

@@ -1,13 +1,6 @@
 // @vitest-environment jsdom
-import {
-  createChatClient,
-  createMemoryAdapter,
-  createMemoryBackend,
-  createMemoryStorage,
-  createSingleTabCoordinator,
-  type ChatClient,
-  type MemoryBackend,
-} from '@threadline/core'
+import { createChatClient, createMemoryStorage, createSingleTabCoordinator, type ChatClient } from '@threadline/core'
+import { createMemoryAdapter, createMemoryBackend, type MemoryBackend } from '@threadline/core/memory'
 import { createI18n, loadCatalogue } from '@threadline/react'
 import { act } from 'react'
 import { createRoot } from 'react-dom/client'

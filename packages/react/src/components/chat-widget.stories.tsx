@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
-import type { ChatScenario, MemoryChat } from '../memory-chat.test-helpers.js'
+import type { ChatScenario, MemoryChat } from '@threadline/core/testing'
 import { ChatWidget } from './chat-widget.js'
 import type { Theme } from './chat-panel.js'
 

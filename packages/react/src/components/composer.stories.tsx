@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { limits } from '@threadline/protocol'
 import { expect, userEvent, within } from 'storybook/test'
-import type { ChatScenario } from '../memory-chat.test-helpers.js'
+import type { ChatScenario } from '@threadline/core/testing'
 import { Composer } from './composer.js'
 
 /** Storybook merges parameters deeply, so every story states its whole scenario. */

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { ThreadlineError, type ErrorCode } from '@threadline/core'
 import { expect, userEvent, within } from 'storybook/test'
-import type { ChatScenario, MemoryChat } from '../memory-chat.test-helpers.js'
+import type { ChatScenario, MemoryChat } from '@threadline/core/testing'
 import { EmailGate } from './email-gate.js'
 
 /** Storybook merges parameters deeply, so every story states its whole scenario. */

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { createMemoryBackend } from '@threadline/core'
+import { createMemoryBackend } from '@threadline/core/memory'
 import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'

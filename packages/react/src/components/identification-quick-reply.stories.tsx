@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
-import type { ChatScenario, MemoryChat } from '../memory-chat.test-helpers.js'
+import type { ChatScenario, MemoryChat } from '@threadline/core/testing'
 import { ChatPanel } from './chat-panel.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import type { ChatScenario } from '../memory-chat.test-helpers.js'
+import type { ChatScenario } from '@threadline/core/testing'
 import { ChatWidget } from './chat-widget.js'
 import { Launcher } from './launcher.js'
 

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import type { Agent } from '@threadline/core'
-import type { ChatScenario } from '../memory-chat.test-helpers.js'
+import type { ChatScenario } from '@threadline/core/testing'
 import { TypingIndicator } from './typing-indicator.js'
 
 const typing = (agent?: Agent): ChatScenario => ({

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { expect, within } from 'storybook/test'
 import { ChatPanel } from '../components/chat-panel.js'
-import type { ChatScenario, MemoryChat } from '../memory-chat.test-helpers.js'
+import type { ChatScenario, MemoryChat } from '@threadline/core/testing'
 
 /** Storybook merges parameters deeply, so every story states its whole scenario. */
 const scenario = (chat: ChatScenario) => ({ chat: { signedIn: true, seed: 6, ...chat } })

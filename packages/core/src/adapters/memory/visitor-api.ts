@@ -1,4 +1,27 @@
+import {
+  attachmentRules,
+  attachmentExtension,
+  checkAttachmentFile,
+  declineIdentificationRequestSchema,
+  emailStartRequestSchema,
+  emailVerifyRequestSchema,
+  identifyRequestSchema,
+  limits,
+  markReadRequestSchema,
+  messagesQuerySchema,
+  pageViewSchema,
+  sendMessageRequestSchema,
+  typingRequestSchema,
+  type Attachment,
+} from '@threadline/protocol'
 import type { ChatAdapter } from '../types.js'
+import { apiError, parseRequest } from './api-error.js'
+import { attachmentDisplayName } from './attachment-display-name.js'
+import type { MemoryBackendState } from './backend-state.js'
+import { historyPageWindow } from './history-page-window.js'
+import { requireMessageText } from './message-text.js'
+import { normalizeEmail } from './normalize-email.js'
+import { randomId } from './random.js'
 
 /** The names of the calls a `ChatAdapter` makes (everything but its version field). */
 export type AdapterMethodName = Exclude<keyof ChatAdapter, 'specificationVersion'>
@@ -12,4 +35,258 @@ export type MemoryVisitorApi = {
   [Method in AdapterMethodName]: (
     input: Omit<Parameters<ChatAdapter[Method]>[0], 'signal'>,
   ) => Awaited<ReturnType<ChatAdapter[Method]>>
+}
+
+/** The visitor routes (`/v1/…`): what a customer's device may do, each call checked like the server checks it. */
+export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitorApi {
+  const {
+    appendMessage,
+    askForIdentification,
+    authenticate,
+    blockedEmails,
+    blockedUntil,
+    claimableUploads,
+    conversationOf,
+    customerForIdentity,
+    customerForVerifiedEmail,
+    draftsByCustomerId,
+    eventBase,
+    grantSession,
+    hub,
+    identityTokens,
+    isCustomerBlocked,
+    isoNow,
+    log,
+    notifyCustomerMessage,
+    now,
+    openConversation,
+    otp,
+    pageViewsByCustomerId,
+    publish,
+    random,
+    resolveLookup,
+    revokeSession,
+    sameAttachments,
+    sessionProblem,
+    sessions,
+    setStatus,
+    settings,
+    uploads,
+  } = state
+  return {
+    startEmailVerification(input) {
+      log('startEmailVerification')
+      const { email } = parseRequest(emailStartRequestSchema, {
+        email: typeof input.email === 'string' ? normalizeEmail(input.email) : input.email,
+      })
+      const knownCustomer = resolveLookup({ email })
+      if (blockedUntil(blockedEmails, email) || (knownCustomer !== undefined && isCustomerBlocked(knownCustomer))) {
+        throw apiError('blocked', 'This email cannot start a chat right now')
+      }
+      // A9: known and unknown emails take exactly this path and get the same answer.
+      const issued = otp.issue(email)
+      return {
+        challengeId: issued.challengeId,
+        email: issued.email,
+        expiresAt: new Date(issued.expiresAt).toISOString(),
+        resendAfterSeconds: issued.resendAfterSeconds,
+      }
+    },
+
+    verifyEmail(input) {
+      log('verifyEmail')
+      const { challengeId, code } = parseRequest(emailVerifyRequestSchema, input)
+      const email = otp.verify(challengeId, code)
+      return grantSession(customerForVerifiedEmail(email), 'email')
+    },
+
+    identify(input) {
+      log('identify')
+      const { identityToken } = parseRequest(identifyRequestSchema, input)
+      const stored = identityTokens.get(identityToken)
+      if (!stored) throw apiError('identity_token_invalid', 'The identity token is not valid')
+      if (now() >= stored.expiresAt) throw apiError('identity_token_expired', 'The identity token has expired')
+      if (stored.claims.externalId.trim() === '') {
+        throw apiError('identity_token_invalid', 'The identity token carries no external id')
+      }
+      return grantSession(customerForIdentity(stored.claims), 'identity_token')
+    },
+
+    logout({ token }) {
+      log('logout', { token })
+      authenticate(token)
+      revokeSession(token, apiError('unauthorized', 'The session was logged out'))
+    },
+
+    getMe({ token }) {
+      log('getMe', { token })
+      return structuredClone(authenticate(token))
+    },
+
+    getConversation({ token }) {
+      log('getConversation', { token })
+      const stored = conversationOf(authenticate(token).id)
+      return stored ? structuredClone(stored.conversation) : null
+    },
+
+    listMessages({ token, ...query }) {
+      log('listMessages', { token })
+      const customer = authenticate(token)
+      const { beforeSeq, afterSeq, limit = limits.messagesPageDefault } = parseRequest(messagesQuerySchema, query)
+      const stored = conversationOf(customer.id)
+      if (!stored) return { messages: [], hasMore: false }
+
+      const window = historyPageWindow({ lastSeq: stored.conversation.lastSeq, beforeSeq, afterSeq, limit })
+      if (!window) return { messages: [], hasMore: false }
+      // Seqs are contiguous from 1, so a seq range is an index range.
+      return {
+        messages: stored.messages.slice(window.first - 1, window.last).map((message) => structuredClone(message)),
+        hasMore: window.hasMore,
+      }
+    },
+
+    sendMessage({ token, ...body }) {
+      log('sendMessage', { token, clientId: body.clientId })
+      const customer = authenticate(token)
+      const { clientId, text, attachmentIds } = parseRequest(sendMessageRequestSchema, body)
+
+      // G2, G3, G5: the dedupe comes before every other refusal, so a retry of a committed message
+      // gets its original ack even if chat was switched off in between.
+      const existingConversation = conversationOf(customer.id)
+      const original = existingConversation?.messagesByClientId.get(clientId)
+      if (existingConversation && original) {
+        if (original.text !== text || !sameAttachments(original, attachmentIds)) {
+          throw apiError('idempotency_conflict', 'This client id was already used for a different message')
+        }
+        return { message: structuredClone(original), conversation: structuredClone(existingConversation.conversation) }
+      }
+
+      const attachments = claimableUploads(customer, attachmentIds ?? [])
+      if (attachments.length === 0) requireMessageText(text)
+      if (!settings.chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+      if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
+
+      const stored = openConversation(customer.id)
+      const started = existingConversation === undefined
+      const wasFinished = stored.conversation.status === 'finished'
+      draftsByCustomerId.delete(customer.id)
+      const message = appendMessage(stored, {
+        author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null },
+        text,
+        clientId,
+        attachments: attachments.map((attachment) => structuredClone(attachment)),
+      })
+      for (const attachment of attachments) {
+        const upload = uploads.get(attachment.id)
+        if (upload) upload.messageId = message.id
+      }
+      if (wasFinished) setStatus(stored, 'unanswered')
+      if (started && stored.conversation.awaitingIdentification) askForIdentification(stored)
+      notifyCustomerMessage(stored, message)
+      return { message: structuredClone(message), conversation: structuredClone(stored.conversation) }
+    },
+
+    declineIdentification({ token, ...body }) {
+      log('declineIdentification', { token })
+      const customer = authenticate(token)
+      const { text } = parseRequest(declineIdentificationRequestSchema, body)
+      const stored = conversationOf(customer.id)
+      // Nothing waits: nothing to post, and a retry after the wait ended is harmless.
+      if (!stored?.conversation.awaitingIdentification)
+        return { conversation: stored ? structuredClone(stored.conversation) : null }
+      requireMessageText(text)
+      if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
+      const message = appendMessage(stored, {
+        author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null },
+        text,
+        clientId: null,
+      })
+      stored.conversation.awaitingIdentification = false
+      publish(stored, {
+        type: 'conversation.identification_changed',
+        ...eventBase(stored),
+        conversation: structuredClone(stored.conversation),
+      })
+      notifyCustomerMessage(stored, message)
+      return { conversation: structuredClone(stored.conversation) }
+    },
+
+    markRead({ token, ...body }) {
+      log('markRead', { token })
+      const customer = authenticate(token)
+      const { upToSeq } = parseRequest(markReadRequestSchema, body)
+      const stored = conversationOf(customer.id)
+      if (!stored) return
+      const readUpTo = Math.min(upToSeq, stored.conversation.lastSeq)
+      if (readUpTo <= stored.conversation.customerLastReadSeq) return
+      const readAt = isoNow()
+      for (const message of stored.messages.slice(0, readUpTo)) {
+        if (message.author.kind !== 'customer' && message.readAt === null) message.readAt = readAt
+      }
+      stored.conversation.customerLastReadSeq = readUpTo
+      publish(stored, { type: 'message.read', ...eventBase(stored), reader: 'customer', upToSeq: readUpTo, readAt })
+    },
+
+    setTyping({ token, ...body }) {
+      log('setTyping', { token })
+      const customer = authenticate(token)
+      const { draft } = parseRequest(typingRequestSchema, body)
+      // Customer typing is for advisors only (with the preview); the customer's devices get nothing.
+      if (draft === '') draftsByCustomerId.delete(customer.id)
+      else draftsByCustomerId.set(customer.id, draft)
+    },
+
+    trackPageView({ token, page }) {
+      log('trackPageView', { token })
+      const customer = authenticate(token)
+      const parsed = parseRequest(pageViewSchema, page)
+      const views = pageViewsByCustomerId.get(customer.id) ?? []
+      views.push({ ...parsed, customerId: customer.id, at: isoNow() })
+      pageViewsByCustomerId.set(customer.id, views)
+    },
+
+    uploadAttachment({ token, file, name }) {
+      log('uploadAttachment', { token })
+      const customer = authenticate(token)
+      if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send files right now')
+      if (!settings.chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+      const safeName = attachmentDisplayName(name)
+      const refusal = checkAttachmentFile({ name: safeName, size: file.size, type: file.type })
+      if (refusal) throw apiError(refusal.code, refusal.message)
+      const extension = attachmentExtension(safeName)
+      const id = randomId('att', random)
+      const attachment: Attachment = {
+        id,
+        name: safeName,
+        // The claimed type is only trusted when it is one the extension allows (checked above).
+        contentType:
+          file.type === '' || file.type === 'application/octet-stream'
+            ? extension
+              ? attachmentRules[extension].contentTypes[0]
+              : file.type
+            : file.type,
+        size: file.size,
+        // In a browser (Storybook, the demo) a blob: URL previews the very bytes; elsewhere a stable fake.
+        url: typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : `memory:attachments/${id}`,
+      }
+      uploads.set(id, { customerId: customer.id, attachment, messageId: null })
+      return structuredClone(attachment)
+    },
+
+    subscribe({ token, handlers }) {
+      log('subscribe', { token })
+      const problem = sessionProblem(token)
+      const customerId = sessions.get(token)?.customerId
+      if (problem || customerId === undefined) {
+        let cancelled = false
+        globalThis.queueMicrotask(() => {
+          if (!cancelled) handlers.onClose?.({ error: problem ?? apiError('unauthorized', 'The session is not valid') })
+        })
+        return () => {
+          cancelled = true
+        }
+      }
+      return hub.add({ token, customerId, handlers })
+    },
+  }
 }

@@ -1,20 +1,11 @@
-/**
- * A whole chat on the memory adapter, for stories and tests: a backend, a client wired to it with
- * in-memory storage, and the backend's test hooks (mailbox, advisor, faults) within reach.
- * Shared by the Storybook stories and the smoke test; never shipped.
- */
-import {
-  createChatClient,
-  createMemoryAdapter,
-  createMemoryBackend,
-  createMemoryStorage,
-  createSingleTabCoordinator,
-  type Agent,
-  type ChatClient,
-  type ChatState,
-  type MemoryAdapter,
-  type MemoryBackend,
-} from '@threadline/core'
+import type { Agent } from '@threadline/protocol'
+import { createMemoryAdapter, type MemoryAdapter } from '../../adapters/memory/adapter.js'
+import { createMemoryBackend, type MemoryBackend } from '../../adapters/memory/backend.js'
+import { createChatClient } from '../../client/create-chat-client.js'
+import type { ChatClient } from '../../client/chat-client.js'
+import { createMemoryStorage } from '../../storage/memory-storage.js'
+import type { ChatState } from '../../store/state.js'
+import { createSingleTabCoordinator } from '../../tabs/single-tab-coordinator.js'
 
 export interface SeedMessage {
   from: 'customer' | 'agent'
@@ -35,6 +26,11 @@ export interface ScriptedAdvisorOptions {
   agent?: Agent
 }
 
+/**
+ * A whole chat on the memory adapter: a backend, a client wired to it with in-memory storage and a
+ * lone tab, and the backend's hooks (mailbox, advisor, faults) within reach. Framework-free, so any
+ * UI's stories and tests can start from it; it runs on the real clock (or the test's fake one).
+ */
 export interface MemoryChat {
   readonly backend: MemoryBackend
   readonly adapter: MemoryAdapter
@@ -201,54 +197,4 @@ export function createMemoryChat(options: MemoryChatOptions = {}): MemoryChat {
       client.destroy()
     },
   }
-}
-
-/** What a story (or a test) starts from. */
-export interface ChatScenario extends MemoryChatOptions {
-  /** A thread written before the customer signs in: the messages, or how many sample ones. */
-  seed?: readonly SeedMessage[] | number
-  /** The customer is verified when the story starts. Default true. */
-  signedIn?: boolean
-  /** Runs once the client is ready (and signed in): faults, a scripted advisor, backend settings. */
-  setup?: (chat: MemoryChat) => void | Promise<void>
-}
-
-/** A memory chat in the state `scenario` describes. */
-export async function startScenario(scenario: ChatScenario = {}): Promise<MemoryChat> {
-  const chat = createMemoryChat(scenario)
-  const seed = typeof scenario.seed === 'number' ? sampleThread(scenario.seed) : (scenario.seed ?? [])
-  chat.seed(seed)
-  await chat.client.ready
-  if (scenario.signedIn ?? true) await chat.signIn()
-  await scenario.setup?.(chat)
-  return chat
-}
-
-/** A believable thread of `count` messages, alternating in short runs (deterministic). */
-export function sampleThread(count: number): SeedMessage[] {
-  const customerLines = [
-    'Hi! My order has not arrived yet.',
-    'It was order #4821, placed last Tuesday.',
-    'Could you check the tracking number?',
-    'Thanks, that helps.',
-    'One more thing: can I change the delivery address?',
-  ]
-  const advisorLines = [
-    'Hello! Sorry to hear that, let me have a look.',
-    'I found it: the parcel left our warehouse yesterday.',
-    'Tracking number is 1Z999AA10123456784.',
-    'Yes, I can update the address until it is out for delivery.',
-    'Anything else I can help with?',
-  ]
-  const thread: SeedMessage[] = []
-  let from: SeedMessage['from'] = 'customer'
-  for (let index = 0; index < count; index++) {
-    const lines = from === 'customer' ? customerLines : advisorLines
-    // A day apart every 40 messages, so long threads show day separators.
-    thread.push({ from, text: lines[index % lines.length] ?? '', gapMinutes: index % 40 === 39 ? 24 * 60 : 2 })
-    if (index % 3 !== 1) from = from === 'customer' ? 'agent' : 'customer'
-  }
-  // The conversation begins when the customer first writes.
-  if (thread[0]) thread[0].from = 'customer'
-  return thread
 }

@@ -1,0 +1,62 @@
+import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import { countUnread } from '../store/messages.js'
+import type { ChatState } from '../store/state.js'
+import type { ChatStore } from '../store/store.js'
+import { fail, type Result } from './result.js'
+
+export type StatePatch = Partial<ChatState> | ((state: ChatState) => Partial<ChatState>)
+
+/** The one way the client writes its store. */
+export interface StateWriter {
+  update: (patch: StatePatch) => void
+  /** Puts the failure in `state.lastError` and returns it as a failed result. */
+  report: <T>(error: unknown) => Result<T>
+  /** A call refused before reaching the server: the caller's input cannot work. */
+  refuse: <T>(message: string) => Result<T>
+  /** An identity call is in flight (or no longer). */
+  setBusy: (busy: boolean) => void
+}
+
+/** What the store shows when no conversation may be on screen (nobody, or possibly someone else). */
+export const noConversation: Pick<ChatState, 'conversation' | 'messages' | 'hasOlder' | 'agentTyping'> = {
+  conversation: null,
+  messages: [],
+  hasOlder: false,
+  agentTyping: null,
+}
+
+export function createStateWriter(store: ChatStore): StateWriter {
+  // Every write goes through here so the derived unread count can never drift.
+  const update = (patch: StatePatch) =>
+    store.setState((state) => {
+      const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) }
+      next.unreadCount = countUnread(next.messages, next.conversation?.customerLastReadSeq ?? 0)
+      return next
+    })
+  const report = <T>(error: unknown): Result<T> => {
+    const threadlineError = toThreadlineError(error)
+    update({ lastError: threadlineError })
+    return fail(threadlineError)
+  }
+  return {
+    update,
+    report,
+    refuse: (message) => report(new ThreadlineError('invalid_input', message)),
+    setBusy: (busy) => update((state) => ({ identity: { ...state.identity, busy } })),
+  }
+}
+
+/**
+ * A writer that stops writing once `isClosed()` holds, while still handing failures back to the
+ * caller: what a closed customer session uses, so a late answer for the previous customer cannot
+ * reach the store.
+ */
+export function guardStateWriter(writer: StateWriter, isClosed: () => boolean): StateWriter {
+  return {
+    ...writer,
+    update: (patch) => {
+      if (!isClosed()) writer.update(patch)
+    },
+    report: (error) => (isClosed() ? fail(toThreadlineError(error)) : writer.report(error)),
+  }
+}

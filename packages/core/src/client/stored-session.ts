@@ -1,0 +1,26 @@
+import type { Customer, Session, SessionGrant } from '@threadline/protocol'
+import type { PendingVerification } from '../store/state.js'
+
+/** What the client keeps in storage for the signed-in customer, so a reload stays signed in. */
+export interface StoredSession {
+  token: string
+  expiresAt: number
+  method: Session['method']
+  customer: Customer
+}
+
+export const isStoredSession = (value: unknown): value is StoredSession =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as StoredSession).token === 'string' &&
+  typeof (value as StoredSession).expiresAt === 'number'
+
+export const isPendingVerification = (value: unknown): value is PendingVerification =>
+  typeof value === 'object' && value !== null && typeof (value as PendingVerification).challengeId === 'string'
+
+export const storedSessionOf = (grant: SessionGrant): StoredSession => ({
+  token: grant.session.token,
+  expiresAt: Date.parse(grant.session.expiresAt),
+  method: grant.session.method,
+  customer: grant.customer,
+})
