@@ -89,7 +89,7 @@ export interface MemoryBackend {
 /**
  * A whole Threadline backend for one workspace, in memory: email codes, identity tokens, sessions,
  * one conversation per customer, idempotent messages and realtime events. It keeps the rules the
- * real server keeps (SECURITY.md), so code that works against it works against the server. It is a
+ * real server keeps (docs/security.md), so code that works against it works against the server. It is a
  * documented fake: nothing is persisted and nothing is hashed. Like the server's conversations, it
  * is split by actor: the shared state, the visitor API, the agent API and the test controls.
  */
