@@ -39,11 +39,9 @@ export async function startEmailVerification(
       .where('created_at', '>', at - hourMs)
       .executeTakeFirstOrThrow()
     if (Number(fromIp.count) >= context.settings.otpIpHourlyLimit) {
-      throw new ApiError(
-        'rate_limited',
-        'Too many codes were requested from this network; try again later',
-        secondsUntil(Number(fromIp.oldest) + hourMs, at),
-      )
+      throw new ApiError('rate_limited', 'Too many codes were requested from this network; try again later', {
+        retryAfterSeconds: secondsUntil(Number(fromIp.oldest) + hourMs, at),
+      })
     }
 
     await transaction
@@ -71,11 +69,9 @@ export async function startEmailVerification(
     if (state.cooldown_started_at !== null) {
       const cooldownEndsAt = state.cooldown_started_at + limits.otpResendCooldownSeconds * 1000
       if (cooldownEndsAt > at) {
-        throw new ApiError(
-          'rate_limited',
-          'A code was sent moments ago; wait before asking for another',
-          secondsUntil(cooldownEndsAt, at),
-        )
+        throw new ApiError('rate_limited', 'A code was sent moments ago; wait before asking for another', {
+          retryAfterSeconds: secondsUntil(cooldownEndsAt, at),
+        })
       }
     }
     // A5: at most five codes per email per hour, counted per account, not per IP.
@@ -89,11 +85,9 @@ export async function startEmailVerification(
       .execute()
     const [oldest] = recent
     if (oldest !== undefined && recent.length >= limits.otpMaxPerHour) {
-      throw new ApiError(
-        'rate_limited',
-        'Too many codes were sent to this email this hour',
-        secondsUntil(oldest.created_at + hourMs, at),
-      )
+      throw new ApiError('rate_limited', 'Too many codes were sent to this email this hour', {
+        retryAfterSeconds: secondsUntil(oldest.created_at + hourMs, at),
+      })
     }
 
     // A4: a resend kills the previous code at once; its attempt count stays where it was.
@@ -235,11 +229,9 @@ export async function verifyEmailCode(
     return { attempts: counted?.attempts ?? null, lockedUntil }
   })
   if (failure.lockedUntil > at) {
-    throw new ApiError(
-      'otp_locked',
-      'Too many wrong codes for this email; try again later',
-      secondsUntil(failure.lockedUntil, at),
-    )
+    throw new ApiError('otp_locked', 'Too many wrong codes for this email; try again later', {
+      retryAfterSeconds: secondsUntil(failure.lockedUntil, at),
+    })
   }
   // The attempt that uses up the last try says so at once, so the UI can offer a new code.
   if (failure.attempts === null || failure.attempts >= limits.otpMaxAttempts) {
@@ -250,10 +242,8 @@ export async function verifyEmailCode(
 
 function refuseIfLocked(state: OtpEmailStateTable, at: number): void {
   if (state.locked_until > at) {
-    throw new ApiError(
-      'otp_locked',
-      'Too many wrong codes for this email; try again later',
-      secondsUntil(state.locked_until, at),
-    )
+    throw new ApiError('otp_locked', 'Too many wrong codes for this email; try again later', {
+      retryAfterSeconds: secondsUntil(state.locked_until, at),
+    })
   }
 }

@@ -1,18 +1,24 @@
 import { errorStatus } from '@threadline/protocol'
 import type { ErrorBody, ErrorCode } from '@threadline/protocol'
 
+export interface ApiErrorOptions {
+  /** For `Retry-After` and the body's `retryAfterSeconds` (rate limits, `unavailable`). */
+  retryAfterSeconds?: number
+  cause?: unknown
+}
+
 /** A refusal with a protocol code; the HTTP layer turns it into `{ error: { code, message } }` with the code's status. */
 export class ApiError extends Error {
   override readonly name = 'ApiError'
+  readonly code: ErrorCode
   readonly status: number
+  readonly retryAfterSeconds: number | undefined
 
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message)
+  constructor(code: ErrorCode, message: string, options: ApiErrorOptions = {}) {
+    super(message, { cause: options.cause })
+    this.code = code
     this.status = errorStatus[code]
+    this.retryAfterSeconds = options.retryAfterSeconds
   }
 
   toBody(): ErrorBody {
@@ -26,8 +32,12 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * By name, not `instanceof`: the CLI, the tests and a server bundled twice (two copies of this
+ * module) must all recognise one another's refusals.
+ */
 export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError
+  return error instanceof Error && error.name === 'ApiError' && typeof (error as ApiError).toBody === 'function'
 }
 
 interface SafeParser<T> {

@@ -26,7 +26,9 @@ export async function mintForIdentityToken(
   const recent = await recentMints(context, { workspaceId: workspace.id, externalId: claims.externalId })
   if (recent.count >= maxMintsPerAccountPerHour) {
     const retryAfter = secondsUntil((recent.oldestAt ?? context.now()) + hourMs, context.now())
-    throw new ApiError('rate_limited', 'Too many identification codes for this account; try again later', retryAfter)
+    throw new ApiError('rate_limited', 'Too many identification codes for this account; try again later', {
+      retryAfterSeconds: retryAfter,
+    })
   }
   const minted = await mintIdentificationCode(context, {
     workspaceId: workspace.id,
