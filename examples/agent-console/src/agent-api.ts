@@ -6,7 +6,7 @@ import {
   errorBodySchema,
   messageSchema,
   messagesPageSchema,
-} from '@threadline/protocol'
+} from '@threadline/protocol/schemas'
 import type {
   Account,
   Agent,

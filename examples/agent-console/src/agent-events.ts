@@ -1,4 +1,4 @@
-import { chatEventSchema } from '@threadline/protocol'
+import { chatEventSchema } from '@threadline/protocol/schemas'
 import type { ChatEvent } from '@threadline/protocol'
 import type { FetchFunction } from './agent-api.js'
 import { createSseParser } from './sse-parser.js'

@@ -1,19 +1,16 @@
+import { attachmentRules, attachmentExtension, checkAttachmentFile, limits } from '@threadline/protocol'
 import {
-  attachmentRules,
-  attachmentExtension,
-  checkAttachmentFile,
   declineIdentificationRequestSchema,
   emailStartRequestSchema,
   emailVerifyRequestSchema,
   identifyRequestSchema,
-  limits,
   markReadRequestSchema,
   messagesQuerySchema,
   messageTextSchema,
   pageViewSchema,
   sendMessageRequestSchema,
   typingRequestSchema,
-} from '@threadline/protocol'
+} from '@threadline/protocol/schemas'
 import type {
   Agent,
   Attachment,
