@@ -19,6 +19,7 @@ export {
   toThreadlineError,
 } from './client-errors.js'
 export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } from './client-errors.js'
+export { errorCodeForStatus, retryAfterSeconds } from './error-response.js'
 
 export { conversationStatuses, authorKinds } from './conversation.js'
 export type { ConversationStatus, AuthorKind } from './conversation.js'
