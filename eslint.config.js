@@ -130,6 +130,23 @@ const api = ({ test }) => [
 ]
 
 /** @type {Rule} */
+const agentConsole = ({ test }) => [
+  allowOnly(
+    [
+      '@threadline/api',
+      '@threadline/protocol',
+      '@threadline/react(?:/styles\\.css)?',
+      'react',
+      'react-dom(?:/client)?',
+      'react/jsx-runtime',
+      '\\.{1,2}/.*',
+      ...(test ? [...testAllowance, '@threadline/server', 'axe-core'] : []),
+    ],
+    'The console is built on @threadline/api, @threadline/react and @threadline/protocol only.',
+  ),
+]
+
+/** @type {Rule} */
 const core = ({ test }) => [
   forbidPackages(
     // Contract tests run the http adapter against the real server, so tests may start one.
@@ -331,6 +348,7 @@ export default defineConfig(
     },
   },
   ...layer('packages/api/src', [everywhere, browser, api, noBarrel]),
+  ...layer('examples/agent-console/src', [examples, browser, agentConsole]),
   ...layer('packages/core/src', coreRules),
   ...layer('packages/core/src/store', [...coreRules, store]),
   ...layer('packages/core/src/adapters', [...coreRules, adapters]),

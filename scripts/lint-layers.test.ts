@@ -46,6 +46,12 @@ const forbidden: Case[] = [
   ['packages/api/src/create-agent-client.ts', 'zod/mini'],
   ['packages/api/src/create-agent-client.ts', 'node:http'],
   ['packages/api/src/create-agent-client.ts', '@threadline/server'],
+  // the console is built on api, react and protocol
+  ['examples/agent-console/src/app.tsx', '@threadline/core'],
+  ['examples/agent-console/src/app.tsx', '@threadline/protocol/schemas'],
+  ['examples/agent-console/src/app.tsx', 'zod/mini'],
+  ['examples/agent-console/src/app.tsx', '@threadline/server'],
+  ['examples/agent-console/src/app.tsx', 'node:fs'],
   // core never imports a UI layer or the server, and uses zod/mini
   ['packages/core/src/client/create-chat-client.ts', '@threadline/react'],
   ['packages/core/src/client/create-chat-client.ts', '@threadline/loader/frame'],
@@ -110,6 +116,10 @@ const allowed: Case[] = [
   ['packages/api/src/create-agent-client.ts', './api-call.js'],
   ['packages/api/src/create-agent-client.test.ts', '@threadline/server'],
   ['packages/api/src/create-agent-client.test.ts', '@threadline/protocol/schemas'],
+  ['examples/agent-console/src/app.tsx', '@threadline/api'],
+  ['examples/agent-console/src/app.tsx', '@threadline/react'],
+  ['examples/agent-console/src/app.tsx', 'react'],
+  ['examples/agent-console/src/console.test.tsx', '@threadline/server'],
   ['packages/core/src/adapters/http/http-adapter.ts', 'zod/mini'],
   ['packages/core/src/adapters/http/http-adapter.ts', '@threadline/protocol'],
   ['packages/core/src/adapters/http/http-adapter.ts', '../../errors/errors.js'],
