@@ -51,7 +51,7 @@ const testAllowance = [
 /** @type {Restriction} */
 const noRelativePackages = {
   // A relative path into a package would walk around every package-name rule below.
-  regex: '^(?:\\.\\./)+(?:.*/)?(?:protocol|core|react|loader|server)/(?:src|dist)(?:/|$)',
+  regex: '^(?:\\.\\./)+(?:.*/)?(?:protocol|core|api|react|loader|server)/(?:src|dist)(?:/|$)',
   message: 'Import a package by its name (@threadline/…), never by a relative path into it.',
 }
 
@@ -95,11 +95,54 @@ const browser = ({ test }) =>
         },
       ]
 
-/** @type {Rule} */
+/**
+ * The protocol's main entry is bundled into browser code, so it holds no zod at all: its types come
+ * from the schemas by type-only imports (erased), which the block `threadline/layers/protocol-main`
+ * below checks. Only `@threadline/protocol/schemas` (src/schemas/) imports zod/mini.
+ * @type {Rule}
+ */
 const protocol = ({ test }) => [
   allowOnly(
+    ['\\.{1,2}/.*', ...(test ? [...testAllowance, 'zod/mini'] : [])],
+    "@threadline/protocol's main entry imports only its own files: no zod (the schemas are in src/schemas/).",
+  ),
+]
+
+/** @type {Rule} */
+const protocolSchemas = ({ test }) => [
+  allowOnly(
     ['zod/mini', '\\.{1,2}/.*', ...(test ? testAllowance : [])],
-    '@threadline/protocol imports only zod/mini (it is bundled into browser code) and its own files.',
+    '@threadline/protocol/schemas imports only zod/mini (it is bundled into browser code) and its own files.',
+  ),
+]
+
+/** @type {Rule} */
+const api = ({ test }) => [
+  allowOnly(
+    // Its tests run the client against the real server.
+    [
+      '@threadline/protocol',
+      '\\.{1,2}/.*',
+      ...(test ? [...testAllowance, '@threadline/protocol/schemas', '@threadline/server'] : []),
+    ],
+    '@threadline/api depends on @threadline/protocol only (its main entry: no zod in the client).',
+  ),
+]
+
+/** @type {Rule} */
+const agentConsole = ({ test }) => [
+  allowOnly(
+    [
+      '@threadline/api',
+      '@threadline/protocol',
+      '@threadline/react(?:/styles\\.css)?',
+      'react',
+      'react-dom(?:/client)?',
+      'react/jsx-runtime',
+      '\\.{1,2}/.*',
+      ...(test ? [...testAllowance, '@threadline/server', 'axe-core'] : []),
+    ],
+    'The console is built on @threadline/api, @threadline/react and @threadline/protocol only.',
   ),
 ]
 
@@ -278,7 +321,7 @@ export default defineConfig(
   },
   {
     name: 'threadline/globals/browser',
-    files: ['packages/{protocol,core,react,loader}/src/**', 'examples/**'],
+    files: ['packages/{protocol,core,api,react,loader}/src/**', 'examples/**'],
     languageOptions: { globals: globals.browser },
   },
 
@@ -292,6 +335,29 @@ export default defineConfig(
   ...layer('packages/react/src', [everywhere, browser, react]),
   ...layer('packages/loader/src', [everywhere, browser]),
   ...layer('packages/protocol/src', [everywhere, browser, protocol, noBarrel]),
+  ...layer('packages/protocol/src/schemas', [everywhere, browser, protocolSchemas, noBarrel]),
+  {
+    // The schemas may be named in types (erased at run time), never imported as values.
+    name: 'threadline/layers/protocol-main',
+    files: ['packages/protocol/src/**'],
+    ignores: ['packages/protocol/src/schemas/**', ...TESTS],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(?:^|/)schemas(?:/|$)',
+              allowTypeImports: true,
+              message: "The protocol's main entry may import the schemas' types only: a value import would ship zod.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  ...layer('packages/api/src', [everywhere, browser, api, noBarrel]),
+  ...layer('examples/agent-console/src', [examples, browser, agentConsole]),
   ...layer('packages/core/src', coreRules),
   ...layer('packages/core/src/store', [...coreRules, store]),
   ...layer('packages/core/src/adapters', [...coreRules, adapters]),

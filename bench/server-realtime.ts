@@ -25,6 +25,10 @@ import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
+import { createAgentClient, isApiError } from '@threadline/api'
+import type { AgentClient, FetchFunction } from '@threadline/api'
+import { createSseParser, visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import type { ChatEvent, SendMessageResponse, SessionGrant } from '@threadline/protocol'
 import type { DatabaseOptions } from '../packages/server/src/index.ts'
 import { openDatabase } from '../packages/server/src/index.ts'
 import { startPostgres } from '../packages/server/src/testing/postgres.ts'
@@ -198,6 +202,8 @@ interface ServerHandle {
   workspaceId: string
   secret: string
   agentKey: string
+  /** The advisors' tool: the agent API through `@threadline/api`, on the bounded keep-alive pool. */
+  agent: AgentClient
   command(command: ServerProcessCommand): void
   next<T extends ServerProcessMessage['type']>(type: T): Promise<Extract<ServerProcessMessage, { type: T }>>
   stop(): Promise<void>
@@ -229,6 +235,7 @@ async function startServerProcess(options: ServerProcessOptions): Promise<Server
     workspaceId: ready.workspaceId,
     secret: ready.secret,
     agentKey: ready.agentKey,
+    agent: createAgentClient({ baseUrl: ready.url, agentKey: ready.agentKey, fetch: pooledFetch }),
     command: (command) => child.send(command),
     next,
     async stop() {
@@ -248,40 +255,61 @@ const postAgent = new Agent({ keepAlive: true, maxSockets: 64 })
 /** One socket per SSE stream, never pooled away. */
 const streamAgent = new Agent({ keepAlive: false, maxSockets: Infinity })
 
-function call(
-  server: ServerHandle,
-  method: string,
-  path: string,
-  { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {},
-) {
-  return new Promise<{ status: number; body: string }>((resolvePromise, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
+/**
+ * `fetch` for `@threadline/api` on node:http and the advisors' socket pool: undici's own pool would
+ * change what is measured (how many sockets the tool holds, when it opens new ones).
+ */
+const pooledFetch: FetchFunction = (input, init) =>
+  new Promise<Response>((resolvePromise, reject) => {
+    const url = new URL(input)
+    const payload = typeof init.body === 'string' ? init.body : undefined
     const outgoing = request(
       {
-        host: server.url.hostname,
-        port: server.url.port,
-        method,
-        path,
+        host: url.hostname,
+        port: url.port,
+        method: init.method ?? 'GET',
+        path: url.pathname + url.search,
         agent: postAgent,
         headers: {
-          ...headers,
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...Object.fromEntries(new Headers(init.headers)),
+          ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }),
         },
+        signal: init.signal ?? undefined,
       },
       (response) => {
         const chunks: Buffer[] = []
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () =>
-          resolvePromise({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        )
+        response.on('end', () => {
+          const status = response.statusCode ?? 0
+          const headers = new Headers()
+          for (const [name, value] of Object.entries(response.headers))
+            if (typeof value === 'string') headers.set(name, value)
+          resolvePromise(new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers }))
+        })
         response.on('error', reject)
       },
     )
     outgoing.on('error', reject)
     outgoing.end(payload)
   })
+
+/** A visitor call on the same pool, for setting up customers (the agent API is `@threadline/api`'s). */
+async function visitorCall<T>(
+  server: ServerHandle,
+  route: { method: string; path: string },
+  { token, body }: { token?: string; body: unknown },
+): Promise<T> {
+  const response = await pooledFetch(new URL(route.path, server.url).href, {
+    method: route.method,
+    headers: {
+      [workspaceHeader]: server.workspaceId,
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify(body),
+  })
+  if (response.status !== 200) throw new Error(`${route.path} answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as T
 }
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url')
@@ -299,23 +327,14 @@ interface Customer {
 }
 
 async function createCustomer(server: ServerHandle, externalId: string): Promise<Customer> {
-  const headers = { 'x-threadline-workspace': server.workspaceId }
-  const identified = await call(server, 'POST', '/v1/auth/identify', {
-    headers,
-    body: { identityToken: identityToken(server.secret, externalId) },
-  })
-  if (identified.status !== 200) throw new Error(`identify answered ${identified.status}: ${identified.body}`)
-  const token = (JSON.parse(identified.body) as { session: { token: string } }).session.token
+  const identityTokenBody = { identityToken: identityToken(server.secret, externalId) }
+  const { session } = await visitorCall<SessionGrant>(server, visitorRoutes.identify, { body: identityTokenBody })
   // The first message opens the conversation the advisor answers.
-  const sent = await call(server, 'POST', '/v1/conversation/messages', {
-    headers: { ...headers, authorization: `Bearer ${token}` },
+  const sent = await visitorCall<SendMessageResponse>(server, visitorRoutes.sendMessage, {
+    token: session.token,
     body: { clientId: randomUUID(), text: 'Hello' },
   })
-  if (sent.status !== 200) throw new Error(`send answered ${sent.status}: ${sent.body}`)
-  return {
-    token,
-    conversationId: (JSON.parse(sent.body) as { message: { conversationId: string } }).message.conversationId,
-  }
+  return { token: session.token, conversationId: sent.message.conversationId }
 }
 
 async function inParallel<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
@@ -438,25 +457,25 @@ class Tracker {
  * ECONNRESET before the request is read; the reply carries a client id, so one retry is safe (the
  * server dedupes on it) and the latency still counts from the first schedule.
  */
-async function post(server: ServerHandle, tracker: Tracker, customersList: Customer[], k: number): Promise<void> {
+async function post(agent: AgentClient, tracker: Tracker, customersList: Customer[], k: number): Promise<void> {
   const conversation = customersList[k % customersList.length]
   if (!conversation) throw new Error('No customers')
   for (let attempt = 1; ; attempt++) {
     try {
-      const response = await call(server, 'POST', `/v1/agent/conversations/${conversation.conversationId}/messages`, {
-        headers: { authorization: `Bearer ${server.agentKey}` },
-        body: { text: `bench:${k}`, clientId: `bench-${k}` },
-      })
-      if (response.status === 200) tracker.respondedAt[k] = performance.now()
-      else tracker.error(`HTTP ${response.status} ${/"code":"([^"]+)"/.exec(response.body)?.[1] ?? ''}`.trim())
+      await agent.reply({ conversationId: conversation.conversationId, text: `bench:${k}`, clientId: `bench-${k}` })
+      tracker.respondedAt[k] = performance.now()
       return
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      if (attempt === 1 && /ECONNRESET|socket hang up/.test(message)) {
+      if (isApiError(error)) {
+        tracker.error(`HTTP ${error.status} ${error.code}`)
+        return
+      }
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : ''
+      if (attempt === 1 && /ECONNRESET|socket hang up/.test(cause)) {
         tracker.retries += 1
         continue
       }
-      tracker.error(message)
+      tracker.error(cause || (error instanceof Error ? error.message : String(error)))
       return
     }
   }
@@ -474,36 +493,30 @@ async function openStreams(server: ServerHandle, customersList: Customer[], trac
         {
           host: server.url.hostname,
           port: server.url.port,
-          path: '/v1/events',
+          path: visitorRoutes.events.path,
           agent: streamAgent,
           headers: {
             accept: 'text/event-stream',
             authorization: `Bearer ${customer.token}`,
-            'x-threadline-workspace': server.workspaceId,
+            [workspaceHeader]: server.workspaceId,
           },
         },
         (response: IncomingMessage) => {
           if (response.statusCode !== 200) {
-            reject(new Error(`GET /v1/events answered ${response.statusCode}`))
+            reject(new Error(`GET ${visitorRoutes.events.path} answered ${response.statusCode}`))
             return
           }
-          response.setEncoding('utf8')
-          let buffer = ''
-          response.on('data', (chunk: string) => {
-            buffer += chunk
-            let boundary = buffer.indexOf('\n\n')
-            while (boundary !== -1) {
-              const block = buffer.slice(0, boundary)
-              buffer = buffer.slice(boundary + 2)
-              boundary = buffer.indexOf('\n\n')
-              if (!block.includes('"message.created"')) continue
-              const data = block.split('\n').find((line) => line.startsWith('data:'))
-              if (!data) continue
-              const event = JSON.parse(data.slice(5)) as { message: { text: string; author: { kind: string } } }
+          const parser = createSseParser({
+            onEvent: ({ data }) => {
+              // Most events are not the advisor's messages: skip them before paying for JSON.parse.
+              if (!data.includes('"message.created"')) return
+              const event = JSON.parse(data) as ChatEvent
+              if (event.type !== 'message.created' || event.message.author.kind !== 'agent') return
               const match = /^bench:(\d+)$/.exec(event.message.text)
-              if (event.message.author.kind === 'agent' && match) tracker.delivered(Number(match[1]), index)
-            }
+              if (match) tracker.delivered(Number(match[1]), index)
+            },
           })
+          response.on('data', (chunk: Buffer) => parser.push(chunk))
           response.on('close', () => (closedEarly += 1))
           resolvePromise()
         },
@@ -576,7 +589,7 @@ async function fixedRate(
         const k = first + next
         tracker.scheduledAt[k] = start + (next * 1000) / rate
         next += 1
-        const pending = post(server, tracker, customersList, k)
+        const pending = post(server.agent, tracker, customersList, k)
         inFlight.add(pending)
         void pending.finally(() => inFlight.delete(pending))
       }
@@ -598,7 +611,7 @@ async function ceiling(server: ServerHandle, tracker: Tracker, customersList: Cu
       while (performance.now() < end) {
         const k = next++
         tracker.scheduledAt[k] = performance.now()
-        await post(server, tracker, customersList, k)
+        await post(server.agent, tracker, customersList, k)
       }
     }),
   )

@@ -15,15 +15,14 @@ import type { AddressInfo } from 'node:net'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { workspaceHeader } from '@threadline/protocol'
+import { createAdminClient, createAgentClient } from '@threadline/api'
+import type { AgentClient } from '@threadline/api'
 import type {
-  Account,
-  ChatEvent,
-  CodeOutcome,
+  AgentConversation,
+  AgentEventEnvelope,
   ConversationStatus,
   IdentificationSettings,
-  IdentificationStatus,
-  MessagesPage,
+  Message,
   WorkspaceSettings,
 } from '@threadline/protocol'
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
@@ -351,22 +350,6 @@ export async function waitForCode(demo: Demo, email: string, seen: Set<string>):
 
 // ── the agent API ─────────────────────────────────────────────────────────────────────────────────
 
-export interface AgentConversationRow {
-  conversation: {
-    id: string
-    status: ConversationStatus
-    lastSeq: number
-    customerLastReadSeq: number
-    agentLastReadSeq: number
-    identification: IdentificationStatus
-    lastCodeOutcome: CodeOutcome
-    awaitingIdentification: boolean
-  }
-  customer: { id: string; email: string | null; emailVerified: boolean }
-  /** The site's account the customer is linked to (identity token or identification code), if any. */
-  account: (Account & { linkedVia: 'code' | 'identity_token'; linkedAt: string }) | null
-}
-
 /** The agent API as an advisor's tool would call it: `Authorization: Bearer <agentKey>`. */
 /** The customer writes `text`; an advisor answers `reply` through the agent API; the answer shows in the frame without a reload. */
 export async function exchangeWithAdvisor(
@@ -383,28 +366,15 @@ export async function exchangeWithAdvisor(
 }
 
 export function agentApi(demo: Demo) {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${demo.chatUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${demo.agentKey}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`)
-    return (response.status === 204 ? null : await response.json()) as T
-  }
-  async function conversations(status?: ConversationStatus): Promise<AgentConversationRow[]> {
-    const query = status === undefined ? '' : `?status=${status}`
-    return (await call<{ conversations: AgentConversationRow[] }>('GET', `/v1/agent/conversations${query}`))
-      .conversations
+  const client: AgentClient = createAgentClient({ baseUrl: demo.chatUrl, agentKey: demo.agentKey })
+  async function conversations(status?: ConversationStatus): Promise<AgentConversation[]> {
+    return client.listConversations(status === undefined ? {} : { status })
   }
   return {
+    client,
     conversations,
     /** Waits until the customer with this email has a conversation; resolves with its row. */
-    async conversationOf(email: string): Promise<AgentConversationRow> {
+    async conversationOf(email: string): Promise<AgentConversation> {
       return vi.waitFor(
         async () => {
           const row = (await conversations()).find((candidate) => candidate.customer.email === email)
@@ -415,14 +385,14 @@ export function agentApi(demo: Demo) {
       )
     },
     /** One conversation with its customer and account, as `GET /v1/agent/conversations/:id` answers. */
-    async conversation(conversationId: string): Promise<AgentConversationRow> {
-      return call<AgentConversationRow>('GET', `/v1/agent/conversations/${conversationId}`)
+    async conversation(conversationId: string): Promise<AgentConversation> {
+      return client.getConversation({ conversationId })
     },
-    async messages(conversationId: string): Promise<MessagesPage['messages']> {
-      return (await call<MessagesPage>('GET', `/v1/agent/conversations/${conversationId}/messages?limit=100`)).messages
+    async messages(conversationId: string): Promise<Message[]> {
+      return (await client.listMessages({ conversationId, limit: 100 })).messages
     },
     async reply(conversationId: string, text: string): Promise<void> {
-      await call('POST', `/v1/agent/conversations/${conversationId}/messages`, { text })
+      await client.reply({ conversationId, text })
     },
   }
 }
@@ -435,59 +405,33 @@ export function agentApi(demo: Demo) {
  */
 export async function adminApi(demo: Demo, dataDir: string) {
   const { secret } = JSON.parse(await readFile(join(dataDir, 'demo.json'), 'utf8')) as { secret: string }
+  const client = createAdminClient({ baseUrl: demo.chatUrl, workspaceId: demo.workspaceId, secret })
   return {
+    client,
     /** `PATCH /v1/admin/workspace`; resolves with the settings the server answers. */
     async setIdentification(identification: Partial<IdentificationSettings>): Promise<WorkspaceSettings> {
-      const response = await fetch(`${demo.chatUrl}/v1/admin/workspace`, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Bearer ${secret}`,
-          [workspaceHeader]: demo.workspaceId,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify({ identification }),
-      })
-      if (!response.ok)
-        throw new Error(`PATCH /v1/admin/workspace answered ${response.status}: ${await response.text()}`)
-      return ((await response.json()) as { workspace: WorkspaceSettings }).workspace
+      return client.updateWorkspace({ identification })
     },
   }
-}
-
-/** One `data:` line of `GET /v1/agent/events`. */
-export interface AgentEnvelope {
-  conversationId: string
-  customerId: string
-  event: ChatEvent
 }
 
 /**
  * Reads `GET /v1/agent/events` as an advisor's automation would, and keeps every envelope in arrival
  * order. Resolves once the server answered 200 (from then on nothing published is missed).
  */
-export async function recordAgentEvents(demo: Demo): Promise<{ envelopes: AgentEnvelope[]; close(): void }> {
-  const controller = new AbortController()
-  const response = await fetch(`${demo.chatUrl}/v1/agent/events`, {
-    headers: { authorization: `Bearer ${demo.agentKey}`, accept: 'text/event-stream' },
-    signal: controller.signal,
+export async function recordAgentEvents(demo: Demo): Promise<{ envelopes: AgentEventEnvelope[]; close(): void }> {
+  const envelopes: AgentEventEnvelope[] = []
+  let close: () => void = () => undefined
+  await new Promise<void>((resolvePromise, reject) => {
+    close = createAgentClient({ baseUrl: demo.chatUrl, agentKey: demo.agentKey }).subscribe({
+      onEvent: ({ data }) => envelopes.push(data),
+      onStatus: ({ status, error }) => {
+        if (status === 'live') resolvePromise()
+        if (status === 'refused') reject(error ?? new Error('GET /v1/agent/events was refused'))
+      },
+    })
   })
-  if (!response.ok || !response.body) throw new Error(`GET /v1/agent/events answered ${response.status}`)
-  const envelopes: AgentEnvelope[] = []
-  const read = async (body: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder()
-    let buffer = ''
-    for await (const chunk of body) {
-      buffer += decoder.decode(chunk, { stream: true })
-      const lines = buffer.split(/\r?\n/)
-      buffer = lines.pop() ?? ''
-      for (const line of lines)
-        if (line.startsWith('data:')) envelopes.push(JSON.parse(line.slice(5).trim()) as AgentEnvelope)
-    }
-  }
-  // Ends with an AbortError when the test closes it; nothing to report then.
-  read(response.body).catch(() => undefined)
-  return { envelopes, close: () => controller.abort() }
+  return { envelopes, close }
 }
 
 /** What an init script records in each window, read back with `page.evaluate(readRecords)`. */

@@ -19,7 +19,8 @@ async function restrictedImports(filePath: string, code: string) {
   // A path no config block lints would pass every case below without proving anything.
   const config = (await eslint.calculateConfigForFile(resolve(root, filePath))) as { rules: Record<string, unknown[]> }
   expect(config.rules['no-restricted-imports']?.[0]).toBe(2)
-  expect(result?.messages.filter((message) => message.ruleId !== 'no-restricted-imports')).toEqual([])
+  const layerRules = ['no-restricted-imports', '@typescript-eslint/no-restricted-imports']
+  expect(result?.messages.filter((message) => !layerRules.includes(message.ruleId ?? ''))).toEqual([])
   return result?.messages.map((message) => message.message) ?? []
 }
 
@@ -30,11 +31,27 @@ const reexporting = (source: string) => `export * from '${source}'\n`
 type Case = [file: string, source: string]
 
 const forbidden: Case[] = [
-  // protocol imports only zod/mini and its own files
-  ['packages/protocol/src/message.ts', 'zustand'],
-  ['packages/protocol/src/message.ts', 'zod'],
-  ['packages/protocol/src/message.ts', '@threadline/core'],
-  ['packages/protocol/src/message.ts', 'node:crypto'],
+  // protocol's main entry imports no zod at all, and the schemas only as types; the schemas only zod/mini
+  ['packages/protocol/src/schemas/message.ts', 'zustand'],
+  ['packages/protocol/src/schemas/message.ts', 'zod'],
+  ['packages/protocol/src/schemas/message.ts', '@threadline/core'],
+  ['packages/protocol/src/schemas/message.ts', 'node:crypto'],
+  ['packages/protocol/src/limits.ts', 'zod/mini'],
+  ['packages/protocol/src/routes/agent-routes.ts', 'zod'],
+  ['packages/protocol/src/routes/agent-routes.ts', '../schemas/agent.js'],
+  ['packages/protocol/src/index.ts', './schemas/index.js'],
+  // api depends on the protocol only, and its main entry only
+  ['packages/api/src/create-agent-client.ts', '@threadline/core'],
+  ['packages/api/src/create-agent-client.ts', '@threadline/protocol/schemas'],
+  ['packages/api/src/create-agent-client.ts', 'zod/mini'],
+  ['packages/api/src/create-agent-client.ts', 'node:http'],
+  ['packages/api/src/create-agent-client.ts', '@threadline/server'],
+  // the console is built on api, react and protocol
+  ['examples/agent-console/src/app.tsx', '@threadline/core'],
+  ['examples/agent-console/src/app.tsx', '@threadline/protocol/schemas'],
+  ['examples/agent-console/src/app.tsx', 'zod/mini'],
+  ['examples/agent-console/src/app.tsx', '@threadline/server'],
+  ['examples/agent-console/src/app.tsx', 'node:fs'],
   // core never imports a UI layer or the server, and uses zod/mini
   ['packages/core/src/client/create-chat-client.ts', '@threadline/react'],
   ['packages/core/src/client/create-chat-client.ts', '@threadline/loader/frame'],
@@ -80,6 +97,7 @@ const forbidden: Case[] = [
   ['packages/loader/src/loader.ts', 'node:path'],
   // nothing imports examples
   ['packages/core/src/client/create-chat-client.ts', '../../../../examples/react-app/src/app.js'],
+  ['packages/api/src/create-agent-client.ts', '../../../examples/agent-console/src/agent-api.js'],
   ['scripts/check.test.ts', '../examples/script-tag/serve.js'],
   ['examples/agent-console/src/app.tsx', '@threadline/example-react-app'],
   ['examples/react-app/src/app.tsx', '../../../packages/react/src/index.js'],
@@ -89,9 +107,19 @@ const forbidden: Case[] = [
 ]
 
 const allowed: Case[] = [
-  ['packages/protocol/src/message.ts', 'zod/mini'],
-  ['packages/protocol/src/routes.ts', './limits.js'],
+  ['packages/protocol/src/schemas/message.ts', 'zod/mini'],
+  ['packages/protocol/src/schemas/visitor.ts', '../limits.js'],
+  ['packages/protocol/src/rules/history-window.ts', '../limits.js'],
   ['packages/protocol/src/errors.test.ts', 'vitest'],
+  ['packages/protocol/src/errors.test.ts', './schemas/index.js'],
+  ['packages/api/src/create-agent-client.ts', '@threadline/protocol'],
+  ['packages/api/src/create-agent-client.ts', './api-call.js'],
+  ['packages/api/src/create-agent-client.test.ts', '@threadline/server'],
+  ['packages/api/src/create-agent-client.test.ts', '@threadline/protocol/schemas'],
+  ['examples/agent-console/src/app.tsx', '@threadline/api'],
+  ['examples/agent-console/src/app.tsx', '@threadline/react'],
+  ['examples/agent-console/src/app.tsx', 'react'],
+  ['examples/agent-console/src/console.test.tsx', '@threadline/server'],
   ['packages/core/src/adapters/http/http-adapter.ts', 'zod/mini'],
   ['packages/core/src/adapters/http/http-adapter.ts', '@threadline/protocol'],
   ['packages/core/src/adapters/http/http-adapter.ts', '../../errors/errors.js'],
@@ -143,6 +171,12 @@ describe('layer rules (eslint.config.js)', () => {
       expect(
         await restrictedImports('packages/core/src/store/state.ts', importingType('../adapters/types.js')),
       ).toHaveLength(1)
+    })
+
+    it("lets the protocol's main entry name the schemas in types only", async () => {
+      const file = 'packages/protocol/src/routes/agent-routes.ts'
+      expect(await restrictedImports(file, importingType('../schemas/agent.js'))).toEqual([])
+      expect(await restrictedImports(file, importing('../schemas/agent.js'))).toHaveLength(1)
     })
 
     it('reports `export * from` adapters/ in store/', async () => {

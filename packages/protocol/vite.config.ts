@@ -1,3 +1,6 @@
 import { libraryConfig } from '../../scripts/vite-library.ts'
 
-export default libraryConfig({ root: import.meta.dirname, entries: { index: 'src/index.ts' } })
+export default libraryConfig({
+  root: import.meta.dirname,
+  entries: { index: 'src/index.ts', 'schemas/index': 'src/schemas/index.ts' },
+})

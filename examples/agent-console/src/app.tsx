@@ -1,7 +1,7 @@
 import type { Agent } from '@threadline/protocol'
 import { useEffect, useState } from 'react'
-import { createAgentApi, isAgentApiError } from './agent-api.js'
-import type { FetchFunction } from './agent-api.js'
+import { createAgentClient, isApiError } from '@threadline/api'
+import type { FetchFunction } from '@threadline/api'
 import { forgetKey, readStoredKey, storeKey, takeKeyFromFragment } from './agent-key.js'
 import { describeError } from './describe-error.js'
 import { Inbox } from './inbox.js'
@@ -35,8 +35,8 @@ export function App({ baseUrl = '', fetch }: AppProps) {
   useEffect(() => {
     if (pendingKey === null) return
     const controller = new AbortController()
-    createAgentApi({ baseUrl, key: pendingKey, ...(fetch ? { fetch } : {}) })
-      .me(controller.signal)
+    createAgentClient({ baseUrl, agentKey: pendingKey, ...(fetch ? { fetch } : {}) })
+      .me({ signal: controller.signal })
       .then(
         ({ agent, workspaceId }) => {
           storeKey(pendingKey)
@@ -47,7 +47,7 @@ export function App({ baseUrl = '', fetch }: AppProps) {
         (failure: unknown) => {
           if (controller.signal.aborted) return
           // Only a refused key is forgotten: a server that is down says nothing about the key.
-          if (isAgentApiError(failure) && failure.code === 'unauthorized') forgetKey()
+          if (isApiError(failure) && failure.code === 'unauthorized') forgetKey()
           setError(describeError(failure))
           setPendingKey(null)
         },

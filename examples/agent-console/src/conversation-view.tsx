@@ -1,8 +1,16 @@
-import type { AccountAttributes, Agent, CodeOutcome, Message } from '@threadline/protocol'
+import type {
+  AccountAttributes,
+  Agent,
+  CodeOutcome,
+  Conversation,
+  LinkedAccount,
+  Message,
+  RecordedPageView,
+} from '@threadline/protocol'
 import { Avatar, MessageText } from '@threadline/react'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent } from 'react'
-import type { AgentApi, LinkedAccount, PageVisit } from './agent-api.js'
+import type { AgentClient } from '@threadline/api'
 import { customerLabel } from './customer-label.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
@@ -13,7 +21,7 @@ import { useReadReceipts } from './use-read-receipts.js'
 import { useTypingSignal } from './use-typing-signal.js'
 
 export interface ConversationViewProps {
-  api: AgentApi
+  api: AgentClient
   hub: EventHub
   agent: Agent
   conversationId: string
@@ -96,7 +104,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
                 className="console-button"
                 disabled={busy}
                 onClick={() =>
-                  void act(async () => setConversation(await api.take(conversationId, { overtake: assignee !== null })))
+                  void act(async () => setConversation(await api.take({ conversationId, overtake: assignee !== null })))
                 }
               >
                 {assignee ? `Take over from ${assignee.name}` : 'Take'}
@@ -107,7 +115,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
                 type="button"
                 className="console-button"
                 disabled={busy}
-                onClick={() => void act(async () => setConversation(await api.finish(conversationId)))}
+                onClick={() => void act(async () => setConversation(await api.finish({ conversationId })))}
               >
                 Finish
               </button>
@@ -213,10 +221,10 @@ function ReplyBox({
   customerName,
   onSent,
 }: {
-  api: AgentApi
+  api: AgentClient
   conversationId: string
   customerName: string
-  onSent: (message: Message, conversation: Awaited<ReturnType<AgentApi['reply']>>['conversation']) => void
+  onSent: (message: Message, conversation: Conversation) => void
 }) {
   const [draft, setDraft] = useState('')
   const [sending, setSending] = useState(false)
@@ -233,7 +241,7 @@ function ReplyBox({
     setSending(true)
     setFailure(null)
     try {
-      const { message, conversation } = await api.reply(conversationId, { text, clientId: clientIdRef.current })
+      const { message, conversation } = await api.reply({ conversationId, text, clientId: clientIdRef.current })
       clientIdRef.current = crypto.randomUUID()
       setDraft('')
       typing.stop()
@@ -300,7 +308,7 @@ function CustomerDetails({
   externalId: string | null
   account: LinkedAccount | null
   lastCodeOutcome: CodeOutcome
-  pageViews: PageVisit[]
+  pageViews: RecordedPageView[]
 }) {
   return (
     <aside className="console-customer" aria-label="Customer">

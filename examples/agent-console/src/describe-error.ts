@@ -1,8 +1,8 @@
-import { isAgentApiError } from './agent-api.js'
+import { isThreadlineError } from '@threadline/api'
 
 /** A sentence an advisor can act on, for any failure the console shows. */
 export function describeError(error: unknown): string {
-  if (!isAgentApiError(error)) return 'Something went wrong. Try again.'
+  if (!isThreadlineError(error)) return 'Something went wrong. Try again.'
   switch (error.code) {
     case 'unauthorized':
       return 'The server refused this agent key. Check it and sign in again.'

@@ -1,6 +1,6 @@
-import type { AgentEnvelope } from './agent-events.js'
+import type { AgentEventEnvelope } from '@threadline/protocol'
 
-export type EventListener = (envelope: AgentEnvelope) => void
+export type EventListener = (envelope: AgentEventEnvelope) => void
 
 /** One workspace stream, many readers: the list and the open conversation each listen to it. */
 export interface EventHub {

@@ -1,9 +1,7 @@
 import type { Agent } from '@threadline/protocol'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { createAgentApi } from './agent-api.js'
-import type { FetchFunction } from './agent-api.js'
-import { openAgentEvents } from './agent-events.js'
-import type { StreamStatus } from './agent-events.js'
+import { createAgentClient } from '@threadline/api'
+import type { FetchFunction, StreamStatus } from '@threadline/api'
 import { ConversationList, rowId } from './conversation-list.js'
 import type { IdentificationFilter, StatusFilter } from './conversation-list.js'
 import { ConversationView } from './conversation-view.js'
@@ -29,7 +27,7 @@ const streamLabels: Record<StreamStatus, string> = {
 /** The signed-in console: one workspace event stream feeding the list and the open conversation. */
 export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }: InboxProps) {
   const api = useMemo(
-    () => createAgentApi({ baseUrl, key: apiKey, ...(fetch ? { fetch } : {}) }),
+    () => createAgentClient({ baseUrl, agentKey: apiKey, ...(fetch ? { fetch } : {}) }),
     [baseUrl, apiKey, fetch],
   )
   const hub = useMemo(createEventHub, [])
@@ -46,12 +44,10 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }
 
   useEffect(() => {
     let dropped = false
-    return openAgentEvents({
-      baseUrl,
-      key: apiKey,
-      ...(fetch ? { fetch } : {}),
-      onEvent: hub.emit,
-      onStatus: (next) => {
+    // The agent stream has no resume cursor: `live` after a drop is the cue to refetch what is shown.
+    return api.subscribe({
+      onEvent: ({ data }) => hub.emit(data),
+      onStatus: ({ status: next }) => {
         setStreamStatus(next)
         if (next === 'reconnecting') dropped = true
         if (next === 'live' && dropped) {
@@ -61,7 +57,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused }
         if (next === 'refused') onKeyRefusedRef.current()
       },
     })
-  }, [baseUrl, apiKey, fetch, hub])
+  }, [api, hub])
 
   function closeConversation(): void {
     const id = openId

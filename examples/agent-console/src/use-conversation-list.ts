@@ -1,10 +1,17 @@
 import type { Conversation, ConversationStatus, Message } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
-import type { AgentApi, ConversationEntry, ConversationFilters } from './agent-api.js'
+import type { AgentClient } from '@threadline/api'
+import type { AgentConversation, CodeOutcome, IdentificationStatus } from '@threadline/protocol'
 import type { EventHub } from './event-hub.js'
 import { describeError } from './describe-error.js'
 
-export interface ConversationRow extends ConversationEntry {
+/** The list's filters beside the status; null (or absent) means "any". */
+export interface ConversationFilters {
+  identification?: IdentificationStatus | null
+  lastCodeOutcome?: CodeOutcome | null
+}
+
+export interface ConversationRow extends AgentConversation {
   /** The newest message, for the preview; undefined until fetched, null when there is none. */
   last: Message | null | undefined
 }
@@ -32,7 +39,7 @@ export function useConversationList({
   lastCodeOutcome = null,
   generation,
 }: {
-  api: AgentApi
+  api: AgentClient
   hub: EventHub
   status: ConversationStatus | null
   generation: number
@@ -53,9 +60,9 @@ export function useConversationList({
       const load = ++loads
       try {
         const entries = await api.listConversations({
-          status,
-          identification,
-          lastCodeOutcome,
+          ...(status === null ? {} : { status }),
+          ...(identification === null ? {} : { identification }),
+          ...(lastCodeOutcome === null ? {} : { lastCodeOutcome }),
           signal: controller.signal,
         })
         if (load !== loads) return
@@ -74,7 +81,7 @@ export function useConversationList({
 
     async function loadPreview(conversationId: string): Promise<void> {
       try {
-        const page = await api.messages(conversationId, { limit: 1 }, controller.signal)
+        const page = await api.listMessages({ conversationId, limit: 1, signal: controller.signal })
         const last = page.messages.at(-1) ?? null
         setRows((rows) =>
           rows.map((row) =>

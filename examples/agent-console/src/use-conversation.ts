@@ -1,14 +1,15 @@
 import type { Conversation, Message } from '@threadline/protocol'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { AgentApi, ConversationEntry, PageVisit } from './agent-api.js'
+import type { AgentClient } from '@threadline/api'
+import type { AgentConversation, RecordedPageView } from '@threadline/protocol'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 
 export interface ConversationState {
-  entry: ConversationEntry | null
+  entry: AgentConversation | null
   /** Ascending by seq, each message once. */
   messages: Message[]
-  pageViews: PageVisit[]
+  pageViews: RecordedPageView[]
   /** The customer's draft while they type ('' when the server sends no preview), else null. */
   customerTyping: string | null
   error: string | null
@@ -36,7 +37,7 @@ export function useConversation({
   conversationId,
   generation,
 }: {
-  api: AgentApi
+  api: AgentClient
   hub: EventHub
   conversationId: string
   generation: number
@@ -67,9 +68,9 @@ export function useConversation({
     async function load(): Promise<void> {
       try {
         const [entry, page, pageViews] = await Promise.all([
-          api.conversation(conversationId, signal),
-          api.messages(conversationId, { limit: pageSize }, signal),
-          api.pageViews(conversationId, signal).catch(() => []),
+          api.getConversation({ conversationId, signal }),
+          api.listMessages({ conversationId, limit: pageSize, signal }),
+          api.listPageViews({ conversationId, signal }).catch(() => []),
         ])
         setState((current) => ({
           ...current,
@@ -86,7 +87,7 @@ export function useConversation({
     /** The account comes with the conversation, not with its events: a new link fetches it. */
     async function reloadEntry(): Promise<void> {
       try {
-        const entry = await api.conversation(conversationId, signal)
+        const entry = await api.getConversation({ conversationId, signal })
         setState((current) => ({ ...current, entry }))
       } catch {
         // The next event or reconnect tries again; the badge already changed from the event.
@@ -95,7 +96,7 @@ export function useConversation({
 
     async function catchUp(): Promise<void> {
       try {
-        const page = await api.messages(conversationId, { afterSeq: lastSeqRef.current, limit: 100 }, signal)
+        const page = await api.listMessages({ conversationId, afterSeq: lastSeqRef.current, limit: 100, signal })
         addMessages(page.messages)
       } catch {
         // The next event or reconnect tries again.

@@ -1,6 +1,6 @@
 import type { Conversation, Message } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
-import type { AgentApi } from './agent-api.js'
+import type { AgentClient } from '@threadline/api'
 
 const visible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden'
 
@@ -15,7 +15,7 @@ export function useReadReceipts({
   messages,
   onRead,
 }: {
-  api: AgentApi
+  api: AgentClient
   conversationId: string
   conversation: Conversation | null
   messages: Message[]
@@ -45,7 +45,7 @@ export function useReadReceipts({
   useEffect(() => {
     if (!loaded || !onScreen || lastCustomerSeq <= alreadyRead || lastCustomerSeq <= requestedRef.current) return
     requestedRef.current = lastCustomerSeq
-    api.markRead(conversationId, lastCustomerSeq).then(
+    api.markRead({ conversationId, upToSeq: lastCustomerSeq }).then(
       () => onRead(lastCustomerSeq),
       () => {
         // Let the next render try again.

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react'
-import type { AgentApi } from './agent-api.js'
+import type { AgentClient } from '@threadline/api'
 
 /** While typing, "started" is repeated this often so the customer's indicator stays up. */
 const refreshMs = 4_000
@@ -11,12 +11,12 @@ const idleMs = 5_000
  * typing goes on), stopped after a pause, on send, on an empty box and when the conversation closes.
  * Best effort: a lost typing signal is not worth an error message.
  */
-export function useTypingSignal({ api, conversationId }: { api: AgentApi; conversationId: string }) {
+export function useTypingSignal({ api, conversationId }: { api: AgentClient; conversationId: string }) {
   const signal = useMemo(() => {
     let typing = false
     let lastStartedAt = 0
     let idleTimer: ReturnType<typeof setTimeout> | undefined
-    const post = (value: boolean) => void api.setTyping(conversationId, value).catch(() => undefined)
+    const post = (value: boolean) => void api.setTyping({ conversationId, typing: value }).catch(() => undefined)
     const stop = () => {
       clearTimeout(idleTimer)
       if (!typing) return

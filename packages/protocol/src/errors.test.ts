@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { errorBodySchema, errorCodes, errorStatus, isErrorCode } from './index.js'
+import { errorCodes, errorStatus, isErrorCode } from './index.js'
+import { errorBodySchema } from './schemas/index.js'
 
 describe('error codes', () => {
   it('includes every code the visitor API can answer with', () => {
@@ -32,7 +33,7 @@ describe('error codes', () => {
 
 describe('sendMessageRequestSchema', () => {
   it('refuses a blank message without attachments, accepts one with an attachment', async () => {
-    const { sendMessageRequestSchema } = await import('./index.js')
+    const { sendMessageRequestSchema } = await import('./schemas/index.js')
     expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '  \n ' }).success).toBe(false)
     expect(sendMessageRequestSchema.safeParse({ clientId: 'c1', text: '', attachmentIds: ['att_1'] }).success).toBe(
       true,

@@ -1,5 +1,3 @@
-import * as z from 'zod/mini'
-
 /**
  * The closed list of error codes that cross the wire. Adding a code is a protocol change;
  * renaming one is a breaking change. Each has exactly one HTTP status.
@@ -33,20 +31,6 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus
 
 export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]
-
-export const errorCodeSchema = z.enum(errorCodes)
-
-/** Every error response body: `{ error: { code, message } }`, plus hints some codes carry. */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: errorCodeSchema,
-    message: z.string(),
-    /** Seconds until a retry can succeed (rate_limited, otp_locked); mirrors `Retry-After`. */
-    retryAfterSeconds: z.optional(z.number()),
-  }),
-})
-
-export type ErrorBody = z.infer<typeof errorBodySchema>
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorStatus, value)

@@ -1,19 +1,31 @@
+// The main entry holds no zod: types (inferred from the schemas, erased at run time), route tables,
+// limits, error codes and classes, the SSE parser and the rules both backends apply. The schemas the
+// server validates with are in `@threadline/protocol/schemas`.
+
 export { limits } from './limits.js'
-export { errorStatus, errorCodes, errorCodeSchema, errorBodySchema, isErrorCode } from './errors.js'
-export type { ErrorCode, ErrorBody } from './errors.js'
-export { customerSchema, sessionSchema, agentSchema } from './customer.js'
-export type { Customer, Session, Agent } from './customer.js'
-export { conversationStatuses, conversationStatusSchema, conversationSchema } from './conversation.js'
-export type { ConversationStatus, Conversation } from './conversation.js'
+export { errorStatus, errorCodes, isErrorCode } from './errors.js'
+export type { ErrorCode } from './errors.js'
+export type { ErrorBody } from './schemas/errors.js'
 export {
-  authorKinds,
-  authorKindSchema,
-  authorSchema,
-  attachmentSchema,
-  messageSchema,
-  messageTextSchema,
-} from './message.js'
-export type { AuthorKind, Author, Attachment, Message } from './message.js'
+  ThreadlineError,
+  ApiError,
+  NetworkError,
+  TimeoutError,
+  ResponseValidationError,
+  isThreadlineError,
+  isApiError,
+  isTransientError,
+  isSessionError,
+  toThreadlineError,
+} from './client-errors.js'
+export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } from './client-errors.js'
+export { errorCodeForStatus, retryAfterSeconds } from './error-response.js'
+
+export { conversationStatuses, authorKinds } from './conversation.js'
+export type { ConversationStatus, AuthorKind } from './conversation.js'
+export type { Customer, Session, Agent } from './schemas/customer.js'
+export type { Conversation } from './schemas/conversation.js'
+export type { Author, Attachment, Message } from './schemas/message.js'
 export {
   attachmentRules,
   attachmentAccept,
@@ -22,81 +34,97 @@ export {
   attachmentNameHeader,
 } from './attachments.js'
 export type { AttachmentKind, AttachmentExtension, AttachmentRefusal } from './attachments.js'
-export {
-  chatEventSchema,
-  chatEventTypes,
-  messageCreatedEventSchema,
-  messageReadEventSchema,
-  typingStartedEventSchema,
-  typingStoppedEventSchema,
-  conversationStatusChangedEventSchema,
-  conversationAssignedEventSchema,
-} from './events.js'
-export type { ChatEvent, ChatEventType, ChatEventOf } from './events.js'
-export {
-  workspaceHeader,
-  visitorRoutes,
-  emailStartRequestSchema,
-  emailChallengeSchema,
-  emailVerifyRequestSchema,
-  identifyRequestSchema,
-  sessionGrantSchema,
-  meResponseSchema,
-  conversationResponseSchema,
-  messagesQuerySchema,
-  messagesPageSchema,
-  sendMessageRequestSchema,
-  sendMessageResponseSchema,
-  markReadRequestSchema,
-  typingRequestSchema,
-  pageViewSchema,
-  uploadResponseSchema,
-} from './routes.js'
-export type {
-  EmailChallenge,
-  SessionGrant,
-  MessagesQuery,
-  MessagesPage,
-  SendMessageRequest,
-  SendMessageResponse,
-  PageView,
-  UploadResponse,
-  VisitorRouteName,
-  RouteSpec,
-} from './routes.js'
-export { conversationIdentificationChangedEventSchema } from './events.js'
+export { chatEventTypes } from './events.js'
+export type { ChatEvent, ChatEventType, ChatEventOf } from './schemas/events.js'
+
 export {
   identificationCodeAlphabet,
   identificationCodeLength,
   identificationCodeTtlMs,
   identificationMaxFailuresPerHour,
   identificationModes,
-  identificationModeSchema,
   identificationStatuses,
-  identificationStatusSchema,
   codeOutcomes,
-  codeOutcomeSchema,
-  accountAttributesSchema,
-  accountSchema,
-  adminMintCodeRequestSchema,
-  accountUpdateRequestSchema,
-  mintCodeRequestSchema,
-  verifyCodeRequestSchema,
-  identificationCodeResponseSchema,
-  verifyCodeResponseSchema,
-  identificationSettingsSchema,
-  workspaceSettingsSchema,
-  workspaceSettingsUpdateSchema,
-  declineIdentificationRequestSchema,
+  linkMethods,
   formatIdentificationCode,
 } from './identification.js'
+export type { IdentificationMode, IdentificationStatus, CodeOutcome, LinkMethod } from './identification.js'
 export type {
-  IdentificationMode,
-  IdentificationStatus,
-  CodeOutcome,
   AccountAttributes,
   Account,
+  AdminMintCodeRequest,
+  AccountUpdateRequest,
+  MintCodeRequest,
+  VerifyCodeRequest,
+  VerifyCodeResponse,
   IdentificationCodeResponse,
   IdentificationSettings,
   WorkspaceSettings,
-} from './identification.js'
+  WorkspaceSettingsUpdate,
+  DeclineIdentificationRequest,
+} from './schemas/identification.js'
+
+export type {
+  EmailStartRequest,
+  EmailChallenge,
+  EmailVerifyRequest,
+  IdentifyRequest,
+  SessionGrant,
+  MeResponse,
+  ConversationResponse,
+  MessagesQuery,
+  MessagesPage,
+  SendMessageRequest,
+  SendMessageResponse,
+  MarkReadRequest,
+  TypingRequest,
+  PageView,
+  UploadResponse,
+} from './schemas/visitor.js'
+export type {
+  AgentMeResponse,
+  LinkedAccount,
+  AgentConversation,
+  AgentConversationsQuery,
+  AgentConversationsResponse,
+  RecordedPageView,
+  PageViewsResponse,
+  AgentReplyRequest,
+  TakeRequest,
+  AgentConversationResponse,
+  AgentReadRequest,
+  AgentTypingRequest,
+  AgentEventEnvelope,
+} from './schemas/agent.js'
+export type { AccountResponse, WorkspaceSettingsResponse } from './schemas/admin.js'
+
+export { workspaceHeader, routePath } from './routes/route.js'
+export type {
+  HttpMethod,
+  RouteAuth,
+  RouteIo,
+  RouteSpec,
+  Route,
+  RouteTable,
+  RouteBody,
+  RouteQuery,
+  RouteResponse,
+  RouteEvent,
+} from './routes/route.js'
+export { visitorRoutes } from './routes/visitor-routes.js'
+export type { VisitorRoutes, VisitorRouteName } from './routes/visitor-routes.js'
+export { agentRoutes } from './routes/agent-routes.js'
+export type { AgentRoutes, AgentRouteName } from './routes/agent-routes.js'
+export { adminRoutes } from './routes/admin-routes.js'
+export type { AdminRoutes, AdminRouteName } from './routes/admin-routes.js'
+
+export { createSseParser } from './sse-parser.js'
+export type { ServerSentEvent, SseParserHandlers } from './sse-parser.js'
+
+export { normalizeEmail } from './rules/normalize-email.js'
+export { attachmentDisplayName } from './rules/attachment-display-name.js'
+export { messageTextRefusal } from './rules/message-text.js'
+export { identityConflict } from './rules/identity-conflict.js'
+export type { IdentityCandidate, IdentityLookup } from './rules/identity-conflict.js'
+export { historyWindow, historyPage } from './rules/history-window.js'
+export type { HistoryWindow } from './rules/history-window.js'

@@ -35,4 +35,7 @@ export const limits = {
   emailMaxLength: 254,
   /** Client ids are UUIDv4 strings (G1); anything up to this length is accepted from other adapters. */
   clientIdMaxLength: 64,
+  /** Largest page of the agent API's conversation list (50 when a caller names no limit). */
+  conversationsPageMax: 100,
+  conversationsPageDefault: 50,
 } as const

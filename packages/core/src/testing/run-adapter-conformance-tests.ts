@@ -1,15 +1,13 @@
+import { errorStatus, isErrorCode, limits } from '@threadline/protocol'
 import {
   attachmentSchema,
   chatEventSchema,
   conversationSchema,
   emailChallengeSchema,
-  errorStatus,
-  isErrorCode,
-  limits,
   messagesPageSchema,
   sendMessageResponseSchema,
   sessionGrantSchema,
-} from '@threadline/protocol'
+} from '@threadline/protocol/schemas'
 import type { ChatEvent, ErrorCode, SessionGrant } from '@threadline/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChatAdapter, Unsubscribe } from '../adapters/types.js'

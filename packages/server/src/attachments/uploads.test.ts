@@ -1,4 +1,5 @@
-import { attachmentNameHeader, attachmentSchema, limits } from '@threadline/protocol'
+import { attachmentNameHeader, limits } from '@threadline/protocol'
+import { attachmentSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'

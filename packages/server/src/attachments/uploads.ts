@@ -1,4 +1,4 @@
-import { attachmentExtension, attachmentRules, checkAttachmentFile, limits } from '@threadline/protocol'
+import { attachmentDisplayName, attachmentExtension, attachmentRules, checkAttachmentFile } from '@threadline/protocol'
 import type { Attachment } from '@threadline/protocol'
 import type { Kysely, Transaction } from 'kysely'
 import { randomId } from '../crypto/random.js'
@@ -8,16 +8,6 @@ import type { ServerContext } from '../server-context.js'
 import { matchesFileSignature } from './file-signature.js'
 
 type Queryable = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>
-
-/** D3: the display name is kept short, control characters and path separators replaced, the extension kept. */
-export function displayName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()
-  if (cleaned.length <= limits.attachmentNameMaxLength) return cleaned
-  const dot = cleaned.lastIndexOf('.')
-  const extension = dot > 0 ? cleaned.slice(dot) : ''
-  return cleaned.slice(0, limits.attachmentNameMaxLength - extension.length) + extension
-}
 
 /**
  * Stores a customer's file after the checks of D1–D3: an allowed extension, a claimed type that
@@ -34,7 +24,7 @@ export async function storeUpload(
     bytes,
   }: { customer: CustomerTable; name: string; contentType: string; bytes: Uint8Array },
 ): Promise<Attachment> {
-  const safeName = displayName(name)
+  const safeName = attachmentDisplayName(name)
   const refusal = checkAttachmentFile({ name: safeName, size: bytes.byteLength, type: contentType })
   if (refusal) throw new ApiError(refusal.code, refusal.message)
   const extension = attachmentExtension(safeName)

@@ -1,4 +1,5 @@
-import type { Customer } from '@threadline/protocol'
+import { identityConflict, normalizeEmail } from '@threadline/protocol'
+import type { Customer, IdentityCandidate } from '@threadline/protocol'
 import type { Kysely, Transaction } from 'kysely'
 import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
@@ -24,11 +25,6 @@ export function toCustomer(row: CustomerTable): Customer {
     externalId: row.external_id,
     name: row.name,
   }
-}
-
-/** Emails are keys, so `Ana@Example.test ` and `ana@example.test` must be one key. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
 }
 
 /** A15: the one customer a verified email is the key to, created on first verification. */
@@ -89,20 +85,13 @@ export async function customerForIdentity(
       const byEmail =
         verifiedEmail === null ? undefined : await customerByVerifiedEmail(transaction, workspaceId, verifiedEmail)
 
-      if (byExternalId && byEmail && byExternalId.id !== byEmail.id) {
-        throw new ApiError('identity_conflict', 'The external id and the verified email belong to different customers')
-      }
-      if (!byExternalId && byEmail && byEmail.external_id !== null) {
-        throw new ApiError(
-          'identity_conflict',
-          'That verified email already belongs to a customer with another external id',
-        )
-      }
-
+      const conflict = identityConflict({
+        externalId: claims.externalId,
+        byExternalId: byExternalId && candidate(byExternalId),
+        byVerifiedEmail: byEmail && candidate(byEmail),
+      })
+      if (conflict !== null) throw new ApiError('identity_conflict', conflict)
       const existing = byExternalId ?? byEmail
-      if (existing && existing.account_external_id !== null && existing.account_external_id !== claims.externalId) {
-        throw new ApiError('identity_conflict', 'This customer is already linked to another account')
-      }
       // The token is the site vouching for its account: keep the site's account data fresh for advisors.
       await upsertAccount(transaction, context, {
         workspaceId,
@@ -196,4 +185,8 @@ async function withRaceRetry<T>(attempt: () => Promise<T>): Promise<T> {
       if (!isUniqueViolation(error) || tries >= 3) throw error
     }
   }
+}
+
+function candidate(row: CustomerTable): IdentityCandidate {
+  return { id: row.id, externalId: row.external_id, accountExternalId: row.account_external_id }
 }

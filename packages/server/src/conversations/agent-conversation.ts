@@ -1,14 +1,14 @@
 import type {
-  Account,
   Agent,
-  CodeOutcome,
+  AgentConversation,
+  AgentConversationsQuery,
   Conversation,
   ConversationStatus,
-  Customer,
-  IdentificationStatus,
-  Message,
+  LinkedAccount,
   MessagesPage,
   MessagesQuery,
+  RecordedPageView,
+  SendMessageResponse,
 } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { toCustomer } from '../auth/customers.js'
@@ -35,29 +35,10 @@ import type { ConversationRow } from './wire-format.js'
  * another workspace answers `not_found` exactly like an id that does not exist.
  */
 
-/** The site's account the customer is linked to, and how: a pasted code or the site's identity token. */
-export type LinkedAccount = Account & { linkedVia: 'code' | 'identity_token'; linkedAt: string }
-
-export interface ConversationWithCustomer {
-  conversation: Conversation
-  customer: Customer
-  account: LinkedAccount | null
-}
-
-export interface RecordedPageView {
-  url: string
-  title: string
-  referrer: string
-  at: string
-}
-
 type Scope = { workspaceId: string }
 
-export interface ConversationFilters {
-  status?: ConversationStatus | undefined
-  identification?: IdentificationStatus | undefined
-  lastCodeOutcome?: CodeOutcome | undefined
-}
+/** The list's filters: the query of `GET /v1/agent/conversations` without its page size. */
+export type ConversationFilters = Omit<AgentConversationsQuery, 'limit'>
 
 /**
  * Most recently updated first. Conversations waiting for an identification code (`required` rule)
@@ -66,7 +47,7 @@ export interface ConversationFilters {
 export async function listAgentConversations(
   context: ServerContext,
   { workspaceId, status, identification, lastCodeOutcome, limit }: Scope & ConversationFilters & { limit: number },
-): Promise<ConversationWithCustomer[]> {
+): Promise<AgentConversation[]> {
   const rows = await selectConversations(context.database.db)
     .where('conversations.workspace_id', '=', workspaceId)
     .where('conversations.identification_gate', '!=', 'awaiting')
@@ -110,7 +91,7 @@ export async function listAgentConversations(
 export async function agentConversation(
   context: ServerContext,
   { workspaceId, conversationId }: Scope & { conversationId: string },
-): Promise<ConversationWithCustomer> {
+): Promise<AgentConversation> {
   const row = await selectConversations(context.database.db)
     .where('conversations.id', '=', conversationId)
     .where('conversations.workspace_id', '=', workspaceId)
@@ -203,7 +184,7 @@ export async function agentReply(
     text,
     clientId,
   }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null },
-): Promise<{ message: Message; conversation: Conversation }> {
+): Promise<SendMessageResponse> {
   requireText(text)
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     if (clientId !== null) {

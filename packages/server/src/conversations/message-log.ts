@@ -1,4 +1,4 @@
-import { limits } from '@threadline/protocol'
+import { historyPage, historyWindow, messageTextRefusal } from '@threadline/protocol'
 import type { ChatEvent, MessagesPage, MessagesQuery } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { attachmentsOf } from '../attachments/uploads.js'
@@ -98,20 +98,17 @@ export async function listMessages(
   query: MessagesQuery,
 ): Promise<MessagesPage> {
   if (conversationId === null) return { messages: [], hasMore: false }
-  const limit = query.limit ?? limits.messagesPageDefault
-  const ascending = query.afterSeq !== undefined
+  const window = historyWindow(query)
   const rows = await context.database.db
     .selectFrom('messages')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .$if(query.afterSeq !== undefined, (builder) => builder.where('seq', '>', query.afterSeq ?? 0))
     .$if(query.beforeSeq !== undefined, (builder) => builder.where('seq', '<', query.beforeSeq ?? 0))
-    .orderBy('seq', ascending ? 'asc' : 'desc')
-    .limit(limit + 1)
+    .orderBy('seq', window.order === 'ascending' ? 'asc' : 'desc')
+    .limit(window.limit + 1)
     .execute()
-  const hasMore = rows.length > limit
-  const page = rows.slice(0, limit)
-  if (!ascending) page.reverse()
+  const { items: page, hasMore } = historyPage(rows, window)
   const attachments = await attachmentsOf(
     context.database.db,
     page.map((row) => row.id),
@@ -119,12 +116,10 @@ export async function listMessages(
   return { messages: page.map((row) => toMessage(row, attachments.get(row.id))), hasMore }
 }
 
-/** The protocol allows an empty string; a message with nothing in it is still refused. */
+/** The protocol's message text rule, as a refusal. */
 export function requireText(text: string): string {
-  if (text.trim() === '') throw new ApiError('validation_failed', 'Invalid request: text: a message needs some text')
-  if (text.length > limits.messageMaxLength) {
-    throw new ApiError('validation_failed', `Invalid request: text: at most ${limits.messageMaxLength} characters`)
-  }
+  const refusal = messageTextRefusal(text)
+  if (refusal !== null) throw new ApiError('validation_failed', `Invalid request: ${refusal}`)
   return text
 }
 

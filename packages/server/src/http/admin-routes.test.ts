@@ -1,4 +1,5 @@
-import { accountSchema, identificationCodeTtlMs, workspaceHeader, workspaceSettingsSchema } from '@threadline/protocol'
+import { identificationCodeTtlMs, workspaceHeader } from '@threadline/protocol'
+import { accountSchema, workspaceSettingsSchema } from '@threadline/protocol/schemas'
 import type { Account, WorkspaceSettings } from '@threadline/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { maxMintsPerAccountPerHour } from '../identification/codes.js'

@@ -1,10 +1,11 @@
-import {
-  accountUpdateRequestSchema,
-  adminMintCodeRequestSchema,
-  verifyCodeRequestSchema,
-  workspaceHeader,
-  workspaceSettingsUpdateSchema,
+import { adminRoutes, workspaceHeader } from '@threadline/protocol'
+import type {
+  AccountResponse,
+  IdentificationCodeResponse,
+  VerifyCodeResponse,
+  WorkspaceSettingsResponse,
 } from '@threadline/protocol'
+import { adminRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { digestsEqual, sha256 } from '../crypto/keyed-hash.js'
 import { ApiError, parseWith } from '../errors/api-error.js'
@@ -59,22 +60,25 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
     return workspace
   }
 
-  app.post('/v1/admin/identification-codes', async (c) => {
+  app.post(adminRoutes.mintIdentificationCode.path, async (c) => {
     const workspace = await adminOf(c)
-    const { externalId, ...fields } = parseWith(adminMintCodeRequestSchema, await readJson(c))
+    const { externalId, ...fields } = parseWith(schemas.mintIdentificationCode.body, await readJson(c))
     const minted = await mintIdentificationCode(context, {
       workspaceId: workspace.id,
       account: { externalId, ...fields },
     })
-    return c.json({ code: minted.code, expiresAt: new Date(minted.expiresAt).toISOString() })
+    return c.json({
+      code: minted.code,
+      expiresAt: new Date(minted.expiresAt).toISOString(),
+    } satisfies IdentificationCodeResponse)
   })
 
   /** Other channels (an email or messenger integration) check a code the customer gave them; it is used up. */
-  app.post('/v1/admin/identification-codes/verify', async (c) => {
+  app.post(adminRoutes.verifyIdentificationCode.path, async (c) => {
     const workspace = await adminOf(c)
     if (workspace.identification.mode === 'off')
       throw new ApiError('forbidden', 'Identification codes are turned off in this workspace')
-    const { code: input } = parseWith(verifyCodeRequestSchema, await readJson(c))
+    const { code: input } = parseWith(schemas.verifyIdentificationCode.body, await readJson(c))
     const code = normalizeIdentificationCode(input)
     const result =
       code === null
@@ -84,7 +88,7 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
             code,
             conversationId: null,
           })
-    if (result.ok) return c.json({ account: result.account })
+    if (result.ok) return c.json({ account: result.account } satisfies VerifyCodeResponse)
     // Wrong codes here count toward the workspace's alarm like wrong pastes in chats (C4).
     await recordIdentificationFailure(context, context.database.db, { workspaceId: workspace.id, conversationId: '' })
     if (result.reason === 'expired')
@@ -92,7 +96,7 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
     throw new ApiError('identification_code_invalid', 'The identification code is not valid')
   })
 
-  app.patch('/v1/admin/customers/:externalId', async (c) => {
+  app.patch(adminRoutes.updateAccount.path, async (c) => {
     const workspace = await adminOf(c)
     const externalId = c.req.param('externalId')
     if (externalId.length === 0 || externalId.length > maxExternalIdLength) {
@@ -101,23 +105,25 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
         `Invalid request: the external id must be 1–${maxExternalIdLength} characters`,
       )
     }
-    const fields = parseWith(accountUpdateRequestSchema, await readJson(c))
+    const fields = parseWith(schemas.updateAccount.body, await readJson(c))
     const account = await context.database.db
       .transaction()
       .execute((transaction) =>
         upsertAccount(transaction, context, { workspaceId: workspace.id, externalId, ...fields }),
       )
-    return c.json({ account })
+    return c.json({ account } satisfies AccountResponse)
   })
 
-  app.get('/v1/admin/workspace', async (c) => {
+  app.get(adminRoutes.getWorkspace.path, async (c) => {
     const workspace = await adminOf(c)
-    return c.json({ workspace: await workspaceSettings(context, workspace.id) })
+    return c.json({ workspace: await workspaceSettings(context, workspace.id) } satisfies WorkspaceSettingsResponse)
   })
 
-  app.patch('/v1/admin/workspace', async (c) => {
+  app.patch(adminRoutes.updateWorkspace.path, async (c) => {
     const workspace = await adminOf(c)
-    const patch = parseWith(workspaceSettingsUpdateSchema, await readJson(c))
-    return c.json({ workspace: await updateWorkspaceSettings(context, workspace.id, patch) })
+    const patch = parseWith(schemas.updateWorkspace.body, await readJson(c))
+    return c.json({
+      workspace: await updateWorkspaceSettings(context, workspace.id, patch),
+    } satisfies WorkspaceSettingsResponse)
   })
 }

@@ -1,4 +1,4 @@
-import { conversationSchema, messageSchema } from '@threadline/protocol'
+import { conversationSchema, messageSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'

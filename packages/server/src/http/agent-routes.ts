@@ -1,13 +1,16 @@
-import {
-  codeOutcomes,
-  conversationStatuses,
-  identificationStatuses,
-  messagesQuerySchema,
-  messageTextSchema,
+import { agentRoutes, limits } from '@threadline/protocol'
+import type {
+  Agent,
+  AgentConversation,
+  AgentConversationResponse,
+  AgentConversationsResponse,
+  AgentMeResponse,
+  MessagesPage,
+  PageViewsResponse,
+  SendMessageResponse,
 } from '@threadline/protocol'
-import type { Agent } from '@threadline/protocol'
+import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
-import * as z from 'zod'
 import {
   agentConversation,
   agentMessages,
@@ -30,16 +33,7 @@ import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
 import { numericQuery } from './visitor-routes.js'
 
-const listQuerySchema = z.object({
-  status: z.optional(z.enum(conversationStatuses)),
-  identification: z.optional(z.enum(identificationStatuses)),
-  lastCodeOutcome: z.optional(z.enum(codeOutcomes)),
-  limit: z.optional(z.number().int().min(1).max(100)),
-})
-const replySchema = z.object({ text: z.string(), clientId: z.optional(z.string().min(1).max(64)) })
-const takeSchema = z.object({ overtake: z.optional(z.boolean()) })
-const readSchema = z.object({ upToSeq: z.optional(z.number().int().min(0)) })
-const typingSchema = z.object({ typing: z.boolean() })
+const schemas = agentRouteSchemas
 
 /**
  * The agent API, `Authorization: Bearer <agentKey>`. Every route is scoped to the key's workspace:
@@ -58,86 +52,87 @@ export function mountAgentRoutes(
 
   const conversationId = (c: Context<AppEnv>) => c.req.param('id') ?? ''
 
-  app.get('/v1/agent/me', async (c) => {
+  app.get(agentRoutes.me.path, async (c) => {
     const { agent, workspaceId } = await agentOf(c)
-    return c.json({ agent, workspaceId })
+    return c.json({ agent, workspaceId } satisfies AgentMeResponse)
   })
 
-  app.get('/v1/agent/conversations', async (c) => {
+  app.get(agentRoutes.listConversations.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    const { limit = 50, ...filters } = parseWith(listQuerySchema, {
+    const { limit = limits.conversationsPageDefault, ...filters } = parseWith(schemas.listConversations.query, {
       ...numericQuery(c, ['limit']),
       ...textQuery(c, ['status', 'identification', 'lastCodeOutcome']),
     })
-    return c.json({ conversations: await listAgentConversations(context, { workspaceId, limit, ...filters }) })
+    const conversations = await listAgentConversations(context, { workspaceId, limit, ...filters })
+    return c.json({ conversations } satisfies AgentConversationsResponse)
   })
 
-  app.get('/v1/agent/conversations/:id', async (c) => {
+  app.get(agentRoutes.getConversation.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    return c.json(await agentConversation(context, { workspaceId, conversationId: conversationId(c) }))
+    const found = await agentConversation(context, { workspaceId, conversationId: conversationId(c) })
+    return c.json(found satisfies AgentConversation)
   })
 
-  app.get('/v1/agent/conversations/:id/messages', async (c) => {
+  app.get(agentRoutes.listMessages.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    const query = parseWith(messagesQuerySchema, numericQuery(c, ['beforeSeq', 'afterSeq', 'limit']))
-    return c.json(await agentMessages(context, { workspaceId, conversationId: conversationId(c), query }))
+    const query = parseWith(schemas.listMessages.query, numericQuery(c, ['beforeSeq', 'afterSeq', 'limit']))
+    const page = await agentMessages(context, { workspaceId, conversationId: conversationId(c), query })
+    return c.json(page satisfies MessagesPage)
   })
 
-  app.get('/v1/agent/conversations/:id/page-views', async (c) => {
+  app.get(agentRoutes.listPageViews.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    return c.json({ pageViews: await agentPageViews(context, { workspaceId, conversationId: conversationId(c) }) })
+    const pageViews = await agentPageViews(context, { workspaceId, conversationId: conversationId(c) })
+    return c.json({ pageViews } satisfies PageViewsResponse)
   })
 
-  app.post('/v1/agent/conversations/:id/messages', async (c) => {
+  app.post(agentRoutes.reply.path, async (c) => {
     const { agent, workspaceId } = await agentOf(c)
-    const { text, clientId } = parseWith(replySchema, await readJson(c))
+    const { text, clientId } = parseWith(schemas.reply.body, await readJson(c))
     parseWith(messageTextSchema, text)
-    return c.json(
-      await agentReply(context, {
-        workspaceId,
-        agent,
-        conversationId: conversationId(c),
-        text,
-        clientId: clientId ?? null,
-      }),
-    )
+    const sent = await agentReply(context, {
+      workspaceId,
+      agent,
+      conversationId: conversationId(c),
+      text,
+      clientId: clientId ?? null,
+    })
+    return c.json(sent satisfies SendMessageResponse)
   })
 
-  app.post('/v1/agent/conversations/:id/take', async (c) => {
+  app.post(agentRoutes.take.path, async (c) => {
     const { agent, workspaceId } = await agentOf(c)
-    const { overtake = false } = parseWith(takeSchema, await readOptionalJson(c))
-    return c.json({
-      conversation: await takeConversation(context, {
-        workspaceId,
-        agent,
-        conversationId: conversationId(c),
-        overtake,
-      }),
+    const { overtake = false } = parseWith(schemas.take.body, await readOptionalJson(c))
+    const conversation = await takeConversation(context, {
+      workspaceId,
+      agent,
+      conversationId: conversationId(c),
+      overtake,
     })
+    return c.json({ conversation } satisfies AgentConversationResponse)
   })
 
-  app.post('/v1/agent/conversations/:id/finish', async (c) => {
+  app.post(agentRoutes.finish.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    return c.json({
-      conversation: await finishConversation(context, { workspaceId, conversationId: conversationId(c) }),
-    })
+    const conversation = await finishConversation(context, { workspaceId, conversationId: conversationId(c) })
+    return c.json({ conversation } satisfies AgentConversationResponse)
   })
 
-  app.post('/v1/agent/conversations/:id/read', async (c) => {
+  app.post(agentRoutes.markRead.path, async (c) => {
     const { workspaceId } = await agentOf(c)
-    const { upToSeq } = parseWith(readSchema, await readOptionalJson(c))
+    const { upToSeq } = parseWith(schemas.markRead.body, await readOptionalJson(c))
     await agentRead(context, { workspaceId, conversationId: conversationId(c), upToSeq })
     return c.body(null, 204)
   })
 
-  app.post('/v1/agent/conversations/:id/typing', async (c) => {
+  app.post(agentRoutes.setTyping.path, async (c) => {
     const { agent, workspaceId } = await agentOf(c)
-    const { typing } = parseWith(typingSchema, await readJson(c))
+    const { typing } = parseWith(schemas.setTyping.body, await readJson(c))
     await agentTyping(context, { workspaceId, agent, conversationId: conversationId(c), typing })
     return c.body(null, 204)
   })
 
-  app.get('/v1/agent/events', async (c) => {
+  app.get(agentRoutes.events.path, async (c) => {
     const { workspaceId } = await agentOf(c)
     return openAgentEventStream(context, { workspaceId, registry })
   })

@@ -1,21 +1,9 @@
-import {
-  attachmentNameHeader,
-  declineIdentificationRequestSchema,
-  emailStartRequestSchema,
-  emailVerifyRequestSchema,
-  identifyRequestSchema,
-  markReadRequestSchema,
-  messagesQuerySchema,
-  pageViewSchema,
-  sendMessageRequestSchema,
-  typingRequestSchema,
-  visitorRoutes,
-  workspaceHeader,
-} from '@threadline/protocol'
+import { attachmentNameHeader, normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { SessionGrant } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { storeUpload } from '../attachments/uploads.js'
-import { customerForIdentity, customerForVerifiedEmail, normalizeEmail, toCustomer } from '../auth/customers.js'
+import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
 import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
 import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
@@ -88,7 +76,7 @@ export function mountVisitorRoutes(
   app.post(visitorRoutes.startEmailVerification.path, async (c) => {
     const workspace = await workspaceOf(c)
     const body = (await readJson(c)) as { email?: unknown }
-    const { email } = parseWith(emailStartRequestSchema, {
+    const { email } = parseWith(schemas.startEmailVerification.body, {
       email: typeof body?.email === 'string' ? normalizeEmail(body.email) : body?.email,
     })
     const address = clientAddress({
@@ -102,7 +90,7 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.verifyEmail.path, async (c) => {
     const workspace = await workspaceOf(c)
-    const { challengeId, code } = parseWith(emailVerifyRequestSchema, await readJson(c))
+    const { challengeId, code } = parseWith(schemas.verifyEmail.body, await readJson(c))
     const email = await verifyEmailCode(context, { workspaceId: workspace.id, challengeId, code })
     const customer = await customerForVerifiedEmail(context, workspace.id, email)
     return c.json(await grant(c, workspace, customer, 'email'))
@@ -110,7 +98,7 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.identify.path, async (c) => {
     const workspace = await workspaceOf(c)
-    const { identityToken } = parseWith(identifyRequestSchema, await readJson(c))
+    const { identityToken } = parseWith(schemas.identify.body, await readJson(c))
     const claims = await verifyIdentityToken(context, workspace.id, identityToken)
     const customer = await customerForIdentity(context, workspace.id, claims)
     return c.json(await grant(c, workspace, customer, 'identity_token'))
@@ -140,13 +128,13 @@ export function mountVisitorRoutes(
 
   app.get(visitorRoutes.listMessages.path, async (c) => {
     const session = await sessionOf(c)
-    const query = parseWith(messagesQuerySchema, numericQuery(c, ['beforeSeq', 'afterSeq', 'limit']))
+    const query = parseWith(schemas.listMessages.query, numericQuery(c, ['beforeSeq', 'afterSeq', 'limit']))
     return c.json(await customerMessages(context, session.customer.id, query))
   })
 
   app.post(visitorRoutes.sendMessage.path, async (c) => {
     const session = await sessionOf(c)
-    const { clientId, text, attachmentIds } = parseWith(sendMessageRequestSchema, await readJson(c))
+    const { clientId, text, attachmentIds } = parseWith(schemas.sendMessage.body, await readJson(c))
     // The automatic replies this message may cause speak the customer's language (the chat sends its own).
     const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
     return c.json(
@@ -163,7 +151,7 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {
     const session = await sessionOf(c)
-    const { text } = parseWith(declineIdentificationRequestSchema, await readJson(c))
+    const { text } = parseWith(schemas.declineIdentification.body, await readJson(c))
     return c.json({
       conversation: await declineIdentification(context, {
         customer: session.customer,
@@ -175,21 +163,21 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.markRead.path, async (c) => {
     const session = await sessionOf(c)
-    const { upToSeq } = parseWith(markReadRequestSchema, await readJson(c))
+    const { upToSeq } = parseWith(schemas.markRead.body, await readJson(c))
     await markCustomerRead(context, { customer: session.customer, upToSeq })
     return c.body(null, 204)
   })
 
   app.post(visitorRoutes.setTyping.path, async (c) => {
     const session = await sessionOf(c)
-    const { draft } = parseWith(typingRequestSchema, await readJson(c))
+    const { draft } = parseWith(schemas.setTyping.body, await readJson(c))
     await setCustomerTyping(context, { customer: session.customer, workspace: session.workspace, draft })
     return c.body(null, 204)
   })
 
   app.post(visitorRoutes.trackPageView.path, async (c) => {
     const session = await sessionOf(c)
-    const page = parseWith(pageViewSchema, await readJson(c))
+    const page = parseWith(schemas.trackPageView.body, await readJson(c))
     await recordPageView(context, { customer: session.customer, page })
     return c.body(null, 204)
   })

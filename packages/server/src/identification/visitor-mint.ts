@@ -1,6 +1,6 @@
-import { mintCodeRequestSchema } from '@threadline/protocol'
+import { normalizeEmail } from '@threadline/protocol'
 import type { IdentificationCodeResponse } from '@threadline/protocol'
-import { normalizeEmail } from '../auth/customers.js'
+import { mintCodeRequestSchema } from '@threadline/protocol/schemas'
 import { verifyIdentityToken } from '../auth/identity-token.js'
 import { ApiError, parseWith, secondsUntil } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'

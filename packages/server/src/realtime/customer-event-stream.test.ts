@@ -1,5 +1,6 @@
 import type { ChatEvent } from '@threadline/protocol'
-import { chatEventSchema, workspaceHeader } from '@threadline/protocol'
+import { workspaceHeader } from '@threadline/protocol'
+import { chatEventSchema } from '@threadline/protocol/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import type { TestEventStream } from '../testing/sse-client.test-helpers.js'

@@ -1,3 +1,4 @@
+import { createSseParser } from '@threadline/protocol'
 import type { ChatEvent } from '@threadline/protocol'
 
 export interface ReceivedEvent<T = ChatEvent> {
@@ -30,32 +31,22 @@ export async function openTestEventStream<T = ChatEvent>(
     for (const waiter of [...waiters]) waiter()
   }
 
+  // The protocol's own parser, so the server is tested against the reader every client uses.
+  const parser = createSseParser({
+    onEvent: ({ data, lastEventId }) => {
+      events.push({ id: lastEventId === '' ? null : Number(lastEventId), data: JSON.parse(data) as T })
+      notify()
+    },
+    onComment: (text) => comments.push(text.trim()),
+  })
   const ended = (async () => {
     if (!response.body) return
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    let buffer = ''
+    const reader = response.body.getReader()
     try {
       for (;;) {
         const { value, done } = await reader.read()
         if (done) break
-        buffer += value
-        let boundary = buffer.indexOf('\n\n')
-        while (boundary !== -1) {
-          const block = buffer.slice(0, boundary)
-          buffer = buffer.slice(boundary + 2)
-          let id: number | null = null
-          const data: string[] = []
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim())
-            else if (line.startsWith('id:')) id = Number(line.slice(3).trim())
-            else if (line.startsWith('data:')) data.push(line.slice(5).trimStart())
-          }
-          if (data.length > 0) {
-            events.push({ id, data: JSON.parse(data.join('\n')) as T })
-            notify()
-          }
-          boundary = buffer.indexOf('\n\n')
-        }
+        parser.push(value)
       }
     } catch {
       // Aborted by close().

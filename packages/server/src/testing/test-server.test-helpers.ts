@@ -1,11 +1,13 @@
 import { workspaceHeader } from '@threadline/protocol'
 import type {
   Agent,
+  AgentConversation,
   Conversation,
   Customer,
   EmailChallenge,
   ErrorCode,
   Message,
+  RecordedPageView,
   Session,
   SessionGrant,
 } from '@threadline/protocol'
@@ -44,8 +46,8 @@ export type ApiBody = {
   message: Message
   messages: Message[]
   hasMore: boolean
-  conversations: { conversation: Conversation; customer: Customer }[]
-  pageViews: { url: string; title: string; referrer: string; at: string }[]
+  conversations: AgentConversation[]
+  pageViews: RecordedPageView[]
   challengeId: string
   email: string
   expiresAt: string

@@ -1,10 +1,9 @@
-import { attachmentNameHeader } from '@threadline/protocol'
+import { attachmentNameHeader, visitorRoutes } from '@threadline/protocol'
 import type { ChatAdapter } from '../types.js'
 import { openEventStream } from './event-stream.js'
 import { createHttpTransport } from './http-transport.js'
 import type { HttpRequest } from './http-transport.js'
 import { readResponse } from './read-response.js'
-import { visitorRoutes } from './visitor-routes.js'
 import {
   conversationResponseCheck,
   emailChallengeCheck,

@@ -1,12 +1,11 @@
+import { createSseParser, visitorRoutes } from '@threadline/protocol'
+import type { ServerSentEvent } from '@threadline/protocol'
 import type { SubscriptionHandlers, Unsubscribe } from '../types.js'
 import { NetworkError, ResponseValidationError, isApiError, toThreadlineError } from '../../errors/errors.js'
 import type { ThreadlineError } from '../../errors/errors.js'
 import { backoffDelay } from '../../outbox/backoff.js'
 import { abortedError } from './http-errors.js'
 import type { HttpTransport } from './http-transport.js'
-import { createSseParser } from './sse-parser.js'
-import type { ServerSentEvent } from './sse-parser.js'
-import { visitorRoutes } from './visitor-routes.js'
 import { chatEventCheck, describeMismatch, isChatEventType, parseWire } from './wire-checks.js'
 
 export interface EventStreamOptions {

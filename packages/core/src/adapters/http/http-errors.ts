@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@threadline/protocol'
+import { errorCodeForStatus, retryAfterSeconds } from '@threadline/protocol'
 import { ApiError, NetworkError, ThreadlineError, isThreadlineError } from '../../errors/errors.js'
 import { errorBodyCheck, parseWire } from './wire-checks.js'
 
@@ -6,20 +6,6 @@ import { errorBodyCheck, parseWire } from './wire-checks.js'
 export interface RequestDescription {
   method: string
   url: string
-}
-
-// For answers without a protocol error body (a proxy's 502 page, a load balancer's 429): the code
-// whose retry semantics match the status, so the outbox and catch-up still do the right thing.
-const codesByStatus: Record<number, ErrorCode> = {
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-  502: 'unavailable',
-  503: 'unavailable',
-  504: 'unavailable',
 }
 
 /** The ApiError for a non-2xx answer: the body's protocol code and message, else one derived from the status. */
@@ -37,18 +23,14 @@ export async function apiErrorFromResponse(response: Response, request: RequestD
     const { code, message, retryAfterSeconds: retryAfter } = parsed.data.error
     return new ApiError(code, message, { ...options, retryAfterSeconds: retryAfter ?? retryAfterHeader })
   }
-  const code = codesByStatus[response.status] ?? (response.status >= 500 ? 'internal_error' : 'validation_failed')
-  return new ApiError(code, `The server answered ${response.status} without a Threadline error body`, {
-    ...options,
-    retryAfterSeconds: retryAfterHeader,
-  })
-}
-
-/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfterSeconds(value: string | null): number | undefined {
-  if (value === null) return undefined
-  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000)
-  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined
+  return new ApiError(
+    errorCodeForStatus(response.status),
+    `The server answered ${response.status} without a Threadline error body`,
+    {
+      ...options,
+      retryAfterSeconds: retryAfterHeader,
+    },
+  )
 }
 
 export function abortedError(signal: AbortSignal | undefined): ThreadlineError {

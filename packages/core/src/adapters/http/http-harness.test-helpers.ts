@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { workspaceHeader } from '@threadline/protocol'
-import type { Message } from '@threadline/protocol'
+import { createAdminClient, createAgentClient } from '@threadline/api'
 import type { ConformanceHarness } from '../../testing/conformance-harness.js'
 
 export interface HttpHarnessOptions {
@@ -24,19 +23,9 @@ export function createHttpHarness({
   kid,
   agentKey,
 }: HttpHarnessOptions): ConformanceHarness {
-  async function agent(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${baseUrl}/v1/agent/conversations/${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${agentKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!response.ok)
-      throw new Error(`The agent API refused ${method} ${path}: ${response.status} ${await response.text()}`)
-    return response.status === 204 ? undefined : response.json()
-  }
+  // The advisor and the site's backend speak the agent and admin APIs through their typed clients.
+  const agent = createAgentClient({ baseUrl, agentKey })
+  const admin = createAdminClient({ baseUrl, workspaceId, secret })
 
   return {
     async readCode(email) {
@@ -60,34 +49,16 @@ export function createHttpHarness({
       return signHs256({ alg: 'HS256', typ: 'JWT', kid }, claims, secret)
     },
     agentReply: async (conversationId, text) => {
-      await agent('POST', `${conversationId}/messages`, { text })
+      await agent.reply({ conversationId, text })
     },
-    agentRead: async (conversationId, upToSeq) => {
-      await agent('POST', `${conversationId}/read`, { upToSeq })
-    },
-    agentTyping: async (conversationId, typing) => {
-      await agent('POST', `${conversationId}/typing`, { typing })
-    },
+    agentRead: (conversationId, upToSeq) => agent.markRead({ conversationId, upToSeq }),
+    agentTyping: (conversationId, typing) => agent.setTyping({ conversationId, typing }),
     agentFinish: async (conversationId) => {
-      await agent('POST', `${conversationId}/finish`)
+      await agent.finish({ conversationId })
     },
-    agentMessages: async (conversationId) => {
-      const page = (await agent('GET', `${conversationId}/messages?limit=100`)) as { messages: Message[] }
-      return page.messages
-    },
+    agentMessages: async (conversationId) => (await agent.listMessages({ conversationId, limit: 100 })).messages,
     async setIdentificationMode(mode) {
-      // The admin API: server to server, with the workspace's signing secret.
-      const response = await fetch(`${baseUrl}/v1/admin/workspace`, {
-        method: 'PATCH',
-        headers: {
-          authorization: `Bearer ${secret}`,
-          [workspaceHeader]: workspaceId,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ identification: { mode } }),
-      })
-      if (!response.ok)
-        throw new Error(`PATCH /v1/admin/workspace answered ${response.status} ${await response.text()}`)
+      await admin.updateWorkspace({ identification: { mode } })
     },
   }
 }

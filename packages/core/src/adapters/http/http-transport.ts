@@ -1,7 +1,7 @@
 import { TimeoutError } from '../../errors/errors.js'
 import { abortedError, apiErrorFromResponse, requestFailure } from './http-errors.js'
 import type { RequestDescription } from './http-errors.js'
-import { workspaceHeader } from './visitor-routes.js'
+import { workspaceHeader } from '@threadline/protocol'
 
 export interface HttpTransportOptions {
   baseUrl: string

@@ -1,22 +1,24 @@
 import { isDeepStrictEqual } from 'node:util'
 import {
   authorKinds,
-  chatEventSchema,
   chatEventTypes,
   codeOutcomes,
-  conversationResponseSchema,
   conversationStatuses,
-  emailChallengeSchema,
-  errorBodySchema,
   errorCodes,
   identificationStatuses,
   limits,
+} from '@threadline/protocol'
+import {
+  chatEventSchema,
+  conversationResponseSchema,
+  emailChallengeSchema,
+  errorBodySchema,
   meResponseSchema,
   messagesPageSchema,
   sendMessageResponseSchema,
   sessionGrantSchema,
   uploadResponseSchema,
-} from '@threadline/protocol'
+} from '@threadline/protocol/schemas'
 import type {
   Agent,
   Attachment,

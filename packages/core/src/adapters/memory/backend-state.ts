@@ -11,7 +11,7 @@ import type {
   Session,
   SessionGrant,
 } from '@threadline/protocol'
-import { limits } from '@threadline/protocol'
+import { identityConflict, limits, normalizeEmail } from '@threadline/protocol'
 import type { ApiError } from '../../errors/errors.js'
 import { apiError } from './api-error.js'
 import type {
@@ -23,9 +23,7 @@ import type {
   RequestLogEntry,
 } from './backend.js'
 import { createEventHub } from './event-hub.js'
-import { identityConflict } from './identity-conflict.js'
 import { createMailbox } from './mailbox.js'
-import { normalizeEmail } from './normalize-email.js'
 import { createOtpIssuer } from './otp-issuer.js'
 import { cryptoRandom, randomHex, randomId } from './random.js'
 import type { AdapterMethodName } from './visitor-api.js'
@@ -154,7 +152,7 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
     const byEmail =
       verifiedEmail === null ? undefined : customers.get(customerIdByVerifiedEmail.get(verifiedEmail) ?? '')
 
-    const conflict = identityConflict(byExternalId, byEmail)
+    const conflict = identityConflict({ externalId, byExternalId, byVerifiedEmail: byEmail })
     if (conflict) throw apiError('identity_conflict', conflict)
 
     const customer = byExternalId ?? byEmail

@@ -1,4 +1,4 @@
-import { normalizeEmail } from './normalize-email.js'
+import { normalizeEmail } from '@threadline/protocol'
 
 /** One email the memory backend "sent". The plaintext code is kept here: this is the test hook. */
 export interface MailboxMessage {

@@ -1,10 +1,11 @@
-import { messageTextSchema } from '@threadline/protocol'
+import { messageTextRefusal } from '@threadline/protocol'
+import { messageTextSchema } from '@threadline/protocol/schemas'
 import { apiError, parseRequest } from './api-error.js'
 
-/** The text of a message as sent, or a `validation_failed` refusal. */
+/** The text of a message as sent, or a `validation_failed` refusal (the server's rule, from the protocol). */
 export function requireMessageText(text: string): string {
   const parsed = parseRequest(messageTextSchema, text)
-  // The protocol allows an empty string; a message with nothing in it is still refused.
-  if (parsed.trim() === '') throw apiError('validation_failed', 'Invalid request: text: a message needs some text')
+  const refusal = messageTextRefusal(parsed)
+  if (refusal) throw apiError('validation_failed', `Invalid request: ${refusal}`)
   return parsed
 }

@@ -1,7 +1,7 @@
 import { apiError } from './api-error.js'
 import type { MemoryBackendState } from './backend-state.js'
 import type { MemoryBackend } from './backend.js'
-import { normalizeEmail } from './normalize-email.js'
+import { normalizeEmail } from '@threadline/protocol'
 import { randomHex } from './random.js'
 
 const defaultIdentityTokenSeconds = 60 * 60

@@ -1,26 +1,28 @@
 import {
+  attachmentDisplayName,
   attachmentRules,
   attachmentExtension,
   checkAttachmentFile,
+  historyPage,
+  historyWindow,
+  normalizeEmail,
+  type Attachment,
+} from '@threadline/protocol'
+import {
   declineIdentificationRequestSchema,
   emailStartRequestSchema,
   emailVerifyRequestSchema,
   identifyRequestSchema,
-  limits,
   markReadRequestSchema,
   messagesQuerySchema,
   pageViewSchema,
   sendMessageRequestSchema,
   typingRequestSchema,
-  type Attachment,
-} from '@threadline/protocol'
+} from '@threadline/protocol/schemas'
 import type { ChatAdapter } from '../types.js'
 import { apiError, parseRequest } from './api-error.js'
-import { attachmentDisplayName } from './attachment-display-name.js'
 import type { MemoryBackendState } from './backend-state.js'
-import { historyPageWindow } from './history-page-window.js'
 import { requireMessageText } from './message-text.js'
-import { normalizeEmail } from './normalize-email.js'
 import { randomId } from './random.js'
 
 /** The names of the calls a `ChatAdapter` makes (everything but its version field). */
@@ -132,17 +134,20 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
     listMessages({ token, ...query }) {
       log('listMessages', { token })
       const customer = authenticate(token)
-      const { beforeSeq, afterSeq, limit = limits.messagesPageDefault } = parseRequest(messagesQuerySchema, query)
+      const request = parseRequest(messagesQuerySchema, query)
       const stored = conversationOf(customer.id)
       if (!stored) return { messages: [], hasMore: false }
 
-      const window = historyPageWindow({ lastSeq: stored.conversation.lastSeq, beforeSeq, afterSeq, limit })
-      if (!window) return { messages: [], hasMore: false }
-      // Seqs are contiguous from 1, so a seq range is an index range.
-      return {
-        messages: stored.messages.slice(window.first - 1, window.last).map((message) => structuredClone(message)),
-        hasMore: window.hasMore,
-      }
+      // The same window the server cuts with SQL, over the conversation's messages (ascending by seq).
+      const { beforeSeq, afterSeq } = request
+      const window = historyWindow(request)
+      const inRange = stored.messages.filter(
+        (message) =>
+          (afterSeq === undefined || message.seq > afterSeq) && (beforeSeq === undefined || message.seq < beforeSeq),
+      )
+      const rows = (window.order === 'descending' ? inRange.reverse() : inRange).slice(0, window.limit + 1)
+      const { items, hasMore } = historyPage(rows, window)
+      return { messages: items.map((message) => structuredClone(message)), hasMore }
     },
 
     sendMessage({ token, ...body }) {

@@ -48,6 +48,13 @@ describe('createSseParser', () => {
       expect(events.map((event) => event.data)).toEqual(['x'])
     })
 
+    it('hands comments to onComment without the colon and one leading space', () => {
+      const comments: string[] = []
+      const parser = createSseParser({ onEvent: () => undefined, onComment: (text) => comments.push(text) })
+      parser.push(new TextEncoder().encode(': heartbeat\n:open\n:  two spaces\ndata: x\n\n'))
+      expect(comments).toEqual(['heartbeat', 'open', ' two spaces'])
+    })
+
     it('keeps the last id for later events, and lets an id-only block move it', () => {
       const { events } = parse(['id: 1\ndata: a\n\ndata: b\n\nid: 5\n\ndata: c\n\nid\ndata: d\n\n'])
       expect(events.map((event) => [event.data, event.lastEventId])).toEqual([

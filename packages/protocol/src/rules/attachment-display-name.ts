@@ -1,6 +1,6 @@
-import { limits } from '@threadline/protocol'
+import { limits } from '../limits.js'
 
-/** D3: the display name is kept short, control characters removed, the extension preserved. */
+/** D3: the name shown for an attachment: control characters and path separators replaced, short, the extension kept. */
 export function attachmentDisplayName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const cleaned = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()

@@ -1,9 +1,8 @@
 import * as z from 'zod/mini'
-import { limits } from './limits.js'
+import { authorKinds } from '../conversation.js'
+import { limits } from '../limits.js'
 
-export const authorKinds = ['customer', 'agent', 'system', 'bot'] as const
 export const authorKindSchema = z.enum(authorKinds)
-export type AuthorKind = z.infer<typeof authorKindSchema>
 
 export const authorSchema = z.object({
   kind: authorKindSchema,

@@ -11,6 +11,8 @@ export interface SseParserHandlers {
   onEvent: (event: ServerSentEvent) => void
   /** The server's `retry:` field: how long to wait before reconnecting, in ms. */
   onRetry?: (milliseconds: number) => void
+  /** A `:` line (a heartbeat, or the server's opening comment), without the colon and one leading space. */
+  onComment?: (text: string) => void
 }
 
 /**
@@ -36,7 +38,10 @@ export function createSseParser(handlers: SseParserHandlers): { push(chunk: Uint
       return
     }
     const colon = line.indexOf(':')
-    if (colon === 0) return
+    if (colon === 0) {
+      handlers.onComment?.(line.slice(line.startsWith(': ') ? 2 : 1))
+      return
+    }
     const field = colon === -1 ? line : line.slice(0, colon)
     let value = colon === -1 ? '' : line.slice(colon + 1)
     if (value.startsWith(' ')) value = value.slice(1)

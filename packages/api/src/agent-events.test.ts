@@ -1,6 +1,10 @@
+import type { AgentEventEnvelope } from '@threadline/protocol'
 import { describe, expect, it } from 'vitest'
-import { openAgentEvents } from './agent-events.js'
-import type { AgentEnvelope, StreamStatus } from './agent-events.js'
+import { createAgentClient } from './create-agent-client.js'
+import type { StreamStatus } from './event-stream.js'
+
+// The agent stream's reader against hand-written answers (a fake fetch returning `new Response`), for
+// what a real server does not do on demand: chunks cut mid-line, CR line ends, a `retry:` field.
 
 const encoder = new TextEncoder()
 
@@ -46,7 +50,7 @@ function waitUntil(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
   })
 }
 
-describe('openAgentEvents', () => {
+describe('AgentClient.subscribe', () => {
   describe('when the connection drops', () => {
     it('reconnects after a backoff and keeps delivering, with the key in the header only', async () => {
       const second = envelope('second', 2)
@@ -55,17 +59,19 @@ describe('openAgentEvents', () => {
         eventStream([`data: ${second.slice(0, 25)}`, `${second.slice(25)}\r`, '\n\r\n']),
       ]
       const requests: { url: string; authorization: string | null }[] = []
-      const events: AgentEnvelope[] = []
+      const events: AgentEventEnvelope[] = []
       const statuses: StreamStatus[] = []
-      const close = openAgentEvents({
+      const client = createAgentClient({
         baseUrl: 'https://chat.example',
-        key: 'ak_secret',
+        agentKey: 'ak_secret',
         fetch: async (url, init) => {
-          requests.push({ url, authorization: new Headers(init?.headers).get('authorization') })
+          requests.push({ url, authorization: new Headers(init.headers).get('authorization') })
           return answers.shift() ?? new Promise<Response>(() => undefined)
         },
-        onEvent: (event) => events.push(event),
-        onStatus: (status) => statuses.push(status),
+      })
+      const close = client.subscribe({
+        onEvent: ({ data }) => events.push(data),
+        onStatus: ({ status }) => statuses.push(status),
         random: () => 0,
       })
       try {
@@ -88,14 +94,16 @@ describe('openAgentEvents', () => {
     it('reports refused and does not retry', async () => {
       let requests = 0
       const statuses: StreamStatus[] = []
-      const close = openAgentEvents({
-        key: 'ak_revoked',
+      const client = createAgentClient({
+        agentKey: 'ak_revoked',
         fetch: async () => {
           requests++
           return new Response(JSON.stringify({ error: { code: 'unauthorized', message: 'no' } }), { status: 401 })
         },
+      })
+      const close = client.subscribe({
         onEvent: () => undefined,
-        onStatus: (status) => statuses.push(status),
+        onStatus: ({ status }) => statuses.push(status),
         random: () => 0,
       })
       await waitUntil(() => statuses.includes('refused'))

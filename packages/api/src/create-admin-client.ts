@@ -1,0 +1,61 @@
+import { adminRoutes, workspaceHeader } from '@threadline/protocol'
+import type {
+  Account,
+  AccountUpdateRequest,
+  AdminMintCodeRequest,
+  IdentificationCodeResponse,
+  WorkspaceSettings,
+  WorkspaceSettingsUpdate,
+} from '@threadline/protocol'
+import { createHttpClient } from './http-client.js'
+import type { CallOptions, FetchFunction } from './http-client.js'
+
+export interface AdminClientOptions {
+  /** Where the server lives, e.g. `https://chat.example.com`. */
+  baseUrl: string
+  workspaceId: string
+  /** The workspace secret (the one its backend signs identity tokens with). Server to server only: never ship it to a browser. */
+  secret: string
+  fetch?: FetchFunction
+  timeoutMs?: number
+}
+
+export type MintIdentificationCodeOptions = AdminMintCodeRequest & CallOptions
+export interface VerifyIdentificationCodeOptions extends CallOptions {
+  /** Grouped or not, any case: `K7QM-4XPT`. It is used up. */
+  code: string
+}
+export type UpdateAccountOptions = AccountUpdateRequest & CallOptions & { externalId: string }
+export type UpdateWorkspaceOptions = WorkspaceSettingsUpdate & CallOptions
+
+export interface AdminClient {
+  /** A code for the account, valid five minutes, that its user pastes into any chat. Creates or refreshes the account. */
+  mintIdentificationCode(options: MintIdentificationCodeOptions): Promise<IdentificationCodeResponse>
+  /** The account a code a customer gave another channel belongs to. */
+  verifyIdentificationCode(options: VerifyIdentificationCodeOptions): Promise<Account>
+  /** `null` clears a field; an attribute set to `null` is removed. */
+  updateAccount(options: UpdateAccountOptions): Promise<Account>
+  getWorkspace(options?: CallOptions): Promise<WorkspaceSettings>
+  updateWorkspace(options: UpdateWorkspaceOptions): Promise<WorkspaceSettings>
+}
+
+/** The typed client of the admin API (the workspace secret and the workspace header), every route of `adminRoutes`. */
+export function createAdminClient({ baseUrl, workspaceId, secret, fetch, timeoutMs }: AdminClientOptions): AdminClient {
+  const headers = { authorization: `Bearer ${secret}`, [workspaceHeader]: workspaceId }
+  const http = createHttpClient({ baseUrl, headers, fetch, timeoutMs })
+  return {
+    mintIdentificationCode: ({ signal, ...body }) => http.request(adminRoutes.mintIdentificationCode, { signal, body }),
+    async verifyIdentificationCode({ signal, code }) {
+      return (await http.request(adminRoutes.verifyIdentificationCode, { signal, body: { code } })).account
+    },
+    async updateAccount({ signal, externalId, ...body }) {
+      return (await http.request(adminRoutes.updateAccount, { signal, params: { externalId }, body })).account
+    },
+    async getWorkspace({ signal } = {}) {
+      return (await http.request(adminRoutes.getWorkspace, { signal })).workspace
+    },
+    async updateWorkspace({ signal, ...body }) {
+      return (await http.request(adminRoutes.updateWorkspace, { signal, body })).workspace
+    },
+  }
+}

@@ -1,0 +1,120 @@
+import { agentRoutes, chatEventTypes } from '@threadline/protocol'
+import type {
+  Agent,
+  AgentConversation,
+  AgentConversationsQuery,
+  AgentEventEnvelope,
+  Conversation,
+  MessagesPage,
+  MessagesQuery,
+  RecordedPageView,
+  SendMessageResponse,
+} from '@threadline/protocol'
+import { jsonDecoder, openEventStream } from './event-stream.js'
+import type { EventStreamOptions } from './event-stream.js'
+import { createHttpClient } from './http-client.js'
+import type { CallOptions, FetchFunction } from './http-client.js'
+
+export interface AgentClientOptions {
+  /** Where the server lives, e.g. `https://chat.example.com`; '' (the default) means this page's own origin. */
+  baseUrl?: string
+  /** An agent (or bot) API key: `threadline workspace create` prints one. */
+  agentKey: string
+  /** Injected `fetch` (tests, proxies, Node's own agents); the global one, looked up per call, otherwise. */
+  fetch?: FetchFunction
+  /** How long a call may take before it fails with a TimeoutError (10 s); the event stream is exempt. */
+  timeoutMs?: number
+}
+
+export interface ConversationCallOptions extends CallOptions {
+  conversationId: string
+}
+
+export type ListConversationsOptions = AgentConversationsQuery & CallOptions
+export type ListMessagesOptions = ConversationCallOptions & MessagesQuery
+export interface ReplyOptions extends ConversationCallOptions {
+  text: string
+  /** Makes a retry safe: the server answers the same message again. */
+  clientId?: string
+}
+export interface TakeOptions extends ConversationCallOptions {
+  /** Take a conversation another advisor holds. */
+  overtake?: boolean
+}
+export interface MarkReadOptions extends ConversationCallOptions {
+  /** Up to this seq; every message when absent. */
+  upToSeq?: number
+}
+export interface SetTypingOptions extends ConversationCallOptions {
+  typing: boolean
+}
+export type AgentEventsOptions = Omit<EventStreamOptions<AgentEventEnvelope>, 'lastEventId'>
+
+export interface AgentClient {
+  me(options?: CallOptions): Promise<{ agent: Agent; workspaceId: string }>
+  /** Most recently updated first; every filter left out means "any". */
+  listConversations(options?: ListConversationsOptions): Promise<AgentConversation[]>
+  getConversation(options: ConversationCallOptions): Promise<AgentConversation>
+  /** Without a cursor: the newest page. `afterSeq` catches up; `beforeSeq` pages back. Oldest first. */
+  listMessages(options: ListMessagesOptions): Promise<MessagesPage>
+  listPageViews(options: ConversationCallOptions): Promise<RecordedPageView[]>
+  /** Assigns the conversation to this advisor when nobody has it and makes it `active`. */
+  reply(options: ReplyOptions): Promise<SendMessageResponse>
+  take(options: TakeOptions): Promise<Conversation>
+  finish(options: ConversationCallOptions): Promise<Conversation>
+  /** The customer sees the advisor's read receipt. */
+  markRead(options: MarkReadOptions): Promise<void>
+  setTyping(options: SetTypingOptions): Promise<void>
+  /** Every event of the workspace, reconnecting by itself; returns the function that closes it. */
+  subscribe(options: AgentEventsOptions): () => void
+}
+
+const knownEventTypes: ReadonlySet<string> = new Set(chatEventTypes)
+
+/** An envelope of a known event type; a newer server's event is skipped, not fatal. */
+function isAgentEnvelope(value: unknown): value is AgentEventEnvelope {
+  const envelope = value as Partial<Record<keyof AgentEventEnvelope, unknown>> | null
+  const type = (envelope?.event as { type?: unknown } | null | undefined)?.type
+  return (
+    typeof envelope?.conversationId === 'string' &&
+    typeof envelope.customerId === 'string' &&
+    typeof type === 'string' &&
+    knownEventTypes.has(type)
+  )
+}
+
+/** The typed client of the agent API (`Authorization: Bearer <agentKey>`), every route of `agentRoutes`. */
+export function createAgentClient({ baseUrl = '', agentKey, fetch, timeoutMs }: AgentClientOptions): AgentClient {
+  const http = createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs })
+  const id = (conversationId: string) => ({ id: conversationId })
+
+  return {
+    me: ({ signal } = {}) => http.request(agentRoutes.me, { signal }),
+    async listConversations({ signal, ...query } = {}) {
+      return (await http.request(agentRoutes.listConversations, { signal, query })).conversations
+    },
+    getConversation: ({ conversationId, signal }) =>
+      http.request(agentRoutes.getConversation, { signal, params: id(conversationId) }),
+    listMessages: ({ conversationId, signal, ...query }) =>
+      http.request(agentRoutes.listMessages, { signal, params: id(conversationId), query }),
+    async listPageViews({ conversationId, signal }) {
+      return (await http.request(agentRoutes.listPageViews, { signal, params: id(conversationId) })).pageViews
+    },
+    reply: ({ conversationId, signal, text, clientId }) =>
+      http.request(agentRoutes.reply, { signal, params: id(conversationId), body: { text, clientId } }),
+    async take({ conversationId, signal, overtake }) {
+      const body = { overtake }
+      return (await http.request(agentRoutes.take, { signal, params: id(conversationId), body })).conversation
+    },
+    async finish({ conversationId, signal }) {
+      return (await http.request(agentRoutes.finish, { signal, params: id(conversationId) })).conversation
+    },
+    async markRead({ conversationId, signal, upToSeq }) {
+      await http.request(agentRoutes.markRead, { signal, params: id(conversationId), body: { upToSeq } })
+    },
+    async setTyping({ conversationId, signal, typing }) {
+      await http.request(agentRoutes.setTyping, { signal, params: id(conversationId), body: { typing } })
+    },
+    subscribe: (options) => openEventStream(http, agentRoutes.events, jsonDecoder(isAgentEnvelope), options),
+  }
+}

@@ -1,0 +1,112 @@
+import { createHmac, randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import type { Message, SessionGrant } from '@threadline/protocol'
+import { startServer } from '@threadline/server'
+import type { RunningServer } from '@threadline/server'
+import { afterAll, beforeAll } from 'vitest'
+
+export interface RealServer {
+  url: string
+  workspaceId: string
+  secret: string
+  agentKey: string
+  /** A customer of the workspace, signed in through the visitor API with a site's identity token. */
+  customer(options?: { email?: string }): Promise<Customer>
+  /** A second agent of the same workspace (another advisor). */
+  otherAgentKey(): Promise<string>
+}
+
+export interface Customer {
+  externalId: string
+  token: string
+  /** Posts as the customer; resolves with the stored message. */
+  send(text: string): Promise<Message>
+  trackPageView(url: string): Promise<void>
+}
+
+/** One real server (SQLite in a temp dir, ephemeral port) for the file's tests: no mock in between. */
+export function useRealServer(): { readonly current: RealServer } {
+  let server: RunningServer | undefined
+  let dataDir: string | undefined
+  let current: RealServer | undefined
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-api-'))
+    server = await startServer({
+      port: 0,
+      database: { kind: 'sqlite', file: join(dataDir, 'threadline.db') },
+      mode: 'development',
+      replyEmailSweepMs: 0,
+      log: () => {},
+    })
+    const running = server
+    const credentials = await running.createWorkspace({ name: 'Api', origins: ['https://shop.example.test'] })
+    const visitor = async (route: { method: string; path: string }, body: unknown, token?: string) => {
+      const response = await fetch(running.url + route.path, {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          [workspaceHeader]: credentials.workspaceId,
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify(body),
+      })
+      if (!response.ok) throw new Error(`${route.path} answered ${response.status}: ${await response.text()}`)
+      return response.status === 204 ? undefined : (response.json() as Promise<unknown>)
+    }
+    current = {
+      url: running.url,
+      workspaceId: credentials.workspaceId,
+      secret: credentials.secret,
+      agentKey: credentials.agentKey,
+      async customer({ email } = {}) {
+        const externalId = `user_${randomUUID()}`
+        const identityToken = signIdentityToken(credentials, { sub: externalId, ...(email ? { email } : {}) })
+        const grant = (await visitor(visitorRoutes.identify, { identityToken })) as SessionGrant
+        const token = grant.session.token
+        return {
+          externalId,
+          token,
+          async send(text) {
+            const sent = (await visitor(visitorRoutes.sendMessage, { clientId: randomUUID(), text }, token)) as {
+              message: Message
+            }
+            return sent.message
+          },
+          async trackPageView(url) {
+            await visitor(visitorRoutes.trackPageView, { url, title: 'Pricing', referrer: '' }, token)
+          },
+        }
+      },
+      async otherAgentKey() {
+        return (await running.createAgent({ workspaceId: credentials.workspaceId, name: 'Other advisor' })).agentKey
+      },
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    await server?.close()
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  return {
+    get current() {
+      if (!current) throw new Error('The server did not start (see the beforeAll error)')
+      return current
+    },
+  }
+}
+
+/** An HS256 identity token as a site's backend signs it. */
+function signIdentityToken(
+  { secret, kid }: { secret: string; kid: string },
+  claims: { sub: string; email?: string },
+): string {
+  const now = Math.floor(Date.now() / 1000)
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const input = `${encode({ alg: 'HS256', typ: 'JWT', kid })}.${encode({ iat: now, exp: now + 600, email_verified: true, ...claims })}`
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
+}

@@ -1,4 +1,0 @@
-/** Emails are keys to a customer, so `Ana@Example.test ` and `ana@example.test` must be the same key. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase()
-}

@@ -1,0 +1,35 @@
+import type { AccountResponse, WorkspaceSettingsResponse } from '../schemas/admin.js'
+import type {
+  AccountUpdateRequest,
+  AdminMintCodeRequest,
+  IdentificationCodeResponse,
+  VerifyCodeRequest,
+  VerifyCodeResponse,
+  WorkspaceSettingsUpdate,
+} from '../schemas/identification.js'
+import type { RouteTable } from './route.js'
+
+const routes = {
+  mintIdentificationCode: { method: 'POST', path: '/v1/admin/identification-codes', auth: 'admin' },
+  /** Other channels (an email or messenger integration) check a code the customer gave them; it is used up. */
+  verifyIdentificationCode: { method: 'POST', path: '/v1/admin/identification-codes/verify', auth: 'admin' },
+  /** Creates the account when it is new; `null` clears a field, an attribute set to `null` is removed. */
+  updateAccount: { method: 'PATCH', path: '/v1/admin/customers/:externalId', auth: 'admin' },
+  getWorkspace: { method: 'GET', path: '/v1/admin/workspace', auth: 'admin' },
+  updateWorkspace: { method: 'PATCH', path: '/v1/admin/workspace', auth: 'admin' },
+} as const
+
+/** The admin API: server to server, never from a browser (no CORS). */
+export const adminRoutes: RouteTable<
+  typeof routes,
+  {
+    mintIdentificationCode: { body: AdminMintCodeRequest; response: IdentificationCodeResponse }
+    verifyIdentificationCode: { body: VerifyCodeRequest; response: VerifyCodeResponse }
+    updateAccount: { body: AccountUpdateRequest; response: AccountResponse }
+    getWorkspace: { response: WorkspaceSettingsResponse }
+    updateWorkspace: { body: WorkspaceSettingsUpdate; response: WorkspaceSettingsResponse }
+  }
+> = routes
+
+export type AdminRoutes = typeof adminRoutes
+export type AdminRouteName = keyof AdminRoutes

@@ -1,0 +1,81 @@
+import * as z from 'zod/mini'
+import { conversationStatuses } from '../conversation.js'
+import { codeOutcomes, identificationStatuses } from '../identification.js'
+import { limits } from '../limits.js'
+import { conversationSchema } from './conversation.js'
+import { agentSchema, customerSchema } from './customer.js'
+import { chatEventSchema } from './events.js'
+import { accountSchema, linkMethodSchema } from './identification.js'
+
+// The agent API's bodies (`Authorization: Bearer <agentKey>`); `agentRouteSchemas` ties them to the routes.
+
+export const agentMeResponseSchema = z.object({ agent: agentSchema, workspaceId: z.string() })
+export type AgentMeResponse = z.infer<typeof agentMeResponseSchema>
+
+/** The site's account the customer is linked to, and how and when. Shown to advisors only, never to customers. */
+export const linkedAccountSchema = z.extend(accountSchema, {
+  linkedVia: linkMethodSchema,
+  linkedAt: z.iso.datetime(),
+})
+export type LinkedAccount = z.infer<typeof linkedAccountSchema>
+
+/** A conversation as advisors see it: with its customer and, once identified, their account. */
+export const agentConversationSchema = z.object({
+  conversation: conversationSchema,
+  customer: customerSchema,
+  account: z.nullable(linkedAccountSchema),
+})
+export type AgentConversation = z.infer<typeof agentConversationSchema>
+
+/** Every filter absent means "any"; most recently updated first. */
+export const agentConversationsQuerySchema = z.object({
+  status: z.optional(z.enum(conversationStatuses)),
+  identification: z.optional(z.enum(identificationStatuses)),
+  lastCodeOutcome: z.optional(z.enum(codeOutcomes)),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
+})
+export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>
+
+export const agentConversationsResponseSchema = z.object({ conversations: z.array(agentConversationSchema) })
+export type AgentConversationsResponse = z.infer<typeof agentConversationsResponseSchema>
+
+/** A page the customer viewed, as `POST /v1/page-views` recorded it. */
+export const recordedPageViewSchema = z.object({
+  url: z.string(),
+  title: z.string(),
+  referrer: z.string(),
+  at: z.iso.datetime(),
+})
+export type RecordedPageView = z.infer<typeof recordedPageViewSchema>
+
+export const pageViewsResponseSchema = z.object({ pageViews: z.array(recordedPageViewSchema) })
+export type PageViewsResponse = z.infer<typeof pageViewsResponseSchema>
+
+/** `clientId` makes a retry safe: the server answers the same message again. The text follows the message text rules (`checkMessageText`). */
+export const agentReplyRequestSchema = z.object({
+  text: z.string(),
+  clientId: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.clientIdMaxLength))),
+})
+export type AgentReplyRequest = z.infer<typeof agentReplyRequestSchema>
+
+/** Taking a conversation another advisor holds needs `overtake: true`. The body may be left out. */
+export const takeRequestSchema = z.object({ overtake: z.optional(z.boolean()) })
+export type TakeRequest = z.infer<typeof takeRequestSchema>
+
+export const agentConversationResponseSchema = z.object({ conversation: conversationSchema })
+export type AgentConversationResponse = z.infer<typeof agentConversationResponseSchema>
+
+/** Up to `upToSeq`, or every message when it is absent. The body may be left out. */
+export const agentReadRequestSchema = z.object({ upToSeq: z.optional(z.int().check(z.nonnegative())) })
+export type AgentReadRequest = z.infer<typeof agentReadRequestSchema>
+
+export const agentTypingRequestSchema = z.object({ typing: z.boolean() })
+export type AgentTypingRequest = z.infer<typeof agentTypingRequestSchema>
+
+/** One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed. */
+export const agentEventEnvelopeSchema = z.object({
+  conversationId: z.string(),
+  customerId: z.string(),
+  event: chatEventSchema,
+})
+export type AgentEventEnvelope = z.infer<typeof agentEventEnvelopeSchema>

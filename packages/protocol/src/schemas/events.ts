@@ -1,0 +1,78 @@
+import * as z from 'zod/mini'
+import { conversationSchema, conversationStatusSchema } from './conversation.js'
+import { agentSchema } from './customer.js'
+import { messageSchema } from './message.js'
+
+/**
+ * Realtime events, named noun.verb. Each carries `seq`: for `message.created` the message's
+ * own seq, for every other event the conversation's highest seq when it was emitted. A client
+ * that sees a seq above the highest it holds knows it missed messages and fetches the range.
+ */
+const base = {
+  conversationId: z.string(),
+  seq: z.int().check(z.nonnegative()),
+  at: z.iso.datetime(),
+}
+
+export const messageCreatedEventSchema = z.object({
+  type: z.literal('message.created'),
+  ...base,
+  message: messageSchema,
+})
+
+export const messageReadEventSchema = z.object({
+  type: z.literal('message.read'),
+  ...base,
+  reader: z.enum(['customer', 'agent']),
+  upToSeq: z.int().check(z.nonnegative()),
+  readAt: z.iso.datetime(),
+})
+
+export const typingStartedEventSchema = z.object({
+  type: z.literal('typing.started'),
+  ...base,
+  author: z.enum(['customer', 'agent']),
+  agent: z.nullable(agentSchema),
+  /** The customer's draft, for advisors only; never sent to customers. */
+  preview: z.nullable(z.string()),
+})
+
+export const typingStoppedEventSchema = z.object({
+  type: z.literal('typing.stopped'),
+  ...base,
+  author: z.enum(['customer', 'agent']),
+})
+
+export const conversationStatusChangedEventSchema = z.object({
+  type: z.literal('conversation.status_changed'),
+  ...base,
+  status: conversationStatusSchema,
+  conversation: conversationSchema,
+})
+
+export const conversationAssignedEventSchema = z.object({
+  type: z.literal('conversation.assigned'),
+  ...base,
+  conversation: conversationSchema,
+})
+
+/** The conversation's identification changed: linked by a code, a code failed, or the customer declined. */
+export const conversationIdentificationChangedEventSchema = z.object({
+  type: z.literal('conversation.identification_changed'),
+  ...base,
+  conversation: conversationSchema,
+})
+
+export const chatEventSchema = z.discriminatedUnion('type', [
+  messageCreatedEventSchema,
+  messageReadEventSchema,
+  typingStartedEventSchema,
+  typingStoppedEventSchema,
+  conversationStatusChangedEventSchema,
+  conversationAssignedEventSchema,
+  conversationIdentificationChangedEventSchema,
+])
+
+export type ChatEvent = z.infer<typeof chatEventSchema>
+export type ChatEventType = ChatEvent['type']
+export type ChatEventOf<T extends ChatEventType> = Extract<ChatEvent, { type: T }>

@@ -1,0 +1,70 @@
+// `@threadline/protocol/schemas`: the zod/mini schemas the server validates with (and tests check
+// against). Browsers never need them: the types and route tables are in the main entry.
+
+export { errorCodeSchema, errorBodySchema } from './errors.js'
+export { customerSchema, sessionSchema, agentSchema } from './customer.js'
+export { conversationStatusSchema, conversationSchema } from './conversation.js'
+export { authorKindSchema, authorSchema, attachmentSchema, messageSchema, messageTextSchema } from './message.js'
+export {
+  chatEventSchema,
+  messageCreatedEventSchema,
+  messageReadEventSchema,
+  typingStartedEventSchema,
+  typingStoppedEventSchema,
+  conversationStatusChangedEventSchema,
+  conversationAssignedEventSchema,
+  conversationIdentificationChangedEventSchema,
+} from './events.js'
+export {
+  emailStartRequestSchema,
+  emailChallengeSchema,
+  emailVerifyRequestSchema,
+  identifyRequestSchema,
+  sessionGrantSchema,
+  meResponseSchema,
+  conversationResponseSchema,
+  messagesQuerySchema,
+  messagesPageSchema,
+  sendMessageRequestSchema,
+  sendMessageResponseSchema,
+  markReadRequestSchema,
+  typingRequestSchema,
+  pageViewSchema,
+  uploadResponseSchema,
+} from './visitor.js'
+export {
+  identificationModeSchema,
+  identificationStatusSchema,
+  codeOutcomeSchema,
+  linkMethodSchema,
+  accountAttributesSchema,
+  accountSchema,
+  adminMintCodeRequestSchema,
+  accountUpdateRequestSchema,
+  mintCodeRequestSchema,
+  verifyCodeRequestSchema,
+  identificationCodeResponseSchema,
+  verifyCodeResponseSchema,
+  identificationSettingsSchema,
+  workspaceSettingsSchema,
+  workspaceSettingsUpdateSchema,
+  declineIdentificationRequestSchema,
+} from './identification.js'
+export {
+  agentMeResponseSchema,
+  linkedAccountSchema,
+  agentConversationSchema,
+  agentConversationsQuerySchema,
+  agentConversationsResponseSchema,
+  recordedPageViewSchema,
+  pageViewsResponseSchema,
+  agentReplyRequestSchema,
+  takeRequestSchema,
+  agentConversationResponseSchema,
+  agentReadRequestSchema,
+  agentTypingRequestSchema,
+  agentEventEnvelopeSchema,
+} from './agent.js'
+export { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
+export { visitorRouteSchemas, agentRouteSchemas, adminRouteSchemas } from './route-schemas.js'
+export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'
