@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { agentRoutes } from '@threadline/protocol'
 import type { RunningServer } from '@threadline/server'
 
 /** Everything the demo needs to act as the site owner and as an advisor of its workspace. */
@@ -71,7 +72,7 @@ export async function ensureDemoWorkspace(server: RunningServer, dataDir: string
 
 /** Asks the server itself (in-process, no socket) whether this advisor key is still valid. */
 async function agentKeyWorks(server: RunningServer, agentKey: string): Promise<boolean> {
-  const response = await server.app.request('/v1/agent/conversations', {
+  const response = await server.app.request(agentRoutes.listConversations.path, {
     headers: { authorization: `Bearer ${agentKey}` },
   })
   await response.body?.cancel()

@@ -19,6 +19,7 @@ import {
   type ChatClient,
   type ChatState,
 } from '@threadline/core'
+import { visitorRoutes } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 
 const email = 'ada@example.com'
@@ -68,7 +69,7 @@ function flakyFetch(stats: { dropped: number; lost: number; reached: number }): 
   }
   return async (input, init) => {
     const request = new Request(input, init)
-    const isSend = request.method === 'POST' && new URL(request.url).pathname === '/v1/conversation/messages'
+    const isSend = request.method === 'POST' && new URL(request.url).pathname === visitorRoutes.sendMessage.path
     if (isSend && random() < 0.3) {
       stats.dropped++
       throw new TypeError('fetch failed (dropped by the quick start)')
