@@ -170,7 +170,11 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
       await reply(b, listening.conversationId, 'For the listener')
 
       await stream.waitFor(isMessage('For the listener'), 3000)
-      expect(messages(stream).map((message) => message.text)).toEqual(['For the listener'])
+      // Only the listener's own conversation (its first message may come too, see the gap test below).
+      expect(messages(stream).map((message) => message.text)).not.toContain('For someone else')
+      expect(new Set(stream.events.map((received) => received.data.conversationId))).toEqual(
+        new Set([listening.conversationId]),
+      )
     })
   })
 
@@ -226,7 +230,10 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
       ])
       const resumed = await openEvents(a, customer.token, missed.seq - 1)
       await resumed.waitFor(isMessage('Sent while A was deaf'), 3000)
-      expect(messages(stream)).toEqual([])
+      // The old stream never saw the reply sent while A was deaf. (It may see the customer's first
+      // message: a fresh stream passes on a notification that lands just after it opened, and on a
+      // loaded machine the one for a message committed just before can; clients skip it by seq.)
+      expect(messages(stream).filter((message) => message.seq >= missed.seq)).toEqual([])
     })
   })
 })
