@@ -6,6 +6,7 @@ import { resolveServerSecret } from './config/server-secret.js'
 import { openThreadline, startServer } from './server.js'
 import type { RunningServer, ThreadlineOptions } from './server.js'
 import { normalizeOrigin } from './workspaces/workspaces.js'
+import { errorMessage } from './errors/error-message.js'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -50,7 +51,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliResult> {
     io.stderr(`Unknown command: ${[command, ...rest.slice(0, 1)].join(' ')}\n\n${usage}`)
     return { exitCode: 2 }
   } catch (error) {
-    io.stderr(error instanceof Error ? error.message : String(error))
+    io.stderr(errorMessage(error))
     return { exitCode: 1 }
   }
 }

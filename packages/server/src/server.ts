@@ -28,6 +28,7 @@ import { createStreamRegistry } from './realtime/stream-registry.js'
 import type { ServerContext, ServerMode, ServerSettings } from './server-context.js'
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
+import { errorMessage } from './errors/error-message.js'
 
 export interface ThreadlineOptions {
   database: DatabaseOptions
@@ -231,9 +232,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const sweepTimer =
     sweepEvery > 0
       ? setInterval(() => {
-          sweep().catch((error: unknown) =>
-            context.log(`The reply-email sweep failed: ${error instanceof Error ? error.message : String(error)}`),
-          )
+          sweep().catch((error: unknown) => context.log(`The reply-email sweep failed: ${errorMessage(error)}`))
         }, sweepEvery)
       : null
   sweepTimer?.unref()

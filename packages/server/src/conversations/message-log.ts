@@ -8,6 +8,7 @@ import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { selectConversations, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
+import { errorMessage } from '../errors/error-message.js'
 
 /** An event ready for the bus, addressed to a conversation and its customer. */
 export interface PendingEvent {
@@ -22,7 +23,7 @@ export async function publishAll(context: ServerContext, events: PendingEvent[])
   // The write is committed: a bus failure must not turn it into an error (the client's retry would get
   // the original back and the event would never go out). Streams resume from the database anyway.
   await Promise.all(events.map((envelope) => context.bus.publish(envelope))).catch((error: unknown) =>
-    context.log(`Publishing realtime events failed: ${error instanceof Error ? error.message : String(error)}`),
+    context.log(`Publishing realtime events failed: ${errorMessage(error)}`),
   )
 }
 

@@ -15,6 +15,7 @@ import {
   redactIdentificationCodes,
 } from './codes.js'
 import type { IdentificationReplies } from './replies.js'
+import { errorMessage } from '../errors/error-message.js'
 
 /*
  * Identification codes pasted into a customer's chat (docs/security.md C3–C6). Everything here runs
@@ -200,9 +201,7 @@ async function sendLinkEmail(
     )
   } catch (error) {
     // The link is committed; a mail failure must not turn the customer's send into an error.
-    context.log(
-      `The link notification email could not be sent: ${error instanceof Error ? error.message : String(error)}`,
-    )
+    context.log(`The link notification email could not be sent: ${errorMessage(error)}`)
   }
 }
 

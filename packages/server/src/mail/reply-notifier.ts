@@ -2,6 +2,7 @@ import { isOriginAllowed } from '../workspaces/origin-policy.js'
 import { touchPresence } from '../realtime/presence.js'
 import type { ServerContext } from '../server-context.js'
 import { composeReplyEmail } from './reply-email.js'
+import { errorMessage } from '../errors/error-message.js'
 
 const batchSize = 100
 
@@ -100,7 +101,7 @@ export async function sweepReplyEmails(
         .where('id', '=', candidate.id)
         .where('reply_email_pending_since', 'is', null)
         .execute()
-      context.log(`A reply email could not be sent: ${error instanceof Error ? error.message : String(error)}`)
+      context.log(`A reply email could not be sent: ${errorMessage(error)}`)
     }
   }
   return { sent }

@@ -9,6 +9,7 @@ import { touchPresence } from './presence.js'
 import { createSseResponse } from './sse-stream.js'
 import type { SseWriter } from './sse-stream.js'
 import type { StreamRegistry } from './stream-registry.js'
+import { errorMessage } from '../errors/error-message.js'
 
 /**
  * `GET /v1/events` for one customer session. The `id:` of every event is the conversation's seq
@@ -75,7 +76,7 @@ export function openCustomerEventStream(
         for (const event of pending) deliver(event, { resumed })
       })
       .catch((error: unknown) => {
-        context.log(`A realtime stream failed to start: ${error instanceof Error ? error.message : String(error)}`)
+        context.log(`A realtime stream failed to start: ${errorMessage(error)}`)
         writer.close()
       })
     void touchPresence(context, [customerId]).catch(() => undefined)

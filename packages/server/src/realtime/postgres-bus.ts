@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import type { BusEnvelope, RealtimeBus } from './bus.js'
+import { errorMessage } from '../errors/error-message.js'
 
 /** Why a Postgres bus may have dropped events. */
 export type BusGapReason =
@@ -136,7 +137,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
       try {
         gapListener(gap)
       } catch (error) {
-        log(`A realtime gap listener failed: ${error instanceof Error ? error.message : String(error)}`)
+        log(`A realtime gap listener failed: ${errorMessage(error)}`)
       }
     }
   }
@@ -146,7 +147,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
       try {
         subscriber(envelope)
       } catch (error) {
-        log(`A realtime listener failed: ${error instanceof Error ? error.message : String(error)}`)
+        log(`A realtime listener failed: ${errorMessage(error)}`)
       }
     }
   }
@@ -160,9 +161,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   let receiving: Promise<void> = Promise.resolve()
   const enqueue = (task: () => void | Promise<void>) => {
     receiving = receiving.then(task).catch((error: unknown) => {
-      log(
-        `The realtime bus could not deliver a notification: ${error instanceof Error ? error.message : String(error)}`,
-      )
+      log(`The realtime bus could not deliver a notification: ${errorMessage(error)}`)
     })
   }
 
@@ -193,9 +192,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
       .then(
         (result) => result.rows[0]?.payload ?? null,
         (error: unknown) => {
-          log(
-            `The realtime bus could not read a stored payload: ${error instanceof Error ? error.message : String(error)}`,
-          )
+          log(`The realtime bus could not read a stored payload: ${errorMessage(error)}`)
           return null
         },
       )
@@ -256,7 +253,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
           reportGap({ reason: 'reconnected' })
         },
         (error: unknown) => {
-          log(`The realtime bus could not reconnect: ${error instanceof Error ? error.message : String(error)}`)
+          log(`The realtime bus could not reconnect: ${errorMessage(error)}`)
           scheduleReconnect()
         },
       )
@@ -375,7 +372,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   if (pruneIntervalMs > 0) {
     pruneTimer = setInterval(() => {
       prunePayloads().catch((error: unknown) =>
-        log(`The realtime bus could not prune payloads: ${error instanceof Error ? error.message : String(error)}`),
+        log(`The realtime bus could not prune payloads: ${errorMessage(error)}`),
       )
     }, pruneIntervalMs)
     pruneTimer.unref()

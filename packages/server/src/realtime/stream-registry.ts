@@ -2,6 +2,7 @@ import type { ServerContext } from '../server-context.js'
 import type { BusEnvelope } from './bus.js'
 import { touchPresence } from './presence.js'
 import type { SseWriter } from './sse-stream.js'
+import { errorMessage } from '../errors/error-message.js'
 
 /**
  * The streams open in this process. It holds the process's ONE bus subscription and ONE heartbeat
@@ -73,9 +74,7 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
       try {
         stream.receive(envelope)
       } catch (error) {
-        context.log(
-          `A realtime stream failed to take an event: ${error instanceof Error ? error.message : String(error)}`,
-        )
+        context.log(`A realtime stream failed to take an event: ${errorMessage(error)}`)
       }
     }
   }
@@ -147,11 +146,7 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
   }
 
   const timer = setInterval(() => {
-    registry
-      .heartbeat()
-      .catch((error: unknown) =>
-        context.log(`The realtime heartbeat failed: ${error instanceof Error ? error.message : String(error)}`),
-      )
+    registry.heartbeat().catch((error: unknown) => context.log(`The realtime heartbeat failed: ${errorMessage(error)}`))
   }, context.settings.heartbeatMs)
   timer.unref()
   return registry
