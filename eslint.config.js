@@ -263,6 +263,17 @@ function layer(folder, rules) {
 
 const coreRules = [everywhere, browser, core, noBarrel]
 
+/** @type {Rule} */
+const noTestRunner = ({ test }) =>
+  test
+    ? []
+    : [
+        forbidPackages(
+          ['vitest', '@vitest/expect', '@vitest/runner'],
+          '@threadline/core/testing is loaded in browsers (Storybook): only the conformance suite (/testing/conformance) may import vitest.',
+        ),
+      ]
+
 export default defineConfig(
   globalIgnores([
     '**/dist/',
@@ -365,4 +376,14 @@ export default defineConfig(
   ...['errors', 'storage', 'tabs'].flatMap((folder) =>
     layer(`packages/core/src/${folder}`, [...coreRules, leaf(folder)]),
   ),
+  // `@threadline/core/testing` runs in browsers (Storybook, apps' own stories): no test runner. Only
+  // the conformance suite, its own entry (`/testing/conformance`), may import vitest.
+  ...layer('packages/core/src/testing', [...coreRules, noTestRunner]),
+  {
+    name: 'threadline/layers/packages/core/src/testing (the conformance suite)',
+    files: ['packages/core/src/testing/{conformance,run-adapter-conformance-tests}.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: coreRules.flatMap((rule) => rule({ test: false })) }],
+    },
+  },
 )

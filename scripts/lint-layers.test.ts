@@ -52,6 +52,9 @@ const forbidden: Case[] = [
   ['examples/agent-console/src/app.tsx', 'zod/mini'],
   ['examples/agent-console/src/app.tsx', '@threadline/server'],
   ['examples/agent-console/src/app.tsx', 'node:fs'],
+  // @threadline/core/testing loads in browsers: no test runner outside the conformance suite
+  ['packages/core/src/testing/scenarios/create-memory-chat.ts', 'vitest'],
+  ['packages/core/src/testing/index.ts', '@vitest/expect'],
   // core never imports a UI layer or the server, and uses zod/mini
   ['packages/core/src/client/create-chat-client.ts', '@threadline/react'],
   ['packages/core/src/client/create-chat-client.ts', '@threadline/loader/frame'],
@@ -107,6 +110,8 @@ const forbidden: Case[] = [
 ]
 
 const allowed: Case[] = [
+  ['packages/core/src/testing/run-adapter-conformance-tests.ts', 'vitest'],
+  ['packages/core/src/testing/memory-conformance.test.ts', 'vitest'],
   ['packages/protocol/src/schemas/message.ts', 'zod/mini'],
   ['packages/protocol/src/schemas/visitor.ts', '../limits.js'],
   ['packages/protocol/src/rules/history-window.ts', '../limits.js'],

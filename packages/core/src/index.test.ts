@@ -8,12 +8,14 @@ describe('@threadline/core', () => {
         core: await import('./index.js'),
         memory: await import('./adapters/memory/index.js'),
         testing: await import('./testing/index.js'),
+        conformance: await import('./testing/conformance.js'),
       }))
-      const { core, memory, testing } = module
+      const { core, memory, testing, conformance } = module
       expect(touched).toEqual([])
       expect(typeof core.createChatClient).toBe('function')
       expect(typeof memory.createMemoryAdapter).toBe('function')
-      expect(typeof testing.runAdapterConformanceTests).toBe('function')
+      expect(typeof testing.startScenario).toBe('function')
+      expect(typeof conformance.runAdapterConformanceTests).toBe('function')
     })
   })
 

@@ -1,5 +1,5 @@
-export { runAdapterConformanceTests } from './run-adapter-conformance-tests.js'
-export type { AdapterConformanceOptions, ConformanceContext } from './run-adapter-conformance-tests.js'
+// No test runner in here: Storybook and apps load this entry in a browser. The conformance suite,
+// which needs vitest, is `@threadline/core/testing/conformance`.
 export type { ConformanceHarness } from './conformance-harness.js'
 export { createMemoryHarness } from './memory-harness.js'
 
