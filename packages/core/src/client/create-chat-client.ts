@@ -188,7 +188,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       )
     })
 
-  /** What the session and the identity flows are all built from. */
+  // What the session and the identity flows are all built from. It can follow `ready`: restore()
+  // reaches activate() only after an await, so no session is built before this exists.
   const shared = {
     adapter,
     store,
