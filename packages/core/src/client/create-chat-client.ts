@@ -1,5 +1,5 @@
 import type { PageView, SessionGrant } from '@threadline/protocol'
-import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
+import { ThreadlineError } from '../errors/errors.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
 import { createOutbox } from '../outbox/outbox.js'
 import { createDefaultStorage } from '../storage/index.js'
@@ -12,7 +12,7 @@ import { createCustomerSession, type CustomerSession } from './customer-session.
 import { createEmailVerificationFlow } from './email-verification-flow.js'
 import { createIdentityTokenFlow } from './identity-token-flow.js'
 import { createOutboxView } from './outbox-view.js'
-import { ok, type Result } from './result.js'
+import { ok, settle, type Result } from './result.js'
 import { createStateWriter, noConversation } from './state-writer.js'
 import { isPendingVerification, isStoredSession, storedSessionOf, type StoredSession } from './stored-session.js'
 import { uuidV4 } from './uuid.js'
@@ -53,6 +53,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const notifySessionChanged = () => tabs.notify(namespace, { type: 'session.changed' })
   const resetState = () => store.setState({ ...createInitialState(), ready: true })
 
+  const lead = (leading: boolean) => {
+    isLeader = leading
+    current?.lead(leading)
+  }
+
+  const sendPageView = (session: CustomerSession, page: PageView) =>
+    session.call((auth) => adapter.trackPageView({ ...auth, page }))
+
   const closeCurrent = () => {
     current?.close()
     current = null
@@ -62,20 +70,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // Logged-in customers never see "verify again": the site is asked for a fresh token instead.
     if (session.method === 'identity_token' && tokens.renew()) return
     endSession(error).catch(writer.report)
-  }
-
-  /** What the session and the identity flows are all built from. */
-  const shared = {
-    adapter,
-    store,
-    writer,
-    outbox,
-    outboxView,
-    notifyOutboxChanged,
-    onSessionLost,
-    now,
-    random,
-    pageSize,
   }
 
   /** Ends the session locally but keeps the outbox: the customer's unsent words survive (G9). */
@@ -124,11 +118,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (destroyed) closeCurrent()
     if (session.closed) return session
     session.open()
-    if (isLeader) session.startSending()
+    session.lead(isLeader)
     if (pendingPageView) {
       const page = pendingPageView
       pendingPageView = null
-      void session.call((auth) => adapter.trackPageView({ ...auth, page }))
+      void sendPageView(session, page)
     }
     return session
   }
@@ -181,37 +175,38 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   const ready = restore()
-    .catch((error: unknown) => void writer.update({ lastError: toThreadlineError(error) }))
+    .catch((error: unknown) => void writer.report(error))
     .finally(() => {
       writer.update({ ready: true })
       if (destroyed) return
       cleanups.push(tabs.listen(namespace, (message) => void onTabMessage(message).catch(writer.report)))
       cleanups.push(
         tabs.elect(namespace, (lost) => {
-          isLeader = true
-          current?.startSending()
-          lost.addEventListener('abort', () => {
-            isLeader = false
-            current?.stopSending()
-          })
+          lead(true)
+          lost.addEventListener('abort', () => lead(false))
         }),
       )
     })
 
-  const email = createEmailVerificationFlow({
-    ...shared,
+  // What the session and the identity flows are all built from. It can follow `ready`: restore()
+  // reaches activate() only after an await, so no session is built before this exists.
+  const shared = {
+    adapter,
+    store,
+    writer,
+    outbox,
+    outboxView,
+    notifyOutboxChanged,
+    onSessionLost,
+    now,
+    random,
+    pageSize,
     ready,
     verificationSlot,
     establish,
-    hasSession: () => current !== null,
-  })
-  const tokens = createIdentityTokenFlow({
-    ...shared,
-    ready,
-    establish,
     endSession,
     currentCustomer: () => current?.customer ?? null,
-    async hideCurrentCustomer() {
+    async hideCustomer() {
       closeCurrent()
       writer.update({
         identity: { ...initialIdentity, busy: true },
@@ -219,7 +214,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       })
       await sessionSlot.clear()
     },
-  })
+  }
+  const email = createEmailVerificationFlow(shared)
+  const tokens = createIdentityTokenFlow(shared)
 
   const withSession = async <T>(run: (session: CustomerSession) => Promise<Result<T>>): Promise<Result<T>> => {
     await ready
@@ -228,15 +225,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   /** Local edits of the outbox: a storage failure becomes a result and `lastError`, like any other. */
-  const editOutbox = async (edit: () => Promise<void>): Promise<Result<void>> => {
-    try {
-      await ready
-      await edit()
-      return ok(undefined)
-    } catch (error) {
-      return writer.report(error)
-    }
-  }
+  const editOutbox = (edit: () => Promise<void>): Promise<Result<void>> =>
+    ready.then(edit).then(() => ok(undefined), writer.report<void>)
 
   return {
     store,
@@ -251,7 +241,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await ready
       const added = await outboxView.add({ text, attachments })
       // Whatever storage did, the customer sent something: they stopped typing.
-      if (added.ok || added.error.code !== 'invalid_input') current?.stopTyping()
+      if (added.ok || added.error.code !== 'invalid_input') current?.typing.stop()
       if (!added.ok) return added
       notifyOutboxChanged()
       current?.wakeSender()
@@ -275,11 +265,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     loadOlder: () => ready.then(() => current?.loadOlder() ?? ok({ loaded: 0 })),
     markRead: (upToSeq) => ready.then(() => current?.markRead(upToSeq) ?? ok(undefined)),
 
-    setTyping: (draft) => current?.setTyping(draft),
+    setTyping: (draft) => current?.typing.update(draft),
 
     async trackPageView(page) {
       await ready
-      if (current) return current.call((auth) => adapter.trackPageView({ ...auth, page }))
+      if (current) return sendPageView(current, page)
       pendingPageView = page
       return ok(undefined)
     },
@@ -306,17 +296,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       tokens.forget()
       pendingPageView = null
       closeCurrent()
-      const failure = await Promise.all([sessionSlot.clear(), verificationSlot.clear(), outbox.clear()]).then(
-        () => null,
-        (error: unknown) => toThreadlineError(error),
-      )
+      const cleared = await settle(Promise.all([sessionSlot.clear(), verificationSlot.clear(), outbox.clear()]))
       // The screen is wiped whatever storage did; a failure says a trace may be left on the device.
       resetState()
-      const result = failure ? writer.report<void>(failure) : ok(undefined)
+      if (!cleared.ok) writer.report(cleared.error)
       notifySessionChanged()
       // Best effort: the local wipe already happened, and an unreachable server must not undo it.
       if (session) await adapter.logout({ token: session.token }).catch(() => undefined)
-      return result
+      return cleared
     },
 
     destroy() {

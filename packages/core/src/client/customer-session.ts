@@ -3,10 +3,8 @@ import {
   type Attachment,
   type ChatEvent,
   type Conversation,
-  type Customer,
   type Message,
   type SendMessageResponse,
-  type Session,
 } from '@threadline/protocol'
 import type { ChatAdapter, SessionCallOptions } from '../adapters/types.js'
 import { isSessionError, toThreadlineError, type ThreadlineError } from '../errors/errors.js'
@@ -19,9 +17,9 @@ import type { ChatStore } from '../store/store.js'
 import { missedEvents, withConversation, withEvent, withServerMessages } from '../store/transitions.js'
 import type { OutboxView } from './outbox-view.js'
 import { ok, type Result } from './result.js'
-import { guardStateWriter, type StateWriter } from './state-writer.js'
+import { createStateWriter } from './state-writer.js'
 import type { StoredSession } from './stored-session.js'
-import { createTypingReporter } from './typing-reporter.js'
+import { createTypingReporter, type TypingReporter } from './typing-reporter.js'
 
 const agentTypingTimeoutMs = 8_000
 
@@ -29,7 +27,6 @@ export interface CustomerSessionOptions {
   session: StoredSession
   adapter: ChatAdapter
   store: ChatStore
-  writer: StateWriter
   outbox: Outbox
   outboxView: OutboxView
   notifyOutboxChanged: () => void
@@ -46,13 +43,10 @@ export interface CustomerSessionOptions {
  * on logout, expiry or a switch of customer. A continuation that outlives it still holds it, but
  * its signal is aborted and its store writes go nowhere, so it can never act for the wrong person.
  */
-export interface CustomerSession {
-  readonly token: string
-  readonly method: Session['method']
-  readonly customer: Customer
+export interface CustomerSession extends Readonly<StoredSession> {
   readonly closed: boolean
   /** Settles once the first page of history is in (or could not be loaded). */
-  readonly history: Promise<void>
+  readonly history: Promise<unknown>
   /** Loads the conversation and goes live. */
   open(): void
   /**
@@ -66,11 +60,10 @@ export interface CustomerSession {
   markRead(upToSeq?: number): Promise<Result<void>>
   uploadAttachment(file: Blob, name: string, signal?: AbortSignal): Promise<Result<Attachment>>
   declineIdentification(text: string): Promise<Result<Conversation | null>>
-  setTyping(draft: string): void
-  stopTyping(): void
-  /** This tab leads: send the session's outbox entries. */
-  startSending(): void
-  stopSending(): void
+  /** The customer's drafts, reported throttled while they type. */
+  readonly typing: TypingReporter
+  /** Whether this tab leads, and so sends the session's outbox entries. */
+  lead(leading: boolean): void
   wakeSender(): void
   close(): void
 }
@@ -79,8 +72,9 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
   const { session: stored, adapter, store, outbox, outboxView, now, random, pageSize } = options
   const controller = new AbortController()
   const auth: SessionCallOptions = { token: stored.token, signal: controller.signal }
-  const writer = guardStateWriter(options.writer, () => controller.signal.aborted)
-  let history = Promise.resolve()
+  const isClosed = () => controller.signal.aborted
+  const writer = createStateWriter(store, isClosed)
+  let history: Promise<unknown> = Promise.resolve()
   let realtime: { close(): void } | null = null
   let sender: OutboxSender | null = null
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined
@@ -89,7 +83,6 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
   let catchUpFailures = 0
   let catchUpRetryTimer: ReturnType<typeof setTimeout> | undefined
 
-  const isClosed = () => controller.signal.aborted
   const applyConversation = (conversation: Conversation | null) =>
     writer.update((state) => withConversation(state, conversation))
   const applyServerMessages = (messages: readonly Message[]) =>
@@ -109,20 +102,15 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
     }
   }
 
-  const loadLatest = async () => {
-    try {
+  const loadLatest = () =>
+    call(async (auth) => {
       const conversation = await adapter.getConversation(auth)
-      if (isClosed()) return
-      if (!conversation) return applyConversation(null)
-      const page = await adapter.listMessages({ ...auth, limit: pageSize })
-      writer.update((state) => ({ messages: mergeMessages(state.messages, page.messages), hasOlder: page.hasMore }))
+      if (conversation && !isClosed()) {
+        const page = await adapter.listMessages({ ...auth, limit: pageSize })
+        writer.update((state) => ({ messages: mergeMessages(state.messages, page.messages), hasOlder: page.hasMore }))
+      }
       applyConversation(conversation)
-    } catch (error) {
-      const threadlineError = toThreadlineError(error)
-      lose(threadlineError)
-      writer.update({ lastError: threadlineError })
-    }
-  }
+    })
 
   const catchUp = (): Promise<void> => {
     if (catchUpRunning) {
@@ -185,15 +173,8 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
     void call((auth) => adapter.setTyping({ ...auth, draft }))
   }, now)
 
-  const stopSending = () => {
-    sender?.stop()
-    sender = null
-  }
-
   const session: CustomerSession = {
-    token: stored.token,
-    method: stored.method,
-    customer: stored.customer,
+    ...stored,
     get closed() {
       return isClosed()
     },
@@ -270,10 +251,14 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
       return ok(conversation)
     },
 
-    setTyping: (draft) => typing.update(draft),
-    stopTyping: () => typing.stop(),
+    typing,
 
-    startSending() {
+    lead(leading) {
+      if (!leading) {
+        sender?.stop()
+        sender = null
+        return
+      }
       if (isClosed() || sender) return
       sender = createOutboxSender<SendMessageResponse>({
         outbox,
@@ -298,22 +283,21 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         },
         onFailed: (_entry, error) => {
           if (isClosed()) return
-          writer.update({ lastError: error })
+          writer.report(error)
           outboxView.refresh().catch(writer.report)
           options.notifyOutboxChanged()
         },
         onSessionLost: lose,
-        onStorageError: (error) => writer.update({ lastError: error }),
+        onStorageError: writer.report,
       })
     },
-    stopSending,
     wakeSender: () => sender?.wake(),
 
     close() {
       // Aborting first makes every continuation of this session see it closed.
       controller.abort()
       realtime?.close()
-      stopSending()
+      session.lead(false)
       clearTimeout(agentTypingTimer)
       clearTimeout(catchUpRetryTimer)
       // A typing "stopped" would go out on an aborted signal: the server's own timeout ends it.

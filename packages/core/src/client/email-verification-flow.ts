@@ -1,11 +1,11 @@
-import { limits, type SessionGrant } from '@threadline/protocol'
+import { limits, type Customer, type SessionGrant } from '@threadline/protocol'
 import type { ChatAdapter } from '../adapters/types.js'
 import { ThreadlineError, toThreadlineError } from '../errors/errors.js'
 import type { PersistedValue } from '../identity/persisted-value.js'
 import type { PendingVerification } from '../store/state.js'
 import type { ChatClient } from './chat-client.js'
 import type { ChatStore } from '../store/store.js'
-import { ok, type Result } from './result.js'
+import { ok, settle, type Result } from './result.js'
 import type { StateWriter } from './state-writer.js'
 
 /**
@@ -26,7 +26,7 @@ export interface EmailVerificationFlowOptions {
   /** The pending code, kept so a reload stays on the code screen. */
   verificationSlot: PersistedValue<PendingVerification>
   /** Someone is signed in: a code being verified then does not change who is on screen. */
-  hasSession: () => boolean
+  currentCustomer: () => Customer | null
   /** Makes the grant the current session; resolves once its history is in. */
   establish: (grant: SessionGrant) => Promise<void>
   now: () => number
@@ -57,26 +57,25 @@ export function createEmailVerificationFlow(options: EmailVerificationFlowOption
           ...state.identity,
           busy: false,
           verification,
-          status: options.hasSession() ? state.identity.status : 'verifying',
+          status: options.currentCustomer() ? state.identity.status : 'verifying',
         },
         lastError: null,
       }))
       return ok(verification)
     } catch (error) {
       const threadlineError = toThreadlineError(error)
+      const { retryAfterSeconds } = threadlineError
       writer.update((state) => {
         const verification = state.identity.verification
-        // Keep the countdown honest when the server says "not yet".
-        const resendAvailableAt =
-          verification && verification.email === email && threadlineError.retryAfterSeconds !== undefined
-            ? now() + threadlineError.retryAfterSeconds * 1000
-            : verification?.resendAvailableAt
         return {
           identity: {
             ...state.identity,
             busy: false,
+            // Keep the countdown honest when the server says "not yet".
             verification:
-              verification && resendAvailableAt !== undefined ? { ...verification, resendAvailableAt } : verification,
+              verification?.email === email && retryAfterSeconds !== undefined
+                ? { ...verification, resendAvailableAt: now() + retryAfterSeconds * 1000 }
+                : verification,
           },
         }
       })
@@ -123,20 +122,17 @@ export function createEmailVerificationFlow(options: EmailVerificationFlowOption
     async cancelVerification() {
       await ready
       // "Use another email" leaves the code screen even when storage fails; the error says what stuck.
-      const cleared = await verificationSlot.clear().then(
-        () => null,
-        (error: unknown) => toThreadlineError(error),
-      )
+      const cleared = await settle(verificationSlot.clear())
       writer.update((state) => ({
         identity: {
           ...state.identity,
           verification: null,
           busy: false,
-          status: options.hasSession() ? state.identity.status : 'anonymous',
+          status: options.currentCustomer() ? state.identity.status : 'anonymous',
         },
-        lastError: cleared,
+        lastError: cleared.ok ? null : cleared.error,
       }))
-      return cleared ? writer.report(cleared) : ok(undefined)
+      return cleared
     },
   }
 }

@@ -34,7 +34,7 @@ export interface IdentityTokenFlowOptions {
   /** The customer on screen, if someone is signed in. */
   currentCustomer: () => Customer | null
   /** Hides the customer on screen, their conversation and unsent words, before anyone else is let in (B8). */
-  hideCurrentCustomer: () => Promise<void>
+  hideCustomer: () => Promise<void>
   /** Makes the grant the current session; resolves once its history is in. */
   establish: (grant: SessionGrant) => Promise<void>
   /** Ends the current session locally, keeping the outbox. */
@@ -55,7 +55,7 @@ export function createIdentityTokenFlow(options: IdentityTokenFlowOptions): Iden
       // Possibly another person: hide the conversation before the server even answers (B8). If it
       // is someone else, establishing their session then drops the old outbox entries.
       if (current && !renewing && (subject === null || subject !== current.externalId)) {
-        await options.hideCurrentCustomer()
+        await options.hideCustomer()
       } else {
         writer.setBusy(true)
       }

@@ -25,14 +25,20 @@ export const noConversation: Pick<ChatState, 'conversation' | 'messages' | 'hasO
   agentTyping: null,
 }
 
-export function createStateWriter(store: ChatStore): StateWriter {
+/**
+ * `isClosed`: a customer session's writer stops writing once the session is closed, while still
+ * handing failures back to the caller, so a late answer for the previous customer cannot reach the store.
+ */
+export function createStateWriter(store: ChatStore, isClosed?: () => boolean): StateWriter {
   // Every write goes through here so the derived unread count can never drift.
-  const update = (patch: StatePatch) =>
+  const update = (patch: StatePatch) => {
+    if (isClosed?.()) return
     store.setState((state) => {
       const next = { ...state, ...(typeof patch === 'function' ? patch(state) : patch) }
       next.unreadCount = countUnread(next.messages, next.conversation?.customerLastReadSeq ?? 0)
       return next
     })
+  }
   const report = <T>(error: unknown): Result<T> => {
     const threadlineError = toThreadlineError(error)
     update({ lastError: threadlineError })
@@ -43,20 +49,5 @@ export function createStateWriter(store: ChatStore): StateWriter {
     report,
     refuse: (message) => report(new ThreadlineError('invalid_input', message)),
     setBusy: (busy) => update((state) => ({ identity: { ...state.identity, busy } })),
-  }
-}
-
-/**
- * A writer that stops writing once `isClosed()` holds, while still handing failures back to the
- * caller: what a closed customer session uses, so a late answer for the previous customer cannot
- * reach the store.
- */
-export function guardStateWriter(writer: StateWriter, isClosed: () => boolean): StateWriter {
-  return {
-    ...writer,
-    update: (patch) => {
-      if (!isClosed()) writer.update(patch)
-    },
-    report: (error) => (isClosed() ? fail(toThreadlineError(error)) : writer.report(error)),
   }
 }

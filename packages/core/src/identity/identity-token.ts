@@ -7,8 +7,8 @@ export function readIdentityTokenSubject(token: string): string | null {
   const payload = token.split('.')[1]
   if (!payload) return null
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/')
-    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')))
+    // atob decodes unpadded base64 ("forgiving-base64" in the HTML spec), so only the alphabet changes.
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))
     if (typeof claims !== 'object' || claims === null) return null
     const { external_id: externalId, user_id: userId, sub } = claims as Record<string, unknown>
     const subject = externalId ?? userId ?? sub

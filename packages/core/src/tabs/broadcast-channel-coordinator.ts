@@ -189,12 +189,11 @@ function joinElection(name: string, onLeader: (lost: AbortSignal) => void, setti
 }
 
 function toElectionMessage(data: unknown): ElectionMessage | undefined {
-  if (typeof data !== 'object' || data === null || !('type' in data) || !('id' in data)) return undefined
-  const { type, id } = data
+  // Anyone on the page can post on the channel: read the fields of whatever arrived, null included.
+  const { type, id, since } = (data ?? {}) as Partial<Record<'type' | 'id' | 'since', unknown>>
   if (typeof id !== 'string') return undefined
   if (type === 'election.claim' || type === 'election.resign') return { type, id }
-  if (type === 'election.heartbeat' && 'since' in data && typeof data.since === 'number')
-    return { type, id, since: data.since }
+  if (type === 'election.heartbeat' && typeof since === 'number') return { type, id, since }
   return undefined
 }
 
