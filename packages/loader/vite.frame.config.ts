@@ -1,13 +1,14 @@
 import { dirname, join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
 import { preact } from '@preact/preset-vite'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig } from 'vite'
 
 /**
  * The chat frame: `frame.html` and its bundle, `@threadline/react` + core + the http adapter
  * compiled against preact/compat, served from `/widget/` by @threadline/server. Built after
  * `vite.loader.config.ts`, which empties `dist/`; this build adds `dist/widget/frame.html` and
- * `dist/widget/assets/*`.
+ * `dist/widget/assets/*`. English is the only catalogue in the bundle (`@threadline/react` imports
+ * no other statically); the frame loads the customer's with `loadCatalogue`, one chunk per locale.
  *
  * The frame is served with `script-src 'self'; style-src 'self'` (docs/security.md E6), so the output
  * HTML must hold no inline script or style: no module-preload polyfill.
@@ -19,37 +20,6 @@ const reactSource = join(
   'src',
 )
 const i18nSource = join(reactSource, 'i18n')
-const cataloguesModule = join(i18nSource, 'catalogues.ts')
-
-/**
- * Bundles English as the only static catalogue. `createI18n` looks catalogues up synchronously in
- * `@threadline/react`'s `catalogues.ts`, which imports all of them; here that module is replaced by
- * an English-only one, and the frame loads the locale it needs with `loadCatalogue` (one lazy chunk
- * per locale) and hands it to the provider as `messages`. Fails the build if the module it replaces
- * is gone, rather than silently shipping every catalogue again.
- */
-function englishOnlyCatalogues(): Plugin {
-  let replaced = false
-  return {
-    name: 'threadline:english-only-catalogues',
-    enforce: 'pre',
-    load(id) {
-      if (id.split('?')[0] !== cataloguesModule) return null
-      replaced = true
-      return [
-        "import { en } from './en.ts'",
-        'export const catalogues = { en }',
-        "/** The frame passes the locale's catalogue as `messages`; English underneath fills nothing in. */",
-        'export function catalogueFor() { return en }',
-      ].join('\n')
-    },
-    buildEnd(error) {
-      if (!error && !replaced)
-        this.error(`${cataloguesModule} was not part of the build: update the frame's catalogue replacement`)
-    },
-  }
-}
-
 /** Lazy catalogues are `locale-es-[hash].js`; nothing but the entry may start with `frame-` (size-limit globs it). */
 function chunkFileName(chunk: { name: string; facadeModuleId: string | null }): string {
   if (chunk.facadeModuleId?.startsWith(i18nSource)) return 'assets/locale-[name]-[hash].js'
@@ -62,7 +32,7 @@ export default defineConfig({
   publicDir: false,
   // Workspace packages build from their sources: nothing needs `dist` first.
   resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  plugins: [englishOnlyCatalogues(), preact({ prefreshEnabled: false, devToolsEnabled: false })],
+  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: false,

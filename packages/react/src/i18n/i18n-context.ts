@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react'
-import { catalogueFor } from './catalogues.js'
 import { createFormatters, type Formatters } from './create-formatters.js'
+import { en } from './en.js'
+import { loadedCatalogue } from './load-catalogue.js'
 import { textDirection } from './locale-tags.js'
 import type { MessageKey, Messages } from './messages.js'
 
@@ -23,8 +24,13 @@ export interface CreateI18nOptions {
   timeZone?: string
 }
 
+/**
+ * The words, formatters and direction for `locale`. Its shipped catalogue is used once it has arrived
+ * (`loadCatalogue`; the providers load it themselves), English until then and for a locale that does
+ * not ship, with `messages` on top.
+ */
 export function createI18n({ locale = 'en', messages, timeZone }: CreateI18nOptions = {}): I18n {
-  const catalogue: Messages = { ...catalogueFor(locale), ...messages }
+  const catalogue: Messages = { ...(loadedCatalogue(locale) ?? en), ...messages }
   const plurals = new Intl.PluralRules(locale)
   const numbers = new Intl.NumberFormat(locale)
   return {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createChat, expectAccessible, renderChat, signIn } from '../chat.test-helpers.js'
 import { ChatWidget } from '../components/chat-widget.js'
 import { catalogues } from './catalogues.js'
@@ -10,6 +10,12 @@ import { loadCatalogue } from './load-catalogue.js'
 import type { Messages } from './messages.js'
 
 describe('i18n', () => {
+  // Only English is bundled; with the others loaded once, every lookup below is synchronous (what
+  // happens before a catalogue arrives is in use-catalogue.test.tsx).
+  beforeAll(async () => {
+    await Promise.all(['es', 'fr', 'de', 'ar'].map(loadCatalogue))
+  })
+
   describe('the catalogues', () => {
     it('each translate every message, plural ones with an `other` form', () => {
       const keys = Object.keys(catalogues.en).sort()

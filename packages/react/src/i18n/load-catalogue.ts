@@ -14,15 +14,27 @@ const lazyCatalogues = {
   ar: async () => (await import('./ar.js')).ar,
 } satisfies Record<Exclude<CatalogueLocale, 'en'>, () => Promise<Messages>>
 
-const lazyLocales = Object.keys(lazyCatalogues) as Array<keyof typeof lazyCatalogues>
+type LazyLocale = keyof typeof lazyCatalogues
+
+const lazyLocales = Object.keys(lazyCatalogues) as LazyLocale[]
+
+/** The lazy catalogues that have arrived, so every later lookup of their locale is synchronous. */
+const arrived: Partial<Record<LazyLocale, Messages>> = {}
 
 /**
  * The shipped catalogue for `locale` (`es-MX` → Spanish), fetched on demand; English, which is
- * always bundled, for `en` and for any locale that does not ship. Pass the result to the provider's
- * `messages`. A build whose only static catalogue is English (the script-tag chat frame) loads the
- * others this way.
+ * always bundled, for `en` and for any locale that does not ship. Once it has arrived, `createI18n`
+ * and the providers find it without waiting, so awaiting this before rendering (on a server, or to
+ * avoid a first paint in English) makes the locale's first render speak it.
  */
 export async function loadCatalogue(locale: string): Promise<Messages> {
   const match = matchLocale(locale, lazyLocales)
-  return match ? lazyCatalogues[match]() : en
+  if (!match) return en
+  return (arrived[match] ??= await lazyCatalogues[match]())
+}
+
+/** The catalogue for `locale` if it can be had without waiting (English, a locale that does not ship, one already loaded); else undefined. */
+export function loadedCatalogue(locale: string): Messages | undefined {
+  const match = matchLocale(locale, lazyLocales)
+  return match ? arrived[match] : en
 }

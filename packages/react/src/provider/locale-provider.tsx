@@ -1,6 +1,7 @@
 import { useMemo, type ReactNode } from 'react'
 import { createI18n, I18nContext, useI18n } from '../i18n/i18n-context.js'
 import type { Messages } from '../i18n/messages.js'
+import { useCatalogue } from '../i18n/use-catalogue.js'
 
 export interface LocaleProviderProps {
   /** Default: the surrounding provider's locale. */
@@ -16,9 +17,11 @@ export function LocaleProvider({ locale, messages, timeZone, children }: LocaleP
   const nextLocale = locale ?? outer.locale
   const nextZone = timeZone ?? outer.timeZone
   const changed = locale !== undefined || messages !== undefined || timeZone !== undefined
+  const catalogue = useCatalogue(nextLocale)
   const i18n = useMemo(
-    () => (changed ? createI18n({ locale: nextLocale, messages, timeZone: nextZone }) : outer),
-    [changed, nextLocale, messages, nextZone, outer],
+    () =>
+      changed ? createI18n({ locale: nextLocale, messages: { ...catalogue, ...messages }, timeZone: nextZone }) : outer,
+    [changed, nextLocale, catalogue, messages, nextZone, outer],
   )
   return <I18nContext.Provider value={i18n}>{children}</I18nContext.Provider>
 }
