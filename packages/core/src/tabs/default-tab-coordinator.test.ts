@@ -22,23 +22,13 @@ describe('createDefaultTabCoordinator', () => {
     })
   })
 
-  describe('when a browser page has BroadcastChannel but no Web Locks', () => {
-    it('elects over BroadcastChannel, claiming on threadline:<name>:election', async () => {
+  describe('when a browser page has BroadcastChannel but no Web Locks (Safari before 15.4)', () => {
+    it('leads at once, alone, without an election (createBroadcastChannelCoordinator is the opt-in)', () => {
       vi.stubGlobal('navigator', undefined)
       vi.stubGlobal('document', {})
-      const name = `default-${crypto.randomUUID()}`
-      const election = new BroadcastChannel(`threadline:${name}:election`)
-      try {
-        const heard = new Promise<unknown>((resolve) =>
-          election.addEventListener('message', (event) => resolve(event.data), { once: true }),
-        )
-        const onLeader = vi.fn()
-        leaves.push(createDefaultTabCoordinator().elect(name, onLeader))
-        await expect(heard).resolves.toMatchObject({ type: 'election.claim' })
-        expect(onLeader).not.toHaveBeenCalled()
-      } finally {
-        election.close()
-      }
+      const onLeader = vi.fn()
+      leaves.push(createDefaultTabCoordinator().elect(`default-${crypto.randomUUID()}`, onLeader))
+      expect(onLeader).toHaveBeenCalledOnce()
     })
   })
 
