@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { createI18n } from '@threadline/react'
+import { createI18n, loadCatalogue } from '@threadline/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createLoader } from './create-loader.js'
 import type { Loader } from './create-loader.js'
@@ -468,8 +468,10 @@ describe('createLoader', () => {
       await eventually(() => expect(frame.received[0]).toMatchObject({ type: 'boot', options: { locale: 'de' } }))
     })
 
-    it('says what the chat launcher of @threadline/react says, in every shipped language', () => {
+    it('says what the chat launcher of @threadline/react says, in every shipped language', async () => {
       for (const locale of ['en', 'es', 'es-MX', 'fr', 'de', 'ar', 'ar-EG', 'ar-MA', 'pt-BR']) {
+        // Only English is bundled: with its catalogue loaded, createI18n speaks the locale.
+        await loadCatalogue(locale)
         const { t } = createI18n({ locale })
         const launcherLabel = (open: boolean) => labelsFor(locale, open, '')[2]
         expect(launcherLabel(false), locale).toBe(t('openChat'))
