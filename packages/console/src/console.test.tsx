@@ -222,7 +222,7 @@ describe('the agent console', () => {
       await user.type(screen.getByRole('textbox', { name: `Reply to ${email}` }), 'It ships today, Sam.')
       await user.click(screen.getByRole('button', { name: 'Send' }))
       expect(await within(log).findByText('It ships today, Sam.')).toBeTruthy()
-      expect((screen.getByRole('textbox', { name: `Reply to ${email}` }) as HTMLTextAreaElement).value).toBe('')
+      expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: `Reply to ${email}` }).value).toBe('')
       await waitFor(async () =>
         expect((await customer.messages()).map((message) => [message.author.kind, message.text])).toContainEqual([
           'agent',
