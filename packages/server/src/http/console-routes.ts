@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Context, Hono } from 'hono'
 import type { AppEnv } from './app-env.js'
 import { chooseCoding, createWidgetFiles, etagMatches } from './widget-files.js'
@@ -25,7 +24,7 @@ export const consolePolicy =
  * `packages/console/dist` of the repository when the server runs from its sources.
  */
 export function defaultConsoleDirs(): string[] {
-  const here = fileURLToPath(new URL('.', import.meta.url))
+  const here = import.meta.dirname
   return [join(here, '..', 'console'), join(here, '..', '..', '..', 'console', 'dist')]
 }
 
