@@ -64,7 +64,7 @@ export default [
       limit: '35 KB',
     },
     {
-      name: '@threadline/console: the advisors\' console, JS + CSS as /console/ serves them (React included)',
+      name: "@threadline/console: the advisors' console, JS + CSS as /console/ serves them (React included)",
       path: ['packages/console/dist/assets/index-*.js', 'packages/console/dist/assets/index-*.css'],
       disablePlugins: ['@size-limit/esbuild'],
       // 74.6 KB when this entry was added: React 19 and react-dom are most of it (about 58 KB), the
