@@ -8,7 +8,6 @@
  * A measurement, not a test: nothing here fails on a slow result.
  */
 import { parseArgs } from 'node:util'
-import { JSDOM } from 'jsdom'
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '1000' }, iterations: { type: 'string', default: '7' } },
@@ -17,13 +16,22 @@ const rowCount = Number(values.rows)
 const iterations = Number(values.iterations)
 
 process.env['NODE_ENV'] = 'production'
+// The root links jsdom, react and react-dom without their types (the console package has them):
+// they are loaded by a specifier TypeScript does not follow and typed here by hand.
+const load = (specifier: string): Promise<unknown> => import(specifier)
+const { JSDOM } = (await load('jsdom')) as {
+  JSDOM: new (html: string, options: { url: string }) => { window: Window & typeof globalThis }
+}
 const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: 'http://localhost/console/' })
 Object.assign(globalThis, { window: dom.window, document: dom.window.document, navigator: dom.window.navigator })
 globalThis.HTMLElement = dom.window.HTMLElement
 
-const { createElement } = await import('react')
-const { createRoot } = await import('react-dom/client')
-const { flushSync } = await import('react-dom')
+const { createElement } = (await load('react')) as { createElement(type: unknown, props: unknown): unknown }
+interface ReactDomClient {
+  createRoot(container: Element): { render(node: unknown): void; unmount(): void }
+}
+const { createRoot } = (await load('react-dom/client')) as ReactDomClient
+const { flushSync } = (await load('react-dom')) as { flushSync(run: () => void): void }
 const { ConversationList } = await import('../packages/console/src/conversation-list.js')
 
 const now = Date.now()
