@@ -368,7 +368,7 @@ export default defineConfig(
     },
   },
   ...layer('packages/api/src', [everywhere, browser, api, noBarrel]),
-  ...layer('examples/agent-console/src', [examples, browser, agentConsole]),
+  ...layer('packages/console/src', [everywhere, browser, agentConsole]),
   ...layer('packages/core/src', coreRules),
   ...layer('packages/core/src/store', [...coreRules, store]),
   ...layer('packages/core/src/adapters', [...coreRules, adapters]),

@@ -51,11 +51,11 @@ describeE2e('identification codes on the demo shop', () => {
     if (!existsSync(join(widgetDir, 'identify.js')))
       throw new Error(`No ${join(widgetDir, 'identify.js')}: run pnpm --filter @threadline/loader build`)
     // The console's identification panel is what the advisor checks: build it when its sources are newer.
-    const consoleDir = join(repoRoot, 'examples/agent-console')
+    const consoleDir = join(repoRoot, 'packages/console')
     const built = join(consoleDir, 'dist/index.html')
     if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(consoleDir, 'src'))) return
     const started = performance.now()
-    await promisify(execFile)('pnpm', ['--filter', '@threadline/example-agent-console', 'build'], { cwd: repoRoot })
+    await promisify(execFile)('pnpm', ['--filter', '@threadline/console', 'build'], { cwd: repoRoot })
     console.info(`built the agent console in ${Math.round(performance.now() - started)} ms`)
   })
 

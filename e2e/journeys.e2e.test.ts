@@ -32,7 +32,7 @@ import {
   widgetHostTag,
 } from './harness.js'
 
-const consoleBuildCommand = ['pnpm', ['--filter', '@threadline/example-agent-console', 'build']] as const
+const consoleBuildCommand = ['pnpm', ['--filter', '@threadline/console', 'build']] as const
 
 describeE2e('more journeys through the script tag', () => {
   const demo = useDemo()
@@ -409,5 +409,5 @@ function escapeRegExp(text: string): string {
 /** The agent console's vite output, wherever pnpm linked the package (as the demo finds it). */
 function consoleDistDir(): string {
   const require = createRequire(join(import.meta.dirname, '../examples/script-tag/package.json'))
-  return join(dirname(require.resolve('@threadline/example-agent-console/package.json')), 'dist')
+  return join(dirname(require.resolve('@threadline/console/package.json')), 'dist')
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
+import type { Plugin } from 'vite'
 import dts from 'vite-plugin-dts'
 
 // A Node library and CLI, not a browser bundle: node built-ins and every dependency stay external
@@ -40,6 +41,7 @@ export default defineConfig({
     },
   },
   plugins: [
+    bundleConsole(),
     dts({
       tsconfigPath: resolve(root, 'tsconfig.json'),
       include: ['src'],
@@ -47,3 +49,22 @@ export default defineConfig({
     }),
   ],
 })
+
+/**
+ * Copies the built `@threadline/console` into `dist/console`, where `threadline start` serves it
+ * from, so a packed or installed server carries its console. The root `pnpm build` builds the
+ * console before the server; a server built without it serves a 503 page that says how to build it.
+ */
+function bundleConsole(): Plugin {
+  const consoleDist = resolve(root, '../console/dist')
+  return {
+    name: 'threadline-bundle-console',
+    closeBundle() {
+      if (!existsSync(resolve(consoleDist, 'index.html'))) {
+        this.warn('The console is not built (pnpm --filter @threadline/console build): dist/console is left out')
+        return
+      }
+      cpSync(consoleDist, resolve(root, 'dist/console'), { recursive: true })
+    },
+  }
+}

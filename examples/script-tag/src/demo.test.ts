@@ -166,7 +166,7 @@ describe('startDemo', () => {
     expect([200, 503]).toContain(response.status)
     expect(response.headers.get('content-type')).toContain('text/html')
     const html = await response.text()
-    if (response.status === 503) expect(html).toContain('pnpm --filter @threadline/example-agent-console build')
+    if (response.status === 503) expect(html).toContain('pnpm --filter @threadline/console build')
     else expect(html).toMatch(/<script type="module"[^>]* src="\/console\/assets\//)
 
     // Deep links fall back to the app; the API and the rest of the server are untouched.

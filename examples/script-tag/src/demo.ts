@@ -7,10 +7,8 @@
  * would hand those scripts the token, so the demo never does it.
  */
 import { mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { startServer } from '@threadline/server'
-import { consolePath, mountConsole } from './console-routes.js'
 import { ensureDemoWorkspace, loadOrCreateServerSecret } from './demo-workspace.js'
 import { signIdentityToken } from './identity-token.js'
 import type { IdentityClaims } from './identity-token.js'
@@ -62,7 +60,6 @@ export class PortInUseError extends Error {
 
 const repoRoot = resolve(import.meta.dirname, '../../..')
 const siteDir = resolve(import.meta.dirname, '../site')
-const consoleBuildCommand = 'pnpm --filter @threadline/example-agent-console build'
 /** The demo shop's signed-in user. */
 const ada: IdentityClaims = {
   sub: 'demo-user-ada',
@@ -92,7 +89,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   let site: RunningSite
   let credentials: Awaited<ReturnType<typeof ensureDemoWorkspace>>
   try {
-    mountConsole(server.app, { distDir: consoleDistDir(), buildCommand: consoleBuildCommand })
     credentials = await ensureDemoWorkspace(server, dataDir)
     const sign = (claims: IdentityClaims) => signIdentityToken(claims, credentials)
     site = await listenOrExplain('site', options.sitePort ?? 0, () =>
@@ -114,7 +110,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   return {
     chatUrl: server.url,
     siteUrl: site.url,
-    consoleUrl: `${server.url}${consolePath}`,
+    consoleUrl: `${server.url}/console/`,
     mailboxUrl: `${server.url}/dev/mailbox`,
     workspaceId: credentials.workspaceId,
     agentKey: credentials.agentKey,
@@ -133,10 +129,4 @@ async function listenOrExplain<T>(which: 'chat' | 'site', port: number, start: (
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(which, port, { cause: error })
     throw error
   }
-}
-
-/** The agent console's vite output, wherever pnpm linked the package. */
-function consoleDistDir(): string {
-  const require = createRequire(import.meta.url)
-  return join(dirname(require.resolve('@threadline/example-agent-console/package.json')), 'dist')
 }

@@ -2,6 +2,7 @@ import { agentRoutes, chatEventTypes } from '@threadline/protocol'
 import type {
   Agent,
   AgentConversation,
+  AgentConversationCounts,
   AgentConversationsQuery,
   AgentEventEnvelope,
   Conversation,
@@ -54,6 +55,8 @@ export interface AgentClient {
   me(options?: CallOptions): Promise<{ agent: Agent; workspaceId: string }>
   /** Most recently updated first; every filter left out means "any". */
   listConversations(options?: ListConversationsOptions): Promise<AgentConversation[]>
+  /** How many conversations each console view holds: unanswered, mine, active, finished, all. */
+  conversationCounts(options?: CallOptions): Promise<AgentConversationCounts>
   getConversation(options: ConversationCallOptions): Promise<AgentConversation>
   /** Without a cursor: the newest page. `afterSeq` catches up; `beforeSeq` pages back. Oldest first. */
   listMessages(options: ListMessagesOptions): Promise<MessagesPage>
@@ -93,6 +96,7 @@ export function createAgentClient({ baseUrl = '', agentKey, fetch, timeoutMs }: 
     async listConversations({ signal, ...query } = {}) {
       return (await http.request(agentRoutes.listConversations, { signal, query })).conversations
     },
+    conversationCounts: ({ signal } = {}) => http.request(agentRoutes.conversationCounts, { signal }),
     getConversation: ({ conversationId, signal }) =>
       http.request(agentRoutes.getConversation, { signal, params: id(conversationId) }),
     listMessages: ({ conversationId, signal, ...query }) =>

@@ -86,6 +86,7 @@ export type {
   LinkedAccount,
   AgentConversation,
   AgentConversationsQuery,
+  AgentConversationCounts,
   AgentConversationsResponse,
   RecordedPageView,
   PageViewsResponse,

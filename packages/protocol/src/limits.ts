@@ -38,4 +38,6 @@ export const limits = {
   /** Largest page of the agent API's conversation list (50 when a caller names no limit). */
   conversationsPageMax: 100,
   conversationsPageDefault: 50,
+  /** Longest search text of the agent API's conversation list (`q`). */
+  conversationSearchMaxLength: 200,
 } as const

@@ -72,6 +72,8 @@ export interface StartServerOptions extends ThreadlineOptions {
    * Default: `dist/widget` of the installed `@threadline/loader`; `null` serves no widget.
    */
   widgetDir?: string | null
+  /** The built `@threadline/console` served at `/console/`. Default: `dist/console` of this package, else the repository's `packages/console/dist`. */
+  consoleDir?: string
 }
 
 /** The server's data and jobs without HTTP: what the CLI uses for `migrate` and `workspace create`. */
@@ -202,7 +204,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The routes stay mounted while the directory is missing (404 until the files appear), so a build after start is picked up.
   if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir)))
     context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
-  const { app, cors } = createApp(context, { registry, devOutbox: threadline.devOutbox, widgetDir })
+  const { app, cors } = createApp(context, {
+    registry,
+    devOutbox: threadline.devOutbox,
+    widgetDir,
+    consoleDirs: options.consoleDir === undefined ? undefined : [resolve(options.consoleDir)],
+  })
 
   const host = options.host ?? '127.0.0.1'
   let server: ServerType

@@ -1,5 +1,6 @@
 import type {
   AgentConversation,
+  AgentConversationCounts,
   AgentConversationResponse,
   AgentConversationsQuery,
   AgentConversationsResponse,
@@ -17,6 +18,8 @@ import type { RouteTable } from './route.js'
 const routes = {
   me: { method: 'GET', path: '/v1/agent/me', auth: 'agent' },
   listConversations: { method: 'GET', path: '/v1/agent/conversations', auth: 'agent' },
+  /** The size of each console view (unanswered, mine, active, finished, all). */
+  conversationCounts: { method: 'GET', path: '/v1/agent/conversations/counts', auth: 'agent' },
   getConversation: { method: 'GET', path: '/v1/agent/conversations/:id', auth: 'agent' },
   listMessages: { method: 'GET', path: '/v1/agent/conversations/:id/messages', auth: 'agent' },
   listPageViews: { method: 'GET', path: '/v1/agent/conversations/:id/page-views', auth: 'agent' },
@@ -39,6 +42,7 @@ export const agentRoutes: RouteTable<
   {
     me: { response: AgentMeResponse }
     listConversations: { query: AgentConversationsQuery; response: AgentConversationsResponse }
+    conversationCounts: { response: AgentConversationCounts }
     getConversation: { response: AgentConversation }
     listMessages: { query: MessagesQuery; response: MessagesPage }
     listPageViews: { response: PageViewsResponse }

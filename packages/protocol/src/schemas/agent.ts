@@ -32,12 +32,29 @@ export const agentConversationsQuerySchema = z.object({
   status: z.optional(z.enum(conversationStatuses)),
   identification: z.optional(z.enum(identificationStatuses)),
   lastCodeOutcome: z.optional(z.enum(codeOutcomes)),
+  /** `me`: the conversations assigned to the calling advisor. */
+  assignee: z.optional(z.literal('me')),
+  /** Part of the customer's email or name, or of a message's text; case-insensitive, taken literally (no wildcards). */
+  q: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.conversationSearchMaxLength))),
   limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
 })
 export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>
 
 export const agentConversationsResponseSchema = z.object({ conversations: z.array(agentConversationSchema) })
 export type AgentConversationsResponse = z.infer<typeof agentConversationsResponseSchema>
+
+/**
+ * How many conversations each view of the console holds, as the list would count them (held
+ * conversations awaiting identification left out). `mine`: assigned to the caller and not finished.
+ */
+export const agentConversationCountsSchema = z.object({
+  unanswered: z.int().check(z.nonnegative()),
+  mine: z.int().check(z.nonnegative()),
+  active: z.int().check(z.nonnegative()),
+  finished: z.int().check(z.nonnegative()),
+  all: z.int().check(z.nonnegative()),
+})
+export type AgentConversationCounts = z.infer<typeof agentConversationCountsSchema>
 
 /** A page the customer viewed, as `POST /v1/page-views` recorded it. */
 export const recordedPageViewSchema = z.object({

@@ -55,6 +55,7 @@ export {
   linkedAccountSchema,
   agentConversationSchema,
   agentConversationsQuerySchema,
+  agentConversationCountsSchema,
   agentConversationsResponseSchema,
   recordedPageViewSchema,
   pageViewsResponseSchema,

@@ -8,6 +8,7 @@ import {
   agentConversationResponseSchema,
   agentConversationSchema,
   agentConversationsQuerySchema,
+  agentConversationCountsSchema,
   agentConversationsResponseSchema,
   agentEventEnvelopeSchema,
   agentMeResponseSchema,
@@ -83,6 +84,7 @@ export const visitorRouteSchemas = {
 export const agentRouteSchemas = {
   me: { response: agentMeResponseSchema },
   listConversations: { query: agentConversationsQuerySchema, response: agentConversationsResponseSchema },
+  conversationCounts: { response: agentConversationCountsSchema },
   getConversation: { response: agentConversationSchema },
   listMessages: { query: messagesQuerySchema, response: messagesPageSchema },
   listPageViews: { response: pageViewsResponseSchema },

@@ -1,6 +1,7 @@
 import type {
   Agent,
   AgentConversation,
+  AgentConversationCounts,
   AgentConversationsQuery,
   Conversation,
   ConversationStatus,
@@ -10,7 +11,8 @@ import type {
   RecordedPageView,
   SendMessageResponse,
 } from '@threadline/protocol'
-import type { Transaction } from 'kysely'
+import { sql } from 'kysely'
+import type { RawBuilder, Transaction } from 'kysely'
 import { toCustomer } from '../auth/customers.js'
 import type { AccountTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
@@ -46,12 +48,38 @@ export type ConversationFilters = Omit<AgentConversationsQuery, 'limit'>
  */
 export async function listAgentConversations(
   context: ServerContext,
-  { workspaceId, status, identification, lastCodeOutcome, limit }: Scope & ConversationFilters & { limit: number },
+  {
+    workspaceId,
+    agentId,
+    status,
+    identification,
+    lastCodeOutcome,
+    assignee,
+    q,
+    limit,
+  }: Scope & ConversationFilters & { agentId: string; limit: number },
 ): Promise<AgentConversation[]> {
+  const pattern = q === undefined ? null : containsPattern(q)
   const rows = await selectConversations(context.database.db)
     .where('conversations.workspace_id', '=', workspaceId)
     .where('conversations.identification_gate', '!=', 'awaiting')
     .$if(status !== undefined, (query) => query.where('conversations.status', '=', status ?? 'unanswered'))
+    .$if(assignee === 'me', (query) => query.where('conversations.assignee_agent_id', '=', agentId))
+    .$if(pattern !== null, (query) =>
+      query.where((eb) =>
+        eb.or([
+          matches(sql.ref('customers.email'), pattern ?? ''),
+          matches(sql.ref('customers.name'), pattern ?? ''),
+          eb.exists(
+            eb
+              .selectFrom('messages')
+              .select('messages.id')
+              .whereRef('messages.conversation_id', '=', 'conversations.id')
+              .where(matches(sql.ref('messages.text'), pattern ?? '')),
+          ),
+        ]),
+      ),
+    )
     .$if(identification !== undefined, (query) =>
       query.where('customers.account_external_id', identification === 'identified' ? 'is not' : 'is', null),
     )
@@ -86,6 +114,49 @@ export async function listAgentConversations(
         ]
       : []
   })
+}
+
+/** `q` as a LIKE pattern that matches it anywhere, literally: `%`, `_` and the escape character itself are escaped. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`
+}
+
+/** Case-insensitive on SQLite and Postgres alike (Postgres LIKE is case-sensitive, SQLite's only for ASCII). */
+function matches(column: RawBuilder<unknown>, pattern: string) {
+  return sql<boolean>`lower(${column}) like ${pattern} escape '\\'`
+}
+
+/**
+ * The size of each console view, in one query, counted as the list filters them (conversations
+ * awaiting identification left out). `mine`: assigned to this advisor and not finished.
+ */
+export async function agentConversationCounts(
+  context: ServerContext,
+  { workspaceId, agentId }: Scope & { agentId: string },
+): Promise<AgentConversationCounts> {
+  const countWhere = (condition: RawBuilder<unknown>) =>
+    sql<number | string | null>`sum(case when ${condition} then 1 else 0 end)`
+  const row = await context.database.db
+    .selectFrom('conversations')
+    .where('workspace_id', '=', workspaceId)
+    .where('identification_gate', '!=', 'awaiting')
+    .select([
+      countWhere(sql`status = 'unanswered'`).as('unanswered'),
+      countWhere(sql`assignee_agent_id = ${agentId} and status != 'finished'`).as('mine'),
+      countWhere(sql`status = 'active'`).as('active'),
+      countWhere(sql`status = 'finished'`).as('finished'),
+      sql<number | string>`count(*)`.as('all'),
+    ])
+    .executeTakeFirstOrThrow()
+  // Postgres answers sums and counts as strings (bigint), and a sum over no rows as null.
+  const count = (value: number | string | null) => Number(value ?? 0)
+  return {
+    unanswered: count(row.unanswered),
+    mine: count(row.mine),
+    active: count(row.active),
+    finished: count(row.finished),
+    all: count(row.all),
+  }
 }
 
 export async function agentConversation(

@@ -2,6 +2,7 @@ import { agentRoutes, limits } from '@threadline/protocol'
 import type {
   Agent,
   AgentConversation,
+  AgentConversationCounts,
   AgentConversationResponse,
   AgentConversationsResponse,
   AgentMeResponse,
@@ -13,6 +14,7 @@ import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schem
 import type { Context, Hono } from 'hono'
 import {
   agentConversation,
+  agentConversationCounts,
   agentMessages,
   agentPageViews,
   agentRead,
@@ -58,13 +60,20 @@ export function mountAgentRoutes(
   })
 
   app.get(agentRoutes.listConversations.path, async (c) => {
-    const { workspaceId } = await agentOf(c)
+    const { agent, workspaceId } = await agentOf(c)
     const { limit = limits.conversationsPageDefault, ...filters } = parseWith(schemas.listConversations.query, {
       ...numericQuery(c, ['limit']),
-      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome']),
+      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q']),
     })
-    const conversations = await listAgentConversations(context, { workspaceId, limit, ...filters })
+    const conversations = await listAgentConversations(context, { workspaceId, agentId: agent.id, limit, ...filters })
     return c.json({ conversations } satisfies AgentConversationsResponse)
+  })
+
+  // Before `/conversations/:id`, which would otherwise take "counts" for an id.
+  app.get(agentRoutes.conversationCounts.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const counts = await agentConversationCounts(context, { workspaceId, agentId: agent.id })
+    return c.json(counts satisfies AgentConversationCounts)
   })
 
   app.get(agentRoutes.getConversation.path, async (c) => {

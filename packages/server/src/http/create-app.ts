@@ -10,6 +10,7 @@ import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import type { AppEnv } from './app-env.js'
+import { mountConsoleRoutes } from './console-routes.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
@@ -34,10 +35,15 @@ export interface CreateAppOptions {
   devOutbox: DevOutbox | null
   /** The built `@threadline/loader` files served at `/widget/*`; null serves none. */
   widgetDir: string | null
+  /** Where the built console is looked for, in order; default `defaultConsoleDirs()`. */
+  consoleDirs?: string[]
 }
 
 /** The whole HTTP surface: visitor and agent APIs, the script-tag widget, dev pages in development, JSON errors everywhere. */
-export function createApp(context: ServerContext, { registry, devOutbox, widgetDir }: CreateAppOptions): ThreadlineApp {
+export function createApp(
+  context: ServerContext,
+  { registry, devOutbox, widgetDir, consoleDirs }: CreateAppOptions,
+): ThreadlineApp {
   const app = new Hono<AppEnv>()
   const cors = createCors(context)
 
@@ -61,6 +67,7 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
   mountAdminRoutes(app, { context })
+  mountConsoleRoutes(app, { consoleDirs })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 

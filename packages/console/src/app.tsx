@@ -1,7 +1,8 @@
 import type { Agent } from '@threadline/protocol'
 import { useEffect, useState } from 'react'
-import { createAgentClient, isApiError } from '@threadline/api'
+import { isApiError } from '@threadline/api'
 import type { FetchFunction } from '@threadline/api'
+import { createConsoleClient } from './api-client.js'
 import { forgetKey, readStoredKey, storeKey, takeKeyFromFragment } from './agent-key.js'
 import { describeError } from './describe-error.js'
 import { Inbox } from './inbox.js'
@@ -35,7 +36,7 @@ export function App({ baseUrl = '', fetch }: AppProps) {
   useEffect(() => {
     if (pendingKey === null) return
     const controller = new AbortController()
-    createAgentClient({ baseUrl, agentKey: pendingKey, ...(fetch ? { fetch } : {}) })
+    createConsoleClient({ baseUrl, agentKey: pendingKey, ...(fetch ? { fetch } : {}) })
       .me({ signal: controller.signal })
       .then(
         ({ agent, workspaceId }) => {

@@ -195,7 +195,11 @@ describe('the agent console', () => {
 
       // The list: unanswered by default, the customer by email, the last message and an unread marker.
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
-      expect(within(list).getByRole('tab', { name: 'Unanswered' }).getAttribute('aria-selected')).toBe('true')
+      expect(
+        within(list)
+          .getByRole('tab', { name: /^Unanswered/ })
+          .getAttribute('aria-selected'),
+      ).toBe('true')
       const row = await within(list).findByRole('button', { name: new RegExp(email) })
       await waitFor(() => expect(row.textContent).toContain('Where is my <img src=x onerror=alert(1)> order?'))
       expect(within(row).getByText('Unread')).toBeTruthy()
@@ -222,7 +226,7 @@ describe('the agent console', () => {
       await user.type(screen.getByRole('textbox', { name: `Reply to ${email}` }), 'It ships today, Sam.')
       await user.click(screen.getByRole('button', { name: 'Send' }))
       expect(await within(log).findByText('It ships today, Sam.')).toBeTruthy()
-      expect((screen.getByRole('textbox', { name: `Reply to ${email}` }) as HTMLTextAreaElement).value).toBe('')
+      expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: `Reply to ${email}` }).value).toBe('')
       await waitFor(async () =>
         expect((await customer.messages()).map((message) => [message.author.kind, message.text])).toContainEqual([
           'agent',
@@ -249,7 +253,7 @@ describe('the agent console', () => {
       expect(within(log).getByText(/Sent/)).toBeTruthy()
       await customer.read()
       expect(await within(log).findByText(/Seen/)).toBeTruthy()
-      await user.click(within(list).getByRole('tab', { name: 'Active' }))
+      await user.click(within(list).getByRole('tab', { name: /^Active/ }))
       expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
       await expectAccessible(container)
     })
@@ -271,7 +275,7 @@ describe('the agent console', () => {
       await user.click(await screen.findByRole('button', { name: 'Finish' }))
       expect(await screen.findByText(/Finished · Nobody has taken it/)).toBeTruthy()
       await waitFor(() => expect(within(list).queryByRole('button', { name: new RegExp(email) })).toBeNull())
-      await user.click(within(list).getByRole('tab', { name: 'Finished' }))
+      await user.click(within(list).getByRole('tab', { name: /^Finished/ }))
       expect(await within(list).findByRole('button', { name: new RegExp(email) })).toBeTruthy()
     })
   })
@@ -375,6 +379,92 @@ describe('the agent console', () => {
       expect(within(account).getByText('Lee Signed-In')).toBeTruthy()
       expect(within(account).queryByText(/Linked via code/)).toBeNull()
       await expectAccessible(container)
+    })
+  })
+
+  describe('the queue', () => {
+    async function signIn() {
+      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
+      const rendered = render(<App baseUrl={server.url} />)
+      const list = await screen.findByRole('navigation', { name: 'Conversations' })
+      return { ...rendered, list }
+    }
+    const countOf = (list: HTMLElement, view: string) =>
+      Number(list.querySelector(`[data-view-count="${view}"]`)?.textContent?.replace(/\D/g, '') ?? NaN)
+
+    it('shows each view with its live count, Mine after a reply, and searches on the server', async () => {
+      const { list } = await signIn()
+      await waitFor(() => expect(countOf(list, 'all')).toBeGreaterThanOrEqual(0))
+      const before = { unanswered: countOf(list, 'unanswered'), mine: countOf(list, 'mine'), all: countOf(list, 'all') }
+      const marker = `zebra${crypto.randomUUID().slice(0, 6)}`
+      const customer = await verifiedCustomer(freshEmail('quinn'))
+      await customer.send(`Looking for the ${marker} jacket`)
+      // The new conversation raises the counts live, from the stream.
+      await waitFor(() => expect(countOf(list, 'unanswered')).toBe(before.unanswered + 1))
+      expect(countOf(list, 'all')).toBe(before.all + 1)
+
+      const user = userEvent.setup()
+      await user.type(within(list).getByRole('searchbox', { name: 'Search conversations' }), marker)
+      await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1))
+      const row = within(list).getByText(`Looking for the ${marker} jacket`).closest('button')
+      if (!row) throw new Error('no row for the search')
+      await user.click(row)
+      await user.type(await screen.findByRole('textbox', { name: /^Reply to/ }), 'On it{Enter}')
+      await waitFor(() => expect(countOf(list, 'mine')).toBe(before.mine + 1))
+      await user.clear(within(list).getByRole('searchbox', { name: 'Search conversations' }))
+      await user.click(within(list).getByRole('tab', { name: /^Mine/ }))
+      expect(await within(list).findByText(/On it/)).toBeTruthy()
+    })
+
+    it('opens the command palette with Ctrl+K and the shortcuts with ?, by keyboard only, focus returning', async () => {
+      const customer = await verifiedCustomer(freshEmail('palette'))
+      const marker = `palette${crypto.randomUUID().slice(0, 6)}`
+      await customer.send(`Question about ${marker}`)
+      const { container, list } = await signIn()
+      await within(list).findByText(`Question about ${marker}`)
+      const user = userEvent.setup()
+
+      await user.keyboard('?')
+      const shortcuts = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' })
+      expect(within(shortcuts).getByText('Ctrl+K')).toBeTruthy()
+      await expectAccessible(container)
+      await user.keyboard('{Escape}')
+      expect(screen.queryByRole('dialog')).toBeNull()
+
+      await user.keyboard('{Control>}k{/Control}')
+      const palette = await screen.findByRole('dialog', { name: 'Command palette' })
+      const input = within(palette).getByRole('combobox', { name: 'Command' })
+      expect(document.activeElement).toBe(input)
+      await expectAccessible(container)
+      await user.keyboard(marker)
+      expect(within(palette).getAllByRole('option')).toHaveLength(1)
+      await user.keyboard('{Enter}')
+      expect(screen.queryByRole('dialog')).toBeNull()
+      expect(await screen.findByRole('heading', { level: 2, name: /palette-/ })).toBeTruthy()
+
+      await waitFor(() => expect(countOf(list, 'finished')).toBeGreaterThanOrEqual(0))
+      const finished = countOf(list, 'finished')
+      await user.keyboard('{Control>}k{/Control}')
+      await user.keyboard('finish{Enter}')
+      await waitFor(() => expect(countOf(list, 'finished')).toBe(finished + 1))
+    })
+
+    it("H8: markup in the customer's name, email, message and page title shows as text, never as elements", async () => {
+      const markup = '<img src=x onerror="window.__h8=1"><script>window.__h8=2</script><b>bold</b>'
+      const customer = await signedInCustomer({
+        sub: `h8-${crypto.randomUUID()}`,
+        name: `Eve ${markup}`,
+        email: freshEmail('h8'),
+      })
+      await customer.visitPage('https://shop.example/<b>x</b>', `Title ${markup}`)
+      await customer.send(`Message ${markup}`)
+      const { container, list } = await signIn()
+      const user = userEvent.setup()
+      await user.click(await within(list).findByText(`Message ${markup}`))
+      expect(await screen.findByText(`Title ${markup}`)).toBeTruthy()
+      expect(screen.getAllByText(`Eve ${markup}`, { exact: false }).length).toBeGreaterThan(0)
+      expect(container.querySelector('img[src="x"], script, b')).toBeNull()
+      expect((window as { __h8?: number }).__h8).toBeUndefined()
     })
   })
 })

@@ -1,29 +1,29 @@
-import type { Author, ConversationStatus, IdentificationStatus } from '@threadline/protocol'
+import type { AgentConversationCounts, Author, IdentificationStatus } from '@threadline/protocol'
 import { Avatar } from '@threadline/react'
-import { useId, useRef } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { KeyboardEvent } from 'react'
 import { customerLabel } from './customer-label.js'
 import { formatTime } from './format-time.js'
 import { identificationBadges, identificationNames } from './identification-labels.js'
 import { isUnread } from './use-conversation-list.js'
 import type { ConversationListState, ConversationRow } from './use-conversation-list.js'
+import { views } from './views.js'
+import type { ViewId } from './views.js'
 
-export type StatusFilter = ConversationStatus | null
 export type IdentificationFilter = IdentificationStatus | null
 
-const filters: { value: StatusFilter; label: string }[] = [
-  { value: 'unanswered', label: 'Unanswered' },
-  { value: 'active', label: 'Active' },
-  { value: 'finished', label: 'Finished' },
-  { value: null, label: 'All' },
-]
-
-const tabId = (value: StatusFilter) => `status-tab-${value ?? 'all'}`
+const tabId = (id: ViewId) => `view-tab-${id}`
 export const rowId = (conversationId: string) => `conversation-row-${conversationId}`
+/** The search field's id, for the `/` shortcut. */
+export const searchFieldId = 'conversation-search'
 
 export interface ConversationListProps {
-  status: StatusFilter
-  onStatusChange: (status: StatusFilter) => void
+  view: ViewId
+  onViewChange: (view: ViewId) => void
+  /** The size of each view; null until the server answered. */
+  counts: AgentConversationCounts | null
+  search: string
+  onSearchChange: (search: string) => void
   identification: IdentificationFilter
   onIdentificationChange: (identification: IdentificationFilter) => void
   list: ConversationListState
@@ -31,10 +31,13 @@ export interface ConversationListProps {
   onOpen: (conversationId: string) => void
 }
 
-/** Status tabs (arrow keys move between them, as the ARIA tabs pattern says) over the list of conversations. */
+/** View tabs with their counts (arrow keys move between them, as the ARIA tabs pattern says), a search, and the list. */
 export function ConversationList({
-  status,
-  onStatusChange,
+  view,
+  onViewChange,
+  counts,
+  search,
+  onSearchChange,
   identification,
   onIdentificationChange,
   list,
@@ -44,45 +47,53 @@ export function ConversationList({
   const tabsRef = useRef<HTMLDivElement>(null)
 
   function onTabKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number): void {
-    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: filters.length - 1 }[event.key]
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: views.length - 1 }[event.key]
     if (next === undefined) return
     event.preventDefault()
-    const target = filters[(next + filters.length) % filters.length]
+    const target = views[(next + views.length) % views.length]
     if (!target) return
-    onStatusChange(target.value)
-    tabsRef.current?.querySelector<HTMLButtonElement>(`#${tabId(target.value)}`)?.focus()
+    onViewChange(target.id)
+    tabsRef.current?.querySelector<HTMLButtonElement>(`#${tabId(target.id)}`)?.focus()
   }
 
   const unreadCount = list.rows.filter(isUnread).length
 
   return (
     <>
-      <div className="console-tabs" role="tablist" aria-label="Conversation status" ref={tabsRef}>
-        {filters.map((filter, index) => {
-          const selected = filter.value === status
+      <div className="console-tabs" role="tablist" aria-label="Views" ref={tabsRef}>
+        {views.map((candidate, index) => {
+          const selected = candidate.id === view
+          const count = counts?.[candidate.id]
           return (
             <button
-              key={filter.label}
-              id={tabId(filter.value)}
+              key={candidate.id}
+              id={tabId(candidate.id)}
               type="button"
               role="tab"
               aria-selected={selected}
               aria-controls="conversation-list"
               tabIndex={selected ? 0 : -1}
               className="console-tab"
-              onClick={() => onStatusChange(filter.value)}
+              onClick={() => onViewChange(candidate.id)}
               onKeyDown={(event) => onTabKeyDown(event, index)}
             >
-              {filter.label}
+              {candidate.label}
+              {count !== undefined && (
+                <span className="console-tab__count" data-view-count={candidate.id}>
+                  <span className="tl-visually-hidden">, </span>
+                  {count}
+                </span>
+              )}
             </button>
           )
         })}
       </div>
+      <SearchField value={search} onChange={onSearchChange} />
       <IdentificationSelect value={identification} onChange={onIdentificationChange} />
       <div
         id="conversation-list"
         role="tabpanel"
-        aria-labelledby={tabId(status)}
+        aria-labelledby={tabId(view)}
         className="console-list"
         aria-busy={list.loading}
       >
@@ -190,6 +201,43 @@ function IdentificationSelect({
           </option>
         ))}
       </select>
+    </div>
+  )
+}
+
+/** How long typing pauses before the search goes to the server. */
+export const searchDelayMs = 250
+
+/** Search by customer email, name or message text; sent once typing pauses, Escape clears it. */
+function SearchField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const [text, setText] = useState(value)
+  const onChangeRef = useRef(onChange)
+  onChangeRef.current = onChange
+
+  useEffect(() => {
+    const timer = setTimeout(() => onChangeRef.current(text.trim()), searchDelayMs)
+    return () => clearTimeout(timer)
+  }, [text])
+
+  return (
+    <div className="console-search" role="search">
+      <label htmlFor={searchFieldId} className="tl-visually-hidden">
+        Search conversations
+      </label>
+      <input
+        id={searchFieldId}
+        type="search"
+        placeholder="Search email, name or message"
+        autoComplete="off"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && text !== '') {
+            event.preventDefault()
+            setText('')
+          }
+        }}
+      />
     </div>
   )
 }

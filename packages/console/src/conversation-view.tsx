@@ -14,6 +14,7 @@ import type { AgentClient } from '@threadline/api'
 import { customerLabel } from './customer-label.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
+import { formatDuration } from './format-duration.js'
 import { formatTime } from './format-time.js'
 import { identificationNames } from './identification-labels.js'
 import { useConversation } from './use-conversation.js'
@@ -179,6 +180,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
             externalId={entry.customer.externalId}
             account={entry.account}
             lastCodeOutcome={entry.conversation.lastCodeOutcome}
+            startedAt={entry.conversation.createdAt}
             pageViews={pageViews}
           />
         )}
@@ -301,6 +303,7 @@ function CustomerDetails({
   externalId,
   account,
   lastCodeOutcome,
+  startedAt,
   pageViews,
 }: {
   email: string | null
@@ -308,6 +311,7 @@ function CustomerDetails({
   externalId: string | null
   account: LinkedAccount | null
   lastCodeOutcome: CodeOutcome
+  startedAt: string
   pageViews: RecordedPageView[]
 }) {
   return (
@@ -323,6 +327,17 @@ function CustomerDetails({
             <dd>{externalId}</dd>
           </>
         )}
+        <dt>Chatting for</dt>
+        <dd>
+          <time dateTime={startedAt}>{formatDuration(startedAt)}</time>
+        </dd>
+        {/* The server records none of these yet; their rows are here so the panel's layout stays when it does. */}
+        <dt>Language</dt>
+        <dd className="console-muted">Not recorded yet</dd>
+        <dt>Local time</dt>
+        <dd className="console-muted">Not recorded yet</dd>
+        <dt>IP address</dt>
+        <dd className="console-muted">Not recorded yet</dd>
       </dl>
       <AccountDetails account={account} lastCodeOutcome={lastCodeOutcome} />
       <h3>Pages visited</h3>

@@ -1,9 +1,11 @@
-import type { Conversation, ConversationStatus, Message } from '@threadline/protocol'
+import type { Conversation, Message } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
 import type { AgentClient } from '@threadline/api'
 import type { AgentConversation, CodeOutcome, IdentificationStatus } from '@threadline/protocol'
 import type { EventHub } from './event-hub.js'
 import { describeError } from './describe-error.js'
+import { belongsToView } from './views.js'
+import type { View } from './views.js'
 
 /** The list's filters beside the status; null (or absent) means "any". */
 export interface ConversationFilters {
@@ -26,7 +28,7 @@ export interface ConversationListState {
 const reloadDelayMs = 150
 
 /**
- * The conversations of one status (and identification, and last code outcome), most recently
+ * The conversations of one view (and identification, last code outcome and search), most recently
  * updated first, kept current by the workspace stream: messages update the row in place; a
  * conversation that enters or leaves the filters, or one this list has not seen, refetches the
  * list. `generation` changes after the stream reconnects, when events may have been missed.
@@ -34,14 +36,20 @@ const reloadDelayMs = 150
 export function useConversationList({
   api,
   hub,
-  status,
+  view,
+  agentId,
+  search = '',
   identification = null,
   lastCodeOutcome = null,
   generation,
 }: {
   api: AgentClient
   hub: EventHub
-  status: ConversationStatus | null
+  view: View
+  /** The signed-in advisor, for the Mine view. */
+  agentId: string
+  /** Searched on the server (customer email, name, message text); '' lists everything. */
+  search?: string
   generation: number
 } & ConversationFilters): ConversationListState {
   const [state, setState] = useState<ConversationListState>({ rows: [], loading: true, error: null })
@@ -60,7 +68,9 @@ export function useConversationList({
       const load = ++loads
       try {
         const entries = await api.listConversations({
-          ...(status === null ? {} : { status }),
+          ...(view.status === null ? {} : { status: view.status }),
+          ...(view.mine ? { assignee: 'me' as const } : {}),
+          ...(search === '' ? {} : { q: search }),
           ...(identification === null ? {} : { identification }),
           ...(lastCodeOutcome === null ? {} : { lastCodeOutcome }),
           signal: controller.signal,
@@ -99,7 +109,7 @@ export function useConversationList({
     }
 
     const matches = (conversation: Conversation) =>
-      (status === null || conversation.status === status) &&
+      belongsToView(view, conversation, agentId) &&
       (identification === null || conversation.identification === identification) &&
       (lastCodeOutcome === null || conversation.lastCodeOutcome === lastCodeOutcome) &&
       !conversation.awaitingIdentification
@@ -108,7 +118,8 @@ export function useConversationList({
       const row = rowsRef.current.find((candidate) => candidate.conversation.id === conversationId)
       switch (event.type) {
         case 'message.created': {
-          if (!row) return scheduleReload()
+          // A search is the server's to answer: any new message may match it.
+          if (!row || search !== '') return scheduleReload()
           const conversation = {
             ...row.conversation,
             lastSeq: Math.max(row.conversation.lastSeq, event.message.seq),
@@ -160,7 +171,7 @@ export function useConversationList({
       clearTimeout(reloadTimer)
       unsubscribe()
     }
-  }, [api, hub, status, identification, lastCodeOutcome, generation])
+  }, [api, hub, view, agentId, search, identification, lastCodeOutcome, generation])
 
   return state
 }

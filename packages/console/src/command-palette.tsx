@@ -1,0 +1,97 @@
+import { useId, useMemo, useState } from 'react'
+import type { KeyboardEvent } from 'react'
+import { Modal } from './modal.js'
+
+/** One thing the palette can do. Other features add theirs (canned replies will, through `PaletteProps.commands`). */
+export interface Command {
+  id: string
+  /** What the advisor reads and types to find it. */
+  label: string
+  /** A second line: whose conversation, which view. */
+  hint?: string
+  run: () => void
+}
+
+export interface PaletteProps {
+  commands: Command[]
+  onClose: () => void
+}
+
+/** Matches every word typed, in any order, case-insensitively. */
+function matches(command: Command, query: string): boolean {
+  const haystack = `${command.label} ${command.hint ?? ''}`.toLowerCase()
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word))
+}
+
+/**
+ * ⌘K / Ctrl+K: a combobox over the commands. Up and Down move, Enter runs the highlighted one and
+ * closes the palette, Escape closes it; focus returns where it was.
+ */
+export function CommandPalette({ commands, onClose }: PaletteProps) {
+  const [query, setQuery] = useState('')
+  const [active, setActive] = useState(0)
+  const listId = useId()
+  const found = useMemo(() => commands.filter((command) => matches(command, query)).slice(0, 50), [commands, query])
+  const current = found[Math.min(active, found.length - 1)]
+  const optionId = (index: number) => `${listId}-option-${index}`
+
+  function run(command: Command | undefined): void {
+    if (!command) return
+    onClose()
+    command.run()
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>): void {
+    const step = { ArrowDown: 1, ArrowUp: -1 }[event.key]
+    if (step !== undefined && found.length > 0) {
+      event.preventDefault()
+      setActive((index) => (Math.min(index, found.length - 1) + step + found.length) % found.length)
+    } else if (event.key === 'Enter') {
+      event.preventDefault()
+      run(current)
+    }
+  }
+
+  return (
+    <Modal label="Command palette" onClose={onClose} className="console-palette">
+      <input
+        type="text"
+        role="combobox"
+        aria-label="Command"
+        aria-expanded="true"
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={current ? optionId(found.indexOf(current)) : undefined}
+        placeholder="Jump to a conversation, take, finish…"
+        autoComplete="off"
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value)
+          setActive(0)
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <ul id={listId} role="listbox" aria-label="Commands">
+        {found.map((command, index) => (
+          <li
+            key={command.id}
+            id={optionId(index)}
+            role="option"
+            aria-selected={command === current}
+            className="console-palette__option"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => run(command)}
+          >
+            <span>{command.label}</span>
+            {command.hint && <span className="console-muted">{command.hint}</span>}
+          </li>
+        ))}
+      </ul>
+      {found.length === 0 && <p className="console-muted">No matching command.</p>}
+    </Modal>
+  )
+}

@@ -1,0 +1,192 @@
+import type { Agent } from '@threadline/protocol'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { FetchFunction, StreamStatus } from '@threadline/api'
+import { createConsoleClient } from './api-client.js'
+import { CommandPalette } from './command-palette.js'
+import type { Command } from './command-palette.js'
+import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
+import type { IdentificationFilter } from './conversation-list.js'
+import { ConversationView } from './conversation-view.js'
+import { customerLabel } from './customer-label.js'
+import { createEventHub } from './event-hub.js'
+import { hasModifier, isTypingTarget, modifierLabel } from './keyboard.js'
+import { ShortcutsDialog } from './shortcuts-dialog.js'
+import { useConversationCounts } from './use-conversation-counts.js'
+import { useConversationList } from './use-conversation-list.js'
+import { viewById, views } from './views.js'
+import type { ViewId } from './views.js'
+
+export interface InboxProps {
+  baseUrl: string
+  fetch?: FetchFunction
+  apiKey: string
+  agent: Agent
+  onSignOut: () => void
+  onKeyRefused: () => void
+  /** More palette commands (canned replies, later); each gets the open conversation's id. */
+  extraCommands?: (openId: string | null) => Command[]
+}
+
+const streamLabels: Record<StreamStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  refused: 'Disconnected',
+}
+
+/** The signed-in console: one workspace event stream feeding the list and the open conversation. */
+export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, extraCommands }: InboxProps) {
+  const api = useMemo(
+    () => createConsoleClient({ baseUrl, agentKey: apiKey, ...(fetch ? { fetch } : {}) }),
+    [baseUrl, apiKey, fetch],
+  )
+  const hub = useMemo(createEventHub, [])
+  const [streamStatus, setStreamStatus] = useState<StreamStatus>('connecting')
+  /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
+  const [generation, setGeneration] = useState(0)
+  const [viewId, setViewId] = useState<ViewId>('unanswered')
+  const [search, setSearch] = useState('')
+  const [identification, setIdentification] = useState<IdentificationFilter>(null)
+  const [openId, setOpenId] = useState<string | null>(null)
+  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | null>(null)
+  const view = viewById(viewId)
+  const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
+  const counts = useConversationCounts({ api, hub, generation })
+  // The parent's sign-out is a new function each render; it must not reopen the stream.
+  const onKeyRefusedRef = useRef(onKeyRefused)
+  onKeyRefusedRef.current = onKeyRefused
+
+  useEffect(() => {
+    let dropped = false
+    // The agent stream has no resume cursor: `live` after a drop is the cue to refetch what is shown.
+    return api.subscribe({
+      onEvent: ({ data }) => hub.emit(data),
+      onStatus: ({ status: next }) => {
+        setStreamStatus(next)
+        if (next === 'reconnecting') dropped = true
+        if (next === 'live' && dropped) {
+          dropped = false
+          setGeneration((value) => value + 1)
+        }
+        if (next === 'refused') onKeyRefusedRef.current()
+      },
+    })
+  }, [api, hub])
+
+  // ⌘K / Ctrl+K anywhere; `?` and `/` when the advisor is not typing in a field.
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent): void {
+      if (hasModifier(event) && event.key.toLowerCase() === 'k') {
+        event.preventDefault()
+        setDialog((current) => (current === 'palette' ? null : 'palette'))
+      } else if (!isTypingTarget(event.target) && !event.metaKey && !event.ctrlKey && !event.altKey) {
+        if (event.key === '?') {
+          event.preventDefault()
+          setDialog('shortcuts')
+        } else if (event.key === '/') {
+          event.preventDefault()
+          document.getElementById(searchFieldId)?.focus()
+        }
+      }
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [])
+
+  function act(action: () => Promise<unknown>): void {
+    // The stream brings the change to the list and the open conversation; a refusal shows there too.
+    action().catch(() => undefined)
+  }
+
+  const commands: Command[] = [
+    ...(openId
+      ? [
+          {
+            id: 'take',
+            label: 'Take this conversation',
+            run: () => act(() => api.take({ conversationId: openId, overtake: true })),
+          },
+          {
+            id: 'finish',
+            label: 'Finish this conversation',
+            run: () => act(() => api.finish({ conversationId: openId })),
+          },
+        ]
+      : []),
+    ...list.rows.map((row) => ({
+      id: `open-${row.conversation.id}`,
+      label: `Open ${customerLabel(row.customer)}`,
+      hint: [row.customer.email, row.last?.text].filter(Boolean).join(' · '),
+      run: () => setOpenId(row.conversation.id),
+    })),
+    ...views.map((candidate) => ({
+      id: `view-${candidate.id}`,
+      label: `Show ${candidate.label}`,
+      run: () => setViewId(candidate.id),
+    })),
+    ...(extraCommands?.(openId) ?? []),
+    { id: 'shortcuts', label: 'Keyboard shortcuts', run: () => setDialog('shortcuts') },
+  ]
+
+  function closeConversation(): void {
+    const id = openId
+    setOpenId(null)
+    // Back on the list, focus returns to the row the advisor came from.
+    if (id) requestAnimationFrame(() => document.getElementById(rowId(id))?.focus())
+  }
+
+  return (
+    <div className="console tl-root" data-open={openId ? '' : undefined}>
+      <header className="console-header">
+        <h1>Threadline console</h1>
+        <p className="console-header__status" role="status">
+          <span className="console-dot" data-status={streamStatus} aria-hidden />
+          {streamLabels[streamStatus]}
+        </p>
+        <p className="console-header__agent">Signed in as {agent.name}</p>
+        <button type="button" className="console-button" onClick={() => setDialog('shortcuts')}>
+          Shortcuts <kbd>?</kbd>
+        </button>
+        <button type="button" className="console-button" onClick={() => setDialog('palette')}>
+          Commands <kbd>{modifierLabel()}+K</kbd>
+        </button>
+        <button type="button" className="console-button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <div className="console-layout">
+        <nav className="console-sidebar" aria-label="Conversations">
+          <ConversationList
+            view={viewId}
+            onViewChange={setViewId}
+            counts={counts}
+            search={search}
+            onSearchChange={setSearch}
+            identification={identification}
+            onIdentificationChange={setIdentification}
+            list={list}
+            openId={openId}
+            onOpen={setOpenId}
+          />
+        </nav>
+        <main className="console-main">
+          {openId ? (
+            <ConversationView
+              key={openId}
+              api={api}
+              hub={hub}
+              agent={agent}
+              conversationId={openId}
+              generation={generation}
+              onBack={closeConversation}
+            />
+          ) : (
+            <p className="console-muted console-main__empty">Choose a conversation to read and answer it.</p>
+          )}
+        </main>
+      </div>
+      {dialog === 'palette' && <CommandPalette commands={commands} onClose={() => setDialog(null)} />}
+      {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+    </div>
+  )
+}

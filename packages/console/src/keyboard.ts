@@ -1,0 +1,34 @@
+/** True on Apple platforms, where shortcuts use ⌘ rather than Ctrl. */
+export function isApplePlatform(): boolean {
+  if (typeof navigator === 'undefined') return false
+  return /Mac|iPhone|iPad|iPod/.test(navigator.platform || navigator.userAgent)
+}
+
+/** The modifier's name as the advisor's keyboard prints it. */
+export function modifierLabel(): string {
+  return isApplePlatform() ? '⌘' : 'Ctrl'
+}
+
+/** ⌘ on Apple platforms, Ctrl elsewhere (so Ctrl+K on a Mac stays the text field's own shortcut). */
+export function hasModifier(event: KeyboardEvent | { metaKey: boolean; ctrlKey: boolean }): boolean {
+  return isApplePlatform() ? event.metaKey : event.ctrlKey
+}
+
+/** Typing in a field must not trigger single-key shortcuts such as `?` or `/`. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+}
+
+/** The console's shortcuts, as the `?` dialog lists them. */
+export function shortcutList(): { keys: string; action: string }[] {
+  const mod = modifierLabel()
+  return [
+    { keys: `${mod}+K`, action: 'Open the command palette: jump to a conversation, take it, finish it' },
+    { keys: '/', action: 'Search conversations' },
+    { keys: '?', action: 'Show these shortcuts' },
+    { keys: '← →', action: 'Move between views (on the view tabs)' },
+    { keys: 'Enter', action: 'Send the reply (Shift+Enter: new line)' },
+    { keys: 'Escape', action: 'Close a dialog, clear the search' },
+  ]
+}

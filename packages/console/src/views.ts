@@ -1,0 +1,32 @@
+import type { AgentConversationCounts, Conversation, ConversationStatus } from '@threadline/protocol'
+
+/** The queue's views, each a tab with its live count. */
+export type ViewId = keyof AgentConversationCounts
+
+export interface View {
+  id: ViewId
+  label: string
+  /** The list's query for this view. */
+  status: ConversationStatus | null
+  mine: boolean
+}
+
+/** In tab order; `mine` is the advisor's open work (assigned to them, not finished), as the server counts it. */
+export const views: readonly View[] = [
+  { id: 'unanswered', label: 'Unanswered', status: 'unanswered', mine: false },
+  { id: 'mine', label: 'Mine', status: null, mine: true },
+  { id: 'active', label: 'Active', status: 'active', mine: false },
+  { id: 'finished', label: 'Finished', status: 'finished', mine: false },
+  { id: 'all', label: 'All', status: null, mine: false },
+]
+
+/** The view with this id (the first one for an unknown id). */
+export function viewById(id: ViewId): View {
+  return views.find((view) => view.id === id) ?? (views[0] as View)
+}
+
+/** Whether a conversation belongs in a view, so a live event can add or drop its row without a refetch. */
+export function belongsToView(view: View, conversation: Conversation, agentId: string): boolean {
+  if (view.mine) return conversation.assignee?.id === agentId && conversation.status !== 'finished'
+  return view.status === null || conversation.status === view.status
+}
