@@ -38,4 +38,12 @@ export const limits = {
   /** Largest page of the agent API's conversation list (50 when a caller names no limit). */
   conversationsPageMax: 100,
   conversationsPageDefault: 50,
+  /** Longest private note or pinned customer note, in UTF-16 code units. */
+  noteMaxLength: 10_000,
+  /** Longest canned reply text (stored raw, variables unexpanded: N2). */
+  cannedReplyMaxLength: 10_000,
+  cannedReplyTitleMaxLength: 120,
+  /** A shortcut is `/` and then letters, digits, `-` or `_`, this long at most. */
+  cannedReplyShortcutMaxLength: 40,
+  attachmentsPerCannedReply: 10,
 } as const
