@@ -98,6 +98,27 @@ export type {
   AgentEventEnvelope,
 } from './schemas/agent.js'
 export type { AccountResponse, WorkspaceSettingsResponse } from './schemas/admin.js'
+export type {
+  Note,
+  PinnedNote,
+  NoteRequest,
+  NoteResponse,
+  NotesResponse,
+  PinnedNoteResponse,
+  PinnedNotesResponse,
+  CannedReplyScope,
+  CannedReply,
+  CannedRepliesQuery,
+  CannedRepliesResponse,
+  CannedReplyResponse,
+  CreateCannedReplyRequest,
+  EditCannedReplyRequest,
+  NoteEvent,
+  NoteEventType,
+} from './schemas/notes.js'
+export { noteEventTypes } from './notes.js'
+export { expandCannedVariables } from './rules/canned-variables.js'
+export type { CannedVariables } from './rules/canned-variables.js'
 
 export { workspaceHeader, routePath } from './routes/route.js'
 export type {

@@ -40,4 +40,12 @@ export const limits = {
   conversationsPageDefault: 50,
   /** Longest search text of the agent API's conversation list (`q`). */
   conversationSearchMaxLength: 200,
+  /** Longest private note or pinned customer note, in UTF-16 code units. */
+  noteMaxLength: 10_000,
+  /** Longest canned reply text (stored raw, variables unexpanded: N2). */
+  cannedReplyMaxLength: 10_000,
+  cannedReplyTitleMaxLength: 120,
+  /** A shortcut is `/` and then letters, digits, `-` or `_`, this long at most. */
+  cannedReplyShortcutMaxLength: 40,
+  attachmentsPerCannedReply: 10,
 } as const

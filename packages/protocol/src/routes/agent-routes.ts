@@ -12,6 +12,18 @@ import type {
   PageViewsResponse,
   TakeRequest,
 } from '../schemas/agent.js'
+import type {
+  CannedRepliesQuery,
+  CannedRepliesResponse,
+  CannedReplyResponse,
+  CreateCannedReplyRequest,
+  EditCannedReplyRequest,
+  NoteRequest,
+  NoteResponse,
+  NotesResponse,
+  PinnedNoteResponse,
+  PinnedNotesResponse,
+} from '../schemas/notes.js'
 import type { MessagesPage, MessagesQuery, SendMessageResponse } from '../schemas/visitor.js'
 import type { RouteTable } from './route.js'
 
@@ -34,6 +46,19 @@ const routes = {
    * conversation): after a reconnect, a client refetches the conversations it shows.
    */
   events: { method: 'GET', path: '/v1/agent/events', auth: 'agent' },
+  // Private notes and canned replies (N1): advisors only, never part of anything a customer reads.
+  listNotes: { method: 'GET', path: '/v1/agent/conversations/:id/notes', auth: 'agent' },
+  addNote: { method: 'POST', path: '/v1/agent/conversations/:id/notes', auth: 'agent' },
+  /** Only the note's author may edit or delete it. */
+  editNote: { method: 'POST', path: '/v1/agent/notes/:id/edit', auth: 'agent' },
+  deleteNote: { method: 'POST', path: '/v1/agent/notes/:id/delete', auth: 'agent' },
+  listPinnedNotes: { method: 'GET', path: '/v1/agent/customers/:id/pinned-notes', auth: 'agent' },
+  pinNote: { method: 'POST', path: '/v1/agent/customers/:id/pinned-notes', auth: 'agent' },
+  unpinNote: { method: 'POST', path: '/v1/agent/pinned-notes/:id/unpin', auth: 'agent' },
+  listCannedReplies: { method: 'GET', path: '/v1/agent/canned-replies', auth: 'agent' },
+  createCannedReply: { method: 'POST', path: '/v1/agent/canned-replies', auth: 'agent' },
+  editCannedReply: { method: 'POST', path: '/v1/agent/canned-replies/:id/edit', auth: 'agent' },
+  deleteCannedReply: { method: 'POST', path: '/v1/agent/canned-replies/:id/delete', auth: 'agent' },
 } as const
 
 /** The agent API: advisors' tools, bots and integrations, scoped to the agent key's workspace. */
@@ -52,6 +77,17 @@ export const agentRoutes: RouteTable<
     markRead: { body: AgentReadRequest }
     setTyping: { body: AgentTypingRequest }
     events: { event: AgentEventEnvelope }
+    listNotes: { response: NotesResponse }
+    addNote: { body: NoteRequest; response: NoteResponse }
+    editNote: { body: NoteRequest; response: NoteResponse }
+    deleteNote: object
+    listPinnedNotes: { response: PinnedNotesResponse }
+    pinNote: { body: NoteRequest; response: PinnedNoteResponse }
+    unpinNote: object
+    listCannedReplies: { query: CannedRepliesQuery; response: CannedRepliesResponse }
+    createCannedReply: { body: CreateCannedReplyRequest; response: CannedReplyResponse }
+    editCannedReply: { body: EditCannedReplyRequest; response: CannedReplyResponse }
+    deleteCannedReply: object
   }
 > = routes
 

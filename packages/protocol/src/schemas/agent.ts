@@ -6,6 +6,7 @@ import { conversationSchema } from './conversation.js'
 import { agentSchema, customerSchema } from './customer.js'
 import { chatEventSchema } from './events.js'
 import { accountSchema, linkMethodSchema } from './identification.js'
+import { noteEventSchema } from './notes.js'
 
 // The agent API's bodies (`Authorization: Bearer <agentKey>`); `agentRouteSchemas` ties them to the routes.
 
@@ -89,10 +90,10 @@ export type AgentReadRequest = z.infer<typeof agentReadRequestSchema>
 export const agentTypingRequestSchema = z.object({ typing: z.boolean() })
 export type AgentTypingRequest = z.infer<typeof agentTypingRequestSchema>
 
-/** One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed. */
+/** One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed, and the advisor-only note events. */
 export const agentEventEnvelopeSchema = z.object({
   conversationId: z.string(),
   customerId: z.string(),
-  event: chatEventSchema,
+  event: z.union([chatEventSchema, noteEventSchema]),
 })
 export type AgentEventEnvelope = z.infer<typeof agentEventEnvelopeSchema>

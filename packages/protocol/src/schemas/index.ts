@@ -67,5 +67,22 @@ export {
   agentEventEnvelopeSchema,
 } from './agent.js'
 export { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
+export {
+  noteSchema,
+  pinnedNoteSchema,
+  noteRequestSchema,
+  noteResponseSchema,
+  notesResponseSchema,
+  pinnedNoteResponseSchema,
+  pinnedNotesResponseSchema,
+  cannedReplyScopes,
+  cannedReplySchema,
+  cannedRepliesQuerySchema,
+  cannedRepliesResponseSchema,
+  cannedReplyResponseSchema,
+  createCannedReplyRequestSchema,
+  editCannedReplyRequestSchema,
+  noteEventSchema,
+} from './notes.js'
 export { visitorRouteSchemas, agentRouteSchemas, adminRouteSchemas } from './route-schemas.js'
 export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'

@@ -20,6 +20,18 @@ import {
 } from './agent.js'
 import { chatEventSchema } from './events.js'
 import {
+  cannedRepliesQuerySchema,
+  cannedRepliesResponseSchema,
+  cannedReplyResponseSchema,
+  createCannedReplyRequestSchema,
+  editCannedReplyRequestSchema,
+  noteRequestSchema,
+  noteResponseSchema,
+  notesResponseSchema,
+  pinnedNoteResponseSchema,
+  pinnedNotesResponseSchema,
+} from './notes.js'
+import {
   accountUpdateRequestSchema,
   adminMintCodeRequestSchema,
   declineIdentificationRequestSchema,
@@ -94,6 +106,17 @@ export const agentRouteSchemas = {
   markRead: { body: agentReadRequestSchema },
   setTyping: { body: agentTypingRequestSchema },
   events: { event: agentEventEnvelopeSchema },
+  listNotes: { response: notesResponseSchema },
+  addNote: { body: noteRequestSchema, response: noteResponseSchema },
+  editNote: { body: noteRequestSchema, response: noteResponseSchema },
+  deleteNote: {},
+  listPinnedNotes: { response: pinnedNotesResponseSchema },
+  pinNote: { body: noteRequestSchema, response: pinnedNoteResponseSchema },
+  unpinNote: {},
+  listCannedReplies: { query: cannedRepliesQuerySchema, response: cannedRepliesResponseSchema },
+  createCannedReply: { body: createCannedReplyRequestSchema, response: cannedReplyResponseSchema },
+  editCannedReply: { body: editCannedReplyRequestSchema, response: cannedReplyResponseSchema },
+  deleteCannedReply: {},
 } as const satisfies RouteTableSchemas<typeof agentRoutes>
 
 export const adminRouteSchemas = {

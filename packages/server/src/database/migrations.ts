@@ -279,10 +279,74 @@ const identification: Migration = {
   },
 }
 
+/** N1: advisors' private records get tables of their own, which no customer-facing query selects. */
+const notes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('conversation_notes')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('conversation_id', 'text', (column) => column.notNull().references('conversations.id'))
+      .addColumn('customer_id', 'text', (column) => column.notNull())
+      .addColumn('author_agent_id', 'text', (column) => column.notNull().references('agents.id'))
+      .addColumn('text', 'text', (column) => column.notNull())
+      .addColumn('mentions', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('edited_at', 'bigint')
+      .execute()
+    await db.schema
+      .createIndex('conversation_notes_by_conversation')
+      .on('conversation_notes')
+      .columns(['conversation_id', 'created_at'])
+      .execute()
+
+    await db.schema
+      .createTable('pinned_notes')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('customer_id', 'text', (column) => column.notNull().references('customers.id'))
+      .addColumn('author_agent_id', 'text', (column) => column.notNull().references('agents.id'))
+      .addColumn('text', 'text', (column) => column.notNull())
+      .addColumn('mentions', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('unpinned_at', 'bigint')
+      .addColumn('unpinned_by_agent_id', 'text')
+      .execute()
+    await db.schema
+      .createIndex('pinned_notes_by_customer')
+      .on('pinned_notes')
+      .columns(['customer_id', 'created_at'])
+      .execute()
+
+    await db.schema
+      .createTable('canned_replies')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('scope', 'text', (column) => column.notNull())
+      .addColumn('owner_agent_id', 'text', (column) => column.notNull().references('agents.id'))
+      // The owner's id for a personal reply, '*' for a workspace-wide one: the shortcut is unique per scope.
+      .addColumn('scope_key', 'text', (column) => column.notNull())
+      .addColumn('title', 'text', (column) => column.notNull())
+      .addColumn('shortcut', 'text', (column) => column.notNull())
+      .addColumn('text', 'text', (column) => column.notNull())
+      .addColumn('attachment_ids', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('updated_at', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema
+      .createIndex('canned_replies_by_shortcut')
+      .on('canned_replies')
+      .columns(['workspace_id', 'scope_key', 'shortcut'])
+      .unique()
+      .execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
   '0003_identification': identification,
+  '0007_notes': notes,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

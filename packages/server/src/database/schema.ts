@@ -19,6 +19,9 @@ export interface DatabaseSchema {
   accounts: AccountTable
   identification_codes: IdentificationCodeTable
   identification_failures: IdentificationFailureTable
+  conversation_notes: ConversationNoteTable
+  pinned_notes: PinnedNoteTable
+  canned_replies: CannedReplyTable
 }
 
 export interface WorkspaceTable {
@@ -211,4 +214,49 @@ export interface IdentificationFailureTable {
   workspace_id: string
   conversation_id: string
   at: number
+}
+
+/** N1: an advisor's private note in a conversation; never selected by anything a customer reads. */
+export interface ConversationNoteTable {
+  id: string
+  workspace_id: string
+  conversation_id: string
+  customer_id: string
+  author_agent_id: string
+  text: string
+  /** JSON array of the advisor ids the note mentioned when it was written (or last edited). */
+  mentions: string
+  created_at: number
+  edited_at: number | null
+}
+
+/** N1: a note pinned on a customer, shown on every conversation of theirs until unpinned. */
+export interface PinnedNoteTable {
+  id: string
+  workspace_id: string
+  customer_id: string
+  author_agent_id: string
+  text: string
+  /** JSON array of advisor ids. */
+  mentions: string
+  created_at: number
+  unpinned_at: number | null
+  unpinned_by_agent_id: string | null
+}
+
+/** A canned reply; its text is stored exactly as typed, variables unexpanded (N2). */
+export interface CannedReplyTable {
+  id: string
+  workspace_id: string
+  scope: 'personal' | 'workspace'
+  owner_agent_id: string
+  /** The owner's id for a personal reply, `*` for a workspace-wide one: shortcuts are unique per scope. */
+  scope_key: string
+  title: string
+  shortcut: string
+  text: string
+  /** JSON array of upload ids. */
+  attachment_ids: string
+  created_at: number
+  updated_at: number
 }

@@ -31,11 +31,16 @@ import type { ServerContext } from '../server-context.js'
 import { authenticateAgent } from '../workspaces/workspaces.js'
 import type { AppEnv } from './app-env.js'
 import { bearerToken } from './bearer-token.js'
+import { mountCannedReplyRoutes } from './canned-reply-routes.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
+import { mountNoteRoutes } from './note-routes.js'
 import { numericQuery } from './visitor-routes.js'
 
 const schemas = agentRouteSchemas
+
+/** Authenticates an agent API call: the key's advisor and workspace, or `unauthorized`. */
+export type AgentOf = (c: Context<AppEnv>) => Promise<{ agent: Agent; workspaceId: string }>
 
 /**
  * The agent API, `Authorization: Bearer <agentKey>`. Every route is scoped to the key's workspace:
@@ -45,7 +50,7 @@ export function mountAgentRoutes(
   app: Hono<AppEnv>,
   { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
 ): void {
-  async function agentOf(c: Context<AppEnv>): Promise<{ agent: Agent; workspaceId: string }> {
+  const agentOf: AgentOf = async (c) => {
     const found = await authenticateAgent(context, bearerToken(c))
     if (!found) throw new ApiError('unauthorized', 'The agent key is not valid')
     cors.enforce(c, found.workspace.allowedOrigins)
@@ -145,6 +150,9 @@ export function mountAgentRoutes(
     const { workspaceId } = await agentOf(c)
     return openAgentEventStream(context, { workspaceId, registry })
   })
+
+  mountNoteRoutes(app, { context, agentOf })
+  mountCannedReplyRoutes(app, { context, agentOf })
 }
 
 /** The query parameters in `names` that are present, as strings. */

@@ -1,5 +1,5 @@
 import type { ServerContext } from '../server-context.js'
-import type { BusEnvelope } from './bus.js'
+import type { RealtimeEnvelope } from './bus.js'
 import { createSseResponse } from './sse-stream.js'
 import type { StreamRegistry } from './stream-registry.js'
 
@@ -14,7 +14,7 @@ export function openAgentEventStream(
   { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry },
 ): Response {
   return createSseResponse((writer) => {
-    const receive = (envelope: BusEnvelope) => {
+    const receive = (envelope: RealtimeEnvelope) => {
       if (envelope.workspaceId !== workspaceId) return
       // Held until the customer identifies or declines; `conversation.identification_changed` then introduces it.
       if (envelope.hiddenFromAgents === true) return

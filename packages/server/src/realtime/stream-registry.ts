@@ -1,5 +1,5 @@
 import type { ServerContext } from '../server-context.js'
-import type { BusEnvelope } from './bus.js'
+import type { RealtimeEnvelope } from './bus.js'
 import { touchPresence } from './presence.js'
 import type { SseWriter } from './sse-stream.js'
 import { errorMessage } from '../errors/error-message.js'
@@ -17,13 +17,13 @@ export interface StreamRegistry {
     customerId: string
     tokenHash: string
     writer: SseWriter
-    receive: (envelope: BusEnvelope) => void
+    receive: (envelope: RealtimeEnvelope) => void
   }): () => void
   /** An advisor's stream: receives every event of the workspace. Returns its unregister. */
   addAgentStream(stream: {
     workspaceId: string
     writer: SseWriter
-    receive: (envelope: BusEnvelope) => void
+    receive: (envelope: RealtimeEnvelope) => void
   }): () => void
   /** Ends every stream of the session behind `tokenHash` (logout in this process). */
   closeSession(tokenHash: string): void
@@ -41,13 +41,13 @@ interface CustomerStream {
   customerId: string
   tokenHash: string
   writer: SseWriter
-  receive: (envelope: BusEnvelope) => void
+  receive: (envelope: RealtimeEnvelope) => void
 }
 
 interface AgentStream {
   workspaceId: string
   writer: SseWriter
-  receive: (envelope: BusEnvelope) => void
+  receive: (envelope: RealtimeEnvelope) => void
 }
 
 /** Keeps `IN (…)` lists well under both engines' bound-parameter limits. */
@@ -67,7 +67,7 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     }
   }
 
-  const receive = (streams: Set<CustomerStream> | Set<AgentStream> | undefined, envelope: BusEnvelope) => {
+  const receive = (streams: Set<CustomerStream> | Set<AgentStream> | undefined, envelope: RealtimeEnvelope) => {
     if (!streams) return
     for (const stream of streams) {
       // One failing stream cannot starve the others sharing this subscription.
