@@ -1,6 +1,5 @@
 import { agentRoutes, limits } from '@threadline/protocol'
 import type {
-  Agent,
   AgentConversation,
   AgentConversationResponse,
   AgentConversationsResponse,
@@ -22,13 +21,14 @@ import {
   listAgentConversations,
   takeConversation,
 } from '../conversations/agent-conversation.js'
-import { ApiError, parseWith } from '../errors/api-error.js'
+import { parseWith } from '../errors/api-error.js'
 import { openAgentEventStream } from '../realtime/agent-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
-import { authenticateAgent } from '../workspaces/workspaces.js'
+import { touchAdvisorPresence } from '../advisors/presence.js'
+import { resolveAgentCaller } from './agent-caller.js'
+import type { AgentCaller } from './agent-caller.js'
 import type { AppEnv } from './app-env.js'
-import { bearerToken } from './bearer-token.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
 import { numericQuery } from './visitor-routes.js'
@@ -36,19 +36,15 @@ import { numericQuery } from './visitor-routes.js'
 const schemas = agentRouteSchemas
 
 /**
- * The agent API, `Authorization: Bearer <agentKey>`. Every route is scoped to the key's workspace:
+ * The agent API, `Authorization: Bearer <key>` or the console cookie. Every route is scoped to the key's workspace:
  * a conversation of another workspace is `not_found`, as if it did not exist.
  */
 export function mountAgentRoutes(
   app: Hono<AppEnv>,
   { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
 ): void {
-  async function agentOf(c: Context<AppEnv>): Promise<{ agent: Agent; workspaceId: string }> {
-    const found = await authenticateAgent(context, bearerToken(c))
-    if (!found) throw new ApiError('unauthorized', 'The agent key is not valid')
-    cors.enforce(c, found.workspace.allowedOrigins)
-    return { agent: found.agent, workspaceId: found.workspace.id }
-  }
+  /** A key (CORS as configured) or the console cookie (same origin, H3); see `resolveAgentCaller`. */
+  const agentOf = (c: Context<AppEnv>): Promise<AgentCaller> => resolveAgentCaller(context, c, { cors })
 
   const conversationId = (c: Context<AppEnv>) => c.req.param('id') ?? ''
 
@@ -133,8 +129,10 @@ export function mountAgentRoutes(
   })
 
   app.get(agentRoutes.events.path, async (c) => {
-    const { workspaceId } = await agentOf(c)
-    return openAgentEventStream(context, { workspaceId, registry })
+    const { workspaceId, streamCaller } = await agentOf(c)
+    // The console being open is what makes an advisor `online` for their teammates.
+    if (streamCaller.via === 'session') await touchAdvisorPresence(context, [streamCaller.advisorId])
+    return openAgentEventStream(context, { workspaceId, registry, caller: streamCaller })
   })
 }
 

@@ -9,6 +9,8 @@ import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
+import { mountConsoleAuthRoutes } from './console-auth-routes.js'
+import { mountTeamRoutes } from './team-routes.js'
 import type { AppEnv } from './app-env.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
@@ -60,7 +62,9 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
   app.get('/health', (c) => c.json({ ok: true }))
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
-  mountAdminRoutes(app, { context })
+  mountTeamRoutes(app, { context, cors, registry })
+  mountConsoleAuthRoutes(app, { context, registry })
+  mountAdminRoutes(app, { context, registry })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 
