@@ -1,4 +1,4 @@
-import type { ApiKey, CreatedApiKey, Message, TeamMember } from '@threadline/protocol'
+import type { ApiKey, CreatedApiKey, TeamMember } from '@threadline/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256 } from '../crypto/keyed-hash.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
