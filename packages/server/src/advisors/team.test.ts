@@ -195,7 +195,7 @@ describe('the team and its keys', () => {
       expect((await team()).some((member) => member.id === advisor.id)).toBe(false)
 
       const history = await test.call('GET', '/v1/conversation/messages', { token: grant.session.token })
-      const danaMessage = (history.body.messages).find((message) => message.text === 'Hi, Dana here')
+      const danaMessage = history.body.messages.find((message) => message.text === 'Hi, Dana here')
       expect(danaMessage?.author).toMatchObject({ kind: 'agent', name: 'Dana' })
     })
   })
