@@ -140,6 +140,36 @@ export type { AgentRoutes, AgentRouteName } from './routes/agent-routes.js'
 export { adminRoutes } from './routes/admin-routes.js'
 export type { AdminRoutes, AdminRouteName } from './routes/admin-routes.js'
 
+export { consoleRoutes } from './routes/console-routes.js'
+export type { ConsoleRoutes, ConsoleRouteName } from './routes/console-routes.js'
+export { teamRoutes } from './routes/team-routes.js'
+export type { TeamRoutes, TeamRouteName } from './routes/team-routes.js'
+export { advisorRoles, apiKeyScopes, presenceStatuses, settablePresenceStatuses } from './advisors.js'
+export type { AdvisorRole, ApiKeyScope, PresenceStatus, SettablePresenceStatus } from './advisors.js'
+export type {
+  TeamMember,
+  TeamResponse,
+  TeamMemberResponse,
+  InviteAdvisorRequest,
+  ChangeRoleRequest,
+  PresenceRequest,
+  ApiKey,
+  ApiKeysResponse,
+  CreateApiKeyRequest,
+  AdminCreateApiKeyRequest,
+  CreatedApiKey,
+  ApiKeyResponse,
+} from './schemas/team.js'
+export type {
+  ConsoleSignInStartRequest,
+  ConsoleSignInStartResponse,
+  ConsoleSignInVerifyRequest,
+  ConsoleSession,
+  SwitchWorkspaceRequest,
+  ConsoleDevice,
+  ConsoleDevicesResponse,
+} from './schemas/console.js'
+
 export { createSseParser } from './sse-parser.js'
 export type { ServerSentEvent, SseParserHandlers } from './sse-parser.js'
 

@@ -5,7 +5,11 @@ import type { ConfigFlags, ServerConfig } from './config/config.js'
 import { resolveServerSecret } from './config/server-secret.js'
 import { openThreadline, startServer } from './server.js'
 import type { RunningServer, ThreadlineOptions } from './server.js'
-import { normalizeOrigin } from './workspaces/workspaces.js'
+import { findWorkspace, normalizeOrigin } from './workspaces/workspaces.js'
+import { advisorRoles } from '@threadline/protocol'
+import type { AdvisorRole } from '@threadline/protocol'
+import { consoleLink } from './advisors/advisor-emails.js'
+import { inviteAdvisor } from './advisors/invitations.js'
 import { errorMessage } from './errors/error-message.js'
 
 export interface CliIo {
@@ -26,8 +30,10 @@ const usage = `Usage: threadline <command> [options]
 Commands:
   start                          Serve the API (migrates the database first)
   migrate                        Bring the database schema up to date
-  workspace create --name <name> [--origin https://…]… [--json]
-                                 Create a workspace; prints its id, secret and an agent API key
+  workspace create --name <name> [--origin https://…]… [--owner-email <email>] [--owner-name <name>] [--json]
+                                 Create a workspace and its owner; prints its id, secret and an agent API key
+  advisor invite --workspace <id> --email <email> --name <name> [--role owner|admin|advisor]
+                                 Add an advisor and mail them the console link (<public URL>/console/)
   help                           Show this text
 
 Options (each overrides the environment variable beside it):
@@ -48,6 +54,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliResult> {
     if (command === 'start') return await start(rest, io)
     if (command === 'migrate') return await migrate(rest, io)
     if (command === 'workspace' && rest[0] === 'create') return await createWorkspaceCommand(rest.slice(1), io)
+    if (command === 'advisor' && rest[0] === 'invite') return await inviteAdvisorCommand(rest.slice(1), io)
     io.stderr(`Unknown command: ${[command, ...rest.slice(0, 1)].join(' ')}\n\n${usage}`)
     return { exitCode: 2 }
   } catch (error) {
@@ -144,6 +151,8 @@ async function createWorkspaceCommand(args: string[], io: CliIo): Promise<CliRes
   const { values } = parse(args, {
     name: { type: 'string' },
     origin: { type: 'string', multiple: true },
+    'owner-email': { type: 'string' },
+    'owner-name': { type: 'string' },
     json: { type: 'boolean' },
   })
   const name = typeof values['name'] === 'string' ? values['name'].trim() : ''
@@ -170,7 +179,14 @@ async function createWorkspaceCommand(args: string[], io: CliIo): Promise<CliRes
 
   const threadline = await openThreadline({ ...threadlineOptions(config, io), mailer: refusingMailer })
   try {
-    const { workspaceId, secret, agentKey } = await threadline.createWorkspace({ name, origins })
+    const ownerEmail = typeof values['owner-email'] === 'string' ? values['owner-email'] : null
+    const ownerName = typeof values['owner-name'] === 'string' ? values['owner-name'] : undefined
+    const { workspaceId, secret, agentKey } = await threadline.createWorkspace({
+      name,
+      origins,
+      ownerEmail,
+      ...(ownerName === undefined ? {} : { ownerName }),
+    })
     if (values['json'] === true) {
       io.stdout(JSON.stringify({ workspaceId, secret, agentKey }))
     } else {
@@ -180,6 +196,11 @@ async function createWorkspaceCommand(args: string[], io: CliIo): Promise<CliRes
           `  workspace id  ${workspaceId}`,
           `  secret        ${secret}   (signs identity tokens; keep it on your backend)`,
           `  agent key     ${agentKey}   (Authorization: Bearer … for the agent API)`,
+          ...(ownerEmail === null
+            ? []
+            : [
+                `  owner         ${ownerEmail}   (signs in at ${consoleLink(publicOrigin(config))} with an email code)`,
+              ]),
           'These are shown once; only hashes or sealed copies are stored.',
         ].join('\n'),
       )
@@ -188,6 +209,58 @@ async function createWorkspaceCommand(args: string[], io: CliIo): Promise<CliRes
     await threadline.close()
   }
   return { exitCode: 0 }
+}
+
+async function inviteAdvisorCommand(args: string[], io: CliIo): Promise<CliResult> {
+  const { values } = parse(args, {
+    workspace: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+  })
+  const text = (key: string) => (typeof values[key] === 'string' ? values[key].trim() : '')
+  const role = text('role') === '' ? 'advisor' : text('role')
+  if (text('workspace') === '' || text('email') === '' || text('name') === '') {
+    io.stderr(
+      '--workspace, --email and --name are required, e.g. threadline advisor invite --workspace ws_… --email ana@shop.example --name Ana',
+    )
+    return { exitCode: 2 }
+  }
+  if (!isAdvisorRole(role)) {
+    io.stderr(`--role must be one of ${advisorRoles.join(', ')}, got "${role}"`)
+    return { exitCode: 2 }
+  }
+  const config = configFrom(values, io, { requireMailer: false })
+  if (!config) return { exitCode: 2 }
+  // The invitation goes out through the configured mailer: SMTP, or in development the printed dev outbox.
+  const threadline = await openThreadline(threadlineOptions(config, io))
+  try {
+    const workspace = await findWorkspace(threadline.context, text('workspace'))
+    if (!workspace) {
+      io.stderr(`No workspace ${text('workspace')}`)
+      return { exitCode: 1 }
+    }
+    const advisor = await inviteAdvisor(threadline.context, {
+      workspace,
+      email: text('email'),
+      name: text('name'),
+      role,
+      publicOrigin: publicOrigin(config),
+    })
+    io.stdout(`Invited ${advisor.email ?? ''} to "${workspace.name}" as ${advisor.role} (advisor id ${advisor.id}).`)
+  } finally {
+    await threadline.close()
+  }
+  return { exitCode: 0 }
+}
+
+function isAdvisorRole(role: string): role is AdvisorRole {
+  return (advisorRoles as readonly string[]).includes(role)
+}
+
+/** Where links in emails point: the public URL, else the local server the CLI would start. */
+function publicOrigin(config: ServerConfig): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`
 }
 
 /** Admin commands send no mail; a mailer that refuses makes a mistake loud instead of silent. */

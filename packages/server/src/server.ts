@@ -81,7 +81,14 @@ export interface Threadline {
   readonly context: ServerContext
   /** The dev outbox when it is the mailer (development without SMTP), else null. */
   readonly devOutbox: DevOutbox | null
-  createWorkspace(input: { name: string; origins: string[]; agentName?: string }): Promise<WorkspaceCredentials>
+  /** `ownerEmail` lets the owner sign in to the console; without it the owner is a key-only advisor. */
+  createWorkspace(input: {
+    name: string
+    origins: string[]
+    agentName?: string
+    ownerEmail?: string | null
+    ownerName?: string
+  }): Promise<WorkspaceCredentials>
   rotateWorkspaceSecret(workspaceId: string): Promise<{ kid: string; secret: string }>
   createAgent(input: {
     workspaceId: string

@@ -7,6 +7,13 @@ import type {
   VerifyCodeResponse,
   WorkspaceSettingsUpdate,
 } from '../schemas/identification.js'
+import type {
+  AdminCreateApiKeyRequest,
+  CreatedApiKey,
+  InviteAdvisorRequest,
+  TeamMemberResponse,
+  TeamResponse,
+} from '../schemas/team.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -17,6 +24,11 @@ const routes = {
   updateAccount: { method: 'PATCH', path: '/v1/admin/customers/:externalId', auth: 'admin' },
   getWorkspace: { method: 'GET', path: '/v1/admin/workspace', auth: 'admin' },
   updateWorkspace: { method: 'PATCH', path: '/v1/admin/workspace', auth: 'admin' },
+  listAdvisors: { method: 'GET', path: '/v1/admin/advisors', auth: 'admin' },
+  /** Invites an advisor (any role) and mails them the console link. */
+  inviteAdvisor: { method: 'POST', path: '/v1/admin/advisors', auth: 'admin' },
+  removeAdvisor: { method: 'POST', path: '/v1/admin/advisors/:id/remove', auth: 'admin' },
+  createKey: { method: 'POST', path: '/v1/admin/keys', auth: 'admin' },
 } as const
 
 /** The admin API: server to server, never from a browser (no CORS). */
@@ -28,6 +40,10 @@ export const adminRoutes: RouteTable<
     updateAccount: { body: AccountUpdateRequest; response: AccountResponse }
     getWorkspace: { response: WorkspaceSettingsResponse }
     updateWorkspace: { body: WorkspaceSettingsUpdate; response: WorkspaceSettingsResponse }
+    listAdvisors: { response: TeamResponse }
+    inviteAdvisor: { body: InviteAdvisorRequest; response: TeamMemberResponse }
+    removeAdvisor: object
+    createKey: { body: AdminCreateApiKeyRequest; response: CreatedApiKey }
   }
 > = routes
 

@@ -84,5 +84,36 @@ export {
   editCannedReplyRequestSchema,
   noteEventSchema,
 } from './notes.js'
-export { visitorRouteSchemas, agentRouteSchemas, adminRouteSchemas } from './route-schemas.js'
+export {
+  advisorRoleSchema,
+  apiKeyScopeSchema,
+  teamMemberSchema,
+  teamResponseSchema,
+  teamMemberResponseSchema,
+  inviteAdvisorRequestSchema,
+  changeRoleRequestSchema,
+  presenceRequestSchema,
+  apiKeySchema,
+  apiKeysResponseSchema,
+  createApiKeyRequestSchema,
+  adminCreateApiKeyRequestSchema,
+  createdApiKeySchema,
+  apiKeyResponseSchema,
+} from './team.js'
+export {
+  consoleSignInStartRequestSchema,
+  consoleSignInStartResponseSchema,
+  consoleSignInVerifyRequestSchema,
+  consoleSessionSchema,
+  switchWorkspaceRequestSchema,
+  consoleDeviceSchema,
+  consoleDevicesResponseSchema,
+} from './console.js'
+export {
+  visitorRouteSchemas,
+  agentRouteSchemas,
+  adminRouteSchemas,
+  consoleRouteSchemas,
+  teamRouteSchemas,
+} from './route-schemas.js'
 export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'

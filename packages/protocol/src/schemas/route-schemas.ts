@@ -3,6 +3,28 @@ import type { adminRoutes } from '../routes/admin-routes.js'
 import type { agentRoutes } from '../routes/agent-routes.js'
 import type { RouteBody, RouteEvent, RouteQuery, RouteResponse } from '../routes/route.js'
 import type { visitorRoutes } from '../routes/visitor-routes.js'
+import type { consoleRoutes } from '../routes/console-routes.js'
+import type { teamRoutes } from '../routes/team-routes.js'
+import {
+  consoleDevicesResponseSchema,
+  consoleSessionSchema,
+  consoleSignInStartRequestSchema,
+  consoleSignInStartResponseSchema,
+  consoleSignInVerifyRequestSchema,
+  switchWorkspaceRequestSchema,
+} from './console.js'
+import {
+  adminCreateApiKeyRequestSchema,
+  apiKeyResponseSchema,
+  apiKeysResponseSchema,
+  changeRoleRequestSchema,
+  createApiKeyRequestSchema,
+  createdApiKeySchema,
+  inviteAdvisorRequestSchema,
+  presenceRequestSchema,
+  teamMemberResponseSchema,
+  teamResponseSchema,
+} from './team.js'
 import { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
 import {
   agentConversationResponseSchema,
@@ -125,4 +147,30 @@ export const adminRouteSchemas = {
   updateAccount: { body: accountUpdateRequestSchema, response: accountResponseSchema },
   getWorkspace: { response: workspaceSettingsResponseSchema },
   updateWorkspace: { body: workspaceSettingsUpdateSchema, response: workspaceSettingsResponseSchema },
+  listAdvisors: { response: teamResponseSchema },
+  inviteAdvisor: { body: inviteAdvisorRequestSchema, response: teamMemberResponseSchema },
+  removeAdvisor: {},
+  createKey: { body: adminCreateApiKeyRequestSchema, response: createdApiKeySchema },
 } as const satisfies RouteTableSchemas<typeof adminRoutes>
+
+export const consoleRouteSchemas = {
+  signInStart: { body: consoleSignInStartRequestSchema, response: consoleSignInStartResponseSchema },
+  signInVerify: { body: consoleSignInVerifyRequestSchema, response: consoleSessionSchema },
+  getSession: { response: consoleSessionSchema },
+  switchWorkspace: { body: switchWorkspaceRequestSchema, response: consoleSessionSchema },
+  listSessions: { response: consoleDevicesResponseSchema },
+  endSession: {},
+  signOut: {},
+  signOutEverywhere: {},
+} as const satisfies RouteTableSchemas<typeof consoleRoutes>
+
+export const teamRouteSchemas = {
+  listTeam: { response: teamResponseSchema },
+  invite: { body: inviteAdvisorRequestSchema, response: teamMemberResponseSchema },
+  changeRole: { body: changeRoleRequestSchema, response: teamMemberResponseSchema },
+  remove: {},
+  setPresence: { body: presenceRequestSchema },
+  listKeys: { response: apiKeysResponseSchema },
+  createKey: { body: createApiKeyRequestSchema, response: createdApiKeySchema },
+  revokeKey: { response: apiKeyResponseSchema },
+} as const satisfies RouteTableSchemas<typeof teamRoutes>

@@ -279,6 +279,84 @@ const identification: Migration = {
   },
 }
 
+const advisors: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('agents').addColumn('email', 'text').execute()
+    await db.schema
+      .alterTable('agents')
+      .addColumn('role', 'text', (column) => column.notNull().defaultTo('advisor'))
+      .execute()
+    await db.schema.alterTable('agents').addColumn('invited_at', 'bigint').execute()
+    await db.schema.alterTable('agents').addColumn('removed_at', 'bigint').execute()
+    await db.schema.alterTable('agents').addColumn('presence_status', 'text').execute()
+    await db.schema.alterTable('agents').addColumn('last_stream_seen_at', 'bigint').execute()
+    await db.schema.createIndex('agents_by_email').on('agents').columns(['workspace_id', 'email']).unique().execute()
+    await db.schema.createIndex('agents_by_email_only').on('agents').columns(['email']).execute()
+    // Every workspace gets an owner: its first advisor.
+    await sql`update agents set role = 'owner' where id in (
+      select min(id) from agents a where a.created_at = (select min(created_at) from agents b where b.workspace_id = a.workspace_id) group by workspace_id)`.execute(
+      db,
+    )
+
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('agent_id', 'text', (column) => column.notNull().references('agents.id'))
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('scope', 'text', (column) => column.notNull())
+      .addColumn('key_hash', 'text', (column) => column.notNull().unique())
+      .addColumn('legacy_hash', 'integer', (column) => column.notNull())
+      .addColumn('prefix', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .addColumn('revoked_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('api_keys_by_workspace').on('api_keys').columns(['workspace_id']).execute()
+    // Today's agent keys keep working: each becomes an `agent`-scope key with its SHA-256 as it was.
+    await sql`insert into api_keys (id, workspace_id, agent_id, name, scope, key_hash, legacy_hash, prefix, created_at, last_used_at, revoked_at)
+      select 'key_' || id, workspace_id, id, 'Agent key', 'agent', key_hash, 1, 'ak_', created_at, null, null from agents`.execute(
+      db,
+    )
+
+    await db.schema
+      .createTable('console_sessions')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+      .addColumn('email', 'text', (column) => column.notNull())
+      .addColumn('active_workspace_id', 'text', (column) => column.notNull())
+      .addColumn('user_agent', 'text')
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('last_seen_at', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .addColumn('revoked_at', 'bigint')
+      .execute()
+    await db.schema.createIndex('console_sessions_by_email').on('console_sessions').columns(['email']).execute()
+
+    await db.schema
+      .createTable('console_codes')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('email', 'text', (column) => column.notNull())
+      .addColumn('code_hash', 'text', (column) => column.notNull())
+      .addColumn('ip_hash', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .addColumn('attempts', 'integer', (column) => column.notNull())
+      .addColumn('state', 'text', (column) => column.notNull())
+      .execute()
+    await db.schema.createIndex('console_codes_by_email').on('console_codes').columns(['email', 'created_at']).execute()
+    await db.schema.createIndex('console_codes_by_ip').on('console_codes').columns(['ip_hash', 'created_at']).execute()
+    await db.schema
+      .createTable('console_code_states')
+      .addColumn('email', 'text', (column) => column.primaryKey())
+      .addColumn('current_code_id', 'text')
+      .addColumn('cooldown_started_at', 'bigint')
+      .addColumn('consecutive_failures', 'integer', (column) => column.notNull())
+      .addColumn('locked_until', 'bigint', (column) => column.notNull())
+      .execute()
+  },
+}
+
 /** N1: advisors' private records get tables of their own, which no customer-facing query selects. */
 const notes: Migration = {
   async up(db: Kysely<unknown>) {
@@ -346,6 +424,7 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
   '0003_identification': identification,
+  '0004_advisors': advisors,
   '0007_notes': notes,
 }
 

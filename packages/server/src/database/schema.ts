@@ -19,6 +19,10 @@ export interface DatabaseSchema {
   accounts: AccountTable
   identification_codes: IdentificationCodeTable
   identification_failures: IdentificationFailureTable
+  api_keys: ApiKeyTable
+  console_sessions: ConsoleSessionTable
+  console_codes: ConsoleCodeTable
+  console_code_states: ConsoleCodeStateTable
   conversation_notes: ConversationNoteTable
   pinned_notes: PinnedNoteTable
   canned_replies: CannedReplyTable
@@ -53,9 +57,77 @@ export interface AgentTable {
   workspace_id: string
   name: string
   avatar_url: string | null
-  /** SHA-256 of the agent API key; the key itself is shown once, at creation. */
+  /**
+   * Before 0004: SHA-256 of the advisor's one agent key. Keys now live in `api_keys` (this one was
+   * copied there); the column is kept, unique and never matched, for advisors made since it holds `none:<id>`.
+   */
   key_hash: string
   created_at: number
+  /** Normalised; the console sign-in key. Null for advisors made by tools before there were emails. */
+  email: string | null
+  role: 'owner' | 'admin' | 'advisor'
+  invited_at: number | null
+  /** Set once when the advisor leaves the team: their sessions, keys and streams end, their messages stay. */
+  removed_at: number | null
+  /** `away` when the advisor said so; null is "present when connected". */
+  presence_status: 'away' | null
+  /** Last moment one of the advisor's console streams was known to be open. */
+  last_stream_seen_at: number | null
+}
+
+/** H5: named, scoped keys for the agent API; only a hash is stored, the key is shown once. */
+export interface ApiKeyTable {
+  id: string
+  workspace_id: string
+  agent_id: string
+  name: string
+  scope: 'agent' | 'bot' | 'admin'
+  /** HMAC-SHA256 under the server pepper; for keys copied from `agents.key_hash`, their plain SHA-256 (`legacy_hash` 1). */
+  key_hash: string
+  legacy_hash: number
+  /** The first characters of the key, so a listing can say which key is which. */
+  prefix: string
+  created_at: number
+  /** Written at most once a minute per key. */
+  last_used_at: number | null
+  revoked_at: number | null
+}
+
+/** H2: a signed-in console device. The session is the email's; it shows one of its workspaces at a time. */
+export interface ConsoleSessionTable {
+  id: string
+  /** SHA-256 of the cookie value. */
+  token_hash: string
+  email: string
+  active_workspace_id: string
+  user_agent: string | null
+  created_at: number
+  /** Written at most once a minute; 12 h without it ends the session. */
+  last_seen_at: number
+  /** Absolute end, 7 days after sign-in. */
+  expires_at: number
+  revoked_at: number | null
+}
+
+/** H1: a console sign-in code, as `otp_challenges` for customers but for an email across workspaces. */
+export interface ConsoleCodeTable {
+  id: string
+  email: string
+  code_hash: string
+  ip_hash: string
+  created_at: number
+  expires_at: number
+  attempts: number
+  state: 'pending' | 'used' | 'replaced'
+}
+
+/** H1: per-email counters of console codes that outlive any one code. */
+export interface ConsoleCodeStateTable {
+  email: string
+  current_code_id: string | null
+  cooldown_started_at: number | null
+  consecutive_failures: number
+  locked_until: number
 }
 
 export interface CustomerTable {

@@ -1,5 +1,8 @@
 import { adminRoutes, workspaceHeader } from '@threadline/protocol'
 import type {
+  CreatedApiKey,
+  TeamMemberResponse,
+  TeamResponse,
   AccountResponse,
   IdentificationCodeResponse,
   VerifyCodeResponse,
@@ -16,7 +19,12 @@ import {
   normalizeIdentificationCode,
   recordIdentificationFailure,
 } from '../identification/codes.js'
+import { createApiKey } from '../advisors/api-keys.js'
+import { inviteAdvisor } from '../advisors/invitations.js'
+import { findTeamMember, listTeam, removeAdvisor } from '../advisors/team.js'
+import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
+import { serverOrigin } from './console-csrf.js'
 import { findWorkspace, liveSigningKeys, updateWorkspaceSettings, workspaceSettings } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
 import type { AppEnv } from './app-env.js'
@@ -40,7 +48,10 @@ export function exceptAdminPaths(middleware: MiddlewareHandler): MiddlewareHandl
  * workspace's live signing secrets (the one its backend signs identity tokens with), compared in
  * constant time over SHA-256 digests so neither its length nor its prefix leaks (C1).
  */
-export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: ServerContext }): void {
+export function mountAdminRoutes(
+  app: Hono<AppEnv>,
+  { context, registry }: { context: ServerContext; registry: StreamRegistry },
+): void {
   async function adminOf(c: Context<AppEnv>): Promise<Workspace> {
     const workspaceId = c.req.header(workspaceHeader)
     const secret = optionalBearerToken(c)
@@ -125,5 +136,37 @@ export function mountAdminRoutes(app: Hono<AppEnv>, { context }: { context: Serv
     return c.json({
       workspace: await updateWorkspaceSettings(context, workspace.id, patch),
     } satisfies WorkspaceSettingsResponse)
+  })
+
+  app.get(adminRoutes.listAdvisors.path, async (c) => {
+    const workspace = await adminOf(c)
+    return c.json({ advisors: await listTeam(context, workspace.id) } satisfies TeamResponse)
+  })
+
+  app.post(adminRoutes.inviteAdvisor.path, async (c) => {
+    const workspace = await adminOf(c)
+    const body = parseWith(schemas.inviteAdvisor.body, await readJson(c))
+    const advisor = await inviteAdvisor(context, { workspace, ...body, publicOrigin: serverOrigin(context, c) })
+    return c.json({ advisor } satisfies TeamMemberResponse)
+  })
+
+  app.post(adminRoutes.removeAdvisor.path, async (c) => {
+    const workspace = await adminOf(c)
+    const advisorId = c.req.param('id')
+    await removeAdvisor(context, { workspaceId: workspace.id, advisorId })
+    registry.closeAgentStreams({ advisorId })
+    return c.body(null, 204)
+  })
+
+  app.post(adminRoutes.createKey.path, async (c) => {
+    const workspace = await adminOf(c)
+    const { advisorId, name, scope } = parseWith(schemas.createKey.body, await readJson(c))
+    const owner =
+      advisorId === undefined
+        ? (await listTeam(context, workspace.id)).find((advisor) => advisor.role === 'owner')
+        : null
+    const advisor = await findTeamMember(context, workspace.id, advisorId ?? owner?.id ?? '')
+    const created = await createApiKey(context, { workspaceId: workspace.id, advisorId: advisor.id, name, scope })
+    return c.json(created satisfies CreatedApiKey, 201)
   })
 }

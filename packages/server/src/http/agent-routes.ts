@@ -1,6 +1,5 @@
 import { agentRoutes, limits } from '@threadline/protocol'
 import type {
-  Agent,
   AgentConversation,
   AgentConversationCounts,
   AgentConversationResponse,
@@ -24,13 +23,14 @@ import {
   listAgentConversations,
   takeConversation,
 } from '../conversations/agent-conversation.js'
-import { ApiError, parseWith } from '../errors/api-error.js'
+import { parseWith } from '../errors/api-error.js'
 import { openAgentEventStream } from '../realtime/agent-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
-import { authenticateAgent } from '../workspaces/workspaces.js'
+import { touchAdvisorPresence } from '../advisors/presence.js'
+import { resolveAgentCaller } from './agent-caller.js'
+import type { AgentCaller } from './agent-caller.js'
 import type { AppEnv } from './app-env.js'
-import { bearerToken } from './bearer-token.js'
 import { mountCannedReplyRoutes } from './canned-reply-routes.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
@@ -40,22 +40,18 @@ import { numericQuery } from './visitor-routes.js'
 const schemas = agentRouteSchemas
 
 /** Authenticates an agent API call: the key's advisor and workspace, or `unauthorized`. */
-export type AgentOf = (c: Context<AppEnv>) => Promise<{ agent: Agent; workspaceId: string }>
+export type AgentOf = (c: Context<AppEnv>) => Promise<AgentCaller>
 
 /**
- * The agent API, `Authorization: Bearer <agentKey>`. Every route is scoped to the key's workspace:
+ * The agent API, `Authorization: Bearer <key>` or the console cookie. Every route is scoped to the key's workspace:
  * a conversation of another workspace is `not_found`, as if it did not exist.
  */
 export function mountAgentRoutes(
   app: Hono<AppEnv>,
   { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
 ): void {
-  const agentOf: AgentOf = async (c) => {
-    const found = await authenticateAgent(context, bearerToken(c))
-    if (!found) throw new ApiError('unauthorized', 'The agent key is not valid')
-    cors.enforce(c, found.workspace.allowedOrigins)
-    return { agent: found.agent, workspaceId: found.workspace.id }
-  }
+  /** A key (CORS as configured) or the console cookie (same origin, H3); see `resolveAgentCaller`. */
+  const agentOf: AgentOf = (c) => resolveAgentCaller(context, c, { cors })
 
   const conversationId = (c: Context<AppEnv>) => c.req.param('id') ?? ''
 
@@ -147,8 +143,10 @@ export function mountAgentRoutes(
   })
 
   app.get(agentRoutes.events.path, async (c) => {
-    const { workspaceId } = await agentOf(c)
-    return openAgentEventStream(context, { workspaceId, registry })
+    const { workspaceId, streamCaller } = await agentOf(c)
+    // The console being open is what makes an advisor `online` for their teammates.
+    if (streamCaller.via === 'session') await touchAdvisorPresence(context, [streamCaller.advisorId])
+    return openAgentEventStream(context, { workspaceId, registry, caller: streamCaller })
   })
 
   mountNoteRoutes(app, { context, agentOf })

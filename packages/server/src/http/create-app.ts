@@ -9,6 +9,8 @@ import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
+import { mountConsoleAuthRoutes } from './console-auth-routes.js'
+import { mountTeamRoutes } from './team-routes.js'
 import type { AppEnv } from './app-env.js'
 import { mountConsoleRoutes } from './console-routes.js'
 import { createCors } from './cors.js'
@@ -66,7 +68,9 @@ export function createApp(
   app.get('/health', (c) => c.json({ ok: true }))
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
-  mountAdminRoutes(app, { context })
+  mountTeamRoutes(app, { context, cors, registry })
+  mountConsoleAuthRoutes(app, { context, registry })
+  mountAdminRoutes(app, { context, registry })
   mountConsoleRoutes(app, { consoleDirs })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })

@@ -1,7 +1,7 @@
 import type { ServerContext } from '../server-context.js'
 import type { RealtimeEnvelope } from './bus.js'
 import { createSseResponse } from './sse-stream.js'
-import type { StreamRegistry } from './stream-registry.js'
+import type { AgentStreamCaller, StreamRegistry } from './stream-registry.js'
 
 /**
  * `GET /v1/agent/events`: every event of the workspace, customers' typing previews included (except
@@ -11,7 +11,7 @@ import type { StreamRegistry } from './stream-registry.js'
  */
 export function openAgentEventStream(
   context: ServerContext,
-  { workspaceId, registry }: { workspaceId: string; registry: StreamRegistry },
+  { workspaceId, registry, caller }: { workspaceId: string; registry: StreamRegistry; caller?: AgentStreamCaller },
 ): Response {
   return createSseResponse((writer) => {
     const receive = (envelope: RealtimeEnvelope) => {
@@ -20,6 +20,6 @@ export function openAgentEventStream(
       if (envelope.hiddenFromAgents === true) return
       writer.send({ conversationId: envelope.conversationId, customerId: envelope.customerId, event: envelope.event })
     }
-    return registry.addAgentStream({ workspaceId, writer, receive })
+    return registry.addAgentStream({ workspaceId, writer, receive, ...(caller === undefined ? {} : { caller }) })
   })
 }

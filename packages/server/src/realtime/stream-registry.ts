@@ -1,6 +1,8 @@
 import type { ServerContext } from '../server-context.js'
 import type { RealtimeEnvelope } from './bus.js'
 import { touchPresence } from './presence.js'
+import { consoleSessionIsLive } from '../advisors/console-sessions.js'
+import { touchAdvisorPresence } from '../advisors/presence.js'
 import type { SseWriter } from './sse-stream.js'
 import { errorMessage } from '../errors/error-message.js'
 
@@ -24,7 +26,11 @@ export interface StreamRegistry {
     workspaceId: string
     writer: SseWriter
     receive: (envelope: RealtimeEnvelope) => void
+    /** Who opened it and with what, so removing the advisor or revoking the credential ends it (H5, H6). */
+    caller?: AgentStreamCaller
   }): () => void
+  /** Ends the agent streams of an advisor, of a key or of console sessions, in this process (H5, H6). */
+  closeAgentStreams(which: { advisorId?: string; keyId?: string; consoleSessionIds?: string[] }): void
   /** Ends every stream of the session behind `tokenHash` (logout in this process). */
   closeSession(tokenHash: string): void
   /** Customers with at least one open stream here (reply emails wait while they are connected). */
@@ -44,10 +50,19 @@ interface CustomerStream {
   receive: (envelope: RealtimeEnvelope) => void
 }
 
+/** The advisor behind an agent stream and the credential it was opened with. */
+export interface AgentStreamCaller {
+  advisorId: string
+  via: 'key' | 'session'
+  /** The API key id or the console session id. */
+  credentialId: string
+}
+
 interface AgentStream {
   workspaceId: string
   writer: SseWriter
   receive: (envelope: RealtimeEnvelope) => void
+  caller?: AgentStreamCaller
 }
 
 /** Keeps `IN (…)` lists well under both engines' bound-parameter limits. */
@@ -107,6 +122,60 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     for (const tokenHash of tokenHashes) if (!live.has(tokenHash)) registry.closeSession(tokenHash)
   }
 
+  const agentCallers = () =>
+    [...agentStreams.values()].flatMap((streams) => [...streams].flatMap((stream) => stream.caller ?? []))
+
+  /** Another process removed the advisor or revoked the credential, or the console session ran out: end the stream here too. */
+  const endAgentStreamsOfDeadCallers = async () => {
+    const callers = agentCallers()
+    if (callers.length === 0) return
+    const now = context.now()
+    const advisorIds = [...new Set(callers.map((caller) => caller.advisorId))]
+    const keyIds = [...new Set(callers.flatMap((caller) => (caller.via === 'key' ? [caller.credentialId] : [])))]
+    const sessionIds = [
+      ...new Set(callers.flatMap((caller) => (caller.via === 'session' ? [caller.credentialId] : []))),
+    ]
+    const liveAdvisors = new Set<string>()
+    const liveCredentials = new Set<string>()
+    for (let start = 0; start < advisorIds.length; start += batchSize) {
+      const rows = await context.database.db
+        .selectFrom('agents')
+        .select('id')
+        .where('id', 'in', advisorIds.slice(start, start + batchSize))
+        .where('removed_at', 'is', null)
+        .execute()
+      for (const row of rows) liveAdvisors.add(row.id)
+    }
+    for (let start = 0; start < keyIds.length; start += batchSize) {
+      const rows = await context.database.db
+        .selectFrom('api_keys')
+        .select('id')
+        .where('id', 'in', keyIds.slice(start, start + batchSize))
+        .where('revoked_at', 'is', null)
+        .execute()
+      for (const row of rows) liveCredentials.add(row.id)
+    }
+    for (let start = 0; start < sessionIds.length; start += batchSize) {
+      const rows = await context.database.db
+        .selectFrom('console_sessions')
+        .select(['id', 'revoked_at', 'expires_at', 'last_seen_at'])
+        .where('id', 'in', sessionIds.slice(start, start + batchSize))
+        .execute()
+      for (const row of rows) if (consoleSessionIsLive(row, now)) liveCredentials.add(row.id)
+    }
+    for (const streams of [...agentStreams.values()])
+      for (const stream of [...streams]) {
+        const caller = stream.caller
+        if (caller && (!liveAdvisors.has(caller.advisorId) || !liveCredentials.has(caller.credentialId)))
+          stream.writer.close()
+      }
+    const present = [
+      ...new Set(agentCallers().flatMap((caller) => (caller.via === 'session' ? [caller.advisorId] : []))),
+    ]
+    for (let start = 0; start < present.length; start += batchSize)
+      await touchAdvisorPresence(context, present.slice(start, start + batchSize))
+  }
+
   let beating: Promise<void> | null = null
   const registry: StreamRegistry = {
     addCustomerStream(stream) {
@@ -114,6 +183,20 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     },
     addAgentStream(stream) {
       return add(agentStreams, stream.workspaceId, { ...stream })
+    },
+    closeAgentStreams({ advisorId, keyId, consoleSessionIds = [] }) {
+      const sessions = new Set(consoleSessionIds)
+      for (const streams of [...agentStreams.values()])
+        for (const stream of [...streams]) {
+          const caller = stream.caller
+          if (!caller) continue
+          if (
+            caller.advisorId === advisorId ||
+            (caller.via === 'key' && caller.credentialId === keyId) ||
+            (caller.via === 'session' && sessions.has(caller.credentialId))
+          )
+            stream.writer.close()
+        }
     },
     closeSession(tokenHash) {
       for (const streams of [...customerStreams.values()])
@@ -127,6 +210,7 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
       beating ??= (async () => {
         for (const stream of allStreams()) stream.writer.comment('heartbeat')
         await endStreamsOfDeadSessions()
+        await endAgentStreamsOfDeadCallers()
         const connected = registry.connectedCustomerIds()
         for (let start = 0; start < connected.length; start += batchSize)
           await touchPresence(context, connected.slice(start, start + batchSize))

@@ -1,5 +1,14 @@
-import type { Agent, IdentificationMode, IdentificationSettings, WorkspaceSettings } from '@threadline/protocol'
-import { sha256 } from '../crypto/keyed-hash.js'
+import { normalizeEmail } from '@threadline/protocol'
+import type {
+  AdvisorRole,
+  Agent,
+  ApiKeyScope,
+  IdentificationMode,
+  IdentificationSettings,
+  WorkspaceSettings,
+} from '@threadline/protocol'
+import { findLiveApiKey } from '../advisors/api-keys.js'
+import type { AgentTable, ApiKeyTable } from '../database/schema.js'
 import { randomId, randomToken } from '../crypto/random.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
@@ -26,15 +35,26 @@ export interface WorkspaceCredentials {
 /** B4: two signing keys are live at once, so a site can roll its secret without a moment of failed logins. */
 const liveKeyCount = 2
 
+/**
+ * A new workspace with its first signing secret and its owner (every workspace has one). The owner
+ * gets an `agent`-scope key, shown once; with `ownerEmail` they can also sign in to the console.
+ */
 export async function createWorkspace(
   context: ServerContext,
-  { name, origins, agentName = 'Advisor' }: { name: string; origins: string[]; agentName?: string },
+  {
+    name,
+    origins,
+    agentName,
+    ownerEmail = null,
+    ownerName,
+  }: { name: string; origins: string[]; agentName?: string; ownerEmail?: string | null; ownerName?: string },
 ): Promise<WorkspaceCredentials> {
   const at = context.now()
   const workspaceId = randomId('ws')
   const secret = randomToken('sk')
   const kid = randomId('key')
   const agentKey = randomToken('ak')
+  const ownerId = randomId('agt')
   await context.database.db.transaction().execute(async (transaction) => {
     await transaction
       .insertInto('workspaces')
@@ -61,16 +81,69 @@ export async function createWorkspace(
     await transaction
       .insertInto('agents')
       .values({
-        id: randomId('agt'),
-        workspace_id: workspaceId,
-        name: agentName,
-        avatar_url: null,
-        key_hash: sha256(agentKey),
-        created_at: at,
+        ...newAdvisorRow({ id: ownerId, workspaceId, name: ownerName ?? agentName ?? 'Advisor', at }),
+        email: ownerEmail === null ? null : normalizeEmail(ownerEmail),
+        role: 'owner',
+        invited_at: ownerEmail === null ? null : at,
       })
+      .execute()
+    await transaction
+      .insertInto('api_keys')
+      .values(apiKeyRow(context, { workspaceId, agentId: ownerId, key: agentKey, at }))
       .execute()
   })
   return { workspaceId, secret, kid, agentKey }
+}
+
+/** An advisor row with no email yet (tools and tests make these); keys live in `api_keys`. */
+function newAdvisorRow({
+  id,
+  workspaceId,
+  name,
+  avatarUrl = null,
+  at,
+}: {
+  id: string
+  workspaceId: string
+  name: string
+  avatarUrl?: string | null
+  at: number
+}): AgentTable {
+  return {
+    id,
+    workspace_id: workspaceId,
+    name,
+    avatar_url: avatarUrl,
+    // Before api_keys this held the key's hash; it stays unique and is never matched.
+    key_hash: `none:${id}`,
+    created_at: at,
+    email: null,
+    role: 'advisor',
+    invited_at: null,
+    removed_at: null,
+    presence_status: null,
+    last_stream_seen_at: null,
+  }
+}
+
+/** The `agent`-scope key an advisor made by a tool calls with (`ak_…`, keyed hash at rest). */
+function apiKeyRow(
+  context: ServerContext,
+  { workspaceId, agentId, key, at }: { workspaceId: string; agentId: string; key: string; at: number },
+): ApiKeyTable {
+  return {
+    id: randomId('key'),
+    workspace_id: workspaceId,
+    agent_id: agentId,
+    name: 'Agent key',
+    scope: 'agent',
+    key_hash: context.hasher.hash('api-key', key),
+    legacy_hash: 0,
+    prefix: key.slice(0, 9),
+    created_at: at,
+    last_used_at: null,
+    revoked_at: null,
+  }
 }
 
 /** Adds an advisor to a workspace; the key is returned once and stored only as a hash. */
@@ -80,17 +153,17 @@ export async function createAgent(
 ): Promise<{ agent: Agent; agentKey: string }> {
   const agentKey = randomToken('ak')
   const agent: Agent = { id: randomId('agt'), name, avatarUrl }
-  await context.database.db
-    .insertInto('agents')
-    .values({
-      id: agent.id,
-      workspace_id: workspaceId,
-      name,
-      avatar_url: avatarUrl,
-      key_hash: sha256(agentKey),
-      created_at: context.now(),
-    })
-    .execute()
+  const at = context.now()
+  await context.database.db.transaction().execute(async (transaction) => {
+    await transaction
+      .insertInto('agents')
+      .values(newAdvisorRow({ id: agent.id, workspaceId, name, avatarUrl, at }))
+      .execute()
+    await transaction
+      .insertInto('api_keys')
+      .values(apiKeyRow(context, { workspaceId, agentId: agent.id, key: agentKey, at }))
+      .execute()
+  })
   return { agent, agentKey }
 }
 
@@ -167,11 +240,19 @@ export async function listWorkspaces(context: ServerContext): Promise<Workspace[
   return rows.map(toWorkspace)
 }
 
-/** The agent and workspace behind an agent API key, or null. */
-export async function authenticateAgent(
-  context: ServerContext,
-  agentKey: string,
-): Promise<{ agent: Agent; workspace: Workspace } | null> {
+/** What an API key resolves to: its advisor (still on the team), their role, the key's scope and id. */
+export interface KeyCaller {
+  agent: Agent
+  workspace: Workspace
+  role: AdvisorRole
+  scope: ApiKeyScope
+  keyId: string
+}
+
+/** The advisor and workspace behind a live API key (H5: revoked keys and removed advisors are refused), or null. */
+export async function authenticateAgent(context: ServerContext, agentKey: string): Promise<KeyCaller | null> {
+  const key = await findLiveApiKey(context, agentKey)
+  if (!key) return null
   const row = await context.database.db
     .selectFrom('agents')
     .innerJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
@@ -179,6 +260,7 @@ export async function authenticateAgent(
       'agents.id as agentId',
       'agents.name as agentName',
       'agents.avatar_url as avatarUrl',
+      'agents.role as role',
       'workspaces.id',
       'workspaces.name',
       'workspaces.allowed_origins',
@@ -186,10 +268,18 @@ export async function authenticateAgent(
       'workspaces.identification_mode',
       'workspaces.identification_customers_after',
     ])
-    .where('agents.key_hash', '=', sha256(agentKey))
+    .where('agents.id', '=', key.agent_id)
+    .where('agents.workspace_id', '=', key.workspace_id)
+    .where('agents.removed_at', 'is', null)
     .executeTakeFirst()
   if (!row) return null
-  return { agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl }, workspace: toWorkspace(row) }
+  return {
+    agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl },
+    workspace: toWorkspace(row),
+    role: row.role,
+    scope: key.scope,
+    keyId: key.id,
+  }
 }
 
 function toWorkspace(row: {
