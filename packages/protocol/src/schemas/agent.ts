@@ -4,8 +4,8 @@ import { codeOutcomes, identificationStatuses } from '../identification.js'
 import { limits } from '../limits.js'
 import { conversationSchema } from './conversation.js'
 import { agentSchema, customerSchema } from './customer.js'
-import { chatEventSchema } from './events.js'
 import { accountSchema, linkMethodSchema } from './identification.js'
+import { agentEventSchema } from './timeline.js'
 
 // The agent API's bodies (`Authorization: Bearer <agentKey>`); `agentRouteSchemas` ties them to the routes.
 
@@ -24,6 +24,10 @@ export const agentConversationSchema = z.object({
   conversation: conversationSchema,
   customer: customerSchema,
   account: z.nullable(linkedAccountSchema),
+  /** Workspace labels on the conversation, sorted; advisors only. */
+  labels: z.array(z.string()),
+  /** Starred by an advisor of the workspace (one star per conversation, shared). */
+  starred: z.boolean(),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 
@@ -32,6 +36,10 @@ export const agentConversationsQuerySchema = z.object({
   status: z.optional(z.enum(conversationStatuses)),
   identification: z.optional(z.enum(identificationStatuses)),
   lastCodeOutcome: z.optional(z.enum(codeOutcomes)),
+  /** Conversations carrying this label (normalised like labels are). */
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(160))),
+  /** `true`: starred ones only; `false`: unstarred ones only. */
+  starred: z.optional(z.boolean()),
   limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
 })
 export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>
@@ -72,10 +80,14 @@ export type AgentReadRequest = z.infer<typeof agentReadRequestSchema>
 export const agentTypingRequestSchema = z.object({ typing: z.boolean() })
 export type AgentTypingRequest = z.infer<typeof agentTypingRequestSchema>
 
-/** One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed. */
+/**
+ * One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed. The SSE `id:` is
+ * the workspace's timeline cursor: it is set on `timeline.appended` events and a reconnect with
+ * `Last-Event-ID` replays the timeline after it, in cursor order, nothing lost and nothing twice.
+ */
 export const agentEventEnvelopeSchema = z.object({
   conversationId: z.string(),
   customerId: z.string(),
-  event: chatEventSchema,
+  event: agentEventSchema,
 })
 export type AgentEventEnvelope = z.infer<typeof agentEventEnvelopeSchema>

@@ -65,6 +65,19 @@ export {
   agentTypingRequestSchema,
   agentEventEnvelopeSchema,
 } from './agent.js'
+export {
+  timelineActorSchema,
+  timelineEventSchema,
+  timelineQuerySchema,
+  timelinePageSchema,
+  timelineAppendedEventSchema,
+  conversationViewingEventSchema,
+  agentEventSchema,
+  viewingRequestSchema,
+  labelsRequestSchema,
+  starRequestSchema,
+  conversationTagsSchema,
+} from './timeline.js'
 export { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
 export { visitorRouteSchemas, agentRouteSchemas, adminRouteSchemas } from './route-schemas.js'
 export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'

@@ -19,6 +19,14 @@ import {
 } from './agent.js'
 import { chatEventSchema } from './events.js'
 import {
+  conversationTagsSchema,
+  labelsRequestSchema,
+  starRequestSchema,
+  timelinePageSchema,
+  timelineQuerySchema,
+  viewingRequestSchema,
+} from './timeline.js'
+import {
   accountUpdateRequestSchema,
   adminMintCodeRequestSchema,
   declineIdentificationRequestSchema,
@@ -89,6 +97,11 @@ export const agentRouteSchemas = {
   reply: { body: agentReplyRequestSchema, response: sendMessageResponseSchema },
   take: { body: takeRequestSchema, response: agentConversationResponseSchema },
   finish: { response: agentConversationResponseSchema },
+  reopen: { response: agentConversationResponseSchema },
+  listTimeline: { query: timelineQuerySchema, response: timelinePageSchema },
+  setLabels: { body: labelsRequestSchema, response: conversationTagsSchema },
+  setStar: { body: starRequestSchema, response: conversationTagsSchema },
+  setViewing: { body: viewingRequestSchema },
   markRead: { body: agentReadRequestSchema },
   setTyping: { body: agentTypingRequestSchema },
   events: { event: agentEventEnvelopeSchema },

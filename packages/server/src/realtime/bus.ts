@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@threadline/protocol'
+import type { AgentOnlyEvent, ChatEvent } from '@threadline/protocol'
 
 /**
  * How conversation events reach every open stream. A single process uses `createMemoryBus()`;
@@ -15,11 +15,17 @@ export interface RealtimeBus {
   close(): Promise<void>
 }
 
-export interface BusEnvelope {
+/**
+ * An event addressed to a conversation and its customer. Chat events go to the customer's streams
+ * and the advisors'; `agentsOnly` ones (timeline rows, viewing) to the advisors' streams only.
+ */
+export type BusEnvelope = EnvelopeAddress &
+  ({ event: ChatEvent; agentsOnly?: undefined } | { event: AgentOnlyEvent; agentsOnly: true })
+
+export interface EnvelopeAddress {
   workspaceId: string
   conversationId: string
   customerId: string
-  event: ChatEvent
   /**
    * The conversation waits for an identification code (workspace mode `required`): its customer's
    * streams get the event, advisors' streams do not. Set by the publisher; the Postgres bus carries

@@ -53,6 +53,8 @@ export function openCustomerEventStream(
     let resumed = false
     const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== session.workspaceId || envelope.customerId !== customerId) return
+      // Timeline rows and advisors' viewing are for advisors; the customer's stream stays as it was.
+      if (envelope.agentsOnly === true) return
       const event = envelope.event
       if ((event.type === 'typing.started' || event.type === 'typing.stopped') && event.author === 'customer') return
       if (held) held.push(event)
