@@ -40,4 +40,7 @@ export function normalizeLabel(label: string): string | null {
 export const viewingTtlMs = 30_000
 
 /** The agent stream's own event types, which customers' streams never carry. */
-export const agentOnlyEventTypes = ['timeline.appended', 'conversation.viewing'] as const satisfies readonly AgentOnlyEvent['type'][]
+export const agentOnlyEventTypes = [
+  'timeline.appended',
+  'conversation.viewing',
+] as const satisfies readonly AgentOnlyEvent['type'][]

@@ -80,7 +80,8 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   conversationViewingEventSchema,
 ])
 export type AgentEvent = z.infer<typeof agentEventSchema>
-export type AgentOnlyEvent = z.infer<typeof timelineAppendedEventSchema> | z.infer<typeof conversationViewingEventSchema>
+export type AgentOnlyEvent =
+  z.infer<typeof timelineAppendedEventSchema> | z.infer<typeof conversationViewingEventSchema>
 
 /** Heartbeat while the conversation is on screen; `viewing: false` when it is closed. The body may be left out. */
 export const viewingRequestSchema = z.object({ viewing: z.optional(z.boolean()) })

@@ -31,4 +31,3 @@ export function labelFilter(label: string) {
         .where('conversation_labels.label', '=', normalized),
     )
 }
-

@@ -58,7 +58,14 @@ export async function setLabels(
     if (added.length > 0) {
       await transaction
         .insertInto('conversation_labels')
-        .values(added.map((label) => ({ conversation_id: conversation.id, workspace_id: workspaceId, label, created_at: at })))
+        .values(
+          added.map((label) => ({
+            conversation_id: conversation.id,
+            workspace_id: workspaceId,
+            label,
+            created_at: at,
+          })),
+        )
         .execute()
     }
     if (removed.length > 0) {
@@ -88,7 +95,12 @@ export async function setLabels(
 /** Stars or unstars; setting what is already set records nothing. */
 export async function setStar(
   context: ServerContext,
-  { workspaceId, agent, conversationId, starred }: { workspaceId: string; agent: Agent; conversationId: string; starred: boolean },
+  {
+    workspaceId,
+    agent,
+    conversationId,
+    starred,
+  }: { workspaceId: string; agent: Agent; conversationId: string; starred: boolean },
 ): Promise<ConversationTags> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation) => {
     const value = starred ? 1 : 0

@@ -267,15 +267,13 @@ export async function declineIdentification(
   // Addressed after the decline: the conversation is released to advisors, so they see all of it.
   await publishAll(context, [
     ...events.map((event) => envelopeOf(customer, conversation, event)),
-    ...appended.map(
-      (event): BusEnvelope => ({
-        workspaceId: customer.workspace_id,
-        conversationId: conversation.id,
-        customerId: customer.id,
-        event,
-        agentsOnly: true,
-      }),
-    ),
+    ...appended.map((event): BusEnvelope => ({
+      workspaceId: customer.workspace_id,
+      conversationId: conversation.id,
+      customerId: customer.id,
+      event,
+      agentsOnly: true,
+    })),
   ])
   return toConversation(conversation)
 }
@@ -375,7 +373,11 @@ export async function recordPageView(
 async function appendIdentificationEvent(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
-  { customer, conversation, declined = false }: { customer: CustomerTable; conversation: ConversationRow; declined?: boolean },
+  {
+    customer,
+    conversation,
+    declined = false,
+  }: { customer: CustomerTable; conversation: ConversationRow; declined?: boolean },
 ): Promise<void> {
   await appendTimelineEvent(context, transaction, conversation, {
     kind: 'identification',

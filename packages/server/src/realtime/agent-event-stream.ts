@@ -4,7 +4,6 @@ import type { ServerContext } from '../server-context.js'
 import { toTimelineAppended } from '../timeline/timeline-log.js'
 import type { BusEnvelope } from './bus.js'
 import { createSseResponse } from './sse-stream.js'
-import type { SseWriter } from './sse-stream.js'
 import type { StreamRegistry } from './stream-registry.js'
 
 /** Rows read from the timeline per query while replaying or filling a gap. */
@@ -52,7 +51,10 @@ export function openAgentEventStream(
           watermark = row.cursor
           // Held from advisors until the customer identifies or declines, as it was live.
           if (row.identification_gate === 'awaiting') continue
-          send({ conversationId: row.conversation_id, customerId: row.customer_id, event: toTimelineAppended(row) }, row.cursor)
+          send(
+            { conversationId: row.conversation_id, customerId: row.customer_id, event: toTimelineAppended(row) },
+            row.cursor,
+          )
         }
         if (rows.length < replayPageSize) return
       }
@@ -101,4 +103,3 @@ export function openAgentEventStream(
     return registry.addAgentStream({ workspaceId, writer, receive })
   })
 }
-
