@@ -122,7 +122,8 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const agentEvents = agentStream.events
           // The timeline's own events (timeline.appended) are checked in timeline/timeline.test.ts.
           .filter(
-            (event) => event.data.conversationId === conversationId && event.data.event.type !== 'timeline.appended',
+            (event) =>
+              event.data.conversationId === conversationId && (event.data.event.type as string) !== 'timeline.appended',
           )
           .map((event) => event.data.event)
         const customerEvents = customerStream.events.map((event) => event.data)
@@ -388,7 +389,8 @@ describeEachDatabase('identification codes pasted into a chat', (freshDatabase) 
         const seen = agentStream.events
           // The timeline's own events (timeline.appended) are checked in timeline/timeline.test.ts.
           .filter(
-            (event) => event.data.conversationId === conversationId && event.data.event.type !== 'timeline.appended',
+            (event) =>
+              event.data.conversationId === conversationId && (event.data.event.type as string) !== 'timeline.appended',
           )
           .map((event) => event.data.event)
         expect(seen.map((event) => event.type)).toEqual([
