@@ -80,7 +80,7 @@ describe('createAgentClient', () => {
       expect((await client.getConversation({ conversationId })).conversation.agentLastReadSeq).toBe(1)
 
       const other = createAgentClient({ baseUrl: server.current.url, agentKey: await server.current.otherAgentKey() })
-      expect((await rejection(other.take({ conversationId }))).code).toBe('forbidden')
+      expect((await rejection(other.take({ conversationId }))).code).toBe('conversation_taken')
       const taken = await other.take({ conversationId, overtake: true })
       expect(taken.assignee?.name).toBe('Other advisor')
 

@@ -1,4 +1,4 @@
-import { agentRoutes, chatEventTypes } from '@threadline/protocol'
+import { agentOnlyEventTypes, agentRoutes, chatEventTypes } from '@threadline/protocol'
 import type {
   Agent,
   AgentConversation,
@@ -6,10 +6,13 @@ import type {
   AgentConversationsQuery,
   AgentEventEnvelope,
   Conversation,
+  ConversationTags,
   MessagesPage,
   MessagesQuery,
   RecordedPageView,
   SendMessageResponse,
+  TimelinePage,
+  TimelineQuery,
 } from '@threadline/protocol'
 import { jsonDecoder, openEventStream } from './event-stream.js'
 import type { EventStreamOptions } from './event-stream.js'
@@ -49,7 +52,20 @@ export interface MarkReadOptions extends ConversationCallOptions {
 export interface SetTypingOptions extends ConversationCallOptions {
   typing: boolean
 }
-export type AgentEventsOptions = Omit<EventStreamOptions<AgentEventEnvelope>, 'lastEventId'>
+export type ListTimelineOptions = ConversationCallOptions & TimelineQuery
+export interface SetLabelsOptions extends ConversationCallOptions {
+  add?: string[]
+  remove?: string[]
+}
+export interface SetStarOptions extends ConversationCallOptions {
+  starred: boolean
+}
+export interface SetViewingOptions extends ConversationCallOptions {
+  /** false when the advisor closes the conversation; true (the default) is the heartbeat. */
+  viewing?: boolean
+}
+/** `lastEventId`: the last timeline cursor this client saw (a stream id kept from before), replayed after. */
+export type AgentEventsOptions = EventStreamOptions<AgentEventEnvelope>
 
 export interface AgentClient {
   me(options?: CallOptions): Promise<{ agent: Agent; workspaceId: string }>
@@ -65,6 +81,14 @@ export interface AgentClient {
   reply(options: ReplyOptions): Promise<SendMessageResponse>
   take(options: TakeOptions): Promise<Conversation>
   finish(options: ConversationCallOptions): Promise<Conversation>
+  /** A finished conversation becomes active again (unanswered when nobody holds it). */
+  reopen(options: ConversationCallOptions): Promise<Conversation>
+  /** Every change to the conversation, oldest first; `after` is a position. */
+  listTimeline(options: ListTimelineOptions): Promise<TimelinePage>
+  setLabels(options: SetLabelsOptions): Promise<ConversationTags>
+  setStar(options: SetStarOptions): Promise<ConversationTags>
+  /** "Ana is viewing" for the other advisors; send it again within `viewingTtlMs` while the conversation is open. */
+  setViewing(options: SetViewingOptions): Promise<void>
   /** The customer sees the advisor's read receipt. */
   markRead(options: MarkReadOptions): Promise<void>
   setTyping(options: SetTypingOptions): Promise<void>
@@ -72,7 +96,7 @@ export interface AgentClient {
   subscribe(options: AgentEventsOptions): () => void
 }
 
-const knownEventTypes: ReadonlySet<string> = new Set(chatEventTypes)
+const knownEventTypes: ReadonlySet<string> = new Set([...chatEventTypes, ...agentOnlyEventTypes])
 
 /** An envelope of a known event type; a newer server's event is skipped, not fatal. */
 function isAgentEnvelope(value: unknown): value is AgentEventEnvelope {
@@ -112,6 +136,18 @@ export function createAgentClient({ baseUrl = '', agentKey, fetch, timeoutMs }: 
     },
     async finish({ conversationId, signal }) {
       return (await http.request(agentRoutes.finish, { signal, params: id(conversationId) })).conversation
+    },
+    async reopen({ conversationId, signal }) {
+      return (await http.request(agentRoutes.reopen, { signal, params: id(conversationId) })).conversation
+    },
+    listTimeline: ({ conversationId, signal, ...query }) =>
+      http.request(agentRoutes.listTimeline, { signal, params: id(conversationId), query }),
+    setLabels: ({ conversationId, signal, add, remove }) =>
+      http.request(agentRoutes.setLabels, { signal, params: id(conversationId), body: { add, remove } }),
+    setStar: ({ conversationId, signal, starred }) =>
+      http.request(agentRoutes.setStar, { signal, params: id(conversationId), body: { starred } }),
+    async setViewing({ conversationId, signal, viewing }) {
+      await http.request(agentRoutes.setViewing, { signal, params: id(conversationId), body: { viewing } })
     },
     async markRead({ conversationId, signal, upToSeq }) {
       await http.request(agentRoutes.markRead, { signal, params: id(conversationId), body: { upToSeq } })

@@ -18,6 +18,7 @@ export const errorStatus = {
   otp_expired: 422,
   otp_attempts_exceeded: 422,
   identity_conflict: 409,
+  conversation_taken: 409,
   identification_code_invalid: 422,
   identification_code_expired: 422,
   payload_too_large: 413,

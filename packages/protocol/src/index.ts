@@ -97,6 +97,27 @@ export type {
   AgentTypingRequest,
   AgentEventEnvelope,
 } from './schemas/agent.js'
+export {
+  timelineEventKinds,
+  timelineActorKinds,
+  labelRules,
+  normalizeLabel,
+  viewingTtlMs,
+  agentOnlyEventTypes,
+} from './timeline.js'
+export type { TimelineEventKind, TimelineActorKind } from './timeline.js'
+export type {
+  TimelineActor,
+  TimelineEvent,
+  TimelineQuery,
+  TimelinePage,
+  AgentEvent,
+  AgentOnlyEvent,
+  ViewingRequest,
+  LabelsRequest,
+  StarRequest,
+  ConversationTags,
+} from './schemas/timeline.js'
 export type { AccountResponse, WorkspaceSettingsResponse } from './schemas/admin.js'
 export type {
   Note,

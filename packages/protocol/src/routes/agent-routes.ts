@@ -24,6 +24,14 @@ import type {
   PinnedNoteResponse,
   PinnedNotesResponse,
 } from '../schemas/notes.js'
+import type {
+  ConversationTags,
+  LabelsRequest,
+  StarRequest,
+  TimelinePage,
+  TimelineQuery,
+  ViewingRequest,
+} from '../schemas/timeline.js'
 import type { MessagesPage, MessagesQuery, SendMessageResponse } from '../schemas/visitor.js'
 import type { RouteTable } from './route.js'
 
@@ -37,13 +45,22 @@ const routes = {
   listPageViews: { method: 'GET', path: '/v1/agent/conversations/:id/page-views', auth: 'agent' },
   /** Assigns the conversation to the replying advisor when nobody has it, and makes it `active`. */
   reply: { method: 'POST', path: '/v1/agent/conversations/:id/messages', auth: 'agent' },
+  /** Refused with 409 `conversation_taken` when another advisor holds it, unless `overtake: true`. */
   take: { method: 'POST', path: '/v1/agent/conversations/:id/take', auth: 'agent' },
   finish: { method: 'POST', path: '/v1/agent/conversations/:id/finish', auth: 'agent' },
+  /** A finished conversation becomes `active` again (`unanswered` when nobody holds it). */
+  reopen: { method: 'POST', path: '/v1/agent/conversations/:id/reopen', auth: 'agent' },
+  /** Every change to the conversation, oldest first, by position. */
+  listTimeline: { method: 'GET', path: '/v1/agent/conversations/:id/timeline', auth: 'agent' },
+  setLabels: { method: 'POST', path: '/v1/agent/conversations/:id/labels', auth: 'agent' },
+  setStar: { method: 'POST', path: '/v1/agent/conversations/:id/star', auth: 'agent' },
+  /** Heartbeat: "Ana is viewing" on the other advisors' streams, for `viewingTtlMs`. */
+  setViewing: { method: 'POST', path: '/v1/agent/conversations/:id/viewing', auth: 'agent' },
   markRead: { method: 'POST', path: '/v1/agent/conversations/:id/read', auth: 'agent' },
   setTyping: { method: 'POST', path: '/v1/agent/conversations/:id/typing', auth: 'agent' },
   /**
-   * Server-Sent Events: every event of the workspace. No resume cursor today (seqs are per
-   * conversation): after a reconnect, a client refetches the conversations it shows.
+   * Server-Sent Events: every event of the workspace. The `id:` is the workspace's timeline cursor;
+   * `Last-Event-ID` replays the timeline events after it (live-only events such as typing are not replayed).
    */
   events: { method: 'GET', path: '/v1/agent/events', auth: 'agent' },
   // Private notes and canned replies (N1): advisors only, never part of anything a customer reads.
@@ -74,6 +91,11 @@ export const agentRoutes: RouteTable<
     reply: { body: AgentReplyRequest; response: SendMessageResponse }
     take: { body: TakeRequest; response: AgentConversationResponse }
     finish: { response: AgentConversationResponse }
+    reopen: { response: AgentConversationResponse }
+    listTimeline: { query: TimelineQuery; response: TimelinePage }
+    setLabels: { body: LabelsRequest; response: ConversationTags }
+    setStar: { body: StarRequest; response: ConversationTags }
+    setViewing: { body: ViewingRequest }
     markRead: { body: AgentReadRequest }
     setTyping: { body: AgentTypingRequest }
     events: { event: AgentEventEnvelope }

@@ -4,9 +4,9 @@ import { codeOutcomes, identificationStatuses } from '../identification.js'
 import { limits } from '../limits.js'
 import { conversationSchema } from './conversation.js'
 import { agentSchema, customerSchema } from './customer.js'
-import { chatEventSchema } from './events.js'
 import { accountSchema, linkMethodSchema } from './identification.js'
 import { noteEventSchema } from './notes.js'
+import { agentEventSchema } from './timeline.js'
 
 // The agent API's bodies (`Authorization: Bearer <agentKey>`); `agentRouteSchemas` ties them to the routes.
 
@@ -25,6 +25,10 @@ export const agentConversationSchema = z.object({
   conversation: conversationSchema,
   customer: customerSchema,
   account: z.nullable(linkedAccountSchema),
+  /** Workspace labels on the conversation, sorted; advisors only. */
+  labels: z.array(z.string()),
+  /** Starred by an advisor of the workspace (one star per conversation, shared). */
+  starred: z.boolean(),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 
@@ -37,6 +41,10 @@ export const agentConversationsQuerySchema = z.object({
   assignee: z.optional(z.literal('me')),
   /** Part of the customer's email or name, or of a message's text; case-insensitive, taken literally (no wildcards). */
   q: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.conversationSearchMaxLength))),
+  /** Conversations carrying this label (normalised like labels are). */
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(160))),
+  /** `true`: starred ones only; `false`: unstarred ones only. */
+  starred: z.optional(z.boolean()),
   limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
 })
 export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>
@@ -90,10 +98,14 @@ export type AgentReadRequest = z.infer<typeof agentReadRequestSchema>
 export const agentTypingRequestSchema = z.object({ typing: z.boolean() })
 export type AgentTypingRequest = z.infer<typeof agentTypingRequestSchema>
 
-/** One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed, and the advisor-only note events. */
+/**
+ * One `data:` of `GET /v1/agent/events`: every event of the workspace, addressed. The SSE `id:` is
+ * the workspace's timeline cursor: it is set on `timeline.appended` events and a reconnect with
+ * `Last-Event-ID` replays the timeline after it, in cursor order, nothing lost and nothing twice.
+ */
 export const agentEventEnvelopeSchema = z.object({
   conversationId: z.string(),
   customerId: z.string(),
-  event: z.union([chatEventSchema, noteEventSchema]),
+  event: z.union([agentEventSchema, noteEventSchema]),
 })
 export type AgentEventEnvelope = z.infer<typeof agentEventEnvelopeSchema>

@@ -66,6 +66,19 @@ export {
   agentTypingRequestSchema,
   agentEventEnvelopeSchema,
 } from './agent.js'
+export {
+  timelineActorSchema,
+  timelineEventSchema,
+  timelineQuerySchema,
+  timelinePageSchema,
+  timelineAppendedEventSchema,
+  conversationViewingEventSchema,
+  agentEventSchema,
+  viewingRequestSchema,
+  labelsRequestSchema,
+  starRequestSchema,
+  conversationTagsSchema,
+} from './timeline.js'
 export { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
 export {
   noteSchema,

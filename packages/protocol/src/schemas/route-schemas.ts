@@ -54,6 +54,14 @@ import {
   pinnedNotesResponseSchema,
 } from './notes.js'
 import {
+  conversationTagsSchema,
+  labelsRequestSchema,
+  starRequestSchema,
+  timelinePageSchema,
+  timelineQuerySchema,
+  viewingRequestSchema,
+} from './timeline.js'
+import {
   accountUpdateRequestSchema,
   adminMintCodeRequestSchema,
   declineIdentificationRequestSchema,
@@ -125,6 +133,11 @@ export const agentRouteSchemas = {
   reply: { body: agentReplyRequestSchema, response: sendMessageResponseSchema },
   take: { body: takeRequestSchema, response: agentConversationResponseSchema },
   finish: { response: agentConversationResponseSchema },
+  reopen: { response: agentConversationResponseSchema },
+  listTimeline: { query: timelineQuerySchema, response: timelinePageSchema },
+  setLabels: { body: labelsRequestSchema, response: conversationTagsSchema },
+  setStar: { body: starRequestSchema, response: conversationTagsSchema },
+  setViewing: { body: viewingRequestSchema },
   markRead: { body: agentReadRequestSchema },
   setTyping: { body: agentTypingRequestSchema },
   events: { event: agentEventEnvelopeSchema },

@@ -2,6 +2,7 @@ import type {
   Agent,
   AgentConversation,
   AgentConversationCounts,
+  ChatEvent,
   AgentConversationsQuery,
   Conversation,
   ConversationStatus,
@@ -10,7 +11,10 @@ import type {
   MessagesQuery,
   RecordedPageView,
   SendMessageResponse,
+  TimelinePage,
+  TimelineQuery,
 } from '@threadline/protocol'
+import { limits, viewingTtlMs } from '@threadline/protocol'
 import { sql } from 'kysely'
 import type { RawBuilder, Transaction } from 'kysely'
 import { toCustomer } from '../auth/customers.js'
@@ -29,6 +33,9 @@ import {
   requireText,
 } from './message-log.js'
 import type { BusEnvelope } from '../realtime/bus.js'
+import { advisorActor } from '../timeline/actors.js'
+import { appendTimelineEvent, listTimeline, takeAppended } from '../timeline/timeline-log.js'
+import { labelFilter, labelsOf } from './conversation-labels.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
 
@@ -56,6 +63,8 @@ export async function listAgentConversations(
     lastCodeOutcome,
     assignee,
     q,
+    label,
+    starred,
     limit,
   }: Scope & ConversationFilters & { agentId: string; limit: number },
 ): Promise<AgentConversation[]> {
@@ -86,6 +95,8 @@ export async function listAgentConversations(
     .$if(lastCodeOutcome !== undefined, (query) =>
       query.where('conversations.last_code_outcome', '=', lastCodeOutcome ?? 'not_sent'),
     )
+    .$if(label !== undefined, (query) => query.where(labelFilter(label ?? '')))
+    .$if(starred !== undefined, (query) => query.where('conversations.starred', '=', starred === true ? 1 : 0))
     .orderBy('conversations.updated_at', 'desc')
     .orderBy('conversations.id')
     .limit(limit)
@@ -101,6 +112,10 @@ export async function listAgentConversations(
     )
     .execute()
   const accounts = await linkedAccounts(context, workspaceId, customers)
+  const labels = await labelsOf(
+    context.database.db,
+    rows.map((row) => row.id),
+  )
   const byId = new Map(customers.map((customer) => [customer.id, customer]))
   return rows.flatMap((row) => {
     const customer = byId.get(row.customer_id)
@@ -110,6 +125,8 @@ export async function listAgentConversations(
             conversation: toConversation(row),
             customer: toCustomer(customer),
             account: accounts.get(customer.id) ?? null,
+            labels: labels.get(row.id) ?? [],
+            starred: row.starred === 1,
           },
         ]
       : []
@@ -174,10 +191,13 @@ export async function agentConversation(
     .where('id', '=', row.customer_id)
     .executeTakeFirstOrThrow()
   const accounts = await linkedAccounts(context, workspaceId, [customer])
+  const labels = await labelsOf(context.database.db, [row.id])
   return {
     conversation: toConversation(row),
     customer: toCustomer(customer),
     account: accounts.get(customer.id) ?? null,
+    labels: labels.get(row.id) ?? [],
+    starred: row.starred === 1,
   }
 }
 
@@ -286,34 +306,96 @@ export async function agentReply(
       .execute()
     conversation.reply_email_pending_since = pendingSince
     if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
-    await setStatus(transaction, conversation, 'active', emit, context)
+    await setStatus(transaction, conversation, 'active', { emit, context, agent })
     return { message: toMessage(message), conversation: toConversation(conversation) }
   })
 }
 
-/** Assigns the conversation to `agent`. Taking one that another advisor holds needs `overtake: true`. */
+/**
+ * Assigns the conversation to `agent` (a `take` on the timeline). Taking one that another advisor
+ * holds is refused with `conversation_taken` and the holder's name, changing nothing, unless the
+ * call says `overtake: true`, which records an `overtake` from the holder.
+ */
 export async function takeConversation(
   context: ServerContext,
   { workspaceId, agent, conversationId, overtake }: Scope & { agent: Agent; conversationId: string; overtake: boolean },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     if (conversation.assignee_agent_id !== null && conversation.assignee_agent_id !== agent.id && !overtake) {
-      throw new ApiError('forbidden', 'Another advisor has this conversation; take it with overtake: true')
+      const holder = conversation.assignee_name ?? 'Another advisor'
+      throw new ApiError('conversation_taken', `${holder} has this conversation; take it over with overtake: true`)
     }
     await assign(transaction, conversation, agent, emit, context)
-    if (conversation.status === 'unanswered') await setStatus(transaction, conversation, 'active', emit, context)
+    if (conversation.status === 'unanswered')
+      await setStatus(transaction, conversation, 'active', { emit, context, agent })
     return toConversation(conversation)
   })
 }
 
+/** "Finished by Grace". Finishing a finished conversation changes nothing and records nothing. */
 export async function finishConversation(
   context: ServerContext,
-  { workspaceId, conversationId }: Scope & { conversationId: string },
+  { workspaceId, agent, conversationId }: Scope & { agent: Agent; conversationId: string },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
-    await setStatus(transaction, conversation, 'finished', emit, context)
+    await setStatus(transaction, conversation, 'finished', { emit, context, agent })
     return toConversation(conversation)
+  })
+}
+
+/**
+ * An advisor reopens a finished conversation: `active` when someone holds it, `unanswered` otherwise
+ * ("Reopened by Grace"). Any other status is left alone and records nothing.
+ */
+export async function reopenConversation(
+  context: ServerContext,
+  { workspaceId, agent, conversationId }: Scope & { agent: Agent; conversationId: string },
+): Promise<Conversation> {
+  return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    if (conversation.status !== 'finished') return toConversation(conversation)
+    const status = conversation.assignee_agent_id === null ? 'unanswered' : 'active'
+    await setStatus(transaction, conversation, status, { emit, context, agent })
+    return toConversation(conversation)
+  })
+}
+
+/** The conversation's timeline, oldest first, by position (404 for another workspace's: H7). */
+export async function agentTimeline(
+  context: ServerContext,
+  { workspaceId, conversationId, query }: Scope & { conversationId: string; query: TimelineQuery },
+): Promise<TimelinePage> {
+  await requireConversation(context, workspaceId, conversationId)
+  return listTimeline(context.database.db, {
+    conversationId,
+    after: query.after ?? 0,
+    limit: query.limit ?? limits.messagesPageDefault,
+  })
+}
+
+/**
+ * "Ana is viewing": a heartbeat to the other advisors' streams, never to the customer's. Nothing is
+ * stored; the console forgets a viewer whose `expiresAt` passed without another heartbeat.
+ */
+export async function agentViewing(
+  context: ServerContext,
+  { workspaceId, agent, conversationId, viewing }: Scope & { agent: Agent; conversationId: string; viewing: boolean },
+): Promise<void> {
+  const conversation = await requireConversation(context, workspaceId, conversationId)
+  const now = context.now()
+  await context.bus.publish({
+    workspaceId,
+    conversationId,
+    customerId: conversation.customer_id,
+    agentsOnly: true,
+    event: {
+      type: 'conversation.viewing',
+      ...eventBase(context, conversation),
+      agent: { ...agent },
+      viewing,
+      expiresAt: new Date(viewing ? now + viewingTtlMs : now).toISOString(),
+    },
+    ...agentVisibility(conversation),
   })
 }
 
@@ -369,9 +451,13 @@ export async function agentTyping(
 
 // ---- internals --------------------------------------------------------------------------------
 
-type Emit = (event: BusEnvelope['event']) => void
+type Emit = (event: ChatEvent) => void
 
-async function mutate<T>(
+/**
+ * Runs `change` on the locked conversation in one transaction, then publishes what it emitted and
+ * exactly the timeline events it appended, after the commit.
+ */
+export async function mutate<T>(
   context: ServerContext,
   workspaceId: string,
   conversationId: string,
@@ -381,15 +467,13 @@ async function mutate<T>(
   const result = await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
     if (!conversation) throw notFound()
-    return change(transaction, conversation, (event) =>
-      events.push({
-        workspaceId,
-        conversationId,
-        customerId: conversation.customer_id,
-        event,
-        ...agentVisibility(conversation),
-      }),
+    const address = () => ({ workspaceId, conversationId, customerId: conversation.customer_id })
+    const result = await change(transaction, conversation, (event) =>
+      events.push({ ...address(), event, ...agentVisibility(conversation) }),
     )
+    for (const event of takeAppended(transaction))
+      events.push({ ...address(), event, agentsOnly: true, ...agentVisibility(conversation) })
+    return result
   })
   await publishAll(context, events)
   return result
@@ -416,6 +500,10 @@ async function assign(
   context: ServerContext,
 ): Promise<void> {
   if (conversation.assignee_agent_id === agent.id) return
+  const from =
+    conversation.assignee_agent_id === null
+      ? null
+      : { fromAgentId: conversation.assignee_agent_id, fromName: conversation.assignee_name }
   const at = context.now()
   await transaction
     .updateTable('conversations')
@@ -428,6 +516,11 @@ async function assign(
     assignee_avatar_url: agent.avatarUrl,
     updated_at: at,
   })
+  await appendTimelineEvent(context, transaction, conversation, {
+    kind: from === null ? 'take' : 'overtake',
+    actor: advisorActor(agent),
+    ...(from === null ? {} : { payload: from }),
+  })
   emit({
     type: 'conversation.assigned',
     ...eventBase(context, conversation),
@@ -439,10 +532,10 @@ async function setStatus(
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
   status: ConversationStatus,
-  emit: Emit,
-  context: ServerContext,
+  { emit, context, agent }: { emit: Emit; context: ServerContext; agent: Agent },
 ): Promise<void> {
   if (conversation.status === status) return
+  const wasFinished = conversation.status === 'finished'
   const at = context.now()
   await transaction
     .updateTable('conversations')
@@ -450,6 +543,13 @@ async function setStatus(
     .where('id', '=', conversation.id)
     .execute()
   Object.assign(conversation, { status, updated_at: at })
+  // unanswered → active is the take (or the reply) already on the timeline; finishing and reopening are their own.
+  if (status === 'finished' || wasFinished)
+    await appendTimelineEvent(context, transaction, conversation, {
+      kind: status === 'finished' ? 'finish' : 'reopen',
+      actor: advisorActor(agent),
+      ...(status === 'finished' ? {} : { payload: { status } }),
+    })
   emit({
     type: 'conversation.status_changed',
     ...eventBase(context, conversation),

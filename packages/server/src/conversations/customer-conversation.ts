@@ -8,8 +8,9 @@ import type {
 } from '@threadline/protocol'
 import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
 import { randomId } from '../crypto/random.js'
+import type { Transaction } from 'kysely'
 import { isUniqueViolation } from '../database/database.js'
-import type { CustomerTable } from '../database/schema.js'
+import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
 import {
   agentVisibility,
@@ -25,6 +26,9 @@ import type { ReplyLanguage } from '../identification/replies.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import type { Workspace } from '../workspaces/workspaces.js'
+import { customerActor } from '../timeline/actors.js'
+import { appendTimelineEvent, takeAppended } from '../timeline/timeline-log.js'
+import type { TimelineAppended } from '../timeline/timeline-log.js'
 import {
   appendMessage,
   eventBase,
@@ -98,6 +102,7 @@ async function sendOnce(
   { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend,
 ): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
+  let appended: TimelineAppended[] = []
   let conversationId = ''
   let hidden: { hiddenFromAgents?: true } = {}
   let afterCommit: AfterCommit | null = null
@@ -147,6 +152,7 @@ async function sendOnce(
           reply_email_pending_since: null,
           identification_gate: startsAwaitingIdentification(rule, customer) ? 'awaiting' : 'none',
           last_code_outcome: 'not_sent',
+          starred: 0,
         })
         .onConflict((conflict) => conflict.column('customer_id').doNothing())
         .executeTakeFirst()
@@ -178,6 +184,11 @@ async function sendOnce(
         .where('id', '=', conversation.id)
         .execute()
       conversation.status = 'unanswered'
+      await appendTimelineEvent(context, transaction, conversation, {
+        kind: 'reopen',
+        actor: customerActor(customer),
+        payload: { status: 'unanswered' },
+      })
       events.push({
         type: 'conversation.status_changed',
         ...eventBase(context, conversation),
@@ -187,7 +198,10 @@ async function sendOnce(
     }
     const emit = (event: ChatEvent) => events.push(event)
     const replies = identificationRepliesFor(language)
+    const emittedBefore = events.length
     afterCommit = await handlePastedCode(context, transaction, { rule, customer, conversation, text, replies, emit })
+    if (events.slice(emittedBefore).some((event) => event.type === 'conversation.identification_changed'))
+      await appendIdentificationEvent(context, transaction, { customer, conversation })
     // Asked once, right after the first message, unless that message already linked the customer.
     if (created && conversation.identification_gate === 'awaiting') {
       await appendSystemMessage(context, transaction, conversation, replies.request(rule.workspaceName), emit)
@@ -195,19 +209,15 @@ async function sendOnce(
     conversationId = conversation.id
     // Judged at the end: a send that released the conversation shows advisors all of it.
     hidden = agentVisibility(conversation)
+    appended = takeAppended(transaction)
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
   })
 
-  await publishAll(
-    context,
-    events.map((event): BusEnvelope => ({
-      workspaceId: customer.workspace_id,
-      conversationId,
-      customerId: customer.id,
-      event,
-      ...hidden,
-    })),
-  )
+  const address = { workspaceId: customer.workspace_id, conversationId, customerId: customer.id }
+  await publishAll(context, [
+    ...events.map((event): BusEnvelope => ({ ...address, event, ...hidden })),
+    ...appended.map((event): BusEnvelope => ({ ...address, event, agentsOnly: true, ...hidden })),
+  ])
   // Assigned inside the transaction callback, which TypeScript's narrowing does not follow.
   await (afterCommit as AfterCommit | null)?.()
   return response
@@ -224,6 +234,7 @@ export async function declineIdentification(
 ): Promise<Conversation | null> {
   requireText(text)
   const events: ChatEvent[] = []
+  let appended: TimelineAppended[] = []
   const conversation = await context.database.db.transaction().execute(async (transaction) => {
     const conversation = await lockConversation(context, transaction, { customerId: customer.id })
     if (!conversation || conversation.identification_gate !== 'awaiting') return conversation ?? null
@@ -243,18 +254,27 @@ export async function declineIdentification(
       .where('id', '=', conversation.id)
       .execute()
     conversation.identification_gate = 'declined'
+    await appendIdentificationEvent(context, transaction, { customer, conversation, declined: true })
     events.push({
       type: 'conversation.identification_changed',
       ...eventBase(context, conversation),
       conversation: toConversation(conversation),
     })
+    appended = takeAppended(transaction)
     return conversation
   })
   if (conversation === null) return null
-  await publishAll(
-    context,
-    events.map((event) => envelopeOf(customer, conversation, event)),
-  )
+  // Addressed after the decline: the conversation is released to advisors, so they see all of it.
+  await publishAll(context, [
+    ...events.map((event) => envelopeOf(customer, conversation, event)),
+    ...appended.map((event): BusEnvelope => ({
+      workspaceId: customer.workspace_id,
+      conversationId: conversation.id,
+      customerId: customer.id,
+      event,
+      agentsOnly: true,
+    })),
+  ])
   return toConversation(conversation)
 }
 
@@ -344,4 +364,28 @@ export async function recordPageView(
       at: context.now(),
     })
     .execute()
+}
+
+/**
+ * An `identification` timeline event: what the last code did (`outcome`), whether the customer is
+ * now linked to an account, or that they declined. Written in the transaction that changed it.
+ */
+async function appendIdentificationEvent(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  {
+    customer,
+    conversation,
+    declined = false,
+  }: { customer: CustomerTable; conversation: ConversationRow; declined?: boolean },
+): Promise<void> {
+  await appendTimelineEvent(context, transaction, conversation, {
+    kind: 'identification',
+    actor: customerActor(customer),
+    payload: {
+      outcome: conversation.last_code_outcome,
+      identified: conversation.customer_account_external_id !== null,
+      ...(declined ? { declined: true } : {}),
+    },
+  })
 }

@@ -1,25 +1,20 @@
 import { historyPage, historyWindow, messageTextRefusal } from '@threadline/protocol'
-import type { ChatEvent, MessagesPage, MessagesQuery } from '@threadline/protocol'
+import type { MessagesPage, MessagesQuery } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { attachmentsOf } from '../attachments/uploads.js'
 import { randomId } from '../crypto/random.js'
 import type { DatabaseSchema, MessageTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
+import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import { selectConversations, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
 import { errorMessage } from '../errors/error-message.js'
-
-/** An event ready for the bus, addressed to a conversation and its customer. */
-export interface PendingEvent {
-  workspaceId: string
-  conversationId: string
-  customerId: string
-  event: ChatEvent
-}
+import { messageActor } from '../timeline/actors.js'
+import { appendTimelineEvent } from '../timeline/timeline-log.js'
 
 /** Publishes in order, after the commit that made the events true. */
-export async function publishAll(context: ServerContext, events: PendingEvent[]): Promise<void> {
+export async function publishAll(context: ServerContext, events: BusEnvelope[]): Promise<void> {
   // The write is committed: a bus failure must not turn it into an error (the client's retry would get
   // the original back and the event would never go out). Streams resume from the database anyway.
   await Promise.all(events.map((envelope) => context.bus.publish(envelope))).catch((error: unknown) =>
@@ -48,7 +43,10 @@ export async function lockConversation(
     .executeTakeFirst()
 }
 
-/** Appends a message with the next seq and bumps the conversation in the same transaction (G7). */
+/**
+ * Appends a message with the next seq and bumps the conversation in the same transaction (G7), with
+ * its `message` timeline event (published by whoever drains the transaction's `takeAppended`).
+ */
 export async function appendMessage(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
@@ -72,6 +70,11 @@ export async function appendMessage(
     .execute()
   conversation.last_seq = row.seq
   conversation.updated_at = at
+  await appendTimelineEvent(context, transaction, conversation, {
+    kind: 'message',
+    actor: messageActor(row),
+    payload: { messageId: row.id, seq: row.seq },
+  })
   return row
 }
 

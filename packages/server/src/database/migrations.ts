@@ -357,6 +357,60 @@ const advisors: Migration = {
   },
 }
 
+const timeline: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('conversation_events')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull())
+      .addColumn('conversation_id', 'text', (column) => column.notNull().references('conversations.id'))
+      .addColumn('position', 'integer', (column) => column.notNull())
+      .addColumn('cursor', 'bigint', (column) => column.notNull())
+      .addColumn('seq', 'integer', (column) => column.notNull())
+      .addColumn('kind', 'text', (column) => column.notNull())
+      .addColumn('actor_kind', 'text', (column) => column.notNull())
+      .addColumn('actor_id', 'text')
+      .addColumn('actor_name', 'text')
+      .addColumn('payload', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema
+      .createIndex('conversation_events_by_position')
+      .on('conversation_events')
+      .columns(['conversation_id', 'position'])
+      .unique()
+      .execute()
+    await db.schema
+      .createIndex('conversation_events_by_cursor')
+      .on('conversation_events')
+      .columns(['workspace_id', 'cursor'])
+      .unique()
+      .execute()
+    await db.schema
+      .createTable('timeline_cursors')
+      .addColumn('workspace_id', 'text', (column) => column.primaryKey())
+      .addColumn('last_cursor', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema
+      .createTable('conversation_labels')
+      .addColumn('conversation_id', 'text', (column) => column.notNull().references('conversations.id'))
+      .addColumn('workspace_id', 'text', (column) => column.notNull())
+      .addColumn('label', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addPrimaryKeyConstraint('conversation_labels_pk', ['conversation_id', 'label'])
+      .execute()
+    await db.schema
+      .createIndex('conversation_labels_by_label')
+      .on('conversation_labels')
+      .columns(['workspace_id', 'label'])
+      .execute()
+    await db.schema
+      .alterTable('conversations')
+      .addColumn('starred', 'integer', (column) => column.notNull().defaultTo(0))
+      .execute()
+  },
+}
+
 /** N1: advisors' private records get tables of their own, which no customer-facing query selects. */
 const notes: Migration = {
   async up(db: Kysely<unknown>) {
@@ -425,6 +479,7 @@ export const migrations: Record<string, Migration> = {
   '0002_uploads': uploads,
   '0003_identification': identification,
   '0004_advisors': advisors,
+  '0005_timeline': timeline,
   '0007_notes': notes,
 }
 

@@ -26,6 +26,9 @@ export interface DatabaseSchema {
   conversation_notes: ConversationNoteTable
   pinned_notes: PinnedNoteTable
   canned_replies: CannedReplyTable
+  conversation_events: ConversationEventTable
+  timeline_cursors: TimelineCursorTable
+  conversation_labels: ConversationLabelTable
 }
 
 export interface WorkspaceTable {
@@ -207,6 +210,8 @@ export interface ConversationTable {
   /** `awaiting`: the workspace requires identification and the chat is held from advisors until a code or a decline. */
   identification_gate: 'none' | 'awaiting' | 'declined'
   last_code_outcome: 'not_sent' | 'invalid' | 'valid'
+  /** 1 when an advisor starred it (one shared star per conversation). */
+  starred: number
 }
 
 export interface MessageTable {
@@ -331,4 +336,40 @@ export interface CannedReplyTable {
   attachment_ids: string
   created_at: number
   updated_at: number
+}
+
+/** The timeline: one append-only row per change to a conversation, written in the change's transaction. */
+export interface ConversationEventTable {
+  id: string
+  workspace_id: string
+  conversation_id: string
+  /** 1, 2, 3 … per conversation (unique with conversation_id). */
+  position: number
+  /** 1, 2, 3 … per workspace, in commit order (timeline_cursors): the agent stream's resume point. */
+  cursor: number
+  /** The conversation's highest message seq when it happened. */
+  seq: number
+  /** protocol timelineEventKinds; text so later kinds need no migration. */
+  kind: string
+  actor_kind: 'customer' | 'advisor' | 'bot' | 'system'
+  actor_id: string | null
+  /** The actor's display name when it happened. */
+  actor_name: string | null
+  /** A small JSON object, by kind. */
+  payload: string
+  created_at: number
+}
+
+/** The last timeline cursor handed out per workspace; its row lock orders cursors by commit on Postgres. */
+export interface TimelineCursorTable {
+  workspace_id: string
+  last_cursor: number
+}
+
+/** A workspace label on a conversation (normalised text). */
+export interface ConversationLabelTable {
+  conversation_id: string
+  workspace_id: string
+  label: string
+  created_at: number
 }

@@ -116,8 +116,8 @@ describe('the agent API', () => {
           body,
         })
       const refused = await asColleague({})
-      expect(refused.status).toBe(403)
-      expect(refused.body.error.code).toBe('forbidden')
+      expect(refused.status).toBe(409)
+      expect(refused.body.error.code).toBe('conversation_taken')
       expect((await asColleague({ overtake: true })).body.conversation.assignee).toMatchObject({
         id: colleague.agent.id,
         name: 'Colleague',

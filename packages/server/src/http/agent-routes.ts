@@ -5,9 +5,11 @@ import type {
   AgentConversationResponse,
   AgentConversationsResponse,
   AgentMeResponse,
+  ConversationTags,
   MessagesPage,
   PageViewsResponse,
   SendMessageResponse,
+  TimelinePage,
 } from '@threadline/protocol'
 import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
@@ -18,12 +20,16 @@ import {
   agentPageViews,
   agentRead,
   agentReply,
+  agentTimeline,
   agentTyping,
+  agentViewing,
   finishConversation,
   listAgentConversations,
+  reopenConversation,
   takeConversation,
 } from '../conversations/agent-conversation.js'
-import { parseWith } from '../errors/api-error.js'
+import { setLabels, setStar } from '../conversations/conversation-tags.js'
+import { ApiError, parseWith } from '../errors/api-error.js'
 import { openAgentEventStream } from '../realtime/agent-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
@@ -64,7 +70,8 @@ export function mountAgentRoutes(
     const { agent, workspaceId } = await agentOf(c)
     const { limit = limits.conversationsPageDefault, ...filters } = parseWith(schemas.listConversations.query, {
       ...numericQuery(c, ['limit']),
-      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q']),
+      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q', 'label']),
+      ...booleanQuery(c, ['starred']),
     })
     const conversations = await listAgentConversations(context, { workspaceId, agentId: agent.id, limit, ...filters })
     return c.json({ conversations } satisfies AgentConversationsResponse)
@@ -123,9 +130,43 @@ export function mountAgentRoutes(
   })
 
   app.post(agentRoutes.finish.path, async (c) => {
-    const { workspaceId } = await agentOf(c)
-    const conversation = await finishConversation(context, { workspaceId, conversationId: conversationId(c) })
+    const { agent, workspaceId } = await agentOf(c)
+    const conversation = await finishConversation(context, { workspaceId, agent, conversationId: conversationId(c) })
     return c.json({ conversation } satisfies AgentConversationResponse)
+  })
+
+  app.post(agentRoutes.reopen.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const conversation = await reopenConversation(context, { workspaceId, agent, conversationId: conversationId(c) })
+    return c.json({ conversation } satisfies AgentConversationResponse)
+  })
+
+  app.get(agentRoutes.listTimeline.path, async (c) => {
+    const { workspaceId } = await agentOf(c)
+    const query = parseWith(schemas.listTimeline.query, numericQuery(c, ['after', 'limit']))
+    const page = await agentTimeline(context, { workspaceId, conversationId: conversationId(c), query })
+    return c.json(page satisfies TimelinePage)
+  })
+
+  app.post(agentRoutes.setLabels.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const { add = [], remove = [] } = parseWith(schemas.setLabels.body, await readJson(c))
+    const tags = await setLabels(context, { workspaceId, agent, conversationId: conversationId(c), add, remove })
+    return c.json(tags satisfies ConversationTags)
+  })
+
+  app.post(agentRoutes.setStar.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const { starred } = parseWith(schemas.setStar.body, await readJson(c))
+    const tags = await setStar(context, { workspaceId, agent, conversationId: conversationId(c), starred })
+    return c.json(tags satisfies ConversationTags)
+  })
+
+  app.post(agentRoutes.setViewing.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const { viewing = true } = parseWith(schemas.setViewing.body, await readOptionalJson(c))
+    await agentViewing(context, { workspaceId, agent, conversationId: conversationId(c), viewing })
+    return c.body(null, 204)
   })
 
   app.post(agentRoutes.markRead.path, async (c) => {
@@ -146,7 +187,13 @@ export function mountAgentRoutes(
     const { workspaceId, streamCaller } = await agentOf(c)
     // The console being open is what makes an advisor `online` for their teammates.
     if (streamCaller.via === 'session') await touchAdvisorPresence(context, [streamCaller.advisorId])
-    return openAgentEventStream(context, { workspaceId, registry, caller: streamCaller })
+    const lastEventId = Number(c.req.header('last-event-id') ?? '')
+    return openAgentEventStream(context, {
+      workspaceId,
+      registry,
+      caller: streamCaller,
+      lastEventId: Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : null,
+    })
   })
 
   mountNoteRoutes(app, { context, agentOf })
@@ -160,6 +207,14 @@ function textQuery(c: Context, names: string[]): Record<string, string> {
     const value = c.req.query(name)
     if (value !== undefined) query[name] = value
   }
+  return query
+}
+
+/** `true` / `false` query parameters as booleans; anything else is left for the schema to refuse. */
+function booleanQuery(c: Context, names: string[]): Record<string, unknown> {
+  const query: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(textQuery(c, names)))
+    query[name] = value === 'true' ? true : value === 'false' ? false : value
   return query
 }
 

@@ -130,7 +130,7 @@ async function authoredNote(
   return row
 }
 
-/** After the write: advisors' streams only (`audience: 'agents'`); a bus failure does not undo the note. */
+/** After the write: advisors' streams only (`agentsOnly`); a bus failure does not undo the note. */
 export async function publishNoteEvent(
   context: ServerContext,
   address: { workspace_id: string; conversation_id: string; customer_id: string },
@@ -142,7 +142,7 @@ export async function publishNoteEvent(
       conversationId: address.conversation_id,
       customerId: address.customer_id,
       event,
-      audience: 'agents',
+      agentsOnly: true,
     })
     .catch((error: unknown) => context.log(`Publishing a note event failed: ${errorMessage(error)}`))
 }

@@ -1,4 +1,4 @@
-import type { ChatEvent, NoteEvent } from '@threadline/protocol'
+import type { AgentOnlyEvent, ChatEvent, NoteEvent } from '@threadline/protocol'
 
 /**
  * How conversation events reach every open stream. A single process uses `createMemoryBus()`;
@@ -8,52 +8,38 @@ import type { ChatEvent, NoteEvent } from '@threadline/protocol'
  */
 export interface RealtimeBus {
   /** Delivers to subscribers in every server process sharing the bus, this one included. */
-  publish(envelope: RealtimeEnvelope): Promise<void>
-  subscribe(listener: (envelope: RealtimeEnvelope) => void): () => void
+  publish(envelope: BusEnvelope): Promise<void>
+  subscribe(listener: (envelope: BusEnvelope) => void): () => void
   /** Called when this process may have missed events; the bus cannot replay them. */
   onGap?(listener: (gap: { reason: string }) => void): () => void
   close(): Promise<void>
 }
 
-/** Where an event belongs: every envelope names its workspace, conversation and customer. */
-interface EnvelopeAddress {
+/**
+ * An event addressed to a conversation and its customer. Chat events go to the customer's streams
+ * and the advisors'; `agentsOnly` ones (timeline rows, viewing, private notes) to the advisors'
+ * streams only. The union keeps a note or timeline event out of `ChatEvent`, so a subscriber that
+ * forwards outside the advisors' streams (a customer's stream, later webhooks) has to drop
+ * `agentsOnly` before the compiler lets it hand the event on (N1).
+ */
+export type BusEnvelope = EnvelopeAddress &
+  ({ event: ChatEvent; agentsOnly?: undefined } | { event: AgentOnlyEvent | NoteEvent; agentsOnly: true })
+
+export interface EnvelopeAddress {
   workspaceId: string
   conversationId: string
   customerId: string
-}
-
-/** A conversation's event: its customer's streams and the workspace's advisors get it. */
-export interface BusEnvelope extends EnvelopeAddress {
-  event: ChatEvent
   /**
    * The conversation waits for an identification code (workspace mode `required`): its customer's
    * streams get the event, advisors' streams do not. Set by the publisher; the Postgres bus carries
    * the whole envelope as JSON, so the flag crosses processes.
    */
   hiddenFromAgents?: true
-  audience?: undefined
 }
-
-/**
- * The inverse of `hiddenFromAgents`: an event for advisors only (private notes, N1). A customer's
- * stream drops it before anything else; the type keeps a note event out of `ChatEvent` so the
- * compiler refuses to hand one to a customer's writer.
- */
-export interface AgentOnlyEnvelope extends EnvelopeAddress {
-  event: NoteEvent
-  audience: 'agents'
-  hiddenFromAgents?: undefined
-}
-
-/**
- * What the bus carries. A subscriber takes both kinds, so one that forwards outside the advisors'
- * streams (a customer's stream, later webhooks) has to drop `audience: 'agents'` to compile (N1).
- */
-export type RealtimeEnvelope = BusEnvelope | AgentOnlyEnvelope
 
 /** The in-process bus: synchronous fan-out, in publish order. A throwing listener cannot starve the others. */
 export function createMemoryBus(): RealtimeBus {
-  const listeners = new Set<(envelope: RealtimeEnvelope) => void>()
+  const listeners = new Set<(envelope: BusEnvelope) => void>()
   return {
     async publish(envelope) {
       for (const listener of [...listeners]) {

@@ -4,7 +4,7 @@ import type { AuthenticatedSession } from '../auth/sessions.js'
 import { listMessages } from '../conversations/message-log.js'
 import { selectConversations, toConversation } from '../conversations/wire-format.js'
 import type { ServerContext } from '../server-context.js'
-import type { RealtimeEnvelope } from './bus.js'
+import type { BusEnvelope } from './bus.js'
 import { touchPresence } from './presence.js'
 import { createSseResponse } from './sse-stream.js'
 import type { SseWriter } from './sse-stream.js'
@@ -51,10 +51,10 @@ export function openCustomerEventStream(
     }
 
     let resumed = false
-    const receive = (envelope: RealtimeEnvelope) => {
+    const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== session.workspaceId || envelope.customerId !== customerId) return
-      // N1: private notes are for advisors; nothing marked so ever reaches a customer's stream.
-      if (envelope.audience === 'agents') return
+      // N1: private notes, timeline rows and advisors' viewing are for advisors; none ever reaches a customer's stream.
+      if (envelope.agentsOnly === true) return
       const event = envelope.event
       if ((event.type === 'typing.started' || event.type === 'typing.stopped') && event.author === 'customer') return
       if (held) held.push(event)

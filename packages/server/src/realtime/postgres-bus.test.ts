@@ -4,7 +4,7 @@ import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { postgresUnavailableReason, startPostgres } from '../testing/postgres.js'
 import type { PostgresCluster } from '../testing/postgres.js'
-import type { RealtimeEnvelope } from './bus.js'
+import type { BusEnvelope } from './bus.js'
 import { createPostgresBus } from './postgres-bus.js'
 import type { BusGap, PostgresBus, PostgresBusOptions } from './postgres-bus.js'
 
@@ -12,7 +12,7 @@ const unavailable = postgresUnavailableReason()
 // Locally a missing Postgres skips (the reason is in the title); under CI it fails, since skipping would hide a broken setup.
 const skip = unavailable !== null && !process.env['CI']
 
-function envelope(text: string, seq = 1): RealtimeEnvelope {
+function envelope(text: string, seq = 1): BusEnvelope {
   const at = new Date(0).toISOString()
   const event: ChatEvent = {
     type: 'message.created',
@@ -34,12 +34,12 @@ function envelope(text: string, seq = 1): RealtimeEnvelope {
   return { workspaceId: 'ws_1', conversationId: 'conv_1', customerId: 'cus_1', event }
 }
 
-const textOf = (received: RealtimeEnvelope) =>
+const textOf = (received: BusEnvelope) =>
   received.event.type === 'message.created' ? received.event.message.text : null
 
 /** Collects what a bus delivers; `waitFor(n)` resolves once n envelopes arrived. */
 function collect(bus: PostgresBus) {
-  const received: RealtimeEnvelope[] = []
+  const received: BusEnvelope[] = []
   const waiters = new Set<() => void>()
   bus.subscribe((item) => {
     received.push(item)
@@ -48,7 +48,7 @@ function collect(bus: PostgresBus) {
   return {
     received,
     waitFor(count: number, timeoutMs = 5000) {
-      return new Promise<RealtimeEnvelope[]>((resolve, reject) => {
+      return new Promise<BusEnvelope[]>((resolve, reject) => {
         const check = () => {
           if (received.length < count) return false
           waiters.delete(check)
@@ -243,7 +243,7 @@ describe.skipIf(skip)(`createPostgresBus${skip ? ` (skipped: ${unavailable})` : 
       bus.subscribe(() => {
         throw new Error('listener bug')
       })
-      const leaving: RealtimeEnvelope[] = []
+      const leaving: BusEnvelope[] = []
       const unsubscribe = bus.subscribe((item) => leaving.push(item))
       const staying = collect(bus)
 

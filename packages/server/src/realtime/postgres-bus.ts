@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import type { RealtimeBus, RealtimeEnvelope } from './bus.js'
+import type { RealtimeBus, BusEnvelope } from './bus.js'
 import { errorMessage } from '../errors/error-message.js'
 
 /** Why a Postgres bus may have dropped events. */
@@ -70,7 +70,7 @@ interface Notice {
   p: string
   /** The publisher's sequence number, from 1, so a receiver can tell when it missed some. */
   n: number
-  e?: RealtimeEnvelope
+  e?: BusEnvelope
   r?: string
 }
 
@@ -118,7 +118,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
 
   const publisherId = randomUUID()
   let published = 0
-  const listeners = new Set<(envelope: RealtimeEnvelope) => void>()
+  const listeners = new Set<(envelope: BusEnvelope) => void>()
   const gapListeners = new Set<(gap: BusGap) => void>()
   if (options.onGap) gapListeners.add(options.onGap)
   /** The last sequence number seen per publisher, to spot skipped notifications. */
@@ -142,7 +142,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
     }
   }
 
-  const deliver = (envelope: RealtimeEnvelope) => {
+  const deliver = (envelope: BusEnvelope) => {
     for (const subscriber of [...listeners]) {
       try {
         subscriber(envelope)
@@ -199,7 +199,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
     enqueue(async () => {
       const payload = await fetched
       if (payload === null) reportGap({ reason: 'payload-missing' })
-      else deliver(JSON.parse(payload) as RealtimeEnvelope)
+      else deliver(JSON.parse(payload) as BusEnvelope)
     })
   }
 
@@ -320,7 +320,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
     }
   }
 
-  const publish = (envelope: RealtimeEnvelope): Promise<void> => {
+  const publish = (envelope: BusEnvelope): Promise<void> => {
     if (closed) return Promise.reject(new Error('The realtime bus is closed'))
     return new Promise<void>((resolve, reject) => {
       queue.push({ json: JSON.stringify(envelope), resolve, reject })

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sha256 } from '../crypto/keyed-hash.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
-import type { RealtimeEnvelope } from './bus.js'
+import type { BusEnvelope } from './bus.js'
 import type { SseWriter } from './sse-stream.js'
 import { createStreamRegistry } from './stream-registry.js'
 import type { StreamRegistry } from './stream-registry.js'
@@ -10,13 +10,13 @@ import type { StreamRegistry } from './stream-registry.js'
 interface RecordingStream {
   writer: SseWriter
   comments: string[]
-  received: RealtimeEnvelope[]
-  receive: (envelope: RealtimeEnvelope) => void
+  received: BusEnvelope[]
+  receive: (envelope: BusEnvelope) => void
 }
 
 function recordingStream(): RecordingStream {
   const comments: string[] = []
-  const received: RealtimeEnvelope[] = []
+  const received: BusEnvelope[] = []
   let closed = false
   const writer: SseWriter = {
     send: () => undefined,
@@ -46,7 +46,7 @@ describe('createStreamRegistry', () => {
     await test.close()
   })
 
-  const envelopeFor = (customerId: string, workspaceId = test.workspace.workspaceId): RealtimeEnvelope => ({
+  const envelopeFor = (customerId: string, workspaceId = test.workspace.workspaceId): BusEnvelope => ({
     workspaceId,
     conversationId: 'conv_test',
     customerId,

@@ -1,5 +1,5 @@
 import type { ServerContext } from '../server-context.js'
-import type { RealtimeEnvelope } from './bus.js'
+import type { BusEnvelope } from './bus.js'
 import { touchPresence } from './presence.js'
 import { consoleSessionIsLive } from '../advisors/console-sessions.js'
 import { touchAdvisorPresence } from '../advisors/presence.js'
@@ -19,13 +19,13 @@ export interface StreamRegistry {
     customerId: string
     tokenHash: string
     writer: SseWriter
-    receive: (envelope: RealtimeEnvelope) => void
+    receive: (envelope: BusEnvelope) => void
   }): () => void
   /** An advisor's stream: receives every event of the workspace. Returns its unregister. */
   addAgentStream(stream: {
     workspaceId: string
     writer: SseWriter
-    receive: (envelope: RealtimeEnvelope) => void
+    receive: (envelope: BusEnvelope) => void
     /** Who opened it and with what, so removing the advisor or revoking the credential ends it (H5, H6). */
     caller?: AgentStreamCaller
   }): () => void
@@ -47,7 +47,7 @@ interface CustomerStream {
   customerId: string
   tokenHash: string
   writer: SseWriter
-  receive: (envelope: RealtimeEnvelope) => void
+  receive: (envelope: BusEnvelope) => void
 }
 
 /** The advisor behind an agent stream and the credential it was opened with. */
@@ -61,7 +61,7 @@ export interface AgentStreamCaller {
 interface AgentStream {
   workspaceId: string
   writer: SseWriter
-  receive: (envelope: RealtimeEnvelope) => void
+  receive: (envelope: BusEnvelope) => void
   caller?: AgentStreamCaller
 }
 
@@ -82,7 +82,7 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     }
   }
 
-  const receive = (streams: Set<CustomerStream> | Set<AgentStream> | undefined, envelope: RealtimeEnvelope) => {
+  const receive = (streams: Set<CustomerStream> | Set<AgentStream> | undefined, envelope: BusEnvelope) => {
     if (!streams) return
     for (const stream of streams) {
       // One failing stream cannot starve the others sharing this subscription.

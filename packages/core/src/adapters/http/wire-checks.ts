@@ -241,6 +241,7 @@ const errorCode = oneOf<ErrorCode>({
   otp_expired: 1,
   otp_attempts_exceeded: 1,
   identity_conflict: 1,
+  conversation_taken: 1,
   identification_code_invalid: 1,
   identification_code_expired: 1,
   payload_too_large: 1,
