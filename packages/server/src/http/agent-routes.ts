@@ -29,7 +29,7 @@ import {
   takeConversation,
 } from '../conversations/agent-conversation.js'
 import { setLabels, setStar } from '../conversations/conversation-tags.js'
-import { ApiError, parseWith } from '../errors/api-error.js'
+import { parseWith } from '../errors/api-error.js'
 import { openAgentEventStream } from '../realtime/agent-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
