@@ -11,7 +11,13 @@ import type {
   PageViewsResponse,
   TakeRequest,
 } from '../schemas/agent.js'
-import type { MessagesPage, MessagesQuery, SendMessageResponse } from '../schemas/visitor.js'
+import type {
+  AttachmentLink,
+  MessagesPage,
+  MessagesQuery,
+  SendMessageResponse,
+  UploadResponse,
+} from '../schemas/visitor.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -31,6 +37,13 @@ const routes = {
    * conversation): after a reconnect, a client refetches the conversations it shows.
    */
   events: { method: 'GET', path: '/v1/agent/events', auth: 'agent' },
+  /**
+   * A file for the advisor's next reply in this conversation: raw bytes, name in `attachmentNameHeader`,
+   * the customer's rules (D1–D6). Only this advisor can send it, once, in this conversation (D7).
+   */
+  uploadAttachment: { method: 'POST', path: '/v1/agent/conversations/:id/uploads', auth: 'agent' },
+  /** D7: a signed, short-lived download URL for an attachment sent in a conversation of the workspace. */
+  attachmentLink: { method: 'GET', path: '/v1/agent/attachments/:id/link', auth: 'agent' },
 } as const
 
 /** The agent API: advisors' tools, bots and integrations, scoped to the agent key's workspace. */
@@ -48,6 +61,8 @@ export const agentRoutes: RouteTable<
     markRead: { body: AgentReadRequest }
     setTyping: { body: AgentTypingRequest }
     events: { event: AgentEventEnvelope }
+    uploadAttachment: { response: UploadResponse }
+    attachmentLink: { response: AttachmentLink }
   }
 > = routes
 

@@ -44,6 +44,7 @@ import {
   sessionGrantSchema,
   typingRequestSchema,
   uploadResponseSchema,
+  attachmentLinkSchema,
 } from './visitor.js'
 
 type Slot<Key extends string, T> = [T] extends [undefined]
@@ -75,6 +76,7 @@ export const visitorRouteSchemas = {
   setTyping: { body: typingRequestSchema },
   trackPageView: { body: pageViewSchema },
   uploadAttachment: { response: uploadResponseSchema },
+  attachmentLink: { response: attachmentLinkSchema },
   events: { event: chatEventSchema },
   declineIdentification: { body: declineIdentificationRequestSchema, response: conversationResponseSchema },
   mintIdentificationCode: { body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
@@ -92,6 +94,8 @@ export const agentRouteSchemas = {
   markRead: { body: agentReadRequestSchema },
   setTyping: { body: agentTypingRequestSchema },
   events: { event: agentEventEnvelopeSchema },
+  uploadAttachment: { response: uploadResponseSchema },
+  attachmentLink: { response: attachmentLinkSchema },
 } as const satisfies RouteTableSchemas<typeof agentRoutes>
 
 export const adminRouteSchemas = {

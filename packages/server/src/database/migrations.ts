@@ -279,10 +279,31 @@ const identification: Migration = {
   },
 }
 
+/**
+ * D5–D8: the scan state of each file, whether its bytes are our re-encoding (only those may be shown
+ * inline), and advisors' uploads (made for one conversation, by one advisor). Files stored before
+ * this migration were neither scanned nor re-encoded: they stay `pending` and are never served.
+ */
+const attachmentFiles: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('uploads')
+      .addColumn('scan_state', 'text', (column) => column.notNull().defaultTo('pending'))
+      .execute()
+    await db.schema
+      .alterTable('uploads')
+      .addColumn('reencoded', 'integer', (column) => column.notNull().defaultTo(0))
+      .execute()
+    await db.schema.alterTable('uploads').addColumn('agent_id', 'text').execute()
+    await db.schema.createIndex('uploads_by_customer').on('uploads').columns(['customer_id', 'created_at']).execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
   '0003_identification': identification,
+  '0006_attachment_files': attachmentFiles,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -13,6 +13,7 @@ import type { AppEnv } from './app-env.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
+import { mountFileRoutes } from './file-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
@@ -53,14 +54,18 @@ export function createApp(context: ServerContext, { registry, devOutbox, widgetD
     })
   const jsonLimit = limitTo(context.settings.maxBodyBytes)
   const uploadLimit = limitTo(limits.attachmentMaxBytes)
+  const agentUpload = /^\/v1\/agent\/conversations\/[^/]+\/uploads$/
   const limitBodies: MiddlewareHandler = (c, next) =>
-    c.req.path === visitorRoutes.uploadAttachment.path ? uploadLimit(c, next) : jsonLimit(c, next)
+    c.req.path === visitorRoutes.uploadAttachment.path || agentUpload.test(c.req.path)
+      ? uploadLimit(c, next)
+      : jsonLimit(c, next)
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
   mountAdminRoutes(app, { context })
+  mountFileRoutes(app, { context })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 
