@@ -43,7 +43,10 @@ function pngClaiming(width: number, height: number): Buffer {
   ])
 }
 
-type Json = { attachment: Attachment; error: { code: string; retryAfterSeconds?: number } } & AttachmentLink
+type Json = {
+  attachment: Attachment
+  error: { code: string; message: string; retryAfterSeconds?: number }
+} & AttachmentLink
 
 async function uploadTo(test: TestServer, path: string, token: string, bytes: Uint8Array, name: string) {
   const response = await fetch(`${test.url}${path}`, {
