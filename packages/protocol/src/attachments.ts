@@ -78,5 +78,12 @@ export function checkAttachmentFile(file: { name: string; size: number; type: st
   return null
 }
 
+/**
+ * D6: where a file stands with the malware scan. Only `clean` files are served; `pending` ones wait
+ * for a scanner (or for the operator to choose none), `blocked` ones never will be.
+ */
+export const attachmentScanStates = ['pending', 'clean', 'blocked'] as const
+export type AttachmentScanState = (typeof attachmentScanStates)[number]
+
 /** `POST /v1/uploads` carries the raw bytes; the display name travels URI-encoded in this header. */
 export const attachmentNameHeader = 'x-threadline-filename'

@@ -32,8 +32,9 @@ export {
   attachmentExtension,
   checkAttachmentFile,
   attachmentNameHeader,
+  attachmentScanStates,
 } from './attachments.js'
-export type { AttachmentKind, AttachmentExtension, AttachmentRefusal } from './attachments.js'
+export type { AttachmentKind, AttachmentExtension, AttachmentRefusal, AttachmentScanState } from './attachments.js'
 export { chatEventTypes } from './events.js'
 export type { ChatEvent, ChatEventType, ChatEventOf } from './schemas/events.js'
 
@@ -80,6 +81,7 @@ export type {
   TypingRequest,
   PageView,
   UploadResponse,
+  AttachmentLink,
 } from './schemas/visitor.js'
 export type {
   AgentMeResponse,

@@ -24,6 +24,16 @@ export const limits = {
   /** D1: largest attachment. */
   attachmentMaxBytes: 10 * 1024 * 1024,
   attachmentsPerMessage: 10,
+  /** D5: images above this many pixels (all frames of an animated GIF together) are refused before decoding. */
+  imageMaxPixels: 40_000_000,
+  /** D7: how long a download link works. */
+  attachmentLinkTtlSeconds: 5 * 60,
+  /** D8: files one conversation may hold (the customer's and the advisors'), sent or not. */
+  conversationMaxAttachments: 200,
+  /** D8: bytes one conversation may hold, counted as stored (after re-encoding). */
+  conversationMaxAttachmentBytes: 100 * 1024 * 1024,
+  /** D8: bytes one customer may upload in any 24 hours; past it, 429 with the wait. */
+  customerDailyAttachmentBytes: 50 * 1024 * 1024,
   /** D3: longest display name kept for an attachment (longer names are shortened, keeping the extension). */
   attachmentNameMaxLength: 200,
   /** Page of history served when a client names no limit. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
+import { createClamdScanner } from './attachments/clamd-scanner.js'
 import { configFlagNames, configVariables, loadConfig } from './config/config.js'
 import type { ConfigFlags, ServerConfig } from './config/config.js'
 import { resolveServerSecret } from './config/server-secret.js'
@@ -96,6 +97,13 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
     heartbeatMs: config.heartbeatSeconds * 1000,
     replyEmailDelayMs: config.replyEmailDelaySeconds * 1000,
     otpIpHourlyLimit: config.otpIpHourlyLimit,
+    filesOrigin: config.filesOrigin,
+    // D6: clamd when configured, else the operator's explicit `none`, else the mode's default.
+    ...(config.clamd !== null
+      ? { fileScanner: createClamdScanner(config.clamd) }
+      : config.scanner === 'none'
+        ? { fileScanner: 'none' as const }
+        : {}),
     log: io.stderr,
   }
 }

@@ -1,3 +1,4 @@
+import type { ScanPolicy } from './attachments/file-scanner.js'
 import type { Database } from './database/database.js'
 import type { KeyedHasher } from './crypto/keyed-hash.js'
 import type { SecretBox } from './crypto/secret-box.js'
@@ -32,4 +33,8 @@ export interface ServerSettings {
   mailReplyTo: string | null
   /** Largest JSON request body. */
   maxBodyBytes: number
+  /** D6: how files other than re-encoded images are judged (attachments/file-scanner.ts). */
+  fileScanner: ScanPolicy
+  /** D4: the separate origin download links point at (`https://files.shop.example`); null: this server's `/files/`. */
+  filesOrigin: string | null
 }

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { limits } from '@threadline/protocol'
 import type { Agent } from '@threadline/protocol'
 import type { Hono } from 'hono'
+import type { ScanPolicy } from './attachments/file-scanner.js'
 import { createKeyedHasher } from './crypto/keyed-hash.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { openDatabase } from './database/database.js'
@@ -58,6 +59,14 @@ export interface ThreadlineOptions {
   otpIpHourlyLimit?: number
   sessionTtlSeconds?: number
   maxBodyBytes?: number
+  /**
+   * D6: how files other than re-encoded images are judged: a `FileScanner` (clamd), `'none'` (clean
+   * at once) or `'hold'` (pending, never served). Default `'none'` in development, so the demo's
+   * files open, and `'hold'` in production, so nothing unscanned is served unless the operator says so.
+   */
+  fileScanner?: ScanPolicy
+  /** D4: a separate origin (`https://files.shop.example`) for download links; default this server's `/files/`. */
+  filesOrigin?: string | null
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -159,7 +168,13 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     mailReplyTo: options.mailReplyTo ?? null,
     // A 10,000-character message escapes to at most ~60 KB of JSON.
     maxBodyBytes: options.maxBodyBytes ?? 128 * 1024,
+    fileScanner: options.fileScanner ?? (mode === 'development' ? 'none' : 'hold'),
+    filesOrigin: options.filesOrigin ?? null,
   }
+  if (settings.fileScanner === 'hold')
+    log(
+      'No file scanner is configured: files other than images stay pending and are not served (set --clamd, or --scanner none)',
+    )
   const context: ServerContext = {
     database,
     mode,

@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  AttachmentLink,
   ChatEvent,
   Conversation,
   Customer,
@@ -51,6 +52,11 @@ export interface ChatAdapter {
    * `sendMessage` then takes. Only the uploader can send it, and only once (D7).
    */
   uploadAttachment(options: { file: Blob; name: string } & SessionCallOptions): Promise<Attachment>
+  /**
+   * A short-lived URL for an attachment of the customer's conversation (D7). Only `clean` files have
+   * one; others reject with `attachment_pending` or `attachment_blocked` (D6).
+   */
+  getAttachmentLink(options: { attachmentId: string } & SessionCallOptions): Promise<AttachmentLink>
   /**
    * Opens the realtime stream. The adapter may resume transparently after short drops; when it gives
    * up it calls `onClose` once and the subscription is over (the client resubscribes and catches up).

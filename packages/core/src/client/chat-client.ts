@@ -1,4 +1,4 @@
-import type { Attachment, Conversation, Customer, PageView } from '@threadline/protocol'
+import type { Attachment, AttachmentLink, Conversation, Customer, PageView } from '@threadline/protocol'
 import type { ChatAdapter } from '../adapters/types.js'
 import type { KeyValueStorage } from '../storage/types.js'
 import type { ChatState, PendingVerification } from '../store/state.js'
@@ -61,6 +61,11 @@ export interface ChatClient {
    * (`unsupported_media_type`, `payload_too_large`), a file the server would refuse.
    */
   uploadAttachment(file: Blob, options?: UploadAttachmentOptions): Promise<Result<Attachment>>
+  /**
+   * A fresh, short-lived URL for an attachment of the conversation (D7); ask again once it expires.
+   * Fails with `attachment_pending` or `attachment_blocked` for a file that is not clean (D6).
+   */
+  attachmentLink(attachmentId: string): Promise<Result<AttachmentLink>>
   /** Puts a message the server refused back in line. */
   retryMessage(clientId: string): Promise<Result<void>>
   /** Drops a message the server refused. */

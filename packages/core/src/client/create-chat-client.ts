@@ -282,6 +282,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return withSession((session) => session.uploadAttachment(file, name, uploadOptions.signal))
     },
 
+    attachmentLink: (attachmentId) =>
+      withSession((session) => session.call((auth) => adapter.getAttachmentLink({ ...auth, attachmentId }))),
+
     async declineIdentification(text) {
       await ready
       if (text.trim() === '') return writer.refuse('Say something first')

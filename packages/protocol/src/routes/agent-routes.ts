@@ -13,6 +13,13 @@ import type {
   TakeRequest,
 } from '../schemas/agent.js'
 import type {
+  AttachmentLink,
+  MessagesPage,
+  MessagesQuery,
+  SendMessageResponse,
+  UploadResponse,
+} from '../schemas/visitor.js'
+import type {
   CannedRepliesQuery,
   CannedRepliesResponse,
   CannedReplyResponse,
@@ -32,7 +39,6 @@ import type {
   TimelineQuery,
   ViewingRequest,
 } from '../schemas/timeline.js'
-import type { MessagesPage, MessagesQuery, SendMessageResponse } from '../schemas/visitor.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -76,6 +82,13 @@ const routes = {
   createCannedReply: { method: 'POST', path: '/v1/agent/canned-replies', auth: 'agent' },
   editCannedReply: { method: 'POST', path: '/v1/agent/canned-replies/:id/edit', auth: 'agent' },
   deleteCannedReply: { method: 'POST', path: '/v1/agent/canned-replies/:id/delete', auth: 'agent' },
+  /**
+   * A file for the advisor's next reply in this conversation: raw bytes, name in `attachmentNameHeader`,
+   * the customer's rules (D1–D6). Only this advisor can send it, once, in this conversation (D7).
+   */
+  uploadAttachment: { method: 'POST', path: '/v1/agent/conversations/:id/uploads', auth: 'agent' },
+  /** D7: a signed, short-lived download URL for an attachment sent in a conversation of the workspace. */
+  attachmentLink: { method: 'GET', path: '/v1/agent/attachments/:id/link', auth: 'agent' },
 } as const
 
 /** The agent API: advisors' tools, bots and integrations, scoped to the agent key's workspace. */
@@ -110,6 +123,8 @@ export const agentRoutes: RouteTable<
     createCannedReply: { body: CreateCannedReplyRequest; response: CannedReplyResponse }
     editCannedReply: { body: EditCannedReplyRequest; response: CannedReplyResponse }
     deleteCannedReply: object
+    uploadAttachment: { response: UploadResponse }
+    attachmentLink: { response: AttachmentLink }
   }
 > = routes
 

@@ -20,6 +20,7 @@ import type {
   SessionGrant,
   TypingRequest,
   UploadResponse,
+  AttachmentLink,
 } from '../schemas/visitor.js'
 import type { RouteTable } from './route.js'
 
@@ -40,6 +41,8 @@ const routes = {
    * The attachment belongs to the uploader's conversation and can only be sent by them (D7).
    */
   uploadAttachment: { method: 'POST', path: '/v1/uploads', auth: 'session' },
+  /** D7: a signed, short-lived download URL for an attachment of the customer's conversation. */
+  attachmentLink: { method: 'GET', path: '/v1/attachments/:id/link', auth: 'session' },
   /** Server-Sent Events; `id:` is a resumable cursor, sent back as `Last-Event-ID`. */
   events: { method: 'GET', path: '/v1/events', auth: 'session' },
   /** "I have no account": ends the wait for an identification code; the text is posted as the customer's reply. */
@@ -64,6 +67,7 @@ export const visitorRoutes: RouteTable<
     setTyping: { body: TypingRequest }
     trackPageView: { body: PageView }
     uploadAttachment: { response: UploadResponse }
+    attachmentLink: { response: AttachmentLink }
     events: { event: ChatEvent }
     declineIdentification: { body: DeclineIdentificationRequest; response: ConversationResponse }
     mintIdentificationCode: { body: MintCodeRequest; response: IdentificationCodeResponse }

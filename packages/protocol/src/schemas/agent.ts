@@ -81,6 +81,8 @@ export type PageViewsResponse = z.infer<typeof pageViewsResponseSchema>
 export const agentReplyRequestSchema = z.object({
   text: z.string(),
   clientId: z.optional(z.string().check(z.minLength(1), z.maxLength(limits.clientIdMaxLength))),
+  /** Files from `uploadAttachment` of this conversation, sent once (D7). With files, the text may be empty. */
+  attachmentIds: z.optional(z.array(z.string()).check(z.maxLength(limits.attachmentsPerMessage))),
 })
 export type AgentReplyRequest = z.infer<typeof agentReplyRequestSchema>
 

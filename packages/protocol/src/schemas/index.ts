@@ -31,6 +31,7 @@ export {
   typingRequestSchema,
   pageViewSchema,
   uploadResponseSchema,
+  attachmentLinkSchema,
 } from './visitor.js'
 export {
   identificationModeSchema,

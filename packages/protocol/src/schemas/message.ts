@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { attachmentScanStates } from '../attachments.js'
 import { authorKinds } from '../conversation.js'
 import { limits } from '../limits.js'
 
@@ -17,8 +18,13 @@ export const attachmentSchema = z.object({
   name: z.string(),
   contentType: z.string(),
   size: z.int().check(z.nonnegative(), z.lte(limits.attachmentMaxBytes)),
-  /** Short-lived download URL; absent until the file is cleared for download. */
+  /**
+   * A URL the client may show as is (the memory adapter's `blob:` previews). The server always sends
+   * null: its links expire, so clients ask for one when they need it (`attachmentLink`).
+   */
   url: z.nullable(z.string()),
+  /** D6: only `clean` files can be downloaded; `pending` waits for a scan, `blocked` failed one. */
+  scanState: z.enum(attachmentScanStates),
 })
 export type Attachment = z.infer<typeof attachmentSchema>
 

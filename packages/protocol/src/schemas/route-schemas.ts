@@ -87,6 +87,7 @@ import {
   sessionGrantSchema,
   typingRequestSchema,
   uploadResponseSchema,
+  attachmentLinkSchema,
 } from './visitor.js'
 
 type Slot<Key extends string, T> = [T] extends [undefined]
@@ -118,6 +119,7 @@ export const visitorRouteSchemas = {
   setTyping: { body: typingRequestSchema },
   trackPageView: { body: pageViewSchema },
   uploadAttachment: { response: uploadResponseSchema },
+  attachmentLink: { response: attachmentLinkSchema },
   events: { event: chatEventSchema },
   declineIdentification: { body: declineIdentificationRequestSchema, response: conversationResponseSchema },
   mintIdentificationCode: { body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
@@ -152,6 +154,8 @@ export const agentRouteSchemas = {
   createCannedReply: { body: createCannedReplyRequestSchema, response: cannedReplyResponseSchema },
   editCannedReply: { body: editCannedReplyRequestSchema, response: cannedReplyResponseSchema },
   deleteCannedReply: {},
+  uploadAttachment: { response: uploadResponseSchema },
+  attachmentLink: { response: attachmentLinkSchema },
 } as const satisfies RouteTableSchemas<typeof agentRoutes>
 
 export const adminRouteSchemas = {

@@ -103,3 +103,7 @@ export type PageView = z.infer<typeof pageViewSchema>
 
 export const uploadResponseSchema = z.object({ attachment: attachmentSchema })
 export type UploadResponse = z.infer<typeof uploadResponseSchema>
+
+/** D7: a signed download URL for one attachment, valid until `expiresAt` (at most five minutes). */
+export const attachmentLinkSchema = z.object({ url: z.string(), expiresAt: z.iso.datetime() })
+export type AttachmentLink = z.infer<typeof attachmentLinkSchema>

@@ -102,7 +102,16 @@ export const AttachmentBeingPrepared: Story = {
   args: {
     message: chatMessage({
       text: '',
-      attachments: [{ id: 'att_1', name: 'scan.pdf', contentType: 'application/pdf', size: 482_133, url: null }],
+      attachments: [
+        {
+          id: 'att_1',
+          name: 'scan.pdf',
+          contentType: 'application/pdf',
+          size: 482_133,
+          url: null,
+          scanState: 'pending',
+        },
+      ],
     }),
   },
 }
@@ -120,6 +129,7 @@ export const DocumentAttachment: Story = {
           contentType: 'application/pdf',
           size: 128_400,
           url: 'https://files.example.com/att_2/invoice-4821.pdf',
+          scanState: 'clean',
         },
       ],
     }),

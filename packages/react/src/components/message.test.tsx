@@ -128,16 +128,31 @@ describe('Message', () => {
     it('previews images, links other files with their size, and says when a file is still being prepared', async () => {
       const chat = createChat()
       const attachments = [
-        { id: 'a1', name: 'screen.png', contentType: 'image/png', size: 2048, url: 'https://files.example.com/a1' },
+        {
+          id: 'a1',
+          name: 'screen.png',
+          contentType: 'image/png',
+          size: 2048,
+          url: 'https://files.example.com/a1',
+          scanState: 'clean' as const,
+        },
         {
           id: 'a2',
           name: 'invoice.pdf',
           contentType: 'application/pdf',
           size: 3 * 1024 * 1024,
           url: 'https://files.example.com/a2',
+          scanState: 'clean' as const,
         },
-        { id: 'a3', name: 'clip.mp4', contentType: 'video/mp4', size: 10, url: null },
-        { id: 'a4', name: 'evil.png', contentType: 'image/png', size: 10, url: 'javascript:alert(1)' },
+        { id: 'a3', name: 'clip.mp4', contentType: 'video/mp4', size: 10, url: null, scanState: 'pending' as const },
+        {
+          id: 'a4',
+          name: 'evil.png',
+          contentType: 'image/png',
+          size: 10,
+          url: 'javascript:alert(1)',
+          scanState: 'clean' as const,
+        },
       ]
       const { container } = renderChat(chat, <Message message={message({ attachments })} />)
       const image = screen.getByRole('img', { name: /screen\.png/ })

@@ -41,7 +41,7 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
   }
 
   describe('when a customer uploads an allowed file', () => {
-    it('D3, D6: stores it under a random id, with no download url yet, and sends it once with a message, which carries it in history and on retry', async () => {
+    it('D3, D5: stores it under a random id, re-encoded, with no url of its own, and sends it once with a message, which carries it in history and on retry', async () => {
       const { session } = await test.verify()
       const uploaded = await upload(session.token, png, 'screenshot.png', 'image/png')
       expect(uploaded.status).toBe(200)
@@ -50,8 +50,9 @@ describeEachDatabase('POST /v1/uploads', (freshDatabase) => {
         id: expect.stringMatching(/^att_[0-9a-f]{32}$/),
         name: 'screenshot.png',
         contentType: 'image/png',
-        size: png.length,
+        size: expect.any(Number),
         url: null,
+        scanState: 'clean',
       })
 
       const request = { clientId: crypto.randomUUID(), text: '', attachmentIds: [uploaded.body.attachment.id] }

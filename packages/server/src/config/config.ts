@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
+import { parseClamdAddress } from '../attachments/clamd-scanner.js'
 import type { DatabaseOptions } from '../database/database.js'
 import type { ServerMode } from '../server-context.js'
 
@@ -23,6 +24,12 @@ export interface ServerConfig {
   otpIpHourlyLimit: number
   /** The built script-tag widget served at `/widget/*`; null means the installed `@threadline/loader`'s `dist/widget`. */
   widgetDir: string | null
+  /** D4: the separate origin download links point at; null serves them from `/files/` on this server. */
+  filesOrigin: string | null
+  /** D6: clamd's `host:port`; null scans with nothing. */
+  clamd: { host: string; port: number } | null
+  /** D6: `none` when the operator chose to serve files without a scan (otherwise the mode's default). */
+  scanner: 'none' | null
 }
 
 /** Flags as `node:util` parseArgs gives them: strings, absent when not passed. */
@@ -93,6 +100,32 @@ const fields = {
     expect: 'a directory path',
     schema: z.string().min(1),
   },
+  filesOrigin: {
+    env: 'THREADLINE_FILES_ORIGIN',
+    flag: 'files-origin',
+    expect: 'an http(s):// origin with no path, like https://files.shop.example',
+    schema: z.string().refine((value) => {
+      try {
+        const parsed = new URL(value)
+        return (
+          (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.origin === value.replace(/\/$/, '')
+        )
+      } catch {
+        return false
+      }
+    }),
+  },
+  clamd: {
+    env: 'THREADLINE_CLAMD',
+    flag: 'clamd',
+    expect: 'host:port of a clamd TCP socket, like 127.0.0.1:3310',
+    schema: z.string().transform((value, context) => {
+      const address = parseClamdAddress(value)
+      if (address === null) context.addIssue({ code: 'custom', message: 'not host:port' })
+      return address ?? { host: '', port: 0 }
+    }),
+  },
+  scanner: { env: 'THREADLINE_SCANNER', flag: 'scanner', expect: '"none"', schema: z.literal('none') },
 } as const
 
 type FieldName = keyof typeof fields
@@ -159,6 +192,9 @@ export function loadConfig({
   const otpIpHourlyLimit = read('otpIpHourlyLimit') ?? (mode === 'development' ? 1000 : 50)
   const widgetDirSetting = read('widgetDir')
   const widgetDir = widgetDirSetting === undefined ? null : resolve(cwd, widgetDirSetting)
+  const filesOrigin = read('filesOrigin')?.replace(/\/$/, '') ?? null
+  const clamd = read('clamd') ?? null
+  const scanner = read('scanner') ?? null
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
@@ -193,6 +229,9 @@ export function loadConfig({
       replyEmailDelaySeconds,
       otpIpHourlyLimit,
       widgetDir,
+      filesOrigin,
+      clamd,
+      scanner,
     },
   }
 }

@@ -17,6 +17,7 @@ import type {
 import { limits, viewingTtlMs } from '@threadline/protocol'
 import { sql } from 'kysely'
 import type { RawBuilder, Transaction } from 'kysely'
+import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
 import { toCustomer } from '../auth/customers.js'
 import type { AccountTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
@@ -274,18 +275,24 @@ export async function agentReply(
     conversationId,
     text,
     clientId,
-  }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null },
+    attachmentIds = [],
+  }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null; attachmentIds?: string[] },
 ): Promise<SendMessageResponse> {
-  requireText(text)
+  // A file alone is a reply; otherwise it needs text.
+  if (attachmentIds.length === 0) requireText(text)
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    // D7: only this advisor's unsent uploads for this conversation (their customer_id is its customer).
+    const files = { customer: { id: conversation.customer_id }, attachmentIds, agentId: agent.id }
     if (clientId !== null) {
       const original = await findMessageByClientId(transaction, conversation.id, clientId)
       if (original) {
-        if (original.text !== text)
+        const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
+        if (original.text !== text || sentWith.map((file) => file.id).join() !== attachmentIds.join())
           throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
-        return { message: toMessage(original), conversation: toConversation(conversation) }
+        return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
       }
     }
+    await requireClaimableUploads(transaction, files)
     const at = context.now()
     const message = await appendMessage(context, transaction, conversation, {
       client_id: clientId,
@@ -295,7 +302,9 @@ export async function agentReply(
       author_avatar_url: agent.avatarUrl,
       text,
     })
-    emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message) })
+    await claimUploads(transaction, { ...files, messageId: message.id })
+    const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
+    emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
     // Typing is ephemeral and may have started in another process, so a reply always ends it.
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
     const pendingSince = conversation.reply_email_pending_since ?? at
@@ -307,7 +316,7 @@ export async function agentReply(
     conversation.reply_email_pending_since = pendingSince
     if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
     await setStatus(transaction, conversation, 'active', { emit, context, agent })
-    return { message: toMessage(message), conversation: toConversation(conversation) }
+    return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
   })
 }
 

@@ -411,6 +411,26 @@ const timeline: Migration = {
   },
 }
 
+/**
+ * D5–D8: the scan state of each file, whether its bytes are our re-encoding (only those may be shown
+ * inline), and advisors' uploads (made for one conversation, by one advisor). Files stored before
+ * this migration were neither scanned nor re-encoded: they stay `pending` and are never served.
+ */
+const attachmentFiles: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('uploads')
+      .addColumn('scan_state', 'text', (column) => column.notNull().defaultTo('pending'))
+      .execute()
+    await db.schema
+      .alterTable('uploads')
+      .addColumn('reencoded', 'integer', (column) => column.notNull().defaultTo(0))
+      .execute()
+    await db.schema.alterTable('uploads').addColumn('agent_id', 'text').execute()
+    await db.schema.createIndex('uploads_by_customer').on('uploads').columns(['customer_id', 'created_at']).execute()
+  },
+}
+
 /** N1: advisors' private records get tables of their own, which no customer-facing query selects. */
 const notes: Migration = {
   async up(db: Kysely<unknown>) {
@@ -480,6 +500,7 @@ export const migrations: Record<string, Migration> = {
   '0003_identification': identification,
   '0004_advisors': advisors,
   '0005_timeline': timeline,
+  '0006_attachment_files': attachmentFiles,
   '0007_notes': notes,
 }
 

@@ -1,3 +1,5 @@
+import type { AttachmentScanState } from '@threadline/protocol'
+
 /**
  * The tables, as kysely sees them. One schema for SQLite and Postgres, so it keeps to a portable
  * subset: ids and text are `text`, every timestamp is epoch milliseconds in a `bigint` (read back as
@@ -253,6 +255,15 @@ export interface UploadTable {
   /** Its place among the message's attachments. */
   position: number | null
   created_at: number
+  /** D6: `pending` | `clean` | `blocked`; only `clean` is ever served. */
+  scan_state: AttachmentScanState
+  /** D4, D5: 1 when the bytes are our own re-encoding of an image, the only files served inline. */
+  reencoded: number
+  /**
+   * The advisor who uploaded it for a reply, or null for the customer's own. Either way `customer_id`
+   * is the conversation's customer, so the conversation's quota and downloads cover both.
+   */
+  agent_id: string | null
 }
 
 /** A site's account, as the site describes it (admin API, identity tokens); keyed by the site's own id. */

@@ -10,9 +10,14 @@ import type {
   PageViewsResponse,
   SendMessageResponse,
   TimelinePage,
+  AttachmentLink,
+  UploadResponse,
 } from '@threadline/protocol'
 import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
+import { agentUploader } from '../attachments/agent-uploader.js'
+import { agentAttachmentLink } from '../attachments/downloads.js'
+import { storeUpload } from '../attachments/uploads.js'
 import {
   agentConversation,
   agentConversationCounts,
@@ -41,6 +46,7 @@ import { mountCannedReplyRoutes } from './canned-reply-routes.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
 import { mountNoteRoutes } from './note-routes.js'
+import { filesBase, readUploadRequest } from './upload-request.js'
 import { numericQuery } from './visitor-routes.js'
 
 const schemas = agentRouteSchemas
@@ -105,7 +111,7 @@ export function mountAgentRoutes(
 
   app.post(agentRoutes.reply.path, async (c) => {
     const { agent, workspaceId } = await agentOf(c)
-    const { text, clientId } = parseWith(schemas.reply.body, await readJson(c))
+    const { text, clientId, attachmentIds } = parseWith(schemas.reply.body, await readJson(c))
     parseWith(messageTextSchema, text)
     const sent = await agentReply(context, {
       workspaceId,
@@ -113,6 +119,7 @@ export function mountAgentRoutes(
       conversationId: conversationId(c),
       text,
       clientId: clientId ?? null,
+      attachmentIds,
     })
     return c.json(sent satisfies SendMessageResponse)
   })
@@ -181,6 +188,23 @@ export function mountAgentRoutes(
     const { typing } = parseWith(schemas.setTyping.body, await readJson(c))
     await agentTyping(context, { workspaceId, agent, conversationId: conversationId(c), typing })
     return c.body(null, 204)
+  })
+
+  app.post(agentRoutes.uploadAttachment.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const uploader = await agentUploader(context, { workspaceId, agentId: agent.id, conversationId: conversationId(c) })
+    const attachment = await storeUpload(context, { uploader, ...(await readUploadRequest(c)) })
+    return c.json({ attachment } satisfies UploadResponse)
+  })
+
+  app.get(agentRoutes.attachmentLink.path, async (c) => {
+    const { workspaceId } = await agentOf(c)
+    const link = await agentAttachmentLink(context, {
+      workspaceId,
+      attachmentId: c.req.param('id') ?? '',
+      base: filesBase(c, context.settings),
+    })
+    return c.json(link satisfies AttachmentLink)
   })
 
   app.get(agentRoutes.events.path, async (c) => {

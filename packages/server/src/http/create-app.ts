@@ -16,6 +16,7 @@ import { mountConsoleRoutes } from './console-routes.js'
 import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
+import { mountFileRoutes } from './file-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
@@ -61,8 +62,11 @@ export function createApp(
     })
   const jsonLimit = limitTo(context.settings.maxBodyBytes)
   const uploadLimit = limitTo(limits.attachmentMaxBytes)
+  const agentUpload = /^\/v1\/agent\/conversations\/[^/]+\/uploads$/
   const limitBodies: MiddlewareHandler = (c, next) =>
-    c.req.path === visitorRoutes.uploadAttachment.path ? uploadLimit(c, next) : jsonLimit(c, next)
+    c.req.path === visitorRoutes.uploadAttachment.path || agentUpload.test(c.req.path)
+      ? uploadLimit(c, next)
+      : jsonLimit(c, next)
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
@@ -72,6 +76,7 @@ export function createApp(
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry })
   mountConsoleRoutes(app, { consoleDirs })
+  mountFileRoutes(app, { context })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 

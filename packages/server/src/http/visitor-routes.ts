@@ -1,7 +1,8 @@
-import { attachmentNameHeader, normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import { normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { SessionGrant } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
+import { customerAttachmentLink } from '../attachments/downloads.js'
 import { storeUpload } from '../attachments/uploads.js'
 import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
@@ -32,6 +33,7 @@ import { bearerToken, optionalBearerToken } from './bearer-token.js'
 import { clientAddress } from './client-address.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
+import { filesBase, readUploadRequest } from './upload-request.js'
 
 /** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
 export function mountVisitorRoutes(
@@ -184,22 +186,22 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.uploadAttachment.path, async (c) => {
     const session = await sessionOf(c)
-    const encodedName = c.req.header(attachmentNameHeader) ?? ''
-    let name: string
-    try {
-      name = decodeURIComponent(encodedName)
-    } catch {
-      throw new ApiError('validation_failed', `Invalid request: ${attachmentNameHeader} must be URI-encoded`)
-    }
-    // D3: decode first, then validate; an empty name has no extension and is refused below.
-    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const upload = await readUploadRequest(c)
     const attachment = await storeUpload(context, {
-      customer: session.customer,
-      name,
-      contentType: c.req.header('content-type') ?? '',
-      bytes,
+      uploader: { customer: session.customer, agentId: null },
+      ...upload,
     })
     return c.json({ attachment })
+  })
+
+  app.get(visitorRoutes.attachmentLink.path, async (c) => {
+    const session = await sessionOf(c)
+    const link = await customerAttachmentLink(context, {
+      customerId: session.customer.id,
+      attachmentId: c.req.param('id') ?? '',
+      base: filesBase(c, context.settings),
+    })
+    return c.json(link)
   })
 
   app.get(visitorRoutes.events.path, async (c) => {

@@ -29,14 +29,16 @@ const crossOrigin = { 'Cross-Origin-Resource-Policy': 'cross-origin' }
 /**
  * E6: the frame runs only its own hashed files (no inline script or style, no eval), talks only to
  * its own origin, and may be framed by exactly the one host origin that asked for it and that the
- * workspace allows: a subset of the allowed list, so stronger than listing them all.
+ * workspace allows: a subset of the allowed list, so stronger than listing them all. Attachment
+ * previews come from `/files/` on its own origin, or from the separate files origin when one is set
+ * (D4): that origin is added to `img-src` only, nothing else.
  */
-export function framePolicy(origin: string): string {
+export function framePolicy(origin: string, filesOrigin: string | null = null): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob:${filesOrigin === null ? '' : ` ${new URL(filesOrigin).origin}`}`,
     "connect-src 'self'",
     "font-src 'self'",
     "base-uri 'none'",
@@ -97,7 +99,10 @@ export function mountWidgetRoutes(
     if (!isSerializedOrigin(origin) || !isOriginAllowed(workspace.allowedOrigins, origin, context.mode))
       return originNotAllowedPage(c, origin)
     // No X-Frame-Options: it cannot name an origin, and the security headers leave it off when the CSP allows an ancestor.
-    return sendFile(c, file, { 'Cache-Control': 'no-cache', 'Content-Security-Policy': framePolicy(origin) })
+    return sendFile(c, file, {
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': framePolicy(origin, context.settings.filesOrigin),
+    })
   })
 }
 

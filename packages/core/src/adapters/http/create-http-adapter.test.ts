@@ -49,6 +49,7 @@ const attachment: Attachment = {
   contentType: 'application/pdf',
   size: 4,
   url: null,
+  scanState: 'clean',
 }
 
 function setup(options: { baseUrl?: string; timeoutMs?: number; locale?: string | (() => string | undefined) } = {}) {
@@ -330,6 +331,32 @@ describe('createHttpAdapter', () => {
       expect(await sent('ü')).toBeNull()
       expect(await sent(`en,${'x'.repeat(126)}`)).toBeNull()
       expect(await sent(`en,${'x'.repeat(125)}`)).toHaveLength(128)
+    })
+  })
+
+  describe('when a download link is asked for', () => {
+    it('D7: gets the signed link for the URI-encoded id with the session token, never putting the token in the URL', async () => {
+      const { adapter, requests, respond } = setup()
+      const link = {
+        url: 'https://chat.example.test/files/att_1?expires=1&disposition=attachment&signature=ab',
+        expiresAt: at,
+      }
+      respond(() => jsonResponse(link))
+      expect(await adapter.getAttachmentLink({ token, attachmentId: 'att_1/..' })).toEqual(link)
+      expect(requests[0]?.method).toBe('GET')
+      expect(requests[0]?.url.pathname).toBe('/v1/attachments/att_1%2F../link')
+      expect(requests[0]?.headers.get('authorization')).toBe(`Bearer ${token}`)
+      expect(requests[0]?.url.href).not.toContain(token)
+    })
+
+    it('D6: rejects with attachment_pending for a file that is not cleared yet', async () => {
+      const { adapter, respond } = setup()
+      respond(() =>
+        jsonResponse({ error: { code: 'attachment_pending', message: 'not scanned yet' } }, { status: 409 }),
+      )
+      await expect(adapter.getAttachmentLink({ token, attachmentId: 'att_1' })).rejects.toMatchObject({
+        code: 'attachment_pending',
+      })
     })
   })
 

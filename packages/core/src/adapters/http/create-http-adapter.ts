@@ -12,6 +12,7 @@ import {
   sendMessageResponseCheck,
   sessionGrantCheck,
   uploadResponseCheck,
+  attachmentLinkCheck,
 } from './wire-checks.js'
 import type { Check } from './wire-checks.js'
 
@@ -90,6 +91,18 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
       }
       return (await call(request, uploadResponseCheck)).attachment
     },
+    getAttachmentLink: ({ signal, token, attachmentId }) =>
+      call(
+        {
+          route: {
+            method: 'GET',
+            path: visitorRoutes.attachmentLink.path.replace(':id', encodeURIComponent(attachmentId)),
+          },
+          signal,
+          token,
+        },
+        attachmentLinkCheck,
+      ),
     subscribe: ({ signal, token, handlers }) =>
       openEventStream({
         transport,

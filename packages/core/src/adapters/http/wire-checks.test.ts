@@ -107,6 +107,7 @@ const attachment: Attachment = {
   contentType: 'application/pdf',
   size: 4,
   url: null,
+  scanState: 'pending',
 }
 const downloadable: Attachment = {
   id: 'att_2',
@@ -114,6 +115,7 @@ const downloadable: Attachment = {
   contentType: 'image/png',
   size: limits.attachmentMaxBytes,
   url: '/v1/attachments/att_2',
+  scanState: 'clean',
 }
 const message: Message = {
   id: 'msg_1',

@@ -2,6 +2,8 @@ import { limits } from '@threadline/protocol'
 import type {
   Agent,
   Attachment,
+  AttachmentLink,
+  AttachmentScanState,
   Author,
   AuthorKind,
   ChatEvent,
@@ -194,6 +196,7 @@ const attachment = object<Attachment>({
   contentType: string,
   size: integer(0, limits.attachmentMaxBytes),
   url: nullable(string),
+  scanState: oneOf<AttachmentScanState>({ pending: 1, clean: 1, blocked: 1 }),
 })
 
 const message = object<Message>({
@@ -224,6 +227,7 @@ export const conversationResponseCheck = object<{ conversation: Conversation | n
 export const messagesPageCheck = object<MessagesPage>({ messages: array(message), hasMore: boolean })
 export const sendMessageResponseCheck = object<SendMessageResponse>({ message, conversation })
 export const uploadResponseCheck = object<UploadResponse>({ attachment })
+export const attachmentLinkCheck = object<AttachmentLink>({ url: string, expiresAt: isoDateTime })
 
 const errorCode = oneOf<ErrorCode>({
   validation_failed: 1,
@@ -232,6 +236,7 @@ const errorCode = oneOf<ErrorCode>({
   identity_token_invalid: 1,
   identity_token_expired: 1,
   forbidden: 1,
+  attachment_blocked: 1,
   origin_not_allowed: 1,
   blocked: 1,
   chat_disabled: 1,
@@ -242,9 +247,12 @@ const errorCode = oneOf<ErrorCode>({
   otp_attempts_exceeded: 1,
   identity_conflict: 1,
   conversation_taken: 1,
+  attachment_pending: 1,
   identification_code_invalid: 1,
   identification_code_expired: 1,
   payload_too_large: 1,
+  image_too_large: 1,
+  attachment_quota_exceeded: 1,
   unsupported_media_type: 1,
   otp_locked: 1,
   rate_limited: 1,

@@ -98,6 +98,8 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     listMessages: ({ signal, ...input }) => call('listMessages', signal, () => visitor.listMessages(input)),
     sendMessage: ({ signal, ...input }) => call('sendMessage', signal, () => visitor.sendMessage(input)),
     uploadAttachment: ({ signal, ...input }) => call('uploadAttachment', signal, () => visitor.uploadAttachment(input)),
+    getAttachmentLink: ({ signal, ...input }) =>
+      call('getAttachmentLink', signal, () => visitor.getAttachmentLink(input)),
     markRead: ({ signal, ...input }) => call('markRead', signal, () => visitor.markRead(input)),
     setTyping: ({ signal, ...input }) => call('setTyping', signal, () => visitor.setTyping(input)),
     trackPageView: ({ signal, ...input }) => call('trackPageView', signal, () => visitor.trackPageView(input)),

@@ -5,6 +5,7 @@ import {
   checkAttachmentFile,
   historyPage,
   historyWindow,
+  limits,
   normalizeEmail,
   type Attachment,
 } from '@threadline/protocol'
@@ -273,9 +274,24 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
         size: file.size,
         // In a browser (Storybook, the demo) a blob: URL previews the very bytes; elsewhere a stable fake.
         url: typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : `memory:attachments/${id}`,
+        // Nothing to scan in memory: every file is as the server's scanner would clear it.
+        scanState: 'clean',
       }
       uploads.set(id, { customerId: customer.id, attachment, messageId: null })
       return structuredClone(attachment)
+    },
+
+    getAttachmentLink({ token, attachmentId }) {
+      log('getAttachmentLink', { token })
+      const customer = authenticate(token)
+      const upload = uploads.get(attachmentId)
+      // D7: like the server, only files sent in the customer's own conversation.
+      if (!upload || upload.customerId !== customer.id || upload.messageId === null || upload.attachment.url === null)
+        throw apiError('not_found', 'No such attachment')
+      return {
+        url: upload.attachment.url,
+        expiresAt: new Date(now() + limits.attachmentLinkTtlSeconds * 1000).toISOString(),
+      }
     },
 
     subscribe({ token, handlers }) {
