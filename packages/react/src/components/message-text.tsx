@@ -21,7 +21,7 @@ export const MessageText = partWithRef(
           part.kind === 'text' ? (
             part.text
           ) : (
-            <a key={index} className="tl-link" href={part.href} target="_blank" rel="noopener noreferrer">
+            <a key={index} className="tl-link" href={part.href} target="_blank" rel="noopener noreferrer nofollow">
               {part.text}
             </a>
           ),

@@ -53,7 +53,7 @@ describe('Message', () => {
         'mailto:ops@example.com',
       ])
       for (const link of links) {
-        expect(link.getAttribute('rel')).toBe('noopener noreferrer')
+        expect(link.getAttribute('rel')).toBe('noopener noreferrer nofollow')
         expect(link.getAttribute('target')).toBe('_blank')
       }
       expect(
@@ -69,6 +69,29 @@ describe('Message', () => {
       expect(
         screen.getByText((_, element) => element?.tagName === 'P' && element.textContent === 'one\ntwo'),
       ).toBeTruthy()
+    })
+  })
+
+  describe('when the text has Markdown (docs/security.md E3)', () => {
+    it.each(['agent', 'bot'] as const)('E3: formats a reply from an %s', async (kind) => {
+      const chat = createChat()
+      const text = '**Done**: see [the guide](https://example.com/guide)\n- one\n- two'
+      const author = { kind, id: 'x_1', name: 'Ana', avatarUrl: null }
+      const { container } = renderChat(chat, <Message message={message({ author, text })} />)
+      expect(screen.getByText('Done').tagName).toBe('STRONG')
+      expect(screen.getByRole('link', { name: 'the guide' }).getAttribute('href')).toBe('https://example.com/guide')
+      expect(screen.getAllByRole('listitem')).toHaveLength(2)
+      await expectAccessible(container)
+    })
+
+    it("E3: shows a customer's own text exactly as typed, links aside", async () => {
+      const chat = createChat()
+      const text = '**not bold** *nor this* `nor code`\n- not a list [x](https://example.com/x)'
+      const author = { kind: 'customer' as const, id: null, name: null, avatarUrl: null }
+      const { container } = renderChat(chat, <Message message={message({ author, text })} />)
+      expect(container.querySelector('strong, em, code, ul, li, pre')).toBeNull()
+      expect(container.querySelector('.tl-message__bubble')?.textContent).toBe(text)
+      await expectAccessible(container)
     })
   })
 

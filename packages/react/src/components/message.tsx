@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n-context.js'
 import { classNames } from '../parts/class-names.js'
 import { DoubleTickIcon, TickIcon } from '../parts/icons.js'
 import { partWithRef } from '../parts/part-with-ref.js'
+import { FormattedText } from '../markdown/formatted-text.js'
 import { useThreadlineClient } from '../provider/client-context.js'
 import { Avatar } from './avatar.js'
 import { MessageAttachment } from './message-attachment.js'
@@ -20,7 +21,7 @@ export interface MessageProps extends ComponentPropsWithRef<'div'> {
 }
 
 /**
- * One message: text with safe links, attachments, and for the customer's own messages the delivery
+ * One message: text with safe links (formatted when an advisor or a bot wrote it), attachments, and for the customer's own messages the delivery
  * state (sending, sent, read by an advisor with the time, or failed with retry and delete).
  */
 export const Message = partWithRef(
@@ -56,7 +57,13 @@ export const Message = partWithRef(
               <span className="tl-visually-hidden">{own ? t('youSaid') : t('authorSaid', { name: authorName })}</span>
             )
           )}
-          {message.text !== '' && <MessageText className="tl-message__bubble" text={message.text} />}
+          {message.text !== '' &&
+            // Advisors and bots may format their replies; a customer's own text is shown as typed.
+            (kind === 'agent' || kind === 'bot' ? (
+              <FormattedText className="tl-message__bubble" text={message.text} />
+            ) : (
+              <MessageText className="tl-message__bubble" text={message.text} />
+            ))}
           {message.attachments.length > 0 && (
             <ul className="tl-message__attachments">
               {message.attachments.map((attachment) => (
