@@ -71,7 +71,11 @@ export default [
       name: '@threadline/loader: the chat frame, JS + CSS for everything needed to chat',
       path: ['packages/loader/dist/widget/assets/frame-*.js', 'packages/loader/dist/widget/assets/frame-*.css'],
       disablePlugins: ['@size-limit/esbuild'],
-      limit: '35 KB',
+      // Over its 35 KB budget since advisors' replies are formatted (the Markdown renderer, about
+      // 1.2 KB, and attachment links): 35,630 B against 34,199 before. Held here so nothing grows
+      // further while it is won back; the budget is 35 KB again as soon as it fits
+      // (docs/formatting.md, "What it costs").
+      limit: '35.7 KB',
     },
     {
       name: "@threadline/console: the advisors' console, JS + CSS as /console/ serves them (React included)",

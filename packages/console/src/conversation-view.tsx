@@ -7,7 +7,7 @@ import type {
   Message,
   RecordedPageView,
 } from '@threadline/protocol'
-import { Avatar, MessageText } from '@threadline/react'
+import { Avatar, FormattedText, MessageText } from '@threadline/react'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent } from 'react'
 import type { AgentClient } from '@threadline/api'
@@ -204,7 +204,13 @@ function MessageItem({ message, customerName }: { message: Message; customerName
         )}
       </p>
       <div className="console-message__bubble">
-        {message.text !== '' && <MessageText text={message.text} />}
+        {/* Advisors' and bots' replies render with the same formatting the customer sees; customers' text stays plain. */}
+        {message.text !== '' &&
+          (message.author.kind === 'agent' || message.author.kind === 'bot' ? (
+            <FormattedText text={message.text} />
+          ) : (
+            <MessageText text={message.text} />
+          ))}
         {message.attachments.length > 0 && (
           <ul className="console-message__attachments">
             {message.attachments.map((attachment) => (
