@@ -1,122 +1,34 @@
 // @vitest-environment jsdom
 /**
- * The console against the real server: started in-process on a temporary SQLite file, with a real
- * customer who verifies by the emailed code and chats through the visitor API. Nothing is mocked;
- * the console's fetch goes over HTTP to the server, its event stream included.
+ * The console against the real server (see console.test-helpers.tsx): signing in, the queue, a
+ * conversation, identification. Timeline, notes and canned replies have their own files.
  */
-import { createHmac } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { workspaceHeader } from '@threadline/protocol'
-import type { Message } from '@threadline/protocol'
-import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
-import axe from 'axe-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { App } from './app.js'
+import {
+  consoleTestTimeoutMs,
+  expectAccessible,
+  freshEmail,
+  signedInCustomer as signedInCustomerOf,
+  useConsoleTestServer,
+  verifiedCustomer as verifiedCustomerOf,
+} from './console.test-helpers.js'
+import type { TestWorkspace } from './console.test-helpers.js'
 
+const test = useConsoleTestServer()
 let server: RunningServer
-let workspace: { workspaceId: string; agentKey: string; secret: string; kid: string }
-let dataDir: string
-
-beforeAll(async () => {
-  // The server runs inside this jsdom test, where TextEncoder's bytes are not instances of the test's
-  // own Uint8Array; jose (the server's identity-token check) then refuses them as a key. Copying them
-  // into this realm's Uint8Array is all it takes; a server in its own process never sees this.
-  globalThis.TextEncoder = realmTextEncoder(globalThis.TextEncoder)
-  dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
-  server = await startServer({
-    port: 0,
-    mode: 'development',
-    log: () => undefined,
-    replyEmailSweepMs: 0,
-    database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
-  })
-  workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
+let workspace: TestWorkspace
+beforeAll(() => {
+  ;({ server, workspace } = test.current)
 })
 
-afterAll(async () => {
-  await server.close()
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
-afterEach(() => {
-  cleanup()
-  sessionStorage.clear()
-  history.replaceState(null, '', '/console/')
-})
-
-function realmTextEncoder(Base: typeof TextEncoder): typeof TextEncoder {
-  return class extends Base {
-    override encode(input?: string): Uint8Array<ArrayBuffer> {
-      return new Uint8Array(super.encode(input))
-    }
-  }
-}
-
-/** The visitor API as the widget calls it, for this test's workspace. */
-async function visitorCall(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      [workspaceHeader]: workspace.workspaceId,
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
-  return (text === '' ? null : JSON.parse(text)) as Record<string, unknown>
-}
-
-/** A customer on the widget's side of the API: verified by the code from the dev mailbox. */
-async function verifiedCustomer(email: string) {
-  const { challengeId } = (await visitorCall('POST', '/v1/auth/email/start', { body: { email } })) as {
-    challengeId: string
-  }
-  const mail = server.devOutbox?.messages().find((message) => message.to === email)
-  const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
-  if (!code) throw new Error(`No code was mailed to ${email}`)
-  const { session } = (await visitorCall('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as {
-    session: { token: string }
-  }
-  return customerWithSession(session.token)
-}
-
-/** A customer signed in on the site: its backend signed an identity token (HS256, the workspace secret). */
-async function signedInCustomer(claims: { sub: string; email?: string; name?: string }) {
-  const { session } = (await visitorCall('POST', '/v1/auth/identify', {
-    body: { identityToken: signIdentityToken(claims) },
-  })) as { session: { token: string } }
-  return customerWithSession(session.token)
-}
-
-function customerWithSession(token: string) {
-  const messages = async () =>
-    ((await visitorCall('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
-  return {
-    send: (text: string) =>
-      visitorCall('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
-    typing: (draft: string) => visitorCall('POST', '/v1/conversation/typing', { token, body: { draft } }),
-    visitPage: (url: string, title: string) =>
-      visitorCall('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
-    /** Reads everything, as the widget does while open. */
-    read: async () =>
-      visitorCall('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
-    messages,
-  }
-}
-
-function signIdentityToken(claims: Record<string, unknown>): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const now = Math.floor(Date.now() / 1000)
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT', kid: workspace.kid })}.${encode({ ...claims, iat: now, exp: now + 600 })}`
-  return `${unsigned}.${createHmac('sha256', workspace.secret).update(unsigned).digest('base64url')}`
-}
+const verifiedCustomer = (email: string) => verifiedCustomerOf(test.current, email)
+const signedInCustomer = (claims: { sub: string; email?: string; name?: string }) =>
+  signedInCustomerOf(test.current, claims)
 
 /** The site's backend asks for a code for one of its accounts (admin API, workspace secret). */
 async function mintCode(account: {
@@ -140,20 +52,7 @@ async function mintCode(account: {
   return (JSON.parse(text) as { code: string }).code
 }
 
-async function expectAccessible(container: Element): Promise<void> {
-  // jsdom lays nothing out, so contrast cannot be computed there; the rest of axe runs.
-  const { violations } = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } })
-  expect(
-    violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    ),
-  ).toEqual([])
-}
-
-const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
-
-describe('the agent console', () => {
+describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
   describe('when the key is wrong', () => {
     it('says the server refused it, keeps nothing and stays on the sign-in form', async () => {
       const user = userEvent.setup()
