@@ -97,7 +97,7 @@ export function CannedRepliesDialog({ api, replies, myId, role, onChanged, onClo
               {mayManage(reply, { myId, role }) && (
                 <span className="console-actions">
                   <button type="button" className="console-button console-button--quiet" onClick={() => edit(reply)}>
-                    Edit<span className="tl-visually-hidden"> {reply.shortcut}</span>
+                    Edit <span className="tl-visually-hidden">{reply.shortcut}</span>
                   </button>
                   <button
                     type="button"
@@ -110,7 +110,7 @@ export function CannedRepliesDialog({ api, replies, myId, role, onChanged, onClo
                       })
                     }
                   >
-                    Delete<span className="tl-visually-hidden"> {reply.shortcut}</span>
+                    Delete <span className="tl-visually-hidden">{reply.shortcut}</span>
                   </button>
                 </span>
               )}

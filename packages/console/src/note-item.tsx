@@ -82,7 +82,7 @@ export function NoteItem({ api, note, myId, onSaved, onDeleted }: NoteItemProps)
       {mine && !editing && (
         <div className="console-actions console-note__actions">
           <button type="button" className="console-button console-button--quiet" onClick={() => setEditing(true)}>
-            Edit<span className="tl-visually-hidden"> note</span>
+            Edit <span className="tl-visually-hidden">note</span>
           </button>
           <button
             type="button"
@@ -95,7 +95,7 @@ export function NoteItem({ api, note, myId, onSaved, onDeleted }: NoteItemProps)
               })
             }
           >
-            Delete<span className="tl-visually-hidden"> note</span>
+            Delete <span className="tl-visually-hidden">note</span>
           </button>
         </div>
       )}
