@@ -31,7 +31,7 @@ async function openConversation(text: string) {
 
 describe('private notes', { timeout: consoleTestTimeoutMs }, () => {
   describe('when an advisor switches the composer to a note', () => {
-    it('N1: writes a note shown inline as a "Private note", which never reaches the customer, and tells them no typing', async () => {
+    it('N1: writes a note shown inline as a "Private note", which never reaches the customer', async () => {
       const { article, user, customer, email } = await openConversation('Is my refund approved?')
       const reply = within(article).getByRole('textbox', { name: `Reply to ${email}` })
       await user.click(reply)

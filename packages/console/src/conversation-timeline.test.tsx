@@ -12,6 +12,7 @@ import {
   useConsoleTestServer,
   verifiedCustomer,
 } from './console.test-helpers.js'
+import { viewingHeartbeatMs } from './use-conversation-presence.js'
 
 // The conversation's timeline, taking and overtaking, labels and star, and who else is here:
 // the console against the real server, colleagues acting through the agent API.
@@ -178,18 +179,16 @@ describe('the conversation timeline', { timeout: consoleTestTimeoutMs }, () => {
       try {
         await waitFor(() => expect(live).toBe(true))
         const { article, conversationId, agent } = await openConversation('Who is there?')
-        // This console's heartbeat reaches the colleague.
-        await waitFor(() =>
-          expect(
-            seen.some(
-              ({ conversationId: id, event }) =>
-                id === conversationId &&
-                event.type === 'conversation.viewing' &&
-                event.agent.id === agent.id &&
-                event.viewing,
-            ),
-          ).toBe(true),
-        )
+        const viewingBy = (viewing: boolean) =>
+          seen.some(
+            ({ conversationId: id, event }) =>
+              id === conversationId &&
+              event.type === 'conversation.viewing' &&
+              event.agent.id === agent.id &&
+              event.viewing === viewing,
+          )
+        // This console's first heartbeat goes out on opening, not at the first interval.
+        await waitFor(() => expect(viewingBy(true)).toBe(true), { timeout: viewingHeartbeatMs / 2 })
 
         await grace.api.setViewing({ conversationId })
         expect(await within(article).findByText('Grace is viewing')).toBeTruthy()
@@ -199,6 +198,10 @@ describe('the conversation timeline', { timeout: consoleTestTimeoutMs }, () => {
         await waitFor(() => expect(within(article).queryByText('Grace is typing')).toBeNull())
         await grace.api.setViewing({ conversationId, viewing: false })
         await waitFor(() => expect(within(article).queryByText('Grace is viewing')).toBeNull())
+
+        // Closing the conversation says so at once.
+        await userEvent.setup().click(within(article).getByRole('button', { name: 'Back to conversations' }))
+        await waitFor(() => expect(viewingBy(false)).toBe(true))
       } finally {
         close()
       }
