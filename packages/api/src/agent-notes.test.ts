@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { isThreadlineError } from '@threadline/protocol'
-import type { AgentEventEnvelope, ThreadlineError } from '@threadline/protocol'
+import type { AgentEventEnvelope } from '@threadline/protocol'
 import { agentRouteSchemas, teamRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAgentClient } from './create-agent-client.js'
-import { useRealServer } from './real-server.test-helpers.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
 
 // The agent client's notes, pinned notes, canned replies and team list against the real server.
 
 const server = useRealServer()
 const agentClient = () => createAgentClient({ baseUrl: server.current.url, agentKey: server.current.agentKey })
 const unique = () => randomUUID().slice(0, 8)
-
-async function rejection(promise: Promise<unknown>): Promise<ThreadlineError> {
-  const error: unknown = await promise.then(
-    () => expect.unreachable('the call should have failed'),
-    (caught: unknown) => caught,
-  )
-  if (!isThreadlineError(error)) throw error
-  return error
-}
 
 async function openConversation() {
   const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })

@@ -3,8 +3,8 @@ import { limits } from '@threadline/protocol'
 import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { AgentClient } from '@threadline/api'
-import { describeError } from './describe-error.js'
 import { Modal } from './modal.js'
+import { useAction } from './use-action.js'
 
 export interface CannedRepliesDialogProps {
   api: AgentClient
@@ -35,24 +35,16 @@ const scopeNames: Record<CannedReplyScope, string> = { personal: 'Personal', wor
 export function CannedRepliesDialog({ api, replies, myId, role, onChanged, onClose }: CannedRepliesDialogProps) {
   const [editing, setEditing] = useState<CannedReply | null>(null)
   const [draft, setDraft] = useState<Draft>(emptyDraft)
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<string | null>(null)
+  const action = useAction()
+  const { busy, failure, setFailure } = action
   const id = useId()
   const mayShare = role === 'owner' || role === 'admin'
 
-  async function run(action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true)
-    setFailure(null)
-    try {
-      await action()
-      onChanged()
-      return true
-    } catch (error) {
-      setFailure(describeError(error))
-      return false
-    } finally {
-      setBusy(false)
-    }
+  /** A change, then the list read again. */
+  async function run(change: () => Promise<unknown>): Promise<boolean> {
+    const changed = await action.run(change)
+    if (changed) onChanged()
+    return changed
   }
 
   function edit(reply: CannedReply | null): void {

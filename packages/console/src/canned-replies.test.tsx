@@ -1,13 +1,12 @@
 // @vitest-environment jsdom
 import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
 import { createAgentClient } from '@threadline/api'
 import { describe, expect, it } from 'vitest'
 import {
   consoleTestTimeoutMs,
   expectAccessible,
   freshEmail,
-  renderInbox,
+  openConversation,
   signedInCustomer,
   useConsoleTestServer,
 } from './console.test-helpers.js'
@@ -25,14 +24,10 @@ async function openWithReplies(replies: { shortcut: string; title: string; text:
   const email = freshEmail('canned')
   const name = `Sam ${unique()}`
   const customer = await signedInCustomer(test.current, { sub: `user-${unique()}`, email, name })
-  await customer.send('I need a refund')
-  const rendered = await renderInbox(test.current, agentKey)
-  const user = userEvent.setup()
-  await user.click(await within(rendered.list).findByRole('button', { name: new RegExp(name) }))
-  const article = await screen.findByRole('article')
-  await within(article).findByText('I need a refund')
+  const opened = await openConversation(test.current, { customer, text: 'I need a refund', rowName: name, agentKey })
+  const { article } = opened
   const box = within(article).getByRole<HTMLTextAreaElement>('textbox', { name: `Reply to ${name}` })
-  return { ...rendered, user, customer, article, box }
+  return { ...opened, customer, box }
 }
 
 describe('canned replies', { timeout: consoleTestTimeoutMs }, () => {

@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cleanup, configure, render, screen } from '@testing-library/react'
+import { cleanup, configure, render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { createAgentClient } from '@threadline/api'
 import type { AgentClient } from '@threadline/api'
 import { workspaceHeader } from '@threadline/protocol'
@@ -201,4 +202,21 @@ export async function renderInbox(
   await screen.findByText('Live')
   const list = await screen.findByRole('navigation', { name: 'Conversations' })
   return { container: rendered.container, list, agent }
+}
+
+/**
+ * The customer writes `text`, and the console opens their conversation from the list (the row found
+ * by `rowName`): what most conversation tests start from.
+ */
+export async function openConversation(
+  test: ConsoleTestServer,
+  { customer, text, rowName, agentKey }: { customer: TestCustomer; text: string; rowName: string; agentKey?: string },
+) {
+  const sent = (await customer.send(text)) as { message: { conversationId: string } }
+  const rendered = await renderInbox(test, agentKey)
+  const user = userEvent.setup()
+  await user.click(await within(rendered.list).findByRole('button', { name: new RegExp(rowName) }))
+  const article = await screen.findByRole('article')
+  await within(article).findByText(text)
+  return { ...rendered, user, article, conversationId: sent.message.conversationId }
 }

@@ -1,13 +1,12 @@
 // @vitest-environment jsdom
-import { screen, waitFor, within } from '@testing-library/react'
-import userEvent from '@testing-library/user-event'
+import { waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import {
   colleague,
   consoleTestTimeoutMs,
   expectAccessible,
   freshEmail,
-  renderInbox,
+  openConversation as openConversationWith,
   useConsoleTestServer,
   verifiedCustomer,
   visitorCall,
@@ -20,13 +19,8 @@ const test = useConsoleTestServer()
 async function openConversation(text: string) {
   const email = freshEmail('note')
   const customer = await verifiedCustomer(test.current, email)
-  const sent = (await customer.send(text)) as { message: { conversationId: string } }
-  const rendered = await renderInbox(test.current)
-  const user = userEvent.setup()
-  await user.click(await within(rendered.list).findByRole('button', { name: new RegExp(email) }))
-  const article = await screen.findByRole('article')
-  await within(article).findByText(text)
-  return { ...rendered, user, customer, email, article, conversationId: sent.message.conversationId }
+  const opened = await openConversationWith(test.current, { customer, text, rowName: email })
+  return { ...opened, customer, email }
 }
 
 describe('private notes', { timeout: consoleTestTimeoutMs }, () => {

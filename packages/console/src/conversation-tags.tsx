@@ -2,7 +2,7 @@ import type { ConversationTags as Tags } from '@threadline/protocol'
 import { labelRules, normalizeLabel } from '@threadline/protocol'
 import { useId, useState } from 'react'
 import type { AgentClient } from '@threadline/api'
-import { describeError } from './describe-error.js'
+import { useAction } from './use-action.js'
 
 export interface ConversationTagsProps {
   api: AgentClient
@@ -20,23 +20,11 @@ export interface ConversationTagsProps {
  */
 export function ConversationTags({ api, conversationId, labels, starred, onChange }: ConversationTagsProps) {
   const [draft, setDraft] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<string | null>(null)
+  const action = useAction()
+  const { busy, failure, setFailure } = action
   const fieldId = useId()
 
-  async function run(action: () => Promise<Tags>): Promise<boolean> {
-    setBusy(true)
-    setFailure(null)
-    try {
-      onChange(await action())
-      return true
-    } catch (error) {
-      setFailure(describeError(error))
-      return false
-    } finally {
-      setBusy(false)
-    }
-  }
+  const run = (change: () => Promise<Tags>) => action.run(async () => onChange(await change()))
 
   function add(): void {
     const label = normalizeLabel(draft)

@@ -8,7 +8,7 @@ import {
   consoleTestTimeoutMs,
   expectAccessible,
   freshEmail,
-  renderInbox,
+  openConversation as openConversationWith,
   useConsoleTestServer,
   verifiedCustomer,
 } from './console.test-helpers.js'
@@ -23,13 +23,8 @@ const test = useConsoleTestServer()
 async function openConversation(text: string) {
   const email = freshEmail('tl')
   const customer = await verifiedCustomer(test.current, email)
-  const sent = (await customer.send(text)) as { message: { conversationId: string } }
-  const rendered = await renderInbox(test.current)
-  const user = userEvent.setup()
-  await user.click(await within(rendered.list).findByRole('button', { name: new RegExp(email) }))
-  const article = await screen.findByRole('article')
-  await within(article).findByText(text)
-  return { ...rendered, user, customer, email, article, conversationId: sent.message.conversationId }
+  const opened = await openConversationWith(test.current, { customer, text, rowName: email })
+  return { ...opened, customer, email }
 }
 
 const line = (scope: HTMLElement, text: string) =>

@@ -8,13 +8,13 @@ import type { ComposerHandle } from './composer.js'
 import { ConversationTags } from './conversation-tags.js'
 import { CustomerDetails } from './customer-panel.js'
 import { customerLabel } from './customer-label.js'
-import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 import { identificationNames } from './identification-labels.js'
 import { PinnedNotes } from './pinned-notes.js'
 import { Thread } from './thread.js'
 import { buildThread } from './thread-items.js'
 import { describeTimelineEvent } from './timeline-lines.js'
+import { useAction } from './use-action.js'
 import { useConversation } from './use-conversation.js'
 import { presenceSentence, useConversationPresence } from './use-conversation-presence.js'
 import { useNotes } from './use-notes.js'
@@ -64,8 +64,7 @@ export function ConversationView({
   const { entry, messages, pageViews, customerTyping, error, setConversation, setTags, addMessages, markedRead } =
     useConversation({ api, hub, conversationId, generation })
   const headingRef = useRef<HTMLHeadingElement>(null)
-  const [actionError, setActionError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, failure: actionError, run } = useAction()
   const [announcement, setAnnouncement] = useState('')
   const name = entry ? customerLabel(entry.customer) : 'Conversation'
   const nameRef = useRef(name)
@@ -114,18 +113,6 @@ export function ConversationView({
 
   useReadReceipts({ api, conversationId, conversation: entry?.conversation ?? null, messages, onRead: markedRead })
 
-  async function act(action: () => Promise<void>): Promise<void> {
-    setBusy(true)
-    setActionError(null)
-    try {
-      await action()
-    } catch (failure) {
-      setActionError(describeError(failure))
-    } finally {
-      setBusy(false)
-    }
-  }
-
   const conversation = entry?.conversation
   const assignee = conversation?.assignee ?? null
   const mine = assignee?.id === agent.id
@@ -173,7 +160,7 @@ export function ConversationView({
                 className="console-button"
                 disabled={busy}
                 onClick={() =>
-                  void act(async () => {
+                  void run(async () => {
                     const taken = await take(conversationId)
                     if (taken) setConversation(taken)
                   })
@@ -187,7 +174,7 @@ export function ConversationView({
                 type="button"
                 className="console-button"
                 disabled={busy}
-                onClick={() => void act(async () => setConversation(await api.reopen({ conversationId })))}
+                onClick={() => void run(async () => setConversation(await api.reopen({ conversationId })))}
               >
                 Reopen
               </button>
@@ -196,7 +183,7 @@ export function ConversationView({
                 type="button"
                 className="console-button"
                 disabled={busy}
-                onClick={() => void act(async () => setConversation(await api.finish({ conversationId })))}
+                onClick={() => void run(async () => setConversation(await api.finish({ conversationId })))}
               >
                 Finish
               </button>

@@ -1,7 +1,7 @@
 import type { Note } from '@threadline/protocol'
 import { useId, useState } from 'react'
 import type { AgentClient } from '@threadline/api'
-import { describeError } from './describe-error.js'
+import { useAction } from './use-action.js'
 import { formatTime } from './format-time.js'
 
 export interface NoteItemProps {
@@ -19,23 +19,10 @@ export interface NoteItemProps {
 export function NoteItem({ api, note, myId, onSaved, onDeleted }: NoteItemProps) {
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState(note.text)
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<string | null>(null)
+  const { busy, failure, run } = useAction()
   const fieldId = useId()
   const mine = note.author.id === myId
   const headingId = `${fieldId}-heading`
-
-  async function run(action: () => Promise<void>): Promise<void> {
-    setBusy(true)
-    setFailure(null)
-    try {
-      await action()
-    } catch (error) {
-      setFailure(describeError(error))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   return (
     <li className="console-note" aria-labelledby={headingId}>

@@ -4,6 +4,7 @@ import type { AgentClient } from '@threadline/api'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 import { formatTime } from './format-time.js'
+import { useAction } from './use-action.js'
 
 export interface PinnedNotesProps {
   api: AgentClient
@@ -27,8 +28,7 @@ function withNote(notes: readonly PinnedNote[], note: PinnedNote): PinnedNote[] 
 export function PinnedNotes({ api, hub, customerId, generation }: PinnedNotesProps) {
   const [notes, setNotes] = useState<PinnedNote[]>([])
   const [draft, setDraft] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<string | null>(null)
+  const { busy, failure, setFailure, run } = useAction()
   const fieldId = useId()
 
   useEffect(() => {
@@ -50,18 +50,6 @@ export function PinnedNotes({ api, hub, customerId, generation }: PinnedNotesPro
       unsubscribe()
     }
   }, [api, hub, customerId, generation])
-
-  async function run(action: () => Promise<void>): Promise<void> {
-    setBusy(true)
-    setFailure(null)
-    try {
-      await action()
-    } catch (error) {
-      setFailure(describeError(error))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   return (
     <section className="console-pinned" aria-labelledby={`${fieldId}-heading`}>
