@@ -1,6 +1,7 @@
 import type { ApiKey, CreatedApiKey, TeamMember } from '@threadline/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256 } from '../crypto/keyed-hash.js'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import { createManualClock, freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
@@ -8,17 +9,17 @@ import { consoleCall, inviteByAdmin, signIn } from './console.test-helpers.js'
 
 const minute = 60_000
 
-describe('the team and its keys', () => {
+describeEachDatabase('the team and its keys', (freshDatabase) => {
   const clock = createManualClock()
   let test: TestServer
   let ownerCookie: string
 
   beforeAll(async () => {
-    test = await startTestServer({ now: clock.now })
+    test = await startTestServer({ now: clock.now, database: await freshDatabase() })
     const ownerEmail = freshEmail()
     await inviteByAdmin(test, { email: ownerEmail, name: 'Olga', role: 'owner' })
     ownerCookie = await signIn(test, ownerEmail)
-  })
+  }, 60_000)
   afterAll(async () => {
     await test.close()
   })
