@@ -324,6 +324,7 @@ describeEachDatabase('attachments', (freshDatabase) => {
               scan_state: 'clean',
               reencoded: 0,
               agent_id: row.agent ? 'agt_seed' : null,
+              scan_attempted_at: null,
             })
             .execute()
         }
