@@ -191,7 +191,7 @@ describeEachDatabase('the team and its keys', (freshDatabase) => {
     async function changeBoth(first: Change, second: Change) {
       const { workspaceId, ada, bo, owners } = await twoOwners()
       const context = test.server.context
-      const change = (how: Change, advisorId: string) =>
+      const change = (how: Change, advisorId: string): Promise<unknown> =>
         how === 'demote'
           ? changeRole(context, { workspaceId, advisorId, role: 'admin' })
           : removeAdvisor(context, { workspaceId, advisorId })

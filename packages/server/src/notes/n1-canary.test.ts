@@ -162,7 +162,7 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
     })
     const text = await response.text()
     visitorAnswers.push(text)
-    return { status: response.status, text, json: (text === '' ? null : JSON.parse(text)) as Record<string, never> }
+    return { status: response.status, text, json: (text === '' ? null : JSON.parse(text)) as unknown }
   }
 
   async function agent(method: string, path: string, body?: unknown) {
