@@ -188,7 +188,7 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
       body: { challengeId: (started.json as { challengeId: string }).challengeId, code },
     })
     expect(verified.status).toBe(200)
-    const grant = verified.json as unknown as { session: { token: string }; customer: { id: string } }
+    const grant = verified.json as { session: { token: string }; customer: { id: string } }
     return { token: grant.session.token, customerId: grant.customer.id }
   }
 
@@ -222,7 +222,7 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
           body: { clientId: crypto.randomUUID(), text, attachmentIds },
         })
       const first = await send('Hello, I need help')
-      const conversationId = (first.json as unknown as { conversation: { id: string } }).conversation.id
+      const conversationId = (first.json as { conversation: { id: string } }).conversation.id
       const conversation = (rest = '') => `/v1/agent/conversations/${conversationId}${rest}`
       await visitor('POST', visitorRoutes.trackPageView.path, {
         token,
@@ -307,7 +307,7 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
         attachmentLink: async () => {
           const link = await visitor('GET', visitorRoutes.attachmentLink.path.replace(':id', attachment.id), { token })
           expect(link.status).toBe(200)
-          const file = await fetch((link.json as unknown as { url: string }).url)
+          const file = await fetch((link.json as { url: string }).url)
           return [link.text, Buffer.from(await file.arrayBuffer()).toString('latin1')]
         },
         events: async () => {
