@@ -148,34 +148,40 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
       check()
     })
 
+  /** A JSON call to the server, answered as text. */
+  async function call(
+    method: string,
+    path: string,
+    { headers = {}, body }: { headers?: Record<string, string>; body?: unknown },
+  ) {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    return { status: response.status, text: await response.text() }
+  }
+
   /** Every answer a visitor call gave, as text: customer-facing too. */
   const visitorAnswers: string[] = []
   async function visitor(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
+    const { status, text } = await call(method, path, {
       headers: {
         [workspaceHeader]: workspace.workspaceId,
         ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      body,
     })
-    const text = await response.text()
     visitorAnswers.push(text)
-    return { status: response.status, text, json: (text === '' ? null : JSON.parse(text)) as unknown }
+    return { status, text, json: (text === '' ? null : JSON.parse(text)) as unknown }
   }
 
   async function agent(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${workspace.agentKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    const { status, text } = await call(method, path, {
+      headers: { authorization: `Bearer ${workspace.agentKey}` },
+      body,
     })
-    const text = await response.text()
-    if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+    if (status >= 300) throw new Error(`${method} ${path} answered ${status}: ${text}`)
     return text
   }
 
@@ -263,16 +269,11 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
       })
       const { attachment } = (await uploaded.json()) as { attachment: { id: string } }
       await send('My receipt', [attachment.id])
-      const minted = await fetch(`${server.url}/v1/admin/identification-codes`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${workspace.secret}`,
-          [workspaceHeader]: workspace.workspaceId,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ externalId: `user-${id}`, email, name: 'Ana' }),
+      const minted = await call('POST', '/v1/admin/identification-codes', {
+        headers: { authorization: `Bearer ${workspace.secret}`, [workspaceHeader]: workspace.workspaceId },
+        body: { externalId: `user-${id}`, email, name: 'Ana' },
       })
-      const { code } = (await minted.json()) as { code: string }
+      const { code } = JSON.parse(minted.text) as { code: string }
       await send(`My code is ${code}`)
       const lastMessage = await visitor('POST', visitorRoutes.markRead.path, { token, body: { upToSeq: 100 } })
       expect(lastMessage.status).toBe(204)
