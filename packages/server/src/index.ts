@@ -1,5 +1,6 @@
 export { startServer, openThreadline } from './server.js'
 export type { StartServerOptions, ThreadlineOptions, RunningServer, Threadline } from './server.js'
+export type { RescanResult } from './attachments/pending-rescan.js'
 export { loadConfig, configVariables } from './config/config.js'
 export type { ServerConfig, ConfigFlags, ConfigResult } from './config/config.js'
 export { createMemoryBus } from './realtime/bus.js'

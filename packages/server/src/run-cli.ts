@@ -104,6 +104,7 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
       : config.scanner === 'none'
         ? { fileScanner: 'none' as const }
         : {}),
+    pendingRescanMs: config.rescanSeconds * 1000,
     log: io.stderr,
   }
 }

@@ -10,6 +10,8 @@ import { limits } from '@threadline/protocol'
 import type { Agent } from '@threadline/protocol'
 import type { Hono } from 'hono'
 import type { ScanPolicy } from './attachments/file-scanner.js'
+import { rescanPendingFiles } from './attachments/pending-rescan.js'
+import type { RescanResult } from './attachments/pending-rescan.js'
 import { createKeyedHasher } from './crypto/keyed-hash.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { openDatabase } from './database/database.js'
@@ -67,6 +69,11 @@ export interface ThreadlineOptions {
   fileScanner?: ScanPolicy
   /** D4: a separate origin (`https://files.shop.example`) for download links; default this server's `/files/`. */
   filesOrigin?: string | null
+  /**
+   * D6: with a `FileScanner`, how often files left `pending` (the scanner could not answer) are
+   * scanned again; 0 disables the timer (tests call `rescanPendingFiles()`). Default 5 minutes.
+   */
+  pendingRescanMs?: number
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -115,6 +122,8 @@ export interface RunningServer extends Threadline {
   readonly app: Hono<AppEnv>
   /** Emails customers with due reply batches now; resolves with how many mails went out. */
   sweep(): Promise<{ sent: number }>
+  /** D6: scans files left pending again now (with a configured scanner); resolves with what it found. */
+  rescanPendingFiles(): Promise<RescanResult>
 }
 
 /** Opens the database, brings its schema up to date and builds the shared context. */
@@ -266,6 +275,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : null
   sweepTimer?.unref()
 
+  let rescanning: Promise<RescanResult> | null = null
+  const rescan = () => {
+    // One run at a time per process; several processes are kept apart by the claim on each file.
+    rescanning ??= rescanPendingFiles(context).finally(() => {
+      rescanning = null
+    })
+    return rescanning
+  }
+  const rescanEvery = options.pendingRescanMs ?? 5 * 60_000
+  const rescanTimer =
+    rescanEvery > 0 && typeof context.settings.fileScanner !== 'string'
+      ? setInterval(() => {
+          rescan().catch((error: unknown) => context.log(`The rescan of pending files failed: ${errorMessage(error)}`))
+        }, rescanEvery)
+      : null
+  rescanTimer?.unref()
+
   let closing: Promise<void> | null = null
   return {
     ...threadline,
@@ -273,6 +299,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port,
     app,
     sweep,
+    rescanPendingFiles: rescan,
     createWorkspace: async (input) => {
       const credentials = await threadline.createWorkspace(input)
       cors.invalidate()
@@ -281,6 +308,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         if (sweepTimer) clearInterval(sweepTimer)
+        if (rescanTimer) clearInterval(rescanTimer)
         stopWatchingGaps?.()
         registry.close()
         await new Promise<void>((resolvePromise) => {
@@ -288,6 +316,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           ;(server as Server).closeAllConnections?.()
         })
         await sweeping?.catch(() => undefined)
+        await rescanning?.catch(() => undefined)
         await threadline.close()
       })()
       return closing

@@ -5,14 +5,17 @@ import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import type { ParsedMail } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import type { DatabaseOptions } from '../database/database.js'
 import { runCli } from '../run-cli.js'
 import type { CliIo } from '../run-cli.js'
 import { openThreadline } from '../server.js'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { listTeam } from './team.js'
 
-describe('threadline advisor commands (CLI)', () => {
+describeEachDatabase('threadline advisor commands (CLI)', (freshDatabase) => {
   let dataDir: string
+  let database: DatabaseOptions
   let stdout: string[]
   let stderr: string[]
   let io: CliIo
@@ -21,6 +24,9 @@ describe('threadline advisor commands (CLI)', () => {
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'threadline-cli-'))
+    const fresh = await freshDatabase()
+    // SQLite: the CLI's own file in the data dir; Postgres: DATABASE_URL.
+    database = fresh.kind === 'sqlite' ? { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') } : fresh
     stdout = []
     stderr = []
     received.length = 0
@@ -44,12 +50,13 @@ describe('threadline advisor commands (CLI)', () => {
         THREADLINE_DATA_DIR: dataDir,
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         PUBLIC_URL: 'https://chat.shop.example',
+        ...(database.kind === 'postgres' ? { DATABASE_URL: database.url } : {}),
       },
       cwd: dataDir,
       stdout: (line) => stdout.push(line),
       stderr: (line) => stderr.push(line),
     }
-  })
+  }, 30_000)
   afterEach(async () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()))
     rmSync(dataDir, { recursive: true, force: true })
@@ -57,7 +64,7 @@ describe('threadline advisor commands (CLI)', () => {
 
   async function team(workspaceId: string) {
     const threadline = await openThreadline({
-      database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
+      database,
       secret: 'unused-for-reading',
       log: () => undefined,
     })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { createManualClock, freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
 import { consoleCall, consoleCodeFor, cookieFrom, inviteByAdmin, signIn } from './console.test-helpers.js'
@@ -6,13 +7,13 @@ import { consoleCall, consoleCodeFor, cookieFrom, inviteByAdmin, signIn } from '
 const minute = 60_000
 const hour = 60 * minute
 
-describe('console sign-in', () => {
+describeEachDatabase('console sign-in', (freshDatabase) => {
   const clock = createManualClock()
   let test: TestServer
 
   beforeAll(async () => {
-    test = await startTestServer({ now: clock.now })
-  })
+    test = await startTestServer({ now: clock.now, database: await freshDatabase() })
+  }, 60_000)
   afterAll(async () => {
     await test.close()
   })

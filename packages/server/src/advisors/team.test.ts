@@ -1,24 +1,30 @@
 import type { ApiKey, CreatedApiKey, TeamMember } from '@threadline/protocol'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseOptions } from '../database/database.js'
 import { sha256 } from '../crypto/keyed-hash.js'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import { createManualClock, freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
 import { consoleCall, inviteByAdmin, signIn } from './console.test-helpers.js'
+import { addAdvisor, changeRole, listTeam, removeAdvisor } from './team.js'
 
 const minute = 60_000
 
-describe('the team and its keys', () => {
+describeEachDatabase('the team and its keys', (freshDatabase) => {
   const clock = createManualClock()
   let test: TestServer
+  let database: DatabaseOptions
   let ownerCookie: string
 
   beforeAll(async () => {
-    test = await startTestServer({ now: clock.now })
+    database = await freshDatabase()
+    test = await startTestServer({ now: clock.now, database })
     const ownerEmail = freshEmail()
     await inviteByAdmin(test, { email: ownerEmail, name: 'Olga', role: 'owner' })
     ownerCookie = await signIn(test, ownerEmail)
-  })
+  }, 60_000)
   afterAll(async () => {
     await test.close()
   })
@@ -120,6 +126,93 @@ describe('the team and its keys', () => {
       expect(removeByAdmin.status).toBe(403)
       expect((await team()).find((advisor) => advisor.name === 'Olga')?.role).toBe('owner')
     })
+  })
+
+  describe('when the two last owners are removed or demoted at once', () => {
+    /** A workspace whose only owners are Ada and Bo. */
+    async function twoOwners() {
+      const workspace = await test.server.createWorkspace({
+        name: 'Two owners',
+        origins: [],
+        ownerEmail: freshEmail(),
+        ownerName: 'Ada',
+      })
+      const context = test.server.context
+      const bo = (
+        await addAdvisor(context, {
+          workspaceId: workspace.workspaceId,
+          email: freshEmail(),
+          name: 'Bo',
+          role: 'owner',
+        })
+      ).advisor
+      const owners = async () =>
+        (await listTeam(context, workspace.workspaceId)).filter((advisor) => advisor.role === 'owner')
+      const ada = (await owners()).find((advisor) => advisor.name === 'Ada')
+      if (!ada) throw new Error('The workspace has no owner Ada')
+      return { workspaceId: workspace.workspaceId, ada, bo, owners }
+    }
+
+    /**
+     * Starts both changes in the same tick. SQLite: their statements then interleave on the one
+     * connection, so both read the team before either writes unless each change is one transaction.
+     * Postgres: each runs on its own connection, and a third holds both owners' rows locked until
+     * both changes wait on a lock, so both have read the team before either writes (the race, every
+     * time) unless the reads are serialised too.
+     */
+    async function racing<T>(advisorIds: string[], changes: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+      if (database.kind === 'sqlite') return Promise.allSettled(changes())
+      const blocker = new pg.Client({ connectionString: database.url })
+      await blocker.connect()
+      try {
+        await blocker.query('BEGIN')
+        await blocker.query('SELECT id FROM agents WHERE id = ANY($1) FOR UPDATE', [advisorIds])
+        const settled = Promise.allSettled(changes())
+        for (;;) {
+          // Activity is read once per transaction unless the snapshot is cleared, and this loop runs in one.
+          await blocker.query('SELECT pg_stat_clear_snapshot()')
+          const { rows } = await blocker.query<{ waiting: string }>(
+            `SELECT count(*) AS waiting FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          )
+          if (Number(rows[0]?.waiting) >= 2) break
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        await blocker.query('COMMIT')
+        return await settled
+      } finally {
+        await blocker.end()
+      }
+    }
+
+    type Change = 'demote' | 'remove'
+
+    /** Ada and Bo changed at once; exactly one change goes through, the other is refused. */
+    async function changeBoth(first: Change, second: Change) {
+      const { workspaceId, ada, bo, owners } = await twoOwners()
+      const context = test.server.context
+      const change = (how: Change, advisorId: string): Promise<unknown> =>
+        how === 'demote'
+          ? changeRole(context, { workspaceId, advisorId, role: 'admin' })
+          : removeAdvisor(context, { workspaceId, advisorId })
+      const outcomes = await racing([ada.id, bo.id], () => [change(first, ada.id), change(second, bo.id)])
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected'])
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected')
+      expect(refused?.reason).toMatchObject({ name: 'ApiError', code: 'forbidden' })
+      expect(await owners()).toHaveLength(1)
+    }
+
+    it('H4: leaves one owner when both are removed at once; the other removal is refused with forbidden', async () => {
+      await changeBoth('remove', 'remove')
+    }, 60_000)
+
+    it('H4: leaves one owner when both are demoted at once; the other demotion is refused with forbidden', async () => {
+      await changeBoth('demote', 'demote')
+    }, 60_000)
+
+    it('H4: leaves one owner when one is demoted while the other is removed; one change is refused', async () => {
+      await changeBoth('demote', 'remove')
+    }, 60_000)
   })
 
   describe('API keys', () => {

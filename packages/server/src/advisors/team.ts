@@ -1,11 +1,13 @@
 import { normalizeEmail } from '@threadline/protocol'
 import type { AdvisorRole, TeamMember } from '@threadline/protocol'
 import { randomId } from '../crypto/random.js'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { AgentTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { presenceOf } from './presence.js'
+
+type Queryable = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>
 
 /** An advisor is an `agents` row: messages keep pointing at its id whatever happens to the team. */
 export function toTeamMember(context: ServerContext, row: AgentTable): TeamMember {
@@ -39,8 +41,9 @@ export async function findTeamMember(
   context: ServerContext,
   workspaceId: string,
   advisorId: string,
+  db: Queryable = context.database.db,
 ): Promise<AgentTable> {
-  const row = await context.database.db
+  const row = await db
     .selectFrom('agents')
     .selectAll()
     .where('id', '=', advisorId)
@@ -102,9 +105,31 @@ export async function addAdvisor(
   })
 }
 
+/**
+ * Runs a change to the team's roles in one transaction that first locks the workspace's row, so
+ * changes to one team run one at a time: two owners demoting or removing each other at once cannot
+ * both see the other still there (H4). SQLite needs no lock: this process runs one transaction at
+ * a time on its one connection.
+ */
+async function changeTeam<T>(
+  context: ServerContext,
+  workspaceId: string,
+  change: (transaction: Transaction<DatabaseSchema>) => Promise<T>,
+): Promise<T> {
+  return context.database.db.transaction().execute(async (transaction) => {
+    await transaction
+      .selectFrom('workspaces')
+      .select('id')
+      .where('id', '=', workspaceId)
+      .$if(context.database.kind === 'postgres', (query) => query.forUpdate())
+      .execute()
+    return change(transaction)
+  })
+}
+
 /** H4: the last owner can be neither demoted nor removed, so a workspace is never left without one. */
 async function refuseLastOwner(
-  transaction: Kysely<DatabaseSchema>,
+  transaction: Transaction<DatabaseSchema>,
   { workspaceId, advisor }: { workspaceId: string; advisor: AgentTable },
 ): Promise<void> {
   if (advisor.role !== 'owner') return
@@ -122,11 +147,14 @@ export async function changeRole(
   context: ServerContext,
   { workspaceId, advisorId, role }: { workspaceId: string; advisorId: string; role: AdvisorRole },
 ): Promise<TeamMember> {
-  const advisor = await findTeamMember(context, workspaceId, advisorId)
-  if (advisor.role === role) return toTeamMember(context, advisor)
-  await refuseLastOwner(context.database.db, { workspaceId, advisor })
-  await context.database.db.updateTable('agents').set({ role }).where('id', '=', advisor.id).execute()
-  return toTeamMember(context, { ...advisor, role })
+  return changeTeam(context, workspaceId, async (transaction) => {
+    // Read under the lock: a change that committed while this one waited is seen.
+    const advisor = await findTeamMember(context, workspaceId, advisorId, transaction)
+    if (advisor.role === role) return toTeamMember(context, advisor)
+    await refuseLastOwner(transaction, { workspaceId, advisor })
+    await transaction.updateTable('agents').set({ role }).where('id', '=', advisor.id).execute()
+    return toTeamMember(context, { ...advisor, role })
+  })
 }
 
 /**
@@ -138,10 +166,10 @@ export async function removeAdvisor(
   context: ServerContext,
   { workspaceId, advisorId }: { workspaceId: string; advisorId: string },
 ): Promise<void> {
-  const advisor = await findTeamMember(context, workspaceId, advisorId)
-  await refuseLastOwner(context.database.db, { workspaceId, advisor })
   const at = context.now()
-  await context.database.db.transaction().execute(async (transaction) => {
+  await changeTeam(context, workspaceId, async (transaction) => {
+    const advisor = await findTeamMember(context, workspaceId, advisorId, transaction)
+    await refuseLastOwner(transaction, { workspaceId, advisor })
     await transaction.updateTable('agents').set({ removed_at: at }).where('id', '=', advisor.id).execute()
     await transaction
       .updateTable('api_keys')

@@ -87,6 +87,7 @@ export async function storeUpload(
       scan_state: scanState,
       reencoded: raster ? 1 : 0,
       agent_id: agentId,
+      scan_attempted_at: null,
     })
     .execute()
   return { id, name: safeName, contentType: type, size: stored.byteLength, url: null, scanState }

@@ -2,21 +2,22 @@ import type { CannedReply } from '@threadline/protocol'
 import { cannedReplySchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consoleCall, inviteByAdmin, signIn } from '../advisors/console.test-helpers.js'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { CallResult, TestServer } from '../testing/test-server.test-helpers.js'
 
 type CannedBody = { cannedReply: CannedReply; cannedReplies: CannedReply[] }
 const bodyOf = (result: CallResult) => result.body as unknown as CannedBody
 
-describe('canned replies', () => {
+describeEachDatabase('canned replies', (freshDatabase) => {
   let test: TestServer
   let colleagueKey: string
 
   beforeAll(async () => {
-    test = await startTestServer()
+    test = await startTestServer({ database: await freshDatabase() })
     colleagueKey = (await test.server.createAgent({ workspaceId: test.workspace.workspaceId, name: 'Colleague' }))
       .agentKey
-  })
+  }, 60_000)
   afterAll(async () => {
     await test.close()
   })

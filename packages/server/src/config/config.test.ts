@@ -25,6 +25,7 @@ describe('loadConfig', () => {
           heartbeatSeconds: 15,
           replyEmailDelaySeconds: 180,
           otpIpHourlyLimit: 1000,
+          rescanSeconds: 300,
         }),
       })
     })

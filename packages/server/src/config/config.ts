@@ -30,6 +30,8 @@ export interface ServerConfig {
   clamd: { host: string; port: number } | null
   /** D6: `none` when the operator chose to serve files without a scan (otherwise the mode's default). */
   scanner: 'none' | null
+  /** D6: how often files left pending are scanned again (with clamd); 0 never. */
+  rescanSeconds: number
 }
 
 /** Flags as `node:util` parseArgs gives them: strings, absent when not passed. */
@@ -126,6 +128,12 @@ const fields = {
     }),
   },
   scanner: { env: 'THREADLINE_SCANNER', flag: 'scanner', expect: '"none"', schema: z.literal('none') },
+  rescanSeconds: {
+    env: 'THREADLINE_RESCAN_SECONDS',
+    flag: 'rescan-seconds',
+    expect: 'an integer 0–86400 (0 never rescans)',
+    schema: integer(0, 86_400),
+  },
 } as const
 
 type FieldName = keyof typeof fields
@@ -195,6 +203,7 @@ export function loadConfig({
   const filesOrigin = read('filesOrigin')?.replace(/\/$/, '') ?? null
   const clamd = read('clamd') ?? null
   const scanner = read('scanner') ?? null
+  const rescanSeconds = read('rescanSeconds') ?? 300
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
@@ -232,6 +241,7 @@ export function loadConfig({
       filesOrigin,
       clamd,
       scanner,
+      rescanSeconds,
     },
   }
 }

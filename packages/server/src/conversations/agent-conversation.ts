@@ -35,7 +35,7 @@ import {
 } from './message-log.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import { advisorActor } from '../timeline/actors.js'
-import { appendTimelineEvent, listTimeline, takeAppended } from '../timeline/timeline-log.js'
+import { appendTimelineEvent, listTimeline, timelineTransaction } from '../timeline/timeline-log.js'
 import { labelFilter, labelsOf } from './conversation-labels.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
 import type { ConversationRow } from './wire-format.js'
@@ -473,19 +473,19 @@ export async function mutate<T>(
   change: (transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, emit: Emit) => Promise<T>,
 ): Promise<T> {
   const events: BusEnvelope[] = []
-  const result = await context.database.db.transaction().execute(async (transaction) => {
+  const { result, appended } = await timelineTransaction(context, async (transaction) => {
     const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
     if (!conversation) throw notFound()
-    const address = () => ({ workspaceId, conversationId, customerId: conversation.customer_id })
-    const result = await change(transaction, conversation, (event) =>
-      events.push({ ...address(), event, ...agentVisibility(conversation) }),
+    const address = { workspaceId, conversationId, customerId: conversation.customer_id }
+    const value = await change(transaction, conversation, (event) =>
+      events.push({ ...address, event, ...agentVisibility(conversation) }),
     )
-    for (const event of takeAppended(transaction))
-      events.push({ ...address(), event, agentsOnly: true, ...agentVisibility(conversation) })
-    return result
+    // Judged at the end: a change that released the conversation shows advisors all of it.
+    return { value, address, visibility: agentVisibility(conversation) }
   })
+  for (const event of appended) events.push({ ...result.address, event, agentsOnly: true, ...result.visibility })
   await publishAll(context, events)
-  return result
+  return result.value
 }
 
 async function requireConversation(

@@ -27,8 +27,7 @@ import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
 import type { Workspace } from '../workspaces/workspaces.js'
 import { customerActor } from '../timeline/actors.js'
-import { appendTimelineEvent, takeAppended } from '../timeline/timeline-log.js'
-import type { TimelineAppended } from '../timeline/timeline-log.js'
+import { appendTimelineEvent, timelineTransaction } from '../timeline/timeline-log.js'
 import {
   appendMessage,
   eventBase,
@@ -102,12 +101,11 @@ async function sendOnce(
   { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend,
 ): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
-  let appended: TimelineAppended[] = []
   let conversationId = ''
   let hidden: { hiddenFromAgents?: true } = {}
   let afterCommit: AfterCommit | null = null
 
-  const response = await context.database.db.transaction().execute(async (transaction) => {
+  const { result: response, appended } = await timelineTransaction(context, async (transaction) => {
     let conversation = await lockConversation(context, transaction, { customerId: customer.id })
     const original = conversation && (await findMessageByClientId(transaction, conversation.id, clientId))
     const rule = identificationRuleOf(workspace)
@@ -209,7 +207,6 @@ async function sendOnce(
     conversationId = conversation.id
     // Judged at the end: a send that released the conversation shows advisors all of it.
     hidden = agentVisibility(conversation)
-    appended = takeAppended(transaction)
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
   })
 
@@ -234,8 +231,7 @@ export async function declineIdentification(
 ): Promise<Conversation | null> {
   requireText(text)
   const events: ChatEvent[] = []
-  let appended: TimelineAppended[] = []
-  const conversation = await context.database.db.transaction().execute(async (transaction) => {
+  const { result: conversation, appended } = await timelineTransaction(context, async (transaction) => {
     const conversation = await lockConversation(context, transaction, { customerId: customer.id })
     if (!conversation || conversation.identification_gate !== 'awaiting') return conversation ?? null
     const rule = identificationRuleOf(workspace)
@@ -260,7 +256,6 @@ export async function declineIdentification(
       ...eventBase(context, conversation),
       conversation: toConversation(conversation),
     })
-    appended = takeAppended(transaction)
     return conversation
   })
   if (conversation === null) return null

@@ -45,7 +45,7 @@ export async function lockConversation(
 
 /**
  * Appends a message with the next seq and bumps the conversation in the same transaction (G7), with
- * its `message` timeline event (published by whoever drains the transaction's `takeAppended`).
+ * its `message` timeline event (written and published by the `timelineTransaction` it runs in).
  */
 export async function appendMessage(
   context: ServerContext,

@@ -414,7 +414,8 @@ const timeline: Migration = {
 /**
  * D5–D8: the scan state of each file, whether its bytes are our re-encoding (only those may be shown
  * inline), and advisors' uploads (made for one conversation, by one advisor). Files stored before
- * this migration were neither scanned nor re-encoded: they stay `pending` and are never served.
+ * this migration were neither scanned nor re-encoded: they stay `pending`, never served, until a
+ * configured scanner clears them (attachments/pending-rescan.ts); then they download, never inline.
  */
 const attachmentFiles: Migration = {
   async up(db: Kysely<unknown>) {
@@ -494,6 +495,21 @@ const notes: Migration = {
   },
 }
 
+/**
+ * D6: when the scanner last tried a file, so files left `pending` (the scanner was down) are tried
+ * again oldest attempt first, and one the scanner keeps failing on does not hold the others up.
+ */
+const scanAttempts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('uploads').addColumn('scan_attempted_at', 'bigint').execute()
+    await db.schema
+      .createIndex('uploads_by_scan_state')
+      .on('uploads')
+      .columns(['scan_state', 'scan_attempted_at'])
+      .execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -502,6 +518,7 @@ export const migrations: Record<string, Migration> = {
   '0005_timeline': timeline,
   '0006_attachment_files': attachmentFiles,
   '0007_notes': notes,
+  '0008_scan_attempts': scanAttempts,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -259,6 +259,8 @@ export interface UploadTable {
   scan_state: AttachmentScanState
   /** D4, D5: 1 when the bytes are our own re-encoding of an image, the only files served inline. */
   reencoded: number
+  /** D6: epoch ms of the last scan attempt after the upload's own, by the rescan of pending files; null before any. */
+  scan_attempted_at: number | null
   /**
    * The advisor who uploaded it for a reply, or null for the customer's own. Either way `customer_id`
    * is the conversation's customer, so the conversation's quota and downloads cover both.

@@ -1,6 +1,7 @@
 import type { AgentEventEnvelope, Note, PinnedNote } from '@threadline/protocol'
 import { agentEventEnvelopeSchema, noteSchema, pinnedNoteSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'
 import type { CallResult, TestServer } from '../testing/test-server.test-helpers.js'
@@ -8,12 +9,12 @@ import type { CallResult, TestServer } from '../testing/test-server.test-helpers
 type NoteBody = { note: Note; notes: Note[]; pinnedNote: PinnedNote; pinnedNotes: PinnedNote[] }
 const bodyOf = (result: CallResult) => result.body as unknown as NoteBody
 
-describe('private notes', () => {
+describeEachDatabase('private notes', (freshDatabase) => {
   let test: TestServer
 
   beforeAll(async () => {
-    test = await startTestServer()
-  })
+    test = await startTestServer({ database: await freshDatabase() })
+  }, 60_000)
   afterAll(async () => {
     await test.close()
   })

@@ -93,7 +93,7 @@ export function freshEmail(): string {
   return `t-${crypto.randomUUID().slice(0, 12)}@example.test`
 }
 
-/** A development server on a fresh database with one workspace, quiet logs and no sweep timer. */
+/** A development server on a fresh database with one workspace, quiet logs and no sweep or rescan timer. */
 export async function startTestServer(
   options: Partial<StartServerOptions> & { database?: DatabaseOptions; origins?: string[] } = {},
 ): Promise<TestServer> {
@@ -103,6 +103,7 @@ export async function startTestServer(
     mode: 'development',
     log: () => undefined,
     replyEmailSweepMs: 0,
+    pendingRescanMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })

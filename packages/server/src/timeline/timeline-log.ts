@@ -16,41 +16,66 @@ export interface TimelineEntry {
   payload?: Record<string, unknown>
 }
 
-/** Rows appended in a transaction, to be published once it commits (see `takeAppended`). */
-const appendedBy = new WeakMap<Transaction<DatabaseSchema>, TimelineAppended[]>()
+/** A row waiting for its cursor, which the end of its transaction hands out (`writeTimeline`). */
+type PendingRow = Omit<ConversationEventTable, 'cursor'>
+
+/** The timeline rows of an open transaction, and the last position given to each conversation in it. */
+interface PendingTimeline {
+  rows: PendingRow[]
+  positions: Map<string, number>
+}
+
+/** Present exactly while a `timelineTransaction` is open: appending anywhere else is a bug, not a lost event. */
+const pendingBy = new WeakMap<Transaction<DatabaseSchema>, PendingTimeline>()
 
 /**
- * Appends one event to the conversation's timeline inside the change's own transaction (so a
- * rolled-back change leaves no event, and a change cannot commit without its event) and returns
- * the event to publish after the commit. The caller holds the conversation's lock (`lockConversation`),
- * which serialises positions; the cursor comes from the workspace's counter row, whose row lock on
- * Postgres is held to the commit, so cursors become visible in the order they were handed out.
+ * Runs `change` in one transaction and writes the timeline events it appended at its very end, so a
+ * rolled-back change leaves no event and a change cannot commit without its events. Answers the
+ * change's result and exactly those events, to publish once the commit is done.
+ */
+export async function timelineTransaction<T>(
+  context: ServerContext,
+  change: (transaction: Transaction<DatabaseSchema>) => Promise<T>,
+): Promise<{ result: T; appended: TimelineAppended[] }> {
+  return context.database.db.transaction().execute(async (transaction) => {
+    pendingBy.set(transaction, { rows: [], positions: new Map() })
+    try {
+      const result = await change(transaction)
+      return { result, appended: await writeTimeline(transaction) }
+    } finally {
+      pendingBy.delete(transaction)
+    }
+  })
+}
+
+/**
+ * Appends one event to the conversation's timeline, in the change's own `timelineTransaction`; it
+ * is written, with its cursor, when that transaction ends. The caller holds the conversation's lock
+ * (`lockConversation`), which serialises positions.
  */
 export async function appendTimelineEvent(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
   { kind, actor, payload = {} }: TimelineEntry,
-): Promise<TimelineAppended> {
-  const last = await transaction
-    .selectFrom('conversation_events')
-    .select((eb) => eb.fn.max('position').as('position'))
-    .where('conversation_id', '=', conversation.id)
-    .executeTakeFirst()
-  const counter = await transaction
-    .insertInto('timeline_cursors')
-    .values({ workspace_id: conversation.workspace_id, last_cursor: 1 })
-    .onConflict((conflict) =>
-      conflict.column('workspace_id').doUpdateSet({ last_cursor: sql<number>`timeline_cursors.last_cursor + 1` }),
-    )
-    .returning('last_cursor')
-    .executeTakeFirstOrThrow()
-  const row: ConversationEventTable = {
+): Promise<void> {
+  const pending = pendingBy.get(transaction)
+  if (!pending) throw new Error('appendTimelineEvent runs only inside timelineTransaction')
+  let last = pending.positions.get(conversation.id)
+  if (last === undefined) {
+    const stored = await transaction
+      .selectFrom('conversation_events')
+      .select((eb) => eb.fn.max('position').as('position'))
+      .where('conversation_id', '=', conversation.id)
+      .executeTakeFirst()
+    last = Number(stored?.position ?? 0)
+  }
+  pending.positions.set(conversation.id, last + 1)
+  pending.rows.push({
     id: randomId('evt'),
     workspace_id: conversation.workspace_id,
     conversation_id: conversation.id,
-    position: Number(last?.position ?? 0) + 1,
-    cursor: Number(counter.last_cursor),
+    position: last + 1,
     seq: conversation.last_seq,
     kind,
     actor_kind: actor.kind,
@@ -58,24 +83,43 @@ export async function appendTimelineEvent(
     actor_name: actor.name,
     payload: JSON.stringify(payload),
     created_at: context.now(),
-  }
-  await transaction.insertInto('conversation_events').values(row).execute()
-  const appended = toTimelineAppended(row)
-  const list = appendedBy.get(transaction)
-  if (list) list.push(appended)
-  else appendedBy.set(transaction, [appended])
-  return appended
+  })
 }
 
 /**
- * Everything appended in `transaction` so far, in order, and forgets it: the writer calls this at the
- * end of its transaction and publishes exactly these after the commit. Appends made by helpers the
- * writer called (a system message, a take caused by a reply) are included.
+ * Hands the transaction's rows their cursors and inserts them, as its last statements. The cursors
+ * come from the workspace's counter row, bumped once for all the rows (one upsert). On Postgres
+ * that row stays locked until the commit, so cursors become visible in the order they were handed
+ * out, which the agent stream's gap filling relies on. Taking them last keeps that lock to the
+ * commit itself: another writer of the workspace waits for this commit, not for this transaction.
  */
-export function takeAppended(transaction: Transaction<DatabaseSchema>): TimelineAppended[] {
-  const list = appendedBy.get(transaction) ?? []
-  appendedBy.delete(transaction)
-  return list
+async function writeTimeline(transaction: Transaction<DatabaseSchema>): Promise<TimelineAppended[]> {
+  const rows = pendingBy.get(transaction)?.rows ?? []
+  if (rows.length === 0) return []
+  const cursors = new Map<string, number>()
+  // One workspace per change in practice; several are bumped in a fixed order, so two writers cannot deadlock.
+  for (const workspaceId of [...new Set(rows.map((row) => row.workspace_id))].sort()) {
+    const count = rows.filter((row) => row.workspace_id === workspaceId).length
+    const counter = await transaction
+      .insertInto('timeline_cursors')
+      .values({ workspace_id: workspaceId, last_cursor: count })
+      .onConflict((conflict) =>
+        conflict
+          .column('workspace_id')
+          .doUpdateSet({ last_cursor: sql<number>`timeline_cursors.last_cursor + ${count}` }),
+      )
+      .returning('last_cursor')
+      .executeTakeFirstOrThrow()
+    cursors.set(workspaceId, Number(counter.last_cursor) - count)
+  }
+  // In append order within each workspace, so positions and cursors grow together.
+  const written: ConversationEventTable[] = rows.map((row) => {
+    const cursor = (cursors.get(row.workspace_id) ?? 0) + 1
+    cursors.set(row.workspace_id, cursor)
+    return { ...row, cursor }
+  })
+  await transaction.insertInto('conversation_events').values(written).execute()
+  return written.map(toTimelineAppended)
 }
 
 /** The wire form of a timeline row. */

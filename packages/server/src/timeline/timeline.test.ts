@@ -1,19 +1,24 @@
 import type { AgentEventEnvelope, TimelineEvent } from '@threadline/protocol'
 import { timelineEventSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mutate } from '../conversations/agent-conversation.js'
+import type { DatabaseOptions } from '../database/database.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import type { TestEventStream } from '../testing/sse-client.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
+import { appendTimelineEvent } from './timeline-log.js'
 
 type Appended = Extract<AgentEventEnvelope['event'], { type: 'timeline.appended' }>
 
 describeEachDatabase('the conversation timeline', (freshDatabase) => {
   let test: TestServer
+  let database: DatabaseOptions
 
   beforeAll(async () => {
-    test = await startTestServer({ database: await freshDatabase() })
+    database = await freshDatabase()
+    test = await startTestServer({ database })
   }, 60_000)
   afterAll(async () => {
     await test.close()
@@ -361,6 +366,79 @@ describeEachDatabase('the conversation timeline', (freshDatabase) => {
         stream.close()
       }
     })
+  })
+
+  describe('when two writers of one workspace overlap', () => {
+    /** The workspace's last handed-out cursor. */
+    async function topCursor(): Promise<number> {
+      const row = await test.server.context.database.db
+        .selectFrom('timeline_cursors')
+        .select('last_cursor')
+        .where('workspace_id', '=', test.workspace.workspaceId)
+        .executeTakeFirst()
+      return Number(row?.last_cursor ?? 0)
+    }
+
+    it('a write does not wait for another open transaction that already appended, and the stream resumes in cursor order', async ({
+      skip,
+    }) => {
+      // SQLite runs one transaction at a time on its one connection, so there the second writer must wait.
+      if (database.kind === 'sqlite') skip()
+      const held = await conversationWithMessage('held open')
+      const other = await conversationWithMessage('written meanwhile')
+      const top = await topCursor()
+      const live = await agentStream(top)
+      try {
+        let appended!: () => void
+        const hasAppended = new Promise<void>((resolve) => (appended = resolve))
+        let release!: () => void
+        const released = new Promise<void>((resolve) => (release = resolve))
+        let otherCommitted = false
+        // A star whose transaction stays open after its timeline append, until the other write is done
+        // (or, if that write is stuck behind it, a generous while, so the test fails instead of hanging).
+        const server = test.server.context
+        const holding = mutate(
+          server,
+          test.workspace.workspaceId,
+          held.conversationId,
+          async (transaction, conversation) => {
+            await transaction
+              .updateTable('conversations')
+              .set({ starred: 1 })
+              .where('id', '=', conversation.id)
+              .execute()
+            await appendTimelineEvent(server, transaction, conversation, {
+              kind: 'starred',
+              actor: { kind: 'advisor', id: null, name: 'Held' },
+            })
+            appended()
+            await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 20_000))])
+            return otherCommitted
+          },
+        )
+        await hasAppended
+        const reply = await test.agent('POST', path(other.conversationId, '/messages'), { text: 'not kept waiting' })
+        expect(reply.status).toBe(200)
+        otherCommitted = true
+        release()
+        expect(await holding).toBe(true)
+
+        // The reply committed first, so its cursor is the lower one; the star's comes right after it.
+        const star = await live.waitFor((event) => (event.data.event as Appended).entry?.kind === 'starred', 10_000)
+        const cursors = cursorsOf(live).map((event) => event.cursor)
+        expect(cursors).toEqual(cursors.map((_, index) => top + 1 + index))
+        expect(star.id).toBe(cursors.at(-1))
+        const replayed = await agentStream(top)
+        try {
+          await replayed.waitFor((event) => event.id === star.id, 10_000)
+          expect(cursorsOf(replayed).map((event) => event.cursor)).toEqual(cursors)
+        } finally {
+          replayed.close()
+        }
+      } finally {
+        live.close()
+      }
+    }, 60_000)
   })
 
   describe('when advisors view and type', () => {
