@@ -103,6 +103,7 @@ export async function startTestServer(
     mode: 'development',
     log: () => undefined,
     replyEmailSweepMs: 0,
+    recordsSweepMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })
