@@ -27,6 +27,8 @@ export interface RecordsServer {
   admin(method: string, path: string, body?: unknown): Promise<RecordsCall>
   /** A fresh key for the owner with the given scope. */
   ownerKey(scope: 'agent' | 'admin'): Promise<string>
+  /** A teammate with the `advisor` role, with an agent-scope key and an admin-scope one (the role still says no). */
+  advisor(name: string): Promise<{ agentKey: string; adminScopeKey: string }>
   close(): Promise<void>
 }
 
@@ -139,6 +141,16 @@ export async function startRecordsServer({
         scope,
       })
       return created.secret
+    },
+    async advisor(name) {
+      const { agent, agentKey } = await server.createAgent({ workspaceId: workspace.workspaceId, name })
+      const created = await createApiKey(server.context, {
+        workspaceId: workspace.workspaceId,
+        advisorId: agent.id,
+        name: `${name} admin scope`,
+        scope: 'admin',
+      })
+      return { agentKey, adminScopeKey: created.secret }
     },
     close: () => server.close(),
   }

@@ -125,14 +125,11 @@ describeEachDatabase('transcripts', (freshDatabase) => {
   it('N3: another address needs an owner or admin (through an admin-scope key), is refused before anything changes, and is recorded', async () => {
     const { token } = await records.customer({ email: 'kim@acme.com' })
     const conversationId = await records.say(token, 'Please forward this')
-    const { agentKey: advisorKey } = await records.server.createAgent({
-      workspaceId: records.workspace.workspaceId,
-      name: 'Sam',
-    })
+    const sam = await records.advisor('Sam')
     const other = { to: 'other', email: 'Boss@Elsewhere.example' }
 
-    const byAdvisor = await finish(conversationId, other, advisorKey)
-    expect(byAdvisor.status).toBe(403)
+    expect((await finish(conversationId, other, sam.agentKey)).status).toBe(403)
+    expect((await finish(conversationId, other, sam.adminScopeKey)).status).toBe(403)
     expect((await finish(conversationId, other, await records.ownerKey('agent'))).status).toBe(403)
     const untouched = await records.agent('GET', `/v1/agent/conversations/${conversationId}`)
     expect((untouched.body['conversation'] as { status: string }).status).not.toBe('finished')
