@@ -12,6 +12,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent } from 'react'
 import type { AgentClient } from '@threadline/api'
 import { customerLabel } from './customer-label.js'
+import { CustomerDataActions } from './customer-data-actions.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 import { formatDuration } from './format-duration.js'
@@ -175,6 +176,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
         </div>
         {entry && (
           <CustomerDetails
+            customerId={entry.customer.id}
             email={entry.customer.email}
             emailVerified={entry.customer.emailVerified}
             externalId={entry.customer.externalId}
@@ -304,6 +306,7 @@ function ReplyBox({
 }
 
 function CustomerDetails({
+  customerId,
   email,
   emailVerified,
   externalId,
@@ -312,6 +315,7 @@ function CustomerDetails({
   startedAt,
   pageViews,
 }: {
+  customerId: string
   email: string | null
   emailVerified: boolean
   externalId: string | null
@@ -363,6 +367,7 @@ function CustomerDetails({
             ))}
         </ol>
       )}
+      <CustomerDataActions customerId={customerId} confirmWith={email} />
     </aside>
   )
 }

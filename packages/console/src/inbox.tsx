@@ -7,6 +7,7 @@ import type { Command } from './command-palette.js'
 import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
 import type { IdentificationFilter } from './conversation-list.js'
 import { ConversationView } from './conversation-view.js'
+import { CustomerDataProvider } from './customer-data-actions.js'
 import { customerLabel } from './customer-label.js'
 import { createEventHub } from './event-hub.js'
 import { hasModifier, isTypingTarget, modifierLabel } from './keyboard.js'
@@ -171,15 +172,17 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
         </nav>
         <main className="console-main">
           {openId ? (
-            <ConversationView
-              key={openId}
-              api={api}
-              hub={hub}
-              agent={agent}
-              conversationId={openId}
-              generation={generation}
-              onBack={closeConversation}
-            />
+            <CustomerDataProvider baseUrl={baseUrl} agentKey={apiKey} agentId={agent.id} fetch={fetch}>
+              <ConversationView
+                key={openId}
+                api={api}
+                hub={hub}
+                agent={agent}
+                conversationId={openId}
+                generation={generation}
+                onBack={closeConversation}
+              />
+            </CustomerDataProvider>
           ) : (
             <p className="console-muted console-main__empty">Choose a conversation to read and answer it.</p>
           )}

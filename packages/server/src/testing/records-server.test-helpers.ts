@@ -21,7 +21,7 @@ export interface RecordsServer {
   /** A verified customer with a session token; `name` set as the site would. */
   customer(input: { email: string; name?: string | null }): Promise<{ customerId: string; token: string }>
   say(token: string, text: string, attachmentIds?: string[]): Promise<string>
-  upload(token: string, name: string, bytes: Uint8Array, contentType: string): Promise<string>
+  upload(token: string, name: string, bytes: Uint8Array<ArrayBuffer>, contentType: string): Promise<string>
   visitor(method: string, path: string, token: string, body?: unknown): Promise<RecordsCall>
   agent(method: string, path: string, body?: unknown, key?: string): Promise<RecordsCall>
   admin(method: string, path: string, body?: unknown): Promise<RecordsCall>
