@@ -16,55 +16,37 @@ export async function removeConversations(
 ): Promise<RemovedCounts> {
   const counts: RemovedCounts = {}
   if (conversationIds.length === 0) return counts
-  const count = (kind: string, result: { numDeletedRows: bigint }) => {
-    counts[kind] = (counts[kind] ?? 0) + Number(result.numDeletedRows)
-  }
   const messageIds = transaction.selectFrom('messages').select('id').where('conversation_id', 'in', conversationIds)
-  count(
-    'attachments',
-    await transaction.deleteFrom('uploads').where('message_id', 'in', messageIds).executeTakeFirstOrThrow(),
-  )
-  count(
-    'messages',
-    await transaction.deleteFrom('messages').where('conversation_id', 'in', conversationIds).executeTakeFirstOrThrow(),
-  )
-  count(
-    'timelineEvents',
-    await transaction
-      .deleteFrom('conversation_events')
+  const uploads = await transaction
+    .deleteFrom('uploads')
+    .where('message_id', 'in', messageIds)
+    .executeTakeFirstOrThrow()
+  counts['attachments'] = Number(uploads.numDeletedRows)
+  // The tables keyed by conversation, children first, with what the audit calls their rows.
+  const byConversation = [
+    ['messages', 'messages'],
+    ['conversation_events', 'timelineEvents'],
+    ['conversation_labels', 'labels'],
+    ['conversation_notes', 'notes'],
+    ['transcript_sends', 'transcripts'],
+    ['identification_failures', null],
+  ] as const
+  for (const [table, kind] of byConversation) {
+    const result = await transaction
+      .deleteFrom(table)
       .where('conversation_id', 'in', conversationIds)
-      .executeTakeFirstOrThrow(),
-  )
-  count(
-    'labels',
-    await transaction
-      .deleteFrom('conversation_labels')
-      .where('conversation_id', 'in', conversationIds)
-      .executeTakeFirstOrThrow(),
-  )
-  count(
-    'notes',
-    await transaction
-      .deleteFrom('conversation_notes')
-      .where('conversation_id', 'in', conversationIds)
-      .executeTakeFirstOrThrow(),
-  )
-  count(
-    'transcripts',
-    await transaction
-      .deleteFrom('transcript_sends')
-      .where('conversation_id', 'in', conversationIds)
-      .executeTakeFirstOrThrow(),
-  )
-  await transaction.deleteFrom('identification_failures').where('conversation_id', 'in', conversationIds).execute()
+      .executeTakeFirstOrThrow()
+    if (kind !== null) counts[kind] = Number(result.numDeletedRows)
+  }
   await transaction
     .updateTable('identification_codes')
     .set({ consumed_conversation_id: null })
     .where('consumed_conversation_id', 'in', conversationIds)
     .execute()
-  count(
-    'conversations',
-    await transaction.deleteFrom('conversations').where('id', 'in', conversationIds).executeTakeFirstOrThrow(),
-  )
+  const conversations = await transaction
+    .deleteFrom('conversations')
+    .where('id', 'in', conversationIds)
+    .executeTakeFirstOrThrow()
+  counts['conversations'] = Number(conversations.numDeletedRows)
   return counts
 }

@@ -3,7 +3,7 @@ import { attachmentsOf } from '../attachments/uploads.js'
 import { mutate } from '../conversations/agent-conversation.js'
 import type { TranscriptSendTable } from '../database/schema.js'
 import { errorMessage } from '../errors/error-message.js'
-import { linkBack } from '../mail/reply-notifier.js'
+import { customerChatLink } from '../mail/chat-link.js'
 import type { MailMessage } from '../mail/mailer.js'
 import type { ServerContext } from '../server-context.js'
 import { appendTimelineEvent } from '../timeline/timeline-log.js'
@@ -151,15 +151,10 @@ async function composeFor(context: ServerContext, send: TranscriptSendTable): Pr
     db,
     messages.map((message) => message.id),
   )
-  const lastPage = await db
-    .selectFrom('page_views')
-    .select('url')
-    .where('customer_id', '=', conversation.customer_id)
-    .orderBy('at', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  const allowedOrigins = JSON.parse(conversation.allowed_origins) as string[]
-  const chatLink = lastPage && linkBack(lastPage.url, allowedOrigins, context) ? lastPage.url : null
+  const chatLink = await customerChatLink(context, db, {
+    customerId: conversation.customer_id,
+    allowedOrigins: JSON.parse(conversation.allowed_origins) as string[],
+  })
   const audience = send.recipient === 'customer' ? 'customer' : 'team'
   const customerLabel =
     conversation.customer_name ?? (audience === 'customer' ? 'You' : (conversation.customer_email ?? 'Customer'))
