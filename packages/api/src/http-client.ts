@@ -44,7 +44,10 @@ export interface HttpClient {
   /** The route's JSON answer (undefined for 204), or a rejection with a ThreadlineError. */
   request<R extends Route>(route: R, options?: RequestOptions<R>): Promise<RouteResponse<R>>
   /** Opens a route whose answer is read as it comes (an event stream): a 2xx Response, or a ThreadlineError. */
-  open(route: Route, options: CallOptions & { headers?: Record<string, string> }): Promise<Response>
+  open(
+    route: Route,
+    options: CallOptions & { headers?: Record<string, string>; params?: Record<string, string> },
+  ): Promise<Response>
 }
 
 export const defaultTimeoutMs = 10_000
@@ -109,8 +112,8 @@ export function createHttpClient({
       if (response.status === 204) return undefined as RouteResponse<R>
       return (await readJson(response, description, options.signal)) as RouteResponse<R>
     },
-    async open(route, { signal, headers: extraHeaders }) {
-      return (await send(route, { signal, extraHeaders, timeout: false })).response
+    async open(route, { signal, headers: extraHeaders, params }) {
+      return (await send(route, { signal, extraHeaders, params, timeout: false })).response
     },
   }
 }

@@ -34,6 +34,15 @@ export type {
   UpdateAccountOptions,
   UpdateWorkspaceOptions,
 } from './create-admin-client.js'
+export { createAgentRecordsClient, createAdminRecordsClient } from './records.js'
+export type {
+  AgentRecordsClient,
+  AgentRecordsClientOptions,
+  AdminRecordsClient,
+  AdminRecordsClientOptions,
+  CustomerCallOptions,
+  FinishWithTranscriptOptions,
+} from './records.js'
 export { createHttpClient } from './http-client.js'
 export type { HttpClient, HttpClientOptions, CallOptions, RequestOptions, FetchFunction } from './http-client.js'
 export { openEventStream, jsonDecoder } from './event-stream.js'

@@ -6,6 +6,7 @@ import type { AgentClient } from '@threadline/api'
 import { Composer } from './composer.js'
 import type { ComposerHandle } from './composer.js'
 import { ConversationTags } from './conversation-tags.js'
+import { CustomerDataActions } from './customer-data-actions.js'
 import { CustomerDetails } from './customer-panel.js'
 import { customerLabel } from './customer-label.js'
 import type { EventHub } from './event-hub.js'
@@ -274,6 +275,7 @@ export function ConversationView({
             startedAt={entry.conversation.createdAt}
             pageViews={pageViews}
             pinnedNotes={<PinnedNotes api={api} hub={hub} customerId={entry.customer.id} generation={generation} />}
+            dataActions={<CustomerDataActions customerId={entry.customer.id} confirmWith={entry.customer.email} />}
           />
         )}
       </div>

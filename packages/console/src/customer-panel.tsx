@@ -14,6 +14,7 @@ export function CustomerDetails({
   startedAt,
   pageViews,
   pinnedNotes,
+  dataActions,
 }: {
   email: string | null
   emailVerified: boolean
@@ -24,6 +25,8 @@ export function CustomerDetails({
   pageViews: RecordedPageView[]
   /** The pinned notes section, which loads and changes on its own. */
   pinnedNotes: ReactNode
+  /** Export and erase (owners and admins), rendered last. */
+  dataActions?: ReactNode
 }) {
   return (
     <aside className="console-customer" aria-label="Customer">
@@ -69,6 +72,7 @@ export function CustomerDetails({
             ))}
         </ol>
       )}
+      {dataActions}
     </aside>
   )
 }

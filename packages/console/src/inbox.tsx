@@ -9,6 +9,7 @@ import type { ComposerHandle } from './composer.js'
 import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
 import type { IdentificationFilter } from './conversation-list.js'
 import { ConversationView } from './conversation-view.js'
+import { CustomerDataProvider } from './customer-data-actions.js'
 import { customerLabel } from './customer-label.js'
 import { describeError } from './describe-error.js'
 import { createEventHub } from './event-hub.js'
@@ -207,21 +208,23 @@ export function Inbox({
         </nav>
         <main className="console-main">
           {openId ? (
-            <ConversationView
-              key={openId}
-              api={api}
-              hub={hub}
-              agent={agent}
-              conversationId={openId}
-              generation={generation}
-              take={takeFlow.take}
-              team={team}
-              cannedReplies={canned.replies}
-              workspaceName={workspaceName}
-              onPickCannedReply={() => setDialog('canned-picker')}
-              composerRef={composerRef}
-              onBack={closeConversation}
-            />
+            <CustomerDataProvider baseUrl={baseUrl} agentKey={apiKey} agentId={agent.id} fetch={fetch}>
+              <ConversationView
+                key={openId}
+                api={api}
+                hub={hub}
+                agent={agent}
+                conversationId={openId}
+                generation={generation}
+                take={takeFlow.take}
+                team={team}
+                cannedReplies={canned.replies}
+                workspaceName={workspaceName}
+                onPickCannedReply={() => setDialog('canned-picker')}
+                composerRef={composerRef}
+                onBack={closeConversation}
+              />
+            </CustomerDataProvider>
           ) : (
             <p className="console-muted console-main__empty">Choose a conversation to read and answer it.</p>
           )}

@@ -163,6 +163,27 @@ export type { AgentRoutes, AgentRouteName } from './routes/agent-routes.js'
 export { adminRoutes } from './routes/admin-routes.js'
 export type { AdminRoutes, AdminRouteName } from './routes/admin-routes.js'
 
+export { recordsRoutes } from './routes/records-routes.js'
+export type { RecordsRoutes, RecordsRouteName } from './routes/records-routes.js'
+export {
+  transcriptRecipients,
+  transcriptRequestStatuses,
+  transcriptRequestLimits,
+  retentionRules,
+  customerExportFiles,
+} from './records.js'
+export type { TranscriptRecipient, TranscriptRequestStatus } from './records.js'
+export type {
+  FinishRequest,
+  FinishResponse,
+  TranscriptRequest,
+  EmailTranscriptRequest,
+  Erasure,
+  ErasureResponse,
+  RetentionSettings,
+  CustomerExport,
+} from './schemas/records.js'
+
 export { consoleRoutes } from './routes/console-routes.js'
 export type { ConsoleRoutes, ConsoleRouteName } from './routes/console-routes.js'
 export { teamRoutes } from './routes/team-routes.js'

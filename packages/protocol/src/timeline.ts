@@ -2,7 +2,7 @@ import type { AgentOnlyEvent } from './schemas/timeline.js'
 
 /**
  * What a conversation's timeline records, one kind per change. Later features add kinds (`block`,
- * `handoff`, `transcript`); a client shows a kind it does not know as nothing, never as an error.
+ * `handoff`); a client shows a kind it does not know as nothing, never as an error.
  * Notes are not here: they live apart so no visitor path can ever select them.
  */
 export const timelineEventKinds = [
@@ -16,6 +16,7 @@ export const timelineEventKinds = [
   'starred',
   'unstarred',
   'identification',
+  'transcript',
 ] as const
 
 export type TimelineEventKind = (typeof timelineEventKinds)[number]

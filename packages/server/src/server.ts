@@ -32,6 +32,8 @@ import type { ServerContext, ServerMode, ServerSettings } from './server-context
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
 import { errorMessage } from './errors/error-message.js'
+import { sweepRetention } from './privacy/retention.js'
+import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 
 export interface ThreadlineOptions {
   database: DatabaseOptions
@@ -54,6 +56,11 @@ export interface ThreadlineOptions {
   replyEmailDelayMs?: number
   /** How often the reply-email sweep runs; 0 disables the timer (tests call `sweep()`). Default 30 s. */
   replyEmailSweepMs?: number
+  /**
+   * How often queued transcripts are sent and the retention rule applied (R3); 0 disables the timer
+   * (tests call `deliverTranscripts` and `sweepRetention`). Default 30 s, so a transcript arrives within a minute.
+   */
+  recordsSweepMs?: number
   trustedProxyHops?: number
   publicUrl?: string | null
   mailFrom?: string
@@ -274,6 +281,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         }, sweepEvery)
       : null
   sweepTimer?.unref()
+  const recordsEvery = options.recordsSweepMs ?? 30_000
+  const recordsTimer =
+    recordsEvery > 0
+      ? setInterval(() => {
+          runRecordsJobs(context).catch((error: unknown) =>
+            context.log(`The transcript and retention jobs failed: ${errorMessage(error)}`),
+          )
+        }, recordsEvery)
+      : null
+  recordsTimer?.unref()
 
   let rescanning: Promise<RescanResult> | null = null
   const rescan = () => {
@@ -309,6 +326,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       closing ??= (async () => {
         if (sweepTimer) clearInterval(sweepTimer)
         if (rescanTimer) clearInterval(rescanTimer)
+        if (recordsTimer) clearInterval(recordsTimer)
         stopWatchingGaps?.()
         registry.close()
         await new Promise<void>((resolvePromise) => {
@@ -322,6 +340,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return closing
     },
   }
+}
+
+/** Transcripts first (a customer waits for those), then the retention rule. */
+async function runRecordsJobs(context: ServerContext): Promise<void> {
+  await deliverTranscripts(context)
+  await sweepRetention(context)
 }
 
 /** `dist/widget` of the installed `@threadline/loader` (a dependency for its static files only; never imported). */

@@ -9,6 +9,7 @@ import type {
   PageView,
   SendMessageResponse,
   SessionGrant,
+  TranscriptRequest,
 } from '@threadline/protocol'
 
 /**
@@ -57,6 +58,13 @@ export interface ChatAdapter {
    * one; others reject with `attachment_pending` or `attachment_blocked` (D6).
    */
   getAttachmentLink(options: { attachmentId: string } & SessionCallOptions): Promise<AttachmentLink>
+  /**
+   * "Email me this conversation": the conversation so far, to the customer's verified email only
+   * (`forbidden` otherwise), rate limited (`rate_limited` with a retry time). `timeZone` is the
+   * browser's, for the times in the mail. Optional, so adapters written before it keep compiling;
+   * without it the widget shows no button.
+   */
+  emailTranscript?(options: { timeZone?: string } & SessionCallOptions): Promise<TranscriptRequest>
   /**
    * Opens the realtime stream. The adapter may resume transparently after short drops; when it gives
    * up it calls `onClose` once and the subscription is over (the client resubscribes and catches up).

@@ -1,4 +1,11 @@
-import type { Attachment, AttachmentLink, Conversation, Customer, PageView } from '@threadline/protocol'
+import type {
+  Attachment,
+  AttachmentLink,
+  Conversation,
+  Customer,
+  PageView,
+  TranscriptRequest,
+} from '@threadline/protocol'
 import type { ChatAdapter } from '../adapters/types.js'
 import type { KeyValueStorage } from '../storage/types.js'
 import type { ChatState, PendingVerification } from '../store/state.js'
@@ -66,6 +73,13 @@ export interface ChatClient {
    * Fails with `attachment_pending` or `attachment_blocked` for a file that is not clean (D6).
    */
   attachmentLink(attachmentId: string): Promise<Result<AttachmentLink>>
+  /** Whether the backend can email the customer their conversation (`emailTranscript`). */
+  readonly canEmailTranscript: boolean
+  /**
+   * "Email me this conversation", to the customer's verified email, with times in this browser's
+   * time zone. Refused with `forbidden` before verification and `rate_limited` when asked too often.
+   */
+  emailTranscript(): Promise<Result<TranscriptRequest>>
   /** Puts a message the server refused back in line. */
   retryMessage(clientId: string): Promise<Result<void>>
   /** Drops a message the server refused. */

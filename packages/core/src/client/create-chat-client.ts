@@ -285,6 +285,17 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     attachmentLink: (attachmentId) =>
       withSession((session) => session.call((auth) => adapter.getAttachmentLink({ ...auth, attachmentId }))),
 
+    canEmailTranscript: adapter.emailTranscript !== undefined,
+    emailTranscript: () =>
+      withSession((session) =>
+        session.call((auth) => {
+          if (!adapter.emailTranscript)
+            throw new ThreadlineError('invalid_input', 'This backend cannot email transcripts')
+          // Read when asked, never at import (SSR): the browser's zone, for the times in the mail.
+          return adapter.emailTranscript({ ...auth, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone })
+        }),
+      ),
+
     async declineIdentification(text) {
       await ready
       if (text.trim() === '') return writer.refuse('Say something first')

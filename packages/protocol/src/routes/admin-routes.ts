@@ -1,4 +1,5 @@
 import type { AccountResponse, WorkspaceSettingsResponse } from '../schemas/admin.js'
+import type { ErasureResponse, RetentionSettings } from '../schemas/records.js'
 import type {
   AccountUpdateRequest,
   AdminMintCodeRequest,
@@ -29,6 +30,13 @@ const routes = {
   inviteAdvisor: { method: 'POST', path: '/v1/admin/advisors', auth: 'admin' },
   removeAdvisor: { method: 'POST', path: '/v1/admin/advisors/:id/remove', auth: 'admin' },
   createKey: { method: 'POST', path: '/v1/admin/keys', auth: 'admin' },
+  /** R1: erases everything stored about the customer; an audit line without personal data remains. */
+  eraseCustomer: { method: 'POST', path: '/v1/admin/customer-data/:customerId/erase', auth: 'admin' },
+  /** R2: everything stored about the customer, as a zip of `customer.json` and their attachments. */
+  exportCustomer: { method: 'GET', path: '/v1/admin/customer-data/:customerId/export', auth: 'admin' },
+  /** R3: how many days finished conversations are kept (`null`: until deleted). */
+  getRetention: { method: 'GET', path: '/v1/admin/retention', auth: 'admin' },
+  setRetention: { method: 'PUT', path: '/v1/admin/retention', auth: 'admin' },
 } as const
 
 /** The admin API: server to server, never from a browser (no CORS). */
@@ -44,6 +52,10 @@ export const adminRoutes: RouteTable<
     inviteAdvisor: { body: InviteAdvisorRequest; response: TeamMemberResponse }
     removeAdvisor: object
     createKey: { body: AdminCreateApiKeyRequest; response: CreatedApiKey }
+    eraseCustomer: { response: ErasureResponse }
+    exportCustomer: { response: Blob }
+    getRetention: { response: RetentionSettings }
+    setRetention: { body: RetentionSettings; response: RetentionSettings }
   }
 > = routes
 

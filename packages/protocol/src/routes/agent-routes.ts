@@ -39,6 +39,7 @@ import type {
   TimelineQuery,
   ViewingRequest,
 } from '../schemas/timeline.js'
+import type { FinishRequest, FinishResponse } from '../schemas/records.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -53,6 +54,10 @@ const routes = {
   reply: { method: 'POST', path: '/v1/agent/conversations/:id/messages', auth: 'agent' },
   /** Refused with 409 `conversation_taken` when another advisor holds it, unless `overtake: true`. */
   take: { method: 'POST', path: '/v1/agent/conversations/:id/take', auth: 'agent' },
+  /**
+   * The body may ask for the session's transcript: to the customer's verified email or the advisor's
+   * own; any other address needs an owner or admin, and is recorded (N3).
+   */
   finish: { method: 'POST', path: '/v1/agent/conversations/:id/finish', auth: 'agent' },
   /** A finished conversation becomes `active` again (`unanswered` when nobody holds it). */
   reopen: { method: 'POST', path: '/v1/agent/conversations/:id/reopen', auth: 'agent' },
@@ -103,7 +108,7 @@ export const agentRoutes: RouteTable<
     listPageViews: { response: PageViewsResponse }
     reply: { body: AgentReplyRequest; response: SendMessageResponse }
     take: { body: TakeRequest; response: AgentConversationResponse }
-    finish: { response: AgentConversationResponse }
+    finish: { body: FinishRequest; response: FinishResponse }
     reopen: { response: AgentConversationResponse }
     listTimeline: { query: TimelineQuery; response: TimelinePage }
     setLabels: { body: LabelsRequest; response: ConversationTags }

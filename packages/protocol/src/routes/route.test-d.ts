@@ -25,7 +25,7 @@ describe('route tables', () => {
     })
 
     it('finds undefined for what a route does not carry', () => {
-      expectTypeOf<RouteBody<typeof agentRoutes.finish>>().toEqualTypeOf<undefined>()
+      expectTypeOf<RouteBody<typeof agentRoutes.reopen>>().toEqualTypeOf<undefined>()
       expectTypeOf<RouteQuery<typeof agentRoutes.reply>>().toEqualTypeOf<undefined>()
       expectTypeOf<RouteResponse<typeof agentRoutes.markRead>>().toEqualTypeOf<undefined>()
     })

@@ -22,6 +22,7 @@ import type {
   UploadResponse,
   AttachmentLink,
 } from '../schemas/visitor.js'
+import type { EmailTranscriptRequest, TranscriptRequest } from '../schemas/records.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -49,6 +50,8 @@ const routes = {
   declineIdentification: { method: 'POST', path: '/v1/conversation/decline-identification', auth: 'session' },
   /** The loader's widget: a code for the account the site's identity JWT names (C1). No session needed. */
   mintIdentificationCode: { method: 'POST', path: '/v1/identification-codes', auth: 'workspace' },
+  /** "Email me this conversation": verified customers only, rate limited (`transcriptRequestLimits`). */
+  emailTranscript: { method: 'POST', path: '/v1/conversation/transcript', auth: 'session' },
 } as const
 
 /** The visitor API: everything a customer's client may call. */
@@ -71,6 +74,7 @@ export const visitorRoutes: RouteTable<
     events: { event: ChatEvent }
     declineIdentification: { body: DeclineIdentificationRequest; response: ConversationResponse }
     mintIdentificationCode: { body: MintCodeRequest; response: IdentificationCodeResponse }
+    emailTranscript: { body: EmailTranscriptRequest; response: TranscriptRequest }
   }
 > = routes
 

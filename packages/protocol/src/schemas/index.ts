@@ -124,7 +124,18 @@ export {
   consoleDevicesResponseSchema,
 } from './console.js'
 export {
+  finishRequestSchema,
+  finishResponseSchema,
+  transcriptRequestSchema,
+  emailTranscriptRequestSchema,
+  erasureSchema,
+  erasureResponseSchema,
+  retentionSettingsSchema,
+  customerExportSchema,
+} from './records.js'
+export {
   visitorRouteSchemas,
+  recordsRouteSchemas,
   agentRouteSchemas,
   adminRouteSchemas,
   consoleRouteSchemas,

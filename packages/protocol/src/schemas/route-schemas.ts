@@ -5,6 +5,7 @@ import type { RouteBody, RouteEvent, RouteQuery, RouteResponse } from '../routes
 import type { visitorRoutes } from '../routes/visitor-routes.js'
 import type { consoleRoutes } from '../routes/console-routes.js'
 import type { teamRoutes } from '../routes/team-routes.js'
+import type { recordsRoutes } from '../routes/records-routes.js'
 import {
   consoleDevicesResponseSchema,
   consoleSessionSchema,
@@ -26,6 +27,15 @@ import {
   teamResponseSchema,
 } from './team.js'
 import { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
+import {
+  emailTranscriptRequestSchema,
+  erasureResponseSchema,
+  finishRequestSchema,
+  finishResponseSchema,
+  retentionSettingsSchema,
+  transcriptRequestSchema,
+  zipArchiveSchema,
+} from './records.js'
 import {
   agentConversationResponseSchema,
   agentConversationSchema,
@@ -123,6 +133,7 @@ export const visitorRouteSchemas = {
   events: { event: chatEventSchema },
   declineIdentification: { body: declineIdentificationRequestSchema, response: conversationResponseSchema },
   mintIdentificationCode: { body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
+  emailTranscript: { body: emailTranscriptRequestSchema, response: transcriptRequestSchema },
 } as const satisfies RouteTableSchemas<typeof visitorRoutes>
 
 export const agentRouteSchemas = {
@@ -134,7 +145,7 @@ export const agentRouteSchemas = {
   listPageViews: { response: pageViewsResponseSchema },
   reply: { body: agentReplyRequestSchema, response: sendMessageResponseSchema },
   take: { body: takeRequestSchema, response: agentConversationResponseSchema },
-  finish: { response: agentConversationResponseSchema },
+  finish: { body: finishRequestSchema, response: finishResponseSchema },
   reopen: { response: agentConversationResponseSchema },
   listTimeline: { query: timelineQuerySchema, response: timelinePageSchema },
   setLabels: { body: labelsRequestSchema, response: conversationTagsSchema },
@@ -168,7 +179,17 @@ export const adminRouteSchemas = {
   inviteAdvisor: { body: inviteAdvisorRequestSchema, response: teamMemberResponseSchema },
   removeAdvisor: {},
   createKey: { body: adminCreateApiKeyRequestSchema, response: createdApiKeySchema },
+  eraseCustomer: { response: erasureResponseSchema },
+  exportCustomer: { response: zipArchiveSchema },
+  getRetention: { response: retentionSettingsSchema },
+  setRetention: { body: retentionSettingsSchema, response: retentionSettingsSchema },
 } as const satisfies RouteTableSchemas<typeof adminRoutes>
+
+/** R1, R2 on the agent API: the same answers as the admin routes. */
+export const recordsRouteSchemas = {
+  eraseCustomer: { response: erasureResponseSchema },
+  exportCustomer: { response: zipArchiveSchema },
+} as const satisfies RouteTableSchemas<typeof recordsRoutes>
 
 export const consoleRouteSchemas = {
   signInStart: { body: consoleSignInStartRequestSchema, response: consoleSignInStartResponseSchema },

@@ -6,6 +6,7 @@ import { CloseIcon } from '../parts/icons.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { Avatar } from './avatar.js'
 import { useChatWidget } from './chat-widget-context.js'
+import { EmailTranscriptButton } from './email-transcript-button.js'
 import { useTeam, type Team } from './team.js'
 
 export interface HeaderProps extends ComponentPropsWithRef<'div'>, Team {
@@ -54,6 +55,7 @@ export const Header = partWithRef(
           {subtitle && <span className="tl-header__subtitle">{subtitle}</span>}
         </span>
         {children}
+        <EmailTranscriptButton />
         {close && (
           <button type="button" className="tl-icon-button tl-header__close" aria-label={t('closeChat')} onClick={close}>
             <CloseIcon />

@@ -100,4 +100,7 @@ export const ar: Messages = {
 
   quickReplies: 'ردود مقترحة',
   declineIdentification: 'ليس لدي حساب',
+
+  emailTranscript: 'أرسل لي هذه المحادثة بالبريد الإلكتروني',
+  transcriptSent: 'هذه المحادثة في طريقها إلى {email}.',
 }

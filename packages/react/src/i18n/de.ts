@@ -92,4 +92,7 @@ export const de: Messages = {
 
   quickReplies: 'Antwortvorschläge',
   declineIdentification: 'Ich habe kein Konto',
+
+  emailTranscript: 'Diese Unterhaltung per E-Mail senden',
+  transcriptSent: 'Diese Unterhaltung ist unterwegs an {email}.',
 }

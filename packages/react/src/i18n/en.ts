@@ -87,4 +87,7 @@ export const en: Messages = {
 
   quickReplies: 'Suggested replies',
   declineIdentification: 'I have no account',
+
+  emailTranscript: 'Email me this conversation',
+  transcriptSent: 'This conversation is on its way to {email}.',
 }

@@ -89,4 +89,7 @@ export const es: Messages = {
 
   quickReplies: 'Respuestas sugeridas',
   declineIdentification: 'No tengo cuenta',
+
+  emailTranscript: 'Enviarme esta conversación por correo',
+  transcriptSent: 'Esta conversación va de camino a {email}.',
 }

@@ -89,4 +89,7 @@ export const fr: Messages = {
 
   quickReplies: 'Réponses suggérées',
   declineIdentification: 'Je n’ai pas de compte',
+
+  emailTranscript: 'M’envoyer cette conversation par e-mail',
+  transcriptSent: 'Cette conversation est en route vers {email}.',
 }

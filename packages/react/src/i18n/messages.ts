@@ -98,6 +98,11 @@ export interface Messages {
   quickReplies: string
   /** The quick reply while the chat waits for an identification code; also what is posted as the customer's message. */
   declineIdentification: string
+
+  /** The header's button that emails the conversation to the customer's verified address. */
+  emailTranscript: string
+  /** Read out once the transcript is on its way. */
+  transcriptSent: string
 }
 
 export type MessageKey = keyof Messages

@@ -62,3 +62,9 @@ export const ArrowDownIcon = () => (
     <path d="M12 5v14M5 12l7 7 7-7" />
   </svg>
 )
+
+export const MailIcon = () => (
+  <svg {...base}>
+    <path d="M4 6h16v12H4zM4 7l8 6 8-6" />
+  </svg>
+)

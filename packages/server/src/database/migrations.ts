@@ -496,6 +496,64 @@ const notes: Migration = {
 }
 
 /**
+ * Transcripts, erasure and retention (N3, R1–R3): one row per transcript to send (its dedupe key keeps
+ * a finished session to one mail per recipient), the customer's time zone for the mail's times, the
+ * workspace's retention in days, and the audit of erasures and retention runs, which holds no personal data.
+ */
+const records: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('transcript_sends')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('conversation_id', 'text', (column) => column.notNull().references('conversations.id'))
+      .addColumn('trigger', 'text', (column) => column.notNull())
+      .addColumn('recipient', 'text', (column) => column.notNull())
+      .addColumn('email', 'text', (column) => column.notNull())
+      // `finish` sends only: conversation, session and recipient, unique; NULLs (the customer's own requests) never collide.
+      .addColumn('dedupe_key', 'text', (column) => column.unique())
+      .addColumn('from_seq', 'bigint', (column) => column.notNull())
+      .addColumn('to_seq', 'bigint', (column) => column.notNull())
+      .addColumn('actor_kind', 'text', (column) => column.notNull())
+      .addColumn('actor_id', 'text')
+      .addColumn('actor_name', 'text')
+      .addColumn('state', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('claimed_at', 'bigint')
+      .addColumn('done_at', 'bigint')
+      .execute()
+    await db.schema
+      .createIndex('transcript_sends_by_state')
+      .on('transcript_sends')
+      .columns(['state', 'created_at'])
+      .execute()
+    await db.schema
+      .createIndex('transcript_sends_by_conversation')
+      .on('transcript_sends')
+      .columns(['conversation_id', 'created_at'])
+      .execute()
+    await db.schema.alterTable('customers').addColumn('time_zone', 'text').execute()
+    await db.schema.alterTable('workspaces').addColumn('retention_days', 'integer').execute()
+    await db.schema
+      .createIndex('conversations_by_status_and_update')
+      .on('conversations')
+      .columns(['workspace_id', 'status', 'updated_at'])
+      .execute()
+    await db.schema
+      .createTable('privacy_audit')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull().references('workspaces.id'))
+      .addColumn('action', 'text', (column) => column.notNull())
+      .addColumn('subject_id', 'text', (column) => column.notNull())
+      .addColumn('actor_kind', 'text', (column) => column.notNull())
+      .addColumn('actor_id', 'text')
+      .addColumn('removed', 'text', (column) => column.notNull())
+      .addColumn('at', 'bigint', (column) => column.notNull())
+      .execute()
+  },
+}
+
+/**
  * D6: when the scanner last tried a file, so files left `pending` (the scanner was down) are tried
  * again oldest attempt first, and one the scanner keeps failing on does not hold the others up.
  */
@@ -518,7 +576,8 @@ export const migrations: Record<string, Migration> = {
   '0005_timeline': timeline,
   '0006_attachment_files': attachmentFiles,
   '0007_notes': notes,
-  '0008_scan_attempts': scanAttempts,
+  '0009_records': records,
+  '0010_scan_attempts': scanAttempts,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

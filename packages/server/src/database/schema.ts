@@ -31,6 +31,8 @@ export interface DatabaseSchema {
   conversation_events: ConversationEventTable
   timeline_cursors: TimelineCursorTable
   conversation_labels: ConversationLabelTable
+  transcript_sends: TranscriptSendTable
+  privacy_audit: PrivacyAuditTable
 }
 
 export interface WorkspaceTable {
@@ -43,6 +45,8 @@ export interface WorkspaceTable {
   identification_mode: 'off' | 'offered' | 'required'
   /** With `required`: only customers created after this moment are asked; null asks everyone. */
   identification_customers_after: number | null
+  /** R3: finished conversations older than this many days are deleted; null keeps them. Optional: rows made before 0009 have none. */
+  retention_days?: number | null
 }
 
 /** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
@@ -150,6 +154,8 @@ export interface CustomerTable {
   account_external_id: string | null
   identified_at: number | null
   identified_via: 'identity_token' | 'code' | null
+  /** IANA zone the widget last reported (`Europe/Paris`), for the times in transcripts; null: UTC. Optional so older code paths need not name it. */
+  time_zone?: string | null
 }
 
 /** Verified emails, each a key to exactly one customer of the workspace. */
@@ -385,4 +391,43 @@ export interface ConversationLabelTable {
   workspace_id: string
   label: string
   created_at: number
+}
+
+/** N3: one transcript mail to send, claimed by one process, recorded on the timeline once done. */
+export interface TranscriptSendTable {
+  id: string
+  workspace_id: string
+  conversation_id: string
+  /** `finish`: an advisor finished the session with it; `request`: the customer's "Email me this conversation". */
+  trigger: 'finish' | 'request'
+  recipient: 'customer' | 'advisor' | 'other'
+  /** Where it goes; an `other` address is the record of who it was sent to. */
+  email: string
+  /** `finish` only: conversation, session start and recipient, so a session is mailed once per recipient. */
+  dedupe_key: string | null
+  /** The messages it carries: seq above `from_seq`, up to `to_seq`. */
+  from_seq: number
+  to_seq: number
+  /** Who asked for it, as the timeline names them. */
+  actor_kind: 'customer' | 'advisor'
+  actor_id: string | null
+  actor_name: string | null
+  state: 'pending' | 'sending' | 'sent' | 'failed'
+  created_at: number
+  claimed_at: number | null
+  done_at: number | null
+}
+
+/** R1, R3: that an erasure or a retention run happened, by whom, and how much it removed; nothing personal. */
+export interface PrivacyAuditTable {
+  id: string
+  workspace_id: string
+  action: 'erase' | 'retention'
+  /** The erased customer's random id (it resolves to nothing afterwards), or the workspace for retention. */
+  subject_id: string
+  actor_kind: 'advisor' | 'admin_api' | 'system'
+  actor_id: string | null
+  /** JSON object of counts by kind. */
+  removed: string
+  at: number
 }

@@ -7,6 +7,8 @@ import type {
   IdentificationCodeResponse,
   VerifyCodeResponse,
   WorkspaceSettingsResponse,
+  ErasureResponse,
+  RetentionSettings,
 } from '@threadline/protocol'
 import { adminRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
@@ -30,6 +32,8 @@ import type { Workspace } from '../workspaces/workspaces.js'
 import type { AppEnv } from './app-env.js'
 import { optionalBearerToken } from './bearer-token.js'
 import { readJson } from './read-json.js'
+import { customerExportResponse, eraseCustomerAndStreams } from './customer-data-responses.js'
+import { retentionSettings, updateRetentionSettings } from '../privacy/retention.js'
 
 const adminPrefix = '/v1/admin/'
 const maxExternalIdLength = 255
@@ -156,6 +160,32 @@ export function mountAdminRoutes(
     await removeAdvisor(context, { workspaceId: workspace.id, advisorId })
     registry.closeAgentStreams({ advisorId })
     return c.body(null, 204)
+  })
+
+  app.post(adminRoutes.eraseCustomer.path, async (c) => {
+    const workspace = await adminOf(c)
+    const erasure = await eraseCustomerAndStreams(context, registry, {
+      workspaceId: workspace.id,
+      customerId: c.req.param('customerId'),
+      actor: { actor_kind: 'admin_api', actor_id: null },
+    })
+    return c.json({ erasure } satisfies ErasureResponse)
+  })
+
+  app.get(adminRoutes.exportCustomer.path, async (c) => {
+    const workspace = await adminOf(c)
+    return customerExportResponse(context, { workspaceId: workspace.id, customerId: c.req.param('customerId') })
+  })
+
+  app.get(adminRoutes.getRetention.path, async (c) => {
+    const workspace = await adminOf(c)
+    return c.json((await retentionSettings(context, workspace.id)) satisfies RetentionSettings)
+  })
+
+  app.put(adminRoutes.setRetention.path, async (c) => {
+    const workspace = await adminOf(c)
+    const settings = parseWith(schemas.setRetention.body, await readJson(c))
+    return c.json((await updateRetentionSettings(context, workspace.id, settings)) satisfies RetentionSettings)
   })
 
   app.post(adminRoutes.createKey.path, async (c) => {

@@ -11,6 +11,7 @@ import type {
   SendMessageResponse,
   TimelinePage,
   AttachmentLink,
+  FinishResponse,
   UploadResponse,
 } from '@threadline/protocol'
 import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schemas'
@@ -48,6 +49,8 @@ import { readJson } from './read-json.js'
 import { mountNoteRoutes } from './note-routes.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { numericQuery } from './visitor-routes.js'
+import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
+import { queueFinishedSessionTranscript, resolveTranscriptAddress } from '../transcripts/transcript-requests.js'
 
 const schemas = agentRouteSchemas
 
@@ -137,9 +140,22 @@ export function mountAgentRoutes(
   })
 
   app.post(agentRoutes.finish.path, async (c) => {
-    const { agent, workspaceId } = await agentOf(c)
+    const caller = await agentOf(c)
+    const { agent, workspaceId } = caller
+    const { transcript } = parseWith(schemas.finish.body, await readOptionalJson(c))
+    // N3: the recipient is checked before the conversation is finished, so a refusal changes nothing.
+    const address =
+      transcript === undefined ? null : await resolveTranscriptAddress(context, caller, conversationId(c), transcript)
     const conversation = await finishConversation(context, { workspaceId, agent, conversationId: conversationId(c) })
-    return c.json({ conversation } satisfies AgentConversationResponse)
+    if (address === null) return c.json({ conversation } satisfies FinishResponse)
+    const status = await queueFinishedSessionTranscript(context, {
+      workspaceId,
+      conversationId: conversation.id,
+      address,
+      requester: { actor_kind: 'advisor', actor_id: agent.id, actor_name: agent.name },
+    })
+    if (status === 'queued') startTranscriptDelivery(context)
+    return c.json({ conversation, transcript: { status } } satisfies FinishResponse)
   })
 
   app.post(agentRoutes.reopen.path, async (c) => {

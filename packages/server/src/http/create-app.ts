@@ -11,6 +11,7 @@ import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
 import { mountTeamRoutes } from './team-routes.js'
+import { mountRecordsRoutes } from './records-routes.js'
 import type { AppEnv } from './app-env.js'
 import { mountConsoleRoutes } from './console-routes.js'
 import { createCors } from './cors.js'
@@ -73,6 +74,7 @@ export function createApp(
   mountVisitorRoutes(app, { context, cors, registry })
   mountAgentRoutes(app, { context, cors, registry })
   mountTeamRoutes(app, { context, cors, registry })
+  mountRecordsRoutes(app, { context, cors, registry })
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry })
   mountConsoleRoutes(app, { consoleDirs })

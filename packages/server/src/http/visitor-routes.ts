@@ -1,6 +1,6 @@
 import { normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
-import type { SessionGrant } from '@threadline/protocol'
+import type { SessionGrant, TranscriptRequest } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
 import { storeUpload } from '../attachments/uploads.js'
@@ -34,6 +34,8 @@ import { clientAddress } from './client-address.js'
 import type { Cors } from './cors.js'
 import { readJson } from './read-json.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
+import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
+import { queueCustomerTranscript } from '../transcripts/transcript-requests.js'
 
 /** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
 export function mountVisitorRoutes(
@@ -161,6 +163,14 @@ export function mountVisitorRoutes(
         text,
       }),
     })
+  })
+
+  app.post(visitorRoutes.emailTranscript.path, async (c) => {
+    const session = await sessionOf(c)
+    const { timeZone } = parseWith(schemas.emailTranscript.body, await readJson(c))
+    const status = await queueCustomerTranscript(context, { customer: session.customer, timeZone })
+    if (status === 'queued') startTranscriptDelivery(context)
+    return c.json({ status } satisfies TranscriptRequest)
   })
 
   app.post(visitorRoutes.markRead.path, async (c) => {

@@ -108,7 +108,7 @@ export async function sweepReplyEmails(
 }
 
 /** The page view URL comes from the visitor, so the email links only to the workspace's own site. */
-function linkBack(url: string, allowedOrigins: string[], context: ServerContext): boolean {
+export function linkBack(url: string, allowedOrigins: string[], context: ServerContext): boolean {
   try {
     const parsed = new URL(url)
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false

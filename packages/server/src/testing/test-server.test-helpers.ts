@@ -104,6 +104,7 @@ export async function startTestServer(
     log: () => undefined,
     replyEmailSweepMs: 0,
     pendingRescanMs: 0,
+    recordsSweepMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })

@@ -13,6 +13,7 @@ import {
   sessionGrantCheck,
   uploadResponseCheck,
   attachmentLinkCheck,
+  transcriptRequestCheck,
 } from './wire-checks.js'
 import type { Check } from './wire-checks.js'
 
@@ -91,6 +92,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
       }
       return (await call(request, uploadResponseCheck)).attachment
     },
+    emailTranscript: ({ signal, token, timeZone }) =>
+      call({ route: visitorRoutes.emailTranscript, signal, token, json: { timeZone } }, transcriptRequestCheck),
     getAttachmentLink: ({ signal, token, attachmentId }) =>
       call(
         {

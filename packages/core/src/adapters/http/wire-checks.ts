@@ -1,5 +1,6 @@
 import { limits } from '@threadline/protocol'
 import type {
+  TranscriptRequest,
   Agent,
   Attachment,
   AttachmentLink,
@@ -228,6 +229,9 @@ export const messagesPageCheck = object<MessagesPage>({ messages: array(message)
 export const sendMessageResponseCheck = object<SendMessageResponse>({ message, conversation })
 export const uploadResponseCheck = object<UploadResponse>({ attachment })
 export const attachmentLinkCheck = object<AttachmentLink>({ url: string, expiresAt: isoDateTime })
+export const transcriptRequestCheck = object<TranscriptRequest>({
+  status: oneOf<TranscriptRequest['status']>({ queued: 1, already_sent: 1, empty: 1 }),
+})
 
 const errorCode = oneOf<ErrorCode>({
   validation_failed: 1,

@@ -98,6 +98,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     listMessages: ({ signal, ...input }) => call('listMessages', signal, () => visitor.listMessages(input)),
     sendMessage: ({ signal, ...input }) => call('sendMessage', signal, () => visitor.sendMessage(input)),
     uploadAttachment: ({ signal, ...input }) => call('uploadAttachment', signal, () => visitor.uploadAttachment(input)),
+    emailTranscript: ({ signal, ...input }) => call('emailTranscript', signal, () => visitor.emailTranscript(input)),
     getAttachmentLink: ({ signal, ...input }) =>
       call('getAttachmentLink', signal, () => visitor.getAttachmentLink(input)),
     markRead: ({ signal, ...input }) => call('markRead', signal, () => visitor.markRead(input)),

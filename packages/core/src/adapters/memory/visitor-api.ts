@@ -6,6 +6,7 @@ import {
   historyPage,
   historyWindow,
   limits,
+  transcriptRequestLimits,
   normalizeEmail,
   type Attachment,
 } from '@threadline/protocol'
@@ -35,9 +36,9 @@ export type AdapterMethodName = Exclude<keyof ChatAdapter, 'specificationVersion
  * Failures throw an `ApiError` carrying the protocol code.
  */
 export type MemoryVisitorApi = {
-  [Method in AdapterMethodName]: (
-    input: Omit<Parameters<ChatAdapter[Method]>[0], 'signal'>,
-  ) => Awaited<ReturnType<ChatAdapter[Method]>>
+  [Method in AdapterMethodName]-?: (
+    input: Omit<Parameters<NonNullable<ChatAdapter[Method]>>[0], 'signal'>,
+  ) => Awaited<ReturnType<NonNullable<ChatAdapter[Method]>>>
 }
 
 /** The visitor routes (`/v1/…`): what a customer's device may do, each call checked like the server checks it. */
@@ -76,6 +77,9 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
     settings,
     uploads,
   } = state
+  /** When each customer last asked for a transcript, for the same one-a-minute rule as the server. */
+  const transcriptRequestedAt = new Map<string, number>()
+
   return {
     startEmailVerification(input) {
       log('startEmailVerification')
@@ -292,6 +296,23 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
         url: upload.attachment.url,
         expiresAt: new Date(now() + limits.attachmentLinkTtlSeconds * 1000).toISOString(),
       }
+    },
+
+    emailTranscript({ token }) {
+      log('emailTranscript', { token })
+      const customer = authenticate(token)
+      if (customer.email === null || !customer.emailVerified)
+        throw apiError('forbidden', 'Verify your email first: transcripts go to a verified address only')
+      const at = now()
+      const last = transcriptRequestedAt.get(customer.id)
+      const cooldownMs = transcriptRequestLimits.cooldownSeconds * 1000
+      if (last !== undefined && last + cooldownMs > at)
+        throw apiError('rate_limited', 'A transcript was sent moments ago; wait a minute before asking again', {
+          retryAfterSeconds: Math.ceil((last + cooldownMs - at) / 1000),
+        })
+      if (!conversationOf(customer.id)) return { status: 'empty' }
+      transcriptRequestedAt.set(customer.id, at)
+      return { status: 'queued' }
     },
 
     subscribe({ token, handlers }) {
