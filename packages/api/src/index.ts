@@ -40,7 +40,6 @@ export type {
   AgentRecordsClientOptions,
   AdminRecordsClient,
   AdminRecordsClientOptions,
-  CustomerCallOptions,
   FinishWithTranscriptOptions,
 } from './records.js'
 export { createHttpClient } from './http-client.js'

@@ -1,16 +1,13 @@
 import { NetworkError, adminRoutes, agentRoutes, recordsRoutes, workspaceHeader } from '@threadline/protocol'
 import type { Erasure, FinishRequest, FinishResponse, RetentionSettings, Route } from '@threadline/protocol'
 import { abortedError, createHttpClient } from './http-client.js'
+import type { CustomerCallOptions } from './create-agent-client.js'
 import type { CallOptions, FetchFunction, HttpClient } from './http-client.js'
 
 /*
  * Transcripts, erasure, export and retention (N3, R1–R3). Apart from the agent and admin clients so
  * that each can be created where it is needed: the console's customer panel, a site's back office.
  */
-
-export interface CustomerCallOptions extends CallOptions {
-  customerId: string
-}
 
 export interface FinishWithTranscriptOptions extends CallOptions {
   conversationId: string
