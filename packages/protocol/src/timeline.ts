@@ -16,6 +16,8 @@ export const timelineEventKinds = [
   'starred',
   'unstarred',
   'identification',
+  'block',
+  'unblock',
 ] as const
 
 export type TimelineEventKind = (typeof timelineEventKinds)[number]

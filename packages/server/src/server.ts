@@ -30,6 +30,8 @@ import type { ServerContext, ServerMode, ServerSettings } from './server-context
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
 import { errorMessage } from './errors/error-message.js'
+import { defaultRateLimits } from './http/rate-limits.js'
+import type { RateLimitRules } from './http/rate-limits.js'
 
 export interface ThreadlineOptions {
   database: DatabaseOptions
@@ -67,6 +69,8 @@ export interface ThreadlineOptions {
   fileScanner?: ScanPolicy
   /** D4: a separate origin (`https://files.shop.example`) for download links; default this server's `/files/`. */
   filesOrigin?: string | null
+  /** L1: per-customer rate limits, by kind; each defaults to `defaultRateLimits`. */
+  rateLimits?: Partial<RateLimitRules>
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -170,6 +174,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     maxBodyBytes: options.maxBodyBytes ?? 128 * 1024,
     fileScanner: options.fileScanner ?? (mode === 'development' ? 'none' : 'hold'),
     filesOrigin: options.filesOrigin ?? null,
+    rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   }
   if (settings.fileScanner === 'hold')
     log(

@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
+import { blocksMigration } from '../blocks/blocks-migration.js'
 
 /*
  * One migration set for SQLite and Postgres: only types and statements both understand (text,
@@ -502,6 +503,7 @@ export const migrations: Record<string, Migration> = {
   '0005_timeline': timeline,
   '0006_attachment_files': attachmentFiles,
   '0007_notes': notes,
+  '0008_blocks': blocksMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */
