@@ -82,6 +82,7 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
   let catchUpAgain = false
   let catchUpFailures = 0
   let catchUpRetryTimer: ReturnType<typeof setTimeout> | undefined
+  let recheckTimer: ReturnType<typeof setTimeout> | undefined
 
   const applyConversation = (conversation: Conversation | null) =>
     writer.update((state) => withConversation(state, conversation))
@@ -92,13 +93,28 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
     if (!isClosed() && isSessionError(error)) options.onSessionLost(session, error)
   }
 
+  /**
+   * Every failure goes to the store; a block also schedules a fresh look when its `Retry-After` says
+   * it ends (a permanent block says nothing: the next visit looks again). Timers cap near 24.8 days.
+   */
+  const report = <T>(error: ThreadlineError): Result<T> => {
+    if (error.code === 'blocked' && error.retryAfterSeconds) {
+      clearTimeout(recheckTimer)
+      recheckTimer = setTimeout(() => {
+        realtime?.close()
+        session.open()
+      }, Math.min(error.retryAfterSeconds * 1000, 2 ** 31 - 1))
+    }
+    return writer.report(error)
+  }
+
   const call = async <T>(run: (auth: SessionCallOptions) => Promise<T>): Promise<Result<T>> => {
     try {
       return ok(await run(auth))
     } catch (error) {
       const threadlineError = toThreadlineError(error)
       lose(threadlineError)
-      return writer.report(threadlineError)
+      return report(threadlineError)
     }
   }
 
@@ -189,12 +205,24 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         subscribe: (handlers) => adapter.subscribe({ ...auth, handlers }),
         onEvent: handleEvent,
         onOpen: () => {
-          writer.update({ connectionStatus: 'online' })
+          // The stream opens only for a customer the team has not blocked: the chat works (again).
+          writer.update((state) => ({
+            connectionStatus: 'online',
+            chatUnavailable: false,
+            lastError: state.lastError?.code === 'blocked' ? null : state.lastError,
+          }))
           void catchUp()
         },
         onReconnecting: () => writer.update({ connectionStatus: 'reconnecting' }),
-        isFatal: isSessionError,
-        onFatal: lose,
+        // A block is not retried: retrying changes nothing until it ends, and would only count attempts.
+        isFatal: (error) => isSessionError(error) || error.code === 'blocked',
+        onFatal: (error) => {
+          lose(error)
+          if (error.code !== 'blocked') return
+          // No stream while blocked: say offline, not "reconnecting".
+          writer.update({ connectionStatus: 'offline' })
+          report(error)
+        },
         random,
       })
     },
@@ -283,7 +311,7 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         },
         onFailed: (_entry, error) => {
           if (isClosed()) return
-          writer.report(error)
+          report(error)
           outboxView.refresh().catch(writer.report)
           options.notifyOutboxChanged()
         },
@@ -300,6 +328,7 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
       session.lead(false)
       clearTimeout(agentTypingTimer)
       clearTimeout(catchUpRetryTimer)
+      clearTimeout(recheckTimer)
       // A typing "stopped" would go out on an aborted signal: the server's own timeout ends it.
       typing.dispose()
     },

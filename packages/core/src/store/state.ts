@@ -71,6 +71,11 @@ export interface ChatState {
   unreadCount: number
   /** The last thing that went wrong, as data for the UI. Cleared by the next success of that kind. */
   lastError: ThreadlineError | null
+  /**
+   * The team made the chat unavailable to this customer for now (a `blocked` refusal): the UI
+   * disables the composer. It never says why (F5). Cleared when the chat works again.
+   */
+  chatUnavailable: boolean
 }
 
 export const initialIdentity: IdentityState = { status: 'anonymous', customer: null, verification: null, busy: false }
@@ -87,5 +92,6 @@ export function createInitialState(): ChatState {
     connectionStatus: 'offline',
     unreadCount: 0,
     lastError: null,
+    chatUnavailable: false,
   }
 }
