@@ -11,6 +11,8 @@ export type {
   MarkReadOptions,
   SetTypingOptions,
 } from './create-agent-client.js'
+export { createBlocksClient } from './blocks.js'
+export type { BlocksClient, BlockCustomerOptions, CustomerCallOptions, LiftBlockOptions } from './blocks.js'
 export { createAdminClient } from './create-admin-client.js'
 export type {
   AdminClient,

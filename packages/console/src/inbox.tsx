@@ -2,6 +2,7 @@ import type { Agent } from '@threadline/protocol'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { FetchFunction, StreamStatus } from '@threadline/api'
 import { createConsoleClient } from './api-client.js'
+import { BlockDialog } from './block-dialog.js'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
 import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
@@ -48,7 +49,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
   const [search, setSearch] = useState('')
   const [identification, setIdentification] = useState<IdentificationFilter>(null)
   const [openId, setOpenId] = useState<string | null>(null)
-  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | null>(null)
+  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | 'block' | null>(null)
   const view = viewById(viewId)
   const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
   const counts = useConversationCounts({ api, hub, generation })
@@ -98,6 +99,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
     action().catch(() => undefined)
   }
 
+  const openRow = list.rows.find((row) => row.conversation.id === openId)
   const commands: Command[] = [
     ...(openId
       ? [
@@ -124,6 +126,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
       label: `Show ${candidate.label}`,
       run: () => setViewId(candidate.id),
     })),
+    ...(openRow ? [{ id: 'block', label: 'Block customer…', run: () => setDialog('block') }] : []),
     ...(extraCommands?.(openId) ?? []),
     { id: 'shortcuts', label: 'Keyboard shortcuts', run: () => setDialog('shortcuts') },
   ]
@@ -150,6 +153,11 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
         <button type="button" className="console-button" onClick={() => setDialog('palette')}>
           Commands <kbd>{modifierLabel()}+K</kbd>
         </button>
+        {openRow && (
+          <button type="button" className="console-button" onClick={() => setDialog('block')}>
+            Block customer…
+          </button>
+        )}
         <button type="button" className="console-button" onClick={onSignOut}>
           Sign out
         </button>
@@ -187,6 +195,15 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
       </div>
       {dialog === 'palette' && <CommandPalette commands={commands} onClose={() => setDialog(null)} />}
       {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'block' && openRow && (
+        <BlockDialog
+          baseUrl={baseUrl}
+          {...(fetch ? { fetch } : {})}
+          agentKey={apiKey}
+          customer={{ id: openRow.customer.id, label: customerLabel(openRow.customer) }}
+          onClose={() => setDialog(null)}
+        />
+      )}
     </div>
   )
 }
