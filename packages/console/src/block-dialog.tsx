@@ -142,7 +142,7 @@ export function BlockDialog({ customer, onClose, ...client }: BlockDialogProps) 
         <textarea
           id={`${ids}-reason`}
           value={reason}
-          required
+          aria-required="true"
           maxLength={1000}
           onChange={(event) => setReason(event.target.value)}
         />
