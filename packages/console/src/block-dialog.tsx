@@ -20,7 +20,12 @@ const durations = [
   { value: String(30 * 24 * hour), label: '30 days' },
   { value: 'permanent', label: 'Permanently (owners and admins)' },
 ]
-const networkDurations = durations.slice(0, 3)
+/** A shared network is blocked for a day at most, unless an owner or admin decides on a week. */
+const networkDurations = [
+  { value: String(hour), label: '1 hour' },
+  { value: String(24 * hour), label: '24 hours' },
+  { value: String(7 * 24 * hour), label: '7 days (owners and admins)' },
+]
 
 const when = (iso: string) => new Date(iso).toLocaleString()
 

@@ -212,6 +212,13 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       const refused = await sendFrom(ip, session.token)
       expect(refused.status).toBe(403)
       expect(refused.headers.get('retry-after')).toBeNull()
+      // A network block longer than a day is theirs to decide too.
+      const longNetwork = await agentAs(advisorKey, 'POST', '/v1/agent/blocks', {
+        customerId: customer.id,
+        reason: 'Spam',
+        ipScope: { durationSeconds: 2 * 24 * 3600 },
+      })
+      expect(longNetwork.status).toBe(403)
       const liftByAdvisor = await agentAs(advisorKey, 'POST', `/v1/agent/blocks/${placed.id}/lift`)
       expect(liftByAdvisor.status).toBe(403)
       expect((await owner('POST', `/v1/agent/blocks/${placed.id}/lift`)).body.block?.active).toBe(false)

@@ -1,4 +1,4 @@
-import { blockRoutes } from '@threadline/protocol'
+import { blockRoutes, blockRules } from '@threadline/protocol'
 import type { AddressUsageResponse, BlockResponse, CustomerBlockResponse } from '@threadline/protocol'
 import { blockRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
@@ -16,7 +16,8 @@ const mayDecideForever = (caller: AgentCaller) => caller.role === 'owner' || cal
 
 /**
  * Blocks on the agent API (F1–F6). Any advisor of the workspace may block for a time and lift such a
- * block; a permanent block is for owners and admins (H4 style: refused before anything changes).
+ * block; a permanent block, and a network block longer than a day, are for owners and admins
+ * (refused before anything changes).
  * F6: every id is looked up inside the caller's workspace, so another workspace's is `not_found`.
  */
 export function mountBlockRoutes(app: Hono<AppEnv>, { context, cors }: { context: ServerContext; cors: Cors }): void {
@@ -30,6 +31,8 @@ export function mountBlockRoutes(app: Hono<AppEnv>, { context, cors }: { context
     if (permanent && body.durationSeconds !== undefined)
       throw new ApiError('validation_failed', 'Invalid request: a permanent block takes no durationSeconds')
     if (permanent) requireRole(caller, ['owner', 'admin'])
+    // F5: a network is often shared, so blocking one for longer than a day is an owner's or admin's call.
+    if ((body.ipScope?.durationSeconds ?? 0) > blockRules.ipDefaultSeconds) requireRole(caller, ['owner', 'admin'])
     const block = await placeBlock(context, {
       workspaceId: caller.workspaceId,
       agent: caller.agent,
