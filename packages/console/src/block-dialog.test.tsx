@@ -53,7 +53,10 @@ async function post(path: string, body: unknown, token?: string): Promise<Record
 async function verifiedCustomer(): Promise<{ id: string; token: string }> {
   const email = `c-${crypto.randomUUID()}@example.test`
   const { challengeId } = (await post('/v1/auth/email/start', { email })) as { challengeId: string }
-  const code = server.devOutbox?.messages().find((mail) => mail.to === email)?.text.match(/\b\d{6}\b/)?.[0]
+  const code = server.devOutbox
+    ?.messages()
+    .find((mail) => mail.to === email)
+    ?.text.match(/\b\d{6}\b/)?.[0]
   const grant = (await post('/v1/auth/email/verify', { challengeId, code })) as {
     session: { token: string }
     customer: { id: string }
@@ -92,7 +95,11 @@ describe('BlockDialog', () => {
     expect(await screen.findByText(/^Ada is blocked until/)).toBeTruthy()
     expect(await screen.findByText(/Reason: Insults/)).toBeTruthy()
 
-    const refused = await post('/v1/conversation/messages', { clientId: crypto.randomUUID(), text: 'hi' }, customer.token)
+    const refused = await post(
+      '/v1/conversation/messages',
+      { clientId: crypto.randomUUID(), text: 'hi' },
+      customer.token,
+    )
     expect(refused.status).toBe(403)
     // The network is covered too: a neighbour cannot start a chat.
     const neighbour = await post('/v1/auth/email/start', { email: `n-${crypto.randomUUID()}@example.test` })
@@ -101,7 +108,11 @@ describe('BlockDialog', () => {
     await user.click(screen.getByRole('button', { name: 'Lift block' }))
     expect(await screen.findByText('The block is lifted.')).toBeTruthy()
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Lift block' })).toBeNull())
-    const allowed = await post('/v1/conversation/messages', { clientId: crypto.randomUUID(), text: 'hi' }, customer.token)
+    const allowed = await post(
+      '/v1/conversation/messages',
+      { clientId: crypto.randomUUID(), text: 'hi' },
+      customer.token,
+    )
     expect(allowed.status).toBe(200)
   }, 60_000)
 })

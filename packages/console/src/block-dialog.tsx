@@ -110,14 +110,15 @@ export function BlockDialog({ customer, onClose, ...client }: BlockDialogProps) 
     <Modal label={`Block ${customer.label}`} onClose={onClose} className="console-block">
       <h2>Block {customer.label}</h2>
       <p className="console-muted">
-        They will read “Chat is unavailable right now” and cannot write, start a chat with their email or sign in
-        again. They are never told why.
+        They will read “Chat is unavailable right now” and cannot write, start a chat with their email or sign in again.
+        They are never told why.
       </p>
       {current && (
         <section className="console-block__current" aria-label="Block in force">
           <p>
             Blocked {current.expiresAt ? `until ${when(current.expiresAt)}` : 'permanently'} by {current.createdBy.name}
-            {current.ipScope ? `, their network until ${when(current.ipScope.expiresAt)}` : ''}. Reason: {current.reason}
+            {current.ipScope ? `, their network until ${when(current.ipScope.expiresAt)}` : ''}. Reason:{' '}
+            {current.reason}
           </p>
           <p className="console-muted">
             {current.attempts === 0
@@ -128,7 +129,12 @@ export function BlockDialog({ customer, onClose, ...client }: BlockDialogProps) 
             type="button"
             className="console-button"
             disabled={busy}
-            onClick={() => void run(() => blocks.liftBlock({ blockId: current.id }), () => 'The block is lifted.')}
+            onClick={() =>
+              void run(
+                () => blocks.liftBlock({ blockId: current.id }),
+                () => 'The block is lifted.',
+              )
+            }
           >
             Lift block
           </button>
@@ -191,7 +197,11 @@ export function BlockDialog({ customer, onClose, ...client }: BlockDialogProps) 
           </p>
         )}
         <div className="console-block__buttons">
-          <button type="submit" className="console-button console-button--primary" disabled={busy || current === undefined}>
+          <button
+            type="submit"
+            className="console-button console-button--primary"
+            disabled={busy || current === undefined}
+          >
             Block
           </button>
           <button type="button" className="console-button" onClick={onClose}>

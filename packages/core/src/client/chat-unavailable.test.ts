@@ -46,7 +46,10 @@ describe('a chat open while the team blocks its customer', () => {
     try {
       const email = `blocked-${crypto.randomUUID()}@example.test`
       expect((await client.startEmailVerification(email)).ok).toBe(true)
-      const code = server.devOutbox?.messages().find((mail) => mail.to === email)?.text.match(/\b\d{6}\b/)?.[0]
+      const code = server.devOutbox
+        ?.messages()
+        .find((mail) => mail.to === email)
+        ?.text.match(/\b\d{6}\b/)?.[0]
       expect((await client.verifyEmail(code ?? '')).ok).toBe(true)
       expect((await client.sendMessage({ text: 'Hello' })).ok).toBe(true)
       await vi.waitFor(() => expect(client.getState().connectionStatus).toBe('online'), { timeout: 10_000 })

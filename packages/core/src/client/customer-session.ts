@@ -100,10 +100,13 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
   const report = <T>(error: ThreadlineError): Result<T> => {
     if (error.code === 'blocked' && error.retryAfterSeconds) {
       clearTimeout(recheckTimer)
-      recheckTimer = setTimeout(() => {
-        realtime?.close()
-        session.open()
-      }, Math.min(error.retryAfterSeconds * 1000, 2 ** 31 - 1))
+      recheckTimer = setTimeout(
+        () => {
+          realtime?.close()
+          session.open()
+        },
+        Math.min(error.retryAfterSeconds * 1000, 2 ** 31 - 1),
+      )
     }
     return writer.report(error)
   }

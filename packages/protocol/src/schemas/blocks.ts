@@ -39,7 +39,9 @@ export const createBlockRequestSchema = z.object({
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(blockRules.reasonMaxLength)),
   durationSeconds: z.optional(seconds(blockRules.minSeconds, blockRules.maxSeconds)),
   permanent: z.optional(z.boolean()),
-  ipScope: z.optional(z.object({ durationSeconds: z.optional(seconds(blockRules.minSeconds, blockRules.ipMaxSeconds)) })),
+  ipScope: z.optional(
+    z.object({ durationSeconds: z.optional(seconds(blockRules.minSeconds, blockRules.ipMaxSeconds)) }),
+  ),
 })
 export type CreateBlockRequest = z.infer<typeof createBlockRequestSchema>
 

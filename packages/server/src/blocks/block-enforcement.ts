@@ -55,7 +55,8 @@ export async function refuseIfBlocked(context: ServerContext, check: BlockCheck)
   // The chat works again when the last of the blocks that cover this caller ends (never, if one is permanent).
   let until: number | null = 0
   for (const row of rows) {
-    const byKey = keys.some(([column, value]) => row[column] === value) && (row.expires_at === null || row.expires_at > now)
+    const byKey =
+      keys.some(([column, value]) => row[column] === value) && (row.expires_at === null || row.expires_at > now)
     const end = byKey ? row.expires_at : row.network_expires_at
     until = end === null || until === null ? null : Math.max(until, end)
   }
@@ -73,5 +74,4 @@ export async function refuseIfBlocked(context: ServerContext, check: BlockCheck)
     'Chat is unavailable right now',
     until === null ? {} : { retryAfterSeconds: secondsUntil(until, now) },
   )
-
 }

@@ -32,7 +32,11 @@ export const blocksMigration: Migration = {
       .on('customer_blocks')
       .columns(['workspace_id', 'customer_id'])
       .execute()
-    await db.schema.createIndex('customer_blocks_by_email').on('customer_blocks').columns(['workspace_id', 'email']).execute()
+    await db.schema
+      .createIndex('customer_blocks_by_email')
+      .on('customer_blocks')
+      .columns(['workspace_id', 'email'])
+      .execute()
     await db.schema
       .createIndex('customer_blocks_by_external_id')
       .on('customer_blocks')

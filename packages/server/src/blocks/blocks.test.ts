@@ -84,7 +84,11 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       ]
       const upload = await fetch(`${test.url}/v1/uploads`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'text/plain', [attachmentNameHeader]: 'a.txt' },
+        headers: {
+          authorization: `Bearer ${session.token}`,
+          'content-type': 'text/plain',
+          [attachmentNameHeader]: 'a.txt',
+        },
         body: 'hello',
       })
       const stream = await fetch(`${test.url}/v1/events`, {
@@ -112,7 +116,10 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       const externalId = `user-${crypto.randomUUID()}`
       const email = freshEmail()
       const token = await test.signIdentityToken({ sub: externalId, email, email_verified: true })
-      const identified = await test.call('POST', '/v1/auth/identify', { body: { identityToken: token }, headers: from(ip) })
+      const identified = await test.call('POST', '/v1/auth/identify', {
+        body: { identityToken: token },
+        headers: from(ip),
+      })
       expect(identified.status).toBe(200)
       const started = await test.call('POST', '/v1/auth/email/start', { body: { email }, headers: from(ip) })
       await block({ customerId: identified.body.customer.id })
@@ -126,7 +133,9 @@ describeEachDatabase('Blocks', (freshDatabase) => {
         headers: from(ip),
       })
       const sameEmailOtherAccount = await test.call('POST', '/v1/auth/identify', {
-        body: { identityToken: await test.signIdentityToken({ sub: `other-${externalId}`, email, email_verified: true }) },
+        body: {
+          identityToken: await test.signIdentityToken({ sub: `other-${externalId}`, email, email_verified: true }),
+        },
         headers: from(ip),
       })
       expect([verify.status, sameAccount.status, sameEmailOtherAccount.status]).toEqual([403, 403, 403])
@@ -271,7 +280,8 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       const { session, customer } = await verifyFrom(ip)
       const placed = await block({ customerId: customer.id, ipScope: { durationSeconds: 3600 } })
       expect(Date.parse(placed.ipScope?.expiresAt ?? '') - clock.now()).toBe(hour)
-      const neighbour = () => test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: from(ip) })
+      const neighbour = () =>
+        test.call('POST', '/v1/auth/email/start', { body: { email: freshEmail() }, headers: from(ip) })
       expect((await neighbour()).status).toBe(403)
       clock.advance(hour)
       expect((await neighbour()).status).toBe(200)

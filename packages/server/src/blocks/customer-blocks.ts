@@ -98,14 +98,24 @@ export async function placeBlock(context: ServerContext, input: PlaceBlockInput)
  */
 export async function liftBlock(
   context: ServerContext,
-  { workspaceId, agent, blockId, mayLiftPermanent }: { workspaceId: string; agent: Agent; blockId: string; mayLiftPermanent: boolean },
+  {
+    workspaceId,
+    agent,
+    blockId,
+    mayLiftPermanent,
+  }: { workspaceId: string; agent: Agent; blockId: string; mayLiftPermanent: boolean },
 ): Promise<Block> {
   const row = await findBlock(context, workspaceId, blockId)
   const now = context.now()
   if (!isInForce(row, now)) return toBlock(row, now)
   if (row.expires_at === null && !mayLiftPermanent)
     throw new ApiError('forbidden', 'Only an owner or admin may lift a permanent block')
-  const lifted: CustomerBlockTable = { ...row, lifted_at: now, lifted_by_agent_id: agent.id, lifted_by_name: agent.name }
+  const lifted: CustomerBlockTable = {
+    ...row,
+    lifted_at: now,
+    lifted_by_agent_id: agent.id,
+    lifted_by_name: agent.name,
+  }
   await changeWithTimeline(context, row.customer_id, async (transaction) => {
     const changed = await transaction
       .updateTable('customer_blocks')
@@ -206,8 +216,7 @@ export function toBlock(row: CustomerBlockTable, now: number): Block {
     expiresAt: isoOrNull(row.expires_at),
     ipScope: row.network_expires_at === null ? null : { expiresAt: new Date(row.network_expires_at).toISOString() },
     liftedAt: isoOrNull(row.lifted_at),
-    liftedBy:
-      row.lifted_by_agent_id === null ? null : { id: row.lifted_by_agent_id, name: row.lifted_by_name ?? '' },
+    liftedBy: row.lifted_by_agent_id === null ? null : { id: row.lifted_by_agent_id, name: row.lifted_by_name ?? '' },
     active: isInForce(row, now),
     attempts: row.attempts,
     lastAttemptAt: isoOrNull(row.last_attempt_at),

@@ -23,7 +23,7 @@ export async function recordCustomerNetwork(
 ): Promise<void> {
   if (networkHash === null) return
   let recorded = lastRecorded.get(context)
-  if (!recorded) lastRecorded.set(context, (recorded = new Map()))
+  if (!recorded) lastRecorded.set(context, (recorded = new Map<string, number>()))
   const key = `${customerId} ${networkHash}`
   const now = context.now()
   const last = recorded.get(key)

@@ -7,7 +7,10 @@ import { isIPv4, isIPv6 } from 'node:net'
  * Anything else (`unknown`) yields null: no network, so no network block can match it.
  */
 export function networkOf(address: string): string | null {
-  const bare = address.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '')
+  const bare = address
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1]
   if (mapped !== undefined && isIPv4(mapped)) return mapped
   if (isIPv4(bare)) return bare

@@ -67,7 +67,10 @@ export function mountBlockRoutes(app: Hono<AppEnv>, { context, cors }: { context
     // F6: reading the count is as scoped as blocking: the customer must be this workspace's.
     await requireCustomer(context, { workspaceId: caller.workspaceId, customerId: id(c) })
     return c.json(
-      (await addressUsage(context, { workspaceId: caller.workspaceId, customerId: id(c) })) satisfies AddressUsageResponse,
+      (await addressUsage(context, {
+        workspaceId: caller.workspaceId,
+        customerId: id(c),
+      })) satisfies AddressUsageResponse,
     )
   })
 }

@@ -84,7 +84,11 @@ export function mountVisitorRoutes(
     const session = await sessionOf(c)
     const networkHash = networkHashOf(context, addressOf(c))
     await refuseIfBlocked(context, { workspaceId: session.workspaceId, customerId: session.customer.id, networkHash })
-    await recordCustomerNetwork(context, { workspaceId: session.workspaceId, customerId: session.customer.id, networkHash })
+    await recordCustomerNetwork(context, {
+      workspaceId: session.workspaceId,
+      customerId: session.customer.id,
+      networkHash,
+    })
     return session
   }
 
@@ -121,7 +125,11 @@ export function mountVisitorRoutes(
     const { challengeId, code } = parseWith(schemas.verifyEmail.body, await readJson(c))
     const email = await verifyEmailCode(context, { workspaceId: workspace.id, challengeId, code })
     // F1: a code sent before the block was placed opens nothing.
-    await refuseIfBlocked(context, { workspaceId: workspace.id, email, networkHash: networkHashOf(context, addressOf(c)) })
+    await refuseIfBlocked(context, {
+      workspaceId: workspace.id,
+      email,
+      networkHash: networkHashOf(context, addressOf(c)),
+    })
     const customer = await customerForVerifiedEmail(context, workspace.id, email)
     return c.json(await grant(c, workspace, customer, 'email'))
   })

@@ -8,7 +8,7 @@ import { findPostgresBinaries, startPostgres } from '@threadline/server/testing'
 import type { PostgresCluster } from '@threadline/server/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createHttpAdapter } from '../adapters/http/create-http-adapter.js'
-import { createChatClient } from '../client/create-chat-client.js'
+import { createChatClient } from './create-chat-client.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
 import { createSingleTabCoordinator } from '../tabs/single-tab-coordinator.js'
 
@@ -19,7 +19,10 @@ type DatabaseOptions = Parameters<typeof startServer>[0]['database']
  * the excess with 429 and Retry-After; the outbox waits that long and sends again. Real client, real
  * http adapter, real server, no fakes between them.
  */
-function describeFlood(title: string, database: () => Promise<{ options: DatabaseOptions; cleanup: () => Promise<void> }>) {
+function describeFlood(
+  title: string,
+  database: () => Promise<{ options: DatabaseOptions; cleanup: () => Promise<void> }>,
+) {
   describe(title, () => {
     let server: RunningServer | undefined
     let cleanup: (() => Promise<void>) | undefined
@@ -61,7 +64,10 @@ function describeFlood(title: string, database: () => Promise<{ options: Databas
         const email = `flood-${crypto.randomUUID()}@example.test`
         const started = await client.startEmailVerification(email)
         expect(started.ok).toBe(true)
-        const code = server.devOutbox?.messages().find((mail) => mail.to === email)?.text.match(/\b\d{6}\b/)?.[0]
+        const code = server.devOutbox
+          ?.messages()
+          .find((mail) => mail.to === email)
+          ?.text.match(/\b\d{6}\b/)?.[0]
         expect((await client.verifyEmail(code ?? '')).ok).toBe(true)
 
         const texts = Array.from({ length: 12 }, (_, index) => `message ${index + 1}`)
@@ -103,6 +109,9 @@ describe.skipIf(postgres === null && !process.env['CI'])('on Postgres', () => {
   let cluster: PostgresCluster | null = null
   describeFlood('a message flood against the real server on Postgres', async () => {
     cluster = await startPostgres()
-    return { options: { kind: 'postgres', url: await cluster.createDatabase() }, cleanup: () => cluster?.stop() ?? Promise.resolve() }
+    return {
+      options: { kind: 'postgres', url: await cluster.createDatabase() },
+      cleanup: () => cluster?.stop() ?? Promise.resolve(),
+    }
   })
 })
