@@ -82,7 +82,6 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
   let catchUpAgain = false
   let catchUpFailures = 0
   let catchUpRetryTimer: ReturnType<typeof setTimeout> | undefined
-  let recheckTimer: ReturnType<typeof setTimeout> | undefined
 
   const applyConversation = (conversation: Conversation | null) =>
     writer.update((state) => withConversation(state, conversation))
@@ -93,31 +92,13 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
     if (!isClosed() && isSessionError(error)) options.onSessionLost(session, error)
   }
 
-  /**
-   * Every failure goes to the store; a block also schedules a fresh look when its `Retry-After` says
-   * it ends (a permanent block says nothing: the next visit looks again). Timers cap near 24.8 days.
-   */
-  const report = <T>(error: ThreadlineError): Result<T> => {
-    if (error.code === 'blocked' && error.retryAfterSeconds) {
-      clearTimeout(recheckTimer)
-      recheckTimer = setTimeout(
-        () => {
-          realtime?.close()
-          session.open()
-        },
-        Math.min(error.retryAfterSeconds * 1000, 2 ** 31 - 1),
-      )
-    }
-    return writer.report(error)
-  }
-
   const call = async <T>(run: (auth: SessionCallOptions) => Promise<T>): Promise<Result<T>> => {
     try {
       return ok(await run(auth))
     } catch (error) {
       const threadlineError = toThreadlineError(error)
       lose(threadlineError)
-      return report(threadlineError)
+      return writer.report(threadlineError)
     }
   }
 
@@ -209,23 +190,19 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         onEvent: handleEvent,
         onOpen: () => {
           // The stream opens only for a customer the team has not blocked: the chat works (again).
-          writer.update((state) => ({
-            connectionStatus: 'online',
-            chatUnavailable: false,
-            lastError: state.lastError?.code === 'blocked' ? null : state.lastError,
-          }))
+          writer.update({ connectionStatus: 'online', chatUnavailable: false })
           void catchUp()
         },
-        onReconnecting: () => writer.update({ connectionStatus: 'reconnecting' }),
-        // A block is not retried: retrying changes nothing until it ends, and would only count attempts.
-        isFatal: (error) => isSessionError(error) || error.code === 'blocked',
-        onFatal: (error) => {
-          lose(error)
-          if (error.code !== 'blocked') return
-          // No stream while blocked: say offline, not "reconnecting".
-          writer.update({ connectionStatus: 'offline' })
-          report(error)
-        },
+        // F2: a blocked stream is tried again only when the refusal's Retry-After says (a day at most),
+        // so an open chat opens again by itself once the block ends; meanwhile it is not "reconnecting".
+        onReconnecting: (error) =>
+          writer.update(
+            error.code === 'blocked'
+              ? { connectionStatus: 'offline', chatUnavailable: true }
+              : { connectionStatus: 'reconnecting' },
+          ),
+        isFatal: isSessionError,
+        onFatal: lose,
         random,
       })
     },
@@ -314,7 +291,7 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         },
         onFailed: (_entry, error) => {
           if (isClosed()) return
-          report(error)
+          writer.report(error)
           outboxView.refresh().catch(writer.report)
           options.notifyOutboxChanged()
         },
@@ -331,7 +308,6 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
       session.lead(false)
       clearTimeout(agentTypingTimer)
       clearTimeout(catchUpRetryTimer)
-      clearTimeout(recheckTimer)
       // A typing "stopped" would go out on an aborted signal: the server's own timeout ends it.
       typing.dispose()
     },

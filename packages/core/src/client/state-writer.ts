@@ -42,11 +42,7 @@ export function createStateWriter(store: ChatStore, isClosed?: () => boolean): S
   const report = <T>(error: unknown): Result<T> => {
     const threadlineError = toThreadlineError(error)
     // A block refuses every call alike, so any of them may be the one that tells the UI.
-    update(
-      threadlineError.code === 'blocked'
-        ? { lastError: threadlineError, chatUnavailable: true }
-        : { lastError: threadlineError },
-    )
+    update({ lastError: threadlineError, ...(threadlineError.code === 'blocked' && { chatUnavailable: true }) })
     return fail(threadlineError)
   }
   return {

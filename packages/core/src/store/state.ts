@@ -72,10 +72,10 @@ export interface ChatState {
   /** The last thing that went wrong, as data for the UI. Cleared by the next success of that kind. */
   lastError: ThreadlineError | null
   /**
-   * The team made the chat unavailable to this customer for now (a `blocked` refusal): the UI
-   * disables the composer. It never says why (F5). Cleared when the chat works again.
+   * True while the team has made the chat unavailable to this customer (a `blocked` refusal): the UI
+   * disables the composer. It never says why (F5). False or absent: available (absent saves bytes).
    */
-  chatUnavailable: boolean
+  chatUnavailable?: boolean
 }
 
 export const initialIdentity: IdentityState = { status: 'anonymous', customer: null, verification: null, busy: false }
@@ -92,6 +92,5 @@ export function createInitialState(): ChatState {
     connectionStatus: 'offline',
     unreadCount: 0,
     lastError: null,
-    chatUnavailable: false,
   }
 }

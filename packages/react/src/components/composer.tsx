@@ -189,7 +189,6 @@ export const Composer = partWithRef(
         className={classNames('tl-composer', className)}
         data-dragging={dragging ? '' : undefined}
         data-uploading={uploading ? '' : undefined}
-        data-unavailable={unavailable ? '' : undefined}
         onSubmit={composeEventHandlers(onSubmit, (event: FormEvent<HTMLFormElement>) => {
           event.preventDefault()
           void send()
@@ -254,6 +253,7 @@ export const Composer = partWithRef(
             rows={1}
             placeholder={placeholder ?? t('composerPlaceholder')}
             enterKeyHint="send"
+            disabled={unavailable}
             maxLength={limits.messageMaxLength}
             {...textareaRest}
             ref={mergedTextareaRef}
@@ -265,7 +265,6 @@ export const Composer = partWithRef(
             })}
             onKeyDown={composeEventHandlers(onKeyDown, handleKeyDown)}
             onPaste={composeEventHandlers(onPaste, handlePaste)}
-            disabled={unavailable || textareaRest.disabled}
           />
           {allowAttachments && (
             <>

@@ -1,3 +1,4 @@
+import { blockRules } from '@threadline/protocol'
 import { ApiError, secondsUntil } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 
@@ -16,8 +17,7 @@ export interface BlockCheck {
  * force" is compared with the injected clock on every check, so a block ends exactly at its time
  * with no job to run. A refused attempt is counted on the block and nothing else is written: no
  * conversation, message, email or notification (F1). The answer never carries the reason (F5); its
- * `Retry-After` says when the chat may work again (absent for a permanent block), so an open chat
- * can look again then.
+ * `Retry-After` says when to look again (the block's end, a day at most), which an open chat does.
  */
 export async function refuseIfBlocked(context: ServerContext, check: BlockCheck): Promise<void> {
   const keys: Array<['customer_id' | 'email' | 'external_id', string]> = []
@@ -52,13 +52,15 @@ export async function refuseIfBlocked(context: ServerContext, check: BlockCheck)
     .execute()
   if (rows.length === 0) return
 
-  // The chat works again when the last of the blocks that cover this caller ends (never, if one is permanent).
-  let until: number | null = 0
+  // The chat works again when the last of the blocks that cover this caller ends (never, if one is
+  // permanent); the answer says to look again then, or in a day at most, so an open chat also hears
+  // of an early lift within a day.
+  let until = 0
   for (const row of rows) {
     const byKey =
       keys.some(([column, value]) => row[column] === value) && (row.expires_at === null || row.expires_at > now)
     const end = byKey ? row.expires_at : row.network_expires_at
-    until = end === null || until === null ? null : Math.max(until, end)
+    until = Math.max(until, end ?? Infinity)
   }
   await db
     .updateTable('customer_blocks')
@@ -69,9 +71,7 @@ export async function refuseIfBlocked(context: ServerContext, check: BlockCheck)
       rows.map((row) => row.id),
     )
     .execute()
-  throw new ApiError(
-    'blocked',
-    'Chat is unavailable right now',
-    until === null ? {} : { retryAfterSeconds: secondsUntil(until, now) },
-  )
+  throw new ApiError('blocked', 'Chat is unavailable right now', {
+    retryAfterSeconds: Math.min(secondsUntil(until, now), blockRules.defaultSeconds),
+  })
 }

@@ -166,6 +166,10 @@ describeEachDatabase('Blocks', (freshDatabase) => {
     it('F2: a block ends exactly at its expiry on the server clock, with no job to run', async () => {
       const ip = freshIPv4()
       const { session, customer } = await verifyFrom(ip)
+      // A long block says "look again in a day" at most, so an open chat also hears of an early lift.
+      const week = await verifyFrom(ip)
+      await block({ customerId: week.customer.id, durationSeconds: 7 * 24 * 3600 })
+      expect((await sendFrom(ip, week.session.token)).headers.get('retry-after')).toBe(String(24 * 3600))
       await block({ customerId: customer.id, durationSeconds: 3600 })
       clock.advance(hour - 1)
       const late = await sendFrom(ip, session.token)
@@ -220,7 +224,8 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       clock.advance(29 * 24 * hour)
       const refused = await sendFrom(ip, session.token)
       expect(refused.status).toBe(403)
-      expect(refused.headers.get('retry-after')).toBeNull()
+      // No end to announce: the chat is told to look again in a day.
+      expect(refused.headers.get('retry-after')).toBe(String(24 * 3600))
       // A network block longer than a day is theirs to decide too.
       const longNetwork = await agentAs(advisorKey, 'POST', '/v1/agent/blocks', {
         customerId: customer.id,
