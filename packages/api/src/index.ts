@@ -25,6 +25,8 @@ export type {
   EditCannedReplyOptions,
   CannedReplyCallOptions,
 } from './create-agent-client.js'
+export { createBlocksClient } from './blocks.js'
+export type { BlocksClient, BlockCustomerOptions, LiftBlockOptions } from './blocks.js'
 export { createAdminClient } from './create-admin-client.js'
 export type {
   AdminClient,

@@ -1,5 +1,5 @@
-import { createAgentClient } from '@threadline/api'
-import type { AgentClient, FetchFunction } from '@threadline/api'
+import { createAgentClient, createBlocksClient } from '@threadline/api'
+import type { AgentClient, BlocksClient, FetchFunction } from '@threadline/api'
 
 /** How the console reaches the agent API; the one place that knows how an advisor is authenticated. */
 export interface ConsoleClientOptions {
@@ -17,4 +17,9 @@ export interface ConsoleClientOptions {
  */
 export function createConsoleClient({ baseUrl, fetch, agentKey }: ConsoleClientOptions): AgentClient {
   return createAgentClient({ baseUrl, agentKey, ...(fetch ? { fetch } : {}) })
+}
+
+/** The same advisor's client for blocks (placed from the block dialog). */
+export function createConsoleBlocksClient({ baseUrl, fetch, agentKey }: ConsoleClientOptions): BlocksClient {
+  return createBlocksClient({ baseUrl, agentKey, ...(fetch ? { fetch } : {}) })
 }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { FetchFunction, StreamStatus } from '@threadline/api'
 import { createConsoleClient } from './api-client.js'
 import { CannedRepliesDialog } from './canned-replies-dialog.js'
+import { BlockDialog } from './block-dialog.js'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
 import type { ComposerHandle } from './composer.js'
@@ -66,7 +67,9 @@ export function Inbox({
   const [search, setSearch] = useState('')
   const [identification, setIdentification] = useState<IdentificationFilter>(null)
   const [openId, setOpenId] = useState<string | null>(null)
-  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | 'canned-picker' | 'canned-manager' | null>(null)
+  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | 'canned-picker' | 'canned-manager' | 'block' | null>(
+    null,
+  )
   const [notice, setNotice] = useState<string | null>(null)
   const view = viewById(viewId)
   const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
@@ -123,6 +126,7 @@ export function Inbox({
     action().catch((failure: unknown) => setNotice(describeError(failure)))
   }
 
+  const openRow = list.rows.find((row) => row.conversation.id === openId)
   const commands: Command[] = [
     ...(openId
       ? [
@@ -156,6 +160,7 @@ export function Inbox({
       label: `Show ${candidate.label}`,
       run: () => setViewId(candidate.id),
     })),
+    ...(openRow ? [{ id: 'block', label: 'Block customer…', run: () => setDialog('block') }] : []),
     ...(extraCommands?.(openId) ?? []),
     { id: 'shortcuts', label: 'Keyboard shortcuts', run: () => setDialog('shortcuts') },
   ]
@@ -182,6 +187,11 @@ export function Inbox({
         <button type="button" className="console-button" onClick={() => setDialog('palette')}>
           Commands <kbd>{modifierLabel()}+K</kbd>
         </button>
+        {openRow && (
+          <button type="button" className="console-button" onClick={() => setDialog('block')}>
+            Block customer…
+          </button>
+        )}
         <button type="button" className="console-button" onClick={onSignOut}>
           Sign out
         </button>
@@ -259,6 +269,15 @@ export function Inbox({
         />
       )}
       {takeFlow.dialog}
+      {dialog === 'block' && openRow && (
+        <BlockDialog
+          baseUrl={baseUrl}
+          {...(fetch ? { fetch } : {})}
+          agentKey={apiKey}
+          customer={{ id: openRow.customer.id, label: customerLabel(openRow.customer) }}
+          onClose={() => setDialog(null)}
+        />
+      )}
     </div>
   )
 }

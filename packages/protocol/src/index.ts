@@ -188,6 +188,17 @@ export { consoleRoutes } from './routes/console-routes.js'
 export type { ConsoleRoutes, ConsoleRouteName } from './routes/console-routes.js'
 export { teamRoutes } from './routes/team-routes.js'
 export type { TeamRoutes, TeamRouteName } from './routes/team-routes.js'
+export { blockRoutes } from './routes/block-routes.js'
+export type { BlockRoutes, BlockRouteName } from './routes/block-routes.js'
+export { blockRules, rateLimitKinds } from './blocks.js'
+export type { RateLimitKind } from './blocks.js'
+export type {
+  Block,
+  CreateBlockRequest,
+  BlockResponse,
+  CustomerBlockResponse,
+  AddressUsageResponse,
+} from './schemas/blocks.js'
 export { advisorRoles, apiKeyScopes, presenceStatuses, settablePresenceStatuses } from './advisors.js'
 export type { AdvisorRole, ApiKeyScope, PresenceStatus, SettablePresenceStatus } from './advisors.js'
 export type {

@@ -17,6 +17,8 @@ export const timelineEventKinds = [
   'unstarred',
   'identification',
   'transcript',
+  'block',
+  'unblock',
 ] as const
 
 export type TimelineEventKind = (typeof timelineEventKinds)[number]

@@ -4,6 +4,7 @@ import type { KeyedHasher } from './crypto/keyed-hash.js'
 import type { SecretBox } from './crypto/secret-box.js'
 import type { Mailer } from './mail/mailer.js'
 import type { RealtimeBus } from './realtime/bus.js'
+import type { RateLimitRules } from './http/rate-limits.js'
 
 export type ServerMode = 'development' | 'production'
 
@@ -37,4 +38,6 @@ export interface ServerSettings {
   fileScanner: ScanPolicy
   /** D4: the separate origin download links point at (`https://files.shop.example`); null: this server's `/files/`. */
   filesOrigin: string | null
+  /** L1: per-customer token buckets for messages, uploads, typing and page views. */
+  rateLimits: RateLimitRules
 }

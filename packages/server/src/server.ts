@@ -34,6 +34,8 @@ import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js
 import { errorMessage } from './errors/error-message.js'
 import { sweepRetention } from './privacy/retention.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
+import { defaultRateLimits } from './http/rate-limits.js'
+import type { RateLimitRules } from './http/rate-limits.js'
 
 export interface ThreadlineOptions {
   database: DatabaseOptions
@@ -81,6 +83,8 @@ export interface ThreadlineOptions {
    * scanned again; 0 disables the timer (tests call `rescanPendingFiles()`). Default 5 minutes.
    */
   pendingRescanMs?: number
+  /** L1: per-customer rate limits, by kind; each defaults to `defaultRateLimits`. */
+  rateLimits?: Partial<RateLimitRules>
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -186,6 +190,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     maxBodyBytes: options.maxBodyBytes ?? 128 * 1024,
     fileScanner: options.fileScanner ?? (mode === 'development' ? 'none' : 'hold'),
     filesOrigin: options.filesOrigin ?? null,
+    rateLimits: { ...defaultRateLimits, ...options.rateLimits },
   }
   if (settings.fileScanner === 'hold')
     log(

@@ -189,10 +189,18 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
         subscribe: (handlers) => adapter.subscribe({ ...auth, handlers }),
         onEvent: handleEvent,
         onOpen: () => {
-          writer.update({ connectionStatus: 'online' })
+          // The stream opens only for a customer the team has not blocked: the chat works (again).
+          writer.update({ connectionStatus: 'online', chatUnavailable: false })
           void catchUp()
         },
-        onReconnecting: () => writer.update({ connectionStatus: 'reconnecting' }),
+        // F2: a blocked stream is tried again only when the refusal's Retry-After says (a day at most),
+        // so an open chat opens again by itself once the block ends; meanwhile it is not "reconnecting".
+        onReconnecting: (error) =>
+          writer.update(
+            error.code === 'blocked'
+              ? { connectionStatus: 'offline', chatUnavailable: true }
+              : { connectionStatus: 'reconnecting' },
+          ),
         isFatal: isSessionError,
         onFatal: lose,
         random,

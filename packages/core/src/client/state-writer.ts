@@ -41,7 +41,8 @@ export function createStateWriter(store: ChatStore, isClosed?: () => boolean): S
   }
   const report = <T>(error: unknown): Result<T> => {
     const threadlineError = toThreadlineError(error)
-    update({ lastError: threadlineError })
+    // A block refuses every call alike, so any of them may be the one that tells the UI.
+    update({ lastError: threadlineError, ...(threadlineError.code === 'blocked' && { chatUnavailable: true }) })
     return fail(threadlineError)
   }
   return {

@@ -48,6 +48,20 @@ describe('createRealtimeConnection', () => {
     })
   })
 
+  describe('when the stream is refused with a Retry-After', () => {
+    it('F2: tries again only when the refusal says (a block until its end), not on the usual backoff', async () => {
+      const { connection, subscriptions, log } = setup()
+      const blocked = new ApiError('blocked', 'Chat is unavailable right now', { status: 403, retryAfterSeconds: 3600 })
+      subscriptions[0]?.onClose?.({ error: blocked })
+      expect(log).toEqual(['reconnecting:blocked'])
+      await vi.advanceTimersByTimeAsync(3_599_999)
+      expect(subscriptions).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(subscriptions).toHaveLength(2)
+      connection.close()
+    })
+  })
+
   describe('when the session is gone', () => {
     it('stops for good and reports it once', async () => {
       const { subscriptions, fatal, log } = setup()

@@ -15,7 +15,10 @@ export interface RealtimeConnectionOptions {
   random: () => number
 }
 
-/** Keeps one realtime subscription alive, resubscribing with backoff (1 s → 30 s, jittered). */
+/**
+ * Keeps one realtime subscription alive, resubscribing with backoff (1 s → 30 s, jittered), or later
+ * when the refusal says so (`Retry-After`: a block, F2, or a rate limit).
+ */
 export function createRealtimeConnection(options: RealtimeConnectionOptions): { close(): void } {
   let closed = false
   let attempt = 0
@@ -41,7 +44,10 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): { 
         const reason = toThreadlineError(error ?? new Error('The realtime stream ended'))
         if (options.isFatal(reason)) return options.onFatal(reason)
         options.onReconnecting(reason)
-        timer = setTimeout(connect, backoffDelay(attempt++, options.random, { capMs: 30_000 }))
+        timer = setTimeout(
+          connect,
+          Math.max(backoffDelay(attempt++, options.random, { capMs: 30_000 }), (reason.retryAfterSeconds ?? 0) * 1000),
+        )
       },
     })
   }

@@ -71,6 +71,11 @@ export interface ChatState {
   unreadCount: number
   /** The last thing that went wrong, as data for the UI. Cleared by the next success of that kind. */
   lastError: ThreadlineError | null
+  /**
+   * True while the team has made the chat unavailable to this customer (a `blocked` refusal): the UI
+   * disables the composer. It never says why (F5). False or absent: available (absent saves bytes).
+   */
+  chatUnavailable?: boolean
 }
 
 export const initialIdentity: IdentityState = { status: 'anonymous', customer: null, verification: null, busy: false }

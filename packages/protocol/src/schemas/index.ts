@@ -140,5 +140,14 @@ export {
   adminRouteSchemas,
   consoleRouteSchemas,
   teamRouteSchemas,
+  blockRouteSchemas,
 } from './route-schemas.js'
+export {
+  blockActorSchema,
+  blockSchema,
+  createBlockRequestSchema,
+  blockResponseSchema,
+  customerBlockResponseSchema,
+  addressUsageResponseSchema,
+} from './blocks.js'
 export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'

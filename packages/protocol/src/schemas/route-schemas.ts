@@ -6,6 +6,13 @@ import type { visitorRoutes } from '../routes/visitor-routes.js'
 import type { consoleRoutes } from '../routes/console-routes.js'
 import type { teamRoutes } from '../routes/team-routes.js'
 import type { recordsRoutes } from '../routes/records-routes.js'
+import type { blockRoutes } from '../routes/block-routes.js'
+import {
+  addressUsageResponseSchema,
+  blockResponseSchema,
+  createBlockRequestSchema,
+  customerBlockResponseSchema,
+} from './blocks.js'
 import {
   consoleDevicesResponseSchema,
   consoleSessionSchema,
@@ -212,3 +219,10 @@ export const teamRouteSchemas = {
   createKey: { body: createApiKeyRequestSchema, response: createdApiKeySchema },
   revokeKey: { response: apiKeyResponseSchema },
 } as const satisfies RouteTableSchemas<typeof teamRoutes>
+
+export const blockRouteSchemas = {
+  createBlock: { body: createBlockRequestSchema, response: blockResponseSchema },
+  liftBlock: { response: blockResponseSchema },
+  customerBlock: { response: customerBlockResponseSchema },
+  addressUsage: { response: addressUsageResponseSchema },
+} as const satisfies RouteTableSchemas<typeof blockRoutes>

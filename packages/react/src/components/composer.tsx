@@ -11,6 +11,7 @@ import {
   type FormEvent,
   type KeyboardEvent,
 } from 'react'
+import { useChatState } from '../hooks/use-chat-state.js'
 import { describeError } from '../i18n/describe-error.js'
 import { useI18n, type I18n } from '../i18n/i18n-context.js'
 import { classNames } from '../parts/class-names.js'
@@ -84,6 +85,8 @@ export const Composer = partWithRef(
     const filesRef = useRef(files)
     filesRef.current = files
     const ids = useId()
+    // Blocked for now (F5): nothing can be written; the notice above says so, without a reason.
+    const unavailable = useChatState((state) => state.chatUnavailable)
 
     // Grow with the text up to the CSS max-height, then scroll.
     useIsomorphicLayoutEffect(() => {
@@ -142,7 +145,7 @@ export const Composer = partWithRef(
 
     const uploading = files.some((file) => file.status === 'uploading')
     const ready = files.flatMap((file) => (file.status === 'ready' && file.attachment ? [file.attachment] : []))
-    const canSend = !uploading && (text.trim() !== '' || ready.length > 0)
+    const canSend = !unavailable && !uploading && (text.trim() !== '' || ready.length > 0)
 
     const send = async () => {
       if (!canSend) return
@@ -250,6 +253,7 @@ export const Composer = partWithRef(
             rows={1}
             placeholder={placeholder ?? t('composerPlaceholder')}
             enterKeyHint="send"
+            disabled={unavailable}
             maxLength={limits.messageMaxLength}
             {...textareaRest}
             ref={mergedTextareaRef}
@@ -268,6 +272,7 @@ export const Composer = partWithRef(
                 type="button"
                 className="tl-icon-button tl-composer__attach"
                 aria-label={t('attachFile')}
+                disabled={unavailable}
                 onClick={() => fileInput.current?.click()}
               >
                 <AttachIcon />

@@ -68,7 +68,7 @@ export const EmailBlocked: Story = {
   parameters: scenario({ setup: (chat) => chat.backend.block({ email: chat.email }) }),
   play: async ({ canvasElement, loaded }) => {
     await requestACode(canvasElement, (loaded.chat as MemoryChat).email)
-    await expectAlert(canvasElement, 'You can’t send messages right now.')
+    await expectAlert(canvasElement, 'Chat is unavailable right now.')
   },
 }
 
@@ -145,7 +145,7 @@ export const CodeBlocked: Story = {
   parameters: codeStepFailingWith('blocked'),
   play: async ({ canvasElement, loaded }) => {
     await typeTheCode(canvasElement, loaded.chat as MemoryChat)
-    await expectAlert(canvasElement, 'You can’t send messages right now.')
+    await expectAlert(canvasElement, 'Chat is unavailable right now.')
   },
 }
 

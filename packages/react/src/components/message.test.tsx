@@ -140,7 +140,7 @@ describe('Message', () => {
         error: new ThreadlineError('blocked', 'Blocked'),
       })
       const { container } = renderChat(chat, <Message message={failed} />)
-      expect(screen.getByText(/Not sent\. You can’t send messages right now\./)).toBeTruthy()
+      expect(screen.getByText(/Not sent\. Chat is unavailable right now\./)).toBeTruthy()
       expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy()
       expect(screen.getByRole('button', { name: 'Delete' })).toBeTruthy()
       await expectAccessible(container)

@@ -39,7 +39,7 @@ export const ar: Messages = {
   errorOtpLocked: 'رموز خاطئة كثيرة لهذا البريد. حاول مرة أخرى بعد {time}.',
   errorRateLimited: 'طلبات كثيرة جدًا. حاول مرة أخرى بعد {time}.',
   errorRateLimitedNoTime: 'طلبات كثيرة جدًا. حاول مرة أخرى بعد قليل.',
-  errorBlocked: 'لا يمكنك إرسال رسائل الآن.',
+  errorBlocked: 'الدردشة غير متاحة حاليًا.',
   errorChatDisabled: 'المحادثة متوقفة حاليًا.',
   errorInvalidEmail: 'أدخل بريدًا إلكترونيًا صالحًا، مثل name@example.com.',
   errorInvalidCode: 'يتكون الرمز من 6 أرقام.',
@@ -92,7 +92,7 @@ export const ar: Messages = {
 
   noticeEmailReply: 'ستصلك رسالة على {email} عندما نرد — يمكنك إغلاق هذه الصفحة.',
   noticeFinished: 'تم وضع علامة «منتهية» على هذه المحادثة. أرسل رسالة لإعادة فتحها.',
-  noticeBlocked: 'لا يمكنك إرسال رسائل الآن.',
+  noticeBlocked: 'الدردشة غير متاحة حاليًا.',
   noticeChatDisabled: 'المحادثة متوقفة حاليًا. اترك رسالة وسنرد عليك عبر البريد على {email}.',
   noticeChatDisabledNoEmail: 'المحادثة متوقفة حاليًا. اترك رسالة وبريدك الإلكتروني وسنعود إليك.',
   noticeOffline: 'أنت غير متصل. سترسل رسائلك عند عودة الاتصال.',

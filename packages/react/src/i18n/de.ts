@@ -36,7 +36,7 @@ export const de: Messages = {
   errorOtpLocked: 'Zu viele falsche Codes für diese Adresse. Versuchen Sie es in {time} erneut.',
   errorRateLimited: 'Zu viele Anfragen. Versuchen Sie es in {time} erneut.',
   errorRateLimitedNoTime: 'Zu viele Anfragen. Versuchen Sie es gleich noch einmal.',
-  errorBlocked: 'Sie können gerade keine Nachrichten senden.',
+  errorBlocked: 'Der Chat ist gerade nicht verfügbar.',
   errorChatDisabled: 'Der Chat ist gerade ausgeschaltet.',
   errorInvalidEmail: 'Geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de.',
   errorInvalidCode: 'Der Code hat 6 Ziffern.',
@@ -82,7 +82,7 @@ export const de: Messages = {
 
   noticeEmailReply: 'Sie erhalten eine E-Mail an {email}, sobald wir antworten — Sie können diesen Tab schließen.',
   noticeFinished: 'Dieses Gespräch wurde als erledigt markiert. Schreiben Sie eine Nachricht, um es wieder zu öffnen.',
-  noticeBlocked: 'Sie können gerade keine Nachrichten senden.',
+  noticeBlocked: 'Der Chat ist gerade nicht verfügbar.',
   noticeChatDisabled:
     'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
   noticeChatDisabledNoEmail:

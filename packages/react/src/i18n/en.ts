@@ -33,7 +33,7 @@ export const en: Messages = {
   errorOtpLocked: 'Too many wrong codes for this email. Try again in {time}.',
   errorRateLimited: 'Too many requests. Try again in {time}.',
   errorRateLimitedNoTime: 'Too many requests. Try again in a moment.',
-  errorBlocked: 'You can’t send messages right now.',
+  errorBlocked: 'Chat is unavailable right now.',
   errorChatDisabled: 'Chat is turned off right now.',
   errorInvalidEmail: 'Enter a valid email address, like name@example.com.',
   errorInvalidCode: 'The code has 6 digits.',
@@ -79,7 +79,7 @@ export const en: Messages = {
 
   noticeEmailReply: 'You’ll get an email at {email} when we reply — you can close this tab.',
   noticeFinished: 'This conversation was marked as finished. Send a message to reopen it.',
-  noticeBlocked: 'You can’t send messages right now.',
+  noticeBlocked: 'Chat is unavailable right now.',
   noticeChatDisabled: 'Chat is turned off right now. Leave a message and we’ll answer by email at {email}.',
   noticeChatDisabledNoEmail: 'Chat is turned off right now. Leave a message and your email, and we’ll get back to you.',
   noticeOffline: 'You’re offline. Your messages will be sent when you’re back online.',

@@ -33,7 +33,7 @@ export const es: Messages = {
   errorOtpLocked: 'Demasiados códigos incorrectos para este correo. Inténtalo de nuevo en {time}.',
   errorRateLimited: 'Demasiadas solicitudes. Inténtalo de nuevo en {time}.',
   errorRateLimitedNoTime: 'Demasiadas solicitudes. Inténtalo de nuevo en un momento.',
-  errorBlocked: 'Ahora mismo no puedes enviar mensajes.',
+  errorBlocked: 'El chat no está disponible en este momento.',
   errorChatDisabled: 'El chat está desactivado en este momento.',
   errorInvalidEmail: 'Escribe un correo válido, como nombre@ejemplo.com.',
   errorInvalidCode: 'El código tiene 6 cifras.',
@@ -79,7 +79,7 @@ export const es: Messages = {
 
   noticeEmailReply: 'Recibirás un correo en {email} cuando respondamos; puedes cerrar esta pestaña.',
   noticeFinished: 'Esta conversación se marcó como terminada. Envía un mensaje para reabrirla.',
-  noticeBlocked: 'Ahora mismo no puedes enviar mensajes.',
+  noticeBlocked: 'El chat no está disponible en este momento.',
   noticeChatDisabled:
     'El chat está desactivado en este momento. Deja un mensaje y te responderemos por correo a {email}.',
   noticeChatDisabledNoEmail:

@@ -33,7 +33,7 @@ export const fr: Messages = {
   errorOtpLocked: 'Trop de codes erronés pour cette adresse. Réessayez dans {time}.',
   errorRateLimited: 'Trop de demandes. Réessayez dans {time}.',
   errorRateLimitedNoTime: 'Trop de demandes. Réessayez dans un instant.',
-  errorBlocked: 'Vous ne pouvez pas envoyer de messages pour le moment.',
+  errorBlocked: 'Le chat n’est pas disponible pour le moment.',
   errorChatDisabled: 'Le chat est désactivé pour le moment.',
   errorInvalidEmail: 'Saisissez une adresse valide, par exemple nom@exemple.fr.',
   errorInvalidCode: 'Le code comporte 6 chiffres.',
@@ -79,7 +79,7 @@ export const fr: Messages = {
 
   noticeEmailReply: 'Vous recevrez un e-mail à {email} quand nous répondrons — vous pouvez fermer cet onglet.',
   noticeFinished: 'Cette conversation a été marquée comme terminée. Envoyez un message pour la rouvrir.',
-  noticeBlocked: 'Vous ne pouvez pas envoyer de messages pour le moment.',
+  noticeBlocked: 'Le chat n’est pas disponible pour le moment.',
   noticeChatDisabled:
     'Le chat est désactivé pour le moment. Laissez un message et nous vous répondrons par e-mail à {email}.',
   noticeChatDisabledNoEmail:

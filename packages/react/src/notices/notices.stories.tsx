@@ -58,7 +58,7 @@ export const Blocked: Story = {
       await customerWrites(chat, 'Hello?', 'failed')
     },
   }),
-  play: async ({ canvasElement }) => expectNotice(canvasElement, 'You can’t send messages right now.'),
+  play: async ({ canvasElement }) => expectNotice(canvasElement, 'Chat is unavailable right now.'),
 }
 
 export const ChatSwitchedOff: Story = {

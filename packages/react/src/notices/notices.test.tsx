@@ -40,14 +40,16 @@ describe('Notices', () => {
   })
 
   describe('when the customer is blocked', () => {
-    it('F5: says they cannot send messages, without a reason', async () => {
+    it('F5: says chat is unavailable, without a reason, and disables the composer', async () => {
       const chat = createChat()
       const customerId = await signIn(chat)
       chat.backend.block({ customerId })
       const { container } = renderChat(chat, <ChatPanel />)
       await act(async () => void (await chat.client.sendMessage({ text: 'Let me in' })))
-      expect(await status('You can’t send messages right now.')).toBeTruthy()
+      expect(await status('Chat is unavailable right now.')).toBeTruthy()
       expect(await screen.findByRole('button', { name: 'Retry' })).toBeTruthy()
+      expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' }).disabled).toBe(true)
+      expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Send' }).disabled).toBe(true)
       await expectAccessible(container)
     })
   })

@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
+import { blocksMigration } from '../blocks/blocks-migration.js'
 
 /*
  * One migration set for SQLite and Postgres: only types and statements both understand (text,
@@ -576,6 +577,7 @@ export const migrations: Record<string, Migration> = {
   '0005_timeline': timeline,
   '0006_attachment_files': attachmentFiles,
   '0007_notes': notes,
+  '0008_blocks': blocksMigration,
   '0009_records': records,
   '0010_scan_attempts': scanAttempts,
 }

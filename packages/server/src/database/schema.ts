@@ -33,6 +33,8 @@ export interface DatabaseSchema {
   conversation_labels: ConversationLabelTable
   transcript_sends: TranscriptSendTable
   privacy_audit: PrivacyAuditTable
+  customer_blocks: CustomerBlockTable
+  customer_networks: CustomerNetworkTable
 }
 
 export interface WorkspaceTable {
@@ -430,4 +432,37 @@ export interface PrivacyAuditTable {
   /** JSON object of counts by kind. */
   removed: string
   at: number
+}
+
+/** A block on a customer (F1), optionally on their network for a while (F4, F5). */
+export interface CustomerBlockTable {
+  id: string
+  workspace_id: string
+  customer_id: string
+  /** The customer's verified email when blocked (normalised), a key to new codes and tokens. */
+  email: string | null
+  external_id: string | null
+  /** Internal; never sent to the customer (F5). */
+  reason: string
+  created_by_agent_id: string
+  created_by_name: string
+  created_at: number
+  /** Null: permanent. F2: in force while `now < expires_at`, compared on every check. */
+  expires_at: number | null
+  /** Keyed hash of the customer's latest network (IPv4 address, IPv6 /64), when the block covers it. */
+  network_hash: string | null
+  network_expires_at: number | null
+  lifted_at: number | null
+  lifted_by_agent_id: string | null
+  lifted_by_name: string | null
+  attempts: number
+  last_attempt_at: number | null
+}
+
+/** F5: the networks a customer was seen on (keyed hashes), and when last. */
+export interface CustomerNetworkTable {
+  workspace_id: string
+  customer_id: string
+  network_hash: string
+  last_seen_at: number
 }

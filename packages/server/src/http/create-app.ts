@@ -9,6 +9,7 @@ import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
+import { mountBlockRoutes } from './block-routes.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
 import { mountTeamRoutes } from './team-routes.js'
 import { mountRecordsRoutes } from './records-routes.js'
@@ -75,6 +76,7 @@ export function createApp(
   mountAgentRoutes(app, { context, cors, registry })
   mountTeamRoutes(app, { context, cors, registry })
   mountRecordsRoutes(app, { context, cors, registry })
+  mountBlockRoutes(app, { context, cors })
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry })
   mountConsoleRoutes(app, { consoleDirs })

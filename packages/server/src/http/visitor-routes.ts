@@ -5,6 +5,8 @@ import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
 import { storeUpload } from '../attachments/uploads.js'
 import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
+import { refuseIfBlocked } from '../blocks/block-enforcement.js'
+import { networkHashOf, recordCustomerNetwork } from '../blocks/customer-networks.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
 import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
 import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
@@ -32,6 +34,7 @@ import type { AppEnv } from './app-env.js'
 import { bearerToken, optionalBearerToken } from './bearer-token.js'
 import { clientAddress } from './client-address.js'
 import type { Cors } from './cors.js'
+import { createRateLimiter } from './rate-limits.js'
 import { readJson } from './read-json.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
@@ -42,6 +45,16 @@ export function mountVisitorRoutes(
   app: Hono<AppEnv>,
   { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
 ): void {
+  // L1: one set of buckets per app, in memory (docs/blocks.md says why that is enough).
+  const limiter = createRateLimiter({ rules: context.settings.rateLimits, now: context.now })
+
+  const addressOf = (c: Context<AppEnv>) =>
+    clientAddress({
+      incoming: c.env?.incoming,
+      forwardedFor: c.req.header('x-forwarded-for'),
+      hops: context.settings.trustedProxyHops,
+    })
+
   async function workspaceOf(c: Context<AppEnv>): Promise<Workspace> {
     const workspaceId = c.req.header(workspaceHeader)
     if (!workspaceId)
@@ -64,6 +77,23 @@ export function mountVisitorRoutes(
     return { ...session, workspace }
   }
 
+  /**
+   * F1, F4: the session's customer, refused with `blocked` while a block covers them or the network
+   * they call from. Every call that writes or listens goes through here; reading one's own history
+   * and logging out do not, so a blocked chat still shows what was said.
+   */
+  async function unblockedSessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession & { workspace: Workspace }> {
+    const session = await sessionOf(c)
+    const networkHash = networkHashOf(context, addressOf(c))
+    await refuseIfBlocked(context, { workspaceId: session.workspaceId, customerId: session.customer.id, networkHash })
+    await recordCustomerNetwork(context, {
+      workspaceId: session.workspaceId,
+      customerId: session.customer.id,
+      networkHash,
+    })
+    return session
+  }
+
   /** A12: a token presented while verifying again is discarded; the new grant replaces it. */
   async function grant(
     c: Context<AppEnv>,
@@ -74,6 +104,8 @@ export function mountVisitorRoutes(
     const previous = optionalBearerToken(c)
     if (previous !== null) await revokeSessionToken(context, previous)
     const session = await grantSession(context, { workspaceId: workspace.id, customerId: customer.id, method })
+    const networkHash = networkHashOf(context, addressOf(c))
+    await recordCustomerNetwork(context, { workspaceId: workspace.id, customerId: customer.id, networkHash })
     return { session, customer: toCustomer(customer) }
   }
 
@@ -83,11 +115,9 @@ export function mountVisitorRoutes(
     const { email } = parseWith(schemas.startEmailVerification.body, {
       email: typeof body?.email === 'string' ? normalizeEmail(body.email) : body?.email,
     })
-    const address = clientAddress({
-      incoming: c.env?.incoming,
-      forwardedFor: c.req.header('x-forwarded-for'),
-      hops: context.settings.trustedProxyHops,
-    })
+    const address = addressOf(c)
+    // F1: a blocked email gets no code (and no mail goes out); only the block counts the attempt.
+    await refuseIfBlocked(context, { workspaceId: workspace.id, email, networkHash: networkHashOf(context, address) })
     const ipHash = context.hasher.hash('client-ip', address)
     return c.json(await startEmailVerification(context, { workspace, email, ipHash }))
   })
@@ -96,6 +126,12 @@ export function mountVisitorRoutes(
     const workspace = await workspaceOf(c)
     const { challengeId, code } = parseWith(schemas.verifyEmail.body, await readJson(c))
     const email = await verifyEmailCode(context, { workspaceId: workspace.id, challengeId, code })
+    // F1: a code sent before the block was placed opens nothing.
+    await refuseIfBlocked(context, {
+      workspaceId: workspace.id,
+      email,
+      networkHash: networkHashOf(context, addressOf(c)),
+    })
     const customer = await customerForVerifiedEmail(context, workspace.id, email)
     return c.json(await grant(c, workspace, customer, 'email'))
   })
@@ -104,6 +140,13 @@ export function mountVisitorRoutes(
     const workspace = await workspaceOf(c)
     const { identityToken } = parseWith(schemas.identify.body, await readJson(c))
     const claims = await verifyIdentityToken(context, workspace.id, identityToken)
+    // F1: checked before the customer is looked up or created, so a blocked token writes nothing.
+    await refuseIfBlocked(context, {
+      workspaceId: workspace.id,
+      externalId: claims.externalId,
+      email: claims.email !== null && claims.emailVerified ? normalizeEmail(claims.email) : null,
+      networkHash: networkHashOf(context, addressOf(c)),
+    })
     const customer = await customerForIdentity(context, workspace.id, claims)
     return c.json(await grant(c, workspace, customer, 'identity_token'))
   })
@@ -137,7 +180,8 @@ export function mountVisitorRoutes(
   })
 
   app.post(visitorRoutes.sendMessage.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
+    limiter.take('message', session.customer.id)
     const { clientId, text, attachmentIds } = parseWith(schemas.sendMessage.body, await readJson(c))
     // The automatic replies this message may cause speak the customer's language (the chat sends its own).
     const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
@@ -154,7 +198,8 @@ export function mountVisitorRoutes(
   })
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
+    limiter.take('message', session.customer.id)
     const { text } = parseWith(schemas.declineIdentification.body, await readJson(c))
     return c.json({
       conversation: await declineIdentification(context, {
@@ -181,21 +226,24 @@ export function mountVisitorRoutes(
   })
 
   app.post(visitorRoutes.setTyping.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
+    limiter.take('typing', session.customer.id)
     const { draft } = parseWith(schemas.setTyping.body, await readJson(c))
     await setCustomerTyping(context, { customer: session.customer, workspace: session.workspace, draft })
     return c.body(null, 204)
   })
 
   app.post(visitorRoutes.trackPageView.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
+    limiter.take('pageView', session.customer.id)
     const page = parseWith(schemas.trackPageView.body, await readJson(c))
     await recordPageView(context, { customer: session.customer, page })
     return c.body(null, 204)
   })
 
   app.post(visitorRoutes.uploadAttachment.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
+    limiter.take('upload', session.customer.id)
     const upload = await readUploadRequest(c)
     const attachment = await storeUpload(context, {
       uploader: { customer: session.customer, agentId: null },
@@ -215,7 +263,7 @@ export function mountVisitorRoutes(
   })
 
   app.get(visitorRoutes.events.path, async (c) => {
-    const session = await sessionOf(c)
+    const session = await unblockedSessionOf(c)
     const header = c.req.header('last-event-id')
     // A cursor we did not write is ignored rather than refused: the stream then starts fresh.
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null

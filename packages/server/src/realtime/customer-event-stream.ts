@@ -53,6 +53,14 @@ export function openCustomerEventStream(
     let resumed = false
     const receive = (envelope: BusEnvelope) => {
       if (envelope.workspaceId !== session.workspaceId || envelope.customerId !== customerId) return
+      // F1: a block ends the customer's open streams (in every process: the event rides the bus); the
+      // chat's reconnect is then refused with `blocked`, which is all the customer learns.
+      if (
+        envelope.agentsOnly === true &&
+        envelope.event.type === 'timeline.appended' &&
+        envelope.event.entry.kind === 'block'
+      )
+        return writer.close()
       // N1: private notes, timeline rows and advisors' viewing are for advisors; none ever reaches a customer's stream.
       if (envelope.agentsOnly === true) return
       const event = envelope.event
