@@ -6,13 +6,21 @@ import { visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import type { Message, SessionGrant } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
 
 export interface RealServer {
   url: string
   workspaceId: string
   secret: string
   agentKey: string
+  /** The owner's email (the workspace was made with it), who can sign in to the console; `agentKey` is theirs. */
+  ownerEmail: string
+  /** The newest console sign-in code mailed to `email` (the dev outbox); waits for the mail, which is not awaited. */
+  consoleCode(email: string): Promise<string>
+  /** The subjects of every mail sent to `email` so far (the dev outbox). */
+  mailsTo(email: string): string[]
+  /** Moves the server's clock on (code expiry); every later call sees the later time. */
+  advanceClock(milliseconds: number): void
   /** A customer of the workspace, signed in through the visitor API with a site's identity token. */
   customer(options?: { email?: string }): Promise<Customer>
   /** A second agent of the same workspace (another advisor). */
@@ -32,6 +40,8 @@ export function useRealServer(): { readonly current: RealServer } {
   let server: RunningServer | undefined
   let dataDir: string | undefined
   let current: RealServer | undefined
+  let clockOffset = 0
+  const answeredMails = new Set<string>()
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'threadline-api-'))
@@ -40,10 +50,17 @@ export function useRealServer(): { readonly current: RealServer } {
       database: { kind: 'sqlite', file: join(dataDir, 'threadline.db') },
       mode: 'development',
       replyEmailSweepMs: 0,
+      now: () => Date.now() + clockOffset,
       log: () => {},
     })
     const running = server
-    const credentials = await running.createWorkspace({ name: 'Api', origins: ['https://shop.example.test'] })
+    const ownerEmail = 'owner@api.example.test'
+    const credentials = await running.createWorkspace({
+      name: 'Api',
+      origins: ['https://shop.example.test'],
+      ownerEmail,
+      ownerName: 'Olga',
+    })
     const visitor = async (route: { method: string; path: string }, body: unknown, token?: string) => {
       const response = await fetch(running.url + route.path, {
         method: route.method,
@@ -62,6 +79,29 @@ export function useRealServer(): { readonly current: RealServer } {
       workspaceId: credentials.workspaceId,
       secret: credentials.secret,
       agentKey: credentials.agentKey,
+      ownerEmail,
+      consoleCode: (email) =>
+        vi.waitFor(
+          () => {
+            // Each code once: a code mail this helper already answered is an older code.
+            const mail = running.devOutbox
+              ?.messages()
+              .find(
+                (message) =>
+                  message.to === email && message.subject.includes('sign-in code') && !answeredMails.has(message.id),
+              )
+            const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
+            if (!mail || !code) throw new Error(`No new console sign-in code was mailed to ${email}`)
+            answeredMails.add(mail.id)
+            return code
+          },
+          { timeout: 10_000, interval: 20 },
+        ),
+      mailsTo: (email) =>
+        (running.devOutbox?.messages() ?? []).filter((message) => message.to === email).map((mail) => mail.subject),
+      advanceClock(milliseconds) {
+        clockOffset += milliseconds
+      },
       async customer({ email } = {}) {
         const externalId = `user_${randomUUID()}`
         const identityToken = signIdentityToken(credentials, { sub: externalId, ...(email ? { email } : {}) })
