@@ -112,7 +112,9 @@ function isAgentEnvelope(value: unknown): value is AgentEventEnvelope {
 
 /** The typed client of the agent API (`Authorization: Bearer <agentKey>`), every route of `agentRoutes`. */
 export function createAgentClient({ baseUrl = '', agentKey, fetch, timeoutMs }: AgentClientOptions): AgentClient {
-  return agentClientOver(createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }))
+  return agentClientOver(
+    createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }),
+  )
 }
 
 /** The agent API over any credential: a key's header, or the console session's cookie (`createConsoleClient`). */

@@ -7,7 +7,6 @@ import { describe, expect, it, vi } from 'vitest'
 import { createAdminClient } from './create-admin-client.js'
 import { createAgentClient } from './create-agent-client.js'
 import { createConsoleClient } from './create-console-client.js'
-import type { ConsoleClient } from './create-console-client.js'
 import type { StreamStatusChange } from './event-stream.js'
 import { useRealServer } from './real-server.test-helpers.js'
 

@@ -93,7 +93,8 @@ export function createConsoleClient({
     async startSignIn({ signal, email }) {
       await http.request(consoleRoutes.signInStart, { signal, body: { email } })
     },
-    verifySignIn: ({ signal, email, code }) => http.request(consoleRoutes.signInVerify, { signal, body: { email, code } }),
+    verifySignIn: ({ signal, email, code }) =>
+      http.request(consoleRoutes.signInVerify, { signal, body: { email, code } }),
     getSession: ({ signal } = {}) => http.request(consoleRoutes.getSession, { signal }),
     switchWorkspace: ({ signal, workspaceId }) =>
       http.request(consoleRoutes.switchWorkspace, { signal, body: { workspaceId } }),

@@ -55,7 +55,9 @@ export interface TeamClient {
 
 /** The team client for a bot or tool holding an `admin`-scope key (listing and presence work with any key). */
 export function createTeamClient({ baseUrl = '', agentKey, fetch, timeoutMs }: AgentClientOptions): TeamClient {
-  return teamClientOver(createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }))
+  return teamClientOver(
+    createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }),
+  )
 }
 
 /** The team routes over any credential: a key's header, or the console session's cookie. */

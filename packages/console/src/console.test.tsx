@@ -14,13 +14,25 @@ import { workspaceHeader } from '@threadline/protocol'
 import type { Message } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
-import axe from 'axe-core'
+import type { ConsoleBrowser } from '@threadline/server/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { expectAccessible } from './accessibility.test-helpers.js'
 import { App } from './app.js'
+import { signInBrowser } from './console-server.test-helpers.js'
 
 let server: RunningServer
 let workspace: { workspaceId: string; agentKey: string; secret: string; kid: string }
 let dataDir: string
+/** The workspace's owner, who signs in to the console with an emailed code. */
+const advisorEmail = 'advisor@shop.example'
+
+let signedIn: ConsoleBrowser | undefined
+
+/** The console in a browser tab signed in as the owner (one sign-in for the file: codes are capped per hour). */
+async function renderSignedIn() {
+  signedIn ??= await signInBrowser(server, advisorEmail)
+  return render(<App baseUrl={server.url} fetch={signedIn.fetch} />)
+}
 
 beforeAll(async () => {
   // The server runs inside this jsdom test, where TextEncoder's bytes are not instances of the test's
@@ -35,7 +47,12 @@ beforeAll(async () => {
     replyEmailSweepMs: 0,
     database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
   })
-  workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
+  workspace = await server.createWorkspace({
+    name: 'Console Shop',
+    origins: ['https://shop.example'],
+    ownerEmail: advisorEmail,
+    ownerName: 'Advisor',
+  })
 })
 
 afterAll(async () => {
@@ -45,7 +62,6 @@ afterAll(async () => {
 
 afterEach(() => {
   cleanup()
-  sessionStorage.clear()
   history.replaceState(null, '', '/console/')
 })
 
@@ -140,47 +156,9 @@ async function mintCode(account: {
   return (JSON.parse(text) as { code: string }).code
 }
 
-async function expectAccessible(container: Element): Promise<void> {
-  // jsdom lays nothing out, so contrast cannot be computed there; the rest of axe runs.
-  const { violations } = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } })
-  expect(
-    violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    ),
-  ).toEqual([])
-}
-
 const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
 
 describe('the agent console', () => {
-  describe('when the key is wrong', () => {
-    it('says the server refused it, keeps nothing and stays on the sign-in form', async () => {
-      const user = userEvent.setup()
-      const { container } = render(<App baseUrl={server.url} />)
-      await user.type(screen.getByLabelText('Agent key'), 'ak_not_a_real_key')
-      await user.click(screen.getByRole('button', { name: 'Sign in' }))
-      expect((await screen.findByRole('alert')).textContent).toMatch(/refused this agent key/)
-      expect(screen.getByLabelText('Agent key')).toHaveProperty('ariaInvalid', 'true')
-      expect(sessionStorage.length).toBe(0)
-      await expectAccessible(container)
-    })
-  })
-
-  describe('when the demo link carries the key', () => {
-    it('signs in from #key=, removes the key from the address bar, and signs out', async () => {
-      history.replaceState(null, '', `/console/#key=${workspace.agentKey}`)
-      const user = userEvent.setup()
-      render(<App baseUrl={server.url} />)
-      expect(location.hash).toBe('')
-      expect(await screen.findByText('Signed in as Advisor')).toBeTruthy()
-      expect(sessionStorage.getItem('threadline:agent-key')).toBe(workspace.agentKey)
-      await user.click(screen.getByRole('button', { name: 'Sign out' }))
-      expect(screen.getByLabelText('Agent key')).toBeTruthy()
-      expect(sessionStorage.length).toBe(0)
-    })
-  })
-
   describe('when a customer writes', () => {
     it('lists the conversation, opens it, marks it read, replies, and shows new messages and typing live', async () => {
       const email = freshEmail('sam')
@@ -189,9 +167,7 @@ describe('the agent console', () => {
       await customer.send('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
 
       const user = userEvent.setup()
-      const { container } = render(<App baseUrl={server.url} />)
-      await user.type(screen.getByLabelText('Agent key'), workspace.agentKey)
-      await user.click(screen.getByRole('button', { name: 'Sign in' }))
+      const { container } = await renderSignedIn()
 
       // The list: unanswered by default, the customer by email, the last message and an unread marker.
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
@@ -260,8 +236,7 @@ describe('the agent console', () => {
 
     it('shows a new conversation in the list as it arrives, and finishes one', async () => {
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      render(<App baseUrl={server.url} />)
+      await renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
 
@@ -287,8 +262,7 @@ describe('the agent console', () => {
       await customer.send('Hi, it is about my subscription')
 
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const { container } = render(<App baseUrl={server.url} />)
+      const { container } = await renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
       const row = await within(list).findByRole('button', { name: new RegExp(email) })
@@ -365,8 +339,7 @@ describe('the agent console', () => {
       await customer.send('Hello from my account page')
 
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const { container } = render(<App baseUrl={server.url} />)
+      const { container } = await renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       const row = await within(list).findByRole('button', { name: /Lee Signed-In/ })
       expect(within(row).getByText('Identified')).toBeTruthy()
@@ -384,8 +357,7 @@ describe('the agent console', () => {
 
   describe('the queue', () => {
     async function signIn() {
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const rendered = render(<App baseUrl={server.url} />)
+      const rendered = await renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       return { ...rendered, list }
     }

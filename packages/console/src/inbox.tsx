@@ -1,7 +1,7 @@
 import type { Agent } from '@threadline/protocol'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { FetchFunction, StreamStatus } from '@threadline/api'
-import { createConsoleClient } from './api-client.js'
+import type { ReactNode } from 'react'
+import type { AgentClient, StreamStatus } from '@threadline/api'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
 import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
@@ -17,12 +17,14 @@ import { viewById, views } from './views.js'
 import type { ViewId } from './views.js'
 
 export interface InboxProps {
-  baseUrl: string
-  fetch?: FetchFunction
-  apiKey: string
+  /** The agent API as the signed-in advisor (the console session's cookie). */
+  api: AgentClient
   agent: Agent
   onSignOut: () => void
-  onKeyRefused: () => void
+  /** The event stream was refused: the session ended or the advisor was removed. */
+  onAccessEnded: () => void
+  /** The signed-in advisor's own controls, in the header before "Sign out" (presence, team and settings). */
+  headerActions?: ReactNode
   /** More palette commands (canned replies, later); each gets the open conversation's id. */
   extraCommands?: (openId: string | null) => Command[]
 }
@@ -35,11 +37,7 @@ const streamLabels: Record<StreamStatus, string> = {
 }
 
 /** The signed-in console: one workspace event stream feeding the list and the open conversation. */
-export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, extraCommands }: InboxProps) {
-  const api = useMemo(
-    () => createConsoleClient({ baseUrl, agentKey: apiKey, ...(fetch ? { fetch } : {}) }),
-    [baseUrl, apiKey, fetch],
-  )
+export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, extraCommands }: InboxProps) {
   const hub = useMemo(createEventHub, [])
   const [streamStatus, setStreamStatus] = useState<StreamStatus>('connecting')
   /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
@@ -53,8 +51,8 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
   const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
   const counts = useConversationCounts({ api, hub, generation })
   // The parent's sign-out is a new function each render; it must not reopen the stream.
-  const onKeyRefusedRef = useRef(onKeyRefused)
-  onKeyRefusedRef.current = onKeyRefused
+  const onAccessEndedRef = useRef(onAccessEnded)
+  onAccessEndedRef.current = onAccessEnded
 
   useEffect(() => {
     let dropped = false
@@ -68,7 +66,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
           dropped = false
           setGeneration((value) => value + 1)
         }
-        if (next === 'refused') onKeyRefusedRef.current()
+        if (next === 'refused') onAccessEndedRef.current()
       },
     })
   }, [api, hub])
@@ -150,6 +148,7 @@ export function Inbox({ baseUrl, fetch, apiKey, agent, onSignOut, onKeyRefused, 
         <button type="button" className="console-button" onClick={() => setDialog('palette')}>
           Commands <kbd>{modifierLabel()}+K</kbd>
         </button>
+        {headerActions}
         <button type="button" className="console-button" onClick={onSignOut}>
           Sign out
         </button>
