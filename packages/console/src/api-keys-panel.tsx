@@ -17,7 +17,8 @@ export interface ApiKeysPanelProps {
   onFocusLost: () => void
 }
 
-const copyToClipboard = (text: string) => navigator.clipboard.writeText(text)
+// Async, so a browser without the Clipboard API rejects (and the panel says so) instead of throwing.
+const copyToClipboard = async (text: string) => navigator.clipboard.writeText(text)
 
 /**
  * Keys for integrations and bots (owners and admins only): create one with a name and a scope, see

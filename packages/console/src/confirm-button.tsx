@@ -25,7 +25,8 @@ export function ConfirmButton({ label, name, question, detail, confirmLabel, onC
   const id = useId()
   const buttonRef = useRef<HTMLButtonElement>(null)
   const cancelRef = useRef<HTMLButtonElement>(null)
-  const wasAsking = useRef(false)
+  /** Set by a cancel or a failure: the button comes back and takes focus again. */
+  const refocus = useRef(false)
   const mounted = useRef(true)
 
   useEffect(
@@ -36,11 +37,12 @@ export function ConfirmButton({ label, name, question, detail, confirmLabel, onC
   )
   useEffect(() => {
     if (state === 'asking') cancelRef.current?.focus()
-    if (state === 'idle' && wasAsking.current) buttonRef.current?.focus()
-    wasAsking.current = state !== 'idle'
+    if (state === 'idle' && refocus.current) buttonRef.current?.focus()
+    refocus.current = false
   }, [state])
 
   function cancel(): void {
+    refocus.current = true
     setState('idle')
   }
 
@@ -48,8 +50,11 @@ export function ConfirmButton({ label, name, question, detail, confirmLabel, onC
     setState('working')
     try {
       await onConfirm()
+    } catch (failure) {
+      refocus.current = true
+      throw failure
     } finally {
-      // Done, the row it sat in is usually gone; failed, the button comes back.
+      // Done, the row it sat in is usually gone and the caller moved focus; failed, the button takes it back.
       if (mounted.current) setState('idle')
     }
   }
