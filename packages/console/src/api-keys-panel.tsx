@@ -83,8 +83,10 @@ export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiK
             {keys?.map((key) => (
               <tr key={key.id} data-revoked={key.revokedAt ? '' : undefined}>
                 <th scope="row">
-                  {key.name}
-                  <span className="console-muted">Created {formatTime(key.createdAt)}</span>
+                  <span className="console-table__stack">
+                    {key.name}
+                    <span className="console-muted">Created {formatTime(key.createdAt)}</span>
+                  </span>
                 </th>
                 <td>{scopeLabels[key.scope].name}</td>
                 <td>

@@ -75,13 +75,15 @@ export function SessionsPanel({ client, onSignOut, onFocusLost }: SessionsPanelP
           )
         })}
       </ul>
-      <ConfirmButton
-        label="Sign out everywhere"
-        question="Sign out on every device, this one included?"
-        detail="Every open console of yours loses access at once; you sign in again with an emailed code."
-        confirmLabel="Sign out everywhere"
-        onConfirm={async () => onSignOut('everywhere')}
-      />
+      <div>
+        <ConfirmButton
+          label="Sign out everywhere"
+          question="Sign out on every device, this one included?"
+          detail="Every open console of yours loses access at once; you sign in again with an emailed code."
+          confirmLabel="Sign out everywhere"
+          onConfirm={async () => onSignOut('everywhere')}
+        />
+      </div>
     </div>
   )
 }

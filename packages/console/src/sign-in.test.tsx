@@ -4,7 +4,7 @@
  * from its dev outbox, the session is the cookie it sets (kept by a browser test double), and the
  * open console drops to the sign-in screen the moment the server stops accepting that session.
  */
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createConsoleClient } from '@threadline/api'
 import { createConsoleBrowser } from '@threadline/server/testing'
@@ -13,6 +13,8 @@ import { expectAccessible } from './accessibility.test-helpers.js'
 import { App, accessEndedNotice } from './app.js'
 import { useConsoleServer } from './console-server.test-helpers.js'
 
+// The server and the stream share a busy machine: wait for what shows up generously, never on a clock.
+configure({ asyncUtilTimeout: 10_000 })
 const server = useConsoleServer()
 
 afterEach(() => {
@@ -31,7 +33,8 @@ async function askForCode(user: ReturnType<typeof userEvent.setup>, email: strin
   await screen.findByLabelText('Sign-in code')
 }
 
-describe('signing in to the console', () => {
+// Each test drives a real server and a rendered console: generous on a shared, busy machine.
+describe('signing in to the console', { timeout: 30_000 }, () => {
   describe('with the code from the email', () => {
     it('H1: asks for the email, then the code, and opens the inbox; the field keys, labels and axe are right', async () => {
       const user = userEvent.setup()
@@ -169,7 +172,7 @@ describe('signing in to the console', () => {
       expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull()
       expect(screen.queryByText('Signed in as Remy')).toBeNull()
       expect(screen.getByLabelText('Work email')).toBeTruthy()
-    }, 30_000)
+    })
 
     it('H2: signed out everywhere from another device, the console drops to the sign-in screen', async () => {
       const { email } = await server.current.teammate('advisor', 'Noor')
@@ -180,6 +183,6 @@ describe('signing in to the console', () => {
       await createConsoleClient({ baseUrl: server.current.url, fetch: elsewhere.fetch }).signOutEverywhere()
       expect((await screen.findByRole('status', {}, { timeout: 15_000 })).textContent).toBe(accessEndedNotice)
       expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull()
-    }, 30_000)
+    })
   })
 })

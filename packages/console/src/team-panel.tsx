@@ -85,11 +85,13 @@ export function TeamPanel({ team, session, onFocusLost }: TeamPanelProps) {
               return (
                 <tr key={member.id}>
                   <th scope="row">
-                    <span className="console-table__name">
-                      {member.name}
-                      {member.id === viewer.id && <span className="console-badge">You</span>}
+                    <span className="console-table__stack">
+                      <span className="console-table__name">
+                        {member.name}
+                        {member.id === viewer.id && <span className="console-badge">You</span>}
+                      </span>
+                      {member.email && <span className="console-muted">{member.email}</span>}
                     </span>
-                    {member.email && <span className="console-muted">{member.email}</span>}
                   </th>
                   <td>
                     {controls ? (

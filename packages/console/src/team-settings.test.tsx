@@ -4,7 +4,7 @@
  * invitation, role changes and removal an owner or admin may make (and an advisor is not offered),
  * API keys shown once, and the advisor's own sessions. Each tab is a real cookie session.
  */
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createAgentClient, createConsoleClient } from '@threadline/api'
 import type { ConsoleBrowser } from '@threadline/server/testing'
@@ -13,6 +13,8 @@ import { expectAccessible } from './accessibility.test-helpers.js'
 import { App } from './app.js'
 import { useConsoleServer } from './console-server.test-helpers.js'
 
+// The server and the stream share a busy machine: wait for what shows up generously, never on a clock.
+configure({ asyncUtilTimeout: 10_000 })
 const server = useConsoleServer({ name: 'Team Shop' })
 let ownerBrowser: ConsoleBrowser | undefined
 
@@ -40,7 +42,8 @@ const rowOf = (dialog: HTMLElement, name: string) => {
   return row
 }
 
-describe('team and settings', () => {
+// Each test drives a real server and a rendered console: generous on a shared, busy machine.
+describe('team and settings', { timeout: 30_000 }, () => {
   describe('as an owner', () => {
     it('H4: invites someone with a role, changes a role and removes a teammate after a confirmation', async () => {
       const user = userEvent.setup()
