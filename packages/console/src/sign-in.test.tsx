@@ -174,6 +174,26 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
       expect(screen.getByLabelText('Work email')).toBeTruthy()
     })
 
+    it('H6: removed from the workspace it shows, an advisor still on another team gets that team’s inbox, named in the header', async () => {
+      const { email, advisor } = await server.current.teammate('advisor', 'Kai')
+      await server.current.server.createWorkspace({
+        name: 'Second Shop',
+        origins: [],
+        ownerEmail: email,
+        ownerName: 'Kai',
+      })
+      renderConsole(await server.current.signedInBrowser(email))
+      await screen.findByText('Live')
+      const picker = screen.getByRole('combobox', { name: 'Workspace' })
+      expect(picker).toHaveProperty('value', server.current.workspaceId)
+
+      await server.current.admin.removeAdvisor({ advisorId: advisor.id })
+      expect(await screen.findByText('Second Shop', { selector: 'p' }, { timeout: 15_000 })).toBeTruthy()
+      expect(screen.queryByRole('combobox', { name: 'Workspace' })).toBeNull()
+      expect(screen.getByText('Signed in as Kai')).toBeTruthy()
+      await screen.findByText('Live')
+    })
+
     it('H2: signed out everywhere from another device, the console drops to the sign-in screen', async () => {
       const { email } = await server.current.teammate('advisor', 'Noor')
       const here = await server.current.signedInBrowser(email)

@@ -8,6 +8,7 @@ import { SettingsDialog } from './settings-dialog.js'
 import { settingsSections } from './settings-sections.js'
 import type { SettingsSection } from './settings-sections.js'
 import { useOwnPresence } from './use-own-presence.js'
+import { useWorkspaceWatch } from './use-workspace-watch.js'
 import { WorkspaceSwitch } from './workspace-switch.js'
 import './settings.css'
 
@@ -29,6 +30,7 @@ export function SignedInConsole({ client, session, onSessionChange, onSignOut, o
   const [settings, setSettings] = useState<SettingsSection | null>(null)
   const { advisor } = session
   const presence = useOwnPresence(client.team, advisor.id)
+  const agentApi = useWorkspaceWatch(client, session, onSessionChange)
 
   // Opening the settings reads the session again: a role changed meanwhile shows the right controls.
   const settingsOpen = settings !== null
@@ -61,7 +63,7 @@ export function SignedInConsole({ client, session, onSessionChange, onSignOut, o
   return (
     <>
       <Inbox
-        api={client.agent}
+        api={agentApi}
         agent={{ id: advisor.id, name: advisor.name, avatarUrl: advisor.avatarUrl }}
         onSignOut={() => onSignOut('here')}
         onAccessEnded={onAccessEnded}

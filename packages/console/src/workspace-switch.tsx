@@ -9,11 +9,12 @@ export interface WorkspaceSwitchProps {
   onSwitched: (session: ConsoleSession) => void
 }
 
-/** For an email on several teams: which workspace the console shows, switched without a new code. */
+/** Which workspace the console shows; for an email on several teams a picker, switched without a new code. */
 export function WorkspaceSwitch({ client, session, onSwitched }: WorkspaceSwitchProps) {
   const [error, setError] = useState<string | null>(null)
   const id = useId()
-  if (session.workspaces.length < 2) return null
+  // One team: its name, so the advisor always knows whose chats these are.
+  if (session.workspaces.length < 2) return <p className="console-workspace-name">{session.workspace.name}</p>
   return (
     <div className="console-presence-switch">
       <label htmlFor={`${id}-workspace`}>Workspace</label>
