@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { isApiError, isThreadlineError } from '@threadline/protocol'
-import type { AdvisorRole, ThreadlineError } from '@threadline/protocol'
+import { isApiError } from '@threadline/protocol'
+import type { AdvisorRole } from '@threadline/protocol'
 import { consoleRouteSchemas, teamRouteSchemas } from '@threadline/protocol/schemas'
 import { createConsoleBrowser } from '@threadline/server/testing'
 import { describe, expect, it, vi } from 'vitest'
@@ -9,18 +9,10 @@ import { createAgentClient } from './create-agent-client.js'
 import { createConsoleClient } from './create-console-client.js'
 import type { StreamStatusChange } from './event-stream.js'
 import { useRealServer } from './real-server.test-helpers.js'
+import { rejection } from './rejection.test-helpers.js'
 
 const server = useRealServer()
 const consoleCookie = '__Host-tl_console'
-
-async function rejection(promise: Promise<unknown>): Promise<ThreadlineError> {
-  const error: unknown = await promise.then(
-    () => expect.unreachable('the call should have failed'),
-    (caught: unknown) => caught,
-  )
-  if (!isThreadlineError(error)) throw error
-  return error
-}
 
 /** A browser tab on the server's origin with the console client in it; `unauthorized` records every 401 it heard. */
 function consoleTab() {

@@ -6,6 +6,7 @@ import { visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import type { Message, SessionGrant } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
+import { takeConsoleCode } from '@threadline/server/testing'
 import { afterAll, beforeAll, vi } from 'vitest'
 
 export interface RealServer {
@@ -83,16 +84,8 @@ export function useRealServer(): { readonly current: RealServer } {
       consoleCode: (email) =>
         vi.waitFor(
           () => {
-            // Each code once: a code mail this helper already answered is an older code.
-            const mail = running.devOutbox
-              ?.messages()
-              .find(
-                (message) =>
-                  message.to === email && message.subject.includes('sign-in code') && !answeredMails.has(message.id),
-              )
-            const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
-            if (!mail || !code) throw new Error(`No new console sign-in code was mailed to ${email}`)
-            answeredMails.add(mail.id)
+            const code = takeConsoleCode(running.devOutbox?.messages() ?? [], email, answeredMails)
+            if (code === null) throw new Error(`No new console sign-in code was mailed to ${email}`)
             return code
           },
           { timeout: 10_000, interval: 20 },

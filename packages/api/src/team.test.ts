@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { isThreadlineError } from '@threadline/protocol'
-import type { ThreadlineError } from '@threadline/protocol'
 import { teamRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAdminClient } from './create-admin-client.js'
 import { createTeamClient } from './team.js'
 import { useRealServer } from './real-server.test-helpers.js'
+import { rejection } from './rejection.test-helpers.js'
 
 const server = useRealServer()
-
-async function rejection(promise: Promise<unknown>): Promise<ThreadlineError> {
-  const error: unknown = await promise.then(
-    () => expect.unreachable('the call should have failed'),
-    (caught: unknown) => caught,
-  )
-  if (!isThreadlineError(error)) throw error
-  return error
-}
 
 /** A key of the owner's with this scope, made with the admin API. */
 async function ownerKey(scope: 'agent' | 'bot' | 'admin'): Promise<string> {

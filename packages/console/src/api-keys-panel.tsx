@@ -4,10 +4,11 @@ import { useEffect, useId, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { TeamClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
-import { describeError } from './describe-error.js'
+import { ErrorAlert } from './error-alert.js'
 import { formatTime } from './format-time.js'
 import { scopeLabels } from './team-labels.js'
 import { useServerData } from './use-server-data.js'
+import { useSubmit } from './use-submit.js'
 
 export interface ApiKeysPanelProps {
   team: TeamClient
@@ -26,21 +27,12 @@ const copyToClipboard = async (text: string) => navigator.clipboard.writeText(te
  * listed again: the server keeps only a keyed hash (H5).
  */
 export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiKeysPanelProps) {
-  const { data: keys, error: loadError, reload } = useServerData((signal) => team.listKeys({ signal }))
+  const { data: keys, error, reload, change } = useServerData((signal) => team.listKeys({ signal }))
   const [created, setCreated] = useState<CreatedApiKey | null>(null)
-  const [error, setError] = useState<string | null>(null)
 
   async function revoke(keyId: string): Promise<void> {
-    setError(null)
-    try {
-      await team.revokeKey({ keyId })
-      onFocusLost()
-    } catch (failure) {
-      setError(describeError(failure))
-      throw failure
-    } finally {
-      reload()
-    }
+    await change(() => team.revokeKey({ keyId }))
+    onFocusLost()
   }
 
   return (
@@ -62,11 +54,7 @@ export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiK
           }}
         />
       )}
-      {(error ?? loadError) && (
-        <p role="alert" className="console-error">
-          {error ?? loadError}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <div className="console-table-wrap">
         <table className="console-table">
           <caption>API keys ({keys?.length ?? '…'})</caption>
@@ -119,30 +107,23 @@ export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiK
 function CreateKeyForm({ team, onCreated }: { team: TeamClient; onCreated: (key: CreatedApiKey) => void }) {
   const [name, setName] = useState('')
   const [scope, setScope] = useState<ApiKeyScope>('agent')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useSubmit()
   const id = useId()
 
-  async function submit(event: FormEvent): Promise<void> {
+  function submit(event: FormEvent): void {
     event.preventDefault()
-    setError(null)
     if (name.trim() === '') {
       setError('Name the key after what will use it, such as "Help desk sync".')
       return
     }
-    setBusy(true)
-    try {
+    void run(async () => {
       onCreated(await team.createKey({ name: name.trim(), scope }))
       setName('')
-    } catch (failure) {
-      setError(describeError(failure))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <form className="console-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="console-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Create a key</h3>
       <div className="console-form__fields">
         <label>
@@ -163,11 +144,7 @@ function CreateKeyForm({ team, onCreated }: { team: TeamClient; onCreated: (key:
       <button type="submit" className="console-button console-button--primary" disabled={busy}>
         {busy ? 'Creating…' : 'Create key'}
       </button>
-      {error && (
-        <p role="alert" className="console-error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </form>
   )
 }

@@ -6,7 +6,7 @@ import type { AdminClient } from '@threadline/api'
 import type { AdvisorRole, TeamMember } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
-import { createConsoleBrowser } from '@threadline/server/testing'
+import { createConsoleBrowser, takeConsoleCode } from '@threadline/server/testing'
 import type { ConsoleBrowser } from '@threadline/server/testing'
 import { afterAll, beforeAll, vi } from 'vitest'
 
@@ -31,12 +31,8 @@ export interface ConsoleServer {
 function waitForConsoleCode(server: RunningServer, email: string, seen: Set<string>): Promise<string> {
   return vi.waitFor(
     () => {
-      const mail = server.devOutbox
-        ?.messages()
-        .find((message) => message.to === email && message.subject.includes('sign-in code') && !seen.has(message.id))
-      const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
-      if (!mail || !code) throw new Error(`No new console sign-in code was mailed to ${email}`)
-      seen.add(mail.id)
+      const code = takeConsoleCode(server.devOutbox?.messages() ?? [], email, seen)
+      if (code === null) throw new Error(`No new console sign-in code was mailed to ${email}`)
       return code
     },
     { timeout: 10_000, interval: 20 },

@@ -26,11 +26,11 @@ let dataDir: string
 /** The workspace's owner, who signs in to the console with an emailed code. */
 const advisorEmail = 'advisor@shop.example'
 
-let signedIn: ConsoleBrowser | undefined
+/** A browser tab signed in as the owner, once for the file (codes are capped per hour). */
+let signedIn: ConsoleBrowser
 
-/** The console in a browser tab signed in as the owner (one sign-in for the file: codes are capped per hour). */
+/** The console in that tab: the session cookie opens the inbox at once. */
 async function renderSignedIn() {
-  signedIn ??= await signInBrowser(server, advisorEmail)
   return render(<App baseUrl={server.url} fetch={signedIn.fetch} />)
 }
 
@@ -53,6 +53,7 @@ beforeAll(async () => {
     ownerEmail: advisorEmail,
     ownerName: 'Advisor',
   })
+  signedIn = await signInBrowser(server, advisorEmail)
 })
 
 afterAll(async () => {
@@ -158,7 +159,8 @@ async function mintCode(account: {
 
 const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
 
-describe('the agent console', () => {
+// Each test drives a real server and a rendered console: generous on a shared, busy machine.
+describe('the agent console', { timeout: 30_000 }, () => {
   describe('when a customer writes', () => {
     it('lists the conversation, opens it, marks it read, replies, and shows new messages and typing live', async () => {
       const email = freshEmail('sam')

@@ -2,8 +2,9 @@ import type { AdvisorRole } from '@threadline/protocol'
 import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { TeamClient } from '@threadline/api'
-import { describeError } from './describe-error.js'
+import { ErrorAlert } from './error-alert.js'
 import { assignableRoles, roleLabels } from './team-labels.js'
+import { useSubmit } from './use-submit.js'
 
 export interface InviteFormProps {
   team: TeamClient
@@ -17,21 +18,18 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [inviteRole, setInviteRole] = useState<AdvisorRole>('advisor')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, setError, run } = useSubmit()
   const [done, setDone] = useState<string | null>(null)
   const id = useId()
 
-  async function submit(event: FormEvent): Promise<void> {
+  function submit(event: FormEvent): void {
     event.preventDefault()
-    setError(null)
     setDone(null)
     if (email.trim() === '' || name.trim() === '') {
       setError('Enter the email and the name of the person to invite.')
       return
     }
-    setBusy(true)
-    try {
+    void run(async () => {
       const invited = await team.invite({ email: email.trim(), name: name.trim(), role: inviteRole })
       setDone(
         `${invited.name} is on the team as ${roleLabels[invited.role].toLowerCase()}: an email with the console link is on its way.`,
@@ -40,15 +38,11 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
       setName('')
       setInviteRole('advisor')
       onInvited()
-    } catch (failure) {
-      setError(describeError(failure))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (
-    <form className="console-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby={`${id}-title`}>
+    <form className="console-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Invite someone</h3>
       <div className="console-form__fields">
         <label>
@@ -79,11 +73,7 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
       <button type="submit" className="console-button console-button--primary" disabled={busy}>
         {busy ? 'Inviting…' : 'Send invitation'}
       </button>
-      {error && (
-        <p role="alert" className="console-error">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <p role="status" className="console-muted console-status">
         {done}
       </p>

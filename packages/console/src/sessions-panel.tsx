@@ -1,8 +1,7 @@
-import { useState } from 'react'
 import type { ConsoleClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
 import { describeDevice } from './describe-device.js'
-import { describeError } from './describe-error.js'
+import { ErrorAlert } from './error-alert.js'
 import { formatTime } from './format-time.js'
 import { useServerData } from './use-server-data.js'
 
@@ -20,29 +19,16 @@ export interface SessionsPanelProps {
  * one signs out; "Sign out everywhere" ends them all.
  */
 export function SessionsPanel({ client, onSignOut, onFocusLost }: SessionsPanelProps) {
-  const { data: sessions, error: loadError, reload } = useServerData((signal) => client.listSessions({ signal }))
-  const [error, setError] = useState<string | null>(null)
+  const { data: sessions, error, change } = useServerData((signal) => client.listSessions({ signal }))
 
   async function end(sessionId: string): Promise<void> {
-    setError(null)
-    try {
-      await client.endSession({ sessionId })
-      onFocusLost()
-    } catch (failure) {
-      setError(describeError(failure))
-      throw failure
-    } finally {
-      reload()
-    }
+    await change(() => client.endSession({ sessionId }))
+    onFocusLost()
   }
 
   return (
     <div className="console-settings__panel">
-      {(error ?? loadError) && (
-        <p role="alert" className="console-error">
-          {error ?? loadError}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <ul className="console-sessions" aria-label="Signed-in devices">
         {sessions?.map((session) => {
           const device = describeDevice(session.userAgent)

@@ -1,8 +1,7 @@
 import type { AdvisorRole, ConsoleSession, TeamMember } from '@threadline/protocol'
-import { useState } from 'react'
 import type { TeamClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
-import { describeError } from './describe-error.js'
+import { ErrorAlert } from './error-alert.js'
 import { InviteForm } from './invite-form.js'
 import { assignableRoles, managesTeam, presenceLabels, roleLabels } from './team-labels.js'
 import { useServerData } from './use-server-data.js'
@@ -25,27 +24,15 @@ export const teamRefreshMs = 15_000
 export function TeamPanel({ team, session, onFocusLost }: TeamPanelProps) {
   const {
     data: advisors,
-    error: loadError,
+    error,
     reload,
+    change,
   } = useServerData((signal) => team.listAdvisors({ signal }), {
     refreshMs: teamRefreshMs,
   })
-  const [error, setError] = useState<string | null>(null)
   const viewer = session.advisor
   const manager = managesTeam(viewer.role)
   const owners = advisors?.filter((member) => member.role === 'owner').length ?? 0
-
-  async function act(action: () => Promise<unknown>): Promise<void> {
-    setError(null)
-    try {
-      await action()
-      reload()
-    } catch (failure) {
-      setError(describeError(failure))
-      reload()
-      throw failure
-    }
-  }
 
   /** What the viewer may do to this teammate, as the server's rules say. */
   function controlsFor(member: TeamMember): { roles: AdvisorRole[]; removable: boolean } | null {
@@ -63,11 +50,7 @@ export function TeamPanel({ team, session, onFocusLost }: TeamPanelProps) {
       ) : (
         <p className="console-muted">Owners and admins invite people, change roles and remove teammates.</p>
       )}
-      {(error ?? loadError) && (
-        <p role="alert" className="console-error">
-          {error ?? loadError}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <div className="console-table-wrap">
         <table className="console-table">
           <caption>Team ({advisors?.length ?? '…'})</caption>
@@ -99,7 +82,7 @@ export function TeamPanel({ team, session, onFocusLost }: TeamPanelProps) {
                         aria-label={`Role of ${member.name}`}
                         value={member.role}
                         onChange={(event) =>
-                          void act(() =>
+                          void change(() =>
                             team.changeRole({ advisorId: member.id, role: event.target.value as AdvisorRole }),
                           ).catch(() => undefined)
                         }
@@ -130,7 +113,7 @@ export function TeamPanel({ team, session, onFocusLost }: TeamPanelProps) {
                           detail="Their sessions and API keys end at once and their open consoles lose access; their messages keep their name."
                           confirmLabel={`Remove ${member.name}`}
                           onConfirm={async () => {
-                            await act(() => team.remove({ advisorId: member.id }))
+                            await change(() => team.remove({ advisorId: member.id }))
                             onFocusLost()
                           }}
                         />

@@ -4,16 +4,21 @@ import { describeError } from './describe-error.js'
 export interface ServerData<T> {
   /** The last answer; null until the first one. */
   data: T | null
-  /** Why the last load failed, as a sentence; null when it did not. */
+  /** Why the last load or change failed, as a sentence; null when neither did. */
   error: string | null
-  /** Loads again now (after a change this screen made). */
+  /** Loads again now. */
   reload: () => void
+  /**
+   * Makes a change, then loads again whatever happened. A refusal becomes `error` and rejects again,
+   * so the control that asked (a confirmation) knows it failed.
+   */
+  change: (action: () => Promise<unknown>) => Promise<void>
 }
 
 /**
- * Something a settings screen shows from the server: loaded on mount, again on `reload()` and, with
- * `refreshMs`, every so often while the screen is open (presence has no event of its own). A newer
- * load supersedes an older one, and nothing is set after unmount.
+ * Something a settings screen shows from the server: loaded on mount, again on `reload()` or after a
+ * `change()` and, with `refreshMs`, every so often while the screen is open (presence has no event
+ * of its own). A newer load supersedes an older one, and nothing is set after unmount.
  */
 export function useServerData<T>(
   load: (signal: AbortSignal) => Promise<T>,
@@ -47,5 +52,20 @@ export function useServerData<T>(
     return () => clearInterval(timer)
   }, [refreshMs, reload])
 
-  return { data, error, reload }
+  const change = useCallback(
+    async (action: () => Promise<unknown>) => {
+      setError(null)
+      try {
+        await action()
+      } catch (failure) {
+        setError(describeError(failure))
+        throw failure
+      } finally {
+        reload()
+      }
+    },
+    [reload],
+  )
+
+  return { data, error, reload, change }
 }

@@ -42,3 +42,25 @@ export function createConsoleBrowser(origin: string): ConsoleBrowser {
     cookie: (name) => jar.get(name) ?? null,
   }
 }
+
+/** A mail as the dev outbox keeps it (the fields this reader needs). */
+export interface OutboxMail {
+  id: string
+  to: string
+  subject: string
+  text: string
+}
+
+/**
+ * The console sign-in code in the newest mail to `email` that is not in `seen` (the dev outbox is
+ * newest first), or null; the mail's id is added to `seen`, so each code is answered once.
+ */
+export function takeConsoleCode(mails: readonly OutboxMail[], email: string, seen: Set<string>): string | null {
+  const mail = mails.find(
+    (candidate) => candidate.to === email && candidate.subject.includes('sign-in code') && !seen.has(candidate.id),
+  )
+  const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
+  if (!mail || !code) return null
+  seen.add(mail.id)
+  return code
+}
