@@ -8,6 +8,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
   test: {
     restoreMocks: true,
+    // Waits are generous and never a measurement: two cores shared by a parallel run (and Chromium)
+    // can stall a healthy reconnect or render past vitest's defaults (1 s polls, 5 s tests).
+    testTimeout: 30_000,
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     unstubGlobals: true,
     projects: [
       {

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { isApiError, isThreadlineError } from '@threadline/protocol'
-import type { ThreadlineError } from '@threadline/protocol'
+import { isApiError } from '@threadline/protocol'
 import { agentRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAgentClient } from './create-agent-client.js'
-import { useRealServer } from './real-server.test-helpers.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
 
 const server = useRealServer()
 const agentClient = (options: Partial<Parameters<typeof createAgentClient>[0]> = {}) =>
   createAgentClient({ baseUrl: server.current.url, agentKey: server.current.agentKey, ...options })
-
-async function rejection(promise: Promise<unknown>): Promise<ThreadlineError> {
-  const error: unknown = await promise.then(
-    () => expect.unreachable('the call should have failed'),
-    (caught: unknown) => caught,
-  )
-  if (!isThreadlineError(error)) throw error
-  return error
-}
 
 /** A customer who wrote once, and their conversation's id. */
 async function openConversation(text = 'Where is my order?') {

@@ -1,16 +1,21 @@
-import { agentOnlyEventTypes, agentRoutes, chatEventTypes } from '@threadline/protocol'
+import { agentOnlyEventTypes, agentRoutes, chatEventTypes, noteEventTypes, teamRoutes } from '@threadline/protocol'
 import type {
   Agent,
   AgentConversation,
   AgentConversationCounts,
   AgentConversationsQuery,
   AgentEventEnvelope,
+  CannedReply,
+  CannedReplyScope,
   Conversation,
   ConversationTags,
   MessagesPage,
   MessagesQuery,
+  Note,
+  PinnedNote,
   RecordedPageView,
   SendMessageResponse,
+  TeamMember,
   TimelinePage,
   TimelineQuery,
 } from '@threadline/protocol'
@@ -64,6 +69,48 @@ export interface SetViewingOptions extends ConversationCallOptions {
   /** false when the advisor closes the conversation; true (the default) is the heartbeat. */
   viewing?: boolean
 }
+export interface AddNoteOptions extends ConversationCallOptions {
+  /** `@Name` tokens mention teammates; the server resolves them when the note is written. */
+  text: string
+}
+export interface NoteCallOptions extends CallOptions {
+  noteId: string
+}
+export interface EditNoteOptions extends NoteCallOptions {
+  text: string
+}
+export interface CustomerCallOptions extends CallOptions {
+  customerId: string
+}
+export interface PinNoteOptions extends CustomerCallOptions {
+  text: string
+}
+export interface UnpinNoteOptions extends CallOptions {
+  pinnedNoteId: string
+}
+export interface ListCannedRepliesOptions extends CallOptions {
+  /** Matches title, shortcut and text, ignoring case; absent lists every reply this advisor can use. */
+  q?: string
+}
+export interface CreateCannedReplyOptions extends CallOptions {
+  scope: CannedReplyScope
+  title: string
+  /** `/` then letters, digits, `-` or `_`; unique within the scope. */
+  shortcut: string
+  /** Variables such as `{customer.firstName|there}` are stored as typed (expand them with `expandCannedVariables`). */
+  text: string
+  attachmentIds?: string[]
+}
+export interface EditCannedReplyOptions extends CallOptions {
+  cannedReplyId: string
+  title?: string
+  shortcut?: string
+  text?: string
+  attachmentIds?: string[]
+}
+export interface CannedReplyCallOptions extends CallOptions {
+  cannedReplyId: string
+}
 /** `lastEventId`: the last timeline cursor this client saw (a stream id kept from before), replayed after. */
 export type AgentEventsOptions = EventStreamOptions<AgentEventEnvelope>
 
@@ -92,11 +139,29 @@ export interface AgentClient {
   /** The customer sees the advisor's read receipt. */
   markRead(options: MarkReadOptions): Promise<void>
   setTyping(options: SetTypingOptions): Promise<void>
+  /** The conversation's private notes, oldest first (N1: never shown to the customer). */
+  listNotes(options: ConversationCallOptions): Promise<Note[]>
+  addNote(options: AddNoteOptions): Promise<Note>
+  /** Only the note's author may edit or delete it (`forbidden` otherwise). */
+  editNote(options: EditNoteOptions): Promise<Note>
+  deleteNote(options: NoteCallOptions): Promise<void>
+  /** Notes pinned on the customer, newest first: shown on every conversation of theirs. */
+  listPinnedNotes(options: CustomerCallOptions): Promise<PinnedNote[]>
+  pinNote(options: PinNoteOptions): Promise<PinnedNote>
+  unpinNote(options: UnpinNoteOptions): Promise<void>
+  /** This advisor's personal replies and the workspace's, by shortcut. */
+  listCannedReplies(options?: ListCannedRepliesOptions): Promise<CannedReply[]>
+  createCannedReply(options: CreateCannedReplyOptions): Promise<CannedReply>
+  /** Only the fields given change; the scope stays. */
+  editCannedReply(options: EditCannedReplyOptions): Promise<CannedReply>
+  deleteCannedReply(options: CannedReplyCallOptions): Promise<void>
+  /** Every advisor of the workspace with role and presence (for @mentions and assignment). */
+  listTeam(options?: CallOptions): Promise<TeamMember[]>
   /** Every event of the workspace, reconnecting by itself; returns the function that closes it. */
   subscribe(options: AgentEventsOptions): () => void
 }
 
-const knownEventTypes: ReadonlySet<string> = new Set([...chatEventTypes, ...agentOnlyEventTypes])
+const knownEventTypes: ReadonlySet<string> = new Set([...chatEventTypes, ...agentOnlyEventTypes, ...noteEventTypes])
 
 /** An envelope of a known event type; a newer server's event is skipped, not fatal. */
 function isAgentEnvelope(value: unknown): value is AgentEventEnvelope {
@@ -160,6 +225,45 @@ export function agentClientOver(http: HttpClient): AgentClient {
     },
     async setTyping({ conversationId, signal, typing }) {
       await http.request(agentRoutes.setTyping, { signal, params: id(conversationId), body: { typing } })
+    },
+    async listNotes({ conversationId, signal }) {
+      return (await http.request(agentRoutes.listNotes, { signal, params: id(conversationId) })).notes
+    },
+    async addNote({ conversationId, signal, text }) {
+      return (await http.request(agentRoutes.addNote, { signal, params: id(conversationId), body: { text } })).note
+    },
+    async editNote({ noteId, signal, text }) {
+      return (await http.request(agentRoutes.editNote, { signal, params: { id: noteId }, body: { text } })).note
+    },
+    async deleteNote({ noteId, signal }) {
+      await http.request(agentRoutes.deleteNote, { signal, params: { id: noteId } })
+    },
+    async listPinnedNotes({ customerId, signal }) {
+      return (await http.request(agentRoutes.listPinnedNotes, { signal, params: { id: customerId } })).pinnedNotes
+    },
+    async pinNote({ customerId, signal, text }) {
+      const params = { id: customerId }
+      return (await http.request(agentRoutes.pinNote, { signal, params, body: { text } })).pinnedNote
+    },
+    async unpinNote({ pinnedNoteId, signal }) {
+      await http.request(agentRoutes.unpinNote, { signal, params: { id: pinnedNoteId } })
+    },
+    async listCannedReplies({ signal, q } = {}) {
+      const query = q === undefined ? {} : { q }
+      return (await http.request(agentRoutes.listCannedReplies, { signal, query })).cannedReplies
+    },
+    async createCannedReply({ signal, ...body }) {
+      return (await http.request(agentRoutes.createCannedReply, { signal, body })).cannedReply
+    },
+    async editCannedReply({ cannedReplyId, signal, ...body }) {
+      const params = { id: cannedReplyId }
+      return (await http.request(agentRoutes.editCannedReply, { signal, params, body })).cannedReply
+    },
+    async deleteCannedReply({ cannedReplyId, signal }) {
+      await http.request(agentRoutes.deleteCannedReply, { signal, params: { id: cannedReplyId } })
+    },
+    async listTeam({ signal } = {}) {
+      return (await http.request(teamRoutes.listTeam, { signal })).advisors
     },
     subscribe: (options) => openEventStream(http, agentRoutes.events, jsonDecoder(isAgentEnvelope), options),
   }

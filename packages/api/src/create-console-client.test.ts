@@ -8,8 +8,7 @@ import { createAdminClient } from './create-admin-client.js'
 import { createAgentClient } from './create-agent-client.js'
 import { createConsoleClient } from './create-console-client.js'
 import type { StreamStatusChange } from './event-stream.js'
-import { useRealServer } from './real-server.test-helpers.js'
-import { rejection } from './rejection.test-helpers.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
 
 const server = useRealServer()
 const consoleCookie = '__Host-tl_console'

@@ -10,6 +10,20 @@ export type {
   TakeOptions,
   MarkReadOptions,
   SetTypingOptions,
+  ListTimelineOptions,
+  SetLabelsOptions,
+  SetStarOptions,
+  SetViewingOptions,
+  AddNoteOptions,
+  NoteCallOptions,
+  EditNoteOptions,
+  CustomerCallOptions,
+  PinNoteOptions,
+  UnpinNoteOptions,
+  ListCannedRepliesOptions,
+  CreateCannedReplyOptions,
+  EditCannedReplyOptions,
+  CannedReplyCallOptions,
 } from './create-agent-client.js'
 export { createAdminClient } from './create-admin-client.js'
 export type {

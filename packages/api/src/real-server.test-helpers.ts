@@ -2,12 +2,12 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { visitorRoutes, workspaceHeader } from '@threadline/protocol'
-import type { Message, SessionGrant } from '@threadline/protocol'
+import { isThreadlineError, visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import type { Message, SessionGrant, ThreadlineError } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
 import { takeConsoleCode } from '@threadline/server/testing'
-import { afterAll, beforeAll, vi } from 'vitest'
+import { afterAll, beforeAll, expect, vi } from 'vitest'
 
 export interface RealServer {
   url: string
@@ -142,4 +142,14 @@ function signIdentityToken(
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
   const input = `${encode({ alg: 'HS256', typ: 'JWT', kid })}.${encode({ iat: now, exp: now + 600, email_verified: true, ...claims })}`
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`
+}
+
+/** The ThreadlineError a call rejects with; the test fails if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<ThreadlineError> {
+  const error: unknown = await promise.then(
+    () => expect.unreachable('the call should have failed'),
+    (caught: unknown) => caught,
+  )
+  if (!isThreadlineError(error)) throw error
+  return error
 }

@@ -3,8 +3,7 @@ import { teamRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAdminClient } from './create-admin-client.js'
 import { createTeamClient } from './team.js'
-import { useRealServer } from './real-server.test-helpers.js'
-import { rejection } from './rejection.test-helpers.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
 
 const server = useRealServer()
 

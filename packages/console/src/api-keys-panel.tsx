@@ -7,8 +7,8 @@ import { ConfirmButton } from './confirm-button.js'
 import { ErrorAlert } from './error-alert.js'
 import { formatTime } from './format-time.js'
 import { scopeLabels } from './team-labels.js'
+import { useAction } from './use-action.js'
 import { useServerData } from './use-server-data.js'
-import { useSubmit } from './use-submit.js'
 
 export interface ApiKeysPanelProps {
   team: TeamClient
@@ -107,13 +107,13 @@ export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiK
 function CreateKeyForm({ team, onCreated }: { team: TeamClient; onCreated: (key: CreatedApiKey) => void }) {
   const [name, setName] = useState('')
   const [scope, setScope] = useState<ApiKeyScope>('agent')
-  const { busy, error, setError, run } = useSubmit()
+  const { busy, failure, setFailure, run } = useAction()
   const id = useId()
 
   function submit(event: FormEvent): void {
     event.preventDefault()
     if (name.trim() === '') {
-      setError('Name the key after what will use it, such as "Help desk sync".')
+      setFailure('Name the key after what will use it, such as "Help desk sync".')
       return
     }
     void run(async () => {
@@ -144,7 +144,7 @@ function CreateKeyForm({ team, onCreated }: { team: TeamClient; onCreated: (key:
       <button type="submit" className="console-button console-button--primary" disabled={busy}>
         {busy ? 'Creating…' : 'Create key'}
       </button>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={failure} />
     </form>
   )
 }

@@ -1,8 +1,9 @@
 import { useId, useMemo, useState } from 'react'
 import type { KeyboardEvent } from 'react'
+import { matchesQuery } from './composer-token.js'
 import { Modal } from './modal.js'
 
-/** One thing the palette can do. Other features add theirs (canned replies will, through `PaletteProps.commands`). */
+/** One thing the palette can do. Other features add theirs through `PaletteProps.commands`. */
 export interface Command {
   id: string
   /** What the advisor reads and types to find it. */
@@ -15,27 +16,28 @@ export interface Command {
 export interface PaletteProps {
   commands: Command[]
   onClose: () => void
-}
-
-/** Matches every word typed, in any order, case-insensitively. */
-function matches(command: Command, query: string): boolean {
-  const haystack = `${command.label} ${command.hint ?? ''}`.toLowerCase()
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => haystack.includes(word))
+  /** The dialog's name: "Command palette", or what a narrower picker (canned replies) offers. */
+  label?: string
+  placeholder?: string
 }
 
 /**
  * ⌘K / Ctrl+K: a combobox over the commands. Up and Down move, Enter runs the highlighted one and
  * closes the palette, Escape closes it; focus returns where it was.
  */
-export function CommandPalette({ commands, onClose }: PaletteProps) {
+export function CommandPalette({
+  commands,
+  onClose,
+  label = 'Command palette',
+  placeholder = 'Jump to a conversation, take, finish…',
+}: PaletteProps) {
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const listId = useId()
-  const found = useMemo(() => commands.filter((command) => matches(command, query)).slice(0, 50), [commands, query])
+  const found = useMemo(
+    () => commands.filter((command) => matchesQuery(query, [command.label, command.hint ?? ''])).slice(0, 50),
+    [commands, query],
+  )
   const current = found[Math.min(active, found.length - 1)]
   const optionId = (index: number) => `${listId}-option-${index}`
 
@@ -57,7 +59,7 @@ export function CommandPalette({ commands, onClose }: PaletteProps) {
   }
 
   return (
-    <Modal label="Command palette" onClose={onClose} className="console-palette">
+    <Modal label={label} onClose={onClose} className="console-palette">
       <input
         type="text"
         role="combobox"
@@ -66,7 +68,7 @@ export function CommandPalette({ commands, onClose }: PaletteProps) {
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={current ? optionId(found.indexOf(current)) : undefined}
-        placeholder="Jump to a conversation, take, finish…"
+        placeholder={placeholder}
         autoComplete="off"
         value={query}
         onChange={(event) => {

@@ -1,139 +1,43 @@
 // @vitest-environment jsdom
 /**
- * The console against the real server: started in-process on a temporary SQLite file, with a real
- * customer who verifies by the emailed code and chats through the visitor API. Nothing is mocked;
- * the console's fetch goes over HTTP to the server, its event stream included.
+ * The console against the real server (see console.test-helpers.tsx), signed in as the workspace's
+ * owner: the queue, a conversation, identification. Signing in, the team, timeline, notes and
+ * canned replies have their own files.
  */
-import { createHmac } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { workspaceHeader } from '@threadline/protocol'
-import type { Message } from '@threadline/protocol'
-import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
 import type { ConsoleBrowser } from '@threadline/server/testing'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { expectAccessible } from './accessibility.test-helpers.js'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { App } from './app.js'
-import { signInBrowser } from './console-server.test-helpers.js'
+import {
+  consoleTestTimeoutMs,
+  expectAccessible,
+  freshEmail,
+  signedInBrowser,
+  signedInCustomer as signedInCustomerOf,
+  useConsoleTestServer,
+  verifiedCustomer as verifiedCustomerOf,
+} from './console.test-helpers.js'
+import type { TestWorkspace } from './console.test-helpers.js'
 
+const test = useConsoleTestServer()
 let server: RunningServer
-let workspace: { workspaceId: string; agentKey: string; secret: string; kid: string }
-let dataDir: string
-/** The workspace's owner, who signs in to the console with an emailed code. */
-const advisorEmail = 'advisor@shop.example'
-
+let workspace: TestWorkspace
 /** A browser tab signed in as the owner, once for the file (codes are capped per hour). */
 let signedIn: ConsoleBrowser
+beforeAll(async () => {
+  ;({ server, workspace } = test.current)
+  signedIn = await signedInBrowser(test.current, test.current.ownerEmail)
+})
 
 /** The console in that tab: the session cookie opens the inbox at once. */
-async function renderSignedIn() {
-  return render(<App baseUrl={server.url} fetch={signedIn.fetch} />)
-}
+const renderSignedIn = () => render(<App baseUrl={server.url} fetch={signedIn.fetch} />)
 
-beforeAll(async () => {
-  // The server runs inside this jsdom test, where TextEncoder's bytes are not instances of the test's
-  // own Uint8Array; jose (the server's identity-token check) then refuses them as a key. Copying them
-  // into this realm's Uint8Array is all it takes; a server in its own process never sees this.
-  globalThis.TextEncoder = realmTextEncoder(globalThis.TextEncoder)
-  dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
-  server = await startServer({
-    port: 0,
-    mode: 'development',
-    log: () => undefined,
-    replyEmailSweepMs: 0,
-    database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
-  })
-  workspace = await server.createWorkspace({
-    name: 'Console Shop',
-    origins: ['https://shop.example'],
-    ownerEmail: advisorEmail,
-    ownerName: 'Advisor',
-  })
-  signedIn = await signInBrowser(server, advisorEmail)
-})
-
-afterAll(async () => {
-  await server.close()
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
-afterEach(() => {
-  cleanup()
-  history.replaceState(null, '', '/console/')
-})
-
-function realmTextEncoder(Base: typeof TextEncoder): typeof TextEncoder {
-  return class extends Base {
-    override encode(input?: string): Uint8Array<ArrayBuffer> {
-      return new Uint8Array(super.encode(input))
-    }
-  }
-}
-
-/** The visitor API as the widget calls it, for this test's workspace. */
-async function visitorCall(method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      [workspaceHeader]: workspace.workspaceId,
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
-  return (text === '' ? null : JSON.parse(text)) as Record<string, unknown>
-}
-
-/** A customer on the widget's side of the API: verified by the code from the dev mailbox. */
-async function verifiedCustomer(email: string) {
-  const { challengeId } = (await visitorCall('POST', '/v1/auth/email/start', { body: { email } })) as {
-    challengeId: string
-  }
-  const mail = server.devOutbox?.messages().find((message) => message.to === email)
-  const code = mail && /\b(\d{6})\b/.exec(mail.text)?.[1]
-  if (!code) throw new Error(`No code was mailed to ${email}`)
-  const { session } = (await visitorCall('POST', '/v1/auth/email/verify', { body: { challengeId, code } })) as {
-    session: { token: string }
-  }
-  return customerWithSession(session.token)
-}
-
-/** A customer signed in on the site: its backend signed an identity token (HS256, the workspace secret). */
-async function signedInCustomer(claims: { sub: string; email?: string; name?: string }) {
-  const { session } = (await visitorCall('POST', '/v1/auth/identify', {
-    body: { identityToken: signIdentityToken(claims) },
-  })) as { session: { token: string } }
-  return customerWithSession(session.token)
-}
-
-function customerWithSession(token: string) {
-  const messages = async () =>
-    ((await visitorCall('GET', '/v1/conversation/messages', { token })) as { messages: Message[] }).messages
-  return {
-    send: (text: string) =>
-      visitorCall('POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
-    typing: (draft: string) => visitorCall('POST', '/v1/conversation/typing', { token, body: { draft } }),
-    visitPage: (url: string, title: string) =>
-      visitorCall('POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
-    /** Reads everything, as the widget does while open. */
-    read: async () =>
-      visitorCall('POST', '/v1/conversation/read', { token, body: { upToSeq: (await messages()).at(-1)?.seq ?? 0 } }),
-    messages,
-  }
-}
-
-function signIdentityToken(claims: Record<string, unknown>): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const now = Math.floor(Date.now() / 1000)
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT', kid: workspace.kid })}.${encode({ ...claims, iat: now, exp: now + 600 })}`
-  return `${unsigned}.${createHmac('sha256', workspace.secret).update(unsigned).digest('base64url')}`
-}
+const verifiedCustomer = (email: string) => verifiedCustomerOf(test.current, email)
+const signedInCustomer = (claims: { sub: string; email?: string; name?: string }) =>
+  signedInCustomerOf(test.current, claims)
 
 /** The site's backend asks for a code for one of its accounts (admin API, workspace secret). */
 async function mintCode(account: {
@@ -157,10 +61,7 @@ async function mintCode(account: {
   return (JSON.parse(text) as { code: string }).code
 }
 
-const freshEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.test`
-
-// Each test drives a real server and a rendered console: generous on a shared, busy machine.
-describe('the agent console', { timeout: 30_000 }, () => {
+describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
   describe('when a customer writes', () => {
     it('lists the conversation, opens it, marks it read, replies, and shows new messages and typing live', async () => {
       const email = freshEmail('sam')
@@ -169,7 +70,7 @@ describe('the agent console', { timeout: 30_000 }, () => {
       await customer.send('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
 
       const user = userEvent.setup()
-      const { container } = await renderSignedIn()
+      const { container } = renderSignedIn()
 
       // The list: unanswered by default, the customer by email, the last message and an unread marker.
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
@@ -238,7 +139,7 @@ describe('the agent console', { timeout: 30_000 }, () => {
 
     it('shows a new conversation in the list as it arrives, and finishes one', async () => {
       const user = userEvent.setup()
-      await renderSignedIn()
+      renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
 
@@ -264,7 +165,7 @@ describe('the agent console', { timeout: 30_000 }, () => {
       await customer.send('Hi, it is about my subscription')
 
       const user = userEvent.setup()
-      const { container } = await renderSignedIn()
+      const { container } = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
       const row = await within(list).findByRole('button', { name: new RegExp(email) })
@@ -341,7 +242,7 @@ describe('the agent console', { timeout: 30_000 }, () => {
       await customer.send('Hello from my account page')
 
       const user = userEvent.setup()
-      const { container } = await renderSignedIn()
+      const { container } = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       const row = await within(list).findByRole('button', { name: /Lee Signed-In/ })
       expect(within(row).getByText('Identified')).toBeTruthy()
@@ -359,7 +260,7 @@ describe('the agent console', { timeout: 30_000 }, () => {
 
   describe('the queue', () => {
     async function signIn() {
-      const rendered = await renderSignedIn()
+      const rendered = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       return { ...rendered, list }
     }

@@ -148,9 +148,21 @@ function Row({ row, open, onOpen }: { row: ConversationRow; open: boolean; onOpe
         </span>
         <span className="console-row__preview">{preview}</span>
         <span className="console-row__badges">
+          {row.starred && (
+            <span className="console-row__star">
+              <span aria-hidden>★</span>
+              <span className="tl-visually-hidden">Starred</span>
+            </span>
+          )}
           {identificationBadges(row.conversation).map((badge) => (
             <span key={badge.label} className="console-badge" data-tone={badge.tone}>
               {badge.label}
+            </span>
+          ))}
+          {row.labels.map((label) => (
+            <span key={`label-${label}`} className="console-badge console-badge--label">
+              <span className="tl-visually-hidden">Label </span>
+              {label}
             </span>
           ))}
         </span>

@@ -2,17 +2,23 @@ import type { Agent } from '@threadline/protocol'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import type { AgentClient, StreamStatus } from '@threadline/api'
+import { CannedRepliesDialog } from './canned-replies-dialog.js'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
+import type { ComposerHandle } from './composer.js'
 import { ConversationList, rowId, searchFieldId } from './conversation-list.js'
 import type { IdentificationFilter } from './conversation-list.js'
 import { ConversationView } from './conversation-view.js'
 import { customerLabel } from './customer-label.js'
+import { describeError } from './describe-error.js'
 import { createEventHub } from './event-hub.js'
 import { hasModifier, isTypingTarget, modifierLabel } from './keyboard.js'
 import { ShortcutsDialog } from './shortcuts-dialog.js'
+import { useTakeFlow } from './take-flow.js'
+import { useCannedReplies } from './use-canned-replies.js'
 import { useConversationCounts } from './use-conversation-counts.js'
 import { useConversationList } from './use-conversation-list.js'
+import { useTeam } from './use-team.js'
 import { viewById, views } from './views.js'
 import type { ViewId } from './views.js'
 
@@ -25,8 +31,10 @@ export interface InboxProps {
   onAccessEnded: () => void
   /** The signed-in advisor's own controls, in the header before "Sign out" (presence, team and settings). */
   headerActions?: ReactNode
-  /** More palette commands (canned replies, later); each gets the open conversation's id. */
+  /** More palette commands; each gets the open conversation's id. */
   extraCommands?: (openId: string | null) => Command[]
+  /** The workspace's name, for `{workspace.name}` in canned replies (the console session knows it). */
+  workspaceName?: string | null
 }
 
 const streamLabels: Record<StreamStatus, string> = {
@@ -37,7 +45,15 @@ const streamLabels: Record<StreamStatus, string> = {
 }
 
 /** The signed-in console: one workspace event stream feeding the list and the open conversation. */
-export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, extraCommands }: InboxProps) {
+export function Inbox({
+  api,
+  agent,
+  onSignOut,
+  onAccessEnded,
+  headerActions,
+  extraCommands,
+  workspaceName = null,
+}: InboxProps) {
   const hub = useMemo(createEventHub, [])
   const [streamStatus, setStreamStatus] = useState<StreamStatus>('connecting')
   /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
@@ -46,10 +62,16 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
   const [search, setSearch] = useState('')
   const [identification, setIdentification] = useState<IdentificationFilter>(null)
   const [openId, setOpenId] = useState<string | null>(null)
-  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | null>(null)
+  const [dialog, setDialog] = useState<'palette' | 'shortcuts' | 'canned-picker' | 'canned-manager' | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
   const view = viewById(viewId)
   const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
   const counts = useConversationCounts({ api, hub, generation })
+  const team = useTeam({ api, generation })
+  const role = team.find((member) => member.id === agent.id)?.role ?? 'advisor'
+  const canned = useCannedReplies({ api, generation })
+  const takeFlow = useTakeFlow({ api, myId: agent.id })
+  const composerRef = useRef<ComposerHandle>(null)
   // The parent's sign-out is a new function each render; it must not reopen the stream.
   const onAccessEndedRef = useRef(onAccessEnded)
   onAccessEndedRef.current = onAccessEnded
@@ -92,8 +114,9 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
   }, [])
 
   function act(action: () => Promise<unknown>): void {
-    // The stream brings the change to the list and the open conversation; a refusal shows there too.
-    action().catch(() => undefined)
+    // The stream brings the change to the list and the open conversation; a refusal is said here.
+    setNotice(null)
+    action().catch((failure: unknown) => setNotice(describeError(failure)))
   }
 
   const commands: Command[] = [
@@ -102,15 +125,22 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
           {
             id: 'take',
             label: 'Take this conversation',
-            run: () => act(() => api.take({ conversationId: openId, overtake: true })),
+            run: () => act(() => takeFlow.take(openId)),
           },
           {
             id: 'finish',
             label: 'Finish this conversation',
             run: () => act(() => api.finish({ conversationId: openId })),
           },
+          {
+            id: 'reopen',
+            label: 'Reopen this conversation',
+            run: () => act(() => api.reopen({ conversationId: openId })),
+          },
+          { id: 'canned-insert', label: 'Insert canned reply…', run: () => setDialog('canned-picker') },
         ]
       : []),
+    { id: 'canned-manage', label: 'Manage canned replies', run: () => setDialog('canned-manager') },
     ...list.rows.map((row) => ({
       id: `open-${row.conversation.id}`,
       label: `Open ${customerLabel(row.customer)}`,
@@ -153,6 +183,11 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
           Sign out
         </button>
       </header>
+      {notice && (
+        <p role="alert" className="console-error console-notice">
+          {notice}
+        </p>
+      )}
       <div className="console-layout">
         <nav className="console-sidebar" aria-label="Conversations">
           <ConversationList
@@ -177,6 +212,12 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
               agent={agent}
               conversationId={openId}
               generation={generation}
+              take={takeFlow.take}
+              team={team}
+              cannedReplies={canned.replies}
+              workspaceName={workspaceName}
+              onPickCannedReply={() => setDialog('canned-picker')}
+              composerRef={composerRef}
               onBack={closeConversation}
             />
           ) : (
@@ -186,6 +227,33 @@ export function Inbox({ api, agent, onSignOut, onAccessEnded, headerActions, ext
       </div>
       {dialog === 'palette' && <CommandPalette commands={commands} onClose={() => setDialog(null)} />}
       {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog === 'canned-picker' && (
+        <CommandPalette
+          label="Insert a canned reply"
+          placeholder="Search shortcut, title or text…"
+          commands={[
+            ...canned.replies.map((reply) => ({
+              id: `canned-${reply.id}`,
+              label: `${reply.shortcut} · ${reply.title}`,
+              hint: composerRef.current?.expand(reply.text) ?? reply.text,
+              run: () => composerRef.current?.insertCannedReply(reply),
+            })),
+            { id: 'canned-manage', label: 'Manage canned replies…', run: () => setDialog('canned-manager') },
+          ]}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'canned-manager' && (
+        <CannedRepliesDialog
+          api={api}
+          replies={canned.replies}
+          myId={agent.id}
+          role={role}
+          onChanged={canned.reload}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {takeFlow.dialog}
     </div>
   )
 }

@@ -4,7 +4,7 @@ import type { FormEvent } from 'react'
 import type { TeamClient } from '@threadline/api'
 import { ErrorAlert } from './error-alert.js'
 import { assignableRoles, roleLabels } from './team-labels.js'
-import { useSubmit } from './use-submit.js'
+import { useAction } from './use-action.js'
 
 export interface InviteFormProps {
   team: TeamClient
@@ -18,7 +18,7 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [inviteRole, setInviteRole] = useState<AdvisorRole>('advisor')
-  const { busy, error, setError, run } = useSubmit()
+  const { busy, failure, setFailure, run } = useAction()
   const [done, setDone] = useState<string | null>(null)
   const id = useId()
 
@@ -26,7 +26,7 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
     event.preventDefault()
     setDone(null)
     if (email.trim() === '' || name.trim() === '') {
-      setError('Enter the email and the name of the person to invite.')
+      setFailure('Enter the email and the name of the person to invite.')
       return
     }
     void run(async () => {
@@ -73,7 +73,7 @@ export function InviteForm({ team, role, onInvited }: InviteFormProps) {
       <button type="submit" className="console-button console-button--primary" disabled={busy}>
         {busy ? 'Inviting…' : 'Send invitation'}
       </button>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={failure} />
       <p role="status" className="console-muted console-status">
         {done}
       </p>

@@ -24,11 +24,17 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 export function shortcutList(): { keys: string; action: string }[] {
   const mod = modifierLabel()
   return [
-    { keys: `${mod}+K`, action: 'Open the command palette: jump to a conversation, take it, finish it' },
+    {
+      keys: `${mod}+K`,
+      action: 'Open the command palette: jump to a conversation, take it, finish it, insert a canned reply',
+    },
     { keys: '/', action: 'Search conversations' },
     { keys: '?', action: 'Show these shortcuts' },
     { keys: '← →', action: 'Move between views (on the view tabs)' },
-    { keys: 'Enter', action: 'Send the reply (Shift+Enter: new line)' },
+    { keys: 'Enter', action: 'Send the reply or add the note (Shift+Enter: new line)' },
+    { keys: `${mod}+/`, action: 'In the reply box: switch between a reply and a private note' },
+    { keys: '/ …', action: 'In the reply box, at the start of a word: insert a canned reply' },
+    { keys: '@ …', action: 'In a note: mention a teammate' },
     { keys: 'Escape', action: 'Close a dialog, clear the search' },
   ]
 }

@@ -4,27 +4,28 @@
  * from its dev outbox, the session is the cookie it sets (kept by a browser test double), and the
  * open console drops to the sign-in screen the moment the server stops accepting that session.
  */
-import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createConsoleClient } from '@threadline/api'
 import { createConsoleBrowser } from '@threadline/server/testing'
-import { afterEach, describe, expect, it } from 'vitest'
-import { expectAccessible } from './accessibility.test-helpers.js'
+import { describe, expect, it } from 'vitest'
 import { App, accessEndedNotice } from './app.js'
-import { useConsoleServer } from './console-server.test-helpers.js'
+import {
+  consoleCode,
+  consoleTestTimeoutMs,
+  expectAccessible,
+  signedInBrowser,
+  teammate,
+  useConsoleTestServer,
+} from './console.test-helpers.js'
 
-// The server and the stream share a busy machine: wait for what shows up generously, never on a clock.
-configure({ asyncUtilTimeout: 10_000 })
-const server = useConsoleServer()
-
-afterEach(() => {
-  cleanup()
-  history.replaceState(null, '', '/console/')
-})
+const test = useConsoleTestServer()
+/** Console codes answered so far: each once, so an older code never passes for the newest. */
+const seen = new Set<string>()
 
 /** The console in a fresh browser tab, or in `browser` (signed in already, say). */
-function renderConsole(browser = createConsoleBrowser(server.current.url)) {
-  return { browser, ...render(<App baseUrl={server.current.url} fetch={browser.fetch} />) }
+function renderConsole(browser = createConsoleBrowser(test.current.server.url)) {
+  return { browser, ...render(<App baseUrl={test.current.server.url} fetch={browser.fetch} />) }
 }
 
 async function askForCode(user: ReturnType<typeof userEvent.setup>, email: string): Promise<void> {
@@ -33,8 +34,7 @@ async function askForCode(user: ReturnType<typeof userEvent.setup>, email: strin
   await screen.findByLabelText('Sign-in code')
 }
 
-// Each test drives a real server and a rendered console: generous on a shared, busy machine.
-describe('signing in to the console', { timeout: 30_000 }, () => {
+describe('signing in to the console', { timeout: consoleTestTimeoutMs }, () => {
   describe('with the code from the email', () => {
     it('H1: asks for the email, then the code, and opens the inbox; the field keys, labels and axe are right', async () => {
       const user = userEvent.setup()
@@ -44,27 +44,27 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
       await waitFor(() => expect(document.activeElement).toBe(emailField))
       await expectAccessible(container)
 
-      await askForCode(user, server.current.ownerEmail)
+      await askForCode(user, test.current.ownerEmail)
       const codeField = screen.getByLabelText('Sign-in code')
       await waitFor(() => expect(document.activeElement).toBe(codeField))
       expect(codeField.getAttribute('autocomplete')).toBe('one-time-code')
       expect(codeField.getAttribute('inputmode')).toBe('numeric')
       expect(screen.getByRole('status').textContent).toBe(
-        `If ${server.current.ownerEmail} belongs to an advisor, a 6-digit code is on its way to it. It works for 10 minutes.`,
+        `If ${test.current.ownerEmail} belongs to an advisor, a 6-digit code is on its way to it. It works for 10 minutes.`,
       )
       await expectAccessible(container)
 
-      await user.type(codeField, await server.current.consoleCode(server.current.ownerEmail))
+      await user.type(codeField, await consoleCode(test.current, test.current.ownerEmail, seen))
       await user.keyboard('{Enter}')
-      expect(await screen.findByText('Signed in as Olga')).toBeTruthy()
+      expect(await screen.findByText('Signed in as Advisor')).toBeTruthy()
       expect(browser.cookie('__Host-tl_console')).toEqual(expect.any(String))
       expect(screen.getByRole('navigation', { name: 'Conversations' })).toBeTruthy()
     })
 
     it('stays signed in on the next visit (the cookie), and Sign out ends it on the server', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Sam')
-      const browser = await server.current.signedInBrowser(email)
+      const { email } = await teammate(test.current, 'advisor', 'Sam')
+      const browser = await signedInBrowser(test.current, email)
       renderConsole(browser)
       expect(await screen.findByText('Signed in as Sam')).toBeTruthy()
       await user.click(screen.getByRole('button', { name: 'Sign out' }))
@@ -77,9 +77,9 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
     })
 
     it('fills in the email from the link (#email=) and takes it out of the address bar', async () => {
-      history.replaceState(null, '', `/console/#email=${encodeURIComponent(server.current.ownerEmail)}`)
+      history.replaceState(null, '', `/console/#email=${encodeURIComponent(test.current.ownerEmail)}`)
       renderConsole()
-      expect(await screen.findByLabelText('Work email')).toHaveProperty('value', server.current.ownerEmail)
+      expect(await screen.findByLabelText('Work email')).toHaveProperty('value', test.current.ownerEmail)
       expect(location.hash).toBe('')
     })
   })
@@ -87,10 +87,10 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
   describe('when the code is wrong, late or asked for too often', () => {
     it('H1: a wrong code says so and leaves the field to fix; five wrong codes use it up; a new code works', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Wren')
+      const { email } = await teammate(test.current, 'advisor', 'Wren')
       const { container } = renderConsole()
       await askForCode(user, email)
-      const code = await server.current.consoleCode(email)
+      const code = await consoleCode(test.current, email, seen)
       const wrong = code === '000000' ? '111111' : '000000'
       const codeField = screen.getByLabelText('Sign-in code')
       await user.type(codeField, wrong)
@@ -117,7 +117,7 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
       expect((await screen.findByRole('alert')).textContent).toMatch(
         /^Too many codes were asked for\. You can ask again in \d+ seconds\.$/,
       )
-      server.current.advanceClock(61_000)
+      test.current.advanceClock(61_000)
       await user.click(screen.getByRole('button', { name: 'Send a new code' }))
       await waitFor(() =>
         expect(within(container).getByRole('status').textContent).toBe(
@@ -125,18 +125,18 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
         ),
       )
       await user.clear(codeField)
-      await user.type(codeField, await server.current.consoleCode(email))
+      await user.type(codeField, await consoleCode(test.current, email, seen))
       await user.keyboard('{Enter}')
       expect(await screen.findByText('Signed in as Wren')).toBeTruthy()
     })
 
     it('H1: a code older than ten minutes is refused as expired', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Ezra')
+      const { email } = await teammate(test.current, 'advisor', 'Ezra')
       renderConsole()
       await askForCode(user, email)
-      const code = await server.current.consoleCode(email)
-      server.current.advanceClock(10 * 60_000 + 1_000)
+      const code = await consoleCode(test.current, email, seen)
+      test.current.advanceClock(10 * 60_000 + 1_000)
       await user.type(screen.getByLabelText('Sign-in code'), code)
       await user.keyboard('{Enter}')
       expect((await screen.findByRole('alert')).textContent).toBe('That code has expired. Ask for a new one.')
@@ -162,12 +162,12 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
 
   describe('when the server stops accepting the session of an open console', () => {
     it('H6: removed from the team, the advisor’s console drops to the sign-in screen and says access ended', async () => {
-      const { email, advisor } = await server.current.teammate('advisor', 'Remy')
-      renderConsole(await server.current.signedInBrowser(email))
+      const { email, advisor } = await teammate(test.current, 'advisor', 'Remy')
+      renderConsole(await signedInBrowser(test.current, email))
       expect(await screen.findByText('Signed in as Remy')).toBeTruthy()
       await screen.findByText('Live')
 
-      await server.current.admin.removeAdvisor({ advisorId: advisor.id })
+      await test.current.admin.removeAdvisor({ advisorId: advisor.id })
       expect((await screen.findByRole('status', {}, { timeout: 15_000 })).textContent).toBe(accessEndedNotice)
       expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull()
       expect(screen.queryByText('Signed in as Remy')).toBeNull()
@@ -175,19 +175,19 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
     })
 
     it('H6: removed from the workspace it shows, an advisor still on another team gets that team’s inbox, named in the header', async () => {
-      const { email, advisor } = await server.current.teammate('advisor', 'Kai')
-      await server.current.server.createWorkspace({
+      const { email, advisor } = await teammate(test.current, 'advisor', 'Kai')
+      await test.current.server.createWorkspace({
         name: 'Second Shop',
         origins: [],
         ownerEmail: email,
         ownerName: 'Kai',
       })
-      renderConsole(await server.current.signedInBrowser(email))
+      renderConsole(await signedInBrowser(test.current, email))
       await screen.findByText('Live')
       const picker = screen.getByRole('combobox', { name: 'Workspace' })
-      expect(picker).toHaveProperty('value', server.current.workspaceId)
+      expect(picker).toHaveProperty('value', test.current.workspace.workspaceId)
 
-      await server.current.admin.removeAdvisor({ advisorId: advisor.id })
+      await test.current.admin.removeAdvisor({ advisorId: advisor.id })
       expect(await screen.findByText('Second Shop', { selector: 'p' }, { timeout: 15_000 })).toBeTruthy()
       expect(screen.queryByRole('combobox', { name: 'Workspace' })).toBeNull()
       expect(screen.getByText('Signed in as Kai')).toBeTruthy()
@@ -195,12 +195,12 @@ describe('signing in to the console', { timeout: 30_000 }, () => {
     })
 
     it('H2: signed out everywhere from another device, the console drops to the sign-in screen', async () => {
-      const { email } = await server.current.teammate('advisor', 'Noor')
-      const here = await server.current.signedInBrowser(email)
-      const elsewhere = await server.current.signedInBrowser(email)
+      const { email } = await teammate(test.current, 'advisor', 'Noor')
+      const here = await signedInBrowser(test.current, email)
+      const elsewhere = await signedInBrowser(test.current, email)
       renderConsole(here)
       await screen.findByText('Live')
-      await createConsoleClient({ baseUrl: server.current.url, fetch: elsewhere.fetch }).signOutEverywhere()
+      await createConsoleClient({ baseUrl: test.current.server.url, fetch: elsewhere.fetch }).signOutEverywhere()
       expect((await screen.findByRole('status', {}, { timeout: 15_000 })).textContent).toBe(accessEndedNotice)
       expect(screen.queryByRole('navigation', { name: 'Conversations' })).toBeNull()
     })

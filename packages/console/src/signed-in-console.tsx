@@ -65,6 +65,7 @@ export function SignedInConsole({ client, session, onSessionChange, onSignOut, o
       <Inbox
         api={agentApi}
         agent={{ id: advisor.id, name: advisor.name, avatarUrl: advisor.avatarUrl }}
+        workspaceName={session.workspace.name}
         onSignOut={() => onSignOut('here')}
         onAccessEnded={onAccessEnded}
         headerActions={

@@ -4,27 +4,28 @@
  * invitation, role changes and removal an owner or admin may make (and an advisor is not offered),
  * API keys shown once, and the advisor's own sessions. Each tab is a real cookie session.
  */
-import { cleanup, configure, render, screen, waitFor, within } from '@testing-library/react'
+import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createAgentClient, createConsoleClient } from '@threadline/api'
 import type { ConsoleBrowser } from '@threadline/server/testing'
-import { afterEach, describe, expect, it } from 'vitest'
-import { expectAccessible } from './accessibility.test-helpers.js'
+import { describe, expect, it } from 'vitest'
 import { App } from './app.js'
-import { useConsoleServer } from './console-server.test-helpers.js'
+import {
+  consoleTestTimeoutMs,
+  expectAccessible,
+  signedInBrowser,
+  teammate,
+  useConsoleTestServer,
+} from './console.test-helpers.js'
 
-// The server and the stream share a busy machine: wait for what shows up generously, never on a clock.
-configure({ asyncUtilTimeout: 10_000 })
-const server = useConsoleServer({ name: 'Team Shop' })
+const test = useConsoleTestServer()
 let ownerBrowser: ConsoleBrowser | undefined
-
-afterEach(() => cleanup())
 
 /** The console signed in as the owner (one sign-in for the file: codes are capped per hour), or in `browser`. */
 async function renderConsole(browser?: ConsoleBrowser) {
-  ownerBrowser ??= await server.current.signedInBrowser(server.current.ownerEmail)
+  ownerBrowser ??= await signedInBrowser(test.current, test.current.ownerEmail)
   const tab = browser ?? ownerBrowser
-  const rendered = render(<App baseUrl={server.current.url} fetch={tab.fetch} />)
+  const rendered = render(<App baseUrl={test.current.server.url} fetch={tab.fetch} />)
   await screen.findByText('Live')
   return rendered
 }
@@ -42,8 +43,7 @@ const rowOf = (dialog: HTMLElement, name: string) => {
   return row
 }
 
-// Each test drives a real server and a rendered console: generous on a shared, busy machine.
-describe('team and settings', { timeout: 30_000 }, () => {
+describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
   describe('as an owner', () => {
     it('H4: invites someone with a role, changes a role and removes a teammate after a confirmation', async () => {
       const user = userEvent.setup()
@@ -55,8 +55,8 @@ describe('team and settings', { timeout: 30_000 }, () => {
           .getAllByRole('tab')
           .map((tab) => tab.textContent),
       ).toEqual(['Team', 'API keys', 'My sessions'])
-      await within(dialog).findByRole('rowheader', { name: /^Olga/ })
-      expect(within(rowOf(dialog, 'Olga')).getByText('You')).toBeTruthy()
+      await within(dialog).findByRole('rowheader', { name: /^Advisor/ })
+      expect(within(rowOf(dialog, 'Advisor')).getByText('You')).toBeTruthy()
       await expectAccessible(container)
 
       const email = `ana-${crypto.randomUUID().slice(0, 6)}@shop.example`
@@ -74,12 +74,12 @@ describe('team and settings', { timeout: 30_000 }, () => {
       const ana = () => rowOf(dialog, 'Ana')
       await waitFor(() => expect(within(ana()).getByText(email)).toBeTruthy())
       expect(within(ana()).getByText('Offline')).toBeTruthy()
-      const invitation = server.current.server.devOutbox?.messages().find((mail) => mail.to === email)
-      expect(invitation?.text).toContain(`${server.current.url}/console/`)
+      const invitation = test.current.server.devOutbox?.messages().find((mail) => mail.to === email)
+      expect(invitation?.text).toContain(`${test.current.server.url}/console/`)
 
       await user.selectOptions(within(ana()).getByRole('combobox', { name: 'Role of Ana' }), 'Advisor')
       await waitFor(async () =>
-        expect((await server.current.admin.listAdvisors()).find((member) => member.email === email)?.role).toBe(
+        expect((await test.current.admin.listAdvisors()).find((member) => member.email === email)?.role).toBe(
           'advisor',
         ),
       )
@@ -97,7 +97,7 @@ describe('team and settings', { timeout: 30_000 }, () => {
       await user.click(within(ana()).getByRole('button', { name: 'Remove Ana from the team' }))
       await user.click(within(ana()).getByRole('button', { name: 'Remove Ana' }))
       await waitFor(() => expect(within(dialog).queryByRole('rowheader', { name: /^Ana/ })).toBeNull())
-      expect((await server.current.admin.listAdvisors()).map((member) => member.email)).not.toContain(email)
+      expect((await test.current.admin.listAdvisors()).map((member) => member.email)).not.toContain(email)
       // The row that held focus is gone: focus waits in the panel, still inside the dialog.
       expect(dialog.contains(document.activeElement)).toBe(true)
     })
@@ -125,7 +125,7 @@ describe('team and settings', { timeout: 30_000 }, () => {
       expect(dialog.textContent).not.toContain(secret)
       await waitFor(() => expect(within(rowOf(dialog, 'Help desk sync')).getByText('Never')).toBeTruthy())
 
-      await createAgentClient({ baseUrl: server.current.url, agentKey: secret }).listConversations()
+      await createAgentClient({ baseUrl: test.current.server.url, agentKey: secret }).listConversations()
       await user.click(within(dialog).getByRole('tab', { name: 'Team' }))
       await user.click(within(dialog).getByRole('tab', { name: 'API keys' }))
       await waitFor(() => expect(within(rowOf(dialog, 'Help desk sync')).queryByText('Never')).toBeNull())
@@ -135,7 +135,7 @@ describe('team and settings', { timeout: 30_000 }, () => {
       )
       await user.click(within(rowOf(dialog, 'Help desk sync')).getByRole('button', { name: 'Revoke key' }))
       await waitFor(() => expect(within(rowOf(dialog, 'Help desk sync')).getByText(/^Revoked /)).toBeTruthy())
-      const refused = await createAgentClient({ baseUrl: server.current.url, agentKey: secret })
+      const refused = await createAgentClient({ baseUrl: test.current.server.url, agentKey: secret })
         .listConversations()
         .catch((error: unknown) => error)
       expect(refused).toMatchObject({ code: 'unauthorized' })
@@ -159,10 +159,10 @@ describe('team and settings', { timeout: 30_000 }, () => {
   describe('as an advisor', () => {
     it('H4: sees the team with roles and presence, but no invitation, role picker, Remove or API keys', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Avery')
-      const { container } = await renderConsole(await server.current.signedInBrowser(email))
+      const { email } = await teammate(test.current, 'advisor', 'Avery')
+      const { container } = await renderConsole(await signedInBrowser(test.current, email))
       const dialog = await openSettings(user)
-      await within(dialog).findByRole('rowheader', { name: /^Olga/ })
+      await within(dialog).findByRole('rowheader', { name: /^Advisor/ })
       expect(
         within(dialog)
           .getAllByRole('tab')
@@ -171,7 +171,7 @@ describe('team and settings', { timeout: 30_000 }, () => {
       expect(within(dialog).queryByRole('form', { name: 'Invite someone' })).toBeNull()
       expect(within(dialog).queryByRole('combobox')).toBeNull()
       expect(within(dialog).queryByRole('button', { name: /^Remove/ })).toBeNull()
-      expect(within(rowOf(dialog, 'Olga')).getByText('Owner')).toBeTruthy()
+      expect(within(rowOf(dialog, 'Advisor')).getByText('Owner')).toBeTruthy()
       await expectAccessible(container)
 
       await user.keyboard('{Escape}')
@@ -189,13 +189,13 @@ describe('team and settings', { timeout: 30_000 }, () => {
   describe('presence', () => {
     it('sets Away in the header; teammates see Away in their team list', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Pia')
-      await renderConsole(await server.current.signedInBrowser(email))
+      const { email } = await teammate(test.current, 'advisor', 'Pia')
+      await renderConsole(await signedInBrowser(test.current, email))
       const status = screen.getByRole('combobox', { name: 'Status' })
       expect(status).toHaveProperty('value', 'online')
       await user.selectOptions(status, 'Away')
       await waitFor(async () =>
-        expect((await server.current.admin.listAdvisors()).find((member) => member.email === email)?.presence).toBe(
+        expect((await test.current.admin.listAdvisors()).find((member) => member.email === email)?.presence).toBe(
           'away',
         ),
       )
@@ -207,9 +207,9 @@ describe('team and settings', { timeout: 30_000 }, () => {
   describe('my sessions', () => {
     it('H2: lists this email’s devices with this one marked, signs another out, then signs out everywhere', async () => {
       const user = userEvent.setup()
-      const { email } = await server.current.teammate('advisor', 'Sol')
-      const other = await server.current.signedInBrowser(email)
-      const { container } = await renderConsole(await server.current.signedInBrowser(email))
+      const { email } = await teammate(test.current, 'advisor', 'Sol')
+      const other = await signedInBrowser(test.current, email)
+      const { container } = await renderConsole(await signedInBrowser(test.current, email))
       const dialog = await openSettings(user)
       await user.click(within(dialog).getByRole('tab', { name: 'My sessions' }))
       const devices = await within(dialog).findByRole('list', { name: 'Signed-in devices' })
@@ -220,7 +220,7 @@ describe('team and settings', { timeout: 30_000 }, () => {
       await user.click(within(devices).getByRole('button', { name: /^Sign out Unknown device, signed in/ }))
       await user.click(within(devices).getByRole('button', { name: 'Sign it out' }))
       await waitFor(() => expect(within(devices).getAllByRole('listitem')).toHaveLength(1))
-      const ended = await createConsoleClient({ baseUrl: server.current.url, fetch: other.fetch })
+      const ended = await createConsoleClient({ baseUrl: test.current.server.url, fetch: other.fetch })
         .getSession()
         .catch((error: unknown) => error)
       expect(ended).toMatchObject({ code: 'unauthorized' })

@@ -2,6 +2,7 @@ import type { Conversation, Message } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
 import type { AgentClient } from '@threadline/api'
 import type { AgentConversation, CodeOutcome, IdentificationStatus } from '@threadline/protocol'
+import { tagsAfter } from './conversation-tags-events.js'
 import type { EventHub } from './event-hub.js'
 import { describeError } from './describe-error.js'
 import { belongsToView } from './views.js'
@@ -157,6 +158,15 @@ export function useConversationList({
             rows.map((other) =>
               other.conversation.id === conversationId ? { ...other, conversation: event.conversation } : other,
             ),
+          )
+        }
+        // Labels and stars change on the timeline; the row shows them.
+        case 'timeline.appended': {
+          if (!row) return
+          const tags = tagsAfter(row, event.entry)
+          if (!tags) return
+          return setRows((rows) =>
+            rows.map((other) => (other.conversation.id === conversationId ? { ...other, ...tags } : other)),
           )
         }
         default:

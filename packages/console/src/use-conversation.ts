@@ -1,7 +1,8 @@
-import type { Conversation, Message } from '@threadline/protocol'
+import type { Conversation, ConversationTags, Message } from '@threadline/protocol'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { AgentClient } from '@threadline/api'
 import type { AgentConversation, RecordedPageView } from '@threadline/protocol'
+import { tagsAfter } from './conversation-tags-events.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 
@@ -49,6 +50,11 @@ export function useConversation({
   const setConversation = useCallback(
     (conversation: Conversation) =>
       setState((current) => (current.entry ? { ...current, entry: { ...current.entry, conversation } } : current)),
+    [],
+  )
+  const setTags = useCallback(
+    ({ labels, starred }: ConversationTags) =>
+      setState((current) => (current.entry ? { ...current, entry: { ...current.entry, labels, starred } } : current)),
     [],
   )
   const markedRead = useCallback(
@@ -125,6 +131,13 @@ export function useConversation({
         case 'conversation.identification_changed':
           setConversation(event.conversation)
           return void reloadEntry()
+        // A colleague's label or star: the timeline entry says what changed.
+        case 'timeline.appended':
+          return setState((current) => {
+            if (!current.entry) return current
+            const tags = tagsAfter(current.entry, event.entry)
+            return tags ? { ...current, entry: { ...current.entry, ...tags } } : current
+          })
       }
     })
     void load()
@@ -134,7 +147,7 @@ export function useConversation({
     }
   }, [api, hub, conversationId, generation, addMessages, setConversation])
 
-  return { ...state, setConversation, addMessages, markedRead }
+  return { ...state, setConversation, setTags, addMessages, markedRead }
 }
 
 /** A read receipt: the reader's counterpart's messages up to `upToSeq` are now read. */

@@ -1,7 +1,8 @@
 import type { CannedReply } from '@threadline/protocol'
 import { cannedReplySchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer } from '../testing/test-server.test-helpers.js'
+import { consoleCall, inviteByAdmin, signIn } from '../advisors/console.test-helpers.js'
+import { freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { CallResult, TestServer } from '../testing/test-server.test-helpers.js'
 
 type CannedBody = { cannedReply: CannedReply; cannedReplies: CannedReply[] }
@@ -102,6 +103,37 @@ describe('canned replies', () => {
       expect(bodyOf(edited).cannedReply).toMatchObject({ title: 'Team reply', text: 'Team', scope: 'workspace' })
       expect((await test.agent('POST', `/v1/agent/canned-replies/${shared.id}/delete`)).status).toBe(204)
       expect(await shortcutsOf(asColleague)).not.toContain(shared.shortcut)
+    })
+
+    it("H4: lets an owner or admin change a colleague's workspace reply, and an advisor only their own", async () => {
+      const adminEmail = freshEmail()
+      await inviteByAdmin(test, { email: adminEmail, name: 'Adele', role: 'admin' })
+      const adminCookie = await signIn(test, adminEmail)
+      const asAdmin = (method: string, path: string, body?: unknown) =>
+        consoleCall(test, method, path, { cookie: adminCookie, ...(body === undefined ? {} : { body }) })
+      const theirs = bodyOf(
+        await create(
+          { scope: 'workspace', title: 'Colleague', shortcut: `/c-${unique()}`, text: 'Theirs' },
+          asColleague,
+        ),
+      ).cannedReply
+      const edited = await asAdmin('POST', `/v1/agent/canned-replies/${theirs.id}/edit`, { text: 'Reviewed' })
+      expect(edited.status).toBe(200)
+      expect(bodyOf(edited).cannedReply).toMatchObject({ text: 'Reviewed', ownerId: theirs.ownerId })
+      // The owner (the workspace's first advisor) may too; the colleague still manages what they wrote.
+      expect((await test.agent('POST', `/v1/agent/canned-replies/${theirs.id}/edit`, { title: 'Owned' })).status).toBe(
+        200,
+      )
+      expect((await asColleague('POST', `/v1/agent/canned-replies/${theirs.id}/edit`, { title: 'Mine' })).status).toBe(
+        200,
+      )
+      const adminsReply = bodyOf(
+        await create({ scope: 'workspace', title: 'Admin', shortcut: `/a-${unique()}`, text: 'Admin' }, asAdmin),
+      ).cannedReply
+      expect((await asColleague('POST', `/v1/agent/canned-replies/${adminsReply.id}/delete`)).status).toBe(403)
+      // A console call always sends JSON (H3), even with nothing to say.
+      expect((await asAdmin('POST', `/v1/agent/canned-replies/${theirs.id}/delete`, {})).status).toBe(204)
+      expect(await shortcutsOf(asColleague)).not.toContain(theirs.shortcut)
     })
 
     it('refuses an edit onto a shortcut already used in the scope', async () => {

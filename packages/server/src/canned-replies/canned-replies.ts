@@ -1,4 +1,5 @@
 import type {
+  AdvisorRole,
   Agent,
   CannedReply,
   CannedReplyScope,
@@ -22,12 +23,19 @@ type Scope = { workspaceId: string; agent: Agent }
 const workspaceScopeKey = '*'
 const scopeKeyOf = (scope: CannedReplyScope, ownerId: string) => (scope === 'personal' ? ownerId : workspaceScopeKey)
 
+/** Roles that run the workspace's shared replies, whoever wrote them (H4). */
+const workspaceReplyManagers: readonly AdvisorRole[] = ['owner', 'admin']
+
 /**
- * Who may change a workspace-wide reply. Today: its creator only. When advisors get roles, an admin
- * may too; this is the one place that rule lives.
+ * Who may change a workspace-wide reply: its creator, and any owner or admin of the workspace (so a
+ * shared reply does not outlive the team member who wrote it). This is the one place that rule lives.
  */
-export function mayManageWorkspaceReply(agent: Agent, reply: Pick<CannedReplyTable, 'owner_agent_id'>): boolean {
-  return reply.owner_agent_id === agent.id
+export function mayManageWorkspaceReply(
+  agent: Agent,
+  role: AdvisorRole,
+  reply: Pick<CannedReplyTable, 'owner_agent_id'>,
+): boolean {
+  return reply.owner_agent_id === agent.id || workspaceReplyManagers.includes(role)
 }
 
 /** The replies the advisor can use, shortcut order; `q` matches title, shortcut or text, ignoring case. */
@@ -125,9 +133,20 @@ async function manageableReply(
   // A colleague's personal reply does not exist for this advisor.
   if (!row || (row.scope === 'personal' && row.owner_agent_id !== agent.id))
     throw new ApiError('not_found', 'No such canned reply')
-  if (row.scope === 'workspace' && !mayManageWorkspaceReply(agent, row))
-    throw new ApiError('forbidden', 'Only the creator of a workspace canned reply may change it')
+  if (row.scope === 'workspace' && !mayManageWorkspaceReply(agent, await roleOf(context, row, agent), row))
+    throw new ApiError('forbidden', 'Only its creator, an owner or an admin may change a workspace canned reply')
   return row
+}
+
+/** The advisor's role now, read where it is kept: a role changed a moment ago counts at once. */
+async function roleOf(context: ServerContext, row: CannedReplyTable, agent: Agent): Promise<AdvisorRole> {
+  const advisor = await context.database.db
+    .selectFrom('agents')
+    .select('role')
+    .where('id', '=', agent.id)
+    .where('workspace_id', '=', row.workspace_id)
+    .executeTakeFirst()
+  return advisor?.role ?? 'advisor'
 }
 
 /** A friendly answer before the insert; the unique index still settles a race between two writers. */
