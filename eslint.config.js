@@ -123,7 +123,7 @@ const api = ({ test }) => [
     [
       '@threadline/protocol',
       '\\.{1,2}/.*',
-      ...(test ? [...testAllowance, '@threadline/protocol/schemas', '@threadline/server'] : []),
+      ...(test ? [...testAllowance, '@threadline/protocol/schemas', '@threadline/server(?:/testing)?'] : []),
     ],
     '@threadline/api depends on @threadline/protocol only (its main entry: no zod in the client).',
   ),
@@ -140,7 +140,7 @@ const agentConsole = ({ test }) => [
       'react-dom(?:/client)?',
       'react/jsx-runtime',
       '\\.{1,2}/.*',
-      ...(test ? [...testAllowance, '@threadline/server', 'axe-core'] : []),
+      ...(test ? [...testAllowance, '@threadline/server(?:/testing)?', 'axe-core'] : []),
     ],
     'The console is built on @threadline/api, @threadline/react and @threadline/protocol only.',
   ),

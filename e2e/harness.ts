@@ -348,6 +348,24 @@ export async function waitForCode(demo: Demo, email: string, seen: Set<string>):
   )
 }
 
+// ── the agent console ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Signs the demo's advisor in to the console as the printed link does: the email is filled in, one
+ * click sends the code, the code comes from the dev mailbox. Resolves once the inbox is live.
+ */
+export async function signInToDemoConsole(page: Page, demo: Demo): Promise<void> {
+  const seen = await mailIds(demo)
+  await page.goto(demo.consoleSignInUrl)
+  await page.getByRole('button', { name: 'Email me a code' }).click()
+  const mail = await waitForMail(demo, demo.advisorEmail, seen, /sign-in code/)
+  const code = /\b(\d{6})\b/.exec(mail.text)?.[1]
+  if (!code) throw new Error(`No 6-digit code in the mail "${mail.subject}"`)
+  await page.getByLabel('Sign-in code').fill(code)
+  await page.keyboard.press('Enter')
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 20_000 })
+}
+
 // ── the agent API ─────────────────────────────────────────────────────────────────────────────────
 
 /** The agent API as an advisor's tool would call it: `Authorization: Bearer <agentKey>`. */

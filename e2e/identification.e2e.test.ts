@@ -28,6 +28,7 @@ import {
   recordAgentEvents,
   recorderScript,
   sendMessage,
+  signInToDemoConsole,
   uniqueEmail,
   useDemo,
   useDevices,
@@ -158,8 +159,7 @@ describeE2e('identification codes on the demo shop', () => {
 
     // …and the real console.
     const { page: inbox } = await openDevice()
-    await inbox.goto(`${demo.current.consoleUrl}#key=${demo.current.agentKey}`)
-    await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
+    await signInToDemoConsole(inbox, demo.current)
     const row = inbox
       .getByRole('navigation', { name: 'Conversations' })
       .getByRole('button', { name: new RegExp(escapeRegExp(email)) })
@@ -200,8 +200,7 @@ describeE2e('identification codes on the demo shop', () => {
 
       // ── the advisor, before anything happens: the console is open and live, the event stream read ─
       const { page: inbox } = await openDevice()
-      await inbox.goto(`${demo.current.consoleUrl}#key=${demo.current.agentKey}`)
-      await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor({ state: 'visible', timeout: 15_000 })
+      await signInToDemoConsole(inbox, demo.current)
       await inbox
         .getByRole('status')
         .filter({ hasText: /^\d+ conversations, \d+ unread$/ })

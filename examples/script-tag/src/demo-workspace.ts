@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { agentRoutes } from '@threadline/protocol'
+import { adminRoutes, agentRoutes, normalizeEmail, workspaceHeader } from '@threadline/protocol'
+import type { TeamResponse } from '@threadline/protocol'
 import type { RunningServer } from '@threadline/server'
 
 /** Everything the demo needs to act as the site owner and as an advisor of its workspace. */
@@ -10,12 +11,17 @@ export interface DemoCredentials {
   /** Signs the demo site's identity tokens (`/api/identity-token`). */
   secret: string
   kid: string
-  /** The advisor's key for the agent console (`#key=…`) and the agent API. */
+  /** The advisor's key for the agent API (bots, scripts, the end-to-end tests). */
   agentKey: string
 }
 
 const demoWorkspaceName = 'demo'
 const demoAdvisorName = 'Grace'
+/**
+ * The demo's advisor signs in to the console with this email; in development its code lands in the
+ * dev mailbox. The owner of the demo workspace, so every console screen (team, keys) is there to try.
+ */
+export const demoAdvisorEmail = 'grace@example.com'
 
 /**
  * The server's pepper, kept in `<dataDir>/secret` like `threadline start` does in development
@@ -45,6 +51,7 @@ export async function ensureDemoWorkspace(server: RunningServer, dataDir: string
   const workspaces = await server.listWorkspaces()
 
   if (saved && workspaces.some((workspace) => workspace.id === saved.workspaceId)) {
+    await ensureAdvisorWithEmail(server, saved)
     if (await agentKeyWorks(server, saved.agentKey)) return saved
     // The key was removed from the database: mint another for the same workspace.
     const { agentKey } = await server.createAgent({ workspaceId: saved.workspaceId, name: demoAdvisorName })
@@ -57,17 +64,43 @@ export async function ensureDemoWorkspace(server: RunningServer, dataDir: string
   if (fromCli) {
     const { agentKey } = await server.createAgent({ workspaceId: fromCli.id, name: demoAdvisorName })
     const { kid, secret } = await server.rotateWorkspaceSecret(fromCli.id)
-    return save(file, { workspaceId: fromCli.id, secret, kid, agentKey })
+    const adopted = save(file, { workspaceId: fromCli.id, secret, kid, agentKey })
+    await ensureAdvisorWithEmail(server, adopted)
+    return adopted
   }
 
   // No allowed origins: in development any loopback origin may use it, whatever ports you pick.
-  const created = await server.createWorkspace({ name: demoWorkspaceName, origins: [], agentName: demoAdvisorName })
+  const created = await server.createWorkspace({
+    name: demoWorkspaceName,
+    origins: [],
+    ownerEmail: demoAdvisorEmail,
+    ownerName: demoAdvisorName,
+  })
   return save(file, {
     workspaceId: created.workspaceId,
     secret: created.secret,
     kid: created.kid,
     agentKey: created.agentKey,
   })
+}
+
+/**
+ * A demo data dir from before console sign-in had a key-only advisor: make the demo's email an owner
+ * of the workspace (admin API, in-process) so the console can be signed in to. An invitation mail
+ * lands in the dev mailbox once.
+ */
+async function ensureAdvisorWithEmail(server: RunningServer, { workspaceId, secret }: DemoCredentials): Promise<void> {
+  const headers = { authorization: `Bearer ${secret}`, [workspaceHeader]: workspaceId }
+  const listed = await server.app.request(adminRoutes.listAdvisors.path, { headers })
+  if (!listed.ok) throw new Error(`Listing the demo's advisors answered ${listed.status}`)
+  const { advisors } = (await listed.json()) as TeamResponse
+  if (advisors.some((advisor) => advisor.email === normalizeEmail(demoAdvisorEmail))) return
+  const invited = await server.app.request(adminRoutes.inviteAdvisor.path, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: demoAdvisorEmail, name: demoAdvisorName, role: 'owner' }),
+  })
+  if (!invited.ok) throw new Error(`Adding the demo's advisor answered ${invited.status}`)
 }
 
 /** Asks the server itself (in-process, no socket) whether this advisor key is still valid. */

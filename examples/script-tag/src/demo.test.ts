@@ -42,6 +42,23 @@ async function tokenFromSite(demo: RunningDemo): Promise<string> {
   return identityToken
 }
 
+/** Signs `email` in to the console as the page would (same origin, JSON), with the code from the dev mailbox. */
+async function consoleSignIn(demo: RunningDemo, email: string): Promise<Response> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${demo.chatUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', origin: demo.chatUrl },
+      body: JSON.stringify(body),
+    })
+  expect((await post('/v1/console/sign-in/start', { email })).status).toBe(202)
+  const mailbox = (await (await fetch(demo.mailboxUrl, { headers: { accept: 'application/json' } })).json()) as {
+    messages: Array<{ to: string; subject: string; text: string }>
+  }
+  const mail = mailbox.messages.find((message) => message.to === email && message.subject.includes('sign-in code'))
+  const code = /\b(\d{6})\b/.exec(mail?.text ?? '')?.[1] ?? 'no code mailed'
+  return post('/v1/console/sign-in/verify', { email, code })
+}
+
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const probe = createServer()
@@ -181,6 +198,18 @@ describe('startDemo', () => {
     expect((await fetch(`${demo.chatUrl}/no-such-route`)).status).toBe(404)
   })
 
+  it('signs its advisor, the workspace owner, in to the console with the emailed code from the dev mailbox', async () => {
+    const demo = await start(temporaryDataDir())
+    expect(demo.consoleSignInUrl).toBe(`${demo.consoleUrl}#email=${demo.advisorEmail}`)
+    const verified = await consoleSignIn(demo, demo.advisorEmail)
+    expect(verified.status).toBe(200)
+    expect(verified.headers.get('set-cookie')).toMatch(/^__Host-tl_console=/)
+    expect(await verified.json()).toMatchObject({
+      advisor: { name: 'Grace', email: demo.advisorEmail, role: 'owner' },
+      workspace: { id: demo.workspaceId },
+    })
+  })
+
   describe('when restarted on the same data dir', () => {
     it('keeps the workspace, the agent key and the customers’ sessions', async () => {
       const dataDir = temporaryDataDir()
@@ -220,6 +249,10 @@ describe('startDemo', () => {
       })
       expect(agent.status).toBe(200)
       expect((await identify(demo, await tokenFromSite(demo))).status).toBe(200)
+      // Its advisor had no email: the demo's advisor is added, so the console can be signed in to.
+      const verified = await consoleSignIn(demo, demo.advisorEmail)
+      expect(verified.status).toBe(200)
+      expect(await verified.json()).toMatchObject({ advisor: { role: 'owner' }, workspace: { id: workspaceId } })
     })
   })
 

@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { startServer } from '@threadline/server'
-import { ensureDemoWorkspace, loadOrCreateServerSecret } from './demo-workspace.js'
+import { demoAdvisorEmail, ensureDemoWorkspace, loadOrCreateServerSecret } from './demo-workspace.js'
 import { signIdentityToken } from './identity-token.js'
 import type { IdentityClaims } from './identity-token.js'
 import { startSite } from './site-server.js'
@@ -35,8 +35,12 @@ export interface RunningDemo {
   readonly chatUrl: string
   /** The demo shop with the snippet (chat as a customer). */
   readonly siteUrl: string
-  /** The advisors' console; add `#key=<agentKey>` to sign in. */
+  /** The advisors' console. */
   readonly consoleUrl: string
+  /** The console with the demo advisor's email filled in (`#email=`): "Email me a code", then the code from the dev mailbox. */
+  readonly consoleSignInUrl: string
+  /** The demo advisor (Grace, the workspace's owner) signs in to the console with this email. */
+  readonly advisorEmail: string
   /** The dev mailbox: the codes customers are sent. */
   readonly mailboxUrl: string
   readonly workspaceId: string
@@ -111,6 +115,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     chatUrl: server.url,
     siteUrl: site.url,
     consoleUrl: `${server.url}/console/`,
+    consoleSignInUrl: `${server.url}/console/#email=${demoAdvisorEmail}`,
+    advisorEmail: demoAdvisorEmail,
     mailboxUrl: `${server.url}/dev/mailbox`,
     workspaceId: credentials.workspaceId,
     agentKey: credentials.agentKey,

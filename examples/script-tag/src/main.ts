@@ -95,7 +95,8 @@ Threadline demo${process.argv.includes('--exit') ? '' : ' (Ctrl+C stops it)'}
 
   Chat as a customer    ${demo.siteUrl}/
   Codes (dev mailbox)   ${demo.mailboxUrl}
-  Answer as an advisor  ${demo.consoleUrl}#key=${demo.agentKey}
+  Answer as an advisor  ${demo.consoleSignInUrl}
+                        (signs in ${demo.advisorEmail}: press "Email me a code", the code is in the dev mailbox)
 
 How to: open the shop, click the chat bubble, enter any email, read the code in the mailbox, then
 answer in the console. Also on the shop: /signin (a logged-in customer, no code) and /strict (a

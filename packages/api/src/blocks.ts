@@ -2,7 +2,7 @@ import { blockRoutes } from '@threadline/protocol'
 import type { AddressUsageResponse, Block, CreateBlockRequest } from '@threadline/protocol'
 import type { AgentClientOptions, CustomerCallOptions } from './create-agent-client.js'
 import { createHttpClient } from './http-client.js'
-import type { CallOptions } from './http-client.js'
+import type { CallOptions, HttpClient } from './http-client.js'
 
 export type BlockCustomerOptions = CreateBlockRequest & CallOptions
 export interface LiftBlockOptions extends CallOptions {
@@ -26,7 +26,13 @@ export interface BlocksClient {
 
 /** The typed client of `blockRoutes`, with the same options (and key) as `createAgentClient`. */
 export function createBlocksClient({ baseUrl = '', agentKey, fetch, timeoutMs }: AgentClientOptions): BlocksClient {
-  const http = createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs })
+  return blocksClientOver(
+    createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }),
+  )
+}
+
+/** The block routes over any credential: a key's header, or the console session's cookie (`createConsoleClient`). */
+export function blocksClientOver(http: HttpClient): BlocksClient {
   return {
     async blockCustomer({ signal, ...body }) {
       return (await http.request(blockRoutes.createBlock, { signal, body })).block

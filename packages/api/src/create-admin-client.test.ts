@@ -3,6 +3,7 @@ import { isThreadlineError } from '@threadline/protocol'
 import { adminRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAdminClient } from './create-admin-client.js'
+import { createAgentClient } from './create-agent-client.js'
 import { useRealServer } from './real-server.test-helpers.js'
 
 const server = useRealServer()
@@ -46,6 +47,31 @@ describe('createAdminClient', () => {
         name: null,
         attributes: { plan: 'pro' },
       })
+    })
+  })
+
+  describe('the team', () => {
+    it('lists the advisors, invites one with any role, makes them a key, and removes them', async () => {
+      const client = adminClient()
+      const email = `admin-invite-${randomUUID().slice(0, 8)}@api.example.test`
+      const invited = await client.inviteAdvisor({ email, name: 'Omar', role: 'owner' })
+      expect(adminRouteSchemas.inviteAdvisor.response.parse({ advisor: invited }).advisor).toEqual(invited)
+      expect(invited).toMatchObject({ email, name: 'Omar', role: 'owner' })
+      const advisors = await client.listAdvisors()
+      expect(adminRouteSchemas.listAdvisors.response.parse({ advisors }).advisors).toEqual(advisors)
+      expect(advisors.map((advisor) => advisor.id)).toContain(invited.id)
+
+      const created = await client.createKey({ name: 'Omar’s bot', scope: 'bot', advisorId: invited.id })
+      expect(adminRouteSchemas.createKey.response.parse(created)).toEqual(created)
+      expect(created.key).toMatchObject({ advisorId: invited.id, scope: 'bot', revokedAt: null })
+      const ownersKey = await client.createKey({ name: 'Default owner', scope: 'agent' })
+      expect(ownersKey.key.advisorId).not.toBe(invited.id)
+
+      await client.removeAdvisor({ advisorId: invited.id })
+      expect((await client.listAdvisors()).map((advisor) => advisor.id)).not.toContain(invited.id)
+      const removedKey = createAgentClient({ baseUrl: server.current.url, agentKey: created.secret })
+      const refused = await removedKey.me().catch((error: unknown) => error)
+      expect(refused).toMatchObject({ name: 'ApiError', code: 'unauthorized', status: 401 })
     })
   })
 

@@ -2,8 +2,12 @@ import { adminRoutes, workspaceHeader } from '@threadline/protocol'
 import type {
   Account,
   AccountUpdateRequest,
+  AdminCreateApiKeyRequest,
   AdminMintCodeRequest,
+  CreatedApiKey,
   IdentificationCodeResponse,
+  InviteAdvisorRequest,
+  TeamMember,
   WorkspaceSettings,
   WorkspaceSettingsUpdate,
 } from '@threadline/protocol'
@@ -27,6 +31,12 @@ export interface VerifyIdentificationCodeOptions extends CallOptions {
 }
 export type UpdateAccountOptions = AccountUpdateRequest & CallOptions & { externalId: string }
 export type UpdateWorkspaceOptions = WorkspaceSettingsUpdate & CallOptions
+export type AdminInviteAdvisorOptions = InviteAdvisorRequest & CallOptions
+export interface AdminRemoveAdvisorOptions extends CallOptions {
+  advisorId: string
+}
+/** Without `advisorId` the key belongs to the workspace's first owner. */
+export type AdminCreateKeyOptions = AdminCreateApiKeyRequest & CallOptions
 
 export interface AdminClient {
   /** A code for the account, valid five minutes, that its user pastes into any chat. Creates or refreshes the account. */
@@ -37,6 +47,14 @@ export interface AdminClient {
   updateAccount(options: UpdateAccountOptions): Promise<Account>
   getWorkspace(options?: CallOptions): Promise<WorkspaceSettings>
   updateWorkspace(options: UpdateWorkspaceOptions): Promise<WorkspaceSettings>
+  /** The team with roles and presence. */
+  listAdvisors(options?: CallOptions): Promise<TeamMember[]>
+  /** Any role, owners included; mails the advisor the console link. */
+  inviteAdvisor(options: AdminInviteAdvisorOptions): Promise<TeamMember>
+  /** Their sessions, keys and streams end at once; the last owner cannot be removed. */
+  removeAdvisor(options: AdminRemoveAdvisorOptions): Promise<void>
+  /** A new API key, shown once in `secret`. */
+  createKey(options: AdminCreateKeyOptions): Promise<CreatedApiKey>
 }
 
 /** The typed client of the admin API (the workspace secret and the workspace header), every route of `adminRoutes`. */
@@ -57,5 +75,16 @@ export function createAdminClient({ baseUrl, workspaceId, secret, fetch, timeout
     async updateWorkspace({ signal, ...body }) {
       return (await http.request(adminRoutes.updateWorkspace, { signal, body })).workspace
     },
+    async listAdvisors({ signal } = {}) {
+      return (await http.request(adminRoutes.listAdvisors, { signal })).advisors
+    },
+    async inviteAdvisor({ signal, email, name, role }) {
+      return (await http.request(adminRoutes.inviteAdvisor, { signal, body: { email, name, role } })).advisor
+    },
+    async removeAdvisor({ signal, advisorId }) {
+      await http.request(adminRoutes.removeAdvisor, { signal, params: { id: advisorId } })
+    },
+    createKey: ({ signal, name, scope, advisorId }) =>
+      http.request(adminRoutes.createKey, { signal, body: { name, scope, advisorId } }),
   }
 }

@@ -22,7 +22,7 @@ import type {
 import { jsonDecoder, openEventStream } from './event-stream.js'
 import type { EventStreamOptions } from './event-stream.js'
 import { createHttpClient } from './http-client.js'
-import type { CallOptions, FetchFunction } from './http-client.js'
+import type { CallOptions, FetchFunction, HttpClient } from './http-client.js'
 
 export interface AgentClientOptions {
   /** Where the server lives, e.g. `https://chat.example.com`; '' (the default) means this page's own origin. */
@@ -177,7 +177,13 @@ function isAgentEnvelope(value: unknown): value is AgentEventEnvelope {
 
 /** The typed client of the agent API (`Authorization: Bearer <agentKey>`), every route of `agentRoutes`. */
 export function createAgentClient({ baseUrl = '', agentKey, fetch, timeoutMs }: AgentClientOptions): AgentClient {
-  const http = createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs })
+  return agentClientOver(
+    createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }),
+  )
+}
+
+/** The agent API over any credential: a key's header, or the console session's cookie (`createConsoleClient`). */
+export function agentClientOver(http: HttpClient): AgentClient {
   const id = (conversationId: string) => ({ id: conversationId })
 
   return {

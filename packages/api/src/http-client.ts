@@ -21,6 +21,14 @@ export interface HttpClientOptions {
   fetch?: FetchFunction | undefined
   /** How long a call may take before it fails with a TimeoutError (event streams excepted). */
   timeoutMs?: number | undefined
+  /**
+   * Set for a cookie session (the console: `same-origin`). Every call that changes something then
+   * goes as JSON, `{}` when the route takes no body: the server accepts a cookie call that changes
+   * something only as `application/json`, which no form or beacon of another site can send (H3).
+   */
+  credentials?: 'same-origin' | 'include' | undefined
+  /** Sees every error answer before the call rejects with it (the console signs out on a 401). */
+  onApiError?: ((error: ApiError) => void) | undefined
 }
 
 /** What every call takes besides its own fields: a signal that aborts it. */
@@ -60,15 +68,18 @@ export function createHttpClient({
   headers,
   fetch = globalFetch,
   timeoutMs = defaultTimeoutMs,
+  credentials,
+  onApiError,
 }: HttpClientOptions): HttpClient {
   const prefix = baseUrl.replace(/\/+$/, '')
+  const alwaysJson = credentials !== undefined
 
   async function send(
     route: Route,
     {
       params,
       query,
-      body,
+      body: givenBody,
       signal,
       extraHeaders,
       timeout,
@@ -78,6 +89,7 @@ export function createHttpClient({
     },
   ): Promise<{ response: Response; description: RequestDescription }> {
     const description = { method: route.method, url: prefix + routePath(route.path, params) }
+    const body = givenBody === undefined && alwaysJson && route.method !== 'GET' ? {} : givenBody
     if (signal?.aborted) throw abortedError(signal)
     const search = queryString(query)
     const timeoutSignal = timeout ? AbortSignal.timeout(timeoutMs) : undefined
@@ -93,6 +105,7 @@ export function createHttpClient({
           ...extraHeaders,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(credentials === undefined ? {} : { credentials }),
         ...(signals.length === 0 ? {} : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }),
       })
     } catch (error) {
@@ -102,7 +115,11 @@ export function createHttpClient({
       if (timeoutSignal?.aborted) throw new TimeoutError(`The request timed out ${where}`, { cause: error })
       throw new NetworkError(`The network request failed ${where}`, { cause: error })
     }
-    if (!response.ok) throw await apiErrorFromResponse(response, description)
+    if (!response.ok) {
+      const error = await apiErrorFromResponse(response, description)
+      onApiError?.(error)
+      throw error
+    }
     return { response, description }
   }
 

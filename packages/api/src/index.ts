@@ -35,6 +35,9 @@ export type {
   VerifyIdentificationCodeOptions,
   UpdateAccountOptions,
   UpdateWorkspaceOptions,
+  AdminInviteAdvisorOptions,
+  AdminRemoveAdvisorOptions,
+  AdminCreateKeyOptions,
 } from './create-admin-client.js'
 export { createAgentRecordsClient, createAdminRecordsClient } from './records.js'
 export type {
@@ -44,6 +47,25 @@ export type {
   AdminRecordsClientOptions,
   FinishWithTranscriptOptions,
 } from './records.js'
+export { createConsoleClient } from './create-console-client.js'
+export type {
+  ConsoleClient,
+  ConsoleClientOptions,
+  StartSignInOptions,
+  VerifySignInOptions,
+  SwitchWorkspaceOptions,
+  EndSessionOptions,
+} from './create-console-client.js'
+export { createTeamClient } from './team.js'
+export type {
+  TeamClient,
+  InviteAdvisorOptions,
+  ChangeRoleOptions,
+  RemoveAdvisorOptions,
+  SetPresenceOptions,
+  CreateKeyOptions,
+  RevokeKeyOptions,
+} from './team.js'
 export { createHttpClient } from './http-client.js'
 export type { HttpClient, HttpClientOptions, CallOptions, RequestOptions, FetchFunction } from './http-client.js'
 export { openEventStream, jsonDecoder } from './event-stream.js'

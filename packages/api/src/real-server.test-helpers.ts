@@ -6,13 +6,22 @@ import { isThreadlineError, visitorRoutes, workspaceHeader } from '@threadline/p
 import type { Message, SessionGrant, ThreadlineError } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
-import { afterAll, beforeAll, expect } from 'vitest'
+import { takeConsoleCode } from '@threadline/server/testing'
+import { afterAll, beforeAll, expect, vi } from 'vitest'
 
 export interface RealServer {
   url: string
   workspaceId: string
   secret: string
   agentKey: string
+  /** The owner's email (the workspace was made with it), who can sign in to the console; `agentKey` is theirs. */
+  ownerEmail: string
+  /** The newest console sign-in code mailed to `email` (the dev outbox); waits for the mail, which is not awaited. */
+  consoleCode(email: string): Promise<string>
+  /** The subjects of every mail sent to `email` so far (the dev outbox). */
+  mailsTo(email: string): string[]
+  /** Moves the server's clock on (code expiry); every later call sees the later time. */
+  advanceClock(milliseconds: number): void
   /** A customer of the workspace, signed in through the visitor API with a site's identity token. */
   customer(options?: { email?: string }): Promise<Customer>
   /** A second agent of the same workspace (another advisor). */
@@ -32,6 +41,8 @@ export function useRealServer(): { readonly current: RealServer } {
   let server: RunningServer | undefined
   let dataDir: string | undefined
   let current: RealServer | undefined
+  let clockOffset = 0
+  const answeredMails = new Set<string>()
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'threadline-api-'))
@@ -40,10 +51,17 @@ export function useRealServer(): { readonly current: RealServer } {
       database: { kind: 'sqlite', file: join(dataDir, 'threadline.db') },
       mode: 'development',
       replyEmailSweepMs: 0,
+      now: () => Date.now() + clockOffset,
       log: () => {},
     })
     const running = server
-    const credentials = await running.createWorkspace({ name: 'Api', origins: ['https://shop.example.test'] })
+    const ownerEmail = 'owner@api.example.test'
+    const credentials = await running.createWorkspace({
+      name: 'Api',
+      origins: ['https://shop.example.test'],
+      ownerEmail,
+      ownerName: 'Olga',
+    })
     const visitor = async (route: { method: string; path: string }, body: unknown, token?: string) => {
       const response = await fetch(running.url + route.path, {
         method: route.method,
@@ -62,6 +80,21 @@ export function useRealServer(): { readonly current: RealServer } {
       workspaceId: credentials.workspaceId,
       secret: credentials.secret,
       agentKey: credentials.agentKey,
+      ownerEmail,
+      consoleCode: (email) =>
+        vi.waitFor(
+          () => {
+            const code = takeConsoleCode(running.devOutbox?.messages() ?? [], email, answeredMails)
+            if (code === null) throw new Error(`No new console sign-in code was mailed to ${email}`)
+            return code
+          },
+          { timeout: 10_000, interval: 20 },
+        ),
+      mailsTo: (email) =>
+        (running.devOutbox?.messages() ?? []).filter((message) => message.to === email).map((mail) => mail.subject),
+      advanceClock(milliseconds) {
+        clockOffset += milliseconds
+      },
       async customer({ email } = {}) {
         const externalId = `user_${randomUUID()}`
         const identityToken = signIdentityToken(credentials, { sub: externalId, ...(email ? { email } : {}) })

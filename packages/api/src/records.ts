@@ -38,7 +38,13 @@ export function createAgentRecordsClient({
   fetch,
   timeoutMs,
 }: AgentRecordsClientOptions): AgentRecordsClient {
-  const http = createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs })
+  return agentRecordsClientOver(
+    createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs }),
+  )
+}
+
+/** Transcripts, erasure and export as an advisor, over a key's header or the console session's cookie. */
+export function agentRecordsClientOver(http: HttpClient): AgentRecordsClient {
   return {
     finishWithTranscript: ({ signal, conversationId, transcript }) =>
       http.request(agentRoutes.finish, { signal, params: { id: conversationId }, body: { transcript } }),

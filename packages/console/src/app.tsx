@@ -1,79 +1,119 @@
-import type { Agent } from '@threadline/protocol'
-import { useEffect, useState } from 'react'
-import { isApiError } from '@threadline/api'
+import type { ConsoleSession } from '@threadline/protocol'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { createConsoleClient, isApiError } from '@threadline/api'
 import type { FetchFunction } from '@threadline/api'
-import { createConsoleClient } from './api-client.js'
-import { forgetKey, readStoredKey, storeKey, takeKeyFromFragment } from './agent-key.js'
 import { describeError } from './describe-error.js'
-import { Inbox } from './inbox.js'
 import { SignIn } from './sign-in.js'
+import { SignedInConsole } from './signed-in-console.js'
+import { readEmailFromFragment, removeEmailFromFragment } from './sign-in-link.js'
 
 export interface AppProps {
-  /** The API's origin; '' (default) is this page's origin, where the demo serves the console. */
+  /** The API's origin; '' (default) is this page's origin, where the server serves the console. */
   baseUrl?: string
   fetch?: FetchFunction
 }
 
-interface Session {
-  key: string
-  agent: Agent
-  workspaceId: string
-}
+type Access =
+  | { state: 'checking' }
+  | { state: 'signed-out'; notice: string | null }
+  | { state: 'signed-in'; session: ConsoleSession }
 
-/** A key from the demo's link wins over one kept from before; it is stored at once, so reading it twice finds it. */
-function initialKey(): string | null {
-  const fromLink = takeKeyFromFragment()
-  if (fromLink !== null) storeKey(fromLink)
-  return fromLink ?? readStoredKey()
-}
+/** What the sign-in screen says when the server stopped accepting the session of an open console. */
+export const accessEndedNotice =
+  'Your access to the console ended: you were signed out, your session expired, or you were removed from the team. Sign in again to continue.'
 
-/** Signs the advisor in (checking the key with `GET /v1/agent/me`), then shows the inbox. */
+/**
+ * The console's one gate. The session is an HttpOnly cookie the page never sees, so on load it asks
+ * the server who is signed in. From then on any 401 (a call, or the event stream refused) means the
+ * session ended — signed out elsewhere, expired, or the advisor was removed — and the whole signed-in
+ * tree is dropped at once for the sign-in screen, so nothing of the workspace stays on screen.
+ */
 export function App({ baseUrl = '', fetch }: AppProps) {
-  const [pendingKey, setPendingKey] = useState<string | null>(initialKey)
-  const [session, setSession] = useState<Session | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const [access, setAccess] = useState<Access>({ state: 'checking' })
+  // Read in a pure initialiser (StrictMode runs it twice), taken out of the address bar after.
+  const [initialEmail] = useState(readEmailFromFragment)
+  useEffect(removeEmailFromFragment, [])
+  const accessRef = useRef(access)
+  accessRef.current = access
+  const signingOut = useRef(false)
 
-  useEffect(() => {
-    if (pendingKey === null) return
-    const controller = new AbortController()
-    createConsoleClient({ baseUrl, agentKey: pendingKey, ...(fetch ? { fetch } : {}) })
-      .me({ signal: controller.signal })
-      .then(
-        ({ agent, workspaceId }) => {
-          storeKey(pendingKey)
-          setSession({ key: pendingKey, agent, workspaceId })
-          setError(null)
-          setPendingKey(null)
+  const client = useMemo(
+    () =>
+      createConsoleClient({
+        baseUrl,
+        ...(fetch ? { fetch } : {}),
+        onUnauthorized: () => {
+          if (accessRef.current.state === 'signed-in' && !signingOut.current) endAccess(accessEndedNotice)
         },
-        (failure: unknown) => {
-          if (controller.signal.aborted) return
-          // Only a refused key is forgotten: a server that is down says nothing about the key.
-          if (isApiError(failure) && failure.code === 'unauthorized') forgetKey()
-          setError(describeError(failure))
-          setPendingKey(null)
-        },
-      )
-    return () => controller.abort()
-  }, [pendingKey, baseUrl, fetch])
+      }),
+    [baseUrl, fetch],
+  )
 
-  function signOut(reason: string | null = null): void {
-    forgetKey()
-    setSession(null)
-    setError(reason)
+  function endAccess(notice: string | null): void {
+    accessRef.current = { state: 'signed-out', notice }
+    setAccess(accessRef.current)
   }
 
-  if (session) {
+  useEffect(() => {
+    const controller = new AbortController()
+    client.getSession({ signal: controller.signal }).then(
+      (session) => setAccess({ state: 'signed-in', session }),
+      (failure: unknown) => {
+        if (controller.signal.aborted) return
+        // 401 is simply "nobody is signed in here yet"; anything else is worth saying.
+        const signedOut = isApiError(failure) && failure.code === 'unauthorized'
+        setAccess({ state: 'signed-out', notice: signedOut ? null : describeError(failure) })
+      },
+    )
+    return () => controller.abort()
+  }, [client])
+
+  /** Signs this device (or every device) out on the server, then shows the sign-in screen. */
+  async function signOut(scope: 'here' | 'everywhere'): Promise<void> {
+    signingOut.current = true
+    const done = scope === 'here' ? 'You signed out.' : 'You signed out on every device.'
+    try {
+      await (scope === 'here' ? client.signOut() : client.signOutEverywhere())
+      endAccess(done)
+    } catch (failure) {
+      // Signed out already (401), or the server could not be told: say which.
+      endAccess(
+        isApiError(failure) && failure.code === 'unauthorized'
+          ? done
+          : `${describeError(failure)} This device may still be signed in: sign out again once the server can be reached.`,
+      )
+    } finally {
+      signingOut.current = false
+    }
+  }
+
+  if (access.state === 'checking') {
     return (
-      <Inbox
-        key={session.key}
-        baseUrl={baseUrl}
-        {...(fetch ? { fetch } : {})}
-        apiKey={session.key}
-        agent={session.agent}
-        onSignOut={() => signOut()}
-        onKeyRefused={() => signOut('The server no longer accepts this agent key. Sign in again.')}
+      <main className="console-sign-in tl-root" aria-busy="true">
+        <h1>Threadline console</h1>
+        <p role="status">Checking whether you are signed in…</p>
+      </main>
+    )
+  }
+  if (access.state === 'signed-out') {
+    return (
+      <SignIn
+        client={client}
+        notice={access.notice}
+        initialEmail={initialEmail}
+        onSignedIn={(session) => setAccess({ state: 'signed-in', session })}
       />
     )
   }
-  return <SignIn error={error} checking={pendingKey !== null} onSubmit={setPendingKey} />
+  return (
+    <SignedInConsole
+      // Another workspace or another advisor is a fresh console: nothing carries over.
+      key={`${access.session.workspace.id}:${access.session.advisor.id}`}
+      client={client}
+      session={access.session}
+      onSessionChange={(session) => setAccess({ state: 'signed-in', session })}
+      onSignOut={(scope) => void signOut(scope)}
+      onAccessEnded={() => endAccess(accessEndedNotice)}
+    />
+  )
 }

@@ -13,6 +13,7 @@ import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
 import axe from 'axe-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createBlocksClient } from '@threadline/api'
 import { BlockDialog } from './block-dialog.js'
 
 let server: RunningServer
@@ -72,8 +73,7 @@ describe('BlockDialog', () => {
     const user = userEvent.setup()
     const { baseElement } = render(
       <BlockDialog
-        baseUrl={server.url}
-        agentKey={workspace.agentKey}
+        blocks={createBlocksClient({ baseUrl: server.url, agentKey: workspace.agentKey })}
         customer={{ id: customer.id, label: 'Ada' }}
         onClose={() => undefined}
       />,

@@ -1,12 +1,13 @@
 import type { AddressUsageResponse, Block } from '@threadline/protocol'
-import { useEffect, useId, useMemo, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import type { FormEvent } from 'react'
-import { createConsoleBlocksClient } from './api-client.js'
-import type { ConsoleClientOptions } from './api-client.js'
+import type { BlocksClient } from '@threadline/api'
 import { describeError } from './describe-error.js'
 import { Modal } from './modal.js'
 
-export interface BlockDialogProps extends ConsoleClientOptions {
+export interface BlockDialogProps {
+  /** The block routes as the signed-in advisor (the console session's `blocks`). */
+  blocks: BlocksClient
   customer: { id: string; label: string }
   onClose: () => void
 }
@@ -42,12 +43,7 @@ function describeUsage(usage: AddressUsageResponse): string {
  * for a while, with how many other customers share it shown before the choice. A block in force is
  * shown with its end and the attempts made since, and can be lifted here.
  */
-export function BlockDialog({ customer, onClose, ...client }: BlockDialogProps) {
-  const { baseUrl, fetch, agentKey } = client
-  const blocks = useMemo(
-    () => createConsoleBlocksClient({ baseUrl, agentKey, ...(fetch ? { fetch } : {}) }),
-    [baseUrl, agentKey, fetch],
-  )
+export function BlockDialog({ blocks, customer, onClose }: BlockDialogProps) {
   const ids = useId()
   const [current, setCurrent] = useState<Block | null | undefined>(undefined)
   const [usage, setUsage] = useState<AddressUsageResponse | null>(null)

@@ -9,14 +9,22 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanup, configure, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { createAgentClient } from '@threadline/api'
-import type { AgentClient } from '@threadline/api'
+import {
+  createAdminClient,
+  createAgentClient,
+  createAgentRecordsClient,
+  createBlocksClient,
+  createConsoleClient,
+} from '@threadline/api'
+import type { AdminClient, AgentClient } from '@threadline/api'
 import { workspaceHeader } from '@threadline/protocol'
-import type { Agent, Message } from '@threadline/protocol'
+import type { AdvisorRole, Agent, Message, TeamMember } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
+import { createConsoleBrowser, takeConsoleCode } from '@threadline/server/testing'
+import type { ConsoleBrowser } from '@threadline/server/testing'
 import axe from 'axe-core'
-import { afterAll, afterEach, beforeAll, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest'
 import { Inbox } from './inbox.js'
 
 export interface TestWorkspace {
@@ -29,6 +37,11 @@ export interface TestWorkspace {
 export interface ConsoleTestServer {
   server: RunningServer
   workspace: TestWorkspace
+  /** The workspace's owner (the advisor of `workspace.agentKey`), who signs in with an emailed code. */
+  ownerEmail: string
+  admin: AdminClient
+  /** Moves the server's clock on (code expiry); every later call sees the later time. */
+  advanceClock(milliseconds: number): void
 }
 
 /** Generous: the machine is shared, and a step here is several HTTP calls and a stream event. */
@@ -47,15 +60,36 @@ export function useConsoleTestServer(): { readonly current: ConsoleTestServer } 
     // into this realm's Uint8Array is all it takes; a server in its own process never sees this.
     globalThis.TextEncoder = realmTextEncoder(globalThis.TextEncoder)
     dataDir = mkdtempSync(join(tmpdir(), 'threadline-console-'))
+    let clockOffset = 0
     const server = await startServer({
       port: 0,
       mode: 'development',
       log: () => undefined,
       replyEmailSweepMs: 0,
+      now: () => Date.now() + clockOffset,
       database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
     })
-    const workspace = await server.createWorkspace({ name: 'Console Shop', origins: ['https://shop.example'] })
-    current = { server, workspace }
+    const ownerEmail = 'owner@shop.example'
+    const workspace = await server.createWorkspace({
+      name: 'Console Shop',
+      origins: ['https://shop.example'],
+      ownerEmail,
+      ownerName: 'Advisor',
+    })
+    const admin = createAdminClient({
+      baseUrl: server.url,
+      workspaceId: workspace.workspaceId,
+      secret: workspace.secret,
+    })
+    current = {
+      server,
+      workspace,
+      ownerEmail,
+      admin,
+      advanceClock(milliseconds) {
+        clockOffset += milliseconds
+      },
+    }
   }, consoleTestTimeoutMs)
 
   afterAll(async () => {
@@ -65,7 +99,6 @@ export function useConsoleTestServer(): { readonly current: ConsoleTestServer } 
 
   afterEach(() => {
     cleanup()
-    sessionStorage.clear()
     history.replaceState(null, '', '/console/')
   })
 
@@ -191,12 +224,13 @@ export async function renderInbox(
   const { agent } = await createAgentClient({ baseUrl: test.server.url, agentKey }).me()
   const rendered = render(
     <Inbox
-      baseUrl={test.server.url}
-      apiKey={agentKey}
+      api={createAgentClient({ baseUrl: test.server.url, agentKey })}
+      blocks={createBlocksClient({ baseUrl: test.server.url, agentKey })}
+      records={createAgentRecordsClient({ baseUrl: test.server.url, agentKey })}
       agent={agent}
       workspaceName="Console Shop"
       onSignOut={() => undefined}
-      onKeyRefused={() => undefined}
+      onAccessEnded={() => undefined}
     />,
   )
   await screen.findByText('Live')
@@ -219,4 +253,41 @@ export async function openConversation(
   const article = await screen.findByRole('article')
   await within(article).findByText(text)
   return { ...rendered, user, article, conversationId: sent.message.conversationId }
+}
+
+// ── the console session: the email-code sign-in, a browser's cookie ────────────────────────────────
+
+/**
+ * The newest console sign-in code mailed to `email` whose mail is not in `seen` (the dev outbox);
+ * waits for it. Pass one `seen` per file to have each code answered once.
+ */
+export function consoleCode(test: ConsoleTestServer, email: string, seen: Set<string>): Promise<string> {
+  return vi.waitFor(
+    () => {
+      const code = takeConsoleCode(test.server.devOutbox?.messages() ?? [], email, seen)
+      if (code === null) throw new Error(`No new console sign-in code was mailed to ${email}`)
+      return code
+    },
+    { timeout: 10_000, interval: 20 },
+  )
+}
+
+/** A browser tab on the server's origin (`createConsoleBrowser`), signed in as `email` with the emailed code. */
+export async function signedInBrowser(test: ConsoleTestServer, email: string): Promise<ConsoleBrowser> {
+  const seen = new Set((test.server.devOutbox?.messages() ?? []).map((message) => message.id))
+  const browser = createConsoleBrowser(test.server.url)
+  const client = createConsoleClient({ baseUrl: test.server.url, fetch: browser.fetch })
+  await client.startSignIn({ email })
+  await client.verifySignIn({ email, code: await consoleCode(test, email, seen) })
+  return browser
+}
+
+/** A new advisor of the workspace with an email, invited with the admin API (no sign-in yet). */
+export async function teammate(
+  test: ConsoleTestServer,
+  role: AdvisorRole,
+  name: string,
+): Promise<{ advisor: TeamMember; email: string }> {
+  const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${crypto.randomUUID().slice(0, 6)}@shop.example`
+  return { advisor: await test.admin.inviteAdvisor({ email, name, role }), email }
 }

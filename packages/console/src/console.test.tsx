@@ -1,18 +1,21 @@
 // @vitest-environment jsdom
 /**
- * The console against the real server (see console.test-helpers.tsx): signing in, the queue, a
- * conversation, identification. Timeline, notes and canned replies have their own files.
+ * The console against the real server (see console.test-helpers.tsx), signed in as the workspace's
+ * owner: the queue, a conversation, identification. Signing in, the team, timeline, notes and
+ * canned replies have their own files.
  */
 import { render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { workspaceHeader } from '@threadline/protocol'
 import type { RunningServer } from '@threadline/server'
+import type { ConsoleBrowser } from '@threadline/server/testing'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { App } from './app.js'
 import {
   consoleTestTimeoutMs,
   expectAccessible,
   freshEmail,
+  signedInBrowser,
   signedInCustomer as signedInCustomerOf,
   useConsoleTestServer,
   verifiedCustomer as verifiedCustomerOf,
@@ -22,9 +25,15 @@ import type { TestWorkspace } from './console.test-helpers.js'
 const test = useConsoleTestServer()
 let server: RunningServer
 let workspace: TestWorkspace
-beforeAll(() => {
+/** A browser tab signed in as the owner, once for the file (codes are capped per hour). */
+let signedIn: ConsoleBrowser
+beforeAll(async () => {
   ;({ server, workspace } = test.current)
+  signedIn = await signedInBrowser(test.current, test.current.ownerEmail)
 })
+
+/** The console in that tab: the session cookie opens the inbox at once. */
+const renderSignedIn = () => render(<App baseUrl={server.url} fetch={signedIn.fetch} />)
 
 const verifiedCustomer = (email: string) => verifiedCustomerOf(test.current, email)
 const signedInCustomer = (claims: { sub: string; email?: string; name?: string }) =>
@@ -53,33 +62,6 @@ async function mintCode(account: {
 }
 
 describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
-  describe('when the key is wrong', () => {
-    it('says the server refused it, keeps nothing and stays on the sign-in form', async () => {
-      const user = userEvent.setup()
-      const { container } = render(<App baseUrl={server.url} />)
-      await user.type(screen.getByLabelText('Agent key'), 'ak_not_a_real_key')
-      await user.click(screen.getByRole('button', { name: 'Sign in' }))
-      expect((await screen.findByRole('alert')).textContent).toMatch(/refused this agent key/)
-      expect(screen.getByLabelText('Agent key')).toHaveProperty('ariaInvalid', 'true')
-      expect(sessionStorage.length).toBe(0)
-      await expectAccessible(container)
-    })
-  })
-
-  describe('when the demo link carries the key', () => {
-    it('signs in from #key=, removes the key from the address bar, and signs out', async () => {
-      history.replaceState(null, '', `/console/#key=${workspace.agentKey}`)
-      const user = userEvent.setup()
-      render(<App baseUrl={server.url} />)
-      expect(location.hash).toBe('')
-      expect(await screen.findByText('Signed in as Advisor')).toBeTruthy()
-      expect(sessionStorage.getItem('threadline:agent-key')).toBe(workspace.agentKey)
-      await user.click(screen.getByRole('button', { name: 'Sign out' }))
-      expect(screen.getByLabelText('Agent key')).toBeTruthy()
-      expect(sessionStorage.length).toBe(0)
-    })
-  })
-
   describe('when a customer writes', () => {
     it('lists the conversation, opens it, marks it read, replies, and shows new messages and typing live', async () => {
       const email = freshEmail('sam')
@@ -88,9 +70,7 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
       await customer.send('Where is my <img src=x onerror=alert(1)> order? https://shop.example/orders/42')
 
       const user = userEvent.setup()
-      const { container } = render(<App baseUrl={server.url} />)
-      await user.type(screen.getByLabelText('Agent key'), workspace.agentKey)
-      await user.click(screen.getByRole('button', { name: 'Sign in' }))
+      const { container } = renderSignedIn()
 
       // The list: unanswered by default, the customer by email, the last message and an unread marker.
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
@@ -159,8 +139,7 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
 
     it('shows a new conversation in the list as it arrives, and finishes one', async () => {
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      render(<App baseUrl={server.url} />)
+      renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
 
@@ -186,8 +165,7 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
       await customer.send('Hi, it is about my subscription')
 
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const { container } = render(<App baseUrl={server.url} />)
+      const { container } = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       await screen.findByText('Live')
       const row = await within(list).findByRole('button', { name: new RegExp(email) })
@@ -264,8 +242,7 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
       await customer.send('Hello from my account page')
 
       const user = userEvent.setup()
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const { container } = render(<App baseUrl={server.url} />)
+      const { container } = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       const row = await within(list).findByRole('button', { name: /Lee Signed-In/ })
       expect(within(row).getByText('Identified')).toBeTruthy()
@@ -283,8 +260,7 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
 
   describe('the queue', () => {
     async function signIn() {
-      sessionStorage.setItem('threadline:agent-key', workspace.agentKey)
-      const rendered = render(<App baseUrl={server.url} />)
+      const rendered = renderSignedIn()
       const list = await screen.findByRole('navigation', { name: 'Conversations' })
       return { ...rendered, list }
     }

@@ -10,6 +10,7 @@ import { startServer } from '@threadline/server'
 import type { RunningServer } from '@threadline/server'
 import axe from 'axe-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createAgentClient, createAgentRecordsClient } from '@threadline/api'
 import { CustomerDataActions, CustomerDataProvider } from './customer-data-actions.js'
 
 let server: RunningServer
@@ -90,7 +91,11 @@ async function customerWhoWrote(email: string): Promise<{ customerId: string; co
 
 function renderActions(agentKey: string, agentId: string, customerId: string, email: string) {
   return render(
-    <CustomerDataProvider baseUrl={server.url} agentKey={agentKey} agentId={agentId}>
+    <CustomerDataProvider
+      records={createAgentRecordsClient({ baseUrl: server.url, agentKey })}
+      api={createAgentClient({ baseUrl: server.url, agentKey })}
+      agentId={agentId}
+    >
       <CustomerDataActions customerId={customerId} confirmWith={email} />
     </CustomerDataProvider>,
   )
@@ -162,7 +167,11 @@ describe('CustomerDataActions', () => {
         return answer
       }
       const { container } = render(
-        <CustomerDataProvider baseUrl={server.url} agentKey={agentKey} agentId={agent.id} fetch={watched}>
+        <CustomerDataProvider
+          records={createAgentRecordsClient({ baseUrl: server.url, agentKey, fetch: watched })}
+          api={createAgentClient({ baseUrl: server.url, agentKey, fetch: watched })}
+          agentId={agent.id}
+        >
           <CustomerDataActions customerId={customerId} confirmWith={email} />
         </CustomerDataProvider>,
       )

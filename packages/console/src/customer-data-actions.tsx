@@ -1,6 +1,4 @@
-import { createAgentRecordsClient, createHttpClient } from '@threadline/api'
-import type { AgentRecordsClient, FetchFunction } from '@threadline/api'
-import { teamRoutes } from '@threadline/protocol'
+import type { AgentClient, AgentRecordsClient } from '@threadline/api'
 import { createContext, useContext, useEffect, useId, useMemo, useState } from 'react'
 import type { ReactNode } from 'react'
 import { describeError } from './describe-error.js'
@@ -21,28 +19,23 @@ const CustomerDataContext = createContext<CustomerData | null>(null)
 
 /** Gives the customer panel its records client and the advisor's role, read once per sign-in. */
 export function CustomerDataProvider({
-  baseUrl,
-  agentKey,
+  records,
+  api,
   agentId,
-  fetch,
   children,
 }: {
-  baseUrl: string
-  agentKey: string
+  /** The records routes as the signed-in advisor (the console session's `records`). */
+  records: AgentRecordsClient
+  /** Where the advisor's role is read from (the team list). */
+  api: Pick<AgentClient, 'listTeam'>
   agentId: string
-  fetch?: FetchFunction | undefined
   children: ReactNode
 }) {
-  const records = useMemo(
-    () => createAgentRecordsClient({ baseUrl, agentKey, ...(fetch ? { fetch } : {}) }),
-    [baseUrl, agentKey, fetch],
-  )
   const [canManage, setCanManage] = useState<boolean | null>(null)
   useEffect(() => {
     const controller = new AbortController()
-    const http = createHttpClient({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch })
-    http.request(teamRoutes.listTeam, { signal: controller.signal }).then(
-      ({ advisors }) => {
+    api.listTeam({ signal: controller.signal }).then(
+      (advisors) => {
         const role = advisors.find((advisor) => advisor.id === agentId)?.role
         setCanManage(role === 'owner' || role === 'admin')
       },
@@ -51,7 +44,7 @@ export function CustomerDataProvider({
       },
     )
     return () => controller.abort()
-  }, [baseUrl, agentKey, agentId, fetch])
+  }, [api, agentId])
   const value = useMemo(() => ({ records, canManage }), [records, canManage])
   return <CustomerDataContext.Provider value={value}>{children}</CustomerDataContext.Provider>
 }

@@ -5,7 +5,7 @@ export function describeError(error: unknown): string {
   if (!isThreadlineError(error)) return 'Something went wrong. Try again.'
   switch (error.code) {
     case 'unauthorized':
-      return 'The server refused this agent key. Check it and sign in again.'
+      return 'Your session has ended. Sign in again.'
     case 'network_error':
       return 'The server could not be reached. Check your connection and try again.'
     case 'not_found':

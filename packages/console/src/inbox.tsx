@@ -1,7 +1,7 @@
 import type { Agent } from '@threadline/protocol'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { FetchFunction, StreamStatus } from '@threadline/api'
-import { createConsoleClient } from './api-client.js'
+import type { ReactNode } from 'react'
+import type { AgentClient, AgentRecordsClient, BlocksClient, StreamStatus } from '@threadline/api'
 import { CannedRepliesDialog } from './canned-replies-dialog.js'
 import { BlockDialog } from './block-dialog.js'
 import { CommandPalette } from './command-palette.js'
@@ -25,12 +25,18 @@ import { viewById, views } from './views.js'
 import type { ViewId } from './views.js'
 
 export interface InboxProps {
-  baseUrl: string
-  fetch?: FetchFunction
-  apiKey: string
+  /** The agent API as the signed-in advisor (the console session's cookie). */
+  api: AgentClient
+  /** Blocks as the same advisor (the console session's `blocks`). */
+  blocks: BlocksClient
+  /** Transcripts, export and erasure as the same advisor (the console session's `records`). */
+  records: AgentRecordsClient
   agent: Agent
   onSignOut: () => void
-  onKeyRefused: () => void
+  /** The event stream was refused: the session ended or the advisor was removed. */
+  onAccessEnded: () => void
+  /** The signed-in advisor's own controls, in the header before "Sign out" (presence, team and settings). */
+  headerActions?: ReactNode
   /** More palette commands; each gets the open conversation's id. */
   extraCommands?: (openId: string | null) => Command[]
   /** The workspace's name, for `{workspace.name}` in canned replies (the console session knows it). */
@@ -46,19 +52,16 @@ const streamLabels: Record<StreamStatus, string> = {
 
 /** The signed-in console: one workspace event stream feeding the list and the open conversation. */
 export function Inbox({
-  baseUrl,
-  fetch,
-  apiKey,
+  api,
+  blocks,
+  records,
   agent,
   onSignOut,
-  onKeyRefused,
+  onAccessEnded,
+  headerActions,
   extraCommands,
   workspaceName = null,
 }: InboxProps) {
-  const api = useMemo(
-    () => createConsoleClient({ baseUrl, agentKey: apiKey, ...(fetch ? { fetch } : {}) }),
-    [baseUrl, apiKey, fetch],
-  )
   const hub = useMemo(createEventHub, [])
   const [streamStatus, setStreamStatus] = useState<StreamStatus>('connecting')
   /** Bumped when the stream comes back after a drop: what it missed is fetched again. */
@@ -80,8 +83,8 @@ export function Inbox({
   const takeFlow = useTakeFlow({ api, myId: agent.id })
   const composerRef = useRef<ComposerHandle>(null)
   // The parent's sign-out is a new function each render; it must not reopen the stream.
-  const onKeyRefusedRef = useRef(onKeyRefused)
-  onKeyRefusedRef.current = onKeyRefused
+  const onAccessEndedRef = useRef(onAccessEnded)
+  onAccessEndedRef.current = onAccessEnded
 
   useEffect(() => {
     let dropped = false
@@ -95,7 +98,7 @@ export function Inbox({
           dropped = false
           setGeneration((value) => value + 1)
         }
-        if (next === 'refused') onKeyRefusedRef.current()
+        if (next === 'refused') onAccessEndedRef.current()
       },
     })
   }, [api, hub])
@@ -192,6 +195,7 @@ export function Inbox({
             Block customer…
           </button>
         )}
+        {headerActions}
         <button type="button" className="console-button" onClick={onSignOut}>
           Sign out
         </button>
@@ -218,7 +222,7 @@ export function Inbox({
         </nav>
         <main className="console-main">
           {openId ? (
-            <CustomerDataProvider baseUrl={baseUrl} agentKey={apiKey} agentId={agent.id} fetch={fetch}>
+            <CustomerDataProvider records={records} api={api} agentId={agent.id}>
               <ConversationView
                 key={openId}
                 api={api}
@@ -271,9 +275,7 @@ export function Inbox({
       {takeFlow.dialog}
       {dialog === 'block' && openRow && (
         <BlockDialog
-          baseUrl={baseUrl}
-          {...(fetch ? { fetch } : {})}
-          agentKey={apiKey}
+          blocks={blocks}
           customer={{ id: openRow.customer.id, label: customerLabel(openRow.customer) }}
           onClose={() => setDialog(null)}
         />

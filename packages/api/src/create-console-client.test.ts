@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto'
+import { isApiError } from '@threadline/protocol'
+import type { AdvisorRole } from '@threadline/protocol'
+import { consoleRouteSchemas, teamRouteSchemas } from '@threadline/protocol/schemas'
+import { createConsoleBrowser } from '@threadline/server/testing'
+import { describe, expect, it, vi } from 'vitest'
+import { createAdminClient } from './create-admin-client.js'
+import { createAgentClient } from './create-agent-client.js'
+import { createConsoleClient } from './create-console-client.js'
+import type { StreamStatusChange } from './event-stream.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
+
+const server = useRealServer()
+const consoleCookie = '__Host-tl_console'
+
+/** A browser tab on the server's origin with the console client in it; `unauthorized` records every 401 it heard. */
+function consoleTab() {
+  const browser = createConsoleBrowser(server.current.url)
+  const unauthorized: string[] = []
+  const client = createConsoleClient({
+    baseUrl: server.current.url,
+    fetch: browser.fetch,
+    onUnauthorized: (error) => unauthorized.push(error.code),
+  })
+  return { browser, client, unauthorized }
+}
+
+async function signIn(email: string): Promise<ReturnType<typeof consoleTab>> {
+  const tab = consoleTab()
+  await tab.client.startSignIn({ email })
+  await tab.client.verifySignIn({ email, code: await server.current.consoleCode(email) })
+  return tab
+}
+
+/** A new teammate added with the admin API, signed in to the console. */
+async function teammate(role: AdvisorRole) {
+  const email = `${role}-${randomUUID().slice(0, 8)}@api.example.test`
+  const admin = createAdminClient({
+    baseUrl: server.current.url,
+    workspaceId: server.current.workspaceId,
+    secret: server.current.secret,
+  })
+  const advisor = await admin.inviteAdvisor({ email, name: `An ${role}`, role })
+  return { advisor, email, ...(await signIn(email)) }
+}
+
+describe('createConsoleClient', () => {
+  describe('when an advisor signs in with the emailed code', () => {
+    it('H1, H2: the code signs this browser in with an HttpOnly cookie; the session names the advisor, role and workspace', async () => {
+      const { browser, client, unauthorized } = consoleTab()
+      expect(await rejection(client.getSession())).toMatchObject({ code: 'unauthorized', status: 401 })
+      expect(unauthorized).toEqual(['unauthorized'])
+
+      await client.startSignIn({ email: server.current.ownerEmail })
+      const code = await server.current.consoleCode(server.current.ownerEmail)
+      const session = await client.verifySignIn({ email: ' Owner@API.example.test ', code })
+      expect(consoleRouteSchemas.signInVerify.response.parse(session)).toEqual(session)
+      expect(session).toMatchObject({
+        advisor: { name: 'Olga', email: server.current.ownerEmail, role: 'owner' },
+        workspace: { id: server.current.workspaceId, name: 'Api' },
+      })
+      expect(browser.cookie(consoleCookie)).toEqual(expect.any(String))
+      expect(await client.getSession()).toEqual(session)
+    })
+
+    it('calls the agent API and the team with the cookie alone', async () => {
+      const { client } = await teammate('advisor')
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('Hello from the shop')
+      const listed = await client.agent.listConversations({ status: 'unanswered' })
+      expect(listed.map((row) => row.conversation.id)).toContain(conversationId)
+      const advisors = await client.team.listAdvisors()
+      expect(teamRouteSchemas.listTeam.response.parse({ advisors }).advisors).toEqual(advisors)
+      expect(advisors.map((advisor) => advisor.email)).toContain(server.current.ownerEmail)
+    })
+
+    it('H3: sends every call that changes something as JSON, so routes without a body work on the cookie too', async () => {
+      const { client } = await teammate('advisor')
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('Please close this')
+      // `finish` and `reopen` carry no body: sent bare, the server would refuse them as not JSON (403).
+      expect((await client.agent.finish({ conversationId })).status).toBe('finished')
+      expect((await client.agent.reopen({ conversationId })).status).toBe('unanswered')
+      await client.team.setPresence({ status: 'away' })
+      await client.signOut()
+    })
+
+    it('H2: lists the devices, ends another one, signs out, and signs out everywhere', async () => {
+      const first = await teammate('advisor')
+      const second = await signIn(first.email)
+      const third = await signIn(first.email)
+      const devices = await first.client.listSessions()
+      expect(consoleRouteSchemas.listSessions.response.parse({ sessions: devices }).sessions).toEqual(devices)
+      expect(devices).toHaveLength(3)
+      expect(devices.filter((device) => device.current)).toHaveLength(1)
+
+      const secondId = (await second.client.listSessions()).find((device) => device.current)?.id ?? ''
+      await first.client.endSession({ sessionId: secondId })
+      expect(await rejection(second.client.getSession())).toMatchObject({ code: 'unauthorized' })
+      expect(second.unauthorized).toEqual(['unauthorized'])
+      expect(await rejection(first.client.endSession({ sessionId: 'cs_unknown' }))).toMatchObject({
+        code: 'not_found',
+      })
+
+      await third.client.signOut()
+      expect(third.browser.cookie(consoleCookie)).toBeNull()
+      expect(await rejection(third.client.agent.listConversations())).toMatchObject({ code: 'unauthorized' })
+
+      const fourth = await signIn(first.email)
+      await first.client.signOutEverywhere()
+      expect(await rejection(first.client.getSession())).toMatchObject({ code: 'unauthorized' })
+      expect(await rejection(fourth.client.getSession())).toMatchObject({ code: 'unauthorized' })
+    })
+  })
+
+  describe('when the code is wrong, late or asked for too often', () => {
+    it('H1: an email that is no advisor’s is answered the same, gets no mail, and any code for it is otp_invalid', async () => {
+      const { client } = consoleTab()
+      const stranger = `stranger-${randomUUID().slice(0, 8)}@api.example.test`
+      await expect(client.startSignIn({ email: stranger })).resolves.toBeUndefined()
+      expect(server.current.mailsTo(stranger)).toEqual([])
+      expect(await rejection(client.verifySignIn({ email: stranger, code: '123456' }))).toMatchObject({
+        name: 'ApiError',
+        code: 'otp_invalid',
+        status: 422,
+      })
+    })
+
+    it('H1: a wrong code is otp_invalid, the fifth wrong one uses the code up, and then the right one fails too', async () => {
+      const { email } = await teammate('advisor')
+      const { client } = consoleTab()
+      // teammate() signed in once; that success ended the cooldown, so a new code may be asked at once.
+      await client.startSignIn({ email })
+      const code = await server.current.consoleCode(email)
+      const wrong = code === '000000' ? '111111' : '000000'
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        expect((await rejection(client.verifySignIn({ email, code: wrong }))).code).toBe('otp_invalid')
+      }
+      expect((await rejection(client.verifySignIn({ email, code: wrong }))).code).toBe('otp_attempts_exceeded')
+      expect((await rejection(client.verifySignIn({ email, code }))).code).toBe('otp_attempts_exceeded')
+    })
+
+    it('H1: asking again within a minute is rate_limited, with the seconds to wait', async () => {
+      const { email } = await teammate('advisor')
+      const { client } = consoleTab()
+      await client.startSignIn({ email })
+      const refused = await rejection(client.startSignIn({ email }))
+      expect(refused).toMatchObject({ code: 'rate_limited', status: 429 })
+      expect(isApiError(refused) && refused.retryAfterSeconds).toBeGreaterThan(0)
+    })
+
+    it('H1: a code is otp_expired after ten minutes', async () => {
+      const { email } = await teammate('advisor')
+      const { client } = consoleTab()
+      await client.startSignIn({ email })
+      const code = await server.current.consoleCode(email)
+      server.current.advanceClock(10 * 60_000 + 1_000)
+      expect(await rejection(client.verifySignIn({ email, code }))).toMatchObject({ code: 'otp_expired' })
+    })
+  })
+
+  describe('the team and its keys', () => {
+    it('H4: an owner invites, changes a role and removes; an advisor is refused each with 403 forbidden', async () => {
+      const owner = await signIn(server.current.ownerEmail)
+      const { client: advisor } = await teammate('advisor')
+      const email = `invited-${randomUUID().slice(0, 8)}@api.example.test`
+
+      const refusals = await Promise.all([
+        rejection(advisor.team.invite({ email, name: 'Ines', role: 'advisor' })),
+        rejection(advisor.team.listKeys()),
+        rejection(advisor.team.createKey({ name: 'CRM', scope: 'agent' })),
+      ])
+      expect(refusals.map((error) => [error.code, isApiError(error) && error.status])).toEqual([
+        ['forbidden', 403],
+        ['forbidden', 403],
+        ['forbidden', 403],
+      ])
+
+      const invited = await owner.client.team.invite({ email, name: 'Ines', role: 'advisor' })
+      expect(teamRouteSchemas.invite.response.parse({ advisor: invited }).advisor).toEqual(invited)
+      expect(invited).toMatchObject({ email, name: 'Ines', role: 'advisor', presence: 'offline' })
+      expect(await rejection(advisor.team.changeRole({ advisorId: invited.id, role: 'admin' }))).toMatchObject({
+        code: 'forbidden',
+      })
+      expect((await owner.client.team.changeRole({ advisorId: invited.id, role: 'admin' })).role).toBe('admin')
+      expect(await rejection(advisor.team.remove({ advisorId: invited.id }))).toMatchObject({ code: 'forbidden' })
+      await owner.client.team.remove({ advisorId: invited.id })
+      expect((await owner.client.team.listAdvisors()).map((member) => member.id)).not.toContain(invited.id)
+    })
+
+    it('H5: a key created in the console is shown once, works, shows its last use, and fails once revoked', async () => {
+      const { client } = await teammate('admin')
+      const created = await client.team.createKey({ name: 'Help desk sync', scope: 'agent' })
+      expect(teamRouteSchemas.createKey.response.parse(created)).toEqual(created)
+      expect(created.secret.startsWith(created.key.prefix)).toBe(true)
+
+      const integration = createAgentClient({ baseUrl: server.current.url, agentKey: created.secret })
+      await integration.listConversations()
+      const listed = (await client.team.listKeys()).find((key) => key.id === created.key.id)
+      expect(listed).toMatchObject({ name: 'Help desk sync', scope: 'agent', revokedAt: null })
+      expect(listed?.lastUsedAt).toEqual(expect.any(String))
+      expect(JSON.stringify(await client.team.listKeys())).not.toContain(created.secret)
+
+      const revoked = await client.team.revokeKey({ keyId: created.key.id })
+      expect(revoked.revokedAt).toEqual(expect.any(String))
+      expect(await rejection(integration.listConversations())).toMatchObject({ code: 'unauthorized', status: 401 })
+    })
+
+    it('H6: once removed, the advisor’s calls fail with unauthorized, the client hears each 401, and the event stream is refused', async () => {
+      const owner = await signIn(server.current.ownerEmail)
+      const removed = await teammate('advisor')
+      const statuses: StreamStatusChange[] = []
+      const close = removed.client.agent.subscribe({
+        onEvent: () => undefined,
+        onStatus: (change) => statuses.push(change),
+      })
+      try {
+        await vi.waitFor(() => expect(statuses.map((change) => change.status)).toContain('live'), { timeout: 10_000 })
+        await owner.client.team.remove({ advisorId: removed.advisor.id })
+
+        const failure = await rejection(removed.client.agent.listConversations())
+        expect(failure).toMatchObject({ name: 'ApiError', code: 'unauthorized', status: 401 })
+        expect(await rejection(removed.client.team.listAdvisors())).toMatchObject({ code: 'unauthorized' })
+        await vi.waitFor(() => expect(statuses.at(-1)).toMatchObject({ status: 'refused', error: { status: 401 } }), {
+          timeout: 15_000,
+        })
+        expect(removed.unauthorized.length).toBeGreaterThanOrEqual(3)
+        expect(new Set(removed.unauthorized)).toEqual(new Set(['unauthorized']))
+      } finally {
+        close()
+      }
+    })
+  })
+})
