@@ -107,6 +107,14 @@ export async function eraseCustomer(
         ).numDeletedRows,
       )
     }
+    // A block names the customer (their email, their network): it goes with them. Someone who comes
+    // back after an erasure is a new customer, and an advisor blocks them again if need be.
+    await transaction.deleteFrom('customer_networks').where('customer_id', '=', customer.id).execute()
+    add(
+      'blocks',
+      (await transaction.deleteFrom('customer_blocks').where('customer_id', '=', customer.id).executeTakeFirstOrThrow())
+        .numDeletedRows,
+    )
     await transaction.deleteFrom('customers').where('id', '=', customer.id).execute()
     add('customers', 1n)
     await recordPrivacyAudit(context, transaction, {
