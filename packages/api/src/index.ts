@@ -11,6 +11,14 @@ export type {
   MarkReadOptions,
   SetTypingOptions,
 } from './create-agent-client.js'
+export { createAgentAttachmentClient } from './attachments.js'
+export type {
+  AgentAttachmentClient,
+  AttachmentLinkOptions,
+  UploadAttachmentOptions,
+  SendAttachmentsOptions,
+} from './attachments.js'
+export type { UploadProgress } from './xhr-fetch.js'
 export { createAdminClient } from './create-admin-client.js'
 export type {
   AdminClient,

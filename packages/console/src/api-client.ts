@@ -1,5 +1,8 @@
-import { createAgentClient } from '@threadline/api'
-import type { AgentClient, FetchFunction } from '@threadline/api'
+import { createAgentAttachmentClient, createAgentClient } from '@threadline/api'
+import type { AgentAttachmentClient, AgentClient, FetchFunction } from '@threadline/api'
+
+/** Every agent API call the console makes: the agent client's and the attachment client's. */
+export type ConsoleClient = AgentClient & AgentAttachmentClient
 
 /** How the console reaches the agent API; the one place that knows how an advisor is authenticated. */
 export interface ConsoleClientOptions {
@@ -15,6 +18,7 @@ export interface ConsoleClientOptions {
  * different sign-in (a session cookie instead of the agent key) changes this file and the sign-in
  * screen only.
  */
-export function createConsoleClient({ baseUrl, fetch, agentKey }: ConsoleClientOptions): AgentClient {
-  return createAgentClient({ baseUrl, agentKey, ...(fetch ? { fetch } : {}) })
+export function createConsoleClient({ baseUrl, fetch, agentKey }: ConsoleClientOptions): ConsoleClient {
+  const options = { baseUrl, agentKey, ...(fetch ? { fetch } : {}) }
+  return { ...createAgentClient(options), ...createAgentAttachmentClient(options) }
 }

@@ -10,19 +10,22 @@ import type {
 import { Avatar, FormattedText, MessageText } from '@threadline/react'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent } from 'react'
-import type { AgentClient } from '@threadline/api'
+import type { ConsoleClient } from './api-client.js'
 import { customerLabel } from './customer-label.js'
 import { describeError } from './describe-error.js'
 import type { EventHub } from './event-hub.js'
 import { formatDuration } from './format-duration.js'
 import { formatTime } from './format-time.js'
 import { identificationNames } from './identification-labels.js'
+import { MessageAttachments } from './message-attachments.js'
+import { ReplyFiles } from './reply-files.js'
 import { useConversation } from './use-conversation.js'
 import { useReadReceipts } from './use-read-receipts.js'
+import { useReplyAttachments } from './use-reply-attachments.js'
 import { useTypingSignal } from './use-typing-signal.js'
 
 export interface ConversationViewProps {
-  api: AgentClient
+  api: ConsoleClient
   hub: EventHub
   agent: Agent
   conversationId: string
@@ -146,7 +149,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
             {entry && messages.length === 0 && <p className="console-muted">No messages yet.</p>}
             <ol>
               {messages.map((message) => (
-                <MessageItem key={message.id} message={message} customerName={name} />
+                <MessageItem key={message.id} message={message} customerName={name} api={api} />
               ))}
             </ol>
           </div>
@@ -189,7 +192,7 @@ export function ConversationView({ api, hub, agent, conversationId, generation, 
   )
 }
 
-function MessageItem({ message, customerName }: { message: Message; customerName: string }) {
+function MessageItem({ message, customerName, api }: { message: Message; customerName: string; api: ConsoleClient }) {
   const fromCustomer = message.author.kind === 'customer'
   const author = fromCustomer
     ? customerName
@@ -211,13 +214,7 @@ function MessageItem({ message, customerName }: { message: Message; customerName
           ) : (
             <MessageText text={message.text} />
           ))}
-        {message.attachments.length > 0 && (
-          <ul className="console-message__attachments">
-            {message.attachments.map((attachment) => (
-              <li key={attachment.id}>Attachment: {attachment.name}</li>
-            ))}
-          </ul>
-        )}
+        <MessageAttachments api={api} attachments={message.attachments} />
       </div>
     </li>
   )
@@ -229,7 +226,7 @@ function ReplyBox({
   customerName,
   onSent,
 }: {
-  api: AgentClient
+  api: ConsoleClient
   conversationId: string
   customerName: string
   onSent: (message: Message, conversation: Conversation) => void
@@ -241,15 +238,16 @@ function ReplyBox({
   const clientIdRef = useRef<string>(crypto.randomUUID())
   const fieldId = useId()
   const typing = useTypingSignal({ api, conversationId })
+  const files = useReplyAttachments({ api, conversationId })
 
   async function send(event?: FormEvent): Promise<void> {
     event?.preventDefault()
     const text = draft.trim()
-    if (text === '' || sending) return
+    if ((text === '' && files.readyCount === 0) || files.uploading || sending) return
     setSending(true)
     setFailure(null)
     try {
-      const { message, conversation } = await api.reply({ conversationId, text, clientId: clientIdRef.current })
+      const { message, conversation } = await files.reply({ text, clientId: clientIdRef.current })
       clientIdRef.current = crypto.randomUUID()
       setDraft('')
       typing.stop()
@@ -270,7 +268,7 @@ function ReplyBox({
   }
 
   return (
-    <form className="console-reply" onSubmit={(event) => void send(event)}>
+    <form className="console-reply" onSubmit={(event) => void send(event)} {...files.dropTarget}>
       <label htmlFor={fieldId}>Reply to {customerName}</label>
       <textarea
         id={fieldId}
@@ -295,10 +293,11 @@ function ReplyBox({
       <button
         type="submit"
         className="console-button console-button--primary"
-        disabled={sending || draft.trim() === ''}
+        disabled={sending || files.uploading || (draft.trim() === '' && files.readyCount === 0)}
       >
         {sending ? 'Sending…' : 'Send'}
       </button>
+      <ReplyFiles attachments={files} />
     </form>
   )
 }

@@ -1,9 +1,15 @@
-import type { Attachment, ThreadlineErrorCode } from '@threadline/core'
+import type { Attachment, Result, ThreadlineErrorCode } from '@threadline/core'
 import { limits } from '@threadline/protocol'
 import type { AttachmentLink } from '@threadline/protocol'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useContext, useEffect, useRef, useState } from 'react'
 import { safeMediaUrl } from '../links/safe-media-url.js'
-import { useThreadlineClient } from '../provider/client-context.js'
+import { ClientContext } from '../provider/client-context.js'
+
+/**
+ * Where a file's links come from: by default the chat client's `attachmentLink` (the customer's
+ * session); the advisors' console passes the agent API's.
+ */
+export type AttachmentLinkSource = (attachmentId: string) => Promise<Result<AttachmentLink>>
 
 /** Time left on a link when it stops being handed out: enough to click, fetch and start the download. */
 export const linkMarginMs = 15_000
@@ -45,14 +51,17 @@ interface HeldLink {
  * clean, which then decides its status (D6). A `url` the adapter gave up front (the memory
  * adapter's `blob:` previews) is used as is.
  */
-export function useAttachmentLink(attachment: Attachment): {
+export function useAttachmentLink(
+  attachment: Attachment,
+  linkSource?: AttachmentLinkSource,
+): {
   status: AttachmentStatus
   /** A usable URL, fetched if none is held; null when the file cannot be opened (see `status`). */
   fetchLink: () => Promise<string | null>
   /** Drops the held link (the browser refused it), so the next `fetchLink` asks again. */
   forgetLink: () => void
 } {
-  const client = useThreadlineClient()
+  const client = useContext(ClientContext)
   const fixedUrl = safeMediaUrl(attachment.url)
   const [answer, setAnswer] = useState<AttachmentStatus | null>(null)
   const held = useRef<HeldLink | null>(null)
@@ -70,19 +79,22 @@ export function useAttachmentLink(attachment: Attachment): {
     if (fixedUrl) return Promise.resolve(fixedUrl)
     if (held.current && Date.now() < held.current.usableUntil) return Promise.resolve(held.current.url)
     forgetLink()
-    inflight.current ??= client.attachmentLink(attachment.id).then((result) => {
-      inflight.current = null
-      const url = result.ok ? safeMediaUrl(result.value.url) : null
-      setAnswer(result.ok ? (url ? 'ready' : 'failed') : statusAfter(result.error.code))
-      if (!result.ok || !url) return null
-      const receivedAt = Date.now()
-      const link = { url, usableUntil: linkUsableUntil(result.value, receivedAt) }
-      held.current = link
-      dropTimer.current = setTimeout(forgetLink, Math.max(0, link.usableUntil - receivedAt))
-      return url
-    })
+    // Without either, the first link asked for fails loudly: a programmer mistake.
+    inflight.current ??= (linkSource ? linkSource(attachment.id) : client!.attachmentLink(attachment.id)).then(
+      (result) => {
+        inflight.current = null
+        const url = result.ok ? safeMediaUrl(result.value.url) : null
+        setAnswer(result.ok ? (url ? 'ready' : 'failed') : statusAfter(result.error.code))
+        if (!result.ok || !url) return null
+        const receivedAt = Date.now()
+        const link = { url, usableUntil: linkUsableUntil(result.value, receivedAt) }
+        held.current = link
+        dropTimer.current = setTimeout(forgetLink, Math.max(0, link.usableUntil - receivedAt))
+        return url
+      },
+    )
     return inflight.current
-  }, [client, attachment.id, fixedUrl, forgetLink])
+  }, [linkSource, client, attachment.id, fixedUrl, forgetLink])
 
   // What the message says first; the link's answer, once there is one, is newer.
   const status = attachment.scanState === 'clean' ? (answer ?? 'ready') : attachment.scanState

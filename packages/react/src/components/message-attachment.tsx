@@ -1,22 +1,20 @@
 import type { Attachment } from '@threadline/core'
-import { attachmentExtension } from '@threadline/protocol'
+import { attachmentExtension, attachmentRules } from '@threadline/protocol'
 import { useCallback, useRef, useState, type ComponentPropsWithRef } from 'react'
 import { useI18n } from '../i18n/i18n-context.js'
 import { classNames } from '../parts/class-names.js'
 import { FileIcon } from '../parts/icons.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { useMergedRef } from '../parts/use-merged-ref.js'
-import { useAttachmentLink } from './attachment-link.js'
+import { useAttachmentLink, type AttachmentLinkSource } from './attachment-link.js'
 import { openLink } from './open-link.js'
 import { useNearView } from './use-near-view.js'
 
 export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'div'>, 'children'> {
   attachment: Attachment
+  /** Where its links come from; the chat client's (the customer's session) by default. */
+  linkSource?: AttachmentLinkSource
 }
-
-// Only raster formats are previewed inline, never SVG, which can carry script (docs/security.md D4);
-// the server re-encodes them (D5), so what it serves inline are pixels it wrote itself.
-const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif'])
 
 /**
  * One file of a message. An image shows as a thumbnail (its link is fetched when it comes into
@@ -26,9 +24,9 @@ const previewTypes = new Set(['image/png', 'image/jpeg', 'image/gif'])
  */
 export const MessageAttachment = partWithRef(
   'MessageAttachment',
-  function MessageAttachment({ attachment, className, ref, ...rest }: MessageAttachmentProps) {
+  function MessageAttachment({ attachment, linkSource, className, ref, ...rest }: MessageAttachmentProps) {
     const { t, format } = useI18n()
-    const { status, fetchLink, forgetLink } = useAttachmentLink(attachment)
+    const { status, fetchLink, forgetLink } = useAttachmentLink(attachment, linkSource)
     const [src, setSrc] = useState<string | null>(null)
     const [previewBroken, setPreviewBroken] = useState(false)
     const retried = useRef(false)
@@ -36,7 +34,10 @@ export const MessageAttachment = partWithRef(
     const mergedRef = useMergedRef(ref, root)
     const { name } = attachment
     const size = format.fileSize(attachment.size)
-    const image = previewTypes.has(attachment.contentType)
+    const extension = attachmentExtension(name)
+    // Only the allowed images (PNG, JPEG, GIF) preview inline, never SVG, which can carry script
+    // (docs/security.md D4); the server re-encodes them (D5), so inline it serves pixels it wrote.
+    const image = extension !== null && attachmentRules[extension].kind === 'image'
     const preview = image && status === 'ready' && !previewBroken
 
     const loadPreview = useCallback(() => {
@@ -67,7 +68,7 @@ export const MessageAttachment = partWithRef(
       if (url) openLink(url, download)
     }
 
-    const type = attachmentExtension(name)?.toUpperCase()
+    const type = extension?.toUpperCase()
     return (
       <div
         {...rest}

@@ -8,6 +8,6 @@ export function openLink(url: string, download?: string): void {
   link.href = url
   link.target = '_blank'
   link.rel = 'noopener noreferrer'
-  if (download !== undefined) link.download = download
+  if (download) link.download = download
   link.click()
 }

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, type ComponentPropsWithRef } from 'react'
+import { useEffect, useMemo, useState, type ComponentPropsWithRef } from 'react'
 import { classNames } from '../parts/class-names.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { mayHaveMarkdown } from './markdown-syntax.js'
-import { preloadFormattedText, useMarkdownRenderer } from './markdown-renderer.js'
+import { loadedRenderer, preloadFormattedText } from './markdown-renderer.js'
 import { renderPlain } from './render-plain.js'
 
 export interface FormattedTextProps extends Omit<ComponentPropsWithRef<'div'>, 'children'> {
@@ -23,12 +23,18 @@ export interface FormattedTextProps extends Omit<ComponentPropsWithRef<'div'>, '
 export const FormattedText = partWithRef(
   'FormattedText',
   function FormattedText({ text, className, ...rest }: FormattedTextProps) {
-    const { renderer, failed } = useMarkdownRenderer()
+    // `arrived` only re-renders this text once the formatter is in; a failed fetch shows it as typed.
+    const [arrived, setArrived] = useState<boolean | null>(null)
+    const renderer = loadedRenderer()
     const formatted = useMemo(() => mayHaveMarkdown(text), [text])
     const waiting = formatted && renderer === null
+    const failed = arrived === false
     useEffect(() => {
-      // A failed fetch is shown as plain text; the next formatted text tries again.
-      if (waiting) preloadFormattedText().catch(() => undefined)
+      if (waiting)
+        preloadFormattedText().then(
+          () => setArrived(true),
+          () => setArrived(false),
+        )
     }, [waiting])
     const content = useMemo(
       () => (formatted && renderer ? renderer(text) : renderPlain(text)),
