@@ -290,6 +290,22 @@ describe('MessageAttachment', () => {
     })
   })
 
+  describe('when its message is still being sent', () => {
+    it('shows the file’s name and size and asks for no link (the server has none before the message)', async () => {
+      const chat = chatWithLinks([fiveMinutes()])
+      await signIn(chat)
+      const { container, rerender } = renderChat(chat, <MessageAttachment attachment={photo} unsent />)
+      expect(container.textContent).toBe('kettle.png 2 kB')
+      expect(screen.queryByRole('button')).toBeNull()
+      expect(chat.linkCalls).toEqual([])
+      await expectAccessible(container)
+
+      rerender(<MessageAttachment attachment={photo} />)
+      expect((await screen.findByAltText('kettle.png')).getAttribute('src')).toContain('att_photo')
+      expect(chat.linkCalls).toEqual(['att_photo'])
+    })
+  })
+
   describe('when the adapter gives a URL up front (the memory adapter)', () => {
     it('uses a blob: preview as is, and never a javascript: one', async () => {
       const chat = chatWithLinks([refused('attachment_pending')])

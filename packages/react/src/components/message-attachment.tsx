@@ -14,6 +14,8 @@ export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'div'
   attachment: Attachment
   /** Where its links come from; the chat client's (the customer's session) by default. */
   linkSource?: AttachmentLinkSource
+  /** Its message is not delivered yet: the server gives no link before, so it shows name and size only. */
+  unsent?: boolean
 }
 
 /**
@@ -24,9 +26,11 @@ export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'div'
  */
 export const MessageAttachment = partWithRef(
   'MessageAttachment',
-  function MessageAttachment({ attachment, linkSource, className, ref, ...rest }: MessageAttachmentProps) {
+  function MessageAttachment({ attachment, linkSource, unsent, className, ref, ...rest }: MessageAttachmentProps) {
     const { t, format } = useI18n()
-    const { status, fetchLink, forgetLink } = useAttachmentLink(attachment, linkSource)
+    const link = useAttachmentLink(attachment, linkSource)
+    const { fetchLink, forgetLink } = link
+    const status = unsent ? 'unsent' : link.status
     const [src, setSrc] = useState<string | null>(null)
     const [previewBroken, setPreviewBroken] = useState(false)
     const retried = useRef(false)
@@ -77,12 +81,12 @@ export const MessageAttachment = partWithRef(
         data-kind={image ? 'image' : 'file'}
         data-state={status}
       >
-        {status === 'pending' || status === 'blocked' ? (
+        {status !== 'ready' && status !== 'failed' ? (
           <>
             <FileIcon />
             <span className="tl-attachment__name">{name}</span>{' '}
             <span className="tl-attachment__status">
-              {t(status === 'blocked' ? 'attachmentBlocked' : 'attachmentChecking')}
+              {status === 'unsent' ? size : t(status === 'blocked' ? 'attachmentBlocked' : 'attachmentChecking')}
             </span>
           </>
         ) : preview ? (
