@@ -160,7 +160,7 @@ describe('files in the console', { timeout: 60_000 }, () => {
 
       const { log } = await openConversation(email)
       const item = (await within(log).findByText('eicar.pdf')).closest('li') as HTMLElement
-      expect(within(item).getByText('This file was blocked')).toBeTruthy()
+      expect(within(item).getByText('Blocked by the malware scan')).toBeTruthy()
       expect(within(item).queryByRole('button')).toBeNull()
       expect(item.querySelector('a, img')).toBeNull()
     })

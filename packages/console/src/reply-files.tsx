@@ -1,9 +1,7 @@
 import './attachments.css'
 import { AttachButton } from './attach-button.js'
+import { formatFileSize } from './format-file-size.js'
 import type { ReplyAttachments } from './use-reply-attachments.js'
-
-const sizeOf = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
 /**
  * The reply box's files: the attach button, then each file going with the next reply with its
@@ -25,7 +23,7 @@ export function ReplyFiles({ attachments }: { attachments: ReplyAttachments }) {
           {files.map((file) => (
             <li key={file.key} className="console-reply__file" data-status={file.status}>
               <span className="console-reply__file-name">{file.name}</span>{' '}
-              <span className="console-muted">{sizeOf(file.size)}</span>{' '}
+              <span className="console-muted">{formatFileSize(file.size)}</span>{' '}
               {file.status === 'uploading' && (
                 <progress max={1} value={file.progress} aria-label={`Uploading ${file.name}`} />
               )}

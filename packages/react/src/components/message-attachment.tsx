@@ -6,14 +6,12 @@ import { classNames } from '../parts/class-names.js'
 import { FileIcon } from '../parts/icons.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { useMergedRef } from '../parts/use-merged-ref.js'
-import { useAttachmentLink, type AttachmentLinkSource } from './attachment-link.js'
+import { useAttachmentLink } from './attachment-link.js'
 import { openLink } from './open-link.js'
 import { useNearView } from './use-near-view.js'
 
 export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'div'>, 'children'> {
   attachment: Attachment
-  /** Where its links come from; the chat client's (the customer's session) by default. */
-  linkSource?: AttachmentLinkSource
   /** Its message is not delivered yet: the server gives no link before, so it shows name and size only. */
   unsent?: boolean
 }
@@ -26,9 +24,9 @@ export interface MessageAttachmentProps extends Omit<ComponentPropsWithRef<'div'
  */
 export const MessageAttachment = partWithRef(
   'MessageAttachment',
-  function MessageAttachment({ attachment, linkSource, unsent, className, ref, ...rest }: MessageAttachmentProps) {
+  function MessageAttachment({ attachment, unsent, className, ref, ...rest }: MessageAttachmentProps) {
     const { t, format } = useI18n()
-    const link = useAttachmentLink(attachment, linkSource)
+    const link = useAttachmentLink(attachment)
     const { fetchLink, forgetLink } = link
     const status = unsent ? 'unsent' : link.status
     const [src, setSrc] = useState<string | null>(null)
