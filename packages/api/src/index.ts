@@ -27,6 +27,14 @@ export type {
 } from './create-agent-client.js'
 export { createBlocksClient } from './blocks.js'
 export type { BlocksClient, BlockCustomerOptions, LiftBlockOptions } from './blocks.js'
+export { createAgentAttachmentClient } from './attachments.js'
+export type {
+  AgentAttachmentClient,
+  AttachmentLinkOptions,
+  UploadAttachmentOptions,
+  SendAttachmentsOptions,
+} from './attachments.js'
+export type { UploadProgress } from './xhr-fetch.js'
 export { createAdminClient } from './create-admin-client.js'
 export type {
   AdminClient,

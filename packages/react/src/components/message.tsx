@@ -68,7 +68,7 @@ export const Message = partWithRef(
             <ul className="tl-message__attachments">
               {message.attachments.map((attachment) => (
                 <li key={attachment.id}>
-                  <MessageAttachment attachment={attachment} />
+                  <MessageAttachment attachment={attachment} unsent={message.delivery !== 'sent'} />
                 </li>
               ))}
             </ul>

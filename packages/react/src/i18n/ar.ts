@@ -49,6 +49,8 @@ export const ar: Messages = {
   errorFileType:
     'لا يمكن إرسال «{name}». أرسل صورًا (PNG وJPG وGIF) أو مقاطع فيديو (MOV وM4V وMP4) أو مستندات (PDF وTXT وDOC وDOCX وODT وPPT وPPTX).',
   errorFileEmpty: 'الملف «{name}» فارغ.',
+  errorFileQuota: 'لقد أرسلت الحد الأقصى من الملفات المسموح به في هذه المحادثة.',
+  errorImageTooLarge: 'الصورة «{name}» تحتوي على عدد كبير جدًا من البكسلات. أرسل صورة أصغر.',
   errorGeneric: 'حدث خطأ ما. حاول مرة أخرى.',
 
   messagesLabel: 'الرسائل',
@@ -72,7 +74,10 @@ export const ar: Messages = {
   notSent: 'لم تُرسل.',
   retry: 'إعادة المحاولة',
   discard: 'حذف',
-  attachmentPreparing: 'جارٍ تجهيز {name}…',
+  attachmentChecking: 'جارٍ فحص الملف…',
+  attachmentBlocked: 'تم حظر هذا الملف',
+  attachmentDownload: 'تنزيل',
+  attachmentFailed: 'تعذر فتح هذا الملف. حاول مرة أخرى.',
   attachmentOpen: 'فتح {name} ({size})',
   typing: '{name} يكتب…',
   typingSomeone: 'أحدهم يكتب…',

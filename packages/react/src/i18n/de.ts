@@ -46,6 +46,8 @@ export const de: Messages = {
   errorFileType:
     '„{name}“ kann nicht gesendet werden. Erlaubt sind Bilder (PNG, JPG, GIF), Videos (MOV, M4V, MP4) und Dokumente (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '„{name}“ ist leer.',
+  errorFileQuota: 'Sie haben so viele Dateien gesendet, wie dieses Gespräch erlaubt.',
+  errorImageTooLarge: '„{name}“ hat zu viele Pixel. Senden Sie ein kleineres Bild.',
   errorGeneric: 'Etwas ist schiefgegangen. Versuchen Sie es erneut.',
 
   messagesLabel: 'Nachrichten',
@@ -62,7 +64,10 @@ export const de: Messages = {
   notSent: 'Nicht gesendet.',
   retry: 'Erneut senden',
   discard: 'Löschen',
-  attachmentPreparing: '{name} wird vorbereitet…',
+  attachmentChecking: 'Datei wird geprüft…',
+  attachmentBlocked: 'Diese Datei wurde blockiert',
+  attachmentDownload: 'Herunterladen',
+  attachmentFailed: 'Die Datei ließ sich nicht öffnen. Versuchen Sie es erneut.',
   attachmentOpen: '{name} öffnen ({size})',
   typing: '{name} schreibt…',
   typingSomeone: 'Jemand schreibt…',

@@ -38,6 +38,10 @@ export function describeError(
       return t('errorFileTooLarge', { name: fileName, size: format.fileSize(limits.attachmentMaxBytes) })
     case 'unsupported_media_type':
       return t('errorFileType', { name: fileName })
+    case 'image_too_large':
+      return t('errorImageTooLarge', { name: fileName })
+    case 'attachment_quota_exceeded':
+      return t('errorFileQuota')
     default:
       return t('errorGeneric')
   }

@@ -43,6 +43,8 @@ export const en: Messages = {
   errorFileType:
     '“{name}” can’t be sent. Send images (PNG, JPG, GIF), videos (MOV, M4V, MP4) or documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '“{name}” is empty.',
+  errorFileQuota: 'You’ve sent as many files as this conversation allows.',
+  errorImageTooLarge: '“{name}” has too many pixels. Send a smaller image.',
   errorGeneric: 'Something went wrong. Try again.',
 
   messagesLabel: 'Messages',
@@ -59,7 +61,10 @@ export const en: Messages = {
   notSent: 'Not sent.',
   retry: 'Retry',
   discard: 'Delete',
-  attachmentPreparing: 'Preparing {name}…',
+  attachmentChecking: 'Checking file…',
+  attachmentBlocked: 'This file was blocked',
+  attachmentDownload: 'Download',
+  attachmentFailed: 'Couldn’t open this file. Try again.',
   attachmentOpen: 'Open {name} ({size})',
   typing: '{name} is typing…',
   typingSomeone: 'Someone is typing…',

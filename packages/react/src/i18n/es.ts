@@ -43,6 +43,8 @@ export const es: Messages = {
   errorFileType:
     'No se puede enviar «{name}». Envía imágenes (PNG, JPG, GIF), vídeos (MOV, M4V, MP4) o documentos (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '«{name}» está vacío.',
+  errorFileQuota: 'Ya has enviado tantos archivos como permite esta conversación.',
+  errorImageTooLarge: '«{name}» tiene demasiados píxeles. Envía una imagen más pequeña.',
   errorGeneric: 'Algo ha fallado. Inténtalo de nuevo.',
 
   messagesLabel: 'Mensajes',
@@ -59,7 +61,10 @@ export const es: Messages = {
   notSent: 'No enviado.',
   retry: 'Reintentar',
   discard: 'Eliminar',
-  attachmentPreparing: 'Preparando {name}…',
+  attachmentChecking: 'Comprobando el archivo…',
+  attachmentBlocked: 'Este archivo se ha bloqueado',
+  attachmentDownload: 'Descargar',
+  attachmentFailed: 'No se pudo abrir este archivo. Inténtalo de nuevo.',
   attachmentOpen: 'Abrir {name} ({size})',
   typing: '{name} está escribiendo…',
   typingSomeone: 'Alguien está escribiendo…',

@@ -43,6 +43,8 @@ export const fr: Messages = {
   errorFileType:
     '« {name} » ne peut pas être envoyé. Envoyez des images (PNG, JPG, GIF), des vidéos (MOV, M4V, MP4) ou des documents (PDF, TXT, DOC, DOCX, ODT, PPT, PPTX).',
   errorFileEmpty: '« {name} » est vide.',
+  errorFileQuota: 'Vous avez envoyé autant de fichiers que cette conversation le permet.',
+  errorImageTooLarge: '« {name} » a trop de pixels. Envoyez une image plus petite.',
   errorGeneric: 'Une erreur s’est produite. Réessayez.',
 
   messagesLabel: 'Messages',
@@ -59,7 +61,10 @@ export const fr: Messages = {
   notSent: 'Non envoyé.',
   retry: 'Réessayer',
   discard: 'Supprimer',
-  attachmentPreparing: 'Préparation de {name}…',
+  attachmentChecking: 'Vérification du fichier…',
+  attachmentBlocked: 'Ce fichier a été bloqué',
+  attachmentDownload: 'Télécharger',
+  attachmentFailed: 'Impossible d’ouvrir ce fichier. Réessayez.',
   attachmentOpen: 'Ouvrir {name} ({size})',
   typing: '{name} est en train d’écrire…',
   typingSomeone: 'Quelqu’un est en train d’écrire…',

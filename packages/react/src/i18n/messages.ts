@@ -52,6 +52,9 @@ export interface Messages {
   errorFileTooLarge: string
   errorFileType: string
   errorFileEmpty: string
+  /** The conversation (or the customer) has used its file allowance (docs/security.md D8). */
+  errorFileQuota: string
+  errorImageTooLarge: string
   errorGeneric: string
 
   messagesLabel: string
@@ -68,7 +71,13 @@ export interface Messages {
   notSent: string
   retry: string
   discard: string
-  attachmentPreparing: string
+  /** D6: the malware scan has not cleared the file yet; there is nothing to open. */
+  attachmentChecking: string
+  /** D6: the scan blocked the file; there is nothing to open, ever. */
+  attachmentBlocked: string
+  /** Read before a file's name on its download button. */
+  attachmentDownload: string
+  attachmentFailed: string
   attachmentOpen: string
   typing: string
   typingSomeone: string

@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { act, render, screen, within } from '@testing-library/react'
 import { createRoot } from 'react-dom/client'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectAccessible } from '../chat.test-helpers.js'
 import { FormattedText } from './formatted-text.js'
+import { preloadFormattedText } from './markdown-renderer.js'
 
 const allowedElements = new Set(['DIV', 'P', 'UL', 'OL', 'LI', 'STRONG', 'EM', 'CODE', 'PRE', 'A'])
 const allowedAttributes = new Set(['class', 'dir', 'href', 'target', 'rel', 'start'])
@@ -101,6 +102,9 @@ function escapes(container: Element): string[] {
 }
 
 describe('FormattedText', () => {
+  // The formatter is a chunk of its own; here it has arrived (formatted-text.lazy.test.tsx covers the wait).
+  beforeAll(() => preloadFormattedText(), 60_000)
+
   describe('when a reply is formatted', () => {
     it('renders real strong, em, lists, code and links, and passes axe', async () => {
       const text =

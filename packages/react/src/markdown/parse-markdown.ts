@@ -1,10 +1,8 @@
 import { limits } from '@threadline/protocol'
+import { listItem, splitLines } from './markdown-syntax.js'
 import type { MarkdownElement } from './markdown-tree.js'
 import { parseInline } from './parse-inline.js'
 
-// `- item`, `* item`, `+ item`, `1. item`, `1) item`. Anchored, and no two parts can match the same
-// characters, so a line is read once (docs/security.md E3).
-const listItem = /^ {0,3}(?:[-*+]|(\d{1,9})[.)])[ \t]+(?=\S)/
 const fence = /^ {0,3}```/
 const fenceEnd = /^ {0,3}```\s*$/
 
@@ -41,7 +39,7 @@ export function parseMarkdown(text: string): MarkdownElement[] {
     open = null
   }
 
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of splitLines(text)) {
     // tsc narrows `open` to null (it does not see `close` reassign it); the lint does not.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     const block = open as OpenBlock | null
