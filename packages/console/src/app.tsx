@@ -37,15 +37,17 @@ export function App({ baseUrl = '', fetch }: AppProps) {
   accessRef.current = access
   const signingOut = useRef(false)
 
+  /**
+   * The one guard for both ways the server says the session is gone (a call's 401, the event stream
+   * refused): ignored while this console is signing itself out, and once it has left the signed-in
+   * state, so a sign-out's own refusals never turn "You signed out." into "access ended".
+   */
+  function accessLost(): void {
+    if (accessRef.current.state === 'signed-in' && !signingOut.current) endAccess(accessEndedNotice)
+  }
+
   const client = useMemo(
-    () =>
-      createConsoleClient({
-        baseUrl,
-        ...(fetch ? { fetch } : {}),
-        onUnauthorized: () => {
-          if (accessRef.current.state === 'signed-in' && !signingOut.current) endAccess(accessEndedNotice)
-        },
-      }),
+    () => createConsoleClient({ baseUrl, ...(fetch ? { fetch } : {}), onUnauthorized: () => accessLost() }),
     [baseUrl, fetch],
   )
 
@@ -113,7 +115,7 @@ export function App({ baseUrl = '', fetch }: AppProps) {
       session={access.session}
       onSessionChange={(session) => setAccess({ state: 'signed-in', session })}
       onSignOut={(scope) => void signOut(scope)}
-      onAccessEnded={() => endAccess(accessEndedNotice)}
+      onAccessEnded={accessLost}
     />
   )
 }
