@@ -175,7 +175,10 @@ function customerWithSession(test: ConsoleTestServer, token: string) {
       visitorCall(test, 'POST', '/v1/conversation/messages', { token, body: { clientId: crypto.randomUUID(), text } }),
     typing: (draft: string) => visitorCall(test, 'POST', '/v1/conversation/typing', { token, body: { draft } }),
     visitPage: (url: string, title: string) =>
-      visitorCall(test, 'POST', '/v1/page-views', { token, body: { url, title, referrer: '' } }),
+      visitorCall(test, 'POST', '/v1/page-views', {
+        token,
+        body: { url, title, referrer: '', timeZone: 'Asia/Tokyo' },
+      }),
     /** Reads everything, as the widget does while open. */
     read: async () =>
       visitorCall(test, 'POST', '/v1/conversation/read', {

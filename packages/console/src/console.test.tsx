@@ -96,6 +96,11 @@ describe('the agent console', { timeout: consoleTestTimeoutMs }, () => {
         'https://shop.example/orders/42',
       )
       expect(await screen.findByText('Order 42')).toBeTruthy()
+      // The device of that page view: its zone's clock and the address; Node's fetch names no language.
+      const panel = screen.getByRole('complementary', { name: 'Customer' })
+      expect(within(panel).getByText(/^\d\d:\d\d( [AP]M)? · Asia\/Tokyo$/)).toBeTruthy()
+      expect(within(panel).getByText('127.0.0.1')).toBeTruthy()
+      expect(within(panel).getByText('Not known')).toBeTruthy()
 
       // Viewing it sends the advisor's read receipt, which the customer's API shows.
       await waitFor(async () => expect((await customer.messages())[0]?.readAt).not.toBeNull())

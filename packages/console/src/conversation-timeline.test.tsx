@@ -163,7 +163,7 @@ describe('the conversation timeline', { timeout: consoleTestTimeoutMs }, () => {
   })
 
   describe('when other advisors have the conversation open', () => {
-    it('shows "Grace is viewing" and "Grace is typing", and tells them this advisor is viewing', async () => {
+    it('shows "Grace is viewing" and "Grace is typing", each typist until they stop, and tells them this advisor is viewing', async () => {
       const grace = await colleague(test.current, 'Grace')
       const seen: AgentEventEnvelope[] = []
       let live = false
@@ -189,8 +189,15 @@ describe('the conversation timeline', { timeout: consoleTestTimeoutMs }, () => {
         expect(await within(article).findByText('Grace is viewing')).toBeTruthy()
         await grace.api.setTyping({ conversationId, typing: true })
         expect(await within(article).findByText('Grace is typing')).toBeTruthy()
+        // Two typing at once: one stopping ends that one's line only (the stop names its advisor).
+        const ana = await colleague(test.current, 'Ana')
+        await ana.api.setTyping({ conversationId, typing: true })
+        expect(await within(article).findByText('Ana is typing')).toBeTruthy()
         await grace.api.setTyping({ conversationId, typing: false })
         await waitFor(() => expect(within(article).queryByText('Grace is typing')).toBeNull())
+        expect(within(article).getByText('Ana is typing')).toBeTruthy()
+        await ana.api.setTyping({ conversationId, typing: false })
+        await waitFor(() => expect(within(article).queryByText('Ana is typing')).toBeNull())
         await grace.api.setViewing({ conversationId, viewing: false })
         await waitFor(() => expect(within(article).queryByText('Grace is viewing')).toBeNull())
 

@@ -273,6 +273,7 @@ export function ConversationView({
             account={entry.account}
             lastCodeOutcome={entry.conversation.lastCodeOutcome}
             startedAt={entry.conversation.createdAt}
+            device={entry.device}
             pageViews={pageViews}
             pinnedNotes={<PinnedNotes api={api} hub={hub} customerId={entry.customer.id} generation={generation} />}
             dataActions={<CustomerDataActions customerId={entry.customer.id} confirmWith={entry.customer.email} />}

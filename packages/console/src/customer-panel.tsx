@@ -1,4 +1,10 @@
-import type { AccountAttributes, CodeOutcome, LinkedAccount, RecordedPageView } from '@threadline/protocol'
+import type {
+  AccountAttributes,
+  CodeOutcome,
+  CustomerDevice,
+  LinkedAccount,
+  RecordedPageView,
+} from '@threadline/protocol'
 import type { ReactNode } from 'react'
 import { formatDuration } from './format-duration.js'
 import { formatTime } from './format-time.js'
@@ -12,6 +18,7 @@ export function CustomerDetails({
   account,
   lastCodeOutcome,
   startedAt,
+  device,
   pageViews,
   pinnedNotes,
   dataActions,
@@ -22,6 +29,8 @@ export function CustomerDetails({
   account: LinkedAccount | null
   lastCodeOutcome: CodeOutcome
   startedAt: string
+  /** The device of the customer's last page view; undefined before the first. */
+  device?: CustomerDevice | undefined
   pageViews: RecordedPageView[]
   /** The pinned notes section, which loads and changes on its own. */
   pinnedNotes: ReactNode
@@ -45,13 +54,12 @@ export function CustomerDetails({
         <dd>
           <time dateTime={startedAt}>{formatDuration(startedAt)}</time>
         </dd>
-        {/* The server records none of these yet; their rows are here so the panel's layout stays when it does. */}
         <dt>Language</dt>
-        <dd className="console-muted">Not recorded yet</dd>
+        <DeviceValue value={device?.language ?? null}>{(tag) => languageName(tag)}</DeviceValue>
         <dt>Local time</dt>
-        <dd className="console-muted">Not recorded yet</dd>
+        <DeviceValue value={device?.timeZone ?? null}>{(zone) => localTime(zone)}</DeviceValue>
         <dt>IP address</dt>
-        <dd className="console-muted">Not recorded yet</dd>
+        <DeviceValue value={device?.ipAddress ?? null}>{(address) => address}</DeviceValue>
       </dl>
       <AccountDetails account={account} lastCodeOutcome={lastCodeOutcome} />
       {pinnedNotes}
@@ -138,4 +146,31 @@ function AttributeRow({ name, value }: { name: string; value: string | number | 
       <dd>{typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value)}</dd>
     </>
   )
+}
+
+/** One of the device's facts, or "Not known" when the last page view did not carry it (or none came yet). */
+function DeviceValue({ value, children }: { value: string | null; children: (value: string) => string }) {
+  return value === null ? <dd className="console-muted">Not known</dd> : <dd>{children(value)}</dd>
+}
+
+/** `fr-FR` → "French (France) · fr-FR"; the tag alone where the browser cannot name it. */
+function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames(undefined, { type: 'language' }).of(tag)
+    return name && name !== tag ? `${name} · ${tag}` : tag
+  } catch {
+    return tag
+  }
+}
+
+/** The customer's clock now, with their zone: "14:05 · Europe/Paris". */
+function localTime(zone: string): string {
+  try {
+    const time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(
+      new Date(),
+    )
+    return `${time} · ${zone}`
+  } catch {
+    return zone
+  }
 }

@@ -94,8 +94,8 @@ export function useConversationPresence({
           if (event.author !== 'agent' || event.agent === null || event.agent.id === myId) return
           return put(setTypists, event.agent, Date.now() + typingTtlMs)
         case 'typing.stopped':
-          // The stop names no advisor; anyone still typing says so again within a few seconds.
-          if (event.author === 'agent') drop(setTypists)
+          // A server that names no advisor ends them all; anyone still typing says so again within seconds.
+          if (event.author === 'agent') drop(setTypists, event.agentId)
           return
         case 'message.created':
           if (event.message.author.kind === 'agent' && event.message.author.id !== null)

@@ -86,6 +86,7 @@ export type {
 export type {
   AgentMeResponse,
   LinkedAccount,
+  CustomerDevice,
   AgentConversation,
   AgentConversationsQuery,
   AgentConversationCounts,

@@ -85,8 +85,14 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
   }
 
   const trackPage = (page: PageInfo) => {
-    // The frame cannot see the host page's referrer, and the host does not send it.
-    void client.trackPageView({ url: page.url, title: page.title, referrer: '' })
+    // The frame cannot see the host page's referrer, and the host does not send it. The zone is the
+    // device's own (the frame runs on it), for the advisor's "local time".
+    void client.trackPageView({
+      url: page.url,
+      title: page.title,
+      referrer: '',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    })
   }
 
   const identify = (token: string) => {

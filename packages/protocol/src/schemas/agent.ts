@@ -20,6 +20,18 @@ export const linkedAccountSchema = z.extend(accountSchema, {
 })
 export type LinkedAccount = z.infer<typeof linkedAccountSchema>
 
+/** What the customer's last page view said of their device; advisors only. */
+export const customerDeviceSchema = z.object({
+  /** The browser's preferred language tag (`fr-FR`), or null when it sent none. */
+  language: z.nullable(z.string()),
+  /** IANA time zone (`Europe/Paris`), or null when the widget did not say. */
+  timeZone: z.nullable(z.string()),
+  /** The client address as the server saw it through its trusted proxies. */
+  ipAddress: z.nullable(z.string()),
+  seenAt: z.iso.datetime(),
+})
+export type CustomerDevice = z.infer<typeof customerDeviceSchema>
+
 /** A conversation as advisors see it: with its customer and, once identified, their account. */
 export const agentConversationSchema = z.object({
   conversation: conversationSchema,
@@ -29,6 +41,8 @@ export const agentConversationSchema = z.object({
   labels: z.array(z.string()),
   /** Starred by an advisor of the workspace (one star per conversation, shared). */
   starred: z.boolean(),
+  /** The customer's device at their last page view; absent before the first one (or from older servers). */
+  device: z.optional(customerDeviceSchema),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 

@@ -41,6 +41,8 @@ export const typingStoppedEventSchema = z.object({
   type: z.literal('typing.stopped'),
   ...base,
   author: z.enum(['customer', 'agent']),
+  /** The advisor who stopped, when `author` is `agent`, so a teammate's "is typing" ends for that one only. */
+  agentId: z.optional(z.string()),
 })
 
 export const conversationStatusChangedEventSchema = z.object({

@@ -79,6 +79,9 @@ export const customerExportSchema = z.object({
     externalId: z.nullable(z.string()),
     createdAt: z.iso.datetime(),
     timeZone: z.nullable(z.string()),
+    /** The browser language and client address of the last page view (the customer panel's). */
+    language: z.nullable(z.string()),
+    lastIpAddress: z.nullable(z.string()),
   }),
   verifiedEmails: z.array(z.string()),
   account: z.nullable(

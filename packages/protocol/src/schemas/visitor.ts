@@ -98,6 +98,8 @@ export const pageViewSchema = z.object({
   url: z.string().check(z.maxLength(2048)),
   title: z.string().check(z.maxLength(512)),
   referrer: z.string().check(z.maxLength(2048)),
+  /** The device's IANA time zone (`Europe/Paris`), so advisors see the customer's local time. */
+  timeZone: z.optional(z.string().check(z.maxLength(64))),
 })
 export type PageView = z.infer<typeof pageViewSchema>
 

@@ -1,5 +1,5 @@
 import { identityConflict, normalizeEmail } from '@threadline/protocol'
-import type { Customer, IdentityCandidate } from '@threadline/protocol'
+import type { Customer, CustomerDevice, IdentityCandidate } from '@threadline/protocol'
 import type { Kysely, Transaction } from 'kysely'
 import { randomId } from '../crypto/random.js'
 import { isUniqueViolation } from '../database/database.js'
@@ -24,6 +24,19 @@ export function toCustomer(row: CustomerTable): Customer {
     emailVerified: row.email_verified === 1,
     externalId: row.external_id,
     name: row.name,
+  }
+}
+
+/** The device the customer's last page view came from, as the customer panel shows it; none before the first. */
+export function toCustomerDevice(row: CustomerTable): { device?: CustomerDevice } {
+  if (row.last_seen_at === null || row.last_seen_at === undefined) return {}
+  return {
+    device: {
+      language: row.language ?? null,
+      timeZone: row.time_zone ?? null,
+      ipAddress: row.last_ip ?? null,
+      seenAt: new Date(row.last_seen_at).toISOString(),
+    },
   }
 }
 

@@ -18,7 +18,7 @@ import { limits, viewingTtlMs } from '@threadline/protocol'
 import { sql } from 'kysely'
 import type { RawBuilder, Transaction } from 'kysely'
 import { attachmentsOf, claimUploads, requireClaimableUploads } from '../attachments/uploads.js'
-import { toCustomer } from '../auth/customers.js'
+import { toCustomer, toCustomerDevice } from '../auth/customers.js'
 import type { AccountTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
 import { toAccount } from '../identification/accounts.js'
@@ -128,6 +128,7 @@ export async function listAgentConversations(
             account: accounts.get(customer.id) ?? null,
             labels: labels.get(row.id) ?? [],
             starred: row.starred === 1,
+            ...toCustomerDevice(customer),
           },
         ]
       : []
@@ -199,6 +200,7 @@ export async function agentConversation(
     account: accounts.get(customer.id) ?? null,
     labels: labels.get(row.id) ?? [],
     starred: row.starred === 1,
+    ...toCustomerDevice(customer),
   }
 }
 
@@ -306,7 +308,7 @@ export async function agentReply(
     const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
     emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
     // Typing is ephemeral and may have started in another process, so a reply always ends it.
-    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
+    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
     const pendingSince = conversation.reply_email_pending_since ?? at
     await transaction
       .updateTable('conversations')
@@ -347,7 +349,7 @@ export async function finishConversation(
   { workspaceId, agent, conversationId }: Scope & { agent: Agent; conversationId: string },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
-    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent' })
+    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
     await setStatus(transaction, conversation, 'finished', { emit, context, agent })
     return toConversation(conversation)
   })
@@ -453,7 +455,7 @@ export async function agentTyping(
     customerId: conversation.customer_id,
     event: typing
       ? { type: 'typing.started', ...base, agent: { ...agent }, preview: null }
-      : { type: 'typing.stopped', ...base },
+      : { type: 'typing.stopped', ...base, agentId: agent.id },
     ...agentVisibility(conversation),
   })
 }

@@ -274,5 +274,31 @@ describeEachDatabase('a customer conversation', (freshDatabase) => {
         [expect.objectContaining(page)],
       )
     })
+
+    it("records the device's language, time zone and address for the customer panel, latest first", async () => {
+      const { session } = await test.verify()
+      const { conversation } = (await test.send(session.token, 'hi')).body
+      const deviceOf = async () => (await test.agent('GET', `/v1/agent/conversations/${conversation.id}`)).body.device
+      expect(await deviceOf()).toBeUndefined()
+
+      const page = { url: 'https://shop.example/', title: 'Home', referrer: '' }
+      const view = (body: object, language: string) =>
+        test.call('POST', '/v1/page-views', { token: session.token, body, headers: { 'accept-language': language } })
+      expect((await view({ ...page, timeZone: 'Europe/Paris' }, 'fr-FR,fr;q=0.9,en;q=0.5')).status).toBe(204)
+      expect(await deviceOf()).toEqual({
+        language: 'fr-FR',
+        timeZone: 'Europe/Paris',
+        ipAddress: '127.0.0.1',
+        seenAt: expect.any(String),
+      })
+
+      // A zone this server cannot format is left out and the page view kept; a view naming none keeps the known zone.
+      expect((await view({ ...page, timeZone: 'Mars/Olympus_Mons' }, 'de')).status).toBe(204)
+      expect(await deviceOf()).toMatchObject({ language: 'de', timeZone: 'Europe/Paris' })
+      expect((await view(page, 'es-MX')).status).toBe(204)
+      expect(await deviceOf()).toMatchObject({ language: 'es-MX', timeZone: 'Europe/Paris' })
+      const views = (await test.agent('GET', `/v1/agent/conversations/${conversation.id}/page-views`)).body.pageViews
+      expect(views).toHaveLength(3)
+    })
   })
 })

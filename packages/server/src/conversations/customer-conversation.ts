@@ -345,20 +345,40 @@ export async function setCustomerTyping(
 
 export async function recordPageView(
   context: ServerContext,
-  { customer, page }: { customer: CustomerTable; page: PageView },
+  { customer, page, device }: { customer: CustomerTable; page: PageView; device: DeviceSeen },
 ): Promise<void> {
-  await context.database.db
-    .insertInto('page_views')
-    .values({
-      id: randomId('pv'),
-      workspace_id: customer.workspace_id,
-      customer_id: customer.id,
-      url: page.url,
-      title: page.title,
-      referrer: page.referrer,
-      at: context.now(),
-    })
-    .execute()
+  const at = context.now()
+  await context.database.db.transaction().execute(async (transaction) => {
+    await transaction
+      .insertInto('page_views')
+      .values({
+        id: randomId('pv'),
+        workspace_id: customer.workspace_id,
+        customer_id: customer.id,
+        url: page.url,
+        title: page.title,
+        referrer: page.referrer,
+        at,
+      })
+      .execute()
+    // The panel shows the latest device; a page view that names no zone keeps the one known.
+    await transaction
+      .updateTable('customers')
+      .set({
+        language: device.language,
+        last_ip: device.ipAddress,
+        last_seen_at: at,
+        ...(page.timeZone === undefined ? {} : { time_zone: page.timeZone }),
+      })
+      .where('id', '=', customer.id)
+      .execute()
+  })
+}
+
+/** What the server itself saw of the customer's device with a page view (the zone comes in the body). */
+export interface DeviceSeen {
+  language: string | null
+  ipAddress: string | null
 }
 
 /**

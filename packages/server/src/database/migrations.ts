@@ -569,6 +569,18 @@ const scanAttempts: Migration = {
   },
 }
 
+/**
+ * What the customer panel shows of the customer's device: the browser's language, its time zone
+ * (`time_zone`, added with transcripts) and the last client address, from their latest page view.
+ */
+const customerContext: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('customers').addColumn('language', 'text').execute()
+    await db.schema.alterTable('customers').addColumn('last_ip', 'text').execute()
+    await db.schema.alterTable('customers').addColumn('last_seen_at', 'bigint').execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -580,6 +592,7 @@ export const migrations: Record<string, Migration> = {
   '0008_blocks': blocksMigration,
   '0009_records': records,
   '0010_scan_attempts': scanAttempts,
+  '0011_customer_context': customerContext,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

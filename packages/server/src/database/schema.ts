@@ -158,6 +158,12 @@ export interface CustomerTable {
   identified_via: 'identity_token' | 'code' | null
   /** IANA zone the widget last reported (`Europe/Paris`), for the times in transcripts; null: UTC. Optional so older code paths need not name it. */
   time_zone?: string | null
+  /** The browser's first `Accept-Language` tag at the last page view (`fr-FR`), for the customer panel. */
+  language?: string | null
+  /** The client address (through trusted proxies only, F3) at the last page view; erased with the customer. */
+  last_ip?: string | null
+  /** When the last page view came in (epoch ms). */
+  last_seen_at?: number | null
 }
 
 /** Verified emails, each a key to exactly one customer of the workspace. */

@@ -1,6 +1,6 @@
 import { normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
-import type { SessionGrant, TranscriptRequest } from '@threadline/protocol'
+import type { PageView, SessionGrant, TranscriptRequest } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
 import { storeUpload } from '../attachments/uploads.js'
@@ -29,7 +29,7 @@ import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
 import { findWorkspace } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
-import { negotiateLanguage } from './accept-language.js'
+import { acceptedLanguageRanges, negotiateLanguage } from './accept-language.js'
 import type { AppEnv } from './app-env.js'
 import { bearerToken, optionalBearerToken } from './bearer-token.js'
 import { clientAddress } from './client-address.js'
@@ -39,6 +39,7 @@ import { readJson } from './read-json.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
 import { queueCustomerTranscript } from '../transcripts/transcript-requests.js'
+import { isKnownTimeZone } from '../transcripts/time-zone.js'
 
 /** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
 export function mountVisitorRoutes(
@@ -237,7 +238,15 @@ export function mountVisitorRoutes(
     const session = await unblockedSessionOf(c)
     limiter.take('pageView', session.customer.id)
     const page = parseWith(schemas.trackPageView.body, await readJson(c))
-    await recordPageView(context, { customer: session.customer, page })
+    await recordPageView(context, {
+      customer: session.customer,
+      page: knownZoneOnly(page),
+      device: {
+        // `*` (what Node's fetch sends) names no language.
+        language: acceptedLanguageRanges(c.req.header('accept-language')).find((range) => range !== '*') ?? null,
+        ipAddress: shownAddress(addressOf(c)),
+      },
+    })
     return c.body(null, 204)
   })
 
@@ -272,6 +281,22 @@ export function mountVisitorRoutes(
 }
 
 /** Query parameters named in `names`, as numbers when they are whole numbers (so the schema can judge the rest). */
+/**
+ * The page view as stored: a zone this runtime cannot format is left out, so it neither breaks the
+ * panel's clock nor costs the customer their page view (the transcript request treats it the same).
+ */
+function knownZoneOnly(page: PageView): PageView {
+  if (page.timeZone === undefined || isKnownTimeZone(page.timeZone)) return page
+  const { timeZone: _unknown, ...rest } = page
+  return rest
+}
+
+/** An address as advisors read it: IPv4 without its IPv6-mapped prefix; null when the socket had none. */
+function shownAddress(address: string): string | null {
+  if (address === 'unknown') return null
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address
+}
+
 export function numericQuery(c: Context, names: string[]): Record<string, unknown> {
   const query: Record<string, unknown> = {}
   for (const name of names) {

@@ -152,6 +152,8 @@ export async function collectCustomerExport(
       externalId: customer.external_id,
       createdAt: iso(customer.created_at),
       timeZone: customer.time_zone ?? null,
+      language: customer.language ?? null,
+      lastIpAddress: customer.last_ip ?? null,
     },
     verifiedEmails: verifiedEmails.map((row) => row.email),
     account: account

@@ -7,6 +7,7 @@ import type {
   EmailChallenge,
   ErrorCode,
   Message,
+  CustomerDevice,
   RecordedPageView,
   Session,
   SessionGrant,
@@ -48,6 +49,8 @@ export type ApiBody = {
   hasMore: boolean
   conversations: AgentConversation[]
   pageViews: RecordedPageView[]
+  /** `GET /v1/agent/conversations/:id` answers an AgentConversation at the top level. */
+  device?: CustomerDevice
   challengeId: string
   email: string
   expiresAt: string

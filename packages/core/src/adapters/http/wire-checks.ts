@@ -297,6 +297,7 @@ const eventChecks: { [T in ChatEventType]: Check<ChatEventOf<T>> } = {
     type: literal('typing.stopped'),
     ...eventBase,
     author: party,
+    agentId: optional(string),
   }),
   'conversation.status_changed': object<ChatEventOf<'conversation.status_changed'>>({
     type: literal('conversation.status_changed'),
