@@ -20,6 +20,16 @@ async function openConversation(text = 'Where is my order?') {
 
 describe('createAgentClient', () => {
   describe('when the key is valid', () => {
+    it('reads the analytics of the last 24 hours, with the conversation it just opened', async () => {
+      const { conversationId } = await openConversation()
+      const analytics = await agentClient().analytics({ window: '24h', timezone: 'Europe/Madrid' })
+      expect(agentRouteSchemas.analytics.response.parse(analytics)).toEqual(analytics)
+      expect(analytics.window.timezone).toBe('Europe/Madrid')
+      expect(analytics.counts.created.conversationIds).toContain(conversationId)
+      expect(analytics.live.waiting.conversationIds).toContain(conversationId)
+      await expect(agentClient().analytics({ hours: 'business' })).rejects.toMatchObject({ code: 'validation_failed' })
+    })
+
     it('says which agent and workspace it is', async () => {
       const me = await agentClient().me()
       expect(agentRouteSchemas.me.response.parse(me)).toEqual(me)

@@ -5,6 +5,8 @@ import type {
   AgentConversationCounts,
   AgentConversationsQuery,
   AgentEventEnvelope,
+  AnalyticsQuery,
+  AnalyticsResponse,
   CannedReply,
   CannedReplyScope,
   Conversation,
@@ -132,6 +134,8 @@ export interface AgentClient {
   reopen(options: ConversationCallOptions): Promise<Conversation>
   /** Every change to the conversation, oldest first; `after` is a position. */
   listTimeline(options: ListTimelineOptions): Promise<TimelinePage>
+  /** Response, first response, handling and session times, counts, live waits and a series, from the timeline. */
+  analytics(options?: AnalyticsQuery & CallOptions): Promise<AnalyticsResponse>
   setLabels(options: SetLabelsOptions): Promise<ConversationTags>
   setStar(options: SetStarOptions): Promise<ConversationTags>
   /** "Ana is viewing" for the other advisors; send it again within `viewingTtlMs` while the conversation is open. */
@@ -213,6 +217,7 @@ export function agentClientOver(http: HttpClient): AgentClient {
     },
     listTimeline: ({ conversationId, signal, ...query }) =>
       http.request(agentRoutes.listTimeline, { signal, params: id(conversationId), query }),
+    analytics: ({ signal, ...query } = {}) => http.request(agentRoutes.analytics, { signal, query }),
     setLabels: ({ conversationId, signal, add, remove }) =>
       http.request(agentRoutes.setLabels, { signal, params: id(conversationId), body: { add, remove } }),
     setStar: ({ conversationId, signal, starred }) =>

@@ -236,3 +236,14 @@ export { identityConflict } from './rules/identity-conflict.js'
 export type { IdentityCandidate, IdentityLookup } from './rules/identity-conflict.js'
 export { historyWindow, historyPage } from './rules/history-window.js'
 export type { HistoryWindow } from './rules/history-window.js'
+export type {
+  AnalyticsQuery,
+  AnalyticsDuration,
+  AnalyticsCount,
+  AnalyticsMetrics,
+  AnalyticsCounts,
+  AnalyticsLive,
+  AnalyticsAdvisor,
+  AnalyticsBucket,
+  AnalyticsResponse,
+} from './schemas/analytics.js'

@@ -40,6 +40,7 @@ import type {
   ViewingRequest,
 } from '../schemas/timeline.js'
 import type { FinishRequest, FinishResponse } from '../schemas/records.js'
+import type { AnalyticsQuery, AnalyticsResponse } from '../schemas/analytics.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -94,6 +95,8 @@ const routes = {
   uploadAttachment: { method: 'POST', path: '/v1/agent/conversations/:id/uploads', auth: 'agent' },
   /** D7: a signed, short-lived download URL for an attachment sent in a conversation of the workspace. */
   attachmentLink: { method: 'GET', path: '/v1/agent/attachments/:id/link', auth: 'agent' },
+  /** Response, first response, handling and session times, counts and a series, all derived from the timeline. */
+  analytics: { method: 'GET', path: '/v1/agent/analytics', auth: 'agent' },
 } as const
 
 /** The agent API: advisors' tools, bots and integrations, scoped to the agent key's workspace. */
@@ -130,6 +133,7 @@ export const agentRoutes: RouteTable<
     deleteCannedReply: object
     uploadAttachment: { response: UploadResponse }
     attachmentLink: { response: AttachmentLink }
+    analytics: { query: AnalyticsQuery; response: AnalyticsResponse }
   }
 > = routes
 

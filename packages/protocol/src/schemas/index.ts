@@ -151,3 +151,16 @@ export {
   addressUsageResponseSchema,
 } from './blocks.js'
 export type { RouteSchemas, RouteTableSchemas } from './route-schemas.js'
+export {
+  analyticsWindows,
+  analyticsHours,
+  analyticsQuerySchema,
+  analyticsDurationSchema,
+  analyticsCountSchema,
+  analyticsMetricsSchema,
+  analyticsCountsSchema,
+  analyticsLiveSchema,
+  analyticsAdvisorSchema,
+  analyticsBucketSchema,
+  analyticsResponseSchema,
+} from './analytics.js'

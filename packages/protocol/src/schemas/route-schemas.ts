@@ -58,6 +58,7 @@ import {
   takeRequestSchema,
 } from './agent.js'
 import { chatEventSchema } from './events.js'
+import { analyticsQuerySchema, analyticsResponseSchema } from './analytics.js'
 import {
   cannedRepliesQuerySchema,
   cannedRepliesResponseSchema,
@@ -174,6 +175,7 @@ export const agentRouteSchemas = {
   deleteCannedReply: {},
   uploadAttachment: { response: uploadResponseSchema },
   attachmentLink: { response: attachmentLinkSchema },
+  analytics: { query: analyticsQuerySchema, response: analyticsResponseSchema },
 } as const satisfies RouteTableSchemas<typeof agentRoutes>
 
 export const adminRouteSchemas = {

@@ -581,6 +581,51 @@ const customerContext: Migration = {
   },
 }
 
+/**
+ * Analytics (`src/analytics/`): a projection of the timeline, never written by anything else. The
+ * facts (one row per figure a timeline event settles, at the moment it settles), each conversation's
+ * folded state (for the live counts and the next events), and the last cursor folded per workspace.
+ * No foreign keys: the projection can be dropped and rebuilt from the timeline at any time.
+ */
+const analytics: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('analytics_progress')
+      .addColumn('workspace_id', 'text', (column) => column.primaryKey())
+      .addColumn('last_cursor', 'bigint', (column) => column.notNull())
+      .execute()
+    await db.schema
+      .createTable('analytics_conversations')
+      .addColumn('conversation_id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull())
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('waiting_since', 'bigint')
+      .addColumn('state', 'text', (column) => column.notNull())
+      .execute()
+    await db.schema
+      .createIndex('analytics_conversations_by_status')
+      .on('analytics_conversations')
+      .columns(['workspace_id', 'status'])
+      .execute()
+    await db.schema
+      .createTable('analytics_facts')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('workspace_id', 'text', (column) => column.notNull())
+      .addColumn('conversation_id', 'text', (column) => column.notNull())
+      .addColumn('metric', 'text', (column) => column.notNull())
+      .addColumn('advisor_id', 'text')
+      .addColumn('advisor_name', 'text')
+      .addColumn('at', 'bigint', (column) => column.notNull())
+      .addColumn('value_ms', 'bigint')
+      .execute()
+    await db.schema
+      .createIndex('analytics_facts_by_time')
+      .on('analytics_facts')
+      .columns(['workspace_id', 'at'])
+      .execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -593,6 +638,7 @@ export const migrations: Record<string, Migration> = {
   '0009_records': records,
   '0010_scan_attempts': scanAttempts,
   '0011_customer_context': customerContext,
+  '0012_analytics': analytics,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

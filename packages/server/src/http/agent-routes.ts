@@ -5,6 +5,7 @@ import type {
   AgentConversationResponse,
   AgentConversationsResponse,
   AgentMeResponse,
+  AnalyticsResponse,
   ConversationTags,
   MessagesPage,
   PageViewsResponse,
@@ -35,6 +36,7 @@ import {
   takeConversation,
 } from '../conversations/agent-conversation.js'
 import { setLabels, setStar } from '../conversations/conversation-tags.js'
+import { workspaceAnalytics } from '../analytics/analytics-query.js'
 import { parseWith } from '../errors/api-error.js'
 import { openAgentEventStream } from '../realtime/agent-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
@@ -91,6 +93,17 @@ export function mountAgentRoutes(
     const { agent, workspaceId } = await agentOf(c)
     const counts = await agentConversationCounts(context, { workspaceId, agentId: agent.id })
     return c.json(counts satisfies AgentConversationCounts)
+  })
+
+  // Every advisor role may read the workspace's analytics; they are derived from the timeline alone.
+  app.get(agentRoutes.analytics.path, async (c) => {
+    const { workspaceId } = await agentOf(c)
+    const query = parseWith(
+      schemas.analytics.query,
+      textQuery(c, ['window', 'from', 'to', 'timezone', 'hours', 'advisorId']),
+    )
+    const analytics = await workspaceAnalytics(context, { workspaceId, query })
+    return c.json(analytics satisfies AnalyticsResponse)
   })
 
   app.get(agentRoutes.getConversation.path, async (c) => {
