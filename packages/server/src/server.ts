@@ -155,7 +155,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     mailer = devOutbox = createDevOutbox({ now, print: log })
   }
 
-  const database: Database = openDatabase(options.database)
+  const database: Database = openDatabase(options.database, { log })
   try {
     await migrateToLatest(database.db as never)
   } catch (error) {

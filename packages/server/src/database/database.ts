@@ -6,6 +6,26 @@ import type { DatabaseSchema } from './schema.js'
 
 export type DatabaseOptions = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }
 
+export interface OpenDatabaseOptions {
+  /** Where a pooled Postgres connection's failure is reported. Default `console.error`. */
+  log?: (line: string) => void
+}
+
+/**
+ * L4: how long a write waits for another connection's lock on the SQLite file before it fails with
+ * `SQLITE_BUSY` (answered 503). better-sqlite3 waits synchronously, holding the whole event loop, so
+ * the wait is short: this process's own writes never contend (one connection), only another
+ * process's (a CLI command, a backup), whose transactions take milliseconds.
+ */
+export const sqliteBusyTimeoutMs = 1000
+
+/**
+ * L4: how long a request waits for a pooled Postgres connection (opening one, or for one to be
+ * free) before it fails and is answered 503: well under the client's 10 s request timeout, so a
+ * database that does not answer at all (a dropped network) is reported, not waited out.
+ */
+export const postgresConnectionTimeoutMs = 3000
+
 export interface Database {
   readonly kind: DatabaseOptions['kind']
   readonly db: Kysely<DatabaseSchema>
@@ -24,11 +44,11 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) =>
 }
 
 /** Opens SQLite (one file, WAL) or a Postgres pool; both read `bigint` columns back as numbers. */
-export function openDatabase(options: DatabaseOptions): Database {
+export function openDatabase(options: DatabaseOptions, { log = console.error }: OpenDatabaseOptions = {}): Database {
   if (options.kind === 'sqlite') {
     const sqlite = new SqliteDatabase(options.file)
     sqlite.pragma('journal_mode = WAL')
-    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`)
     sqlite.pragma('foreign_keys = ON')
     // kysely drives one connection behind a mutex, so transactions in this process run one at a time.
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
@@ -37,7 +57,13 @@ export function openDatabase(options: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: 10,
+    connectionTimeoutMillis: postgresConnectionTimeoutMs,
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  })
+  // L4: an idle connection that dies with the database (restart, failover) is dropped from the pool
+  // and reported here; without a listener pg's 'error' event would end the process.
+  pool.on('error', (error) => {
+    log(`A pooled Postgres connection failed (the pool opens a new one when needed): ${error.message}`)
   })
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
   return { kind: 'postgres', db, close: () => db.destroy() }

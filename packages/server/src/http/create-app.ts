@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
 import { limits, visitorRoutes } from '@threadline/protocol'
 import { ApiError } from '../errors/api-error.js'
+import { databaseUnavailable, isDatabaseUnavailable } from '../errors/database-unavailable.js'
 import type { DevOutbox } from '../mail/dev-outbox.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
 import type { ServerContext } from '../server-context.js'
@@ -23,7 +24,7 @@ import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
 
-/** `{ error: { code, message, retryAfterSeconds? } }` with the code's status, and `Retry-After` on 429s. */
+/** `{ error: { code, message, retryAfterSeconds? } }` with the code's status, and `Retry-After` on 429s and 503s. */
 function errorResponse(c: Context, error: ApiError): Response {
   const headers: Record<string, string> =
     error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) }
@@ -88,6 +89,12 @@ export function createApp(
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error)
+    // L4: the one place a driver's "cannot reach / locked" becomes 503 unavailable with Retry-After,
+    // so clients wait and send again instead of treating the outage as a bug.
+    if (isDatabaseUnavailable(error)) {
+      context.log(`Database unavailable on ${c.req.method} ${c.req.path}: ${error.message}`)
+      return errorResponse(c, databaseUnavailable(error))
+    }
     context.log(
       `Unexpected error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     )

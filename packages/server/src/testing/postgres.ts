@@ -13,6 +13,13 @@ export interface PostgresCluster {
   url: string
   /** A fresh, empty database on the cluster; returns its URL. */
   createDatabase(): Promise<string>
+  /**
+   * Stops the cluster the way a crash does (`pg_ctl stop -m immediate`: no checkpoint, every
+   * connection cut) and keeps its data, for `start()` to bring back on the same port (L4).
+   */
+  crash(): Promise<void>
+  /** Starts the cluster again on the same data dir and port, after `crash()`; resolves once it accepts connections. */
+  start(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -74,16 +81,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
 
   await asPostgres('initdb', ['--auth=trust', '-U', 'postgres', '-D', dataDirectory, '--no-sync', '-E', 'UTF8'])
   const port = await freePort()
-  await asPostgres('pg_ctl', [
-    '-D',
-    dataDirectory,
-    '-l',
-    join(directory, 'server.log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
-    'start',
-  ])
+  const start = async () => {
+    await asPostgres('pg_ctl', [
+      '-D',
+      dataDirectory,
+      '-l',
+      join(directory, 'server.log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ])
+  }
+  const crash = async () => {
+    await asPostgres('pg_ctl', ['-D', dataDirectory, '-m', 'immediate', '-w', 'stop'])
+  }
+  await start()
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   let databases = 0
 
@@ -100,8 +113,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
+    crash,
+    start,
     async stop() {
-      await asPostgres('pg_ctl', ['-D', dataDirectory, '-m', 'immediate', '-w', 'stop']).catch(() => undefined)
+      await crash().catch(() => undefined)
       rmSync(directory, { recursive: true, force: true })
     },
   }
