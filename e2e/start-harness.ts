@@ -37,6 +37,8 @@ export interface ReceivedMail {
   to: string[]
   subject: string
   text: string
+  /** The HTML part, or '' when the mail has none. */
+  html: string
 }
 
 export interface SmtpInbox {
@@ -44,6 +46,8 @@ export interface SmtpInbox {
   readonly url: string
   /** How many mails arrived so far: pass it as `after` to wait for the next one only. */
   count(): number
+  /** Every mail so far, in arrival order. */
+  all(): ReceivedMail[]
   /** The first mail to `to` (whose subject matches) that arrived at `after` or later; waits up to 20 s. */
   waitForMail(options: { to: string; subject?: RegExp; after?: number }): Promise<ReceivedMail>
   close(): Promise<void>
@@ -64,6 +68,7 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
             to: addresses(mail.to),
             subject: mail.subject ?? '',
             text: mail.text ?? '',
+            html: typeof mail.html === 'string' ? mail.html : '',
           })
           callback()
         })
@@ -74,6 +79,7 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
   return {
     url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     count: () => received.length,
+    all: () => [...received],
     waitForMail: ({ to, subject, after = 0 }) =>
       vi.waitFor(
         () => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { createClamdScanner } from './attachments/clamd-scanner.js'
 import { configFlagNames, configVariables, loadConfig } from './config/config.js'
+import { devClock } from './config/dev-clock.js'
 import type { ConfigFlags, ServerConfig } from './config/config.js'
 import { resolveServerSecret } from './config/server-secret.js'
 import { openThreadline, startServer } from './server.js'
@@ -105,6 +106,7 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
         ? { fileScanner: 'none' as const }
         : {}),
     pendingRescanMs: config.rescanSeconds * 1000,
+    ...(config.devClockOffsetFile === null ? {} : { now: devClock(config.devClockOffsetFile) }),
     log: io.stderr,
   }
 }

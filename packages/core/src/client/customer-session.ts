@@ -193,8 +193,9 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
           writer.update({ connectionStatus: 'online', chatUnavailable: false })
           void catchUp()
         },
-        // F2: a blocked stream is tried again only when the refusal's Retry-After says (a day at most),
-        // so an open chat opens again by itself once the block ends; meanwhile it is not "reconnecting".
+        // F2: a blocked stream is tried again every minute, or at the block's end if that is sooner,
+        // so an open chat opens again by itself once the block ends or is lifted; meanwhile it is not
+        // "reconnecting".
         onReconnecting: (error) =>
           writer.update(
             error.code === 'blocked'

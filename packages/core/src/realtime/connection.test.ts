@@ -49,12 +49,41 @@ describe('createRealtimeConnection', () => {
   })
 
   describe('when the stream is refused with a Retry-After', () => {
-    it('F2: tries again only when the refusal says (a block until its end), not on the usual backoff', async () => {
+    it('F2: tries again only when the refusal says (a rate limit), not on the usual backoff', async () => {
       const { connection, subscriptions, log } = setup()
-      const blocked = new ApiError('blocked', 'Chat is unavailable right now', { status: 403, retryAfterSeconds: 3600 })
-      subscriptions[0]?.onClose?.({ error: blocked })
-      expect(log).toEqual(['reconnecting:blocked'])
+      const limited = new ApiError('rate_limited', 'Too many requests', { status: 429, retryAfterSeconds: 3600 })
+      subscriptions[0]?.onClose?.({ error: limited })
+      expect(log).toEqual(['reconnecting:rate_limited'])
       await vi.advanceTimersByTimeAsync(3_599_999)
+      expect(subscriptions).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(subscriptions).toHaveLength(2)
+      connection.close()
+    })
+
+    it('F2: a blocked chat looks again every minute, so a block lifted early reaches it within one', async () => {
+      const { connection, subscriptions, log } = setup()
+      const blocked = () =>
+        new ApiError('blocked', 'Chat is unavailable right now', { status: 403, retryAfterSeconds: 24 * 3600 })
+      subscriptions[0]?.onClose?.({ error: blocked() })
+      for (const index of [1, 2, 3]) {
+        await vi.advanceTimersByTimeAsync(59_999)
+        expect(subscriptions).toHaveLength(index)
+        await vi.advanceTimersByTimeAsync(1)
+        expect(subscriptions).toHaveLength(index + 1)
+        if (index < 3) subscriptions[index]?.onClose?.({ error: blocked() })
+      }
+      // The block was lifted: the fourth look opens the stream.
+      subscriptions[3]?.onOpen?.()
+      expect(log).toEqual(['reconnecting:blocked', 'reconnecting:blocked', 'reconnecting:blocked', 'open'])
+      connection.close()
+    })
+
+    it('F2: a block that ends within the minute is looked at again at its end', async () => {
+      const { connection, subscriptions } = setup()
+      const blocked = new ApiError('blocked', 'Chat is unavailable right now', { status: 403, retryAfterSeconds: 20 })
+      subscriptions[0]?.onClose?.({ error: blocked })
+      await vi.advanceTimersByTimeAsync(19_999)
       expect(subscriptions).toHaveLength(1)
       await vi.advanceTimersByTimeAsync(1)
       expect(subscriptions).toHaveLength(2)

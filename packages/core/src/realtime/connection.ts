@@ -16,8 +16,15 @@ export interface RealtimeConnectionOptions {
 }
 
 /**
+ * F2: how often a blocked chat looks again. The refusal's `Retry-After` names the block's end, but a
+ * block lifted early has no end to wait for: checking every minute shows the lift within one.
+ */
+const blockedRecheckMs = 60_000
+
+/**
  * Keeps one realtime subscription alive, resubscribing with backoff (1 s → 30 s, jittered), or later
- * when the refusal says so (`Retry-After`: a block, F2, or a rate limit).
+ * when the refusal says so (`Retry-After`: a rate limit, or a block's end, F2, looked at again every
+ * minute until then).
  */
 export function createRealtimeConnection(options: RealtimeConnectionOptions): { close(): void } {
   let closed = false
@@ -46,7 +53,13 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): { 
         options.onReconnecting(reason)
         timer = setTimeout(
           connect,
-          Math.max(backoffDelay(attempt++, options.random, { capMs: 30_000 }), (reason.retryAfterSeconds ?? 0) * 1000),
+          Math.min(
+            Math.max(
+              backoffDelay(attempt++, options.random, { capMs: 30_000 }),
+              (reason.retryAfterSeconds ?? 0) * 1000,
+            ),
+            reason.code === 'blocked' ? blockedRecheckMs : Infinity,
+          ),
         )
       },
     })

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config.js'
+import { devClock } from './dev-clock.js'
 import { resolveServerSecret } from './server-secret.js'
 
 const cwd = '/srv/app'
@@ -100,6 +101,46 @@ describe('loadConfig', () => {
         ],
       })
     })
+
+    it('F2: refuses the development clock offset in production mode, with a clear error', () => {
+      const production = {
+        THREADLINE_MODE: 'production',
+        THREADLINE_SECRET: 'x'.repeat(32),
+        SMTP_URL: 'smtp://mail.internal',
+        THREADLINE_DEV_CLOCK_OFFSET_FILE: 'clock-offset',
+      }
+      expect(loadConfig({ env: production, cwd })).toEqual({
+        ok: false,
+        errors: [
+          "THREADLINE_DEV_CLOCK_OFFSET_FILE is for development only (it moves the server's clock); unset it in production mode",
+        ],
+      })
+      expect(loadConfig({ env: { ...production, THREADLINE_MODE: 'development' }, cwd })).toEqual({
+        ok: true,
+        config: expect.objectContaining({ devClockOffsetFile: '/srv/app/clock-offset' }),
+      })
+      expect(loadConfig({ env: {}, cwd })).toEqual({
+        ok: true,
+        config: expect.objectContaining({ devClockOffsetFile: null }),
+      })
+    })
+  })
+})
+
+describe('devClock', () => {
+  it('adds the milliseconds in the file, read again on every call; no file is no offset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-clock-'))
+    const file = join(dir, 'offset')
+    try {
+      const now = devClock(file)
+      expect(Math.abs(now() - Date.now())).toBeLessThan(1_000)
+      writeFileSync(file, String(24 * 60 * 60 * 1000))
+      expect(now() - Date.now()).toBeGreaterThan(24 * 60 * 60 * 1000 - 1_000)
+      writeFileSync(file, 'soon')
+      expect(() => now()).toThrow(/must hold an integer of milliseconds, got "soon"/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -32,6 +32,11 @@ export interface ServerConfig {
   scanner: 'none' | null
   /** D6: how often files left pending are scanned again (with clamd); 0 never. */
   rescanSeconds: number
+  /**
+   * Development only: a file holding milliseconds to add to the clock, read on every `now()`, so an
+   * end-to-end test can move a running server past a block's end (see `dev-clock.ts`).
+   */
+  devClockOffsetFile: string | null
 }
 
 /** Flags as `node:util` parseArgs gives them: strings, absent when not passed. */
@@ -134,6 +139,12 @@ const fields = {
     expect: 'an integer 0–86400 (0 never rescans)',
     schema: integer(0, 86_400),
   },
+  devClockOffsetFile: {
+    env: 'THREADLINE_DEV_CLOCK_OFFSET_FILE',
+    flag: 'dev-clock-offset-file',
+    expect: 'a file path',
+    schema: z.string().min(1),
+  },
 } as const
 
 type FieldName = keyof typeof fields
@@ -204,6 +215,8 @@ export function loadConfig({
   const clamd = read('clamd') ?? null
   const scanner = read('scanner') ?? null
   const rescanSeconds = read('rescanSeconds') ?? 300
+  const devClockSetting = read('devClockOffsetFile')
+  const devClockOffsetFile = devClockSetting === undefined ? null : resolve(cwd, devClockSetting)
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
@@ -213,6 +226,12 @@ export function loadConfig({
     }
     if (requireMailer && smtpUrl === null && !invalid.has('smtpUrl')) {
       errors.push(`${fields.smtpUrl.env} is required in production mode (the dev outbox only exists in development)`)
+    }
+    // A moved clock would end blocks, codes and sessions early: never on a real server.
+    if (devClockOffsetFile !== null) {
+      errors.push(
+        `${fields.devClockOffsetFile.env} is for development only (it moves the server's clock); unset it in production mode`,
+      )
     }
   }
 
@@ -242,6 +261,7 @@ export function loadConfig({
       clamd,
       scanner,
       rescanSeconds,
+      devClockOffsetFile,
     },
   }
 }
