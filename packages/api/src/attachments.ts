@@ -2,7 +2,7 @@ import { ThreadlineError, agentRoutes, attachmentNameHeader, checkAttachmentFile
 import type { Attachment, AttachmentLink, SendMessageResponse } from '@threadline/protocol'
 import type { AgentClientOptions, ConversationCallOptions } from './create-agent-client.js'
 import { createHttpClient } from './http-client.js'
-import type { CallOptions, FetchFunction } from './http-client.js'
+import type { CallOptions, FetchFunction, HttpClientOptions } from './http-client.js'
 import { createXhrFetch } from './xhr-fetch.js'
 import type { UploadProgress } from './xhr-fetch.js'
 
@@ -30,7 +30,7 @@ export interface SendAttachmentsOptions extends ConversationCallOptions {
   clientId?: string
 }
 
-/** The agent API's file calls (`Authorization: Bearer <agentKey>`). */
+/** The agent API's file calls, with an agent key or as the console's signed-in advisor. */
 export interface AgentAttachmentClient {
   /**
    * A short-lived link to a file of a conversation the key may see (docs/security.md D7): valid five
@@ -55,6 +55,19 @@ const uploadTimeoutMs = 5 * 60 * 1000
 
 const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init)
 
+/**
+ * How the attachment calls authenticate: a key's header, or the console's cookie session
+ * (`credentials: 'same-origin'`, no header at all). Everything else about them is the same.
+ */
+export interface AttachmentTransport {
+  baseUrl: string
+  headers: Record<string, string>
+  credentials?: 'same-origin' | undefined
+  fetch?: FetchFunction | undefined
+  timeoutMs?: number | undefined
+  onApiError?: HttpClientOptions['onApiError']
+}
+
 /** The client of the agent API's attachment routes, with the same options as `createAgentClient`. */
 export function createAgentAttachmentClient({
   baseUrl = '',
@@ -62,8 +75,13 @@ export function createAgentAttachmentClient({
   fetch,
   timeoutMs,
 }: AgentClientOptions): AgentAttachmentClient {
-  const headers = { authorization: `Bearer ${agentKey}` }
-  const http = createHttpClient({ baseUrl, headers, fetch, timeoutMs })
+  return attachmentClientOver({ baseUrl, headers: { authorization: `Bearer ${agentKey}` }, fetch, timeoutMs })
+}
+
+/** The attachment routes over any credential: a key's header (above), or the console session's cookie. */
+export function attachmentClientOver(transport: AttachmentTransport): AgentAttachmentClient {
+  const { fetch, timeoutMs } = transport
+  const http = createHttpClient(transport)
   const id = (conversationId: string) => ({ id: conversationId })
 
   return {
@@ -74,12 +92,13 @@ export function createAgentAttachmentClient({
       const fileName = name ?? (file as Partial<File>).name ?? 'attachment'
       const refusal = checkAttachmentFile({ name: fileName, size: file.size, type: file.type })
       if (refusal) throw new ThreadlineError(refusal.code, refusal.message)
+      // XMLHttpRequest sends this origin's cookies as a same-origin fetch does, so it serves both credentials.
       const progressing = onProgress !== undefined && fetch === undefined && typeof XMLHttpRequest !== 'undefined'
       const send = progressing ? createXhrFetch(onProgress) : (fetch ?? globalFetch)
-      // The raw bytes are the body, with their name in a header (the protocol's upload shape).
+      // The raw bytes are the body, with their name in a header (the protocol's upload shape). That
+      // header is also what lets a cookie upload through H3: no form or beacon can set it.
       const upload = createHttpClient({
-        baseUrl,
-        headers,
+        ...transport,
         timeoutMs: Math.max(timeoutMs ?? 0, uploadTimeoutMs),
         fetch: (input, init) =>
           send(input, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { isApiError } from '@threadline/protocol'
+import { attachmentNameHeader, isApiError, limits } from '@threadline/protocol'
 import type { AdvisorRole } from '@threadline/protocol'
 import { consoleRouteSchemas, teamRouteSchemas } from '@threadline/protocol/schemas'
 import { createConsoleBrowser } from '@threadline/server/testing'
@@ -110,6 +110,88 @@ describe('createConsoleClient', () => {
       await first.client.signOutEverywhere()
       expect(await rejection(first.client.getSession())).toMatchObject({ code: 'unauthorized' })
       expect(await rejection(fourth.client.getSession())).toMatchObject({ code: 'unauthorized' })
+    })
+  })
+
+  describe('files, on the cookie session', () => {
+    const pdfBytes = new TextEncoder().encode('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
+    const uploadPath = (conversationId: string) =>
+      `${server.current.url}/v1/agent/conversations/${conversationId}/uploads`
+
+    it('uploads with the cookie alone, reports the progress, sends the file in a reply and opens it by a short-lived link', async () => {
+      const { client, browser } = await teammate('advisor')
+      const headersSent: Array<Record<string, string>> = []
+      const watched = createConsoleClient({
+        baseUrl: server.current.url,
+        fetch: (input, init) => {
+          headersSent.push(Object.fromEntries(new Headers(init.headers)))
+          return browser.fetch(input, init)
+        },
+      })
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('The invoice, please')
+      const progress: Array<{ loaded: number; total: number }> = []
+      const attachment = await watched.attachments.uploadAttachment({
+        conversationId,
+        file: new File([pdfBytes], 'invoice 7.pdf', { type: 'application/pdf' }),
+        onProgress: (update) => progress.push(update),
+      })
+      expect(attachment).toMatchObject({ name: 'invoice 7.pdf', contentType: 'application/pdf', scanState: 'clean' })
+      expect(progress).toEqual([{ loaded: pdfBytes.byteLength, total: pdfBytes.byteLength }])
+      // The cookie is the credential: no call carried a key.
+      expect(headersSent.some((headers) => 'authorization' in headers)).toBe(false)
+
+      const sent = await client.attachments.sendAttachments({ conversationId, attachmentIds: [attachment.id] })
+      expect(sent.message.attachments.map((file) => file.id)).toEqual([attachment.id])
+      const link = await client.attachments.attachmentLink({ attachmentId: attachment.id })
+      expect(Date.parse(link.expiresAt) - Date.now()).toBeLessThanOrEqual(limits.attachmentLinkTtlSeconds * 1000)
+      const download = await fetch(link.url)
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment;/)
+      expect(new Uint8Array(await download.arrayBuffer())).toEqual(pdfBytes)
+    })
+
+    it('H3: a cookie upload goes only from this origin and with its file-name header: a form’s upload is refused', async () => {
+      const { browser } = await teammate('advisor')
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('Hello')
+      const form = new FormData()
+      form.append('file', new Blob([pdfBytes], { type: 'application/pdf' }), 'invoice.pdf')
+      const formUpload = await browser.fetch(uploadPath(conversationId), { method: 'POST', body: form })
+      expect(formUpload.status).toBe(403)
+      // Another site's page, with the advisor's cookie riding along as a browser would send it.
+      const crossSite = await fetch(uploadPath(conversationId), {
+        method: 'POST',
+        headers: {
+          cookie: `${consoleCookie}=${browser.cookie(consoleCookie)}`,
+          origin: 'https://elsewhere.example',
+          'sec-fetch-site': 'cross-site',
+          'content-type': 'application/pdf',
+          [attachmentNameHeader]: 'a.pdf',
+        },
+        body: pdfBytes,
+      })
+      expect(crossSite.status).toBe(403)
+      const own = await browser.fetch(uploadPath(conversationId), {
+        method: 'POST',
+        headers: { 'content-type': 'application/pdf', [attachmentNameHeader]: 'a.pdf' },
+        body: pdfBytes,
+      })
+      expect(own.status).toBe(200)
+    })
+
+    it('passes refusals on typed: checked before a request, and the server’s (a .png that is no PNG)', async () => {
+      const { client } = await teammate('advisor')
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('Hello')
+      const tooBig = new File([new Uint8Array(limits.attachmentMaxBytes + 1)], 'huge.pdf')
+      expect(await rejection(client.attachments.uploadAttachment({ conversationId, file: tooBig }))).toMatchObject({
+        code: 'payload_too_large',
+      })
+      const fake = new File(['not a png'], 'photo.png', { type: 'image/png' })
+      expect(await rejection(client.attachments.uploadAttachment({ conversationId, file: fake }))).toMatchObject({
+        code: 'unsupported_media_type',
+        status: 415,
+      })
     })
   })
 

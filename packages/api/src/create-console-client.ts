@@ -8,6 +8,8 @@ import { teamClientOver } from './team.js'
 import { blocksClientOver } from './blocks.js'
 import type { BlocksClient } from './blocks.js'
 import { agentRecordsClientOver } from './records.js'
+import { attachmentClientOver } from './attachments.js'
+import type { AgentAttachmentClient } from './attachments.js'
 import type { AgentRecordsClient } from './records.js'
 import type { TeamClient } from './team.js'
 
@@ -77,6 +79,11 @@ export interface ConsoleClient {
   readonly blocks: BlocksClient
   /** Transcripts, export and erasure (N3, R1, R2) as the signed-in advisor. */
   readonly records: AgentRecordsClient
+  /**
+   * Files (D1–D8) as the signed-in advisor: uploads with their progress, replies that carry them,
+   * and their short-lived links. The cookie is the credential here too; no header carries a key.
+   */
+  readonly attachments: AgentAttachmentClient
 }
 
 /** The typed client of `consoleRoutes`, with the agent and team clients on the same cookie session. */
@@ -86,17 +93,18 @@ export function createConsoleClient({
   timeoutMs,
   onUnauthorized,
 }: ConsoleClientOptions = {}): ConsoleClient {
-  const http = createHttpClient({
+  const transport = {
     baseUrl,
     // The cookie is the credential: nothing to put in a header, and nothing a script could read.
     headers: {},
-    credentials: 'same-origin',
+    credentials: 'same-origin' as const,
     fetch,
     timeoutMs,
-    onApiError: (error) => {
+    onApiError: (error: ApiError) => {
       if (error.status === 401) onUnauthorized?.(error)
     },
-  })
+  }
+  const http = createHttpClient(transport)
   return {
     async startSignIn({ signal, email }) {
       await http.request(consoleRoutes.signInStart, { signal, body: { email } })
@@ -122,5 +130,6 @@ export function createConsoleClient({
     team: teamClientOver(http),
     blocks: blocksClientOver(http),
     records: agentRecordsClientOver(http),
+    attachments: attachmentClientOver(transport),
   }
 }
