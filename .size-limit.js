@@ -35,8 +35,9 @@ export default [
     path: 'packages/core/dist/index.js',
     import: '{ createChatClient, createHttpAdapter }',
     // Budget 13 KB. Held at 13.2 KB: blocks (the unavailable state, Retry-After on reconnect) and
-    // "Email me this conversation" took it from 12,970 to 13,180 B; to be won back, not raised.
-    limit: '13.2 KB',
+    // "Email me this conversation" took it from 12,970 to 13,180 B, and the blocked chat's
+    // once-a-minute re-check and the typing stop's advisor id to 13,210 B; to be won back, not raised.
+    limit: '13.25 KB',
   },
   {
     name: '@threadline/react + core: ChatWidget, provider and createChatClient (React excluded)',
@@ -97,7 +98,8 @@ export default [
       // assets are cached for a year), so 80 KB leaves room for the next features, not for a second UI kit.
       // Held at 92 KB (91,090 B) since sign-in, team and keys, notes, canned replies, the timeline,
       // blocks and customer data landed together; splitting the settings screens and dialogs into
-      // lazy chunks is the way back under 80 KB.
-      limit: '92 KB',
+      // lazy chunks is the way back under 80 KB. 92.3 KB (92,210 B) since the customer panel's device
+      // facts and the typing stop per advisor.
+      limit: '92.3 KB',
     },
   ])
