@@ -7,16 +7,24 @@ import { isIPv4, isIPv6 } from 'node:net'
  * Anything else (`unknown`) yields null: no network, so no network block can match it.
  */
 export function networkOf(address: string): string | null {
+  const plain = plainAddress(address)
+  if (plain === null || isIPv4(plain)) return plain
+  const groups = expandIPv6(plain)
+  return `${groups.slice(0, 4).join(':')}::/64`
+}
+
+/**
+ * One client address as it is written for people and networks alike: without brackets or a zone
+ * id, an IPv4-mapped IPv6 address as its IPv4; null for anything that is not an IP address.
+ */
+export function plainAddress(address: string): string | null {
   const bare = address
     .trim()
     .replace(/^\[|\]$/g, '')
     .replace(/%.*$/, '')
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1]
   if (mapped !== undefined && isIPv4(mapped)) return mapped
-  if (isIPv4(bare)) return bare
-  if (!isIPv6(bare)) return null
-  const groups = expandIPv6(bare)
-  return `${groups.slice(0, 4).join(':')}::/64`
+  return isIPv4(bare) || isIPv6(bare) ? bare : null
 }
 
 /** The eight 16-bit groups of an IPv6 address, lower-case hex without leading zeros. */

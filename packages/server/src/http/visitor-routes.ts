@@ -7,6 +7,7 @@ import { storeUpload } from '../attachments/uploads.js'
 import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
 import { refuseIfBlocked } from '../blocks/block-enforcement.js'
 import { networkHashOf, recordCustomerNetwork } from '../blocks/customer-networks.js'
+import { plainAddress } from '../blocks/ip-network.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
 import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
 import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
@@ -244,7 +245,7 @@ export function mountVisitorRoutes(
       device: {
         // `*` (what Node's fetch sends) names no language.
         language: acceptedLanguageRanges(c.req.header('accept-language')).find((range) => range !== '*') ?? null,
-        ipAddress: shownAddress(addressOf(c)),
+        ipAddress: plainAddress(addressOf(c)),
       },
     })
     return c.body(null, 204)
@@ -289,12 +290,6 @@ function knownZoneOnly(page: PageView): PageView {
   if (page.timeZone === undefined || isKnownTimeZone(page.timeZone)) return page
   const { timeZone: _unknown, ...rest } = page
   return rest
-}
-
-/** An address as advisors read it: IPv4 without its IPv6-mapped prefix; null when the socket had none. */
-function shownAddress(address: string): string | null {
-  if (address === 'unknown') return null
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address
 }
 
 export function numericQuery(c: Context, names: string[]): Record<string, unknown> {
