@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config'
-import { reactRuntimeProjects } from './scripts/react-runtime-projects.ts'
+import { configDefaults, defineConfig } from 'vitest/config'
+import { consoleProject, consoleTests, reactRuntimeProjects } from './scripts/react-runtime-projects.ts'
 
 // Tests run on every package's sources through the "source" export condition: no build needed.
 // Each project is one way of running tests; `pnpm test` runs them all.
@@ -19,11 +19,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'examples/*/src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, consoleTests],
           environment: 'node',
         },
       },
       // The react package's tests again on React 18 and on preact/compat.
       ...reactRuntimeProjects(),
+      consoleProject(),
       {
         extends: true,
         test: {

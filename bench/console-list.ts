@@ -1,21 +1,37 @@
 /**
  * The console's conversation list with 1,000 conversations: time from `render` to the rows in the
- * DOM (React 19, production build of React, jsdom), median of a few runs. jsdom does no layout or
- * paint, so this is the cost of React and the components, not of the browser.
+ * DOM, median of a few runs, in jsdom on the runtime the console ships (preact/compat, see the
+ * console's vite config) or, with `--runtime react`, on React 19's production build. jsdom does no
+ * layout or paint, so this is the cost of the renderer and the components, not of the browser.
  *
- *   pnpm exec tsx --conditions=source bench/console-list.ts [--rows 1000] [--iterations 7]
+ *   pnpm bench:console [--rows 1000] [--iterations 7] [--runtime preact|react]
  *
  * A measurement, not a test: nothing here fails on a slow result.
  */
+import { register } from 'node:module'
 import { parseArgs } from 'node:util'
+import type { ConversationRow } from '../packages/console/src/use-conversation-list.js'
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000' }, iterations: { type: 'string', default: '7' } },
+  options: {
+    rows: { type: 'string', default: '1000' },
+    iterations: { type: 'string', default: '7' },
+    runtime: { type: 'string', default: 'preact' },
+  },
 })
 const rowCount = Number(values.rows)
 const iterations = Number(values.iterations)
+const runtime = values.runtime
+if (runtime !== 'preact' && runtime !== 'react') throw new Error(`--runtime is preact or react, not ${runtime}`)
 
 process.env['NODE_ENV'] = 'production'
+if (runtime === 'preact') {
+  // What @preact/preset-vite does in the console's build: React's modules resolve to preact/compat,
+  // found from the console package (the root does not depend on preact).
+  register(new URL('./preact-aliases.mjs', import.meta.url), {
+    data: { parentURL: new URL('../packages/console/package.json', import.meta.url).href },
+  })
+}
 // The root links jsdom, react and react-dom without their types (the console package has them):
 // they are loaded by a specifier TypeScript does not follow and typed here by hand.
 const load = (specifier: string): Promise<unknown> => import(specifier)
@@ -35,7 +51,7 @@ const { flushSync } = (await load('react-dom')) as { flushSync(run: () => void):
 const { ConversationList } = await import('../packages/console/src/conversation-list.js')
 
 const now = Date.now()
-const rows = Array.from({ length: rowCount }, (_, index) => {
+const rows = Array.from({ length: rowCount }, (_, index): ConversationRow => {
   const at = new Date(now - index * 60_000).toISOString()
   return {
     conversation: {
@@ -60,6 +76,8 @@ const rows = Array.from({ length: rowCount }, (_, index) => {
       name: null,
     },
     account: null,
+    labels: [],
+    starred: false,
     last: {
       id: `m${index}`,
       conversationId: `c${index}`,
@@ -68,6 +86,7 @@ const rows = Array.from({ length: rowCount }, (_, index) => {
       author: { kind: 'customer' as const, id: `u${index}`, name: null, avatarUrl: null },
       text: `Hello, I have a question about order ${index}, which has not arrived yet and I would like to know why.`,
       createdAt: at,
+      readAt: null,
       attachments: [],
     },
   }
@@ -89,7 +108,7 @@ for (let run = 0; run < iterations; run++) {
         onSearchChange: () => {},
         identification: null,
         onIdentificationChange: () => {},
-        list: { rows: rows as never, loading: false, error: null },
+        list: { rows, loading: false, error: null },
         openId: null,
         onOpen: () => {},
       }),
@@ -103,5 +122,5 @@ for (let run = 0; run < iterations; run++) {
 const sorted = [...timings].sort((a, b) => a - b)
 const median = sorted[Math.floor(sorted.length / 2)] ?? NaN
 console.log(
-  `console list, ${rowCount} conversations, first render (jsdom, React production): median ${median.toFixed(0)} ms, first run ${timings[0]?.toFixed(0)} ms, runs ${timings.map((t) => t.toFixed(0)).join(' ')}`,
+  `console list, ${rowCount} conversations, first render (jsdom, ${runtime === 'preact' ? 'preact/compat' : 'React'} production): median ${median.toFixed(0)} ms, first run ${timings[0]?.toFixed(0)} ms, runs ${timings.map((t) => t.toFixed(0)).join(' ')}`,
 )

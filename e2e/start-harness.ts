@@ -191,7 +191,9 @@ async function startThreadlineProcess(
 export async function buildConsole(): Promise<void> {
   const started = performance.now()
   const run = await new Promise<CliRun>((resolvePromise, reject) => {
-    const child = spawn('pnpm', ['--filter', '@threadline/console', 'build'], { cwd: repoRoot })
+    // vitest sets NODE_ENV=test, which would give the tests a development build: they test what ships.
+    const env = { ...process.env, NODE_ENV: 'production' }
+    const child = spawn('pnpm', ['--filter', '@threadline/console', 'build'], { cwd: repoRoot, env })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
+import type { ProvidedContext } from 'vitest'
 import type { TestProjectInlineConfiguration } from 'vitest/config'
 
 /**
@@ -66,34 +67,46 @@ function react18Project(): TestProjectInlineConfiguration {
   }
 }
 
-function preactProject(): TestProjectInlineConfiguration {
-  const preactModules = [
-    'preact',
-    'preact/compat',
-    'preact/compat/client',
-    'preact/hooks',
-    'preact/jsx-runtime',
-    'preact/test-utils',
-  ]
+const preactModules = [
+  'preact',
+  'preact/compat',
+  'preact/compat/client',
+  'preact/hooks',
+  'preact/jsx-runtime',
+  'preact/test-utils',
+]
+
+/** React's modules resolved to preact/compat, as `@preact/preset-vite` does in the frame's and the console's builds. */
+const preactAliases = [
+  { find: /^react\/jsx-(?:dev-)?runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react-dom\/test-utils$/, replacement: 'preact/test-utils' },
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react(?:-dom)?$/, replacement: 'preact/compat' },
+]
+
+interface PreactProjectOptions {
+  name: string
+  root: string
+  exclude?: string[]
+  provide?: Partial<ProvidedContext>
+}
+
+function preactProject({
+  name,
+  root,
+  exclude = [],
+  provide = {},
+}: PreactProjectOptions): TestProjectInlineConfiguration {
   return {
     extends: true,
-    root: reactPackage,
-    resolve: {
-      alias: [
-        { find: /^react\/jsx-(?:dev-)?runtime$/, replacement: 'preact/jsx-runtime' },
-        { find: /^react-dom\/test-utils$/, replacement: 'preact/test-utils' },
-        { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
-        { find: /^react(?:-dom)?$/, replacement: 'preact/compat' },
-      ],
-    },
+    root,
+    resolve: { alias: preactAliases },
     test: {
-      name: 'preact',
+      name,
       include: tests,
-      // Server rendering under preact needs preact-render-to-string, which a preact host brings itself;
-      // the frame that uses preact/compat renders in the browser only.
-      exclude: ['src/ssr.test.tsx'],
+      exclude,
       environment: 'jsdom',
-      provide: { reactRuntime: 'preact' },
+      provide,
       setupFiles: [resolve(import.meta.dirname, 'preact-test-setup.ts')],
       server: inlineOptimizedDependencies,
       deps: {
@@ -108,5 +121,24 @@ function preactProject(): TestProjectInlineConfiguration {
 
 /** Projects to append to the root config's `test.projects`. */
 export function reactRuntimeProjects(): TestProjectInlineConfiguration[] {
-  return [react18Project(), preactProject()]
+  return [
+    react18Project(),
+    preactProject({
+      name: 'preact',
+      root: reactPackage,
+      // Server rendering under preact needs preact-render-to-string, which a preact host brings itself;
+      // the frame that uses preact/compat renders in the browser only.
+      exclude: ['src/ssr.test.tsx'],
+      provide: { reactRuntime: 'preact' },
+    }),
+  ]
+}
+
+/**
+ * The console's tests, on preact/compat: the runtime its build ships (see its vite config), so what
+ * is tested is what advisors run. The `unit` project leaves them out.
+ */
+export const consoleTests = 'packages/console/src/**/*.test.{ts,tsx}'
+export function consoleProject(): TestProjectInlineConfiguration {
+  return preactProject({ name: 'console', root: resolve(import.meta.dirname, '../packages/console') })
 }

@@ -1,6 +1,6 @@
 import { apiKeyScopes } from '@threadline/protocol'
 import type { ApiKeyScope, CreatedApiKey } from '@threadline/protocol'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { TeamClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
@@ -163,7 +163,7 @@ function NewKey({
   const fieldRef = useRef<HTMLInputElement>(null)
   const id = useId()
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     fieldRef.current?.focus()
     fieldRef.current?.select()
   }, [created])

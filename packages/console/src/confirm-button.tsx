@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { KeyboardEvent } from 'react'
 
 export interface ConfirmButtonProps {
@@ -35,7 +35,7 @@ export function ConfirmButton({ label, name, question, detail, confirmLabel, onC
     },
     [],
   )
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (state === 'asking') cancelRef.current?.focus()
     if (state === 'idle' && refocus.current) buttonRef.current?.focus()
     refocus.current = false

@@ -89,7 +89,7 @@ export function ConversationView({
   )
 
   // Opening a conversation moves focus to its heading, so a screen reader announces whose it is.
-  useEffect(() => {
+  useLayoutEffect(() => {
     headingRef.current?.focus()
   }, [conversationId])
 

@@ -1,5 +1,5 @@
 import type { ConsoleSession } from '@threadline/protocol'
-import { useEffect, useId, useRef } from 'react'
+import { useId, useLayoutEffect, useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import type { ConsoleClient } from '@threadline/api'
 import { ApiKeysPanel } from './api-keys-panel.js'
@@ -31,7 +31,7 @@ export function SettingsDialog({ client, session, section, onSectionChange, onSi
   const tabId = (candidate: SettingsSection) => `${id}-tab-${candidate}`
 
   // Opened on a section (from the palette): focus its tab, so arrow keys move on from there.
-  useEffect(() => {
+  useLayoutEffect(() => {
     tabsRef.current?.querySelector<HTMLButtonElement>('[aria-selected="true"]')?.focus()
   }, [])
 

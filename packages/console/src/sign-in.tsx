@@ -1,5 +1,5 @@
 import type { ConsoleSession } from '@threadline/protocol'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { ConsoleClient } from '@threadline/api'
 import { describeSignInError } from './describe-sign-in-error.js'
@@ -36,7 +36,7 @@ export function SignIn({ client, notice, initialEmail = '', onSignedIn }: SignIn
   useEffect(() => () => inFlight.current?.abort(), [])
 
   // Focus where the advisor acts next: the step's field, again after a refusal.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!busy) (step === 'email' ? emailRef : codeRef).current?.focus()
   }, [step, busy, error])
 
