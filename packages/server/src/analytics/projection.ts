@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
+import type { DatabaseKind } from '../database/database.js'
 import type { DatabaseSchema } from '../database/schema.js'
 import type { ServerContext } from '../server-context.js'
 import { applyClockEvent, newConversationClock } from './clock-rules.js'
@@ -206,4 +207,35 @@ function chunks<T>(items: T[], size: number): T[][] {
   const parts: T[][] = []
   for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size))
   return parts
+}
+
+/**
+ * Removes what the projection holds of conversations being deleted (an erasure or the retention
+ * sweep), in the caller's transaction and before the conversations go: the projection stays what a
+ * rebuild from the remaining timeline would give, so a deleted conversation leaves no figure, no
+ * drill-down id and no advisor name behind. On Postgres the workspaces' progress rows are locked
+ * first, as a catch-up locks them, so a catch-up running at the same time cannot write back facts
+ * of an event it read before the deletion.
+ */
+export async function forgetAnalyticsOf(
+  transaction: Transaction<DatabaseSchema>,
+  conversationIds: string[],
+  databaseKind: DatabaseKind,
+): Promise<void> {
+  const projection = transaction.withTables<AnalyticsTables>()
+  for (const ids of chunks(conversationIds, rowsPerInsert)) {
+    if (databaseKind === 'postgres')
+      await projection
+        .selectFrom('analytics_progress')
+        .select('workspace_id')
+        .where(
+          'workspace_id',
+          'in',
+          projection.selectFrom('conversations').select('workspace_id').where('id', 'in', ids),
+        )
+        .forUpdate()
+        .execute()
+    await projection.deleteFrom('analytics_facts').where('conversation_id', 'in', ids).execute()
+    await projection.deleteFrom('analytics_conversations').where('conversation_id', 'in', ids).execute()
+  }
 }

@@ -5,6 +5,7 @@ import pg from 'pg'
 import type { DatabaseSchema } from './schema.js'
 
 export type DatabaseOptions = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }
+export type DatabaseKind = DatabaseOptions['kind']
 
 export interface OpenDatabaseOptions {
   /** Where a pooled Postgres connection's failure is reported. Default `console.error`. */
@@ -27,7 +28,7 @@ export const sqliteBusyTimeoutMs = 1000
 export const postgresConnectionTimeoutMs = 3000
 
 export interface Database {
-  readonly kind: DatabaseOptions['kind']
+  readonly kind: DatabaseKind
   readonly db: Kysely<DatabaseSchema>
   close(): Promise<void>
 }

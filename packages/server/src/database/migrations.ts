@@ -626,6 +626,17 @@ const analytics: Migration = {
   },
 }
 
+/** Erasure and retention delete a conversation's facts (see `forgetAnalyticsOf`): by conversation, not a scan. */
+const analyticsByConversation: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('analytics_facts_by_conversation')
+      .on('analytics_facts')
+      .column('conversation_id')
+      .execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -639,6 +650,7 @@ export const migrations: Record<string, Migration> = {
   '0010_scan_attempts': scanAttempts,
   '0011_customer_context': customerContext,
   '0012_analytics': analytics,
+  '0013_analytics_by_conversation': analyticsByConversation,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

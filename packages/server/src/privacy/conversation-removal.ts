@@ -1,4 +1,6 @@
 import type { Transaction } from 'kysely'
+import { forgetAnalyticsOf } from '../analytics/projection.js'
+import type { DatabaseKind } from '../database/database.js'
 import type { DatabaseSchema } from '../database/schema.js'
 
 /** How many rows of each kind a removal deleted; the audit keeps these, never what they held. */
@@ -7,15 +9,18 @@ export type RemovedCounts = Record<string, number>
 /**
  * Deletes conversations and everything that hangs off them: messages and their files (stored in the
  * database, so deleting the row deletes the file), the timeline, labels, notes, transcript sends and
- * identification failures. Codes that linked one of them forget which. Children go first, for the
- * foreign keys. Runs inside the caller's transaction, so a removal is whole or not at all.
+ * identification failures, and what the analytics projection folded of them. Codes that linked one
+ * of them forget which. Children go first, for the foreign keys. Runs inside the caller's
+ * transaction, so a removal is whole or not at all.
  */
 export async function removeConversations(
   transaction: Transaction<DatabaseSchema>,
   conversationIds: string[],
+  databaseKind: DatabaseKind,
 ): Promise<RemovedCounts> {
   const counts: RemovedCounts = {}
   if (conversationIds.length === 0) return counts
+  await forgetAnalyticsOf(transaction, conversationIds, databaseKind)
   const messageIds = transaction.selectFrom('messages').select('id').where('conversation_id', 'in', conversationIds)
   const uploads = await transaction
     .deleteFrom('uploads')

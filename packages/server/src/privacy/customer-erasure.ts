@@ -38,6 +38,7 @@ export async function eraseCustomer(
     const removed: RemovedCounts = await removeConversations(
       transaction,
       conversations.map((row) => row.id),
+      context.database.kind,
     )
     const add = (kind: string, rows: bigint) => {
       removed[kind] = (removed[kind] ?? 0) + Number(rows)

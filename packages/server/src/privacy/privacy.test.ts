@@ -1,9 +1,11 @@
 import { customerExportFiles } from '@threadline/protocol'
+import type { AnalyticsResponse } from '@threadline/protocol'
 import { customerExportSchema } from '@threadline/protocol/schemas'
 import { strFromU8, unzipSync } from 'fflate'
 import type { Kysely } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiKey } from '../advisors/api-keys.js'
+import { analyticsDatabase } from '../analytics/projection.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { startRecordsServer } from '../testing/records-server.test-helpers.js'
 import type { RecordsServer } from '../testing/records-server.test-helpers.js'
@@ -33,6 +35,21 @@ describeEachDatabase('customer data', (freshDatabase) => {
   })
 
   const db = () => records.server.context.database.db as unknown as Kysely<never>
+
+  /** The 24-hour figures, which first fold what the timeline gained into the analytics projection. */
+  async function analytics(): Promise<AnalyticsResponse> {
+    const answer = await records.agent('GET', '/v1/agent/analytics?window=24h')
+    expect(answer.status).toBe(200)
+    return answer.body as unknown as AnalyticsResponse
+  }
+
+  /** Empties the projection (its tables can be dropped at any time): the next query rebuilds it from the timeline. */
+  async function dropAnalyticsProjection(): Promise<void> {
+    const projection = analyticsDatabase(records.server.context)
+    await projection.deleteFrom('analytics_facts').execute()
+    await projection.deleteFrom('analytics_conversations').execute()
+    await projection.deleteFrom('analytics_progress').execute()
+  }
 
   /** A customer with something in every kind of record: messages, a file, notes, page views, an account, codes, a transcript. */
   async function richCustomer(seed: string) {
@@ -90,6 +107,26 @@ describeEachDatabase('customer data', (freshDatabase) => {
       ])
       // The erased session no longer opens anything.
       expect((await records.visitor('GET', '/v1/conversation', erased.token)).status).toBe(401)
+    })
+
+    it('R1: the analytics projection forgets the erased conversations: no row names them, and the figures equal a rebuild from the timeline', async () => {
+      const erased = await richCustomer('erase-me')
+      await richCustomer('keep-me')
+      clock.advance(60_000)
+      // A query folds the timeline into the projection; the erased conversation is in it before.
+      const before = await analytics()
+      expect(before.counts.finished.count).toBe(2)
+      expect(await findInEveryTable(db(), [erased.conversationId])).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^analytics_facts\./)]),
+      )
+
+      expect((await records.admin('POST', `/v1/admin/customer-data/${erased.customerId}/erase`)).status).toBe(200)
+
+      expect(await findInEveryTable(db(), [erased.conversationId])).toEqual([])
+      const after = await analytics()
+      expect(after.counts.finished.count).toBe(1)
+      await dropAnalyticsProjection()
+      expect(await analytics()).toEqual(after)
     })
 
     it("R1: from the agent API only an owner or admin may erase, through an admin-scope key; another workspace's customer is not found", async () => {
@@ -196,9 +233,10 @@ describeEachDatabase('customer data', (freshDatabase) => {
 
       clock.advance(10 * dayMs - 60_000)
       expect(await sweepRetention(records.server.context)).toEqual({ deleted: 0 })
+      await analytics()
       clock.advance(2 * 60_000)
       expect(await sweepRetention(records.server.context)).toEqual({ deleted: 1 })
-      expect(await findInEveryTable(db(), ['old-words'])).toEqual([])
+      expect(await findInEveryTable(db(), ['old-words', oldConversation])).toEqual([])
       expect(await findInEveryTable(db(), ['still-open-words', 'recent-words'])).toHaveLength(2)
       expect(await sweepRetention(records.server.context)).toEqual({ deleted: 0 })
 

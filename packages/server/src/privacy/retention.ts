@@ -63,6 +63,7 @@ export async function sweepRetention(context: ServerContext): Promise<{ deleted:
         const counts: RemovedCounts = await removeConversations(
           transaction,
           expired.map((row) => row.id),
+          context.database.kind,
         )
         await recordPrivacyAudit(context, transaction, {
           workspaceId: workspace.id,
