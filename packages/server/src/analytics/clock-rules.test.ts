@@ -1,6 +1,9 @@
+import { workspaceHeader } from '@threadline/protocol'
 import type { AnalyticsResponse } from '@threadline/protocol'
 import { analyticsResponseSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { customerForVerifiedEmail } from '../auth/customers.js'
+import { grantSession } from '../auth/sessions.js'
 import { mutate } from '../conversations/agent-conversation.js'
 import { appendMessage } from '../conversations/message-log.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
@@ -290,6 +293,50 @@ describeEachDatabase('analytics clock rules', (freshDatabase) => {
     expect(daily.series.find((bucket) => bucket.created > 0)?.start).toBe(
       new Date(start - 5 * hour - 30 * minute).toISOString(),
     )
+  })
+
+  it("X1: another workspace's conversations are in no figure, drill-down or live list, and its advisor's id narrows to nothing", async () => {
+    const start = nextDay()
+    const other = await test.server.createWorkspace({ name: 'Other shop', origins: ['https://other.example'] })
+    const olga = await test.server.createAgent({ workspaceId: other.workspaceId, name: 'Olga' })
+    const customer = await customerForVerifiedEmail(test.server.context, other.workspaceId, 'ann@other.example')
+    const { token } = await grantSession(test.server.context, {
+      workspaceId: other.workspaceId,
+      customerId: customer.id,
+      method: 'email',
+    })
+    const sent = await test.call('POST', '/v1/conversation/messages', {
+      token,
+      noWorkspace: true,
+      headers: { [workspaceHeader]: other.workspaceId },
+      body: { clientId: crypto.randomUUID(), text: 'Hello from the other shop' },
+    })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200)
+    const theirs = sent.body.conversation.id
+    clock.advance(minute)
+    await as({ key: olga.agentKey }, 'POST', conversationPath(theirs, '/messages'), {
+      text: 'Olga here',
+      clientId: 'o1',
+    })
+    clock.advance(minute)
+
+    // The other workspace reads its own figures first, so its facts are in the projection.
+    const window = { from: new Date(start).toISOString(), to: new Date(start + day).toISOString() }
+    const own = await test.call('GET', `/v1/agent/analytics?${new URLSearchParams(window).toString()}`, {
+      token: olga.agentKey,
+      noWorkspace: true,
+    })
+    expect(own.status).toBe(200)
+    expect(JSON.stringify(own.body)).toContain(theirs)
+
+    const ours = await figuresOf(start, start + day)
+    const mentioned = JSON.stringify(ours)
+    expect(mentioned).not.toContain(theirs)
+    expect(mentioned).not.toContain(olga.agent.id)
+    expect(ours.counts.created.count).toBe(0)
+    const narrowed = await figuresOf(start, start + day, { advisorId: olga.agent.id })
+    expect(narrowed.advisors).toEqual([])
+    expect(narrowed.metrics.responseTime.n).toBe(0)
   })
 
   describe('when the query cannot be answered', () => {
