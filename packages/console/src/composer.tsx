@@ -3,13 +3,16 @@ import { expandCannedVariables } from '@threadline/protocol'
 import { useId, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent, ReactNode, Ref } from 'react'
 import type { AgentClient } from '@threadline/api'
+import { useAttachmentsClient } from './attachments-context.js'
 import { findCannedReplies } from './canned-reply-search.js'
 import { matchesQuery, replaceRange, tokenAt } from './composer-token.js'
 import type { ComposerToken } from './composer-token.js'
 import { describeError } from './describe-error.js'
 import { hasModifier, modifierLabel } from './keyboard.js'
+import { AttachButton, ReplyFiles } from './reply-files.js'
 import { SuggestionList, suggestionId } from './suggestion-list.js'
 import type { Suggestion } from './suggestion-list.js'
+import { useReplyAttachments } from './use-reply-attachments.js'
 import { useTypingSignal } from './use-typing-signal.js'
 
 export type ComposerMode = 'reply' | 'note'
@@ -35,7 +38,7 @@ export interface ComposerProps {
   onNoted: (note: Note) => void
   /** Opens the canned-reply picker (the toolbar's button), for those who do not type `/`. */
   onPickCannedReply: () => void
-  /** More tools in the toolbar row (attachments, later). */
+  /** More tools in the toolbar row, after the attach button. */
   tools?: ReactNode
   ref?: Ref<ComposerHandle>
 }
@@ -79,6 +82,12 @@ export function Composer({
   const fieldId = useId()
   const listId = `${fieldId}-suggestions`
   const typing = useTypingSignal({ api, conversationId })
+  const filesApi = useAttachmentsClient()
+  const files = useReplyAttachments({ api: filesApi, textReply: (options) => api.reply(options), conversationId })
+  const attachId = `${fieldId}-attach`
+  // A reply may be files alone (the server takes a message with attachments and no text); a note may not.
+  const withFiles = mode === 'reply' && files.readyCount > 0
+  const canSend = !sending && !(mode === 'reply' && files.uploading) && (draft.trim() !== '' || withFiles)
 
   // A token the advisor closed with Escape stays closed until they type elsewhere.
   const token = useMemo(() => {
@@ -147,14 +156,14 @@ export function Composer({
   async function send(event?: FormEvent): Promise<void> {
     event?.preventDefault()
     const text = draft.trim()
-    if (text === '' || sending) return
+    if (!canSend) return
     setSending(true)
     setFailure(null)
     try {
       if (mode === 'note') {
         onNoted(await api.addNote({ conversationId, text }))
       } else {
-        const { message, conversation } = await api.reply({ conversationId, text, clientId: clientIdRef.current })
+        const { message, conversation } = await files.reply({ text, clientId: clientIdRef.current })
         typing.stop()
         onSent(message, conversation)
       }
@@ -198,7 +207,15 @@ export function Composer({
   const label = mode === 'note' ? 'Private note, only advisors see it' : `Reply to ${customerName}`
   const open = token !== null
   return (
-    <form className="console-reply" data-mode={mode} onSubmit={(event) => void send(event)}>
+    <form
+      className="console-reply"
+      data-mode={mode}
+      data-dragging={files.dragging || undefined}
+      onSubmit={(event) => void send(event)}
+      onDragOver={mode === 'reply' ? files.dropTarget.onDragOver : undefined}
+      onDragLeave={files.dropTarget.onDragLeave}
+      onDrop={mode === 'reply' ? files.dropTarget.onDrop : undefined}
+    >
       <div className="console-composer__toolbar">
         <div className="console-switch" role="group" aria-label="Reply or private note">
           {(['reply', 'note'] as const).map((candidate) => (
@@ -216,9 +233,11 @@ export function Composer({
         <button type="button" className="console-button console-button--quiet" onClick={onPickCannedReply}>
           Canned reply
         </button>
+        {mode === 'reply' && filesApi && <AttachButton attachments={files} id={attachId} />}
         {tools}
       </div>
       <label htmlFor={fieldId}>{label}</label>
+      {mode === 'reply' && <ReplyFiles attachments={files} attachButtonId={attachId} />}
       <textarea
         ref={fieldRef}
         id={fieldId}
@@ -230,6 +249,7 @@ export function Composer({
         onChange={(event) => change(event.target.value, event.target.selectionStart)}
         onSelect={(event) => setCursor(event.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={mode === 'reply' ? files.dropTarget.onPaste : undefined}
       />
       {open && (
         <SuggestionList
@@ -250,11 +270,7 @@ export function Composer({
           {failure}
         </p>
       )}
-      <button
-        type="submit"
-        className="console-button console-button--primary"
-        disabled={sending || draft.trim() === ''}
-      >
+      <button type="submit" className="console-button console-button--primary" disabled={!canSend}>
         {sending ? 'Sending…' : mode === 'note' ? 'Add note' : 'Send'}
       </button>
     </form>

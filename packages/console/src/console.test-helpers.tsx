@@ -14,17 +14,19 @@ import {
   createAgentClient,
   createAgentRecordsClient,
   createBlocksClient,
+  createAgentAttachmentClient,
   createConsoleClient,
 } from '@threadline/api'
 import type { AdminClient, AgentClient } from '@threadline/api'
 import { workspaceHeader } from '@threadline/protocol'
 import type { AdvisorRole, Agent, Message, TeamMember } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
-import type { RunningServer } from '@threadline/server'
+import type { RunningServer, StartServerOptions } from '@threadline/server'
 import { createConsoleBrowser, takeConsoleCode } from '@threadline/server/testing'
 import type { ConsoleBrowser } from '@threadline/server/testing'
 import axe from 'axe-core'
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest'
+import { AttachmentsContext } from './attachments-context.js'
 import { Inbox } from './inbox.js'
 
 export interface TestWorkspace {
@@ -47,8 +49,13 @@ export interface ConsoleTestServer {
 /** Generous: the machine is shared, and a step here is several HTTP calls and a stream event. */
 export const consoleTestTimeoutMs = 30_000
 
-/** One real server for the file's tests, and a clean page after each. */
-export function useConsoleTestServer(): { readonly current: ConsoleTestServer } {
+/**
+ * One real server for the file's tests, and a clean page after each. Files are clean at once
+ * (no scanner, as in development) unless the file gives its own `fileScanner`.
+ */
+export function useConsoleTestServer(options: Pick<StartServerOptions, 'fileScanner'> = {}): {
+  readonly current: ConsoleTestServer
+} {
   // Waits for the page are conditions, not figures: generous, so a busy machine only makes them slower.
   configure({ asyncUtilTimeout: 10_000 })
   let current: ConsoleTestServer | undefined
@@ -68,6 +75,7 @@ export function useConsoleTestServer(): { readonly current: ConsoleTestServer } 
       replyEmailSweepMs: 0,
       now: () => Date.now() + clockOffset,
       database: { kind: 'sqlite', file: join(dataDir, 'threadline.sqlite') },
+      ...options,
     })
     const ownerEmail = 'owner@shop.example'
     const workspace = await server.createWorkspace({
@@ -226,15 +234,17 @@ export async function renderInbox(
 ): Promise<{ container: HTMLElement; list: HTMLElement; agent: Agent }> {
   const { agent } = await createAgentClient({ baseUrl: test.server.url, agentKey }).me()
   const rendered = render(
-    <Inbox
-      api={createAgentClient({ baseUrl: test.server.url, agentKey })}
-      blocks={createBlocksClient({ baseUrl: test.server.url, agentKey })}
-      records={createAgentRecordsClient({ baseUrl: test.server.url, agentKey })}
-      agent={agent}
-      workspaceName="Console Shop"
-      onSignOut={() => undefined}
-      onAccessEnded={() => undefined}
-    />,
+    <AttachmentsContext value={createAgentAttachmentClient({ baseUrl: test.server.url, agentKey })}>
+      <Inbox
+        api={createAgentClient({ baseUrl: test.server.url, agentKey })}
+        blocks={createBlocksClient({ baseUrl: test.server.url, agentKey })}
+        records={createAgentRecordsClient({ baseUrl: test.server.url, agentKey })}
+        agent={agent}
+        workspaceName="Console Shop"
+        onSignOut={() => undefined}
+        onAccessEnded={() => undefined}
+      />
+    </AttachmentsContext>,
   )
   await screen.findByText('Live')
   const list = await screen.findByRole('navigation', { name: 'Conversations' })

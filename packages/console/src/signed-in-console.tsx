@@ -1,6 +1,7 @@
 import type { ConsoleSession } from '@threadline/protocol'
 import { useEffect, useRef, useState } from 'react'
 import type { ConsoleClient } from '@threadline/api'
+import { AttachmentsContext } from './attachments-context.js'
 import type { Command } from './command-palette.js'
 import { Inbox } from './inbox.js'
 import { PresenceSwitch } from './presence-switch.js'
@@ -62,25 +63,27 @@ export function SignedInConsole({ client, session, onSessionChange, onSignOut, o
 
   return (
     <>
-      <Inbox
-        api={agentApi}
-        blocks={client.blocks}
-        records={client.records}
-        agent={{ id: advisor.id, name: advisor.name, avatarUrl: advisor.avatarUrl }}
-        workspaceName={session.workspace.name}
-        onSignOut={() => onSignOut('here')}
-        onAccessEnded={onAccessEnded}
-        headerActions={
-          <>
-            <WorkspaceSwitch client={client} session={session} onSwitched={onSessionChange} />
-            <PresenceSwitch presence={presence} />
-            <button type="button" className="console-button" onClick={() => setSettings('team')}>
-              Team and settings
-            </button>
-          </>
-        }
-        extraCommands={commands}
-      />
+      <AttachmentsContext value={client.attachments}>
+        <Inbox
+          api={agentApi}
+          blocks={client.blocks}
+          records={client.records}
+          agent={{ id: advisor.id, name: advisor.name, avatarUrl: advisor.avatarUrl }}
+          workspaceName={session.workspace.name}
+          onSignOut={() => onSignOut('here')}
+          onAccessEnded={onAccessEnded}
+          headerActions={
+            <>
+              <WorkspaceSwitch client={client} session={session} onSwitched={onSessionChange} />
+              <PresenceSwitch presence={presence} />
+              <button type="button" className="console-button" onClick={() => setSettings('team')}>
+                Team and settings
+              </button>
+            </>
+          }
+          extraCommands={commands}
+        />
+      </AttachmentsContext>
       {settings !== null && (
         // Outside the inbox's root, so the theme's properties are set again here.
         <div className="console-overlay tl-root">

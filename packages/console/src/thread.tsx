@@ -2,6 +2,7 @@ import type { Message, Note } from '@threadline/protocol'
 import { FormattedText, MessageText } from '@threadline/react'
 import type { AgentClient } from '@threadline/api'
 import { formatTime } from './format-time.js'
+import { MessageAttachments } from './message-attachments.js'
 import { NoteItem } from './note-item.js'
 import type { ThreadItem } from './thread-items.js'
 import type { TimelineLine } from './timeline-lines.js'
@@ -73,13 +74,7 @@ function MessageItem({ message, customerName }: { message: Message; customerName
           ) : (
             <MessageText text={message.text} />
           ))}
-        {message.attachments.length > 0 && (
-          <ul className="console-message__attachments">
-            {message.attachments.map((attachment) => (
-              <li key={attachment.id}>Attachment: {attachment.name}</li>
-            ))}
-          </ul>
-        )}
+        {message.attachments.length > 0 && <MessageAttachments attachments={message.attachments} />}
       </div>
     </li>
   )
