@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -236,10 +236,17 @@ export interface StartedThreadline {
    * (loopback origins may use any workspace in development). Closed after the file's tests.
    */
   hostPage(options: { workspaceId: string; title?: string; body?: string }): Promise<string>
+  /**
+   * Moves the server's clock `milliseconds` ahead of real time (from real time, not from the last
+   * move), through `THREADLINE_DEV_CLOCK_OFFSET_FILE`; only with `devClock: true`.
+   */
+  setClockOffset(milliseconds: number): Promise<void>
 }
 
 export interface ThreadlineStartOptions {
   workspaces?: WorkspaceSpec[]
+  /** Start with `THREADLINE_DEV_CLOCK_OFFSET_FILE` (a file in the data dir), for `setClockOffset`. */
+  devClock?: boolean
 }
 
 /**
@@ -247,7 +254,7 @@ export interface ThreadlineStartOptions {
  * with the CLI, then `threadline start --port 0` (development mode, mail over SMTP). Stopped (SIGTERM)
  * and cleaned up after the file. The server's output is printed only for a test that fails.
  */
-export function useThreadlineStart({ workspaces = [] }: ThreadlineStartOptions = {}): {
+export function useThreadlineStart({ workspaces = [], devClock = false }: ThreadlineStartOptions = {}): {
   readonly current: StartedThreadline
 } {
   let current: StartedThreadline | undefined
@@ -263,7 +270,13 @@ export function useThreadlineStart({ workspaces = [] }: ThreadlineStartOptions =
     await buildConsole()
     dataDir = await mkdtemp(join(tmpdir(), 'threadline-e2e-start-'))
     mail = await startSmtpInbox()
-    const env = { THREADLINE_DATA_DIR: dataDir, SMTP_URL: mail.url, THREADLINE_MODE: 'development' }
+    const clockFile = join(dataDir, 'clock-offset')
+    const env: Record<string, string> = {
+      THREADLINE_DATA_DIR: dataDir,
+      SMTP_URL: mail.url,
+      THREADLINE_MODE: 'development',
+      ...(devClock ? { THREADLINE_DEV_CLOCK_OFFSET_FILE: clockFile } : {}),
+    }
     const created: Record<string, CreatedWorkspace> = {}
     for (const spec of workspaces) {
       const args = ['workspace', 'create', '--name', spec.name, '--json']
@@ -285,6 +298,10 @@ export function useThreadlineStart({ workspaces = [] }: ThreadlineStartOptions =
       mail: inbox,
       workspaces: created,
       cli: (args) => runThreadline(args, { ...env, PUBLIC_URL: url }),
+      async setClockOffset(milliseconds) {
+        if (!devClock) throw new Error('setClockOffset needs useThreadlineStart({ devClock: true })')
+        await writeFile(clockFile, String(Math.round(milliseconds)))
+      },
       async hostPage({ workspaceId, title = 'A shop', body = '<p>A shop with the chat bubble.</p>' }) {
         const page = await serveStaticPages({
           '/': {

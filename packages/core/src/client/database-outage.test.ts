@@ -4,8 +4,14 @@ import { join } from 'node:path'
 import { createAgentClient } from '@threadline/api'
 import { workspaceHeader } from '@threadline/protocol'
 import { startServer } from '@threadline/server'
-import type { RunningServer } from '@threadline/server'
-import { findHalfWrittenMessages, lockSqliteFile } from '@threadline/server/testing'
+import {
+  findHalfWrittenMessages,
+  findPostgresBinaries,
+  lockSqliteFile,
+  startPostgres,
+  startServerProcess,
+} from '@threadline/server/testing'
+import type { PostgresCluster } from '@threadline/server/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHttpAdapter } from '../adapters/http/create-http-adapter.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
@@ -16,17 +22,32 @@ import type { ChatClient } from './chat-client.js'
 type DatabaseOptions = Parameters<typeof startServer>[0]['database']
 
 /**
- * L4: the database goes away while customers write (here: the SQLite file locked by another
- * connection past busy_timeout), then comes back. Real client, real http adapter,
- * real server and database; nothing faked between them.
+ * L4: the database goes away while customers write (a SQLite file locked by another connection
+ * past busy_timeout; a Postgres cluster stopped as a crash stops it), then comes back. Real client,
+ * real http adapter, real server and database; nothing faked between them.
  */
 interface Outage {
   database: DatabaseOptions
+  /** A server on the database, with one workspace. */
+  serve(): Promise<OutageServer>
   /** Takes the database away; resolves once it is away. */
   begin(): Promise<void>
   /** Brings it back; resolves once it answers again. */
   end(): Promise<void>
   cleanup(): Promise<void>
+}
+
+interface OutageServer {
+  url: string
+  workspaceId: string
+  agentKey: string
+  /** The sign-in code last mailed to `email`. */
+  codeFor(email: string): Promise<string>
+  /** False once the server's process has died; an uncaught error on a dropped connection would end it. */
+  running(): boolean
+  /** What it printed, to show when it died. */
+  output(): string
+  close(): Promise<void>
 }
 
 const customerCount = 3
@@ -45,17 +66,8 @@ function isMessagePost(input: RequestInfo | URL, init?: RequestInit): boolean {
   return init?.method === 'POST' && url.endsWith('/v1/conversation/messages')
 }
 
-async function codeFor(server: RunningServer, email: string): Promise<string> {
-  return (
-    server.devOutbox
-      ?.messages()
-      .find((mail) => mail.to === email)
-      ?.text.match(/\b\d{6}\b/)?.[0] ?? ''
-  )
-}
-
 /** One message sent with plain fetch, timed: what any client sees while the database is away. */
-async function probe(server: RunningServer, workspaceId: string, token: string) {
+async function probe(server: OutageServer, workspaceId: string, token: string) {
   const started = performance.now()
   const response = await fetch(`${server.url}/v1/conversation/messages`, {
     method: 'POST',
@@ -81,15 +93,9 @@ function describeOutage(title: string, outage: () => Promise<Outage>) {
     it('L4: requests fail fast with 503 unavailable and Retry-After, the server recovers by itself, and nothing is lost, doubled or half-written', async () => {
       const opened = await outage()
       cleanups.push(() => opened.cleanup())
-      const server = await startServer({
-        port: 0,
-        database: opened.database,
-        mode: 'development',
-        replyEmailSweepMs: 0,
-        log: () => {},
-      })
+      const server = await opened.serve()
       cleanups.push(() => server.close())
-      const { workspaceId, agentKey } = await server.createWorkspace({ name: 'Outage', origins: [] })
+      const { workspaceId, agentKey } = server
 
       const answers: Answer[] = []
       const recordingFetch: typeof fetch = async (input, init) => {
@@ -109,12 +115,12 @@ function describeOutage(title: string, outage: () => Promise<Outage>) {
         cleanups.push(() => client.destroy())
         const email = `outage-${customer}-${crypto.randomUUID()}@example.test`
         expect((await client.startEmailVerification(email)).ok).toBe(true)
-        expect((await client.verifyEmail(await codeFor(server, email))).ok).toBe(true)
+        expect((await client.verifyEmail(await server.codeFor(email))).ok).toBe(true)
         clients.push(client)
       }
       const probeEmail = `probe-${crypto.randomUUID()}@example.test`
       const { challengeId } = await adapter.startEmailVerification({ email: probeEmail })
-      const { session } = await adapter.verifyEmail({ challengeId, code: await codeFor(server, probeEmail) })
+      const { session } = await adapter.verifyEmail({ challengeId, code: await server.codeFor(probeEmail) })
 
       const written = clients.map(() => [] as string[])
       const write = async (count: number) => {
@@ -142,6 +148,7 @@ function describeOutage(title: string, outage: () => Promise<Outage>) {
       await vi.waitFor(() => expect(answers.some((answer) => answer.status === 503)).toBe(true), { timeout: 20_000 })
 
       await opened.end()
+      expect(server.running(), server.output()).toBe(true)
       // No restart: the same server answers again once the database is back.
       await vi.waitFor(async () => expect((await probe(server, workspaceId, session.token)).status).toBe(200), {
         timeout: 20_000,
@@ -174,6 +181,7 @@ function describeOutage(title: string, outage: () => Promise<Outage>) {
         messagesWithoutEvent: [],
         eventsWithoutMessage: [],
       })
+      expect(server.running(), server.output()).toBe(true)
     }, 60_000)
   })
 }
@@ -182,8 +190,10 @@ describeOutage('a locked SQLite file', async () => {
   const directory = mkdtempSync(join(tmpdir(), 'threadline-outage-'))
   const file = join(directory, 'outage.sqlite')
   let lock: ReturnType<typeof lockSqliteFile> | null = null
+  const database: DatabaseOptions = { kind: 'sqlite', file }
   return {
-    database: { kind: 'sqlite', file },
+    database,
+    serve: () => serveInProcess(database),
     begin: async () => {
       lock = lockSqliteFile(file)
     },
@@ -196,4 +206,69 @@ describeOutage('a locked SQLite file', async () => {
       rmSync(directory, { recursive: true, force: true })
     },
   }
+})
+
+/** The server in this process: enough for SQLite, whose outage cannot raise anything uncaught. */
+async function serveInProcess(database: DatabaseOptions): Promise<OutageServer> {
+  const server = await startServer({ port: 0, database, mode: 'development', replyEmailSweepMs: 0, log: () => {} })
+  const { workspaceId, agentKey } = await server.createWorkspace({ name: 'Outage', origins: [] })
+  return {
+    url: server.url,
+    workspaceId,
+    agentKey,
+    codeFor: async (email) =>
+      server.devOutbox
+        ?.messages()
+        .find((mail) => mail.to === email)
+        ?.text.match(/\b\d{6}\b/)?.[0] ?? '',
+    running: () => true,
+    output: () => '',
+    close: () => server.close(),
+  }
+}
+
+/**
+ * `threadline start` in a process of its own, so an error nothing catches (pg's 'error' event on a
+ * connection with no listener) shows as a dead process instead of failing this test's runner.
+ */
+async function serveInChildProcess(databaseUrl: string, dataDir: string): Promise<OutageServer> {
+  const server = await startServerProcess({
+    env: { THREADLINE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, THREADLINE_OTP_IP_HOURLY_LIMIT: '1000' },
+  })
+  const workspaceId = /workspace id\s+(ws_\w+)/.exec(server.stdout())?.[1]
+  const agentKey = /agent key\s+(\S+)/.exec(server.stdout())?.[1]
+  if (workspaceId === undefined || agentKey === undefined) throw new Error(`No demo workspace in:\n${server.stdout()}`)
+  return {
+    url: server.url,
+    workspaceId,
+    agentKey,
+    codeFor: async (email) => {
+      const mailbox = (await (
+        await fetch(`${server.url}/dev/mailbox`, { headers: { accept: 'application/json' } })
+      ).json()) as { messages: Array<{ to: string; text: string }> }
+      return mailbox.messages.find((mail) => mail.to === email)?.text.match(/\b\d{6}\b/)?.[0] ?? ''
+    },
+    running: () => server.running(),
+    output: () => server.output(),
+    close: () => server.stop(),
+  }
+}
+
+const postgres = findPostgresBinaries()
+describe.skipIf(postgres === null && !process.env['CI'])('on Postgres', () => {
+  describeOutage('a Postgres cluster stopped mid-load', async () => {
+    const cluster: PostgresCluster = await startPostgres()
+    const databaseUrl = await cluster.createDatabase()
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-outage-'))
+    return {
+      database: { kind: 'postgres', url: databaseUrl },
+      serve: () => serveInChildProcess(databaseUrl, dataDir),
+      begin: () => cluster.crash(),
+      end: () => cluster.start(),
+      cleanup: async () => {
+        await cluster.stop()
+        rmSync(dataDir, { recursive: true, force: true })
+      },
+    }
+  })
 })

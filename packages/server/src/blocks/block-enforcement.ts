@@ -12,14 +12,27 @@ export interface BlockCheck {
   networkHash?: string | null | undefined
 }
 
+export interface RefuseOptions {
+  /**
+   * Default true. False for the event stream: an open blocked chat looks again every minute by
+   * itself (F2), which is no attempt of the customer's, and counting it would make an idle tab
+   * look like sixty attempts an hour. The refusal is the same either way.
+   */
+  countAttempt?: boolean
+}
+
 /**
  * Refuses the call with `403 blocked` when a block in force covers any key of the caller. F2: "in
  * force" is compared with the injected clock on every check, so a block ends exactly at its time
- * with no job to run. A refused attempt is counted on the block and nothing else is written: no
+ * with no job to run. A refused attempt is counted on the block (the stream's re-checks are not) and nothing else is written: no
  * conversation, message, email or notification (F1). The answer never carries the reason (F5); its
  * `Retry-After` says when to look again (the block's end, a day at most), which an open chat does.
  */
-export async function refuseIfBlocked(context: ServerContext, check: BlockCheck): Promise<void> {
+export async function refuseIfBlocked(
+  context: ServerContext,
+  check: BlockCheck,
+  { countAttempt = true }: RefuseOptions = {},
+): Promise<void> {
   const keys: Array<['customer_id' | 'email' | 'external_id', string]> = []
   if (check.customerId) keys.push(['customer_id', check.customerId])
   if (check.email) keys.push(['email', check.email])
@@ -62,15 +75,16 @@ export async function refuseIfBlocked(context: ServerContext, check: BlockCheck)
     const end = byKey ? row.expires_at : row.network_expires_at
     until = Math.max(until, end ?? Infinity)
   }
-  await db
-    .updateTable('customer_blocks')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_attempt_at: now }))
-    .where(
-      'id',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .execute()
+  if (countAttempt)
+    await db
+      .updateTable('customer_blocks')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_attempt_at: now }))
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute()
   throw new ApiError('blocked', 'Chat is unavailable right now', {
     retryAfterSeconds: Math.min(secondsUntil(until, now), blockRules.defaultSeconds),
   })

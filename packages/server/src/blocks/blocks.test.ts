@@ -106,8 +106,9 @@ describeEachDatabase('Blocks', (freshDatabase) => {
       // Nothing but the block's counter changed: no conversation, no message, no mail.
       expect((await test.call('GET', '/v1/conversation', { token: session.token })).body.conversation).toBeNull()
       expect(test.outbox.messages().filter((mail) => mail.to === email)).toHaveLength(mailsBefore)
+      // The stream's refusal is not counted: an open chat reconnects by itself (F2).
       const counted = await customerBlock(customer.id)
-      expect(counted?.attempts).toBe(6)
+      expect(counted?.attempts).toBe(5)
       expect(counted?.lastAttemptAt).toBe(new Date(clock.now()).toISOString())
     })
 
@@ -159,6 +160,36 @@ describeEachDatabase('Blocks', (freshDatabase) => {
         headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream', ...from(ip) },
       })
       expect(again.status).toBe(403)
+    })
+  })
+
+  describe('when a blocked chat stays open', () => {
+    it('F2: its stream’s re-checks are refused as any call is, and are not counted as attempts', async () => {
+      const ip = freshIPv4()
+      const { session, customer } = await verifyFrom(ip)
+      await block({ customerId: customer.id })
+      const refusedSend = await sendFrom(ip, session.token)
+      expect(refusedSend.status).toBe(403)
+      const counted = await customerBlock(customer.id)
+      expect(counted?.attempts).toBe(1)
+
+      // An hour of an idle tab's looks, a minute apart.
+      for (let look = 0; look < 60; look++) {
+        clock.advance(60_000)
+        const recheck = await fetch(`${test.url}/v1/events`, {
+          headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream', ...from(ip) },
+        })
+        expect(recheck.status).toBe(403)
+        // F5: the stream is told exactly what a send is told, and no more.
+        const body = (await recheck.json()) as { error: { code: string; message: string } }
+        expect(body.error).toMatchObject({ code: 'blocked', message: 'Chat is unavailable right now' })
+        expect(Object.keys(body.error).sort()).toEqual(Object.keys(refusedSend.body.error).sort())
+        if (look === 0) expect(recheck.headers.get('retry-after')).toBe(String(24 * 60 * 60 - 60))
+      }
+      expect(await customerBlock(customer.id)).toMatchObject({
+        attempts: 1,
+        lastAttemptAt: counted?.lastAttemptAt,
+      })
     })
   })
 

@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type { SqliteDatabase as SqliteDialectDatabase } from 'kysely'
 import pg from 'pg'
+import { listenForConnectionErrors } from './pool-errors.js'
 import type { DatabaseSchema } from './schema.js'
 
 export type DatabaseOptions = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }
@@ -61,11 +62,7 @@ export function openDatabase(options: DatabaseOptions, { log = console.error }: 
     connectionTimeoutMillis: postgresConnectionTimeoutMs,
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   })
-  // L4: an idle connection that dies with the database (restart, failover) is dropped from the pool
-  // and reported here; without a listener pg's 'error' event would end the process.
-  pool.on('error', (error) => {
-    log(`A pooled Postgres connection failed (the pool opens a new one when needed): ${error.message}`)
-  })
+  listenForConnectionErrors(pool, log, 'Postgres')
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
   return { kind: 'postgres', db, close: () => db.destroy() }
 }

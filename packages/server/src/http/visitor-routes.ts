@@ -6,6 +6,7 @@ import { customerAttachmentLink } from '../attachments/downloads.js'
 import { storeUpload } from '../attachments/uploads.js'
 import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
 import { refuseIfBlocked } from '../blocks/block-enforcement.js'
+import type { RefuseOptions } from '../blocks/block-enforcement.js'
 import { networkHashOf, recordCustomerNetwork } from '../blocks/customer-networks.js'
 import { plainAddress } from '../blocks/ip-network.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
@@ -84,10 +85,17 @@ export function mountVisitorRoutes(
    * they call from. Every call that writes or listens goes through here; reading one's own history
    * and logging out do not, so a blocked chat still shows what was said.
    */
-  async function unblockedSessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession & { workspace: Workspace }> {
+  async function unblockedSessionOf(
+    c: Context<AppEnv>,
+    options?: RefuseOptions,
+  ): Promise<AuthenticatedSession & { workspace: Workspace }> {
     const session = await sessionOf(c)
     const networkHash = networkHashOf(context, addressOf(c))
-    await refuseIfBlocked(context, { workspaceId: session.workspaceId, customerId: session.customer.id, networkHash })
+    await refuseIfBlocked(
+      context,
+      { workspaceId: session.workspaceId, customerId: session.customer.id, networkHash },
+      options,
+    )
     await recordCustomerNetwork(context, {
       workspaceId: session.workspaceId,
       customerId: session.customer.id,
@@ -273,7 +281,8 @@ export function mountVisitorRoutes(
   })
 
   app.get(visitorRoutes.events.path, async (c) => {
-    const session = await unblockedSessionOf(c)
+    // F2: a blocked chat's stream reconnects every minute by itself; those looks are not attempts.
+    const session = await unblockedSessionOf(c, { countAttempt: false })
     const header = c.req.header('last-event-id')
     // A cursor we did not write is ignored rather than refused: the stream then starts fresh.
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null

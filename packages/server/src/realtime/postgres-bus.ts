@@ -112,6 +112,10 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
   const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 2 })
   const onPoolError = (error: Error) => log(`The realtime bus pool lost a connection: ${error.message}`)
   pool.on('error', onPoolError)
+  // pg-pool listens on a client only while it is idle; one dying mid-query would otherwise end the process (L4).
+  const onClientError = (error: Error) => log(`The realtime bus lost a connection in use: ${error.message}`)
+  const onPoolConnect = (client: pg.PoolClient) => client.on('error', onClientError)
+  pool.on('connect', onPoolConnect)
   const listenerConfig: pg.ClientConfig = ownsPool
     ? { connectionString: options.connectionString }
     : { ...(pool as unknown as { options: pg.ClientConfig }).options }
@@ -348,6 +352,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
     await connectListener()
   } catch (error) {
     pool.off('error', onPoolError)
+    pool.off('connect', onPoolConnect)
     if (ownsPool) await pool.end().catch(() => undefined)
     throw error
   }
@@ -415,6 +420,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Po
         listeners.clear()
         gapListeners.clear()
         pool.off('error', onPoolError)
+        pool.off('connect', onPoolConnect)
         if (ownsPool) await pool.end()
       })()
       return closing

@@ -81,6 +81,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
 
   await asPostgres('initdb', ['--auth=trust', '-U', 'postgres', '-D', dataDirectory, '--no-sync', '-E', 'UTF8'])
   const port = await freePort()
+  // synchronous_commit stays on: with it off, `crash()` loses commits the server already answered
+  // (WAL still in shared memory), which no server can survive. fsync=off keeps it cheap: a
+  // commit is a write into the OS cache, which outlives the cluster's processes.
   const start = async () => {
     await asPostgres('pg_ctl', [
       '-D',
@@ -89,7 +92,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
       join(directory, 'server.log'),
       '-w',
       '-o',
-      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
       'start',
     ])
   }

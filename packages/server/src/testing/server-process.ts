@@ -20,6 +20,10 @@ export interface ServerProcess {
   readonly port: number
   /** Everything it printed on stdout so far (the ready line first; on a first start, the demo workspace). */
   stdout(): string
+  /** Everything it printed on both streams, stderr lines prefixed `[stderr] `: what a test shows when the process died. */
+  output(): string
+  /** False once the process has exited, for whatever reason (an uncaught error, a signal). */
+  running(): boolean
   /** `kill -9`: no shutdown of any kind, as a crash or an OOM kill. Resolves once it is gone. */
   kill(): Promise<void>
   /** SIGTERM, the orderly stop (it closes its server and database); resolves once it exited. */
@@ -78,8 +82,9 @@ export async function startServerProcess({ env, port = 0, log }: ServerProcessOp
     )
   })
 
+  const running = () => child.exitCode === null && child.signalCode === null
   const signal = async (name: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return
+    if (!running()) return
     child.kill(name)
     await exited
   }
@@ -87,6 +92,8 @@ export async function startServerProcess({ env, port = 0, log }: ServerProcessOp
     url,
     port: Number(new URL(url).port),
     stdout: () => stdout,
+    output: () => output.join('\n'),
+    running,
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
   }
