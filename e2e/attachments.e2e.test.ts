@@ -6,7 +6,6 @@
  * formatter only for the first formatted reply, within its CSP.
  */
 import { readFile } from 'node:fs/promises'
-import { crc32, deflateSync } from 'node:zlib'
 import { createAgentAttachmentClient } from '@threadline/api'
 import { expect, it, vi } from 'vitest'
 import {
@@ -23,38 +22,9 @@ import {
   useDevices,
   verifyEmail,
 } from './harness.js'
+import { exifSecret, pdfTitled, pngWithExif } from './files.js'
 
-/** What a phone's camera leaves in a photo: a location, in an EXIF block. */
-const secret = 'GPS 48.858370 N 2.294481 E'
-
-/** One PNG chunk: length, type, data, CRC over type and data. */
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(data.byteLength)
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(body))
-  return Buffer.concat([length, body, crc])
-}
-
-/** A 4×4 red PNG carrying an `eXIf` chunk (a big-endian TIFF header and the secret as its text). */
-function pngWithExif(): Buffer {
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(4, 0)
-  header.writeUInt32BE(4, 4)
-  header.set([8, 2, 0, 0, 0], 8) // 8-bit RGB, no interlace
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 4 }, () => [255, 0, 0]).flat())])
-  const exif = Buffer.concat([Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 0]), Buffer.from(secret)])
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('eXIf', exif),
-    chunk('IDAT', deflateSync(Buffer.concat([row, row, row, row]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Invoice 4821) >> endobj\ntrailer << >>\n%%EOF\n')
+const pdf = pdfTitled('Invoice 4821')
 
 describeE2e('attachments in the widget and through the agent API', () => {
   const demo = useDemo()
@@ -63,7 +33,7 @@ describeE2e('attachments in the widget and through the agent API', () => {
   it('D5, D7: a photo goes from the widget to the advisor re-encoded, a PDF back to the customer’s second device byte for byte', async () => {
     const email = uniqueEmail('files')
     const photo = pngWithExif()
-    expect(photo.includes(secret)).toBe(true)
+    expect(photo.includes(exifSecret)).toBe(true)
 
     // The customer attaches the photo in the widget and sends it; the widget shows its thumbnail.
     const laptop = await openDevice()
@@ -95,7 +65,7 @@ describeE2e('attachments in the widget and through the agent API', () => {
     const received = Buffer.from(await (await fetch(link.url)).arrayBuffer())
     expect(received.subarray(0, 8)).toEqual(photo.subarray(0, 8))
     expect(received.includes('eXIf'), 'an eXIf chunk in the bytes the advisor received').toBe(false)
-    expect(received.includes(secret), 'the location in the bytes the advisor received').toBe(false)
+    expect(received.includes(exifSecret), 'the location in the bytes the advisor received').toBe(false)
 
     // The advisor sends a PDF back through the agent API.
     const upload = await files.uploadAttachment({

@@ -5,45 +5,16 @@
  * an attachment (D7). Real Chromium, real SMTP, the real CLI.
  */
 import { readFile } from 'node:fs/promises'
-import { crc32, deflateSync } from 'node:zlib'
 import type { Response } from 'playwright-core'
 import { expect, it } from 'vitest'
 import { describeE2e, messageText, openChat, useDevices } from './harness.js'
+import { exifSecret, pdfTitled, pngWithExif } from './files.js'
 import { customerWrites, openConversation } from './journeys-helpers.js'
 import { signInToConsole, useThreadlineStart, verifyCustomerEmail } from './start-harness.js'
 
 const shop = 'Kettle Shop'
 const ownerEmail = 'kai@kettle.example'
-/** What a phone's camera leaves in a photo: a location, in an EXIF block. */
-const secret = 'GPS 48.858370 N 2.294481 E'
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(data.byteLength)
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(body))
-  return Buffer.concat([length, body, crc])
-}
-
-/** A 4×4 red PNG carrying an `eXIf` chunk (a big-endian TIFF header and the secret as its text). */
-function pngWithExif(): Buffer {
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(4, 0)
-  header.writeUInt32BE(4, 4)
-  header.set([8, 2, 0, 0, 0], 8)
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 4 }, () => [255, 0, 0]).flat())])
-  const exif = Buffer.concat([Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 0]), Buffer.from(secret)])
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('eXIf', exif),
-    chunk('IDAT', deflateSync(Buffer.concat([row, row, row, row]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
-
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Invoice 77) >> endobj\ntrailer << >>\n%%EOF\n')
+const pdf = pdfTitled('Invoice 77')
 
 /** Every served file (a signed link's response) in a browser context, popups included. */
 function fileResponses(context: { on(event: 'response', listener: (response: Response) => void): unknown }) {
@@ -62,7 +33,7 @@ describeE2e('files in the console, on threadline start', () => {
     const workspaceId = threadline.current.workspaces[shop]?.workspaceId
     if (!workspaceId) throw new Error(`No workspace ${shop}`)
     const photo = pngWithExif()
-    expect(photo.includes(secret)).toBe(true)
+    expect(photo.includes(exifSecret)).toBe(true)
 
     const customer = await customerWrites(openDevice, threadline.current, { workspaceId, text: 'My kettle leaks' })
     await customer.frame
@@ -87,7 +58,7 @@ describeE2e('files in the console, on threadline start', () => {
     expect(received.subarray(0, 8)).toEqual(photo.subarray(0, 8))
     expect(received.equals(photo), 'the advisor received the bytes as uploaded').toBe(false)
     expect(received.includes('eXIf'), 'an eXIf chunk in the bytes the advisor received').toBe(false)
-    expect(received.includes(secret), 'the location in the bytes the advisor received').toBe(false)
+    expect(received.includes(exifSecret), 'the location in the bytes the advisor received').toBe(false)
     await tab.close()
 
     // The advisor attaches a PDF in the composer and sends it with no text.
