@@ -3,7 +3,7 @@
  * frame shows it (E3), two advisors and the overtake question, and a private note's canary that
  * never reaches the customer (N1). Real Chromium, real SMTP, the real CLI.
  */
-import { expect, it } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { chatFrameHandle, describeE2e, messageText, uniqueEmail, useDevices } from './harness.js'
 import {
   consoleReplyBox,
@@ -104,7 +104,7 @@ describeE2e('an advisor’s work in the console, on threadline start', () => {
     }
   })
 
-  it('N1: a private note’s canary written in the console shows to the advisor and never reaches the customer: not the frame’s text, not a byte of its responses (event stream included), not a mail', async () => {
+  it('N1: a private note’s canary written in the console shows to the advisor and never reaches the customer: not the frame’s text, not a byte of its responses (event stream included), not a mail, not the transcript (N3) sent to the verified address on finish', async () => {
     const canary = `canary-${crypto.randomUUID()}`
     const reply = `A reply after the note, ${crypto.randomUUID()}`
     const customer = await customerWrites(openDevice, threadline.current, {
@@ -152,8 +152,33 @@ describeE2e('an advisor’s work in the console, on threadline start', () => {
     expect(bodies.length).toBeGreaterThan(0)
     expect(bodies.filter((body) => body.includes(canary))).toEqual([])
 
+    // N3: finishing with the transcript sends it to the customer's verified address, and only there.
+    const mailsBefore = threadline.current.mail.all().length
+    await advisor.page.getByRole('checkbox', { name: `Email the transcript to ${customer.email}` }).check()
+    await advisor.page.getByRole('button', { name: 'Finish', exact: true }).click()
+    await advisor.page.getByText(/^Finished ·/).waitFor({ state: 'visible', timeout: 15_000 })
+    // The server's transcript job runs every 30 s, so the mail comes within a minute.
+    const transcript = await vi.waitFor(
+      () => {
+        const found = threadline.current.mail
+          .all()
+          .find((mail) => mail.subject === `Your conversation with ${shop}` && mail.index >= mailsBefore)
+        if (!found) throw new Error('No transcript yet')
+        return found
+      },
+      { timeout: 75_000, interval: 500 },
+    )
+    expect(transcript.to).toEqual([customer.email.toLowerCase()])
+    expect(transcript.text).toContain('Can I change the delivery address?')
+    expect(transcript.text).toContain(reply)
+    expect(transcript.html).toContain(reply)
+    await log
+      .getByText(/^Transcript sent to /)
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 })
+
     const mails = threadline.current.mail.all().filter((mail) => mail.to.includes(customer.email.toLowerCase()))
     expect(mails.length).toBeGreaterThan(0)
     expect(mails.filter((mail) => `${mail.subject}\n${mail.text}\n${mail.html}`.includes(canary))).toEqual([])
-  })
+  }, 150_000)
 })

@@ -6,7 +6,7 @@ import type { AgentClient } from '@threadline/api'
 import { Composer } from './composer.js'
 import type { ComposerHandle } from './composer.js'
 import { ConversationTags } from './conversation-tags.js'
-import { CustomerDataActions } from './customer-data-actions.js'
+import { CustomerDataActions, useRecordsClient } from './customer-data-actions.js'
 import { CustomerDetails } from './customer-panel.js'
 import { customerLabel } from './customer-label.js'
 import type { EventHub } from './event-hub.js'
@@ -67,6 +67,10 @@ export function ConversationView({
   const headingRef = useRef<HTMLHeadingElement>(null)
   const { busy, failure: actionError, run } = useAction()
   const [announcement, setAnnouncement] = useState('')
+  const records = useRecordsClient()
+  const [sendTranscript, setSendTranscript] = useState(false)
+  // Only to a verified address: the server refuses any other but the advisor's own (N3).
+  const verifiedEmail = entry?.customer.emailVerified ? entry.customer.email : null
   const name = entry ? customerLabel(entry.customer) : 'Conversation'
   const nameRef = useRef(name)
   nameRef.current = name
@@ -180,14 +184,37 @@ export function ConversationView({
                 Reopen
               </button>
             ) : (
-              <button
-                type="button"
-                className="console-button"
-                disabled={busy}
-                onClick={() => void run(async () => setConversation(await api.finish({ conversationId })))}
-              >
-                Finish
-              </button>
+              <>
+                {records && verifiedEmail && (
+                  <label className="console-check">
+                    <input
+                      type="checkbox"
+                      checked={sendTranscript}
+                      onChange={(event) => setSendTranscript(event.currentTarget.checked)}
+                    />
+                    Email the transcript to {verifiedEmail}
+                  </label>
+                )}
+                <button
+                  type="button"
+                  className="console-button"
+                  disabled={busy}
+                  onClick={() =>
+                    void run(async () => {
+                      if (records && verifiedEmail && sendTranscript) {
+                        const finished = await records.finishWithTranscript({
+                          conversationId,
+                          transcript: { to: 'customer' },
+                        })
+                        setConversation(finished.conversation)
+                        setSendTranscript(false)
+                      } else setConversation(await api.finish({ conversationId }))
+                    })
+                  }
+                >
+                  Finish
+                </button>
+              </>
             )}
           </div>
         )}

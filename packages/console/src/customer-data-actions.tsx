@@ -49,6 +49,11 @@ export function CustomerDataProvider({
   return <CustomerDataContext.Provider value={value}>{children}</CustomerDataContext.Provider>
 }
 
+/** The signed-in advisor's records routes (transcripts on finish), or null outside the provider. */
+export function useRecordsClient(): AgentRecordsClient | null {
+  return useContext(CustomerDataContext)?.records ?? null
+}
+
 /** The customer panel's "Export data" and "Erase customer"; nothing for advisors who may not. */
 export function CustomerDataActions({ customerId, confirmWith }: { customerId: string; confirmWith: string | null }) {
   const data = useContext(CustomerDataContext)

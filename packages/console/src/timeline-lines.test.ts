@@ -42,6 +42,16 @@ describe('describeTimelineEvent', () => {
     )
   })
 
+  it('N3: words a transcript by the masked address the server recorded, or its failure', () => {
+    const system = { kind: 'system', id: null, name: null } as const
+    expect(text(event('transcript', system, { status: 'sent', recipient: 'customer', to: 's***@shop.example' }))).toBe(
+      'Transcript sent to s***@shop.example',
+    )
+    expect(text(event('transcript', system, { status: 'failed', recipient: 'customer' }))).toBe(
+      'The transcript could not be sent',
+    )
+  })
+
   it('shows nothing for messages and for kinds a newer server may add', () => {
     expect(describeTimelineEvent(event('message', customer, { seq: 1 }), { myId: 'agt_ana' })).toBeNull()
     expect(describeTimelineEvent(event('handoff', grace), { myId: 'agt_ana' })).toBeNull()

@@ -57,6 +57,10 @@ function wording(event: TimelineEvent, who: string): string | null {
       return `${who} removed the star`
     case 'identification':
       return identificationWording(payload)
+    case 'transcript':
+      return payload.status === 'sent'
+        ? `Transcript sent to ${typeof payload.to === 'string' ? payload.to : 'the customer'}`
+        : 'The transcript could not be sent'
     default:
       return null
   }
