@@ -235,9 +235,7 @@ async function serveInChildProcess(databaseUrl: string, dataDir: string): Promis
   const server = await startServerProcess({
     env: { THREADLINE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, THREADLINE_OTP_IP_HOURLY_LIMIT: '1000' },
   })
-  const workspaceId = /workspace id\s+(ws_\w+)/.exec(server.stdout())?.[1]
-  const agentKey = /agent key\s+(\S+)/.exec(server.stdout())?.[1]
-  if (workspaceId === undefined || agentKey === undefined) throw new Error(`No demo workspace in:\n${server.stdout()}`)
+  const { workspaceId, agentKey } = await server.demoWorkspace()
   return {
     url: server.url,
     workspaceId,

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createAgentClient } from '@threadline/api'
 import type { AgentEventEnvelope, Message } from '@threadline/protocol'
 import { findPostgresBinaries, startPostgres, startServerProcess } from '@threadline/server/testing'
-import type { PostgresCluster, ServerProcess } from '@threadline/server/testing'
+import type { PostgresCluster } from '@threadline/server/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHttpAdapter } from '../adapters/http/create-http-adapter.js'
 import { createMemoryStorage } from '../storage/memory-storage.js'
@@ -25,19 +25,6 @@ const beforeCrash = 8
 const whileDown = 3
 /** The crash lands just after the server answered this message of customer 0 (1-based), before the client reads it. */
 const crashAfterMessage = 4
-
-interface Demo {
-  workspaceId: string
-  agentKey: string
-}
-
-/** The demo workspace a first development start prints. */
-function demoWorkspace(server: ServerProcess): Demo {
-  const workspaceId = /workspace id\s+(ws_\w+)/.exec(server.stdout())?.[1]
-  const agentKey = /agent key\s+(\S+)/.exec(server.stdout())?.[1]
-  if (workspaceId === undefined || agentKey === undefined) throw new Error(`No demo workspace in:\n${server.stdout()}`)
-  return { workspaceId, agentKey }
-}
 
 /** The JSON body of a message POST, or null for any other request. */
 function sentMessage(input: RequestInfo | URL, init?: RequestInit): { clientId: string } | null {
@@ -80,7 +67,7 @@ function describeCrash(title: string, database: () => Promise<{ env: Record<stri
       const env = { THREADLINE_DATA_DIR: dataDir, THREADLINE_OTP_IP_HOURLY_LIMIT: '1000', ...(await database()).env }
       let server = await startServerProcess({ env })
       cleanups.push(() => server.stop())
-      const { workspaceId, agentKey } = demoWorkspace(server)
+      const { workspaceId, agentKey } = await server.demoWorkspace()
       const baseUrl = server.url
 
       // The advisor's stream, resuming by itself; each of its requests' Last-Event-ID is kept.

@@ -20,6 +20,11 @@ export interface ServerProcess {
   readonly port: number
   /** Everything it printed on stdout so far (the ready line first; on a first start, the demo workspace). */
   stdout(): string
+  /**
+   * The demo workspace a first development start prints, after its ready line: waits for both of its
+   * lines (up to 10 s), since the ready line can arrive on its own.
+   */
+  demoWorkspace(): Promise<{ workspaceId: string; agentKey: string }>
   /** Everything it printed on both streams, stderr lines prefixed `[stderr] `: what a test shows when the process died. */
   output(): string
   /** False once the process has exited, for whatever reason (an uncaught error, a signal). */
@@ -82,6 +87,27 @@ export async function startServerProcess({ env, port = 0, log }: ServerProcessOp
     )
   })
 
+  const demoWorkspacePrinted = new Promise<{ workspaceId: string; agentKey: string }>((resolvePromise, reject) => {
+    const find = () => {
+      const workspaceId = /workspace id\s+(ws_\w+)/.exec(stdout)?.[1]
+      const agentKey = /agent key\s+(\S+)/.exec(stdout)?.[1]
+      if (workspaceId === undefined || agentKey === undefined) return false
+      resolvePromise({ workspaceId, agentKey })
+      return true
+    }
+    if (find()) return
+    const timer = setTimeout(() => reject(new Error(`No demo workspace in:\n${stdout}`)), 10_000)
+    child.stdout?.on('data', () => {
+      // The line handler above has appended the chunk's lines by now (it was registered first).
+      if (find()) clearTimeout(timer)
+    })
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`threadline start exited before it printed the demo workspace:\n${output.join('\n')}`))
+    })
+  })
+  demoWorkspacePrinted.catch(() => undefined)
+
   const running = () => child.exitCode === null && child.signalCode === null
   const signal = async (name: NodeJS.Signals) => {
     if (!running()) return
@@ -92,6 +118,7 @@ export async function startServerProcess({ env, port = 0, log }: ServerProcessOp
     url,
     port: Number(new URL(url).port),
     stdout: () => stdout,
+    demoWorkspace: () => demoWorkspacePrinted,
     output: () => output.join('\n'),
     running,
     kill: () => signal('SIGKILL'),
