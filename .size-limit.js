@@ -90,7 +90,7 @@ export default [
       limit: '1.5 KB',
     },
     {
-      name: "@threadline/console: the advisors' console, JS + CSS as /console/ serves them (React included)",
+      name: "@threadline/console: the advisors' console, JS + CSS as /console/ serves them (preact/compat included)",
       path: ['packages/console/dist/assets/index-*.js', 'packages/console/dist/assets/index-*.css'],
       disablePlugins: ['@size-limit/esbuild'],
       // On preact/compat since December 2026 (40.9 KB): on React 19 and react-dom it was 92.2 KB, of
