@@ -50,25 +50,30 @@ async function upload(server: ConsoleTestServer, customer: TestCustomer, bytes: 
 }
 
 /** A customer who writes `text`, then sends `files` in one message; the console open on their conversation. */
-async function conversationWithFiles(files: Array<[Uint8Array, string]>) {
-  const email = freshEmail('files')
-  const customer = await verifiedCustomer(test.current, email)
-  const attachments = await Promise.all(files.map(([bytes, name]) => upload(test.current, customer, bytes, name)))
-  const rowName = email.split('@')[0]!
-  const opened = await openConversation(test.current, { customer, text: 'Here are my files', rowName })
-  await fetch(`${test.current.server.url}/v1/conversation/messages`, {
+
+/** The customer sends `attachmentIds` with no text, as the widget does for files alone. */
+async function sendFiles(customer: { token: string }, attachmentIds: string[]): Promise<void> {
+  const sent = await fetch(`${test.current.server.url}/v1/conversation/messages`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${customer.token}`,
       [workspaceHeader]: test.current.workspace.workspaceId,
       'content-type': 'application/json',
     },
-    body: JSON.stringify({
-      clientId: crypto.randomUUID(),
-      text: '',
-      attachmentIds: attachments.map((file) => file.id),
-    }),
+    body: JSON.stringify({ clientId: crypto.randomUUID(), text: '', attachmentIds }),
   })
+  expect(sent.status).toBe(200)
+}
+async function conversationWithFiles(files: Array<[Uint8Array, string]>) {
+  const email = freshEmail('files')
+  const customer = await verifiedCustomer(test.current, email)
+  const attachments = await Promise.all(files.map(([bytes, name]) => upload(test.current, customer, bytes, name)))
+  const rowName = email.split('@')[0]!
+  const opened = await openConversation(test.current, { customer, text: 'Here are my files', rowName })
+  await sendFiles(
+    customer,
+    attachments.map((file) => file.id),
+  )
   const files_ = await within(opened.article).findByRole('list', { name: 'Files' })
   return { ...opened, customer, attachments, files: files_ }
 }
@@ -163,15 +168,7 @@ describe('message attachments', () => {
       const customer = await verifiedCustomer(test.current, freshEmail('theirs'))
       const theirs = await upload(test.current, customer, pdf, 'theirs.pdf')
       await customer.send('hello')
-      await fetch(`${test.current.server.url}/v1/conversation/messages`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${customer.token}`,
-          [workspaceHeader]: test.current.workspace.workspaceId,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ clientId: crypto.randomUUID(), text: '', attachmentIds: [theirs.id] }),
-      })
+      await sendFiles(customer, [theirs.id])
       const stranger = createAgentAttachmentClient({ baseUrl: test.current.server.url, agentKey: other.agentKey })
       await expect(stranger.attachmentLink({ attachmentId: theirs.id })).rejects.toMatchObject({ code: 'not_found' })
       const own = createAgentAttachmentClient({
