@@ -36,7 +36,13 @@ export {
 } from './attachments.js'
 export type { AttachmentKind, AttachmentExtension, AttachmentRefusal, AttachmentScanState } from './attachments.js'
 export { chatEventTypes } from './events.js'
-export type { ChatEvent, ChatEventType, ChatEventOf } from './schemas/events.js'
+export type {
+  ChatEvent,
+  ChatEventType,
+  ChatEventOf,
+  VisitorEvent,
+  WorkspaceAvailabilityEvent,
+} from './schemas/events.js'
 
 export {
   identificationCodeAlphabet,
@@ -122,6 +128,18 @@ export type {
   ConversationTags,
 } from './schemas/timeline.js'
 export type { AccountResponse, WorkspaceSettingsResponse } from './schemas/admin.js'
+export { chatModes, closedModes } from './availability.js'
+export type { ChatMode, ClosedChatMode } from './availability.js'
+export type {
+  Availability,
+  ChatOverride,
+  ChatSchedule,
+  ChatSettings,
+  ChatSettingsResponse,
+  Opening,
+  ScheduleException,
+  WeeklyOpening,
+} from './schemas/availability.js'
 export type {
   Note,
   PinnedNote,

@@ -54,6 +54,11 @@ export interface ThreadlineOptions {
   /** Epoch ms. Default `Date.now`. */
   now?: () => number
   heartbeatMs?: number
+  /**
+   * How often open chats are checked for a change of chat mode that this process did not make (a
+   * schedule's turn, a change through another process). Default 5 s.
+   */
+  availabilityCheckMs?: number
   /** How long a customer must be away before an advisor's reply is emailed. Default 3 minutes. */
   replyEmailDelayMs?: number
   /** How often the reply-email sweep runs; 0 disables the timer (tests call `sweep()`). Default 30 s. */
@@ -247,11 +252,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The routes stay mounted while the directory is missing (404 until the files appear), so a build after start is picked up.
   if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir)))
     context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
-  const { app, cors } = createApp(context, {
+  const { app, cors, availability } = createApp(context, {
     registry,
     devOutbox: threadline.devOutbox,
     widgetDir,
     consoleDirs: options.consoleDir === undefined ? undefined : [resolve(options.consoleDir)],
+    availabilityCheckMs: options.availabilityCheckMs,
   })
 
   const host = options.host ?? '127.0.0.1'
@@ -333,6 +339,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (rescanTimer) clearInterval(rescanTimer)
         if (recordsTimer) clearInterval(recordsTimer)
         stopWatchingGaps?.()
+        availability.close()
         registry.close()
         await new Promise<void>((resolvePromise) => {
           server.close(() => resolvePromise())

@@ -1,5 +1,6 @@
 import type {
   Attachment,
+  Availability,
   AttachmentLink,
   ChatEvent,
   Conversation,
@@ -84,6 +85,12 @@ export interface SessionCallOptions extends CallOptions {
 export interface SubscriptionHandlers {
   onOpen?: () => void
   onEvent: (event: ChatEvent) => void
+  /**
+   * The workspace's chat mode (docs/availability.md), as the stream opens and whenever it changes.
+   * The stream opens as soon as the customer is signed in, so the chat knows the mode before they
+   * can type. Optional: a backend that never calls it is always live.
+   */
+  onAvailability?: (availability: Availability) => void
   /**
    * Called once, asynchronously, when the stream ends for good without being unsubscribed; `error`
    * (a ThreadlineError) says why. Never called after `unsubscribe()`. Events carry no resume cursor

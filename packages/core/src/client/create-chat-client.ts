@@ -1,4 +1,4 @@
-import type { PageView, SessionGrant } from '@threadline/protocol'
+import type { Availability, PageView, SessionGrant } from '@threadline/protocol'
 import { ThreadlineError } from '../errors/errors.js'
 import { createPersistedValue } from '../identity/persisted-value.js'
 import { createOutbox } from '../outbox/outbox.js'
@@ -206,6 +206,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     establish,
     endSession,
     currentCustomer: () => current?.customer ?? null,
+    // The chat mode, as the stream tells it: when it opens and on every change (docs/availability.md).
+    onAvailability: (availability: Availability) => writer.update({ availability }),
     async hideCustomer() {
       closeCurrent()
       writer.update({

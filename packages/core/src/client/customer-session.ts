@@ -6,6 +6,7 @@ import {
   type Message,
   type SendMessageResponse,
 } from '@threadline/protocol'
+import type { Availability } from '@threadline/protocol'
 import type { ChatAdapter, SessionCallOptions } from '../adapters/types.js'
 import { isSessionError, toThreadlineError, type ThreadlineError } from '../errors/errors.js'
 import { backoffDelay } from '../outbox/backoff.js'
@@ -35,6 +36,8 @@ export interface CustomerSessionOptions {
   now: () => number
   random: () => number
   pageSize: number
+  /** The stream told the workspace's chat mode. */
+  onAvailability: (availability: Availability) => void
 }
 
 /**
@@ -186,7 +189,8 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
       if (isClosed()) return
       history = loadLatest()
       realtime = createRealtimeConnection({
-        subscribe: (handlers) => adapter.subscribe({ ...auth, handlers }),
+        subscribe: (handlers) =>
+          adapter.subscribe({ ...auth, handlers: { ...handlers, onAvailability: options.onAvailability } }),
         onEvent: handleEvent,
         onOpen: () => {
           // The stream opens only for a customer the team has not blocked: the chat works (again).

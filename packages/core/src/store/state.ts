@@ -1,4 +1,4 @@
-import type { Agent, Attachment, Author, Conversation, Customer } from '@threadline/protocol'
+import type { Agent, Attachment, Author, Availability, Conversation, Customer } from '@threadline/protocol'
 import type { ThreadlineError } from '../errors/errors.js'
 
 /**
@@ -76,6 +76,12 @@ export interface ChatState {
    * disables the composer. It never says why (F5). False or absent: available (absent saves bytes).
    */
   chatUnavailable?: boolean
+  /**
+   * The workspace's chat mode and what customers are told with it (docs/availability.md): the stream
+   * tells it as it opens, right after sign-in and before the customer can type, and on every change.
+   * Absent until then (or from a backend that never tells): treat as live.
+   */
+  availability?: Availability
 }
 
 export const initialIdentity: IdentityState = { status: 'anonymous', customer: null, verification: null, busy: false }

@@ -1,3 +1,5 @@
+import type { Availability } from '@threadline/protocol'
+
 /**
  * The loader ↔ chat frame protocol (docs/security.md E5, A14).
  *
@@ -67,6 +69,12 @@ export type FrameMessage =
   | { type: 'message'; message: MessageNotice }
   /** Whether this browser holds a session for the workspace; the loader keeps a flag (not the token) so it can create the frame on idle next time and show the unread badge. */
   | { type: 'session'; active: boolean }
+  /** The workspace's chat mode, as the chat's stream told it (docs/availability.md). */
+  | { type: 'availability'; availability: Availability }
+
+/** Just what the loader reads of an availability (the frame checked the rest against the protocol). */
+export const isAvailability = (value: unknown): value is Availability =>
+  isObject(value) && typeof value.mode === 'string'
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null
@@ -125,6 +133,8 @@ export function isFrameMessage(value: unknown): value is FrameMessage {
     }
     case 'session':
       return typeof value.active === 'boolean'
+    case 'availability':
+      return isAvailability(value.availability)
     default:
       return false
   }

@@ -174,7 +174,11 @@ export function startFrameChannel(options: FrameChannelOptions): FrameChannel {
 
   // What the host shows (badge, launcher state) follows the client's state.
   let lastSession: boolean | null = null
+  let lastAvailability: unknown
   const reportState = (state: ChatState) => {
+    // The chat mode as the chat's stream tells it (the loader asked on its own at page load).
+    if (state.availability && state.availability !== lastAvailability)
+      post({ type: 'availability', availability: (lastAvailability = state.availability) })
     // Before storage is read, "no session, nothing unread" would be a guess.
     if (!state.ready) return
     if (state.unreadCount !== lastUnread) {

@@ -1,3 +1,4 @@
+import type { Availability } from '@threadline/protocol'
 import type { BootOptions, MessageNotice } from '../common/channel.js'
 
 /** What each `Threadline('on', event, listener)` listener receives. */
@@ -10,6 +11,12 @@ export interface ThreadlineEvents {
   unread: (count: number) => void
   /** A new message in the conversation: who wrote it and when, never its text. */
   message: (message: MessageNotice) => void
+  /**
+   * The workspace's chat mode (`live`, `offline`, `read-only`, `hidden`), when the team is back and
+   * the measured reply time: once the page loads, then on every change. A listener added later gets
+   * the latest at once.
+   */
+  availability: (availability: Availability) => void
 }
 
 export type ThreadlineEventName = keyof ThreadlineEvents

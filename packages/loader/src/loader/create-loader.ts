@@ -1,6 +1,7 @@
-import { channelVersion, isFrameMessage, isObject } from '../common/channel.js'
+import { channelVersion, isAvailability, isFrameMessage, isObject } from '../common/channel.js'
 import type { BootOptions, ConnectMessage, FrameMessage, HostMessage, PageInfo } from '../common/channel.js'
 import type { IdentifyRequest, IdentifyScript } from '../common/identify.js'
+import type { Availability } from '@threadline/protocol'
 import type { ThreadlineEventName } from './api.js'
 import { createLauncher } from './launcher.js'
 import { readSessionFlag, writeSessionFlag } from './session-flag.js'
@@ -21,7 +22,13 @@ export interface Loader {
 }
 
 type Listener = (value?: unknown) => void
-const eventNames: readonly string[] = ['open', 'close', 'unread', 'message'] satisfies ThreadlineEventName[]
+const eventNames: readonly string[] = [
+  'open',
+  'close',
+  'unread',
+  'message',
+  'availability',
+] satisfies ThreadlineEventName[]
 
 const warn = (message: string) => console.warn(`Threadline: ${message}`)
 
@@ -44,7 +51,16 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   let unread = 0
   // The frame's name for the closed launcher with that count, in the launcher's language ('' for none).
   let unreadLabel = ''
-  const draw = () => launcher.render(isOpen, unread, unreadLabel, locale)
+  // The chat mode (docs/availability.md): `hidden` keeps the launcher from visitors without a session.
+  let availability: Availability | undefined
+  const draw = () =>
+    launcher.render(
+      isOpen,
+      unread,
+      unreadLabel,
+      locale,
+      availability?.mode === 'hidden' && !readSessionFlag(storage, workspaceId),
+    )
   draw()
   let iframe: HTMLIFrameElement | null = null
   let port: MessagePort | null = null
@@ -116,9 +132,34 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
       }
       case 'session':
         writeSessionFlag(storage, workspaceId, message.active)
+        draw()
         break
+      case 'availability':
+        learn(message.availability)
     }
   }
+
+  let availabilityTimer: ReturnType<typeof setTimeout> | undefined
+  function learn(value: Availability) {
+    availability = value
+    draw()
+    emit('availability', value)
+    // Asked again when the mode is due to change by itself (timed by the server's clock).
+    clearTimeout(availabilityTimer)
+    if (value.changesAt)
+      availabilityTimer = setTimeout(
+        ask,
+        Math.min(Date.parse(value.changesAt) - Date.parse(value.at) + 1e3, 2 ** 31 - 1),
+      )
+  }
+  /** A simple GET (no preflight); if it fails, the launcher shows, as it always did. */
+  function ask() {
+    fetch(`${chatOrigin}/v1/availability?workspace=${encodeURIComponent(workspaceId)}`)
+      .then((response) => response.json())
+      .then((value: unknown) => isAvailability(value) && learn(value))
+      .catch(() => undefined)
+  }
+  ask()
 
   function setUnread(count: number, label = '') {
     const changed = count !== unread
@@ -192,6 +233,8 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
     listeners.set(event, set)
     if (add) set.add(listener as Listener)
     else set.delete(listener as Listener)
+    // The mode is a state, not an occurrence: a late listener hears the current one.
+    if (add && event === 'availability' && availability) (listener as Listener)(availability)
   }
 
   // The identification-code widget: its script, appended on the first request, and the request its

@@ -23,6 +23,7 @@ span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20p
 span[hidden]{display:none}\
 iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:calc(100vw - 40px);height:min(720px,calc(100vh - 100px));border-radius:12px;box-shadow:0 8px 30px #0005;background:#fff;visibility:hidden}\
 .o iframe{visibility:visible}\
+.h button{display:none}\
 @media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}`
 
 // 24×24 paths, drawn with the current colour: a speech bubble (closed) and a cross (open).
@@ -37,9 +38,10 @@ export interface Launcher {
   button: HTMLButtonElement
   /**
    * Draws the launcher, and titles the iframe, for this state, labelled in `locale` (BCP 47);
-   * `unreadLabel` is the frame's name for the closed launcher with `unread` messages ('' for none).
+   * `unreadLabel` is the frame's name for the closed launcher with `unread` messages ('' for none);
+   * `hidden`: no launcher (chat mode `hidden`, for a visitor without a session).
    */
-  render(open: boolean, unread: number, unreadLabel: string, locale: string): void
+  render(open: boolean, unread: number, unreadLabel: string, locale: string, hidden: boolean): void
   /** Puts the chat iframe in the shadow tree, next to the launcher; the next render titles it. */
   mountFrame(iframe: HTMLIFrameElement): void
 }
@@ -65,9 +67,9 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
   shadow.append(root)
 
   let frame: HTMLIFrameElement | undefined
-  const render = (open: boolean, unread: number, unreadLabel: string, locale: string) => {
+  const render = (open: boolean, unread: number, unreadLabel: string, locale: string, hidden: boolean) => {
     const [lang, title, label] = labelsFor(locale, open, unreadLabel)
-    root.className = open ? 'r o' : 'r'
+    root.className = (open ? 'r o' : 'r') + (hidden ? ' h' : '')
     // Screen readers pick the voice for the label from `lang`; the page's may differ or be missing.
     // No `dir`: the launcher shows no text, only an icon and the (aria-hidden) digits.
     root.lang = lang

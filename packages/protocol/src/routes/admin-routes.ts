@@ -1,4 +1,5 @@
 import type { AccountResponse, WorkspaceSettingsResponse } from '../schemas/admin.js'
+import type { ChatSettings, ChatSettingsResponse } from '../schemas/availability.js'
 import type { ErasureResponse, RetentionSettings } from '../schemas/records.js'
 import type {
   AccountUpdateRequest,
@@ -37,6 +38,9 @@ const routes = {
   /** R3: how many days finished conversations are kept (`null`: until deleted). */
   getRetention: { method: 'GET', path: '/v1/admin/retention', auth: 'admin' },
   setRetention: { method: 'PUT', path: '/v1/admin/retention', auth: 'admin' },
+  /** The chat mode and schedule (docs/availability.md), as on the agent API. */
+  getChatSettings: { method: 'GET', path: '/v1/admin/chat-settings', auth: 'admin' },
+  setChatSettings: { method: 'PUT', path: '/v1/admin/chat-settings', auth: 'admin' },
 } as const
 
 /** The admin API: server to server, never from a browser (no CORS). */
@@ -56,6 +60,8 @@ export const adminRoutes: RouteTable<
     exportCustomer: { response: Blob }
     getRetention: { response: RetentionSettings }
     setRetention: { body: RetentionSettings; response: RetentionSettings }
+    getChatSettings: { response: ChatSettingsResponse }
+    setChatSettings: { body: ChatSettings; response: ChatSettingsResponse }
   }
 > = routes
 

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type * as z from 'zod/mini'
 import type { agentRouteSchemas, visitorRouteSchemas } from '../schemas/route-schemas.js'
 import type { AgentReplyRequest, AgentEventEnvelope } from '../schemas/agent.js'
-import type { ChatEvent } from '../schemas/events.js'
+import type { VisitorEvent } from '../schemas/events.js'
 import type { MessagesPage, SendMessageResponse } from '../schemas/visitor.js'
 import type { agentRoutes } from './agent-routes.js'
 import type { RouteBody, RouteEvent, RouteQuery, RouteResponse } from './route.js'
@@ -21,7 +21,7 @@ describe('route tables', () => {
       >()
       expectTypeOf<RouteResponse<typeof agentRoutes.listMessages>>().toEqualTypeOf<MessagesPage>()
       expectTypeOf<RouteEvent<typeof agentRoutes.events>>().toEqualTypeOf<AgentEventEnvelope>()
-      expectTypeOf<RouteEvent<typeof visitorRoutes.events>>().toEqualTypeOf<ChatEvent>()
+      expectTypeOf<RouteEvent<typeof visitorRoutes.events>>().toEqualTypeOf<VisitorEvent>()
     })
 
     it('finds undefined for what a route does not carry', () => {

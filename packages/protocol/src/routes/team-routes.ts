@@ -1,3 +1,4 @@
+import type { ChatSettings, ChatSettingsResponse } from '../schemas/availability.js'
 import type {
   ApiKeyResponse,
   ApiKeysResponse,
@@ -24,6 +25,10 @@ const routes = {
   /** The answer carries the key once; it is stored hashed. */
   createKey: { method: 'POST', path: '/v1/agent/keys', auth: 'agent' },
   revokeKey: { method: 'POST', path: '/v1/agent/keys/:id/revoke', auth: 'agent' },
+  /** The chat mode, schedule and what customers see now; any teammate may read it. */
+  getChatSettings: { method: 'GET', path: '/v1/agent/chat-settings', auth: 'agent' },
+  /** Owner or admin (H4): replaces the override and the schedule. */
+  setChatSettings: { method: 'PUT', path: '/v1/agent/chat-settings', auth: 'agent' },
 } as const
 
 /**
@@ -41,6 +46,8 @@ export const teamRoutes: RouteTable<
     listKeys: { response: ApiKeysResponse }
     createKey: { body: CreateApiKeyRequest; response: CreatedApiKey }
     revokeKey: { response: ApiKeyResponse }
+    getChatSettings: { response: ChatSettingsResponse }
+    setChatSettings: { body: ChatSettings; response: ChatSettingsResponse }
   }
 > = routes
 

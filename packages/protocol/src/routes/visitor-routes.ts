@@ -1,4 +1,4 @@
-import type { ChatEvent } from '../schemas/events.js'
+import type { VisitorEvent } from '../schemas/events.js'
 import type {
   DeclineIdentificationRequest,
   IdentificationCodeResponse,
@@ -22,6 +22,7 @@ import type {
   UploadResponse,
   AttachmentLink,
 } from '../schemas/visitor.js'
+import type { Availability } from '../schemas/availability.js'
 import type { EmailTranscriptRequest, TranscriptRequest } from '../schemas/records.js'
 import type { RouteTable } from './route.js'
 
@@ -52,6 +53,8 @@ const routes = {
   mintIdentificationCode: { method: 'POST', path: '/v1/identification-codes', auth: 'workspace' },
   /** "Email me this conversation": verified customers only, rate limited (`transcriptRequestLimits`). */
   emailTranscript: { method: 'POST', path: '/v1/conversation/transcript', auth: 'session' },
+  /** The chat mode now, before anyone signs in: the loader and the chat read it before the customer types. */
+  getAvailability: { method: 'GET', path: '/v1/availability', auth: 'workspace' },
 } as const
 
 /** The visitor API: everything a customer's client may call. */
@@ -71,10 +74,11 @@ export const visitorRoutes: RouteTable<
     trackPageView: { body: PageView }
     uploadAttachment: { response: UploadResponse }
     attachmentLink: { response: AttachmentLink }
-    events: { event: ChatEvent }
+    events: { event: VisitorEvent }
     declineIdentification: { body: DeclineIdentificationRequest; response: ConversationResponse }
     mintIdentificationCode: { body: MintCodeRequest; response: IdentificationCodeResponse }
     emailTranscript: { body: EmailTranscriptRequest; response: TranscriptRequest }
+    getAvailability: { response: Availability }
   }
 > = routes
 

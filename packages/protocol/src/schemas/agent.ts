@@ -43,6 +43,11 @@ export const agentConversationSchema = z.object({
   starred: z.boolean(),
   /** The customer's device at their last page view; absent before the first one (or from older servers). */
   device: z.optional(customerDeviceSchema),
+  /**
+   * Set while the conversation is flagged offline: the customer wrote while the chat was not live and
+   * no advisor has replied since (their answer goes by email). Absent from older servers.
+   */
+  offlineSince: z.optional(z.nullable(z.iso.datetime())),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 
@@ -59,6 +64,8 @@ export const agentConversationsQuerySchema = z.object({
   label: z.optional(z.string().check(z.minLength(1), z.maxLength(160))),
   /** `true`: starred ones only; `false`: unstarred ones only. */
   starred: z.optional(z.boolean()),
+  /** `true`: conversations flagged offline only; `false`: the others. */
+  offline: z.optional(z.boolean()),
   limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
 })
 export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { conversationSchema, conversationStatusSchema } from './conversation.js'
+import { availabilitySchema } from './availability.js'
 import { agentSchema } from './customer.js'
 import { messageSchema } from './message.js'
 
@@ -78,3 +79,19 @@ export const chatEventSchema = z.discriminatedUnion('type', [
 export type ChatEvent = z.infer<typeof chatEventSchema>
 export type ChatEventType = ChatEvent['type']
 export type ChatEventOf<T extends ChatEventType> = Extract<ChatEvent, { type: T }>
+
+/**
+ * On a customer's stream only, beside the chat events: the workspace's chat mode changed (by hand or
+ * by its schedule). It is about no one conversation, so it has no `conversationId` or `seq`, and the
+ * SSE `id:` (the seq watermark) is unchanged. Sent once when the stream opens, then on each change.
+ */
+export const workspaceAvailabilityEventSchema = z.object({
+  type: z.literal('workspace.availability'),
+  at: z.iso.datetime(),
+  availability: availabilitySchema,
+})
+export type WorkspaceAvailabilityEvent = z.infer<typeof workspaceAvailabilityEventSchema>
+
+/** Everything `GET /v1/events` sends a customer. */
+export const visitorEventSchema = z.union([chatEventSchema, workspaceAvailabilityEventSchema])
+export type VisitorEvent = z.infer<typeof visitorEventSchema>

@@ -14,7 +14,20 @@ export {
   conversationStatusChangedEventSchema,
   conversationAssignedEventSchema,
   conversationIdentificationChangedEventSchema,
+  workspaceAvailabilityEventSchema,
+  visitorEventSchema,
 } from './events.js'
+export {
+  availabilitySchema,
+  chatModeSchema,
+  chatOverrideSchema,
+  chatScheduleSchema,
+  chatSettingsResponseSchema,
+  chatSettingsSchema,
+  openingSchema,
+  scheduleExceptionSchema,
+  weeklyOpeningSchema,
+} from './availability.js'
 export {
   emailStartRequestSchema,
   emailChallengeSchema,

@@ -57,7 +57,8 @@ import {
   pageViewsResponseSchema,
   takeRequestSchema,
 } from './agent.js'
-import { chatEventSchema } from './events.js'
+import { availabilitySchema, chatSettingsResponseSchema, chatSettingsSchema } from './availability.js'
+import { visitorEventSchema } from './events.js'
 import { analyticsQuerySchema, analyticsResponseSchema } from './analytics.js'
 import {
   cannedRepliesQuerySchema,
@@ -138,10 +139,11 @@ export const visitorRouteSchemas = {
   trackPageView: { body: pageViewSchema },
   uploadAttachment: { response: uploadResponseSchema },
   attachmentLink: { response: attachmentLinkSchema },
-  events: { event: chatEventSchema },
+  events: { event: visitorEventSchema },
   declineIdentification: { body: declineIdentificationRequestSchema, response: conversationResponseSchema },
   mintIdentificationCode: { body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
   emailTranscript: { body: emailTranscriptRequestSchema, response: transcriptRequestSchema },
+  getAvailability: { response: availabilitySchema },
 } as const satisfies RouteTableSchemas<typeof visitorRoutes>
 
 export const agentRouteSchemas = {
@@ -192,6 +194,8 @@ export const adminRouteSchemas = {
   exportCustomer: { response: zipArchiveSchema },
   getRetention: { response: retentionSettingsSchema },
   setRetention: { body: retentionSettingsSchema, response: retentionSettingsSchema },
+  getChatSettings: { response: chatSettingsResponseSchema },
+  setChatSettings: { body: chatSettingsSchema, response: chatSettingsResponseSchema },
 } as const satisfies RouteTableSchemas<typeof adminRoutes>
 
 /** R1, R2 on the agent API: the same answers as the admin routes. */
@@ -220,6 +224,8 @@ export const teamRouteSchemas = {
   listKeys: { response: apiKeysResponseSchema },
   createKey: { body: createApiKeyRequestSchema, response: createdApiKeySchema },
   revokeKey: { response: apiKeyResponseSchema },
+  getChatSettings: { response: chatSettingsResponseSchema },
+  setChatSettings: { body: chatSettingsSchema, response: chatSettingsResponseSchema },
 } as const satisfies RouteTableSchemas<typeof teamRoutes>
 
 export const blockRouteSchemas = {

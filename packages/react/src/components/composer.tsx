@@ -85,8 +85,8 @@ export const Composer = partWithRef(
     const filesRef = useRef(files)
     filesRef.current = files
     const ids = useId()
-    // Blocked for now (F5): nothing can be written; the notice above says so, without a reason.
-    const unavailable = useChatState((state) => state.chatUnavailable)
+    // Blocked for now (F5), or the chat is read-only: nothing can be written; the notices above say so.
+    const unavailable = useChatState((state) => state.chatUnavailable || state.availability?.mode === 'read-only')
 
     // Grow with the text up to the CSS max-height, then scroll.
     useIsomorphicLayoutEffect(() => {

@@ -9,6 +9,8 @@ export interface Formatters {
   duration: (seconds: number) => string
   /** "2.4 MB". */
   fileSize: (bytes: number) => string
+  /** "Monday 09:00": when the team is back, in the reader's zone. */
+  weekdayTime: (epochMs: number) => string
   /** The calendar day in the display time zone (`2026-03-14`), to group messages by day. */
   dayKey: (epochMs: number) => string
 }
@@ -21,6 +23,12 @@ export function createFormatters(locale: string, timeZone?: string): Formatters 
   const timeFormat = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', ...zone })
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...zone })
   const dayFormat = new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', ...zone })
+  const weekdayTimeFormat = new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+    ...zone,
+  })
   const dayWithYearFormat = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', ...zone })
   // Calendar-day keys in the display time zone, so "today" means today where the reader is.
   const dayKeyFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...zone })
@@ -50,6 +58,7 @@ export function createFormatters(locale: string, timeZone?: string): Formatters 
   return {
     dayKey,
     time: (epochMs) => timeFormat.format(epochMs),
+    weekdayTime: (epochMs) => weekdayTimeFormat.format(epochMs),
     dateTime: (epochMs) => dateTimeFormat.format(epochMs),
     day: (epochMs, nowMs) => {
       const key = dayKey(epochMs)

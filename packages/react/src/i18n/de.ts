@@ -88,10 +88,10 @@ export const de: Messages = {
   noticeEmailReply: 'Sie erhalten eine E-Mail an {email}, sobald wir antworten — Sie können diesen Tab schließen.',
   noticeFinished: 'Dieses Gespräch wurde als erledigt markiert. Schreiben Sie eine Nachricht, um es wieder zu öffnen.',
   noticeBlocked: 'Der Chat ist gerade nicht verfügbar.',
-  noticeChatDisabled:
-    'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
-  noticeChatDisabledNoEmail:
-    'Der Chat ist gerade ausgeschaltet. Hinterlassen Sie eine Nachricht und Ihre E-Mail-Adresse, wir melden uns.',
+  noticeAway: 'Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
+  noticeAwayNoEmail: 'Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht, wir melden uns.',
+  noticeBack: 'Zurück am {when}, Ihre Ortszeit.',
+  noticeReadOnly: 'Neue Nachrichten sind gerade ausgeschaltet. Sie können dieses Gespräch weiterhin lesen.',
   noticeOffline: 'Sie sind offline. Ihre Nachrichten werden gesendet, sobald Sie wieder online sind.',
   noticeReconnecting: 'Verbindung wird wiederhergestellt…',
 

@@ -85,8 +85,10 @@ export const en: Messages = {
   noticeEmailReply: 'You’ll get an email at {email} when we reply — you can close this tab.',
   noticeFinished: 'This conversation was marked as finished. Send a message to reopen it.',
   noticeBlocked: 'Chat is unavailable right now.',
-  noticeChatDisabled: 'Chat is turned off right now. Leave a message and we’ll answer by email at {email}.',
-  noticeChatDisabledNoEmail: 'Chat is turned off right now. Leave a message and your email, and we’ll get back to you.',
+  noticeAway: 'We’re away right now. Leave a message and we’ll answer by email at {email}.',
+  noticeAwayNoEmail: 'We’re away right now. Leave a message and we’ll get back to you.',
+  noticeBack: 'Back {when}, your time.',
+  noticeReadOnly: 'New messages are switched off for now. You can still read this conversation.',
   noticeOffline: 'You’re offline. Your messages will be sent when you’re back online.',
   noticeReconnecting: 'Reconnecting…',
 

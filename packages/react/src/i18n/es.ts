@@ -85,10 +85,10 @@ export const es: Messages = {
   noticeEmailReply: 'Recibirás un correo en {email} cuando respondamos; puedes cerrar esta pestaña.',
   noticeFinished: 'Esta conversación se marcó como terminada. Envía un mensaje para reabrirla.',
   noticeBlocked: 'El chat no está disponible en este momento.',
-  noticeChatDisabled:
-    'El chat está desactivado en este momento. Deja un mensaje y te responderemos por correo a {email}.',
-  noticeChatDisabledNoEmail:
-    'El chat está desactivado en este momento. Deja un mensaje y tu correo, y te responderemos.',
+  noticeAway: 'Ahora no estamos. Deja un mensaje y te responderemos por correo a {email}.',
+  noticeAwayNoEmail: 'Ahora no estamos. Deja un mensaje y te responderemos.',
+  noticeBack: 'Volvemos el {when}, en tu hora.',
+  noticeReadOnly: 'Los mensajes nuevos están desactivados por ahora. Puedes seguir leyendo esta conversación.',
   noticeOffline: 'No tienes conexión. Tus mensajes se enviarán cuando vuelvas a estar en línea.',
   noticeReconnecting: 'Reconectando…',
 

@@ -85,10 +85,10 @@ export const fr: Messages = {
   noticeEmailReply: 'Vous recevrez un e-mail à {email} quand nous répondrons — vous pouvez fermer cet onglet.',
   noticeFinished: 'Cette conversation a été marquée comme terminée. Envoyez un message pour la rouvrir.',
   noticeBlocked: 'Le chat n’est pas disponible pour le moment.',
-  noticeChatDisabled:
-    'Le chat est désactivé pour le moment. Laissez un message et nous vous répondrons par e-mail à {email}.',
-  noticeChatDisabledNoEmail:
-    'Le chat est désactivé pour le moment. Laissez un message et votre adresse e-mail, nous vous répondrons.',
+  noticeAway: 'Nous sommes absents pour le moment. Laissez un message, nous vous répondrons par e-mail à {email}.',
+  noticeAwayNoEmail: 'Nous sommes absents pour le moment. Laissez un message, nous vous répondrons.',
+  noticeBack: 'De retour {when}, à votre heure.',
+  noticeReadOnly: 'Les nouveaux messages sont désactivés pour le moment. Vous pouvez toujours lire cette conversation.',
   noticeOffline: 'Vous êtes hors ligne. Vos messages partiront dès que la connexion reviendra.',
   noticeReconnecting: 'Reconnexion…',
 

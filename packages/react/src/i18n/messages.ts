@@ -98,8 +98,13 @@ export interface Messages {
   noticeEmailReply: string
   noticeFinished: string
   noticeBlocked: string
-  noticeChatDisabled: string
-  noticeChatDisabledNoEmail: string
+  /** The team is away (chat mode `offline` or `hidden`); the answer comes by email. */
+  noticeAway: string
+  noticeAwayNoEmail: string
+  /** `{when}`: the next opening in the customer's time zone ("Monday 09:00"). */
+  noticeBack: string
+  /** The chat is read-only (or refused a message with `chat_disabled`). */
+  noticeReadOnly: string
   noticeOffline: string
   noticeReconnecting: string
 

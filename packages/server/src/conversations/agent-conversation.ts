@@ -66,6 +66,7 @@ export async function listAgentConversations(
     q,
     label,
     starred,
+    offline,
     limit,
   }: Scope & ConversationFilters & { agentId: string; limit: number },
 ): Promise<AgentConversation[]> {
@@ -98,6 +99,9 @@ export async function listAgentConversations(
     )
     .$if(label !== undefined, (query) => query.where(labelFilter(label ?? '')))
     .$if(starred !== undefined, (query) => query.where('conversations.starred', '=', starred === true ? 1 : 0))
+    .$if(offline !== undefined, (query) =>
+      query.where('conversations.offline_since', offline === true ? 'is not' : 'is', null),
+    )
     .orderBy('conversations.updated_at', 'desc')
     .orderBy('conversations.id')
     .limit(limit)
@@ -128,11 +132,17 @@ export async function listAgentConversations(
             account: accounts.get(customer.id) ?? null,
             labels: labels.get(row.id) ?? [],
             starred: row.starred === 1,
+            offlineSince: offlineSinceOf(row),
             ...toCustomerDevice(customer),
           },
         ]
       : []
   })
+}
+
+/** When the customer wrote while the chat was not live and nobody had answered since; null otherwise. */
+function offlineSinceOf(row: { offline_since?: number | null }): string | null {
+  return row.offline_since ? new Date(Number(row.offline_since)).toISOString() : null
 }
 
 /** `q` as a LIKE pattern that matches it anywhere, literally: `%`, `_` and the escape character itself are escaped. */
@@ -200,6 +210,7 @@ export async function agentConversation(
     account: accounts.get(customer.id) ?? null,
     labels: labels.get(row.id) ?? [],
     starred: row.starred === 1,
+    offlineSince: offlineSinceOf(row),
     ...toCustomerDevice(customer),
   }
 }
@@ -312,10 +323,12 @@ export async function agentReply(
     const pendingSince = conversation.reply_email_pending_since ?? at
     await transaction
       .updateTable('conversations')
-      .set({ reply_email_pending_since: pendingSince })
+      // An answer ends the offline flag (docs/availability.md): nothing is owed any more.
+      .set({ reply_email_pending_since: pendingSince, offline_since: null })
       .where('id', '=', conversation.id)
       .execute()
     conversation.reply_email_pending_since = pendingSince
+    conversation.offline_since = null
     if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
     await setStatus(transaction, conversation, 'active', { emit, context, agent })
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }

@@ -1,5 +1,6 @@
 import type {
   ChatEvent,
+  ChatMode,
   Conversation,
   MessagesPage,
   MessagesQuery,
@@ -74,6 +75,12 @@ export interface CustomerSend {
   attachmentIds: string[] | undefined
   /** The language of the automatic replies; English when not given (no or an unknown Accept-Language). */
   language?: ReplyLanguage
+  /**
+   * The chat mode now (docs/availability.md); `live` when not given. `read-only` refuses the message
+   * with `chat_disabled` (after the dedupe, so a retry of a stored one still gets its ack); `offline`
+   * and `hidden` store it and flag a conversation nobody has answered yet as offline.
+   */
+  mode?: ChatMode
 }
 
 /**
@@ -98,7 +105,7 @@ export async function sendCustomerMessage(context: ServerContext, message: Custo
 
 async function sendOnce(
   context: ServerContext,
-  { customer, workspace, clientId, text, attachmentIds, language = 'en' }: CustomerSend,
+  { customer, workspace, clientId, text, attachmentIds, language = 'en', mode = 'live' }: CustomerSend,
 ): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
@@ -124,6 +131,8 @@ async function sendOnce(
       return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
     }
 
+    if (mode === 'read-only')
+      throw new ApiError('chat_disabled', 'The chat is read-only for now: new messages are switched off')
     const requested = attachmentIds ?? []
     // A file alone is a message; otherwise it needs text. D7: only this customer's unsent uploads.
     if (requested.length === 0) requireText(text)
@@ -151,6 +160,7 @@ async function sendOnce(
           identification_gate: startsAwaitingIdentification(rule, customer) ? 'awaiting' : 'none',
           last_code_outcome: 'not_sent',
           starred: 0,
+          offline_since: mode === 'live' ? null : at,
         })
         .onConflict((conflict) => conflict.column('customer_id').doNothing())
         .executeTakeFirst()
@@ -175,12 +185,22 @@ async function sendOnce(
       ...eventBase(context, conversation),
       message: toMessage(message, attachments),
     })
-    if (wasFinished) {
+    // Written while the team is away into a conversation nobody is answering: flagged offline, so
+    // advisors see the answer is owed by email (a new conversation was flagged as it was created).
+    const flagOffline =
+      mode !== 'live' &&
+      !created &&
+      (wasFinished || conversation.status === 'unanswered') &&
+      !conversation.offline_since
+    if (wasFinished || flagOffline) {
       await transaction
         .updateTable('conversations')
-        .set({ status: 'unanswered' })
+        .set({ status: 'unanswered', ...(flagOffline ? { offline_since: context.now() } : {}) })
         .where('id', '=', conversation.id)
         .execute()
+      if (flagOffline) conversation.offline_since = context.now()
+    }
+    if (wasFinished) {
       conversation.status = 'unanswered'
       await appendTimelineEvent(context, transaction, conversation, {
         kind: 'reopen',

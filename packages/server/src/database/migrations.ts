@@ -637,6 +637,14 @@ const analyticsByConversation: Migration = {
   },
 }
 
+/** Chat modes (docs/availability.md): the workspace's override and schedule, and the offline flag. */
+const chatModes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('workspaces').addColumn('chat_settings', 'text').execute()
+    await db.schema.alterTable('conversations').addColumn('offline_since', 'bigint').execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -651,6 +659,7 @@ export const migrations: Record<string, Migration> = {
   '0011_customer_context': customerContext,
   '0012_analytics': analytics,
   '0013_analytics_by_conversation': analyticsByConversation,
+  '0014_chat_modes': chatModes,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -49,6 +49,8 @@ export interface WorkspaceTable {
   identification_customers_after: number | null
   /** R3: finished conversations older than this many days are deleted; null keeps them. Optional: rows made before 0009 have none. */
   retention_days?: number | null
+  /** JSON `ChatSettings` (override and schedule); null is live, always. Optional: rows made before 0014 have none. */
+  chat_settings?: string | null
 }
 
 /** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
@@ -228,6 +230,11 @@ export interface ConversationTable {
   last_code_outcome: 'not_sent' | 'invalid' | 'valid'
   /** 1 when an advisor starred it (one shared star per conversation). */
   starred: number
+  /**
+   * When a customer wrote while the chat was not live and nobody had answered yet: the conversation is
+   * flagged offline (its answer goes by email) until an advisor replies. Optional: rows before 0014.
+   */
+  offline_since?: number | null
 }
 
 export interface MessageTable {

@@ -1,5 +1,6 @@
 import { adminRoutes, workspaceHeader } from '@threadline/protocol'
 import type {
+  ChatSettingsResponse,
   CreatedApiKey,
   TeamMemberResponse,
   TeamResponse,
@@ -25,6 +26,8 @@ import { createApiKey } from '../advisors/api-keys.js'
 import { inviteAdvisor } from '../advisors/invitations.js'
 import { findTeamMember, listTeam, removeAdvisor } from '../advisors/team.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
+import type { AvailabilityWatch } from '../availability/availability-watch.js'
+import { chatSettingsResponse, setChatSettings } from '../availability/chat-settings.js'
 import type { ServerContext } from '../server-context.js'
 import { serverOrigin } from './console-csrf.js'
 import { findWorkspace, liveSigningKeys, updateWorkspaceSettings, workspaceSettings } from '../workspaces/workspaces.js'
@@ -54,7 +57,11 @@ export function exceptAdminPaths(middleware: MiddlewareHandler): MiddlewareHandl
  */
 export function mountAdminRoutes(
   app: Hono<AppEnv>,
-  { context, registry }: { context: ServerContext; registry: StreamRegistry },
+  {
+    context,
+    registry,
+    availability,
+  }: { context: ServerContext; registry: StreamRegistry; availability: AvailabilityWatch },
 ): void {
   async function adminOf(c: Context<AppEnv>): Promise<Workspace> {
     const workspaceId = c.req.header(workspaceHeader)
@@ -186,6 +193,19 @@ export function mountAdminRoutes(
     const workspace = await adminOf(c)
     const settings = parseWith(schemas.setRetention.body, await readJson(c))
     return c.json((await updateRetentionSettings(context, workspace.id, settings)) satisfies RetentionSettings)
+  })
+
+  app.get(adminRoutes.getChatSettings.path, async (c) => {
+    const workspace = await adminOf(c)
+    return c.json((await chatSettingsResponse(context, workspace)) satisfies ChatSettingsResponse)
+  })
+
+  app.put(adminRoutes.setChatSettings.path, async (c) => {
+    const { id } = await adminOf(c)
+    const settings = parseWith(schemas.setChatSettings.body, await readJson(c))
+    const workspace = await setChatSettings(context, id, settings)
+    await availability.changed(workspace.id)
+    return c.json((await chatSettingsResponse(context, workspace)) satisfies ChatSettingsResponse)
   })
 
   app.post(adminRoutes.createKey.path, async (c) => {

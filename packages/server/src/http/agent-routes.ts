@@ -82,7 +82,7 @@ export function mountAgentRoutes(
     const { limit = limits.conversationsPageDefault, ...filters } = parseWith(schemas.listConversations.query, {
       ...numericQuery(c, ['limit']),
       ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q', 'label']),
-      ...booleanQuery(c, ['starred']),
+      ...booleanQuery(c, ['starred', 'offline']),
     })
     const conversations = await listAgentConversations(context, { workspaceId, agentId: agent.id, limit, ...filters })
     return c.json({ conversations } satisfies AgentConversationsResponse)

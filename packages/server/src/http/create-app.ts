@@ -7,6 +7,8 @@ import { ApiError } from '../errors/api-error.js'
 import { databaseUnavailable, isDatabaseUnavailable } from '../errors/database-unavailable.js'
 import type { DevOutbox } from '../mail/dev-outbox.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
+import { createAvailabilityWatch } from '../availability/availability-watch.js'
+import type { AvailabilityWatch } from '../availability/availability-watch.js'
 import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
@@ -34,6 +36,8 @@ function errorResponse(c: Context, error: ApiError): Response {
 export interface ThreadlineApp {
   app: Hono<AppEnv>
   cors: Cors
+  /** Tells open chats when the mode changes; `close()` stops its timer. */
+  availability: AvailabilityWatch
 }
 
 export interface CreateAppOptions {
@@ -43,15 +47,18 @@ export interface CreateAppOptions {
   widgetDir: string | null
   /** Where the built console is looked for, in order; default `defaultConsoleDirs()`. */
   consoleDirs?: string[]
+  /** How often open chats are checked for a change of mode (a schedule's turn, another process). Default 5 s. */
+  availabilityCheckMs?: number
 }
 
 /** The whole HTTP surface: visitor and agent APIs, the script-tag widget, dev pages in development, JSON errors everywhere. */
 export function createApp(
   context: ServerContext,
-  { registry, devOutbox, widgetDir, consoleDirs }: CreateAppOptions,
+  { registry, devOutbox, widgetDir, consoleDirs, availabilityCheckMs = 5_000 }: CreateAppOptions,
 ): ThreadlineApp {
   const app = new Hono<AppEnv>()
   const cors = createCors(context)
+  const availability = createAvailabilityWatch(context, { registry, everyMs: availabilityCheckMs })
 
   app.use('*', securityHeaders)
   app.use('/v1/*', exceptAdminPaths(cors.middleware))
@@ -73,13 +80,13 @@ export function createApp(
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
-  mountVisitorRoutes(app, { context, cors, registry })
+  mountVisitorRoutes(app, { context, cors, registry, availability })
   mountAgentRoutes(app, { context, cors, registry })
-  mountTeamRoutes(app, { context, cors, registry })
+  mountTeamRoutes(app, { context, cors, registry, availability })
   mountRecordsRoutes(app, { context, cors, registry })
   mountBlockRoutes(app, { context, cors })
   mountConsoleAuthRoutes(app, { context, registry })
-  mountAdminRoutes(app, { context, registry })
+  mountAdminRoutes(app, { context, registry, availability })
   mountConsoleRoutes(app, { consoleDirs })
   mountFileRoutes(app, { context })
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
@@ -101,5 +108,5 @@ export function createApp(
     return errorResponse(c, new ApiError('internal_error', 'Something went wrong on our side'))
   })
 
-  return { app, cors }
+  return { app, cors, availability }
 }

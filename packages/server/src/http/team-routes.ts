@@ -1,5 +1,6 @@
 import { teamRoutes } from '@threadline/protocol'
 import type {
+  ChatSettingsResponse,
   ApiKeyResponse,
   ApiKeysResponse,
   CreatedApiKey,
@@ -9,6 +10,8 @@ import type {
 import { teamRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
 import { createApiKey, listApiKeys, revokeApiKey } from '../advisors/api-keys.js'
+import type { AvailabilityWatch } from '../availability/availability-watch.js'
+import { chatSettingsResponse, setChatSettings } from '../availability/chat-settings.js'
 import { inviteAdvisor } from '../advisors/invitations.js'
 import { setAdvisorPresence } from '../advisors/presence.js'
 import { changeRole, listTeam, removeAdvisor } from '../advisors/team.js'
@@ -28,7 +31,12 @@ import { readJson } from './read-json.js'
  */
 export function mountTeamRoutes(
   app: Hono<AppEnv>,
-  { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
+  {
+    context,
+    cors,
+    registry,
+    availability,
+  }: { context: ServerContext; cors: Cors; registry: StreamRegistry; availability: AvailabilityWatch },
 ): void {
   const callerOf = (c: Context<AppEnv>) => resolveAgentCaller(context, c, { cors })
   const id = (c: Context<AppEnv>) => c.req.param('id') ?? ''
@@ -102,5 +110,20 @@ export function mountTeamRoutes(
     const key = await revokeApiKey(context, { workspaceId: caller.workspaceId, keyId: id(c) })
     registry.closeAgentStreams({ keyId: key.id })
     return c.json({ key } satisfies ApiKeyResponse)
+  })
+
+  app.get(teamRoutes.getChatSettings.path, async (c) => {
+    const caller = await callerOf(c)
+    return c.json((await chatSettingsResponse(context, caller.workspace)) satisfies ChatSettingsResponse)
+  })
+
+  app.put(teamRoutes.setChatSettings.path, async (c) => {
+    const caller = await callerOf(c)
+    // H4: setting availability is an admin's job.
+    requireTeamManager(caller)
+    const settings = parseWith(schemas.setChatSettings.body, await readJson(c))
+    const workspace = await setChatSettings(context, caller.workspaceId, settings)
+    await availability.changed(workspace.id)
+    return c.json((await chatSettingsResponse(context, workspace)) satisfies ChatSettingsResponse)
   })
 }

@@ -3,6 +3,9 @@ import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { PageView, SessionGrant, TranscriptRequest } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
+import type { AvailabilityWatch } from '../availability/availability-watch.js'
+import { availabilityOf } from '../availability/chat-settings.js'
+import { modeAt } from '../availability/schedule.js'
 import { storeUpload } from '../attachments/uploads.js'
 import { customerForIdentity, customerForVerifiedEmail, toCustomer } from '../auth/customers.js'
 import { refuseIfBlocked } from '../blocks/block-enforcement.js'
@@ -46,7 +49,12 @@ import { isKnownTimeZone } from '../transcripts/time-zone.js'
 /** The visitor API of `visitorRoutes` (protocol routes.ts): a customer's client, authorised by a session. */
 export function mountVisitorRoutes(
   app: Hono<AppEnv>,
-  { context, cors, registry }: { context: ServerContext; cors: Cors; registry: StreamRegistry },
+  {
+    context,
+    cors,
+    registry,
+    availability,
+  }: { context: ServerContext; cors: Cors; registry: StreamRegistry; availability: AvailabilityWatch },
 ): void {
   // L1: one set of buckets per app, in memory (docs/blocks.md says why that is enough).
   const limiter = createRateLimiter({ rules: context.settings.rateLimits, now: context.now })
@@ -58,8 +66,8 @@ export function mountVisitorRoutes(
       hops: context.settings.trustedProxyHops,
     })
 
-  async function workspaceOf(c: Context<AppEnv>): Promise<Workspace> {
-    const workspaceId = c.req.header(workspaceHeader)
+  async function workspaceOf(c: Context<AppEnv>, { orQuery = false } = {}): Promise<Workspace> {
+    const workspaceId = c.req.header(workspaceHeader) ?? (orQuery ? c.req.query('workspace') : undefined)
     if (!workspaceId)
       throw new ApiError('validation_failed', `Invalid request: name the workspace in the ${workspaceHeader} header`)
     const workspace = await findWorkspace(context, workspaceId)
@@ -203,12 +211,14 @@ export function mountVisitorRoutes(
         text,
         attachmentIds,
         language,
+        mode: modeAt(session.workspace.chat, context.now()).mode,
       }),
     )
   })
 
   app.post(visitorRoutes.declineIdentification.path, async (c) => {
     const session = await unblockedSessionOf(c)
+    refuseIfReadOnly(session.workspace)
     limiter.take('message', session.customer.id)
     const { text } = parseWith(schemas.declineIdentification.body, await readJson(c))
     return c.json({
@@ -239,6 +249,8 @@ export function mountVisitorRoutes(
     const session = await unblockedSessionOf(c)
     limiter.take('typing', session.customer.id)
     const { draft } = parseWith(schemas.setTyping.body, await readJson(c))
+    // A read-only chat has no composer; a late "is typing" from one is dropped, not refused.
+    if (modeAt(session.workspace.chat, context.now()).mode === 'read-only') return c.body(null, 204)
     await setCustomerTyping(context, { customer: session.customer, workspace: session.workspace, draft })
     return c.body(null, 204)
   })
@@ -261,6 +273,7 @@ export function mountVisitorRoutes(
 
   app.post(visitorRoutes.uploadAttachment.path, async (c) => {
     const session = await unblockedSessionOf(c)
+    refuseIfReadOnly(session.workspace)
     limiter.take('upload', session.customer.id)
     const upload = await readUploadRequest(c)
     const attachment = await storeUpload(context, {
@@ -286,8 +299,24 @@ export function mountVisitorRoutes(
     const header = c.req.header('last-event-id')
     // A cursor we did not write is ignored rather than refused: the stream then starts fresh.
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null
-    return openCustomerEventStream(context, { session, lastEventId, registry })
+    const now = await availabilityOf(context, session.workspace)
+    availability.opened(session.workspaceId, now)
+    return openCustomerEventStream(context, { session, lastEventId, registry, availability: now })
   })
+
+  app.get(visitorRoutes.getAvailability.path, async (c) => {
+    // `?workspace=` too: the loader asks with a simple GET, which needs no CORS preflight.
+    const workspace = await workspaceOf(c, { orQuery: true })
+    // Asked on every page load, before anyone signs in: the answer is public and cheap (the reply
+    // promise is cached), and never cached by the browser, so a change shows on the next page.
+    return c.json(await availabilityOf(context, workspace), 200, { 'Cache-Control': 'no-store' })
+  })
+
+  /** `read-only` (one-way chat): customers read, nothing new goes in. */
+  function refuseIfReadOnly(workspace: Workspace): void {
+    if (modeAt(workspace.chat, context.now()).mode === 'read-only')
+      throw new ApiError('chat_disabled', 'The chat is read-only for now: new messages are switched off')
+  }
 }
 
 /** Query parameters named in `names`, as numbers when they are whole numbers (so the schema can judge the rest). */

@@ -298,6 +298,7 @@ describeEachDatabase('N1 canary: internal records never reach the customer', (fr
       // Every visitor GET route, probed.
       const probes: Record<VisitorGetRouteName, () => Promise<string[]>> = {
         me: async () => [(await visitor('GET', visitorRoutes.me.path, { token })).text],
+        getAvailability: async () => [(await visitor('GET', visitorRoutes.getAvailability.path)).text],
         getConversation: async () => [(await visitor('GET', visitorRoutes.getConversation.path, { token })).text],
         listMessages: async () =>
           Promise.all(

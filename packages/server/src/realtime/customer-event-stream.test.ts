@@ -1,9 +1,9 @@
-import type { ChatEvent } from '@threadline/protocol'
+import type { ChatEvent, VisitorEvent } from '@threadline/protocol'
 import { workspaceHeader } from '@threadline/protocol'
 import { chatEventSchema } from '@threadline/protocol/schemas'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
-import type { TestEventStream } from '../testing/sse-client.test-helpers.js'
+import type { ReceivedEvent, TestEventStream } from '../testing/sse-client.test-helpers.js'
 import { freshEmail, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
 import { createMemoryBus } from './bus.js'
@@ -12,7 +12,9 @@ import type { RealtimeBus } from './bus.js'
 describe('GET /v1/events', () => {
   let test: TestServer
   let bus: RealtimeBus
-  const streams: TestEventStream[] = []
+  const streams: TestEventStream<VisitorEvent>[] = []
+  const isChatEvent = (event: ReceivedEvent<VisitorEvent>): event is ReceivedEvent<ChatEvent> =>
+    event.data.type !== 'workspace.availability'
 
   beforeEach(async () => {
     bus = createMemoryBus()
@@ -23,13 +25,26 @@ describe('GET /v1/events', () => {
     await test.close()
   })
 
+  /**
+   * The stream's chat events. Every stream opens with the workspace's chat mode, which has no `id:`
+   * (it moves no cursor): checked here, then left out of what the tests read.
+   */
   async function open(token: string, lastEventId?: number): Promise<TestEventStream> {
-    const stream = await openTestEventStream(`${test.url}/v1/events`, {
+    const stream = await openTestEventStream<VisitorEvent>(`${test.url}/v1/events`, {
       authorization: `Bearer ${token}`,
       ...(lastEventId === undefined ? {} : { 'last-event-id': String(lastEventId) }),
     })
     streams.push(stream)
-    return stream
+    const first = await stream.waitFor(() => true)
+    expect(first).toEqual({ id: null, data: expect.objectContaining({ type: 'workspace.availability' }) })
+    return {
+      ...stream,
+      get events() {
+        return stream.events.filter(isChatEvent)
+      },
+      waitFor: async (matches, timeoutMs) =>
+        (await stream.waitFor((event) => isChatEvent(event) && matches(event), timeoutMs)) as ReceivedEvent<ChatEvent>,
+    }
   }
 
   const reply = (conversationId: string, text: string) =>

@@ -1,5 +1,5 @@
 import { limits } from '@threadline/protocol'
-import type { ChatEvent } from '@threadline/protocol'
+import type { Availability, ChatEvent, WorkspaceAvailabilityEvent } from '@threadline/protocol'
 import type { AuthenticatedSession } from '../auth/sessions.js'
 import { listMessages } from '../conversations/message-log.js'
 import { selectConversations, toConversation } from '../conversations/wire-format.js'
@@ -25,7 +25,14 @@ export function openCustomerEventStream(
     session,
     lastEventId,
     registry,
-  }: { session: AuthenticatedSession; lastEventId: number | null; registry: StreamRegistry },
+    availability,
+  }: {
+    session: AuthenticatedSession
+    lastEventId: number | null
+    registry: StreamRegistry
+    /** The chat mode as the stream opens; later changes come from the availability watch. */
+    availability: Availability
+  },
 ): Response {
   const customerId = session.customer.id
   return createSseResponse((writer) => {
@@ -77,6 +84,12 @@ export function openCustomerEventStream(
       receive,
     })
 
+    // First, so the chat knows the mode before anything else; it has no `id:` (it moves no cursor).
+    writer.send({
+      type: 'workspace.availability',
+      at: availability.at,
+      availability,
+    } satisfies WorkspaceAvailabilityEvent)
     void replay(context, writer, { customerId, lastEventId })
       .then((replayed) => {
         watermark = replayed.watermark

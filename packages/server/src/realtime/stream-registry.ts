@@ -35,6 +35,10 @@ export interface StreamRegistry {
   closeSession(tokenHash: string): void
   /** Customers with at least one open stream here (reply emails wait while they are connected). */
   connectedCustomerIds(): string[]
+  /** Workspaces with at least one open customer stream here. */
+  customerWorkspaceIds(): string[]
+  /** Writes `data` (an event about the workspace, not a conversation: no `id:`) to its customers' open streams here. */
+  sendToCustomersOf(workspaceId: string, data: unknown): void
   /** The heartbeat every `heartbeatMs`: a comment on every stream; customer streams whose session died end. */
   heartbeat(): Promise<void>
   closeAll(): void
@@ -204,6 +208,17 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     },
     connectedCustomerIds() {
       return [...customerStreams.keys()]
+    },
+    customerWorkspaceIds() {
+      return [
+        ...new Set(
+          [...customerStreams.values()].flatMap((streams) => [...streams].map((stream) => stream.workspaceId)),
+        ),
+      ]
+    },
+    sendToCustomersOf(workspaceId, data) {
+      for (const streams of customerStreams.values())
+        for (const stream of streams) if (stream.workspaceId === workspaceId) stream.writer.send(data)
     },
     heartbeat() {
       // A slow database must not stack heartbeats on top of each other.

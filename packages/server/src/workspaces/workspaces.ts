@@ -3,6 +3,7 @@ import type {
   AdvisorRole,
   Agent,
   ApiKeyScope,
+  ChatSettings,
   IdentificationMode,
   IdentificationSettings,
   WorkspaceSettings,
@@ -19,6 +20,8 @@ export interface Workspace {
   allowedOrigins: string[]
   /** Account identification codes: whether they work here and whether new chats must ask for one. */
   identification: { mode: IdentificationMode; customersAfter: number | null }
+  /** When and how customers can chat (availability/): the override and the schedule. */
+  chat: ChatSettings
 }
 
 /** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
@@ -282,18 +285,24 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
   }
 }
 
+/** A workspace that never set chat modes: live, always. */
+export const alwaysLive: ChatSettings = { override: null, schedule: null }
+
 function toWorkspace(row: {
   id: string
   name: string
   allowed_origins: string
   identification_mode: IdentificationMode
   identification_customers_after: number | null
+  chat_settings?: string | null
 }): Workspace {
   return {
     id: row.id,
     name: row.name,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     identification: { mode: row.identification_mode, customersAfter: row.identification_customers_after },
+    // Written only by setChatSettings, after validation.
+    chat: row.chat_settings ? (JSON.parse(row.chat_settings) as ChatSettings) : alwaysLive,
   }
 }
 

@@ -1,12 +1,12 @@
 import { createSseParser, visitorRoutes } from '@threadline/protocol'
-import type { ServerSentEvent } from '@threadline/protocol'
+import type { Availability, ChatEvent, ServerSentEvent } from '@threadline/protocol'
 import type { SubscriptionHandlers, Unsubscribe } from '../types.js'
 import { NetworkError, ResponseValidationError, isApiError, toThreadlineError } from '../../errors/errors.js'
 import type { ThreadlineError } from '../../errors/errors.js'
 import { backoffDelay } from '../../outbox/backoff.js'
 import { abortedError } from './http-errors.js'
 import type { HttpTransport } from './http-transport.js'
-import { chatEventCheck, describeMismatch, isChatEventType, parseWire } from './wire-checks.js'
+import { availabilityCheck, chatEventCheck, describeMismatch, isChatEventType, parseWire } from './wire-checks.js'
 
 export interface EventStreamOptions {
   transport: HttpTransport
@@ -66,18 +66,23 @@ export function openEventStream({
 
   const deliver = (event: ServerSentEvent) => {
     if (closed) return
-    lastEventId = event.lastEventId
+    // The workspace's events carry no `id:`; they leave the resume cursor where it was.
+    lastEventId = event.lastEventId || lastEventId
     let value: unknown
     try {
       value = JSON.parse(event.data)
     } catch (error) {
       return close(new ResponseValidationError('A realtime event is not JSON', { cause: error }))
     }
-    const result = parseWire(chatEventCheck, value)
+    const type = (value as { type?: unknown } | null)?.type
+    // `workspace.availability`: only its `availability` is read, so only that is checked.
+    const availability = type === 'workspace.availability'
+    const result = availability
+      ? parseWire(availabilityCheck, (value as { availability?: unknown }).availability)
+      : parseWire(chatEventCheck, value)
     if (!result.success) {
       // A type this client does not know yet (a newer server) is skipped; a known one that is malformed is a broken contract.
-      const type = (value as { type?: unknown } | null)?.type
-      if (!isChatEventType(type)) return
+      if (!availability && !isChatEventType(type)) return
       return close(
         new ResponseValidationError(
           `A realtime ${type} event does not match the protocol${describeMismatch(result.error)}`,
@@ -87,7 +92,8 @@ export function openEventStream({
     }
     delivered = true
     try {
-      handlers.onEvent(result.data)
+      if (availability) handlers.onAvailability?.(result.data as Availability)
+      else handlers.onEvent(result.data as ChatEvent)
     } catch (error) {
       // A throwing handler is the caller's bug: surface it, as DOM event dispatch does, and keep the stream.
       queueMicrotask(() => {

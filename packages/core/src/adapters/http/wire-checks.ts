@@ -1,5 +1,7 @@
 import { limits } from '@threadline/protocol'
 import type {
+  Availability,
+  ChatMode,
   TranscriptRequest,
   Agent,
   Attachment,
@@ -316,6 +318,14 @@ const eventChecks: { [T in ChatEventType]: Check<ChatEventOf<T>> } = {
     conversation,
   }),
 }
+
+export const availabilityCheck = object<Availability>({
+  mode: oneOf<ChatMode>({ live: 1, offline: 1, 'read-only': 1, hidden: 1 }),
+  at: isoDateTime,
+  changesAt: nullable(isoDateTime),
+  nextLiveAt: nullable(isoDateTime),
+  replyTimeMs: nullable(integer(0)),
+})
 
 /** A `type` this client knows. Events of other types come from a newer server and are skipped, not refused. */
 export function isChatEventType(type: unknown): type is ChatEventType {

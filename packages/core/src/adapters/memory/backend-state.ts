@@ -1,4 +1,5 @@
 import type {
+  Availability,
   Agent,
   Attachment,
   Author,
@@ -83,12 +84,18 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
   const blockedCustomerIds = new Map<string, number>()
   const customerMessageHandlers = new Set<(notice: CustomerMessageNotice) => void>()
   /** Workspace settings, changed by the test controls. */
-  const settings = { chatEnabled: true, identificationMode: 'offered' as IdentificationMode }
+  const settings = {
+    chatEnabled: true,
+    identificationMode: 'offered' as IdentificationMode,
+    /** The chat mode and what customers are told with it (`setAvailability`); `at` is added when asked. */
+    availability: { mode: 'live', changesAt: null, nextLiveAt: null, replyTimeMs: null } as Omit<Availability, 'at'>,
+  }
+  const availabilityNow = (): Availability => ({ ...settings.availability, at: isoNow() })
   const workspaceName = options.workspaceName ?? 'the site'
 
   const defaultAgent: Agent = { id: randomId('agt', random), name: 'Alex', avatarUrl: null }
 
-  const hub = createEventHub({ sessionProblem })
+  const hub = createEventHub({ sessionProblem, availability: availabilityNow })
 
   // ---- sessions -------------------------------------------------------------------------------
 
@@ -392,6 +399,7 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
     sessions,
     setStatus,
     settings,
+    availabilityNow,
     stopAgentTyping,
     storedConversation,
     uploads,

@@ -1,4 +1,4 @@
-import type { Conversation, Customer, IdentificationMode, Message, PageView } from '@threadline/protocol'
+import type { Availability, Conversation, Customer, IdentificationMode, Message, PageView } from '@threadline/protocol'
 import { createMemoryAgent, type MemoryAgent } from './agent-api.js'
 import { createMemoryBackendState } from './backend-state.js'
 import type { MemoryMailbox } from './mailbox.js'
@@ -73,6 +73,12 @@ export interface MemoryBackend {
   readonly requestLog: readonly RequestLogEntry[]
   /** Workspace setting: when off, sending refuses with `chat_disabled`. */
   setChatEnabled(enabled: boolean): void
+  /**
+   * The chat mode and what customers are told with it (docs/availability.md); open streams hear of
+   * it at once. `read-only` refuses sends and uploads with `chat_disabled`; the others change what
+   * `getAvailability` answers and the chat shows. Unset fields are back to live's.
+   */
+  setAvailability(next: Partial<Omit<Availability, 'at'>>): void
   /**
    * Workspace setting, `offered` by default. With `required`, a conversation started by a customer
    * without an account (no external id) waits for identification: a system message asks for a code,

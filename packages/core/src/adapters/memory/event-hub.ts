@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@threadline/protocol'
+import type { Availability, ChatEvent } from '@threadline/protocol'
 import type { ApiError } from '../../errors/errors.js'
 import type { SubscriptionHandlers, Unsubscribe } from '../types.js'
 
@@ -14,6 +14,8 @@ export interface EventHub {
   add(subscriber: { token: string; customerId: string; handlers: SubscriptionHandlers }): Unsubscribe
   /** Queues `event` for every open stream of the customer. */
   publish(customerId: string, event: ChatEvent): void
+  /** Tells every open stream the workspace's chat mode changed. */
+  announce(availability: Availability): void
   /** Ends the streams of every session `matches` picks, telling each why. */
   closeSessions(matches: (token: string) => boolean, error: ApiError): void
 }
@@ -23,7 +25,14 @@ export interface EventHub {
  * its own, never inside the call that caused it, as a network stream would; per stream, events
  * keep the order they were published in.
  */
-export function createEventHub({ sessionProblem }: { sessionProblem: (token: string) => ApiError | null }): EventHub {
+export function createEventHub({
+  sessionProblem,
+  availability,
+}: {
+  sessionProblem: (token: string) => ApiError | null
+  /** The chat mode now, told to each stream as it opens, as the server does. */
+  availability: () => Availability
+}): EventHub {
   const subscribers = new Set<Subscriber>()
 
   function close(subscriber: Subscriber, error: ApiError): void {
@@ -38,7 +47,9 @@ export function createEventHub({ sessionProblem }: { sessionProblem: (token: str
       const subscriber: Subscriber = { token, customerId, handlers, closed: false }
       subscribers.add(subscriber)
       globalThis.queueMicrotask(() => {
-        if (!subscriber.closed) subscriber.handlers.onOpen?.()
+        if (subscriber.closed) return
+        subscriber.handlers.onOpen?.()
+        subscriber.handlers.onAvailability?.(availability())
       })
       return () => {
         subscriber.closed = true
@@ -61,6 +72,13 @@ export function createEventHub({ sessionProblem }: { sessionProblem: (token: str
           subscriber.handlers.onEvent(copy)
         })
       }
+    },
+
+    announce(next) {
+      for (const subscriber of subscribers)
+        globalThis.queueMicrotask(() => {
+          if (!subscriber.closed) subscriber.handlers.onAvailability?.(structuredClone(next))
+        })
     },
 
     closeSessions(matches, error) {

@@ -10,7 +10,7 @@ const defaultBlockSeconds = 24 * 60 * 60
 /** What a test (or a story) steers the backend with: tokens, session ends, workspace settings, blocks. */
 export type MemoryTestControls = Pick<
   MemoryBackend,
-  'identityTokens' | 'sessions' | 'setChatEnabled' | 'setIdentificationMode' | 'block' | 'unblock'
+  'identityTokens' | 'sessions' | 'setChatEnabled' | 'setAvailability' | 'setIdentificationMode' | 'block' | 'unblock'
 >
 
 export function createMemoryTestControls(state: MemoryBackendState): MemoryTestControls {
@@ -42,6 +42,10 @@ export function createMemoryTestControls(state: MemoryBackendState): MemoryTestC
     },
     setChatEnabled(enabled) {
       settings.chatEnabled = enabled
+    },
+    setAvailability(next) {
+      settings.availability = { mode: 'live', changesAt: null, nextLiveAt: null, replyTimeMs: null, ...next }
+      hub.announce({ ...settings.availability, at: new Date(now()).toISOString() })
     },
     setIdentificationMode(mode) {
       settings.identificationMode = mode

@@ -77,6 +77,10 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
     settings,
     uploads,
   } = state
+  const refuseIfChatOff = () => {
+    if (!settings.chatEnabled || settings.availability.mode === 'read-only')
+      throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+  }
   /** When each customer last asked for a transcript, for the same one-a-minute rule as the server. */
   const transcriptRequestedAt = new Map<string, number>()
 
@@ -173,7 +177,7 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
 
       const attachments = claimableUploads(customer, attachmentIds ?? [])
       if (attachments.length === 0) requireMessageText(text)
-      if (!settings.chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+      refuseIfChatOff()
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
 
       const stored = openConversation(customer.id)
@@ -259,7 +263,7 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
       log('uploadAttachment', { token })
       const customer = authenticate(token)
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send files right now')
-      if (!settings.chatEnabled) throw apiError('chat_disabled', 'Chat is switched off for this workspace')
+      refuseIfChatOff()
       const safeName = attachmentDisplayName(name)
       const refusal = checkAttachmentFile({ name: safeName, size: file.size, type: file.type })
       if (refusal) throw apiError(refusal.code, refusal.message)
