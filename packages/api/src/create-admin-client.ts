@@ -1,6 +1,8 @@
 import { adminRoutes, workspaceHeader } from '@threadline/protocol'
 import type {
   Account,
+  ChatSettings,
+  ChatSettingsResponse,
   AccountUpdateRequest,
   AdminCreateApiKeyRequest,
   AdminMintCodeRequest,
@@ -55,6 +57,9 @@ export interface AdminClient {
   removeAdvisor(options: AdminRemoveAdvisorOptions): Promise<void>
   /** A new API key, shown once in `secret`. */
   createKey(options: AdminCreateKeyOptions): Promise<CreatedApiKey>
+  /** The chat mode's override and schedule (docs/availability.md), and what customers see now. */
+  getChatSettings(options?: CallOptions): Promise<ChatSettingsResponse>
+  setChatSettings(options: ChatSettings & CallOptions): Promise<ChatSettingsResponse>
 }
 
 /** The typed client of the admin API (the workspace secret and the workspace header), every route of `adminRoutes`. */
@@ -86,5 +91,8 @@ export function createAdminClient({ baseUrl, workspaceId, secret, fetch, timeout
     },
     createKey: ({ signal, name, scope, advisorId }) =>
       http.request(adminRoutes.createKey, { signal, body: { name, scope, advisorId } }),
+    getChatSettings: ({ signal } = {}) => http.request(adminRoutes.getChatSettings, { signal }),
+    setChatSettings: ({ signal, override, schedule }) =>
+      http.request(adminRoutes.setChatSettings, { signal, body: { override, schedule } }),
   }
 }

@@ -2,6 +2,8 @@ import { teamRoutes } from '@threadline/protocol'
 import type {
   AdvisorRole,
   ApiKey,
+  ChatSettings,
+  ChatSettingsResponse,
   CreateApiKeyRequest,
   CreatedApiKey,
   InviteAdvisorRequest,
@@ -25,6 +27,7 @@ export interface SetPresenceOptions extends CallOptions {
   status: SettablePresenceStatus
 }
 export type CreateKeyOptions = CreateApiKeyRequest & CallOptions
+export type SetChatSettingsOptions = ChatSettings & CallOptions
 export interface RevokeKeyOptions extends CallOptions {
   keyId: string
 }
@@ -51,6 +54,10 @@ export interface TeamClient {
   createKey(options: CreateKeyOptions): Promise<CreatedApiKey>
   /** The key fails from its next request on, and its open event streams end. */
   revokeKey(options: RevokeKeyOptions): Promise<ApiKey>
+  /** The chat mode's override and schedule, and what customers see now; any teammate may read them. */
+  getChatSettings(options?: CallOptions): Promise<ChatSettingsResponse>
+  /** Replaces the override and the schedule (owners and admins); open chats hear of it at once. */
+  setChatSettings(options: SetChatSettingsOptions): Promise<ChatSettingsResponse>
 }
 
 /** The team client for a bot or tool holding an `admin`-scope key (listing and presence work with any key). */
@@ -78,6 +85,9 @@ export function teamClientOver(http: HttpClient): TeamClient {
     async setPresence({ signal, status }) {
       await http.request(teamRoutes.setPresence, { signal, body: { status } })
     },
+    getChatSettings: ({ signal } = {}) => http.request(teamRoutes.getChatSettings, { signal }),
+    setChatSettings: ({ signal, override, schedule }) =>
+      http.request(teamRoutes.setChatSettings, { signal, body: { override, schedule } }),
     async listKeys({ signal } = {}) {
       return (await http.request(teamRoutes.listKeys, { signal })).keys
     },
