@@ -1,8 +1,9 @@
 import type { Agent } from '@threadline/protocol'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import type { AgentClient, AgentRecordsClient, BlocksClient, StreamStatus } from '@threadline/api'
 import { CannedRepliesDialog } from './canned-replies-dialog.js'
+import type { AnalyticsFilter } from './analytics-page.js'
 import { BlockDialog } from './block-dialog.js'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
@@ -43,6 +44,9 @@ export interface InboxProps {
   workspaceName?: string | null
 }
 
+/** The Analytics page and its chart library: a chunk of their own, downloaded when the page is first opened. */
+const AnalyticsPage = lazy(() => import('./analytics-page.js'))
+
 const streamLabels: Record<StreamStatus, string> = {
   connecting: 'Connecting…',
   live: 'Live',
@@ -74,6 +78,9 @@ export function Inbox({
     null,
   )
   const [notice, setNotice] = useState<string | null>(null)
+  const [analyticsOpen, setAnalyticsOpen] = useState(false)
+  const [analyticsFilter, setAnalyticsFilter] = useState<AnalyticsFilter>({ window: '24h', advisorId: null })
+  const analyticsButtonRef = useRef<HTMLButtonElement>(null)
   const view = viewById(viewId)
   const list = useConversationList({ api, hub, view, agentId: agent.id, search, identification, generation })
   const counts = useConversationCounts({ api, hub, generation })
@@ -156,17 +163,29 @@ export function Inbox({
       id: `open-${row.conversation.id}`,
       label: `Open ${customerLabel(row.customer)}`,
       hint: [row.customer.email, row.last?.text].filter(Boolean).join(' · '),
-      run: () => setOpenId(row.conversation.id),
+      run: () => openConversation(row.conversation.id),
     })),
     ...views.map((candidate) => ({
       id: `view-${candidate.id}`,
       label: `Show ${candidate.label}`,
       run: () => setViewId(candidate.id),
     })),
+    { id: 'analytics', label: 'Open Analytics', run: () => setAnalyticsOpen(true) },
     ...(openRow ? [{ id: 'block', label: 'Block customer…', run: () => setDialog('block') }] : []),
     ...(extraCommands?.(openId) ?? []),
     { id: 'shortcuts', label: 'Keyboard shortcuts', run: () => setDialog('shortcuts') },
   ]
+
+  /** Opens a conversation in the main pane, where the Analytics page gives way to it. */
+  function openConversation(id: string): void {
+    setAnalyticsOpen(false)
+    setOpenId(id)
+  }
+
+  function closeAnalytics(): void {
+    setAnalyticsOpen(false)
+    requestAnimationFrame(() => analyticsButtonRef.current?.focus())
+  }
 
   function closeConversation(): void {
     const id = openId
@@ -176,7 +195,7 @@ export function Inbox({
   }
 
   return (
-    <div className="console tl-root" data-open={openId ? '' : undefined}>
+    <div className="console tl-root" data-open={openId || analyticsOpen ? '' : undefined}>
       <header className="console-header">
         <h1>Threadline console</h1>
         <p className="console-header__status" role="status">
@@ -190,7 +209,16 @@ export function Inbox({
         <button type="button" className="console-button" onClick={() => setDialog('palette')}>
           Commands <kbd>{modifierLabel()}+K</kbd>
         </button>
-        {openRow && (
+        <button
+          type="button"
+          className="console-button"
+          ref={analyticsButtonRef}
+          aria-pressed={analyticsOpen}
+          onClick={() => (analyticsOpen ? closeAnalytics() : setAnalyticsOpen(true))}
+        >
+          Analytics
+        </button>
+        {openRow && !analyticsOpen && (
           <button type="button" className="console-button" onClick={() => setDialog('block')}>
             Block customer…
           </button>
@@ -217,11 +245,22 @@ export function Inbox({
             onIdentificationChange={setIdentification}
             list={list}
             openId={openId}
-            onOpen={setOpenId}
+            onOpen={openConversation}
           />
         </nav>
         <main className="console-main">
-          {openId ? (
+          {analyticsOpen ? (
+            <Suspense fallback={<p role="status">Loading analytics…</p>}>
+              <AnalyticsPage
+                api={api}
+                team={team}
+                filter={analyticsFilter}
+                onFilterChange={setAnalyticsFilter}
+                onOpenConversation={openConversation}
+                onClose={closeAnalytics}
+              />
+            </Suspense>
+          ) : openId ? (
             <CustomerDataProvider records={records} api={api} agentId={agent.id}>
               <ConversationView
                 key={openId}
