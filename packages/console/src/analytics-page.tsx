@@ -214,35 +214,38 @@ export default function AnalyticsPage({
               bucket={response.window.bucket}
               label={`Chart of ${chartFigures.map((figure) => countLabels[figure].toLowerCase()).join(', ')} per ${bucketLabel}; the table below has the numbers`}
             />
-            <div className="console-table-wrap">
-              <table className="console-table console-analytics__series">
-                <caption>Conversations per {bucketLabel}, as a table</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{bucketLabel === 'day' ? 'Day' : 'Hour'}</th>
-                    {seriesFigures.map((figure) => (
-                      <th scope="col" key={figure}>
-                        {countLabels[figure]}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {response.series.map((point) => (
-                    <tr key={point.start}>
-                      <th scope="row">
-                        <time dateTime={point.start}>
-                          {formatBucket(point.start, response.window.bucket, timeZone)}
-                        </time>
-                      </th>
+            <details className="console-analytics__numbers">
+              <summary>The numbers per {bucketLabel}, as a table</summary>
+              <div className="console-table-wrap">
+                <table className="console-table console-analytics__series">
+                  <caption>Conversations per {bucketLabel}, as a table</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{bucketLabel === 'day' ? 'Day' : 'Hour'}</th>
                       {seriesFigures.map((figure) => (
-                        <td key={figure}>{point[figure]}</td>
+                        <th scope="col" key={figure}>
+                          {countLabels[figure]}
+                        </th>
                       ))}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {response.series.map((point) => (
+                      <tr key={point.start}>
+                        <th scope="row">
+                          <time dateTime={point.start}>
+                            {formatBucket(point.start, response.window.bucket, timeZone)}
+                          </time>
+                        </th>
+                        {seriesFigures.map((figure) => (
+                          <td key={figure}>{point[figure]}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
           </section>
           <section className="console-analytics__section" aria-labelledby={`${ids}-advisors`}>
             <h3 id={`${ids}-advisors`}>Per advisor</h3>
@@ -251,7 +254,7 @@ export default function AnalyticsPage({
             ) : (
               <div className="console-table-wrap">
                 <table className="console-table console-analytics__advisors">
-                  <caption>Per advisor: average (p50 · p90 · n)</caption>
+                  <caption>Each advisor’s figures: the average, then p50 · p90 · n</caption>
                   <thead>
                     <tr>
                       <th scope="col">Advisor</th>

@@ -130,13 +130,14 @@ describe('the Analytics page', { timeout: consoleTestTimeoutMs }, () => {
     }
 
     // Per advisor: Ana's row.
-    const advisors = screen.getByRole('table', { name: /^Per advisor/ })
+    const advisors = screen.getByRole('table', { name: /^Each advisor’s figures/ })
     const anaRow = within(advisors).getByRole('row', { name: /^Ana/ })
     const anaFigures = answer.advisors.find((advisor) => advisor.name === 'Ana')
     expect(shown(anaRow, '[data-figure="responseTime"] data')).toBe(String(anaFigures?.responseTime.avg))
     expect(shown(anaRow, '[data-figure="finished"] data')).toBe('1')
 
     // The chart's text alternative: the series as a table, one row per hour.
+    await user.click(screen.getByText('The numbers per hour, as a table'))
     const series = screen.getByRole('table', { name: /as a table$/ })
     expect(within(series).getAllByRole('row')).toHaveLength(answer.series.length + 1)
     expect(screen.getByRole('img', { name: /^Chart of created, answered chats, finished chats per hour/ })).toBeTruthy()
@@ -154,7 +155,7 @@ describe('the Analytics page', { timeout: consoleTestTimeoutMs }, () => {
     const ana = answers.at(-1)?.advisors.find((advisor) => advisor.name === 'Ana')
     await user.selectOptions(screen.getByRole('combobox', { name: 'Advisor' }), 'Ana')
     await waitFor(() => expect(answers.at(-1)?.window.advisorId).toBe(ana?.advisorId))
-    await waitFor(() => expect(screen.getByRole('table', { name: /^Conversations per day/ })).toBeTruthy())
+    await screen.findByText('The numbers per day, as a table')
   })
 
   it('lists the conversations behind a figure and opens one in the conversation view, with the keyboard', async () => {
