@@ -106,7 +106,7 @@ export default [
         'packages/console/dist/assets/uPlot.esm-*.js',
       ],
       disablePlugins: ['@size-limit/esbuild'],
-      // 25.1 KB at the start (December 2026), of which uPlot is 19.9 KB: the page has room to grow by half.
+      // 25.2 KB at the start (December 2026), of which uPlot is 19.9 KB: the page has room to grow by half.
       limit: '28 KB',
     },
   ])

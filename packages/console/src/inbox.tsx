@@ -1,9 +1,9 @@
 import type { Agent } from '@threadline/protocol'
-import { Suspense, lazy, useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import type { AgentClient, AgentRecordsClient, BlocksClient, StreamStatus } from '@threadline/api'
 import { CannedRepliesDialog } from './canned-replies-dialog.js'
-import type { AnalyticsFilter } from './analytics-page.js'
+import type { AnalyticsFilter, AnalyticsPageProps } from './analytics-page.js'
 import { BlockDialog } from './block-dialog.js'
 import { CommandPalette } from './command-palette.js'
 import type { Command } from './command-palette.js'
@@ -44,8 +44,33 @@ export interface InboxProps {
   workspaceName?: string | null
 }
 
-/** The Analytics page and its chart library: a chunk of their own, downloaded when the page is first opened. */
-const AnalyticsPage = lazy(() => import('./analytics-page.js'))
+/**
+ * The Analytics page and its chart library: a chunk of their own, downloaded when the page is first
+ * opened. Loaded by hand rather than with `lazy` and `Suspense`, which would add preact/compat's
+ * suspense to the inbox's bundle (about 0.6 KB brotli) for this one use.
+ */
+function LazyAnalyticsPage(props: AnalyticsPageProps) {
+  const [page, setPage] = useState<{ Page: (props: AnalyticsPageProps) => ReactNode } | null>(null)
+  const [failed, setFailed] = useState(false)
+  useEffect(() => {
+    let live = true
+    import('./analytics-page.js').then(
+      (loaded) => live && setPage({ Page: loaded.default }),
+      () => live && setFailed(true),
+    )
+    return () => {
+      live = false
+    }
+  }, [])
+  if (page) return <page.Page {...props} />
+  return failed ? (
+    <p role="alert" className="console-error console-notice">
+      The Analytics page could not be loaded. Check your connection and open it again.
+    </p>
+  ) : (
+    <p role="status">Loading analytics…</p>
+  )
+}
 
 const streamLabels: Record<StreamStatus, string> = {
   connecting: 'Connecting…',
@@ -250,16 +275,14 @@ export function Inbox({
         </nav>
         <main className="console-main">
           {analyticsOpen ? (
-            <Suspense fallback={<p role="status">Loading analytics…</p>}>
-              <AnalyticsPage
-                api={api}
-                team={team}
-                filter={analyticsFilter}
-                onFilterChange={setAnalyticsFilter}
-                onOpenConversation={openConversation}
-                onClose={closeAnalytics}
-              />
-            </Suspense>
+            <LazyAnalyticsPage
+              api={api}
+              team={team}
+              filter={analyticsFilter}
+              onFilterChange={setAnalyticsFilter}
+              onOpenConversation={openConversation}
+              onClose={closeAnalytics}
+            />
           ) : openId ? (
             <CustomerDataProvider records={records} api={api} agentId={agent.id}>
               <ConversationView
