@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { analyticsCards, analyticsCsv, csvField, csvFileName, formatDurationMs } from './analytics-figures.js'
 
 const none: AnalyticsDuration = { n: 0, avg: null, p50: null, p90: null, conversationIds: [], conversationTotal: 0 }
+/** Three replies, the slowest in c2. */
+const answeredFast: AnalyticsDuration = {
+  n: 3,
+  avg: 61_667,
+  p50: 60_000,
+  p90: 95_000,
+  conversationIds: ['c2', 'c1'],
+  conversationTotal: 2,
+}
 const count = (value: number, ids: string[] = []) => ({ count: value, conversationIds: ids, conversationTotal: value })
 
 function response(): AnalyticsResponse {
@@ -16,14 +25,7 @@ function response(): AnalyticsResponse {
       advisorId: null,
     },
     metrics: {
-      responseTime: {
-        n: 3,
-        avg: 61_667,
-        p50: 60_000,
-        p90: 95_000,
-        conversationIds: ['c2', 'c1'],
-        conversationTotal: 2,
-      },
+      responseTime: answeredFast,
       firstResponseTime: { n: 2, avg: 1_499, p50: 500, p90: 2_500, conversationIds: ['c1'], conversationTotal: 1 },
       handlingTime: {
         n: 1,
@@ -53,14 +55,7 @@ function response(): AnalyticsResponse {
       {
         advisorId: 'adv_1',
         name: 'Grace, "the fast one"',
-        responseTime: {
-          n: 3,
-          avg: 61_667,
-          p50: 60_000,
-          p90: 95_000,
-          conversationIds: ['c2', 'c1'],
-          conversationTotal: 2,
-        },
+        responseTime: answeredFast,
         firstResponseTime: none,
         handlingTime: none,
         answered: 2,

@@ -353,30 +353,9 @@ function FigureCard({
             <data value={card.figure.avg ?? ''}>{formatDurationMs(card.figure.avg)}</data>
           </p>
           <dl className="console-analytics__stats">
-            <div>
-              <dt>p50</dt>
-              <dd>
-                <data value={card.figure.p50 ?? ''} data-measure="p50">
-                  {formatDurationMs(card.figure.p50)}
-                </data>
-              </dd>
-            </div>
-            <div>
-              <dt>p90</dt>
-              <dd>
-                <data value={card.figure.p90 ?? ''} data-measure="p90">
-                  {formatDurationMs(card.figure.p90)}
-                </data>
-              </dd>
-            </div>
-            <div>
-              <dt>n</dt>
-              <dd>
-                <data value={card.figure.n} data-measure="n">
-                  {card.figure.n}
-                </data>
-              </dd>
-            </div>
+            <Stat term="p50" value={card.figure.p50} text={formatDurationMs(card.figure.p50)} />
+            <Stat term="p90" value={card.figure.p90} text={formatDurationMs(card.figure.p90)} />
+            <Stat term="n" value={card.figure.n} text={String(card.figure.n)} />
           </dl>
         </>
       )}
@@ -393,6 +372,20 @@ function FigureCard({
         <p className="console-muted console-analytics__none">No conversations</p>
       )}
     </li>
+  )
+}
+
+/** One of a duration's p50, p90 and n: the API's number in `value`, as shown in the text. */
+function Stat({ term, value, text }: { term: 'p50' | 'p90' | 'n'; value: number | null; text: string }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>
+        <data value={value ?? ''} data-measure={term}>
+          {text}
+        </data>
+      </dd>
+    </div>
   )
 }
 
