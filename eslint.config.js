@@ -139,10 +139,12 @@ const agentConsole = ({ test }) => [
       'react',
       'react-dom(?:/client)?',
       'react/jsx-runtime',
+      // The Analytics page's charts (analytics-chart.tsx), in the page's lazy chunk: never in the inbox's bundle.
+      'uplot',
       '\\.{1,2}/.*',
       ...(test ? [...testAllowance, '@threadline/server(?:/testing)?', 'axe-core'] : []),
     ],
-    'The console is built on @threadline/api, @threadline/react and @threadline/protocol only.',
+    'The console is built on @threadline/api, @threadline/react and @threadline/protocol only (and uPlot for the Analytics page).',
   ),
 ]
 
