@@ -146,6 +146,8 @@ export interface DeviceOptions {
   hasTouch?: boolean
   /** Scripts run in every frame before the frame's own scripts (`page.addInitScript`). */
   initScripts?: string[]
+  /** The browser's time zone (IANA); default the machine's. */
+  timezoneId?: string
 }
 
 /**
@@ -170,6 +172,7 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
       locale: 'en-US',
       ...(options.isMobile === undefined ? {} : { isMobile: options.isMobile }),
       ...(options.hasTouch === undefined ? {} : { hasTouch: options.hasTouch }),
+      ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
     })
     for (const script of options.initScripts ?? []) await context.addInitScript(script)
     const page = context.pages()[0] ?? (await context.newPage())

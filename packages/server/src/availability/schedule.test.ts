@@ -1,6 +1,6 @@
 import type { ChatSchedule, ChatSettings } from '@threadline/protocol'
 import { describe, expect, it } from 'vitest'
-import { instantOf, isOpenAt, modeAt } from './schedule.js'
+import { instantOf, isOpenAt, modeAt, openIntervals } from './schedule.js'
 
 const weekdays = (opens: string, closes: string) => [1, 2, 3, 4, 5].map((day) => ({ day, opens, closes }))
 
@@ -100,5 +100,30 @@ describe('Chat schedules', () => {
   it('never opens a schedule without hours', () => {
     const closed = modeAt(scheduled({ ...paris, weekly: [], exceptions: [] }), at('2026-12-01T09:00:00Z'))
     expect(closed).toEqual({ mode: 'offline', changesAt: null, nextLiveAt: null })
+  })
+
+  it('lists the open hours of a window as UTC intervals, merged across midnight', () => {
+    const nights: ChatSchedule = {
+      timeZone: 'UTC',
+      weekly: [
+        { day: 1, opens: '22:00', closes: '24:00' },
+        { day: 2, opens: '00:00', closes: '02:00' },
+        { day: 2, opens: '09:00', closes: '10:00' },
+      ],
+      exceptions: [],
+      closedMode: 'offline',
+    }
+    // Monday 30 November to Wednesday 2 December 2026.
+    expect(
+      openIntervals(nights, at('2026-11-30T00:00:00Z'), at('2026-12-02T00:00:00Z')).map(([a, b]) => [iso(a), iso(b)]),
+    ).toEqual([
+      ['2026-11-30T22:00:00.000Z', '2026-12-01T02:00:00.000Z'],
+      ['2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z'],
+    ])
+    // A window that starts and ends inside open hours is clipped to it; November 2026 has 21 weekdays.
+    expect(openIntervals(nights, at('2026-11-30T23:00:00Z'), at('2026-12-01T01:00:00Z'))).toEqual([
+      [at('2026-11-30T23:00:00Z'), at('2026-12-01T01:00:00Z')],
+    ])
+    expect(openIntervals(paris, at('2026-11-01T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toHaveLength(21)
   })
 })

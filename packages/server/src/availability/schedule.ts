@@ -150,3 +150,27 @@ export function instantOf(timeZone: string, date: string, minutes: number): numb
   const candidates = [Math.min(first, second), Math.max(first, second)]
   return candidates.find((instant) => instant + offsetAt(timeZone, instant) === wall) ?? Math.max(first, second)
 }
+
+/**
+ * The schedule's open hours within `[from, to)`, as UTC intervals `[start, end)`, ascending and
+ * merged (hours that run on across midnight are one interval). For "business hours only" figures.
+ */
+export function openIntervals(schedule: ChatSchedule, from: number, to: number): Array<[number, number]> {
+  const intervals: Array<[number, number]> = []
+  let at = from
+  let open = isOpenAt(schedule, at)
+  let start = open ? at : null
+  // Only the boundaries can change it; walk them a fortnight at a time (the look-ahead's horizon).
+  while (at < to) {
+    const next = boundariesAfter(schedule, at).find((boundary) => isOpenAt(schedule, boundary) !== open)
+    const turn = next === undefined ? Math.min(to, at + (horizonDays - 1) * dayMs) : Math.min(next, to)
+    if (next !== undefined && next < to) {
+      if (open && start !== null) intervals.push([start, next])
+      open = !open
+      start = open ? next : null
+    }
+    at = turn
+  }
+  if (open && start !== null && start < to) intervals.push([start, to])
+  return intervals
+}
