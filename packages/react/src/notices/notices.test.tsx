@@ -55,16 +55,46 @@ describe('Notices', () => {
   })
 
   describe('when chat is turned off', () => {
-    it('invites a message answered by email', async () => {
+    it('says new messages are off after a chat_disabled refusal', async () => {
       const chat = createChat()
       await signIn(chat)
       chat.backend.setChatEnabled(false)
       const { container } = renderChat(chat, <ChatPanel />)
       await act(async () => void (await chat.client.sendMessage({ text: 'Hello?' })))
-      expect(
-        await status('Chat is turned off right now. Leave a message and we’ll answer by email at ada@example.com.'),
-      ).toBeTruthy()
+      expect(await status('New messages are switched off for now. You can still read this conversation.')).toBeTruthy()
       await expectAccessible(container)
+    })
+  })
+
+  describe('when the team is away (chat modes)', () => {
+    const composerField = () => screen.getByRole<HTMLTextAreaElement>('textbox', { name: /message/i })
+
+    it('offline: invites a message answered by email, and says when the team is back in the reader’s time', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      const { container } = renderChat(chat, <ChatPanel />)
+      const back = Date.parse('2026-12-07T08:00:00Z')
+      act(() => chat.backend.setAvailability({ mode: 'offline', nextLiveAt: new Date(back).toISOString() }))
+      const when = new Intl.DateTimeFormat('en', { weekday: 'long', hour: 'numeric', minute: '2-digit' }).format(back)
+      expect(
+        await status(
+          `We’re away right now. Leave a message and we’ll answer by email at ada@example.com. Back ${when}, your time.`,
+        ),
+      ).toBeTruthy()
+      expect(composerField().disabled).toBe(false)
+      await expectAccessible(container)
+    })
+
+    it('read-only: disables the composer with a short note, before anything is typed', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      renderChat(chat, <ChatPanel />)
+      act(() => chat.backend.setAvailability({ mode: 'read-only' }))
+      expect(await status('New messages are switched off for now. You can still read this conversation.')).toBeTruthy()
+      await waitFor(() => expect(composerField().disabled).toBe(true))
+      act(() => chat.backend.setAvailability({ mode: 'live' }))
+      await waitFor(() => expect(composerField().disabled).toBe(false))
+      expect(screen.queryByText(/switched off/)).toBeNull()
     })
   })
 

@@ -1,11 +1,4 @@
-import type {
-  AgentConversation,
-  Availability,
-  ChatMode,
-  ChatSettings,
-  ChatSettingsResponse,
-  VisitorEvent,
-} from '@threadline/protocol'
+import type { Availability, ChatMode, ChatSettings, ChatSettingsResponse, VisitorEvent } from '@threadline/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
@@ -55,7 +48,7 @@ describeEachDatabase('Chat modes', (freshDatabase) => {
   }
   const conversationOf = async (customerId: string) => {
     const listed = await test.agent('GET', '/v1/agent/conversations?limit=100')
-    return (listed.body.conversations as AgentConversation[]).find((entry) => entry.customer.id === customerId)
+    return listed.body.conversations.find((entry) => entry.customer.id === customerId)
   }
 
   it('is live by default, and GET /v1/availability answers before anyone signs in, never cached', async () => {
@@ -139,9 +132,7 @@ describeEachDatabase('Chat modes', (freshDatabase) => {
       expect(flagged?.conversation.status).toBe('unanswered')
       expect(flagged?.offlineSince).toBe(new Date(clock.now()).toISOString())
       const offlineOnly = await test.agent('GET', '/v1/agent/conversations?offline=true&limit=100')
-      expect((offlineOnly.body.conversations as AgentConversation[]).map((entry) => entry.customer.id)).toContain(
-        customer.id,
-      )
+      expect(offlineOnly.body.conversations.map((entry) => entry.customer.id)).toContain(customer.id)
 
       await setSettings(live)
       const conversationId = flagged?.conversation.id ?? ''
@@ -245,7 +236,7 @@ describe('The reply-time promise', () => {
       expect((await test.send(session.token, 'Hello?')).status).toBe(200)
       clock.advance(minutes * 60_000)
       const listed = await test.agent('GET', '/v1/agent/conversations?limit=100')
-      const entry = (listed.body.conversations as AgentConversation[]).find((item) => item.customer.id === customer.id)
+      const entry = listed.body.conversations.find((item) => item.customer.id === customer.id)
       const reply = await test.agent('POST', `/v1/agent/conversations/${entry?.conversation.id}/messages`, {
         text: 'Hi!',
       })

@@ -28,7 +28,7 @@ const caches = new WeakMap<ServerContext, Map<string, Cached>>()
  */
 export function replyTimePromise(context: ServerContext, workspace: Workspace): Promise<number | null> {
   let cache = caches.get(context)
-  if (!cache) caches.set(context, (cache = new Map()))
+  if (!cache) caches.set(context, (cache = new Map<string, Cached>()))
   const now = context.now()
   const key = JSON.stringify(workspace.chat.schedule)
   const cached = cache.get(workspace.id)

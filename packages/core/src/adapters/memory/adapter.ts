@@ -147,6 +147,9 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
               if (state === 'closed' || faults.dropsEvent()) return
               handlers.onEvent(event)
             },
+            onAvailability: (availability) => {
+              if (state !== 'closed') handlers.onAvailability?.(availability)
+            },
             onClose: ({ error }) => {
               if (state === 'closed') return
               release()
