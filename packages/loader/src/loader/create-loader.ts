@@ -67,6 +67,12 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   // A logout asked for before the frame connected still has to reach the frame's stored session.
   let pendingLogout = false
 
+  // The frame page (the server only serves it when `origin` is one of the workspace's allowed
+  // origins) and the API's availability. chatOrigin is a serialised origin (no path, no trailing
+  // slash): no URL resolution needed.
+  const chatUrl = (path: string, query?: Record<string, string>) =>
+    `${chatOrigin}${path}?${new URLSearchParams({ workspace: workspaceId, ...query })}`
+
   const page = (): PageInfo => ({ url: window.location.href, title: document.title })
 
   function emit(event: ThreadlineEventName, value?: unknown) {
@@ -88,7 +94,7 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   function ensureFrame(): HTMLIFrameElement {
     if (iframe) return iframe
     const frame = document.createElement('iframe')
-    frame.src = frameUrl(chatOrigin, workspaceId, window.location.origin)
+    frame.src = chatUrl('/widget/frame.html', { origin: window.location.origin })
     frame.addEventListener('load', () => connect(frame))
     launcher.mountFrame(frame)
     draw()
@@ -154,7 +160,7 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
   }
   /** A simple GET (no preflight); if it fails, the launcher shows, as it always did. */
   function ask() {
-    fetch(`${chatOrigin}/v1/availability?workspace=${encodeURIComponent(workspaceId)}`)
+    fetch(chatUrl('/v1/availability'))
       .then((response) => response.json())
       .then((value: unknown) => isAvailability(value) && learn(value))
       .catch(() => undefined)
@@ -289,10 +295,4 @@ export function createLoader({ window, workspaceId, chatOrigin, idle }: LoaderOp
       }
     },
   }
-}
-
-/** The frame page; the server only serves it when `origin` is one of the workspace's allowed origins. */
-export function frameUrl(chatOrigin: string, workspaceId: string, hostOrigin: string): string {
-  // chatOrigin is a serialised origin (no path, no trailing slash): no URL resolution needed.
-  return `${chatOrigin}/widget/frame.html?${new URLSearchParams({ workspace: workspaceId, origin: hostOrigin })}`
 }

@@ -14,16 +14,16 @@ import { labelsFor } from './labels.js'
 // inherited properties (font, color, line-height, letter-spacing…) flow through the host element.
 // (The root <div> needs no rule: the host's inline `all: initial !important` already leaves it
 // nothing to inherit, and it lays nothing out, its children being fixed.)
+// `[hidden]` hides the badge at 0 and, in chat mode `hidden`, the button.
 // Each line ends in a line continuation (`\`): no newlines in the string, ~30 B less brotli.
 const styles = `\
 button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004}\
 button:focus-visible{outline:3px solid #4f46e5;outline-offset:3px}\
 svg{width:28px;height:28px;fill:currentColor}\
 span{all:initial;position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;box-sizing:border-box;border-radius:10px;background:#c81e1e;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}\
-span[hidden]{display:none}\
+[hidden]{display:none}\
 iframe{all:initial;position:fixed;right:20px;bottom:88px;width:400px;max-width:calc(100vw - 40px);height:min(720px,calc(100vh - 100px));border-radius:12px;box-shadow:0 8px 30px #0005;background:#fff;visibility:hidden}\
 .o iframe{visibility:visible}\
-.h button{display:none}\
 @media (max-width:640px){iframe{inset:0;width:100%;max-width:none;height:100vh;height:100dvh;border-radius:0}.o button{display:none}}`
 
 // 24×24 paths, drawn with the current colour: a speech bubble (closed) and a cross (open).
@@ -69,7 +69,8 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
   let frame: HTMLIFrameElement | undefined
   const render = (open: boolean, unread: number, unreadLabel: string, locale: string, hidden: boolean) => {
     const [lang, title, label] = labelsFor(locale, open, unreadLabel)
-    root.className = (open ? 'r o' : 'r') + (hidden ? ' h' : '')
+    root.className = open ? 'r o' : 'r'
+    button.hidden = hidden
     // Screen readers pick the voice for the label from `lang`; the page's may differ or be missing.
     // No `dir`: the launcher shows no text, only an icon and the (aria-hidden) digits.
     root.lang = lang
