@@ -315,8 +315,7 @@ export async function agentReply(
       author_avatar_url: agent.avatarUrl,
       text,
     })
-    await claimUploads(transaction, { ...files, messageId: message.id })
-    const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
+    const attachments = await claimUploads(transaction, { ...files, messageId: message.id })
     emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
     // Typing is ephemeral and may have started in another process, so a reply always ends it.
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
