@@ -80,27 +80,27 @@ export async function revokeApiKey(
   return toApiKey({ ...row, revoked_at: at })
 }
 
-/**
- * The live key behind `presented`, or null. Keys copied from before 0004 are matched on their plain
- * SHA-256 (as they were stored); keys made since on the keyed hash.
- */
-export async function findLiveApiKey(context: ServerContext, presented: string): Promise<ApiKeyTable | null> {
-  const keyed = keyHash(context, presented)
-  const legacy = sha256(presented)
-  const rows = await context.database.db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('key_hash', 'in', [keyed, legacy])
-    .where('revoked_at', 'is', null)
-    .execute()
-  const row = rows.find((candidate) =>
-    candidate.legacy_hash === 1 ? candidate.key_hash === legacy : candidate.key_hash === keyed,
-  )
-  if (!row) return null
+/** The hashes a presented key is looked up by: the keyed hash (keys made since 0004) and the plain SHA-256 (keys copied from before). */
+export function apiKeyHashes(context: ServerContext, presented: string): { keyed: string; legacy: string } {
+  return { keyed: keyHash(context, presented), legacy: sha256(presented) }
+}
+
+/** Keys copied from before 0004 match on their plain SHA-256 (as they were stored); keys made since on the keyed hash. */
+export function matchesApiKeyHash(
+  row: Pick<ApiKeyTable, 'key_hash' | 'legacy_hash'>,
+  hashes: { keyed: string; legacy: string },
+): boolean {
+  return row.legacy_hash === 1 ? row.key_hash === hashes.legacy : row.key_hash === hashes.keyed
+}
+
+/** Records a live key's use, at most once a minute per key. */
+export async function noteApiKeyUse(
+  context: ServerContext,
+  row: Pick<ApiKeyTable, 'id' | 'last_used_at'>,
+): Promise<void> {
   const at = context.now()
   if (row.last_used_at === null || at - row.last_used_at >= lastUsedResolutionMs) {
     await context.database.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', row.id).execute()
     row.last_used_at = at
   }
-  return row
 }

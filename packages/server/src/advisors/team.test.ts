@@ -254,6 +254,24 @@ describeEachDatabase('the team and its keys', (freshDatabase) => {
       expect((await keys()).find((listed) => listed.id === key.id)?.revokedAt).not.toBeNull()
     })
 
+    it('matches a key copied from before 0004 on its plain SHA-256, and a newer key only on the keyed hash', async () => {
+      const { key } = await createKey('agent')
+      const db = test.server.context.database.db
+      const row = await db.selectFrom('api_keys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow()
+      const copied = `ak_copied_${key.id}`
+      const plain = `tl_agent_plain_${key.id}`
+      await db
+        .insertInto('api_keys')
+        .values([
+          { ...row, id: `${key.id}_copied`, key_hash: sha256(copied), legacy_hash: 1, prefix: 'ak_' },
+          { ...row, id: `${key.id}_plain`, key_hash: sha256(plain), legacy_hash: 0 },
+        ])
+        .execute()
+      expect((await asKey(copied, 'GET', '/v1/agent/me')).status).toBe(200)
+      expect((await asKey(plain, 'GET', '/v1/agent/me')).status).toBe(401)
+      expect((await keys()).find((listed) => listed.id === `${key.id}_copied`)?.lastUsedAt).not.toBeNull()
+    })
+
     it('keeps the key the workspace was created with working', async () => {
       expect((await asKey(test.workspace.agentKey, 'GET', '/v1/agent/me')).status).toBe(200)
     })

@@ -94,9 +94,10 @@ export async function storeUpload(
 }
 
 /**
- * D7: binds uploads to a message, in the order given. Every id must be a file this sender uploaded
- * for this conversation and has not sent yet (the customer's own, or with `agentId` that advisor's);
- * the conditional update makes "sent once" hold under races.
+ * D7: binds uploads to a new message, in the order given, and answers the message's attachments.
+ * Every id must be a file this sender uploaded for this conversation and has not sent yet (the
+ * customer's own, or with `agentId` that advisor's); the conditional update makes "sent once" hold
+ * under races. A message without files has none to read back: no query (the hot path of a chat).
  */
 export async function claimUploads(
   transaction: Transaction<DatabaseSchema>,
@@ -106,7 +107,8 @@ export async function claimUploads(
     messageId,
     agentId = null,
   }: { customer: Pick<CustomerTable, 'id'>; attachmentIds: string[]; messageId: string; agentId?: string | null },
-): Promise<void> {
+): Promise<Attachment[]> {
+  if (attachmentIds.length === 0) return []
   const unknown = () => new ApiError('validation_failed', 'Invalid request: attachmentIds: unknown attachment')
   if (new Set(attachmentIds).size !== attachmentIds.length) throw unknown()
   for (const [position, id] of attachmentIds.entries()) {
@@ -120,6 +122,7 @@ export async function claimUploads(
       .executeTakeFirst()
     if (claimed.numUpdatedRows !== 1n) throw unknown()
   }
+  return (await attachmentsOf(transaction, [messageId])).get(messageId) ?? []
 }
 
 /** Checks, without claiming, that every id could be claimed (so nothing is written for a bad request). */

@@ -315,20 +315,22 @@ export async function agentReply(
       author_avatar_url: agent.avatarUrl,
       text,
     })
-    await claimUploads(transaction, { ...files, messageId: message.id })
-    const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
+    const attachments = await claimUploads(transaction, { ...files, messageId: message.id })
     emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
     // Typing is ephemeral and may have started in another process, so a reply always ends it.
     emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
-    const pendingSince = conversation.reply_email_pending_since ?? at
-    await transaction
-      .updateTable('conversations')
-      // An answer ends the offline flag (docs/availability.md): nothing is owed any more.
-      .set({ reply_email_pending_since: pendingSince, offline_since: null })
-      .where('id', '=', conversation.id)
-      .execute()
-    conversation.reply_email_pending_since = pendingSince
-    conversation.offline_since = null
+    // A reply while a batch is pending extends it as it is (the row is locked, so the values read are
+    // current), and an answer ends the offline flag (docs/availability.md): nothing is owed any more.
+    if (conversation.reply_email_pending_since === null || (conversation.offline_since ?? null) !== null) {
+      const pendingSince = conversation.reply_email_pending_since ?? at
+      await transaction
+        .updateTable('conversations')
+        .set({ reply_email_pending_since: pendingSince, offline_since: null })
+        .where('id', '=', conversation.id)
+        .execute()
+      conversation.reply_email_pending_since = pendingSince
+      conversation.offline_since = null
+    }
     if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
     await setStatus(transaction, conversation, 'active', { emit, context, agent })
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }

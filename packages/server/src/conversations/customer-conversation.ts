@@ -178,8 +178,7 @@ async function sendOnce(
       author_avatar_url: null,
       text: storedCustomerText(rule, text),
     })
-    await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
-    const attachments = (await attachmentsOf(transaction, [message.id])).get(message.id) ?? []
+    const attachments = await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
     events.push({
       type: 'message.created',
       ...eventBase(context, conversation),

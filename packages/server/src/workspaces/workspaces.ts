@@ -8,7 +8,7 @@ import type {
   IdentificationSettings,
   WorkspaceSettings,
 } from '@threadline/protocol'
-import { findLiveApiKey } from '../advisors/api-keys.js'
+import { apiKeyHashes, matchesApiKeyHash, noteApiKeyUse } from '../advisors/api-keys.js'
 import type { AgentTable, ApiKeyTable } from '../database/schema.js'
 import { randomId, randomToken } from '../crypto/random.js'
 import { ApiError } from '../errors/api-error.js'
@@ -252,36 +252,67 @@ export interface KeyCaller {
   keyId: string
 }
 
-/** The advisor and workspace behind a live API key (H5: revoked keys and removed advisors are refused), or null. */
+/**
+ * The advisor and workspace behind a live API key (H5: revoked keys and removed advisors are refused),
+ * or null. One query, as it runs before every key call: the key with its advisor and workspace
+ * joined, the advisor's columns null once they were removed (the key's use is recorded all the same).
+ */
 export async function authenticateAgent(context: ServerContext, agentKey: string): Promise<KeyCaller | null> {
-  const key = await findLiveApiKey(context, agentKey)
-  if (!key) return null
-  const row = await context.database.db
-    .selectFrom('agents')
-    .innerJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
+  const hashes = apiKeyHashes(context, agentKey)
+  const rows = await context.database.db
+    .selectFrom('api_keys')
+    .leftJoin('agents', (join) =>
+      join
+        .onRef('agents.id', '=', 'api_keys.agent_id')
+        .onRef('agents.workspace_id', '=', 'api_keys.workspace_id')
+        .on('agents.removed_at', 'is', null),
+    )
+    .leftJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
     .select([
+      'api_keys.id as keyId',
+      'api_keys.key_hash',
+      'api_keys.legacy_hash',
+      'api_keys.scope',
+      'api_keys.last_used_at',
       'agents.id as agentId',
       'agents.name as agentName',
       'agents.avatar_url as avatarUrl',
       'agents.role as role',
-      'workspaces.id',
-      'workspaces.name',
+      'workspaces.id as workspaceId',
+      'workspaces.name as workspaceName',
       'workspaces.allowed_origins',
-      'workspaces.created_at',
       'workspaces.identification_mode',
       'workspaces.identification_customers_after',
     ])
-    .where('agents.id', '=', key.agent_id)
-    .where('agents.workspace_id', '=', key.workspace_id)
-    .where('agents.removed_at', 'is', null)
-    .executeTakeFirst()
+    .where('api_keys.key_hash', 'in', [hashes.keyed, hashes.legacy])
+    .where('api_keys.revoked_at', 'is', null)
+    .execute()
+  const row = rows.find((candidate) => matchesApiKeyHash(candidate, hashes))
   if (!row) return null
+  await noteApiKeyUse(context, { id: row.keyId, last_used_at: row.last_used_at })
+  const { agentId, agentName, role, workspaceId, workspaceName, allowed_origins, identification_mode } = row
+  if (
+    agentId === null ||
+    agentName === null ||
+    role === null ||
+    workspaceId === null ||
+    workspaceName === null ||
+    allowed_origins === null ||
+    identification_mode === null
+  )
+    return null
   return {
-    agent: { id: row.agentId, name: row.agentName, avatarUrl: row.avatarUrl },
-    workspace: toWorkspace(row),
-    role: row.role,
-    scope: key.scope,
-    keyId: key.id,
+    agent: { id: agentId, name: agentName, avatarUrl: row.avatarUrl },
+    workspace: toWorkspace({
+      id: workspaceId,
+      name: workspaceName,
+      allowed_origins,
+      identification_mode,
+      identification_customers_after: row.identification_customers_after,
+    }),
+    role,
+    scope: row.scope,
+    keyId: row.keyId,
   }
 }
 
