@@ -172,7 +172,11 @@ describe.skipIf(skip)(`two server instances on one Postgres${skip ? ` (skipped: 
       await stream.waitFor(isMessage('For the listener'), 3000)
       // Only the listener's own conversation (its first message may come too, see the gap test below).
       expect(messages(stream).map((message) => message.text)).not.toContain('For someone else')
-      expect(new Set(stream.events.map((received) => received.data.conversationId))).toEqual(
+      // Every event of a conversation is the listener's; the workspace's chat mode (no conversation) opens the stream.
+      const conversationEvents = stream.events.filter(
+        (received) => (received.data.type as string) !== 'workspace.availability',
+      )
+      expect(new Set(conversationEvents.map((received) => received.data.conversationId))).toEqual(
         new Set([listening.conversationId]),
       )
     })
