@@ -6,10 +6,25 @@ import type {
   AnalyticsQuery,
   AnalyticsResponse,
 } from '@threadline/protocol'
+import { sql } from 'kysely'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
+import { factMetrics } from './clock-rules.js'
 import type { FactMetric } from './clock-rules.js'
+import {
+  factTotals,
+  holdsAllRows,
+  latestConversations,
+  nearestRank,
+  quarterHourCounts,
+  quarterHourMs,
+  rankedSamples,
+  slowestConversations,
+  slowestOf,
+} from './fact-reads.js'
+import type { FactScope, FactTotal, RankedSample } from './fact-reads.js'
 import { analyticsDatabase, catchUpAnalytics } from './projection.js'
+import type { AnalyticsDatabase } from './projection.js'
 
 /** How many conversation ids a figure carries for drilling down; `conversationTotal` says how many there are. */
 export const drillDownLimit = 100
@@ -22,15 +37,6 @@ const longestWindow = 400 * day
 /** Windows up to this long are bucketed by hour, longer ones by day. */
 const longestHourlyWindow = 2 * day
 
-interface FactRow {
-  metric: FactMetric
-  conversationId: string
-  advisorId: string | null
-  advisorName: string | null
-  at: number
-  valueMs: number | null
-}
-
 interface ResolvedWindow {
   from: number
   to: number
@@ -38,9 +44,14 @@ interface ResolvedWindow {
   bucket: 'hour' | 'day'
 }
 
+const countMetrics = ['created', 'reopened', 'answered', 'finished', 'blocked', 'handed_off'] as const
+/** The durations an advisor's breakdown shows: their replies, what they answered first, their handling share. */
+const advisorDurations = ['response', 'first_response', 'handling_share'] as const
+
 /**
- * `GET /v1/agent/analytics`: catches the projection up with the timeline, then reads the facts that
- * settled in `[from, to)` and the live state. Every figure is computed here from those rows.
+ * `GET /v1/agent/analytics`: catches the projection up with the timeline (or answers `unavailable`
+ * while a long catch-up runs in the background), then reads the figures of the facts that settled
+ * in `[from, to)`, grouped and ranked in SQL (fact-reads.ts), and the live state.
  */
 export async function workspaceAnalytics(
   context: ServerContext,
@@ -48,16 +59,31 @@ export async function workspaceAnalytics(
 ): Promise<AnalyticsResponse> {
   const window = resolveWindow(query, context.now())
   await catchUpAnalytics(context, workspaceId)
-  const db = analyticsDatabase(context)
-  const [factRows, liveRows] = await Promise.all([
-    db
-      .selectFrom('analytics_facts')
-      .select(['metric', 'conversation_id', 'advisor_id', 'advisor_name', 'at', 'value_ms'])
-      .where('workspace_id', '=', workspaceId)
-      .where('at', '>=', window.from)
-      .where('at', '<', window.to)
-      .orderBy('at')
-      .execute(),
+  // One snapshot for every figure. On Postgres the sorts of the window functions and the distinct
+  // counts get the memory to stay off disk (a 30-day window sorts some 220,000 samples).
+  return analyticsDatabase(context)
+    .transaction()
+    .execute(async (db) => {
+      if (context.database.kind === 'postgres') await sql`set local work_mem = '64MB'`.execute(db)
+      return readFigures(context, db, { workspaceId, window, query })
+    })
+}
+
+async function readFigures(
+  context: ServerContext,
+  db: AnalyticsDatabase,
+  { workspaceId, window, query }: { workspaceId: string; window: ResolvedWindow; query: AnalyticsQuery },
+): Promise<AnalyticsResponse> {
+  const advisorId = query.advisorId ?? null
+  const scope: FactScope = { workspaceId, from: window.from, to: window.to, advisorId }
+  // One advisor's handling is their share; the workspace's is each session's first handling → finish.
+  const handling = advisorId === null ? 'handling' : 'handling_share'
+  const [{ totals }, { totals: advisorTotals, names }, quarters, ranked, advisorRanked, liveRows] = await Promise.all([
+    factTotals(db, scope, factMetrics, false),
+    factTotals(db, scope, factMetrics, true),
+    quarterHourCounts(db, scope, countMetrics),
+    rankedSamples(db, scope, ['response', 'first_response', handling, 'session'], false),
+    rankedSamples(db, scope, advisorDurations, true),
     db
       .selectFrom('analytics_conversations')
       .select(['conversation_id', 'status', 'waiting_since'])
@@ -65,18 +91,55 @@ export async function workspaceAnalytics(
       .where('status', '!=', 'finished')
       .execute(),
   ])
-  const facts: FactRow[] = factRows.map((row) => ({
-    metric: row.metric as FactMetric,
-    conversationId: row.conversation_id,
-    advisorId: row.advisor_id,
-    advisorName: row.advisor_name,
-    at: Number(row.at),
-    valueMs: row.value_ms === null ? null : Number(row.value_ms),
-  }))
-  const advisorId = query.advisorId ?? null
-  const scoped = advisorId === null ? facts : facts.filter((fact) => belongsToAdvisor(fact, advisorId))
-  const byMetric = groupBy(scoped, (fact) => fact.metric)
-  const of = (metric: FactMetric) => byMetric.get(metric) ?? []
+  const total = (metric: FactMetric, advisor: string | null = null) =>
+    (advisor === null ? totals : advisorTotals).find((row) => row.metric === metric && row.advisorId === advisor)
+  const duration = (metric: FactMetric, advisor: string | null = null) =>
+    durationFigure(
+      db,
+      scope,
+      { metric, advisorId: advisor, total: total(metric, advisor) },
+      (advisor === null ? ranked : advisorRanked).filter(
+        (sample) => sample.metric === metric && sample.advisorId === advisor,
+      ),
+    )
+  const count = async (metric: FactMetric): Promise<AnalyticsCount> => {
+    const figure = total(metric)
+    return {
+      count: figure?.count ?? 0,
+      conversationIds: figure ? await latestConversations(db, scope, metric, drillDownLimit) : [],
+      conversationTotal: figure?.conversations ?? 0,
+    }
+  }
+  const advisorIds = [...new Set(advisorTotals.map((row) => row.advisorId ?? ''))]
+  const [metrics, counts, advisors] = await Promise.all([
+    allOf({
+      responseTime: duration('response'),
+      firstResponseTime: duration('first_response'),
+      handlingTime: duration(handling),
+      sessionDuration: duration('session'),
+    }),
+    allOf({
+      created: count('created'),
+      reopened: count('reopened'),
+      answered: count('answered'),
+      finished: count('finished'),
+      blocked: count('blocked'),
+      handedOff: count('handed_off'),
+    }),
+    Promise.all(
+      advisorIds.map(async (id): Promise<AnalyticsAdvisor> => ({
+        advisorId: id,
+        name: names.get(id) ?? null,
+        ...(await allOf({
+          responseTime: duration('response', id),
+          firstResponseTime: duration('first_response', id),
+          handlingTime: duration('handling_share', id),
+        })),
+        answered: total('answered', id)?.count ?? 0,
+        finished: total('finished', id)?.count ?? 0,
+      })),
+    ),
+  ])
   return {
     window: {
       from: new Date(window.from).toISOString(),
@@ -86,21 +149,8 @@ export async function workspaceAnalytics(
       bucket: window.bucket,
       advisorId,
     },
-    metrics: {
-      responseTime: durationFigure(of('response')),
-      firstResponseTime: durationFigure(of('first_response')),
-      // One advisor's handling is their share; the workspace's is each session's first handling → finish.
-      handlingTime: durationFigure(advisorId === null ? of('handling') : of('handling_share')),
-      sessionDuration: durationFigure(of('session')),
-    },
-    counts: {
-      created: countFigure(of('created')),
-      reopened: countFigure(of('reopened')),
-      answered: countFigure(of('answered')),
-      finished: countFigure(of('finished')),
-      blocked: countFigure(of('blocked')),
-      handedOff: countFigure(of('handed_off')),
-    },
+    metrics,
+    counts,
     live: liveFigures(
       liveRows.map((row) => ({
         conversationId: row.conversation_id,
@@ -109,16 +159,20 @@ export async function workspaceAnalytics(
       })),
       context.now(),
     ),
-    advisors: advisorBreakdown(scoped),
-    series: countSeries(scoped, window),
+    advisors: advisors.sort(
+      (a, b) => (a.name ?? a.advisorId).localeCompare(b.name ?? b.advisorId) || a.advisorId.localeCompare(b.advisorId),
+    ),
+    series: countSeries(quarters, window),
   }
 }
 
-/** Created and reopened belong to the conversation, not to an advisor: an advisor filter keeps them. */
-function belongsToAdvisor(fact: FactRow, advisorId: string): boolean {
-  return fact.metric === 'created' || fact.metric === 'reopened' || fact.advisorId === advisorId
+/** Awaits every promise of a record, keeping its keys. */
+async function allOf<T extends Record<string, Promise<unknown>>>(
+  promises: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const entries = await Promise.all(Object.entries(promises).map(async ([key, value]) => [key, await value]))
+  return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> }
 }
-
 /** `window` names a span ending now; `from` and `to` give one; `business` hours wait for chat modes. */
 export function resolveWindow(query: AnalyticsQuery, now: number): ResolvedWindow {
   if (query.hours === 'business') throw new ApiError('validation_failed', 'business hours are not configured')
@@ -152,35 +206,36 @@ function isTimeZone(timezone: string): boolean {
   }
 }
 
-/** Nearest rank: the smallest value with at least `fraction` of the samples at or below it. */
-function percentile(sorted: number[], fraction: number): number | null {
-  if (sorted.length === 0) return null
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] ?? null
-}
-
 /** The conversations behind a figure, the given ones first, each once. */
 function drillDown(conversationIds: string[]): { conversationIds: string[]; conversationTotal: number } {
   const distinct = [...new Set(conversationIds)]
   return { conversationIds: distinct.slice(0, drillDownLimit), conversationTotal: distinct.length }
 }
 
-/** Drilling down lists the slowest conversations first. */
-function durationFigure(facts: FactRow[]): AnalyticsDuration {
-  const samples = facts.filter((fact) => fact.valueMs !== null).sort((a, b) => (b.valueMs ?? 0) - (a.valueMs ?? 0))
-  const ascending = samples.map((fact) => fact.valueMs ?? 0).reverse()
-  const total = ascending.reduce((sum, value) => sum + value, 0)
+/**
+ * n, avg and the nearest-rank p50 and p90 of one metric's samples (of one advisor, or all), from its
+ * totals and its ranked rows; drilling down lists the slowest conversations first.
+ */
+async function durationFigure(
+  db: AnalyticsDatabase,
+  scope: FactScope,
+  { metric, advisorId, total }: { metric: FactMetric; advisorId: string | null; total: FactTotal | undefined },
+  samples: RankedSample[],
+): Promise<AnalyticsDuration> {
+  const n = total?.samples ?? 0
+  const conversationTotal = total?.sampleConversations ?? 0
+  const slowest = slowestOf(samples)
   return {
-    n: ascending.length,
-    avg: ascending.length === 0 ? null : Math.round(total / ascending.length),
-    p50: percentile(ascending, 0.5),
-    p90: percentile(ascending, 0.9),
-    ...drillDown(samples.map((fact) => fact.conversationId)),
+    n,
+    avg: n === 0 ? null : Math.round((total?.sum ?? 0) / n),
+    p50: nearestRank(samples, 0.5),
+    p90: nearestRank(samples, 0.9),
+    conversationIds:
+      slowest.length >= Math.min(drillDownLimit, conversationTotal) || holdsAllRows(samples)
+        ? slowest.slice(0, drillDownLimit)
+        : await slowestConversations(db, scope, metric, advisorId, drillDownLimit),
+    conversationTotal,
   }
-}
-
-/** Drilling down lists the latest conversations first. */
-function countFigure(facts: FactRow[]): AnalyticsCount {
-  return { count: facts.length, ...drillDown(facts.map((fact) => fact.conversationId).reverse()) }
 }
 
 interface LiveRow {
@@ -214,31 +269,6 @@ function liveFigures(rows: LiveRow[], now: number): AnalyticsResponse['live'] {
   }
 }
 
-/** Each advisor's figures, by name: their replies, their handling shares, what they answered first and finished. */
-function advisorBreakdown(facts: FactRow[]): AnalyticsAdvisor[] {
-  const byAdvisor = groupBy(
-    facts.filter((fact) => fact.advisorId !== null),
-    (fact) => fact.advisorId ?? '',
-  )
-  return [...byAdvisor]
-    .map(([advisorId, own]) => {
-      const byMetric = groupBy(own, (fact) => fact.metric)
-      const of = (metric: FactMetric) => byMetric.get(metric) ?? []
-      return {
-        advisorId,
-        name: own[own.length - 1]?.advisorName ?? null,
-        responseTime: durationFigure(of('response')),
-        firstResponseTime: durationFigure(of('first_response')),
-        handlingTime: durationFigure(of('handling_share')),
-        answered: of('answered').length,
-        finished: of('finished').length,
-      }
-    })
-    .sort(
-      (a, b) => (a.name ?? a.advisorId).localeCompare(b.name ?? b.advisorId) || a.advisorId.localeCompare(b.advisorId),
-    )
-}
-
 const seriesMetrics: Partial<Record<FactMetric, Exclude<keyof AnalyticsBucket, 'start'>>> = {
   created: 'created',
   reopened: 'reopened',
@@ -248,8 +278,14 @@ const seriesMetrics: Partial<Record<FactMetric, Exclude<keyof AnalyticsBucket, '
   handed_off: 'handedOff',
 }
 
-/** The window's counts per local hour or day; the first and last buckets are cut at the window's edges. */
-function countSeries(facts: FactRow[], window: ResolvedWindow): AnalyticsBucket[] {
+/**
+ * The window's counts per local hour or day, from the counts per quarter hour (each hour or day is
+ * a run of whole quarter hours); the first and last buckets are cut at the window's edges.
+ */
+function countSeries(
+  quarters: Array<{ metric: FactMetric; quarter: number; count: number }>,
+  window: ResolvedWindow,
+): AnalyticsBucket[] {
   const starts = bucketStarts(window)
   const buckets: AnalyticsBucket[] = starts.map((start) => ({
     start: new Date(start).toISOString(),
@@ -260,16 +296,16 @@ function countSeries(facts: FactRow[], window: ResolvedWindow): AnalyticsBucket[
     blocked: 0,
     handedOff: 0,
   }))
-  for (const fact of facts) {
-    const field = seriesMetrics[fact.metric]
-    const bucket = buckets[lastAtOrBefore(starts, fact.at)]
-    if (field !== undefined && bucket) bucket[field] += 1
+  for (const { metric, quarter, count } of quarters) {
+    const field = seriesMetrics[metric]
+    const bucket = buckets[lastAtOrBefore(starts, quarter * quarterHourMs)]
+    if (field !== undefined && bucket) bucket[field] += count
   }
   return buckets
 }
 
 /** Every UTC offset is a whole number of quarter hours, so local hours and days begin on one. */
-const quarterHour = 15 * 60_000
+const quarterHour = quarterHourMs
 
 /** Where each local hour or day of the window begins (the first at `from`). */
 export function bucketStarts({ from, to, timezone, bucket }: ResolvedWindow): number[] {
@@ -301,14 +337,4 @@ function lastAtOrBefore(starts: number[], at: number): number {
     else high = middle - 1
   }
   return low
-}
-
-function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>()
-  for (const item of items) {
-    const group = groups.get(key(item))
-    if (group) group.push(item)
-    else groups.set(key(item), [item])
-  }
-  return groups
 }

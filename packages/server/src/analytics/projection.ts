@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
 import type { DatabaseKind } from '../database/database.js'
+import { ApiError } from '../errors/api-error.js'
 import type { DatabaseSchema } from '../database/schema.js'
 import type { ServerContext } from '../server-context.js'
 import { applyClockEvent, newConversationClock } from './clock-rules.js'
@@ -40,19 +41,140 @@ const batchSize = 5_000
 /** Rows per insert statement, well under either database's limit on bound parameters. */
 const rowsPerInsert = 500
 
+/** Events a query may still fold itself before it reads; a longer catch-up runs in the background. */
+const defaultInlineFoldLimit = 10_000
+/** What `Retry-After` assumes of a background fold before it has timed itself (events per second). */
+const assumedFoldRate = 10_000
+/** The longest `Retry-After` while a background fold runs: clients see the wait shrink. */
+const longestRetryAfterSeconds = 30
+
+/** A catch-up running in the background for one workspace. */
+interface BackgroundFold {
+  done: Promise<void>
+  startedAt: number
+  folded: number
+}
+
+/** Per server: the inline limit and the background folds by workspace (tests run several servers in one process). */
+interface CatchUpState {
+  inlineFoldLimit: number
+  folds: Map<string, BackgroundFold>
+}
+
+const catchUpStates = new WeakMap<ServerContext, CatchUpState>()
+
+function catchUpState(context: ServerContext): CatchUpState {
+  let state = catchUpStates.get(context)
+  if (!state) {
+    state = { inlineFoldLimit: defaultInlineFoldLimit, folds: new Map() }
+    catchUpStates.set(context, state)
+  }
+  return state
+}
+
+/** For tests: how many events a query may fold itself before the catch-up moves to the background. */
+export function setInlineFoldLimit(context: ServerContext, events: number): void {
+  catchUpState(context).inlineFoldLimit = events
+}
+
 /**
  * Brings the workspace's projection up to its last committed timeline event, before a query reads
  * it. The analytics are thereby incremental: each query folds only what was appended since the last
  * one. Timeline cursors become visible in order (see docs/architecture.md), so "every event above
  * the last cursor folded" misses none. On Postgres the progress row is locked for the batch, so two
  * processes catching up at once fold each event once.
+ *
+ * When the projection is far behind (after an upgrade, an import, or once it was emptied), the
+ * query does not hold its request for the whole fold: the fold starts in the background and the
+ * query answers `503 unavailable` with `Retry-After` until what is left is small enough to fold
+ * inline again.
  */
 export async function catchUpAnalytics(context: ServerContext, workspaceId: string): Promise<void> {
+  const state = catchUpState(context)
+  const behind = await eventsBehind(context, workspaceId, state.inlineFoldLimit + 1)
+  const running = state.folds.get(workspaceId)
+  if (behind > state.inlineFoldLimit) {
+    const fold = running ?? startBackgroundFold(context, state, workspaceId)
+    throw new ApiError('unavailable', 'The analytics are being brought up to date; try again shortly', {
+      retryAfterSeconds: await retryAfterSeconds(context, workspaceId, fold),
+    })
+  }
+  // Nearly caught up: let the background fold finish its batch rather than wait on its lock.
+  if (running) await running.done
+  await foldAll(context, workspaceId)
+}
+
+/** Folds batches until none is full: the workspace's projection is then at its last committed event. */
+async function foldAll(context: ServerContext, workspaceId: string, fold?: BackgroundFold): Promise<void> {
   const db = analyticsDatabase(context)
   for (;;) {
     const folded = await db.transaction().execute((transaction) => foldBatch(context, transaction, workspaceId))
+    if (fold) {
+      fold.folded += folded
+      // Between batches the server answers other requests (on SQLite a batch holds the one connection).
+      await new Promise((resolve) => setImmediate(resolve))
+    }
     if (folded < batchSize) return
   }
+}
+
+function startBackgroundFold(context: ServerContext, state: CatchUpState, workspaceId: string): BackgroundFold {
+  const fold: BackgroundFold = { done: Promise.resolve(), startedAt: performance.now(), folded: 0 }
+  context.log(`analytics: the projection of workspace ${workspaceId} is far behind; folding it in the background`)
+  fold.done = foldAll(context, workspaceId, fold)
+    .then(() => {
+      const seconds = (performance.now() - fold.startedAt) / 1000
+      context.log(`analytics: folded ${fold.folded} events of workspace ${workspaceId} in ${seconds.toFixed(1)} s`)
+    })
+    .catch((error: unknown) => {
+      // The next query starts it again (a fold resumes from the last batch committed).
+      context.log(`analytics: the background fold of workspace ${workspaceId} failed: ${String(error)}`)
+    })
+    .finally(() => state.folds.delete(workspaceId))
+  state.folds.set(workspaceId, fold)
+  return fold
+}
+
+/** How many timeline events the projection has yet to fold, counted up to `atMost`. */
+async function eventsBehind(context: ServerContext, workspaceId: string, atMost: number): Promise<number> {
+  const db = analyticsDatabase(context)
+  const lastCursor = await lastCursorFolded(db, workspaceId)
+  const row = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('conversation_events')
+        .select('cursor')
+        .where('workspace_id', '=', workspaceId)
+        .where('cursor', '>', lastCursor)
+        .limit(atMost)
+        .as('behind'),
+    )
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+/** The last timeline cursor the workspace's projection folded (0 before its first fold). */
+async function lastCursorFolded(db: AnalyticsDatabase, workspaceId: string): Promise<number> {
+  const progress = await db
+    .selectFrom('analytics_progress')
+    .select('last_cursor')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst()
+  return Number(progress?.last_cursor ?? 0)
+}
+
+/** The time the background fold needs for what is left, at the pace it has kept so far. */
+async function retryAfterSeconds(context: ServerContext, workspaceId: string, fold: BackgroundFold): Promise<number> {
+  const db = analyticsDatabase(context)
+  const [timeline, folded] = await Promise.all([
+    db.selectFrom('timeline_cursors').select('last_cursor').where('workspace_id', '=', workspaceId).executeTakeFirst(),
+    lastCursorFolded(db, workspaceId),
+  ])
+  const left = Number(timeline?.last_cursor ?? 0) - folded
+  const seconds = (performance.now() - fold.startedAt) / 1000
+  const rate = fold.folded > 0 && seconds > 0 ? fold.folded / seconds : assumedFoldRate
+  return Math.min(longestRetryAfterSeconds, Math.max(1, Math.ceil(left / rate)))
 }
 
 async function foldBatch(

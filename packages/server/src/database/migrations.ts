@@ -645,6 +645,22 @@ const chatModes: Migration = {
   },
 }
 
+/**
+ * Analytics read in SQL (`src/analytics/fact-reads.ts`): every read names the metric and a span of
+ * `at`, and this index holds every column those reads use, in the order of the drill-downs (latest
+ * first, ties by conversation), so each is a range of one index. It replaces the index by time.
+ */
+const analyticsSql: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('analytics_facts_by_metric')
+      .on('analytics_facts')
+      .columns(['workspace_id', 'metric', 'at', 'conversation_id', 'advisor_id', 'value_ms', 'advisor_name'])
+      .execute()
+    await db.schema.dropIndex('analytics_facts_by_time').execute()
+  },
+}
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_uploads': uploads,
@@ -660,6 +676,7 @@ export const migrations: Record<string, Migration> = {
   '0012_analytics': analytics,
   '0013_analytics_by_conversation': analyticsByConversation,
   '0014_chat_modes': chatModes,
+  '0015_analytics_sql': analyticsSql,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */
