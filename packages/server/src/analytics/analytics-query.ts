@@ -7,8 +7,10 @@ import type {
   AnalyticsResponse,
 } from '@threadline/protocol'
 import { sql } from 'kysely'
+import { openIntervals } from '../availability/schedule.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
 import { factMetrics } from './clock-rules.js'
 import type { FactMetric } from './clock-rules.js'
 import {
@@ -58,6 +60,7 @@ export async function workspaceAnalytics(
   { workspaceId, query }: { workspaceId: string; query: AnalyticsQuery },
 ): Promise<AnalyticsResponse> {
   const window = resolveWindow(query, context.now())
+  const openHours = query.hours === 'business' ? await businessHours(context, workspaceId, window) : null
   await catchUpAnalytics(context, workspaceId)
   // One snapshot for every figure. On Postgres the sorts of the window functions and the distinct
   // counts get the memory to stay off disk (a 30-day window sorts some 220,000 samples).
@@ -65,17 +68,33 @@ export async function workspaceAnalytics(
     .transaction()
     .execute(async (db) => {
       if (context.database.kind === 'postgres') await sql`set local work_mem = '64MB'`.execute(db)
-      return readFigures(context, db, { workspaceId, window, query })
+      return readFigures(context, db, { workspaceId, window, query, openHours })
     })
+}
+
+/** The open hours of the workspace's chat schedule within the window (docs/availability.md). */
+async function businessHours(
+  context: ServerContext,
+  workspaceId: string,
+  window: ResolvedWindow,
+): Promise<Array<[number, number]>> {
+  const schedule = (await findWorkspace(context, workspaceId))?.chat.schedule
+  if (!schedule) throw new ApiError('validation_failed', 'business hours are not configured')
+  return openIntervals(schedule, window.from, window.to)
 }
 
 async function readFigures(
   context: ServerContext,
   db: AnalyticsDatabase,
-  { workspaceId, window, query }: { workspaceId: string; window: ResolvedWindow; query: AnalyticsQuery },
+  {
+    workspaceId,
+    window,
+    query,
+    openHours,
+  }: { workspaceId: string; window: ResolvedWindow; query: AnalyticsQuery; openHours: Array<[number, number]> | null },
 ): Promise<AnalyticsResponse> {
   const advisorId = query.advisorId ?? null
-  const scope: FactScope = { workspaceId, from: window.from, to: window.to, advisorId }
+  const scope: FactScope = { workspaceId, from: window.from, to: window.to, advisorId, openHours }
   // One advisor's handling is their share; the workspace's is each session's first handling → finish.
   const handling = advisorId === null ? 'handling' : 'handling_share'
   const [{ totals }, { totals: advisorTotals, names }, quarters, ranked, advisorRanked, liveRows] = await Promise.all([
@@ -145,7 +164,7 @@ async function readFigures(
       from: new Date(window.from).toISOString(),
       to: new Date(window.to).toISOString(),
       timezone: window.timezone,
-      hours: 'all',
+      hours: openHours === null ? 'all' : 'business',
       bucket: window.bucket,
       advisorId,
     },
@@ -173,9 +192,8 @@ async function allOf<T extends Record<string, Promise<unknown>>>(
   const entries = await Promise.all(Object.entries(promises).map(async ([key, value]) => [key, await value]))
   return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> }
 }
-/** `window` names a span ending now; `from` and `to` give one; `business` hours wait for chat modes. */
+/** `window` names a span ending now; `from` and `to` give one. */
 export function resolveWindow(query: AnalyticsQuery, now: number): ResolvedWindow {
-  if (query.hours === 'business') throw new ApiError('validation_failed', 'business hours are not configured')
   const timezone = query.timezone ?? 'UTC'
   if (!isTimeZone(timezone)) throw new ApiError('validation_failed', `Unknown time zone: ${timezone}`)
   const custom = query.from !== undefined || query.to !== undefined

@@ -1,5 +1,5 @@
 import { workspaceHeader } from '@threadline/protocol'
-import type { AnalyticsResponse } from '@threadline/protocol'
+import type { AnalyticsResponse, ChatSettings } from '@threadline/protocol'
 import { analyticsResponseSchema } from '@threadline/protocol/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { customerForVerifiedEmail } from '../auth/customers.js'
@@ -339,8 +339,58 @@ describeEachDatabase('analytics clock rules', (freshDatabase) => {
     expect(narrowed.metrics.responseTime.n).toBe(0)
   })
 
+  it('business hours keep what began within the schedule: a count at its instant, a response at the message it answered', async () => {
+    const created = await test.call('POST', '/v1/admin/keys', {
+      token: test.workspace.secret,
+      body: { name: 'Hours', scope: 'admin' },
+    })
+    const adminKey = (created.body as unknown as { secret: string }).secret
+    const setSchedule = async (schedule: ChatSettings['schedule']) => {
+      const answer = await test.call('PUT', '/v1/agent/chat-settings', {
+        token: adminKey,
+        noWorkspace: true,
+        body: { override: null, schedule },
+      })
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200)
+    }
+    await setSchedule({
+      timeZone: 'UTC',
+      weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ day: weekday, opens: '09:00', closes: '17:00' })),
+      exceptions: [],
+      closedMode: 'offline',
+    })
+    try {
+      const start = nextDay()
+      // 08:00, before opening: written offline, answered at 09:30, within hours.
+      clock.advance(8 * hour)
+      const early = await customerWrites((await test.verify()).session.token, 'Before you open')
+      clock.advance(90 * minute)
+      await as(ana, 'POST', conversationPath(early, '/messages'), { text: 'Morning!', clientId: 'b1' })
+      // 10:00, within hours: answered five minutes later.
+      clock.advance(30 * minute)
+      const onTime = await customerWrites((await test.verify()).session.token, 'During the day')
+      clock.advance(5 * minute)
+      await as(ana, 'POST', conversationPath(onTime, '/messages'), { text: 'Hello!', clientId: 'b2' })
+
+      const all = await figuresOf(start, start + day)
+      expect(all.window.hours).toBe('all')
+      expect(all.counts.created.count).toBe(2)
+      expect(samples(all.metrics.responseTime)).toEqual([2, (95 * minute) / 2, 5 * minute, 90 * minute])
+      const business = await figuresOf(start, start + day, { hours: 'business' })
+      expect(business.window.hours).toBe('business')
+      expect(business.counts.created).toMatchObject({ count: 1, conversationIds: [onTime] })
+      expect(samples(business.metrics.responseTime)).toEqual([1, 5 * minute, 5 * minute, 5 * minute])
+      expect(business.metrics.responseTime.conversationIds).toEqual([onTime])
+      // Both replies were sent within hours.
+      expect(business.counts.answered.count).toBe(2)
+      expect(business.series.reduce((sum, bucket) => sum + bucket.created, 0)).toBe(1)
+    } finally {
+      await setSchedule(null)
+    }
+  })
+
   describe('when the query cannot be answered', () => {
-    it('refuses business hours until the workspace has them', async () => {
+    it('refuses business hours while the workspace has no schedule', async () => {
       const answer = await analytics({ hours: 'business' })
       expect(answer.status).toBe(400)
       expect(answer.body).toMatchObject({

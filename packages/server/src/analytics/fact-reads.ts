@@ -19,6 +19,12 @@ export interface FactScope {
   to: number
   /** Keeps the facts of this advisor, and created and reopened (they belong to the conversation). */
   advisorId: string | null
+  /**
+   * `hours=business`: the schedule's open hours in the window, as UTC `[start, end)`. A fact is kept
+   * when what it measures began within them: a count at its instant, a duration at `at - value_ms`
+   * (the customer's message a response answered, the take a handling time began with).
+   */
+  openHours: ReadonlyArray<readonly [number, number]> | null
 }
 
 type Facts = ExpressionBuilder<DatabaseSchema & AnalyticsTables, 'analytics_facts'>
@@ -40,6 +46,13 @@ function inScope(db: AnalyticsDatabase, scope: FactScope, metrics: readonly Fact
         eb.or([eb('metric', 'in', ['created', 'reopened']), eb('advisor_id', '=', scope.advisorId)]),
       ),
     )
+    .$if(scope.openHours !== null, (query) => query.where((eb: Facts) => beganWithin(eb, scope.openHours ?? [])))
+}
+
+/** The fact began within one of the intervals (none: no fact). */
+function beganWithin(eb: Facts, intervals: ReadonlyArray<readonly [number, number]>) {
+  const began = sql<number>`(at - coalesce(value_ms, 0))`
+  return eb.or(intervals.map(([start, end]) => eb.and([eb(began, '>=', start), eb(began, '<', end)])))
 }
 
 export interface FactTotal {
