@@ -91,3 +91,5 @@ export {
   isTransientError,
 } from '@threadline/protocol'
 export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } from '@threadline/protocol'
+export { verifyWebhook, WebhookVerificationError, createWebhooksClient, webhooksClientOver } from './webhooks.js'
+export type { VerifyWebhookOptions, WebhookVerificationReason, WebhooksClient, WebhookCallOptions } from './webhooks.js'

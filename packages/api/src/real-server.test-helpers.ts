@@ -51,6 +51,9 @@ export function useRealServer(): { readonly current: RealServer } {
       database: { kind: 'sqlite', file: join(dataDir, 'threadline.db') },
       mode: 'development',
       replyEmailSweepMs: 0,
+      // Webhook tests deliver to a receiver on this machine, every 50 ms.
+      webhookAllowedHosts: ['127.0.0.1'],
+      webhookRunMs: 50,
       now: () => Date.now() + clockOffset,
       log: () => {},
     })

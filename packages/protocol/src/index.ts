@@ -210,6 +210,22 @@ export type { TeamRoutes, TeamRouteName } from './routes/team-routes.js'
 export { blockRoutes } from './routes/block-routes.js'
 export type { BlockRoutes, BlockRouteName } from './routes/block-routes.js'
 export { blockRules, rateLimitKinds } from './blocks.js'
+export { webhookRoutes } from './routes/webhook-routes.js'
+export type { WebhookRoutes, WebhookRouteName } from './routes/webhook-routes.js'
+export { webhookEventTypes, webhookHeaders, webhookPingType, webhookRules } from './webhooks.js'
+export type { WebhookEventType } from './webhooks.js'
+export type {
+  WebhookEndpoint,
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  CreatedWebhook,
+  WebhookEndpointResponse,
+  WebhookEndpointsResponse,
+  WebhookDelivery,
+  WebhookDeliveriesResponse,
+  WebhookDeliveryResponse,
+  WebhookPayload,
+} from './schemas/webhooks.js'
 export type { RateLimitKind } from './blocks.js'
 export type {
   Block,

@@ -40,4 +40,6 @@ export interface ServerSettings {
   filesOrigin: string | null
   /** L1: per-customer token buckets for messages, uploads, typing and page views. */
   rateLimits: RateLimitRules
+  /** W3: hosts webhooks may reach although they are private or local (an operator's own receivers). */
+  webhookAllowedHosts: string[]
 }

@@ -33,6 +33,7 @@ import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } f
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
 import { errorMessage } from './errors/error-message.js'
 import { sweepRetention } from './privacy/retention.js'
+import { runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 import { defaultRateLimits } from './http/rate-limits.js'
 import type { RateLimitRules } from './http/rate-limits.js'
@@ -90,6 +91,13 @@ export interface ThreadlineOptions {
   pendingRescanMs?: number
   /** L1: per-customer rate limits, by kind; each defaults to `defaultRateLimits`. */
   rateLimits?: Partial<RateLimitRules>
+  /**
+   * W3: hosts (names or addresses) webhooks may reach although they are private or local. Default
+   * none: a receiver on the server's own network is refused.
+   */
+  webhookAllowedHosts?: string[]
+  /** How often webhooks are fanned out and delivered; 0 disables the timer (tests call `runWebhooks()`). Default 1 s. */
+  webhookRunMs?: number
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -138,6 +146,8 @@ export interface RunningServer extends Threadline {
   readonly app: Hono<AppEnv>
   /** Emails customers with due reply batches now; resolves with how many mails went out. */
   sweep(): Promise<{ sent: number }>
+  /** Turns new timeline events into webhook deliveries and sends the due ones now. */
+  runWebhooks(): Promise<{ queued: number; attempted: number }>
   /** D6: scans files left pending again now (with a configured scanner); resolves with what it found. */
   rescanPendingFiles(): Promise<RescanResult>
 }
@@ -196,6 +206,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     fileScanner: options.fileScanner ?? (mode === 'development' ? 'none' : 'hold'),
     filesOrigin: options.filesOrigin ?? null,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
+    webhookAllowedHosts: options.webhookAllowedHosts ?? [],
   }
   if (settings.fileScanner === 'hold')
     log(
@@ -320,6 +331,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : null
   rescanTimer?.unref()
 
+  let webhookRun: Promise<{ queued: number; attempted: number }> | null = null
+  const webhooks = () => {
+    // One run at a time per process; several processes are kept apart by the claims in the database.
+    webhookRun ??= runWebhooks(context, webhookPolicy(context)).finally(() => {
+      webhookRun = null
+    })
+    return webhookRun
+  }
+  const webhookEvery = options.webhookRunMs ?? 1_000
+  const webhookTimer =
+    webhookEvery > 0
+      ? setInterval(() => {
+          webhooks().catch((error: unknown) => context.log(`The webhook run failed: ${errorMessage(error)}`))
+        }, webhookEvery)
+      : null
+  webhookTimer?.unref()
+
   let closing: Promise<void> | null = null
   return {
     ...threadline,
@@ -327,6 +355,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port,
     app,
     sweep,
+    runWebhooks: webhooks,
     rescanPendingFiles: rescan,
     createWorkspace: async (input) => {
       const credentials = await threadline.createWorkspace(input)
@@ -338,6 +367,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (sweepTimer) clearInterval(sweepTimer)
         if (rescanTimer) clearInterval(rescanTimer)
         if (recordsTimer) clearInterval(recordsTimer)
+        if (webhookTimer) clearInterval(webhookTimer)
         stopWatchingGaps?.()
         availability.close()
         registry.close()
@@ -347,6 +377,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         })
         await sweeping?.catch(() => undefined)
         await rescanning?.catch(() => undefined)
+        await webhookRun?.catch(() => undefined)
         await threadline.close()
       })()
       return closing

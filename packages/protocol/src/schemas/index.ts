@@ -154,7 +154,19 @@ export {
   consoleRouteSchemas,
   teamRouteSchemas,
   blockRouteSchemas,
+  webhookRouteSchemas,
 } from './route-schemas.js'
+export {
+  webhookEventTypeSchema,
+  webhookEndpointSchema,
+  createWebhookRequestSchema,
+  updateWebhookRequestSchema,
+  createdWebhookSchema,
+  webhookEndpointsResponseSchema,
+  webhookDeliverySchema,
+  webhookDeliveriesResponseSchema,
+  webhookPayloadSchema,
+} from './webhooks.js'
 export {
   blockActorSchema,
   blockSchema,

@@ -7,6 +7,16 @@ import type { consoleRoutes } from '../routes/console-routes.js'
 import type { teamRoutes } from '../routes/team-routes.js'
 import type { recordsRoutes } from '../routes/records-routes.js'
 import type { blockRoutes } from '../routes/block-routes.js'
+import type { webhookRoutes } from '../routes/webhook-routes.js'
+import {
+  createdWebhookSchema,
+  createWebhookRequestSchema,
+  updateWebhookRequestSchema,
+  webhookDeliveriesResponseSchema,
+  webhookDeliveryResponseSchema,
+  webhookEndpointResponseSchema,
+  webhookEndpointsResponseSchema,
+} from './webhooks.js'
 import {
   addressUsageResponseSchema,
   blockResponseSchema,
@@ -234,3 +244,14 @@ export const blockRouteSchemas = {
   customerBlock: { response: customerBlockResponseSchema },
   addressUsage: { response: addressUsageResponseSchema },
 } as const satisfies RouteTableSchemas<typeof blockRoutes>
+
+export const webhookRouteSchemas = {
+  listWebhooks: { response: webhookEndpointsResponseSchema },
+  createWebhook: { body: createWebhookRequestSchema, response: createdWebhookSchema },
+  updateWebhook: { body: updateWebhookRequestSchema, response: webhookEndpointResponseSchema },
+  deleteWebhook: {},
+  rotateWebhookSecret: { response: createdWebhookSchema },
+  pingWebhook: { response: webhookDeliveryResponseSchema },
+  listWebhookDeliveries: { response: webhookDeliveriesResponseSchema },
+  redeliverWebhook: { response: webhookDeliveryResponseSchema },
+} as const satisfies RouteTableSchemas<typeof webhookRoutes>

@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
 import { blocksMigration } from '../blocks/blocks-migration.js'
+import { webhooksMigration } from '../webhooks/webhooks-migration.js'
 
 /*
  * One migration set for SQLite and Postgres: only types and statements both understand (text,
@@ -677,6 +678,7 @@ export const migrations: Record<string, Migration> = {
   '0013_analytics_by_conversation': analyticsByConversation,
   '0014_chat_modes': chatModes,
   '0015_analytics_sql': analyticsSql,
+  '0016_webhooks': webhooksMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -13,6 +13,7 @@ import type { ServerContext } from '../server-context.js'
 import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import { mountBlockRoutes } from './block-routes.js'
+import { mountWebhookRoutes } from './webhook-routes.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
 import { mountTeamRoutes } from './team-routes.js'
 import { mountRecordsRoutes } from './records-routes.js'
@@ -85,6 +86,7 @@ export function createApp(
   mountTeamRoutes(app, { context, cors, registry, availability })
   mountRecordsRoutes(app, { context, cors, registry })
   mountBlockRoutes(app, { context, cors })
+  mountWebhookRoutes(app, { context, cors })
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry, availability })
   mountConsoleRoutes(app, { consoleDirs })

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely'
 import { forgetAnalyticsOf } from '../analytics/projection.js'
 import type { DatabaseKind } from '../database/database.js'
 import type { DatabaseSchema } from '../database/schema.js'
+import { forgetWebhooksOf } from '../webhooks/webhook-dispatch.js'
 
 /** How many rows of each kind a removal deleted; the audit keeps these, never what they held. */
 export type RemovedCounts = Record<string, number>
@@ -9,7 +10,8 @@ export type RemovedCounts = Record<string, number>
 /**
  * Deletes conversations and everything that hangs off them: messages and their files (stored in the
  * database, so deleting the row deletes the file), the timeline, labels, notes, transcript sends and
- * identification failures, and what the analytics projection folded of them. Codes that linked one
+ * identification failures, what the analytics projection folded of them and the webhook
+ * deliveries about them. Codes that linked one
  * of them forget which. Children go first, for the foreign keys. Runs inside the caller's
  * transaction, so a removal is whole or not at all.
  */
@@ -21,6 +23,7 @@ export async function removeConversations(
   const counts: RemovedCounts = {}
   if (conversationIds.length === 0) return counts
   await forgetAnalyticsOf(transaction, conversationIds, databaseKind)
+  await forgetWebhooksOf(transaction, conversationIds)
   const messageIds = transaction.selectFrom('messages').select('id').where('conversation_id', 'in', conversationIds)
   const uploads = await transaction
     .deleteFrom('uploads')

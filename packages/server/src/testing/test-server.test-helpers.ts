@@ -108,6 +108,7 @@ export async function startTestServer(
     replyEmailSweepMs: 0,
     pendingRescanMs: 0,
     recordsSweepMs: 0,
+    webhookRunMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })
