@@ -156,24 +156,13 @@ async function fanOutBatchOf(
         workspaceId: endpoint.workspace_id,
         data,
       }
-      deliveries.push({
-        id: randomId('whd'),
-        endpoint_id: endpoint.id,
-        workspace_id: endpoint.workspace_id,
-        event_id: eventId,
-        event_type: type,
-        conversation_id: row.conversation_id,
-        // Five events at most per row: the row's cursor and the event's place in it order them.
-        sequence: Number(row.cursor) * 8 + index,
-        payload: JSON.stringify(payload),
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: context.now(),
-        claimed_until: null,
-        last_status_code: null,
-        last_error: null,
-        created_at: context.now(),
-      })
+      deliveries.push(
+        owedDelivery(context, endpoint, payload, {
+          conversationId: row.conversation_id,
+          // Five events at most per row: the row's cursor and the event's place in it order them.
+          sequence: Number(row.cursor) * 8 + index,
+        }),
+      )
     })
   }
   for (let start = 0; start < deliveries.length; start += 200)
@@ -343,6 +332,32 @@ async function attempt(
   if (!succeeded) context.log(`A webhook delivery to endpoint ${endpoint.id} failed (${error}); status ${status}`)
 }
 
+/** A delivery of `payload` to the endpoint, owed from now. */
+function owedDelivery(
+  context: ServerContext,
+  endpoint: EndpointRow,
+  payload: WebhookPayload,
+  { conversationId, sequence }: { conversationId: string | null; sequence: number },
+): DeliveryRow {
+  return {
+    id: randomId('whd'),
+    endpoint_id: endpoint.id,
+    workspace_id: endpoint.workspace_id,
+    event_id: payload.id,
+    event_type: payload.type,
+    conversation_id: conversationId,
+    sequence,
+    payload: JSON.stringify(payload),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: context.now(),
+    claimed_until: null,
+    last_status_code: null,
+    last_error: null,
+    created_at: context.now(),
+  }
+}
+
 /** Queues a `webhook.ping` for the endpoint, delivered by the next run like any event. */
 export async function pingWebhook(
   context: ServerContext,
@@ -359,23 +374,7 @@ export async function pingWebhook(
     workspaceId,
     data: { endpointId: endpoint.id },
   }
-  const row: DeliveryRow = {
-    id: randomId('whd'),
-    endpoint_id: endpoint.id,
-    workspace_id: workspaceId,
-    event_id: eventId,
-    event_type: webhookPingType,
-    conversation_id: null,
-    sequence: 0,
-    payload: JSON.stringify(payload),
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: context.now(),
-    claimed_until: null,
-    last_status_code: null,
-    last_error: null,
-    created_at: context.now(),
-  }
+  const row = owedDelivery(context, endpoint, payload, { conversationId: null, sequence: 0 })
   await db.insertInto('webhook_deliveries').values(row).execute()
   const [delivery] = await withAttempts(db, [row])
   if (!delivery) throw new Error('The ping was not recorded')
