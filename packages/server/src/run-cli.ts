@@ -106,6 +106,7 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
         ? { fileScanner: 'none' as const }
         : {}),
     pendingRescanMs: config.rescanSeconds * 1000,
+    webhookAllowedHosts: config.webhookAllowedHosts,
     ...(config.devClockOffsetFile === null ? {} : { now: devClock(config.devClockOffsetFile) }),
     log: io.stderr,
   }

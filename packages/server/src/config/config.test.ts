@@ -27,6 +27,7 @@ describe('loadConfig', () => {
           replyEmailDelaySeconds: 180,
           otpIpHourlyLimit: 1000,
           rescanSeconds: 300,
+          webhookAllowedHosts: [],
         }),
       })
     })
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
           THREADLINE_SECRET: 's'.repeat(40),
           SMTP_URL: 'smtp://mail:25',
           TRUSTED_PROXY_HOPS: '1',
+          THREADLINE_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal,10.0.0.7',
         },
         flags: { port: '4000', 'data-dir': 'data' },
         cwd,
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
         database: { kind: 'postgres', url: 'postgres://db.internal/threadline' },
         trustedProxyHops: 1,
         otpIpHourlyLimit: 50,
+        webhookAllowedHosts: ['hooks.internal', '10.0.0.7'],
       })
     })
   })

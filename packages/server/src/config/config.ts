@@ -32,6 +32,8 @@ export interface ServerConfig {
   scanner: 'none' | null
   /** D6: how often files left pending are scanned again (with clamd); 0 never. */
   rescanSeconds: number
+  /** W3: hosts webhooks may reach although they are private or local (docs/webhooks.md). */
+  webhookAllowedHosts: string[]
   /**
    * Development only: a file holding milliseconds to add to the clock, read on every `now()`, so an
    * end-to-end test can move a running server past a block's end (see `dev-clock.ts`).
@@ -139,6 +141,15 @@ const fields = {
     expect: 'an integer 0–86400 (0 never rescans)',
     schema: integer(0, 86_400),
   },
+  webhookAllowedHosts: {
+    env: 'THREADLINE_WEBHOOK_ALLOWED_HOSTS',
+    flag: 'webhook-allowed-hosts',
+    expect: 'comma-separated host names or IP addresses, like hooks.internal,10.0.0.7',
+    schema: z
+      .string()
+      .regex(/^[\w.:[\]-]+(,[\w.:[\]-]+)*$/)
+      .transform((value) => value.split(',')),
+  },
   devClockOffsetFile: {
     env: 'THREADLINE_DEV_CLOCK_OFFSET_FILE',
     flag: 'dev-clock-offset-file',
@@ -215,6 +226,7 @@ export function loadConfig({
   const clamd = read('clamd') ?? null
   const scanner = read('scanner') ?? null
   const rescanSeconds = read('rescanSeconds') ?? 300
+  const webhookAllowedHosts = read('webhookAllowedHosts') ?? []
   const devClockSetting = read('devClockOffsetFile')
   const devClockOffsetFile = devClockSetting === undefined ? null : resolve(cwd, devClockSetting)
 
@@ -261,6 +273,7 @@ export function loadConfig({
       clamd,
       scanner,
       rescanSeconds,
+      webhookAllowedHosts,
       devClockOffsetFile,
     },
   }
