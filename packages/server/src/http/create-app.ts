@@ -14,6 +14,7 @@ import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import { mountBlockRoutes } from './block-routes.js'
 import { mountWebhookRoutes } from './webhook-routes.js'
+import { openApiDocument } from './openapi.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
 import { mountTeamRoutes } from './team-routes.js'
 import { mountRecordsRoutes } from './records-routes.js'
@@ -81,6 +82,9 @@ export function createApp(
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
+  let openApi: Record<string, unknown> | null = null
+  // Built on first request from the protocol's schemas; public, like the routes it describes.
+  app.get('/v1/openapi.json', (c) => c.json((openApi ??= openApiDocument())))
   mountVisitorRoutes(app, { context, cors, registry, availability })
   mountAgentRoutes(app, { context, cors, registry })
   mountTeamRoutes(app, { context, cors, registry, availability })
