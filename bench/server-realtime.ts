@@ -8,6 +8,7 @@
  *     [--customers 1000] [--rate 500] [--seconds 10] [--warmup 2] [--db sqlite|postgres|both]
  *     [--bus postgres|memory|postgres,memory] [--heartbeat-seconds 15] [--baseline-seconds 2] [--ceiling-seconds 5] [--ceiling-concurrency 32]
  *     [--postgres-url postgres://…/postgres] [--json out.json] [--cpu-profile dir] [--sqlite-pragma synchronous=NORMAL]
+ *     [--webhook]   one webhook endpoint subscribed to every event, on a receiver in this process
  *
  * The server runs in a child process (bench/server-realtime/server-process.ts), so the load
  * generator never shares its event loop; both share the machine's cores with the database, as they
@@ -19,13 +20,13 @@ import type { ChildProcess } from 'node:child_process'
 import { fork } from 'node:child_process'
 import { createHmac, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { createAgentClient, isApiError } from '@threadline/api'
+import { createAgentClient, createWebhooksClient, isApiError } from '@threadline/api'
 import type { AgentClient, FetchFunction } from '@threadline/api'
 import { createSseParser, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import type { ChatEvent, SendMessageResponse, SessionGrant } from '@threadline/protocol'
@@ -58,6 +59,8 @@ const { values: args } = parseArgs({
     'sqlite-pragma': { type: 'string', multiple: true },
     /** A directory: the server process writes a V8 CPU profile there (open it in Chrome DevTools). */
     'cpu-profile': { type: 'string' },
+    /** One webhook endpoint subscribed to every event, delivered to a receiver in this process. */
+    webhook: { type: 'boolean', default: false },
   },
 })
 
@@ -640,7 +643,9 @@ async function run(
     sqlitePragmas,
     heartbeatMs: Number(args['heartbeat-seconds']) * 1000,
     ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }),
+    ...(args.webhook ? { webhookAllowedHosts: ['127.0.0.1'] } : {}),
   })
+  const webhook = args.webhook ? await subscribeWebhook(server) : null
   const tracker = new Tracker()
   let streams: Awaited<ReturnType<typeof openStreams>> | null = null
   try {
@@ -729,8 +734,10 @@ async function run(
       postgresCores: cpuUse.postgresCores,
       baseline,
       ceiling: ceilingResult,
+      webhook: webhook === null ? null : await webhook.summary(),
     }
   } finally {
+    await webhook?.close()
     streams?.close()
     await server.stop()
     rmSync(temporary, { recursive: true, force: true })
@@ -738,6 +745,53 @@ async function run(
 }
 
 type Result = Awaited<ReturnType<typeof run>>
+
+/**
+ * `--webhook`: a receiver on 127.0.0.1 and one endpoint subscribed to every event, so the write path
+ * is measured with the webhook fan-out and deliveries running beside it. Reports how many arrived
+ * and how long after the event each did (the delivery lag).
+ */
+async function subscribeWebhook(server: ServerHandle) {
+  const lags: number[] = []
+  const ids = new Set<string>()
+  let duplicates = 0
+  const receiver = createServer((incoming, response) => {
+    let body = ''
+    incoming.setEncoding('utf8')
+    incoming.on('data', (chunk: string) => (body += chunk))
+    incoming.on('end', () => {
+      const payload = JSON.parse(body) as { id: string; createdAt: string }
+      if (ids.has(payload.id)) duplicates += 1
+      ids.add(payload.id)
+      lags.push(Date.now() - Date.parse(payload.createdAt))
+      response.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolvePromise) => receiver.listen(0, '127.0.0.1', resolvePromise))
+  const keyResponse = await fetch(new URL('/v1/admin/keys', server.url), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${server.secret}`,
+      [workspaceHeader]: server.workspaceId,
+    },
+    body: JSON.stringify({ name: 'Bench webhooks', scope: 'admin' }),
+  })
+  const { secret: adminKey } = (await keyResponse.json()) as { secret: string }
+  const address = receiver.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  await createWebhooksClient({ baseUrl: server.url.origin, agentKey: adminKey }).createWebhook({
+    url: `http://127.0.0.1:${port}/bench`,
+  })
+  return {
+    async summary() {
+      // Deliveries run every second behind the posts: give the last ones time to arrive.
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, 3_000))
+      return { received: ids.size, duplicates, lagMs: distribution(lags) }
+    },
+    close: () => new Promise<void>((resolvePromise) => receiver.close(() => resolvePromise())),
+  }
+}
 
 function fail(message: string): never {
   throw new Error(message)
@@ -843,6 +897,13 @@ function report(results: Result[]) {
       (result) =>
         result.ceiling
           ? `${((100 * result.ceiling.postsPerSecond) / result.baseline.insertsPerSecond).toFixed(1)} %`
+          : '–',
+    ],
+    [
+      'webhook deliveries (--webhook)',
+      (result) =>
+        result.webhook
+          ? `${result.webhook.received} received, ${result.webhook.duplicates} twice, lag p50 ${ms(result.webhook.lagMs.p50)} / p99 ${ms(result.webhook.lagMs.p99)}`
           : '–',
     ],
     [

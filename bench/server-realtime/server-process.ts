@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   sqlitePragmas?: string[]
   /** A directory: profile the measuring window and write `server-<database>-<bus>-bus.cpuprofile` there. */
   cpuProfileDirectory?: string
+  /** Hosts webhooks may reach although local: the bench's own receiver on 127.0.0.1 (`--webhook`). */
+  webhookAllowedHosts?: string[]
 }
 
 export type ServerProcessMessage =
@@ -60,6 +62,7 @@ async function main() {
     mode: 'development',
     database: options.database,
     heartbeatMs: options.heartbeatMs,
+    webhookAllowedHosts: options.webhookAllowedHosts ?? [],
     ...(bus ? { bus } : {}),
     // Dev mails and routine lines are noise here; anything else is worth reporting.
     log: (line) => {
