@@ -250,23 +250,38 @@ async function deliverRound(context: ServerContext, policy: AddressPolicy): Prom
         .execute()
     ).map((row) => [row.id, row]),
   )
-  await Promise.all(
+  const outcomes = await Promise.all(
     claimed.map(async (delivery) => {
       const endpoint = endpoints.get(delivery.endpoint_id)
-      if (endpoint) await attempt(context, db, policy, endpoint, delivery)
+      return endpoint ? attempt(context, policy, endpoint, delivery) : null
     }),
   )
+  await recordOutcomes(
+    db,
+    outcomes.filter((outcome): outcome is Outcome => outcome !== null),
+  )
   return claimed.length
+}
+
+interface Outcome {
+  delivery: DeliveryRow
+  endpointId: string
+  at: number
+  code: number | null
+  durationMs: number
+  status: DeliveryRow['status']
+  error: string | null
+  attempts: number
+  nextAttemptAt: number | null
 }
 
 /** One attempt and what it decides (W4): 2xx ends it; 408, 429, 5xx and no answer retry; 410 turns the endpoint off; other codes fail it. */
 async function attempt(
   context: ServerContext,
-  db: WebhookDatabase,
   policy: AddressPolicy,
   endpoint: EndpointRow,
   delivery: DeliveryRow,
-): Promise<void> {
+): Promise<Outcome> {
   const timestamp = Math.floor(context.now() / 1000)
   let result
   try {
@@ -294,42 +309,89 @@ async function attempt(
   const retryable = code === null || code === 408 || code === 429 || code >= 500
   const wait = retryDelaysMs[attempts - 1]
   const status = succeeded ? 'succeeded' : retryable && wait !== undefined ? 'pending' : 'failed'
-  const error =
-    result.error ??
-    (succeeded ? null : code !== null && code >= 300 && code < 400 ? `Redirect ${code} not followed` : `HTTP ${code}`)
+  const error = succeeded
+    ? null
+    : (result.error ?? (code !== null && code >= 300 && code < 400 ? `Redirect ${code} not followed` : `HTTP ${code}`))
+  if (error !== null) context.log(`A webhook delivery to endpoint ${endpoint.id} failed (${error}); status ${status}`)
+  return {
+    delivery,
+    endpointId: endpoint.id,
+    at,
+    code,
+    durationMs: result.durationMs,
+    status,
+    error,
+    attempts,
+    nextAttemptAt: status === 'pending' ? at + (wait ?? 0) : null,
+  }
+}
+
+/** A round's outcomes in one transaction: one commit for the round, not one per delivery. */
+async function recordOutcomes(db: WebhookDatabase, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return
   await db.transaction().execute(async (transaction) => {
     await transaction
       .insertInto('webhook_attempts')
-      .values({
-        id: randomId('wha'),
-        delivery_id: delivery.id,
-        at,
-        status_code: code,
-        error: succeeded ? null : error,
-        duration_ms: result.durationMs,
-      })
+      .values(
+        outcomes.map((outcome) => ({
+          id: randomId('wha'),
+          delivery_id: outcome.delivery.id,
+          at: outcome.at,
+          status_code: outcome.code,
+          error: outcome.error,
+          duration_ms: outcome.durationMs,
+        })),
+      )
       .execute()
-    await transaction
-      .updateTable('webhook_deliveries')
-      .set({
-        status,
-        attempts,
-        next_attempt_at: status === 'pending' ? at + (wait ?? 0) : null,
-        claimed_until: null,
-        last_status_code: code,
-        last_error: succeeded ? null : error,
-      })
-      .where('id', '=', delivery.id)
-      .execute()
-    if (code === 410)
+    // Most rounds end as they should: the succeeded ones in a statement per (attempts, status code).
+    const succeeded = new Map<string, Outcome[]>()
+    for (const outcome of outcomes.filter((each) => each.status === 'succeeded')) {
+      const key = `${outcome.attempts}:${outcome.code}`
+      succeeded.set(key, [...(succeeded.get(key) ?? []), outcome])
+    }
+    for (const group of succeeded.values()) {
+      const [first] = group
+      if (!first) continue
       await transaction
-        .updateTable('webhook_endpoints')
-        .set({ disabled_at: at, disabled_reason: 'gone' })
-        .where('id', '=', endpoint.id)
-        .where('disabled_at', 'is', null)
+        .updateTable('webhook_deliveries')
+        .set({
+          status: 'succeeded',
+          attempts: first.attempts,
+          next_attempt_at: null,
+          claimed_until: null,
+          last_status_code: first.code,
+          last_error: null,
+        })
+        .where(
+          'id',
+          'in',
+          group.map((outcome) => outcome.delivery.id),
+        )
         .execute()
+    }
+    for (const outcome of outcomes) {
+      if (outcome.status === 'succeeded') continue
+      await transaction
+        .updateTable('webhook_deliveries')
+        .set({
+          status: outcome.status,
+          attempts: outcome.attempts,
+          next_attempt_at: outcome.nextAttemptAt,
+          claimed_until: null,
+          last_status_code: outcome.code,
+          last_error: outcome.error,
+        })
+        .where('id', '=', outcome.delivery.id)
+        .execute()
+      if (outcome.code === 410)
+        await transaction
+          .updateTable('webhook_endpoints')
+          .set({ disabled_at: outcome.at, disabled_reason: 'gone' })
+          .where('id', '=', outcome.endpointId)
+          .where('disabled_at', 'is', null)
+          .execute()
+    }
   })
-  if (!succeeded) context.log(`A webhook delivery to endpoint ${endpoint.id} failed (${error}); status ${status}`)
 }
 
 /** A delivery of `payload` to the endpoint, owed from now. */
