@@ -15,10 +15,15 @@ import { signWebhook } from './webhook-signature.js'
 import { webhookDatabase } from './webhook-tables.js'
 import type { DeliveryRow, EndpointRow, WebhookDatabase, WebhookTables } from './webhook-tables.js'
 
-/** Timeline rows turned into deliveries per transaction. */
-const fanOutBatch = 500
+/**
+ * Timeline rows turned into deliveries per transaction. Small, and the event loop is given back
+ * between batches: on SQLite each transaction runs synchronously, and the requests of customers
+ * and advisors must not wait behind a long one.
+ */
+const fanOutBatch = 100
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
 /** Deliveries claimed per run; the receivers are called at once. */
-const claimBatch = 50
+const claimBatch = 200
 /** A claimed delivery is another process's again if its sender has not answered by then (it crashed). */
 const claimLeaseMs = 60_000
 
@@ -48,6 +53,7 @@ export async function fanOutWebhooks(context: ServerContext): Promise<number> {
       const batch = await db.transaction().execute((transaction) => fanOutBatchOf(context, transaction, id))
       made += batch.made
       if (!batch.more) break
+      await yieldToRequests()
     }
   }
   return made
@@ -191,6 +197,7 @@ export async function deliverDueWebhooks(context: ServerContext, policy: Address
     const count = await deliverRound(context, policy)
     attempted += count
     if (count === 0) break
+    await yieldToRequests()
   }
   return attempted
 }

@@ -1,10 +1,26 @@
-import { request as httpRequest } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { webhookRules } from '@threadline/protocol'
 import { errorMessage } from '../errors/error-message.js'
 import { checkLiteralHost, guardedLookup } from './address-guard.js'
 import type { AddressPolicy } from './address-guard.js'
+
+/**
+ * Kept-alive connections per receiver origin: a busy endpoint is sent hundreds of events a second,
+ * and a TCP (and TLS) handshake for each would cost more than the events. A socket is only ever
+ * opened through the guarded lookup, so a reused one goes to an address that was checked.
+ */
+const agents = new Map<string, HttpAgent>()
+function agentFor(url: URL): HttpAgent {
+  let agent = agents.get(url.origin)
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: 16, timeout: webhookRules.timeoutMs }
+    agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options)
+    agents.set(url.origin, agent)
+  }
+  return agent
+}
 
 export interface SendResult {
   /** Null when no response came (refused address, connection error, timeout). */
@@ -16,7 +32,7 @@ export interface SendResult {
 /**
  * One POST of a signed body (W3, W4): the resolved address checked as the socket connects, no
  * redirect followed (a 3xx is a failure), the whole exchange within 10 seconds, the response body
- * read and thrown away (at most 64 KB kept from being read at all).
+ * read and thrown away (the connection dropped past 64 KB), the connection kept alive for the next.
  */
 export async function postWebhook(
   {
@@ -54,7 +70,7 @@ export async function postWebhook(
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         lookup: guardedLookup(url, policy),
-        agent: false,
+        agent: agentFor(url),
       },
       (response: IncomingMessage) => {
         let read = 0
