@@ -19,7 +19,7 @@ export interface ChatHoursPanelProps {
   team: TeamClient
 }
 
-export const chatModeLabels: Record<ChatMode, string> = {
+const chatModeLabels: Record<ChatMode, string> = {
   live: 'Live',
   offline: 'Offline: customers write, answers go by email',
   'read-only': 'Read-only: customers read, cannot write',
@@ -70,7 +70,7 @@ function draftOf({ override, schedule }: ChatSettings): Draft {
 }
 
 /** The body of the PUT: exactly what the form shows. */
-export function settingsOf(draft: Draft): ChatSettings {
+function settingsOf(draft: Draft): ChatSettings {
   const until = draft.overrideUntil === '' ? null : new Date(draft.overrideUntil)
   return {
     override:
@@ -169,9 +169,9 @@ function ChatHoursForm({
           Customers see: <strong>{chatModeLabels[availability.mode]}</strong>
         </p>
         <p className="console-muted">
-          {availability.changesAt ? `Changes by itself ${formatTime(availability.changesAt)}.` : 'No change planned.'}
+          {availability.changesAt ? `Next change: ${formatTime(availability.changesAt)}.` : 'No change planned.'}
           {availability.mode !== 'live' && availability.nextLiveAt
-            ? ` Live again ${formatTime(availability.nextLiveAt)}.`
+            ? ` Live again: ${formatTime(availability.nextLiveAt)}.`
             : ''}
         </p>
       </section>
@@ -280,7 +280,7 @@ function ChatHoursForm({
                             Opens{which}
                             <input
                               type="text"
-                              inputMode="numeric"
+                              aria-describedby={`${id}-zone`}
                               autoComplete="off"
                               className="console-hours__time"
                               value={opening.opens}
@@ -291,7 +291,7 @@ function ChatHoursForm({
                             Closes{which}
                             <input
                               type="text"
-                              inputMode="numeric"
+                              aria-describedby={`${id}-zone`}
                               autoComplete="off"
                               className="console-hours__time"
                               value={opening.closes}
