@@ -3,6 +3,7 @@ import { useId, useLayoutEffect, useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import type { ConsoleClient } from '@threadline/api'
 import { ApiKeysPanel } from './api-keys-panel.js'
+import { ChatHoursPanel } from './chat-hours-panel.js'
 import { Modal } from './modal.js'
 import { SessionsPanel } from './sessions-panel.js'
 import { settingsSections } from './settings-sections.js'
@@ -19,7 +20,7 @@ export interface SettingsDialogProps {
 }
 
 /**
- * Team, API keys and My sessions in one dialog over the inbox, whose stream keeps running behind it.
+ * Team, API keys, Chat and hours, and My sessions in one dialog over the inbox, whose stream keeps running behind it.
  * The sections are ARIA tabs (arrow keys, Home, End); Escape or Close goes back to the inbox.
  */
 export function SettingsDialog({ client, session, section, onSectionChange, onSignOut, onClose }: SettingsDialogProps) {
@@ -86,6 +87,7 @@ export function SettingsDialog({ client, session, section, onSectionChange, onSi
           <TeamPanel team={client.team} session={session} onFocusLost={() => panelRef.current?.focus()} />
         )}
         {current?.id === 'keys' && <ApiKeysPanel team={client.team} onFocusLost={() => panelRef.current?.focus()} />}
+        {current?.id === 'hours' && <ChatHoursPanel team={client.team} />}
         {current?.id === 'sessions' && (
           <SessionsPanel client={client} onSignOut={onSignOut} onFocusLost={() => panelRef.current?.focus()} />
         )}

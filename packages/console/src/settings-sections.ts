@@ -1,18 +1,26 @@
 import type { AdvisorRole } from '@threadline/protocol'
 import { managesTeam } from './team-labels.js'
 
-export type SettingsSection = 'team' | 'keys' | 'sessions'
+export type SettingsSection = 'team' | 'keys' | 'hours' | 'sessions'
 
 export interface SettingsSectionInfo {
   id: SettingsSection
   label: string
 }
 
-/** The settings an advisor can open: API keys only for owners and admins (the server refuses others, H4). */
+/**
+ * The settings an advisor can open: API keys and the chat's mode and hours only for owners and admins
+ * (the server refuses others, H4).
+ */
 export function settingsSections(role: AdvisorRole): SettingsSectionInfo[] {
   return [
     { id: 'team', label: 'Team' },
-    ...(managesTeam(role) ? [{ id: 'keys' as const, label: 'API keys' }] : []),
+    ...(managesTeam(role)
+      ? [
+          { id: 'keys' as const, label: 'API keys' },
+          { id: 'hours' as const, label: 'Chat and hours' },
+        ]
+      : []),
     { id: 'sessions', label: 'My sessions' },
   ]
 }

@@ -54,7 +54,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
         within(dialog)
           .getAllByRole('tab')
           .map((tab) => tab.textContent),
-      ).toEqual(['Team', 'API keys', 'My sessions'])
+      ).toEqual(['Team', 'API keys', 'Chat and hours', 'My sessions'])
       await within(dialog).findByRole('rowheader', { name: /^Advisor/ })
       expect(within(rowOf(dialog, 'Advisor')).getByText('You')).toBeTruthy()
       await expectAccessible(container)
@@ -150,6 +150,8 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
       const keysTab = within(dialog).getByRole('tab', { name: 'API keys', selected: true })
       expect(document.activeElement).toBe(keysTab)
       await user.keyboard('{ArrowRight}')
+      expect(within(dialog).getByRole('tab', { name: 'Chat and hours', selected: true })).toBeTruthy()
+      await user.keyboard('{ArrowRight}')
       expect(within(dialog).getByRole('tab', { name: 'My sessions', selected: true })).toBeTruthy()
       await user.keyboard('{Escape}')
       expect(screen.queryByRole('dialog')).toBeNull()
@@ -157,7 +159,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
   })
 
   describe('as an advisor', () => {
-    it('H4: sees the team with roles and presence, but no invitation, role picker, Remove or API keys', async () => {
+    it('H4: sees the team with roles and presence, but no invitation, role picker, Remove, API keys or chat hours', async () => {
       const user = userEvent.setup()
       const { email } = await teammate(test.current, 'advisor', 'Avery')
       const { container } = await renderConsole(await signedInBrowser(test.current, email))
@@ -183,6 +185,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
         .map((option) => option.textContent)
       expect(offered.some((label) => label?.startsWith('Open Team'))).toBe(true)
       expect(offered.some((label) => label?.startsWith('Open API keys'))).toBe(false)
+      expect(offered.some((label) => label?.startsWith('Open Chat and hours'))).toBe(false)
     })
   })
 
