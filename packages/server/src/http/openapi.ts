@@ -123,7 +123,7 @@ export function openApiDocument(): Record<string, unknown> {
     for (const [name, route] of Object.entries(routes)) {
       const { path } = openApiPath(route.path)
       paths[path] ??= {}
-      ;(paths[path])[route.method.toLowerCase()] = operation(tag, name, route, schemas[name])
+      paths[path][route.method.toLowerCase()] = operation(tag, name, route, schemas[name])
     }
   return {
     openapi: '3.1.0',
