@@ -10,7 +10,7 @@ import { sql } from 'kysely'
 import { openIntervals } from '../availability/schedule.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
-import { findWorkspace } from '../workspaces/workspaces.js'
+import type { Workspace } from '../workspaces/workspaces.js'
 import { factMetrics } from './clock-rules.js'
 import type { FactMetric } from './clock-rules.js'
 import {
@@ -57,10 +57,11 @@ const advisorDurations = ['response', 'first_response', 'handling_share'] as con
  */
 export async function workspaceAnalytics(
   context: ServerContext,
-  { workspaceId, query }: { workspaceId: string; query: AnalyticsQuery },
+  { workspace, query }: { workspace: Workspace; query: AnalyticsQuery },
 ): Promise<AnalyticsResponse> {
+  const workspaceId = workspace.id
   const window = resolveWindow(query, context.now())
-  const openHours = query.hours === 'business' ? await businessHours(context, workspaceId, window) : null
+  const openHours = query.hours === 'business' ? businessHours(workspace, window) : null
   await catchUpAnalytics(context, workspaceId)
   // One snapshot for every figure. On Postgres the sorts of the window functions and the distinct
   // counts get the memory to stay off disk (a 30-day window sorts some 220,000 samples).
@@ -73,12 +74,8 @@ export async function workspaceAnalytics(
 }
 
 /** The open hours of the workspace's chat schedule within the window (docs/availability.md). */
-async function businessHours(
-  context: ServerContext,
-  workspaceId: string,
-  window: ResolvedWindow,
-): Promise<Array<[number, number]>> {
-  const schedule = (await findWorkspace(context, workspaceId))?.chat.schedule
+function businessHours(workspace: Workspace, window: ResolvedWindow): Array<[number, number]> {
+  const schedule = workspace.chat.schedule
   if (!schedule) throw new ApiError('validation_failed', 'business hours are not configured')
   return openIntervals(schedule, window.from, window.to)
 }

@@ -97,12 +97,12 @@ export function mountAgentRoutes(
 
   // Every advisor role may read the workspace's analytics; they are derived from the timeline alone.
   app.get(agentRoutes.analytics.path, async (c) => {
-    const { workspaceId } = await agentOf(c)
+    const { workspace } = await agentOf(c)
     const query = parseWith(
       schemas.analytics.query,
       textQuery(c, ['window', 'from', 'to', 'timezone', 'hours', 'advisorId']),
     )
-    const analytics = await workspaceAnalytics(context, { workspaceId, query })
+    const analytics = await workspaceAnalytics(context, { workspace, query })
     return c.json(analytics satisfies AnalyticsResponse)
   })
 

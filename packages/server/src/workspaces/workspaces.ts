@@ -283,6 +283,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       'workspaces.allowed_origins',
       'workspaces.identification_mode',
       'workspaces.identification_customers_after',
+      'workspaces.chat_settings',
     ])
     .where('api_keys.key_hash', 'in', [hashes.keyed, hashes.legacy])
     .where('api_keys.revoked_at', 'is', null)
@@ -309,6 +310,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       allowed_origins,
       identification_mode,
       identification_customers_after: row.identification_customers_after,
+      chat_settings: row.chat_settings,
     }),
     role,
     scope: row.scope,
