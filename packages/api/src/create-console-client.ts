@@ -12,6 +12,8 @@ import { attachmentClientOver } from './attachments.js'
 import type { AgentAttachmentClient } from './attachments.js'
 import type { AgentRecordsClient } from './records.js'
 import type { TeamClient } from './team.js'
+import { webhooksClientOver } from './webhooks.js'
+import type { WebhooksClient } from './webhooks.js'
 
 export interface ConsoleClientOptions {
   /** '' (the default): this page's own origin, where the server serves the console. */
@@ -84,6 +86,8 @@ export interface ConsoleClient {
    * and their short-lived links. The cookie is the credential here too; no header carries a key.
    */
   readonly attachments: AgentAttachmentClient
+  /** Webhook endpoints and their delivery logs, for an owner or admin (others are refused, H4). */
+  readonly webhooks: WebhooksClient
 }
 
 /** The typed client of `consoleRoutes`, with the agent and team clients on the same cookie session. */
@@ -131,5 +135,6 @@ export function createConsoleClient({
     blocks: blocksClientOver(http),
     records: agentRecordsClientOver(http),
     attachments: attachmentClientOver(transport),
+    webhooks: webhooksClientOver(http),
   }
 }

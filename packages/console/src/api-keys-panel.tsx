@@ -1,11 +1,12 @@
 import { apiKeyScopes } from '@threadline/protocol'
 import type { ApiKeyScope, CreatedApiKey } from '@threadline/protocol'
-import { useId, useLayoutEffect, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
 import type { TeamClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
 import { ErrorAlert } from './error-alert.js'
 import { formatTime } from './format-time.js'
+import { NewSecret, copyToClipboard } from './new-secret.js'
 import { scopeLabels } from './team-labels.js'
 import { useAction } from './use-action.js'
 import { useServerData } from './use-server-data.js'
@@ -17,9 +18,6 @@ export interface ApiKeysPanelProps {
   /** Where focus goes when the control that had it is gone (a revoked key's button, the new key). */
   onFocusLost: () => void
 }
-
-// Async, so a browser without the Clipboard API rejects (and the panel says so) instead of throwing.
-const copyToClipboard = async (text: string) => navigator.clipboard.writeText(text)
 
 /**
  * Keys for integrations and bots (owners and admins only): create one with a name and a scope, see
@@ -45,8 +43,11 @@ export function ApiKeysPanel({ team, copy = copyToClipboard, onFocusLost }: ApiK
         }}
       />
       {created && (
-        <NewKey
-          created={created}
+        <NewSecret
+          title={`Your new key “${created.key.name}”`}
+          advice="Keep it where your integration keeps secrets."
+          label={`The key ${created.key.name}`}
+          secret={created.secret}
           copy={copy}
           onDone={() => {
             setCreated(null)
@@ -146,60 +147,5 @@ function CreateKeyForm({ team, onCreated }: { team: TeamClient; onCreated: (key:
       </button>
       <ErrorAlert error={failure} />
     </form>
-  )
-}
-
-/** The new key, this once: selected for copying by hand, with a button that copies it. */
-function NewKey({
-  created,
-  copy,
-  onDone,
-}: {
-  created: CreatedApiKey
-  copy: (text: string) => Promise<void>
-  onDone: () => void
-}) {
-  const [copied, setCopied] = useState<string | null>(null)
-  const fieldRef = useRef<HTMLInputElement>(null)
-  const id = useId()
-
-  useLayoutEffect(() => {
-    fieldRef.current?.focus()
-    fieldRef.current?.select()
-  }, [created])
-
-  return (
-    <section className="console-new-key" aria-labelledby={`${id}-title`}>
-      <h3 id={`${id}-title`}>Your new key “{created.key.name}”</h3>
-      <p>Copy it now: it is shown only this once. Keep it where your integration keeps secrets.</p>
-      <div className="console-new-key__row">
-        <input
-          ref={fieldRef}
-          type="text"
-          readOnly
-          aria-label={`The key ${created.key.name}`}
-          spellCheck={false}
-          value={created.secret}
-        />
-        <button
-          type="button"
-          className="console-button console-button--primary"
-          onClick={() =>
-            void copy(created.secret).then(
-              () => setCopied('Copied to the clipboard.'),
-              () => setCopied('The browser did not allow copying: select the key and copy it by hand.'),
-            )
-          }
-        >
-          Copy
-        </button>
-        <button type="button" className="console-button" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      <p role="status" className="console-muted console-status">
-        {copied}
-      </p>
-    </section>
   )
 }
