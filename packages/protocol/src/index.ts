@@ -106,6 +106,12 @@ export type {
   AgentTypingRequest,
   AgentEventEnvelope,
 } from './schemas/agent.js'
+export type {
+  ProactiveRecipient,
+  AdminProactiveMessageRequest,
+  AgentProactiveMessageRequest,
+  ProactiveMessageResponse,
+} from './schemas/proactive.js'
 export {
   timelineEventKinds,
   timelineActorKinds,

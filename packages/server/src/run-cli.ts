@@ -107,6 +107,7 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
         : {}),
     pendingRescanMs: config.rescanSeconds * 1000,
     webhookAllowedHosts: config.webhookAllowedHosts,
+    proactiveLimitPerDay: config.proactiveLimitPerDay,
     ...(config.devClockOffsetFile === null ? {} : { now: devClock(config.devClockOffsetFile) }),
     log: io.stderr,
   }

@@ -40,6 +40,8 @@ export interface ServerSettings {
   filesOrigin: string | null
   /** L1: per-customer token buckets for messages, uploads, typing and page views. */
   rateLimits: RateLimitRules
+  /** Proactive messages (an advisor or the site writes first) per customer in any 24 hours; docs/proactive-messages.md. */
+  proactiveLimitPerDay: number
   /** W3: hosts webhooks may reach although they are private or local (an operator's own receivers). */
   webhookAllowedHosts: string[]
 }

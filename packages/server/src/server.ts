@@ -92,6 +92,11 @@ export interface ThreadlineOptions {
   /** L1: per-customer rate limits, by kind; each defaults to `defaultRateLimits`. */
   rateLimits?: Partial<RateLimitRules>
   /**
+   * How many proactive messages (an advisor or the site writes first, docs/proactive-messages.md)
+   * one customer may get in any 24 hours, counted in the database. Default 3.
+   */
+  proactiveLimitPerDay?: number
+  /**
    * W3: hosts (names or addresses) webhooks may reach although they are private or local. Default
    * none: a receiver on the server's own network is refused.
    */
@@ -206,6 +211,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     fileScanner: options.fileScanner ?? (mode === 'development' ? 'none' : 'hold'),
     filesOrigin: options.filesOrigin ?? null,
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
+    proactiveLimitPerDay: options.proactiveLimitPerDay ?? 3,
     webhookAllowedHosts: options.webhookAllowedHosts ?? [],
   }
   if (settings.fileScanner === 'hold')

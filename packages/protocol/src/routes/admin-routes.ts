@@ -16,6 +16,7 @@ import type {
   TeamMemberResponse,
   TeamResponse,
 } from '../schemas/team.js'
+import type { AdminProactiveMessageRequest, ProactiveMessageResponse } from '../schemas/proactive.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -41,6 +42,11 @@ const routes = {
   /** The chat mode and schedule (docs/availability.md), as on the agent API. */
   getChatSettings: { method: 'GET', path: '/v1/admin/chat-settings', auth: 'admin' },
   setChatSettings: { method: 'PUT', path: '/v1/admin/chat-settings', auth: 'admin' },
+  /**
+   * Writes first to a customer, by external id or verified email (docs/proactive-messages.md); 429
+   * `rate_limited` past the workspace's proactive messages per customer per day.
+   */
+  sendProactiveMessage: { method: 'POST', path: '/v1/admin/proactive-messages', auth: 'admin' },
 } as const
 
 /** The admin API: server to server, never from a browser (no CORS). */
@@ -62,6 +68,7 @@ export const adminRoutes: RouteTable<
     setRetention: { body: RetentionSettings; response: RetentionSettings }
     getChatSettings: { response: ChatSettingsResponse }
     setChatSettings: { body: ChatSettings; response: ChatSettingsResponse }
+    sendProactiveMessage: { body: AdminProactiveMessageRequest; response: ProactiveMessageResponse }
   }
 > = routes
 

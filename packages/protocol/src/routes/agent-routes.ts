@@ -41,6 +41,7 @@ import type {
 } from '../schemas/timeline.js'
 import type { FinishRequest, FinishResponse } from '../schemas/records.js'
 import type { AnalyticsQuery, AnalyticsResponse } from '../schemas/analytics.js'
+import type { AgentProactiveMessageRequest, ProactiveMessageResponse } from '../schemas/proactive.js'
 import type { RouteTable } from './route.js'
 
 const routes = {
@@ -97,6 +98,11 @@ const routes = {
   attachmentLink: { method: 'GET', path: '/v1/agent/attachments/:id/link', auth: 'agent' },
   /** Response, first response, handling and session times, counts and a series, all derived from the timeline. */
   analytics: { method: 'GET', path: '/v1/agent/analytics', auth: 'agent' },
+  /**
+   * Writes first to a customer of the workspace (docs/proactive-messages.md): into their one
+   * conversation, created or reopened; 429 `rate_limited` past the proactive messages per day.
+   */
+  sendProactiveMessage: { method: 'POST', path: '/v1/agent/customers/:id/messages', auth: 'agent' },
 } as const
 
 /** The agent API: advisors' tools, bots and integrations, scoped to the agent key's workspace. */
@@ -134,6 +140,7 @@ export const agentRoutes: RouteTable<
     uploadAttachment: { response: UploadResponse }
     attachmentLink: { response: AttachmentLink }
     analytics: { query: AnalyticsQuery; response: AnalyticsResponse }
+    sendProactiveMessage: { body: AgentProactiveMessageRequest; response: ProactiveMessageResponse }
   }
 > = routes
 

@@ -95,6 +95,12 @@ export {
 } from './timeline.js'
 export { accountResponseSchema, workspaceSettingsResponseSchema } from './admin.js'
 export {
+  proactiveRecipientSchema,
+  adminProactiveMessageRequestSchema,
+  agentProactiveMessageRequestSchema,
+  proactiveMessageResponseSchema,
+} from './proactive.js'
+export {
   noteSchema,
   pinnedNoteSchema,
   noteRequestSchema,

@@ -67,6 +67,11 @@ import {
   pageViewsResponseSchema,
   takeRequestSchema,
 } from './agent.js'
+import {
+  adminProactiveMessageRequestSchema,
+  agentProactiveMessageRequestSchema,
+  proactiveMessageResponseSchema,
+} from './proactive.js'
 import { availabilitySchema, chatSettingsResponseSchema, chatSettingsSchema } from './availability.js'
 import { visitorEventSchema } from './events.js'
 import { analyticsQuerySchema, analyticsResponseSchema } from './analytics.js'
@@ -188,6 +193,7 @@ export const agentRouteSchemas = {
   uploadAttachment: { response: uploadResponseSchema },
   attachmentLink: { response: attachmentLinkSchema },
   analytics: { query: analyticsQuerySchema, response: analyticsResponseSchema },
+  sendProactiveMessage: { body: agentProactiveMessageRequestSchema, response: proactiveMessageResponseSchema },
 } as const satisfies RouteTableSchemas<typeof agentRoutes>
 
 export const adminRouteSchemas = {
@@ -206,6 +212,7 @@ export const adminRouteSchemas = {
   setRetention: { body: retentionSettingsSchema, response: retentionSettingsSchema },
   getChatSettings: { response: chatSettingsResponseSchema },
   setChatSettings: { body: chatSettingsSchema, response: chatSettingsResponseSchema },
+  sendProactiveMessage: { body: adminProactiveMessageRequestSchema, response: proactiveMessageResponseSchema },
 } as const satisfies RouteTableSchemas<typeof adminRoutes>
 
 /** R1, R2 on the agent API: the same answers as the admin routes. */

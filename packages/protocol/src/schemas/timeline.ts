@@ -24,7 +24,8 @@ export type TimelineActor = z.infer<typeof timelineActorSchema>
  * One change to a conversation. `position` counts from 1 per conversation; `cursor` counts per
  * workspace and is the agent stream's resume point. `kind` is a string so that kinds added later
  * (see `timelineEventKinds`) reach older clients, which skip what they do not know. The payload is
- * small and depends on the kind: `message` `{ messageId, seq }`; `overtake` `{ fromAgentId, fromName }`;
+ * small and depends on the kind: `message` `{ messageId, seq, proactive? }` (`proactive: true` when the
+ * advisor wrote first, docs/proactive-messages.md); `overtake` `{ fromAgentId, fromName }`;
  * `reopen` `{ status }`; labels `{ label }`; `identification` `{ outcome, identified, declined? }`.
  */
 export const timelineEventSchema = z.object({

@@ -114,7 +114,7 @@ export function applyClockEvent(clock: ConversationClock, event: ClockEvent, isF
   }
   switch (event.kind) {
     case 'message':
-      applyMessage(clock, event, settle)
+      applyMessage(clock, event, settle, isFirst)
       break
     case 'reopen':
       applyReopen(clock, event, settle)
@@ -160,9 +160,10 @@ function startSession(clock: ConversationClock, at: number): void {
  * Only the customer starts the response clock and only an advisor's public message stops it. Bot and
  * system messages (identification replies, automatic answers) are neither; notes are not on the
  * timeline at all. A message in a finished conversation opens the next session: the server writes
- * its `reopen` right after it, in the same change.
+ * its `reopen` right after it, in the same change. A proactive message (the advisor writes first)
+ * answers nothing: a waiting customer keeps waiting, and a session it opens has no first response.
  */
-function applyMessage(clock: ConversationClock, event: ClockEvent, settle: Settle): void {
+function applyMessage(clock: ConversationClock, event: ClockEvent, settle: Settle, isFirst: boolean): void {
   const advisor = actorOf(event)
   const opensSession = clock.sessionStart === null && (event.actorKind === 'customer' || advisor !== null)
   if (opensSession) {
@@ -177,6 +178,15 @@ function applyMessage(clock: ConversationClock, event: ClockEvent, settle: Settl
     return
   }
   if (advisor === null) return
+  if (event.payload['proactive'] === true) {
+    // A conversation the advisor created by writing first has nobody waiting either.
+    if (isFirst) clock.firstResponseFrom = null
+    if (clock.status === 'unanswered') {
+      clock.status = 'active'
+      if (clock.holder !== null) startHolding(clock, event.at)
+    }
+    return
+  }
   if (clock.waitingSince !== null) settle('response', advisor, event.at - clock.waitingSince)
   clock.waitingSince = null
   if (!clock.answered) {

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
           otpIpHourlyLimit: 1000,
           rescanSeconds: 300,
           webhookAllowedHosts: [],
+          proactiveLimitPerDay: 3,
         }),
       })
     })
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
           SMTP_URL: 'smtp://mail:25',
           TRUSTED_PROXY_HOPS: '1',
           THREADLINE_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal,10.0.0.7',
+          THREADLINE_PROACTIVE_LIMIT_PER_DAY: '5',
         },
         flags: { port: '4000', 'data-dir': 'data' },
         cwd,
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
         trustedProxyHops: 1,
         otpIpHourlyLimit: 50,
         webhookAllowedHosts: ['hooks.internal', '10.0.0.7'],
+        proactiveLimitPerDay: 5,
       })
     })
   })

@@ -34,6 +34,8 @@ export interface ServerConfig {
   rescanSeconds: number
   /** W3: hosts webhooks may reach although they are private or local (docs/webhooks.md). */
   webhookAllowedHosts: string[]
+  /** Proactive messages one customer may get in any 24 hours (docs/proactive-messages.md). */
+  proactiveLimitPerDay: number
   /**
    * Development only: a file holding milliseconds to add to the clock, read on every `now()`, so an
    * end-to-end test can move a running server past a block's end (see `dev-clock.ts`).
@@ -150,6 +152,12 @@ const fields = {
       .regex(/^[\w.:[\]-]+(,[\w.:[\]-]+)*$/)
       .transform((value) => value.split(',')),
   },
+  proactiveLimitPerDay: {
+    env: 'THREADLINE_PROACTIVE_LIMIT_PER_DAY',
+    flag: 'proactive-limit-per-day',
+    expect: 'an integer 1–1000',
+    schema: integer(1, 1000),
+  },
   devClockOffsetFile: {
     env: 'THREADLINE_DEV_CLOCK_OFFSET_FILE',
     flag: 'dev-clock-offset-file',
@@ -227,6 +235,7 @@ export function loadConfig({
   const scanner = read('scanner') ?? null
   const rescanSeconds = read('rescanSeconds') ?? 300
   const webhookAllowedHosts = read('webhookAllowedHosts') ?? []
+  const proactiveLimitPerDay = read('proactiveLimitPerDay') ?? 3
   const devClockSetting = read('devClockOffsetFile')
   const devClockOffsetFile = devClockSetting === undefined ? null : resolve(cwd, devClockSetting)
 
@@ -274,6 +283,7 @@ export function loadConfig({
       scanner,
       rescanSeconds,
       webhookAllowedHosts,
+      proactiveLimitPerDay,
       devClockOffsetFile,
     },
   }

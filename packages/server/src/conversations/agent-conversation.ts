@@ -282,59 +282,73 @@ export async function agentPageViews(
  */
 export async function agentReply(
   context: ServerContext,
-  {
-    workspaceId,
-    agent,
-    conversationId,
-    text,
-    clientId,
-    attachmentIds = [],
-  }: Scope & { agent: Agent; conversationId: string; text: string; clientId: string | null; attachmentIds?: string[] },
+  { workspaceId, conversationId, ...reply }: Scope & ReplyFields & { conversationId: string },
 ): Promise<SendMessageResponse> {
   // A file alone is a reply; otherwise it needs text.
-  if (attachmentIds.length === 0) requireText(text)
-  return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
-    // D7: only this advisor's unsent uploads for this conversation (their customer_id is its customer).
-    const files = { customer: { id: conversation.customer_id }, attachmentIds, agentId: agent.id }
-    if (clientId !== null) {
-      const original = await findMessageByClientId(transaction, conversation.id, clientId)
-      if (original) {
-        const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
-        if (original.text !== text || sentWith.map((file) => file.id).join() !== attachmentIds.join())
-          throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
-        return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
-      }
+  if ((reply.attachmentIds ?? []).length === 0) requireText(reply.text)
+  return mutate(context, workspaceId, conversationId, (transaction, conversation, emit) =>
+    replyInConversation(context, transaction, conversation, emit, reply),
+  )
+}
+
+export interface ReplyFields {
+  agent: Agent
+  text: string
+  clientId: string | null
+  attachmentIds?: string[]
+  /** The advisor writes first (docs/proactive-messages.md): the message and its timeline event say so. */
+  proactive?: boolean
+}
+
+/** `agentReply` on a conversation already locked by `mutate` or `mutateConversation`; proactive messages share it. */
+export async function replyInConversation(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  emit: Emit,
+  { agent, text, clientId, attachmentIds = [], proactive = false }: ReplyFields,
+): Promise<SendMessageResponse> {
+  // D7: only this advisor's unsent uploads for this conversation (their customer_id is its customer).
+  const files = { customer: { id: conversation.customer_id }, attachmentIds, agentId: agent.id }
+  if (clientId !== null) {
+    const original = await findMessageByClientId(transaction, conversation.id, clientId)
+    if (original) {
+      const sentWith = (await attachmentsOf(transaction, [original.id])).get(original.id) ?? []
+      if (original.text !== text || sentWith.map((file) => file.id).join() !== attachmentIds.join())
+        throw new ApiError('idempotency_conflict', 'This client id was already used for a different message')
+      return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
     }
-    await requireClaimableUploads(transaction, files)
-    const at = context.now()
-    const message = await appendMessage(context, transaction, conversation, {
-      client_id: clientId,
-      author_kind: 'agent',
-      author_id: agent.id,
-      author_name: agent.name,
-      author_avatar_url: agent.avatarUrl,
-      text,
-    })
-    const attachments = await claimUploads(transaction, { ...files, messageId: message.id })
-    emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
-    // Typing is ephemeral and may have started in another process, so a reply always ends it.
-    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
-    // A reply while a batch is pending extends it as it is (the row is locked, so the values read are
-    // current), and an answer ends the offline flag (docs/availability.md): nothing is owed any more.
-    if (conversation.reply_email_pending_since === null || (conversation.offline_since ?? null) !== null) {
-      const pendingSince = conversation.reply_email_pending_since ?? at
-      await transaction
-        .updateTable('conversations')
-        .set({ reply_email_pending_since: pendingSince, offline_since: null })
-        .where('id', '=', conversation.id)
-        .execute()
-      conversation.reply_email_pending_since = pendingSince
-      conversation.offline_since = null
-    }
-    if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
-    await setStatus(transaction, conversation, 'active', { emit, context, agent })
-    return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
+  }
+  await requireClaimableUploads(transaction, files)
+  const at = context.now()
+  const message = await appendMessage(context, transaction, conversation, {
+    client_id: clientId,
+    author_kind: 'agent',
+    author_id: agent.id,
+    author_name: agent.name,
+    author_avatar_url: agent.avatarUrl,
+    text,
+    ...(proactive ? { proactive: 1 } : {}),
   })
+  const attachments = await claimUploads(transaction, { ...files, messageId: message.id })
+  emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
+  // Typing is ephemeral and may have started in another process, so a reply always ends it.
+  emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
+  // A reply while a batch is pending extends it as it is (the row is locked, so the values read are
+  // current), and an answer ends the offline flag (docs/availability.md): nothing is owed any more.
+  if (conversation.reply_email_pending_since === null || (conversation.offline_since ?? null) !== null) {
+    const pendingSince = conversation.reply_email_pending_since ?? at
+    await transaction
+      .updateTable('conversations')
+      .set({ reply_email_pending_since: pendingSince, offline_since: null })
+      .where('id', '=', conversation.id)
+      .execute()
+    conversation.reply_email_pending_since = pendingSince
+    conversation.offline_since = null
+  }
+  if (conversation.assignee_agent_id === null) await assign(transaction, conversation, agent, emit, context)
+  await setStatus(transaction, conversation, 'active', { emit, context, agent })
+  return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
 }
 
 /**
@@ -477,7 +491,7 @@ export async function agentTyping(
 
 // ---- internals --------------------------------------------------------------------------------
 
-type Emit = (event: ChatEvent) => void
+export type Emit = (event: ChatEvent) => void
 
 /**
  * Runs `change` on the locked conversation in one transaction, then publishes what it emitted and
@@ -487,13 +501,32 @@ export async function mutate<T>(
   context: ServerContext,
   workspaceId: string,
   conversationId: string,
-  change: (transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, emit: Emit) => Promise<T>,
+  change: Change<T>,
+): Promise<T> {
+  return mutateConversation(
+    context,
+    (transaction) => lockConversation(context, transaction, { id: conversationId, workspaceId }),
+    change,
+  )
+}
+
+type Change<T> = (transaction: Transaction<DatabaseSchema>, conversation: ConversationRow, emit: Emit) => Promise<T>
+
+/** `mutate` on the conversation `find` locks (or creates) inside the transaction; none is `not_found`. */
+export async function mutateConversation<T>(
+  context: ServerContext,
+  find: (transaction: Transaction<DatabaseSchema>) => Promise<ConversationRow | undefined>,
+  change: Change<T>,
 ): Promise<T> {
   const events: BusEnvelope[] = []
   const { result, appended } = await timelineTransaction(context, async (transaction) => {
-    const conversation = await lockConversation(context, transaction, { id: conversationId, workspaceId })
+    const conversation = await find(transaction)
     if (!conversation) throw notFound()
-    const address = { workspaceId, conversationId, customerId: conversation.customer_id }
+    const address = {
+      workspaceId: conversation.workspace_id,
+      conversationId: conversation.id,
+      customerId: conversation.customer_id,
+    }
     const value = await change(transaction, conversation, (event) =>
       events.push({ ...address, event, ...agentVisibility(conversation) }),
     )

@@ -51,7 +51,10 @@ export async function appendMessage(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
-  fields: Pick<MessageTable, 'client_id' | 'author_kind' | 'author_id' | 'author_name' | 'author_avatar_url' | 'text'>,
+  fields: Pick<
+    MessageTable,
+    'client_id' | 'author_kind' | 'author_id' | 'author_name' | 'author_avatar_url' | 'text' | 'proactive'
+  >,
 ): Promise<MessageTable> {
   const at = context.now()
   const row: MessageTable = {
@@ -73,7 +76,8 @@ export async function appendMessage(
   await appendTimelineEvent(context, transaction, conversation, {
     kind: 'message',
     actor: messageActor(row),
-    payload: { messageId: row.id, seq: row.seq },
+    // The analytics clock rules read `proactive`: a message written first answers nothing.
+    payload: { messageId: row.id, seq: row.seq, ...(row.proactive === 1 ? { proactive: true } : {}) },
   })
   return row
 }

@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
 import { blocksMigration } from '../blocks/blocks-migration.js'
+import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
 import { webhooksMigration } from '../webhooks/webhooks-migration.js'
 
 /*
@@ -679,6 +680,8 @@ export const migrations: Record<string, Migration> = {
   '0014_chat_modes': chatModes,
   '0015_analytics_sql': analyticsSql,
   '0016_webhooks': webhooksMigration,
+  // 0017 is reserved for another change.
+  '0018_proactive_messages': proactiveMessagesMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

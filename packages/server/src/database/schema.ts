@@ -249,6 +249,8 @@ export interface MessageTable {
   text: string
   created_at: number
   read_at: number | null
+  /** 1 when an advisor or the site wrote first (0018, docs/proactive-messages.md). Optional: other writers leave the default 0. */
+  proactive?: number
 }
 
 export interface PageViewTable {

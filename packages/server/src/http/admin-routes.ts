@@ -10,6 +10,7 @@ import type {
   WorkspaceSettingsResponse,
   ErasureResponse,
   RetentionSettings,
+  ProactiveMessageResponse,
 } from '@threadline/protocol'
 import { adminRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono, MiddlewareHandler } from 'hono'
@@ -37,6 +38,7 @@ import { optionalBearerToken } from './bearer-token.js'
 import { readJson } from './read-json.js'
 import { customerExportResponse, eraseCustomerAndStreams } from './customer-data-responses.js'
 import { retentionSettings, updateRetentionSettings } from '../privacy/retention.js'
+import { proactiveAuthor, proactiveRecipient, sendProactiveMessage } from '../proactive/proactive-messages.js'
 
 const adminPrefix = '/v1/admin/'
 const maxExternalIdLength = 255
@@ -206,6 +208,22 @@ export function mountAdminRoutes(
     const workspace = await setChatSettings(context, id, settings)
     await availability.changed(workspace.id)
     return c.json((await chatSettingsResponse(context, workspace)) satisfies ChatSettingsResponse)
+  })
+
+  /** The site writes first (docs/proactive-messages.md); the customer is created when new. */
+  app.post(adminRoutes.sendProactiveMessage.path, async (c) => {
+    const workspace = await adminOf(c)
+    const { to, text, fromAdvisorId, clientId } = parseWith(schemas.sendProactiveMessage.body, await readJson(c))
+    const agent = await proactiveAuthor(context, workspace.id, fromAdvisorId)
+    const customer = await proactiveRecipient(context, workspace.id, to)
+    const sent = await sendProactiveMessage(context, {
+      workspaceId: workspace.id,
+      agent,
+      customerId: customer.id,
+      text,
+      clientId: clientId ?? null,
+    })
+    return c.json(sent satisfies ProactiveMessageResponse)
   })
 
   app.post(adminRoutes.createKey.path, async (c) => {

@@ -13,6 +13,7 @@ import type {
   TimelinePage,
   AttachmentLink,
   FinishResponse,
+  ProactiveMessageResponse,
   UploadResponse,
 } from '@threadline/protocol'
 import { agentRouteSchemas, messageTextSchema } from '@threadline/protocol/schemas'
@@ -51,6 +52,7 @@ import { readJson } from './read-json.js'
 import { mountNoteRoutes } from './note-routes.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { numericQuery } from './visitor-routes.js'
+import { sendProactiveMessage } from '../proactive/proactive-messages.js'
 import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
 import { queueFinishedSessionTranscript, resolveTranscriptAddress } from '../transcripts/transcript-requests.js'
 
@@ -138,6 +140,20 @@ export function mountAgentRoutes(
       attachmentIds,
     })
     return c.json(sent satisfies SendMessageResponse)
+  })
+
+  // Any role writes first to a customer of the workspace (docs/proactive-messages.md).
+  app.post(agentRoutes.sendProactiveMessage.path, async (c) => {
+    const { agent, workspaceId } = await agentOf(c)
+    const { text, clientId } = parseWith(schemas.sendProactiveMessage.body, await readJson(c))
+    const sent = await sendProactiveMessage(context, {
+      workspaceId,
+      agent,
+      customerId: c.req.param('id') ?? '',
+      text,
+      clientId: clientId ?? null,
+    })
+    return c.json(sent satisfies ProactiveMessageResponse)
   })
 
   app.post(agentRoutes.take.path, async (c) => {
