@@ -681,7 +681,7 @@ export const migrations: Record<string, Migration> = {
   '0015_analytics_sql': analyticsSql,
   '0016_webhooks': webhooksMigration,
   // 0017 is reserved for another change.
-  '0018_proactive_messages': proactiveMessagesMigration,
+  '0017_proactive_messages': proactiveMessagesMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

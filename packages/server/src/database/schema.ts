@@ -249,7 +249,7 @@ export interface MessageTable {
   text: string
   created_at: number
   read_at: number | null
-  /** 1 when an advisor or the site wrote first (0018, docs/proactive-messages.md). Optional: other writers leave the default 0. */
+  /** 1 when an advisor or the site wrote first (0017, docs/proactive-messages.md). Optional: other writers leave the default 0. */
   proactive?: number
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely'
 
 /**
- * `0018_proactive_messages`: a message an advisor or the site wrote first is marked, so the limit per
+ * `0017_proactive_messages`: a message an advisor or the site wrote first is marked, so the limit per
  * customer per day is counted in the database that every server process shares
  * (docs/proactive-messages.md). One customer has one conversation, so the index is by conversation.
  */
