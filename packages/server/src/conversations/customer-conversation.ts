@@ -33,6 +33,7 @@ import {
   appendMessage,
   eventBase,
   findMessageByClientId,
+  insertConversation,
   listMessages,
   lockConversation,
   publishAll,
@@ -141,30 +142,12 @@ async function sendOnce(
     let created = false
     if (!conversation) {
       const at = context.now()
-      // G8: the unique index on customer_id makes this idempotent; a concurrent creator's row wins.
-      const inserted = await transaction
-        .insertInto('conversations')
-        .values({
-          id: randomId('cnv'),
-          workspace_id: customer.workspace_id,
-          customer_id: customer.id,
-          status: 'unanswered',
-          assignee_agent_id: null,
-          created_at: at,
-          updated_at: at,
-          last_seq: 0,
-          customer_last_read_seq: 0,
-          agent_last_read_seq: 0,
-          agent_last_read_at: null,
-          reply_email_pending_since: null,
-          identification_gate: startsAwaitingIdentification(rule, customer) ? 'awaiting' : 'none',
-          last_code_outcome: 'not_sent',
-          starred: 0,
-          offline_since: mode === 'live' ? null : at,
-        })
-        .onConflict((conflict) => conflict.column('customer_id').doNothing())
-        .executeTakeFirst()
-      created = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
+      // A concurrent creator's row wins (G8); this send then appends to it.
+      created = await insertConversation(transaction, customer, {
+        at,
+        identificationGate: startsAwaitingIdentification(rule, customer) ? 'awaiting' : 'none',
+        offlineSince: mode === 'live' ? null : at,
+      })
       conversation = await lockConversation(context, transaction, { customerId: customer.id })
       if (!conversation) throw new Error('The conversation vanished while it was being created')
     }

@@ -3,7 +3,7 @@ import type { MessagesPage, MessagesQuery } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { attachmentsOf } from '../attachments/uploads.js'
 import { randomId } from '../crypto/random.js'
-import type { DatabaseSchema, MessageTable } from '../database/schema.js'
+import type { ConversationTable, CustomerTable, DatabaseSchema, MessageTable } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import type { ServerContext } from '../server-context.js'
@@ -41,6 +41,45 @@ export async function lockConversation(
   return query
     .$if(context.database.kind === 'postgres', (locked) => locked.forUpdate(['conversations']))
     .executeTakeFirst()
+}
+
+/**
+ * Creates the customer's one conversation, empty and `unanswered`. G8: the unique index on
+ * `customer_id` makes this idempotent; when a concurrent creator's row won, nothing is inserted and
+ * the answer is false. Lock the row with `lockConversation` afterwards either way.
+ */
+export async function insertConversation(
+  transaction: Transaction<DatabaseSchema>,
+  customer: Pick<CustomerTable, 'id' | 'workspace_id'>,
+  {
+    at,
+    identificationGate,
+    offlineSince,
+  }: { at: number; identificationGate: ConversationTable['identification_gate']; offlineSince: number | null },
+): Promise<boolean> {
+  const inserted = await transaction
+    .insertInto('conversations')
+    .values({
+      id: randomId('cnv'),
+      workspace_id: customer.workspace_id,
+      customer_id: customer.id,
+      status: 'unanswered',
+      assignee_agent_id: null,
+      created_at: at,
+      updated_at: at,
+      last_seq: 0,
+      customer_last_read_seq: 0,
+      agent_last_read_seq: 0,
+      agent_last_read_at: null,
+      reply_email_pending_since: null,
+      identification_gate: identificationGate,
+      last_code_outcome: 'not_sent',
+      starred: 0,
+      offline_since: offlineSince,
+    })
+    .onConflict((conflict) => conflict.column('customer_id').doNothing())
+    .executeTakeFirst()
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
 }
 
 /**

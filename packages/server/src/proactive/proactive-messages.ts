@@ -3,9 +3,13 @@ import type { Agent, ProactiveMessageResponse, ProactiveRecipient } from '@threa
 import type { Transaction } from 'kysely'
 import { customerForIdentity, customerForVerifiedEmail } from '../auth/customers.js'
 import { mutateConversation, replyInConversation } from '../conversations/agent-conversation.js'
-import { findMessageByClientId, lockConversation, requireText } from '../conversations/message-log.js'
+import {
+  findMessageByClientId,
+  insertConversation,
+  lockConversation,
+  requireText,
+} from '../conversations/message-log.js'
 import type { ConversationRow } from '../conversations/wire-format.js'
-import { randomId } from '../crypto/random.js'
 import type { AgentTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError, secondsUntil } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
@@ -134,30 +138,8 @@ async function conversationOf(
 ): Promise<ConversationRow | undefined> {
   const existing = await lockConversation(context, transaction, { customerId: customer.id })
   if (existing) return existing
-  const at = context.now()
-  await transaction
-    .insertInto('conversations')
-    .values({
-      id: randomId('cnv'),
-      workspace_id: customer.workspace_id,
-      customer_id: customer.id,
-      status: 'unanswered',
-      assignee_agent_id: null,
-      created_at: at,
-      updated_at: at,
-      last_seq: 0,
-      customer_last_read_seq: 0,
-      agent_last_read_seq: 0,
-      agent_last_read_at: null,
-      reply_email_pending_since: null,
-      // The site or an advisor chose whom to write to: nothing to hold back from advisors.
-      identification_gate: 'none',
-      last_code_outcome: 'not_sent',
-      starred: 0,
-      offline_since: null,
-    })
-    .onConflict((conflict) => conflict.column('customer_id').doNothing())
-    .execute()
+  // The site or an advisor chose whom to write to: nothing to hold back from advisors.
+  await insertConversation(transaction, customer, { at: context.now(), identificationGate: 'none', offlineSince: null })
   return lockConversation(context, transaction, { customerId: customer.id })
 }
 
