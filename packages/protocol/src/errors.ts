@@ -20,6 +20,7 @@ export const errorStatus = {
   otp_attempts_exceeded: 422,
   identity_conflict: 409,
   conversation_taken: 409,
+  not_controller: 409,
   attachment_pending: 409,
   identification_code_invalid: 422,
   identification_code_expired: 422,

@@ -21,8 +21,8 @@ export {
 export type { ThreadlineErrorCode, ClientErrorCode, ThreadlineErrorOptions } from './client-errors.js'
 export { errorCodeForStatus, retryAfterSeconds } from './error-response.js'
 
-export { conversationStatuses, authorKinds } from './conversation.js'
-export type { ConversationStatus, AuthorKind } from './conversation.js'
+export { conversationStatuses, conversationControllers, authorKinds } from './conversation.js'
+export type { ConversationStatus, ConversationController, AuthorKind } from './conversation.js'
 export type { Customer, Session, Agent } from './schemas/customer.js'
 export type { Conversation } from './schemas/conversation.js'
 export type { Author, Attachment, Message } from './schemas/message.js'
@@ -220,6 +220,17 @@ export { webhookRoutes } from './routes/webhook-routes.js'
 export type { WebhookRoutes, WebhookRouteName } from './routes/webhook-routes.js'
 export { webhookEventTypes, webhookHeaders, webhookPingType, webhookRules } from './webhooks.js'
 export type { WebhookEventType } from './webhooks.js'
+export { automationRoutes } from './routes/automation-routes.js'
+export type { AutomationRoutes, AutomationRouteName } from './routes/automation-routes.js'
+export { automationRules, handoffReasons } from './automation.js'
+export type { HandoffReason } from './automation.js'
+export type {
+  AutomationSettings,
+  AutomationSettingsResponse,
+  Bot,
+  Handoff,
+  HandoffRequest,
+} from './schemas/automation.js'
 export type {
   WebhookEndpoint,
   CreateWebhookRequest,

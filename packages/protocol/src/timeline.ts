@@ -1,8 +1,7 @@
 import type { AgentOnlyEvent } from './schemas/timeline.js'
 
 /**
- * What a conversation's timeline records, one kind per change. Later features add kinds (`block`,
- * `handoff`); a client shows a kind it does not know as nothing, never as an error.
+ * What a conversation's timeline records, one kind per change. Later features add kinds; a client shows a kind it does not know as nothing, never as an error.
  * Notes are not here: they live apart so no visitor path can ever select them.
  */
 export const timelineEventKinds = [
@@ -19,6 +18,8 @@ export const timelineEventKinds = [
   'transcript',
   'block',
   'unblock',
+  'bot_control',
+  'handoff',
 ] as const
 
 export type TimelineEventKind = (typeof timelineEventKinds)[number]

@@ -55,6 +55,8 @@ const routes = {
   emailTranscript: { method: 'POST', path: '/v1/conversation/transcript', auth: 'session' },
   /** The chat mode now, before anyone signs in: the loader and the chat read it before the customer types. */
   getAvailability: { method: 'GET', path: '/v1/availability', auth: 'workspace' },
+  /** "Talk to a person": a bot answering the conversation hands it to advisors at once (W8). No body. */
+  requestPerson: { method: 'POST', path: '/v1/conversation/handoff', auth: 'session' },
 } as const
 
 /** The visitor API: everything a customer's client may call. */
@@ -78,6 +80,7 @@ export const visitorRoutes: RouteTable<
     declineIdentification: { body: DeclineIdentificationRequest; response: ConversationResponse }
     mintIdentificationCode: { body: MintCodeRequest; response: IdentificationCodeResponse }
     emailTranscript: { body: EmailTranscriptRequest; response: TranscriptRequest }
+    requestPerson: { response: ConversationResponse }
     getAvailability: { response: Availability }
   }
 > = routes

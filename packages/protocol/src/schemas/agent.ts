@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { conversationStatuses } from '../conversation.js'
+import { conversationControllers, conversationStatuses } from '../conversation.js'
 import { codeOutcomes, identificationStatuses } from '../identification.js'
 import { limits } from '../limits.js'
 import { conversationSchema } from './conversation.js'
@@ -7,6 +7,7 @@ import { agentSchema, customerSchema } from './customer.js'
 import { accountSchema, linkMethodSchema } from './identification.js'
 import { noteEventSchema } from './notes.js'
 import { agentEventSchema } from './timeline.js'
+import { botSchema, handoffSchema } from './automation.js'
 
 // The agent API's bodies (`Authorization: Bearer <agentKey>`); `agentRouteSchemas` ties them to the routes.
 
@@ -48,6 +49,10 @@ export const agentConversationSchema = z.object({
    * no advisor has replied since (their answer goes by email). Absent from older servers.
    */
   offlineSince: z.optional(z.nullable(z.iso.datetime())),
+  /** The bot answering it while `conversation.controller` is `bot`; null otherwise. Absent from older servers. */
+  bot: z.optional(z.nullable(botSchema)),
+  /** Its last handoff from a bot to advisors (summary and fields), while no later bot holds it. */
+  handoff: z.optional(z.nullable(handoffSchema)),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 
@@ -66,6 +71,8 @@ export const agentConversationsQuerySchema = z.object({
   starred: z.optional(z.boolean()),
   /** `true`: conversations flagged offline only; `false`: the others. */
   offline: z.optional(z.boolean()),
+  /** `bot`: conversations a bot answers now; `advisors`: the others. */
+  controller: z.optional(z.enum(conversationControllers)),
   limit: z.optional(z.int().check(z.gte(1), z.lte(limits.conversationsPageMax))),
 })
 export type AgentConversationsQuery = z.infer<typeof agentConversationsQuerySchema>
@@ -78,7 +85,10 @@ export type AgentConversationsResponse = z.infer<typeof agentConversationsRespon
  * conversations awaiting identification left out). `mine`: assigned to the caller and not finished.
  */
 export const agentConversationCountsSchema = z.object({
+  /** Waiting for an advisor: bot-held conversations are counted in `bot` instead. */
   unanswered: z.int().check(z.nonnegative()),
+  /** Answered by a bot now (not finished). Absent from older servers. */
+  bot: z.optional(z.int().check(z.nonnegative())),
   mine: z.int().check(z.nonnegative()),
   active: z.int().check(z.nonnegative()),
   finished: z.int().check(z.nonnegative()),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { agentSchema } from './customer.js'
-import { conversationStatuses } from '../conversation.js'
+import { conversationControllers, conversationStatuses } from '../conversation.js'
 import { codeOutcomeSchema, identificationStatusSchema } from './identification.js'
 
 export const conversationStatusSchema = z.enum(conversationStatuses)
@@ -24,5 +24,7 @@ export const conversationSchema = z.object({
   lastCodeOutcome: codeOutcomeSchema,
   /** The workspace requires identification and this chat waits for a code or an "I have no account"; advisors are not notified yet. */
   awaitingIdentification: z.boolean(),
+  /** `bot` while a bot answers (the customer can always ask for a person); `advisors` otherwise. */
+  controller: z.enum(conversationControllers),
 })
 export type Conversation = z.infer<typeof conversationSchema>

@@ -161,7 +161,15 @@ export {
   teamRouteSchemas,
   blockRouteSchemas,
   webhookRouteSchemas,
+  automationRouteSchemas,
 } from './route-schemas.js'
+export {
+  automationSettingsSchema,
+  automationSettingsResponseSchema,
+  botSchema,
+  handoffRequestSchema,
+  handoffSchema,
+} from './automation.js'
 export {
   webhookEventTypeSchema,
   webhookEndpointSchema,

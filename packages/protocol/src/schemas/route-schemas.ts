@@ -8,6 +8,7 @@ import type { teamRoutes } from '../routes/team-routes.js'
 import type { recordsRoutes } from '../routes/records-routes.js'
 import type { blockRoutes } from '../routes/block-routes.js'
 import type { webhookRoutes } from '../routes/webhook-routes.js'
+import type { automationRoutes } from '../routes/automation-routes.js'
 import {
   createdWebhookSchema,
   createWebhookRequestSchema,
@@ -73,6 +74,7 @@ import {
   proactiveMessageResponseSchema,
 } from './proactive.js'
 import { availabilitySchema, chatSettingsResponseSchema, chatSettingsSchema } from './availability.js'
+import { automationSettingsResponseSchema, automationSettingsSchema, handoffRequestSchema } from './automation.js'
 import { visitorEventSchema } from './events.js'
 import { analyticsQuerySchema, analyticsResponseSchema } from './analytics.js'
 import {
@@ -159,6 +161,7 @@ export const visitorRouteSchemas = {
   mintIdentificationCode: { body: mintCodeRequestSchema, response: identificationCodeResponseSchema },
   emailTranscript: { body: emailTranscriptRequestSchema, response: transcriptRequestSchema },
   getAvailability: { response: availabilitySchema },
+  requestPerson: { response: conversationResponseSchema },
 } as const satisfies RouteTableSchemas<typeof visitorRoutes>
 
 export const agentRouteSchemas = {
@@ -262,3 +265,9 @@ export const webhookRouteSchemas = {
   listWebhookDeliveries: { response: webhookDeliveriesResponseSchema },
   redeliverWebhook: { response: webhookDeliveryResponseSchema },
 } as const satisfies RouteTableSchemas<typeof webhookRoutes>
+
+export const automationRouteSchemas = {
+  getAutomation: { response: automationSettingsResponseSchema },
+  setAutomation: { body: automationSettingsSchema, response: automationSettingsResponseSchema },
+  handoff: { body: handoffRequestSchema, response: agentConversationResponseSchema },
+} as const satisfies RouteTableSchemas<typeof automationRoutes>

@@ -1,5 +1,7 @@
 import type {
   Agent,
+  Bot,
+  TimelineActor,
   AgentConversation,
   AgentConversationCounts,
   ChatEvent,
@@ -35,6 +37,18 @@ import {
 } from './message-log.js'
 import type { BusEnvelope } from '../realtime/bus.js'
 import { advisorActor } from '../timeline/actors.js'
+import {
+  afterBotReply,
+  botActor,
+  controllingBot,
+  giveToBot,
+  lastHandoffOf,
+  handOff,
+  releaseOnFinish,
+  requireController,
+} from '../automation/controller.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
+import type { Workspace } from '../workspaces/workspaces.js'
 import { appendTimelineEvent, listTimeline, timelineTransaction } from '../timeline/timeline-log.js'
 import { labelFilter, labelsOf } from './conversation-labels.js'
 import { selectConversations, toConversation, toMessage } from './wire-format.js'
@@ -67,6 +81,7 @@ export async function listAgentConversations(
     label,
     starred,
     offline,
+    controller,
     limit,
   }: Scope & ConversationFilters & { agentId: string; limit: number },
 ): Promise<AgentConversation[]> {
@@ -102,6 +117,9 @@ export async function listAgentConversations(
     .$if(offline !== undefined, (query) =>
       query.where('conversations.offline_since', offline === true ? 'is not' : 'is', null),
     )
+    .$if(controller !== undefined, (query) =>
+      query.where('conversations.controller_key_id', controller === 'bot' ? 'is not' : 'is', null),
+    )
     .orderBy('conversations.updated_at', 'desc')
     .orderBy('conversations.id')
     .limit(limit)
@@ -133,6 +151,8 @@ export async function listAgentConversations(
             labels: labels.get(row.id) ?? [],
             starred: row.starred === 1,
             offlineSince: offlineSinceOf(row),
+    bot: controllingBot(row),
+    handoff: lastHandoffOf(row),
             ...toCustomerDevice(customer),
           },
         ]
@@ -170,7 +190,8 @@ export async function agentConversationCounts(
     .where('workspace_id', '=', workspaceId)
     .where('identification_gate', '!=', 'awaiting')
     .select([
-      countWhere(sql`status = 'unanswered'`).as('unanswered'),
+      countWhere(sql`status = 'unanswered' and controller_key_id is null`).as('unanswered'),
+      countWhere(sql`status != 'finished' and controller_key_id is not null`).as('bot'),
       countWhere(sql`assignee_agent_id = ${agentId} and status != 'finished'`).as('mine'),
       countWhere(sql`status = 'active'`).as('active'),
       countWhere(sql`status = 'finished'`).as('finished'),
@@ -181,6 +202,7 @@ export async function agentConversationCounts(
   const count = (value: number | string | null) => Number(value ?? 0)
   return {
     unanswered: count(row.unanswered),
+    bot: count(row.bot),
     mine: count(row.mine),
     active: count(row.active),
     finished: count(row.finished),
@@ -211,6 +233,8 @@ export async function agentConversation(
     labels: labels.get(row.id) ?? [],
     starred: row.starred === 1,
     offlineSince: offlineSinceOf(row),
+    bot: controllingBot(row),
+    handoff: lastHandoffOf(row),
     ...toCustomerDevice(customer),
   }
 }
@@ -298,6 +322,10 @@ export interface ReplyFields {
   attachmentIds?: string[]
   /** The advisor writes first (docs/proactive-messages.md): the message and its timeline event say so. */
   proactive?: boolean
+  /** The bot key calling, whose reply is the bot's (author kind `bot`); null for an advisor. */
+  bot?: Bot | null
+  /** The caller's workspace, for a bot's deadlines. */
+  workspace?: Workspace
 }
 
 /** `agentReply` on a conversation already locked by `mutate` or `mutateConversation`; proactive messages share it. */
@@ -306,7 +334,7 @@ export async function replyInConversation(
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
   emit: Emit,
-  { agent, text, clientId, attachmentIds = [], proactive = false }: ReplyFields,
+  { agent, text, clientId, attachmentIds = [], proactive = false, bot = null, workspace }: ReplyFields,
 ): Promise<SendMessageResponse> {
   // D7: only this advisor's unsent uploads for this conversation (their customer_id is its customer).
   const files = { customer: { id: conversation.customer_id }, attachmentIds, agentId: agent.id }
@@ -319,19 +347,26 @@ export async function replyInConversation(
       return { message: toMessage(original, sentWith), conversation: toConversation(conversation) }
     }
   }
+  // W7: a bot and a person never talk over each other (a retry of a sent reply is answered above).
+  requireController(conversation, bot)
   await requireClaimableUploads(transaction, files)
   const at = context.now()
   const message = await appendMessage(context, transaction, conversation, {
     client_id: clientId,
-    author_kind: 'agent',
-    author_id: agent.id,
-    author_name: agent.name,
-    author_avatar_url: agent.avatarUrl,
+    author_kind: bot === null ? 'agent' : 'bot',
+    author_id: bot?.id ?? agent.id,
+    author_name: bot?.name ?? agent.name,
+    author_avatar_url: bot === null ? agent.avatarUrl : null,
     text,
     ...(proactive ? { proactive: 1 } : {}),
   })
   const attachments = await claimUploads(transaction, { ...files, messageId: message.id })
   emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
+  if (bot !== null) {
+    // A bot answers while the customer is there: no assignment, no status change, no reply email.
+    await afterBotReply(context, transaction, conversation, workspace ?? (await requireWorkspace(context, conversation.workspace_id)))
+    return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
+  }
   // Typing is ephemeral and may have started in another process, so a reply always ends it.
   emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
   // A reply while a batch is pending extends it as it is (the row is locked, so the values read are
@@ -358,9 +393,26 @@ export async function replyInConversation(
  */
 export async function takeConversation(
   context: ServerContext,
-  { workspaceId, agent, conversationId, overtake }: Scope & { agent: Agent; conversationId: string; overtake: boolean },
+  {
+    workspaceId,
+    agent,
+    conversationId,
+    overtake,
+    bot = null,
+    workspace,
+  }: Scope & { agent: Agent; conversationId: string; overtake: boolean; bot?: Bot | null; workspace?: Workspace },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
+    if (bot !== null) {
+      await botTake(context, transaction, conversation, {
+        bot,
+        workspace: workspace ?? (await requireWorkspace(context, workspaceId)),
+        emit,
+      })
+      return toConversation(conversation)
+    }
+    // Advisors can always take a conversation from a bot: it hands over, then this advisor holds it.
+    await handOff(context, transaction, conversation, { reason: 'advisor', actor: advisorActor(agent), emit })
     if (conversation.assignee_agent_id !== null && conversation.assignee_agent_id !== agent.id && !overtake) {
       const holder = conversation.assignee_name ?? 'Another advisor'
       throw new ApiError('conversation_taken', `${holder} has this conversation; take it over with overtake: true`)
@@ -372,14 +424,24 @@ export async function takeConversation(
   })
 }
 
-/** "Finished by Grace". Finishing a finished conversation changes nothing and records nothing. */
+/**
+ * "Finished by Grace". Finishing a finished conversation changes nothing and records nothing. A bot
+ * may finish only a conversation it holds (it solved it); finishing ends any bot's hold.
+ */
 export async function finishConversation(
   context: ServerContext,
-  { workspaceId, agent, conversationId }: Scope & { agent: Agent; conversationId: string },
+  { workspaceId, agent, conversationId, bot = null }: Scope & { agent: Agent; conversationId: string; bot?: Bot | null },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
-    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: agent.id })
-    await setStatus(transaction, conversation, 'finished', { emit, context, agent })
+    if (bot !== null && conversation.status !== 'finished') requireController(conversation, bot)
+    emit({ type: 'typing.stopped', ...eventBase(context, conversation), author: 'agent', agentId: bot?.id ?? agent.id })
+    if (conversation.status !== 'finished') await releaseOnFinish(transaction, conversation)
+    await setStatus(transaction, conversation, 'finished', {
+      emit,
+      context,
+      agent,
+      actor: bot === null ? advisorActor(agent) : botActor(bot),
+    })
     return toConversation(conversation)
   })
 }
@@ -591,7 +653,12 @@ async function setStatus(
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
   status: ConversationStatus,
-  { emit, context, agent }: { emit: Emit; context: ServerContext; agent: Agent },
+  {
+    emit,
+    context,
+    agent,
+    actor = advisorActor(agent),
+  }: { emit: Emit; context: ServerContext; agent: Agent; actor?: TimelineActor },
 ): Promise<void> {
   if (conversation.status === status) return
   const wasFinished = conversation.status === 'finished'
@@ -606,7 +673,7 @@ async function setStatus(
   if (status === 'finished' || wasFinished)
     await appendTimelineEvent(context, transaction, conversation, {
       kind: status === 'finished' ? 'finish' : 'reopen',
-      actor: advisorActor(agent),
+      actor,
       ...(status === 'finished' ? {} : { payload: { status } }),
     })
   emit({
@@ -619,4 +686,30 @@ async function setStatus(
 
 function notFound(): ApiError {
   return new ApiError('not_found', 'No such conversation')
+}
+
+/**
+ * A bot's `take`: it holds a conversation nobody answers yet (Messenger's take_thread_control).
+ * One an advisor holds, or another bot, is refused with `conversation_taken`; its own is a no-op.
+ */
+async function botTake(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  { bot, workspace, emit }: { bot: Bot; workspace: Workspace; emit: Emit },
+): Promise<void> {
+  const holder = controllingBot(conversation)
+  if (holder?.id === bot.id) return
+  if (holder !== null) throw new ApiError('conversation_taken', `${holder.name} (a bot) is answering this conversation`)
+  if (conversation.assignee_agent_id !== null) {
+    const name = conversation.assignee_name ?? 'An advisor'
+    throw new ApiError('conversation_taken', `${name} has this conversation`)
+  }
+  await giveToBot(context, transaction, conversation, { bot, workspace, emit, awaitingReply: false })
+}
+
+async function requireWorkspace(context: ServerContext, workspaceId: string): Promise<Workspace> {
+  const workspace = await findWorkspace(context, workspaceId)
+  if (!workspace) throw new ApiError('not_found', 'No such workspace')
+  return workspace
 }

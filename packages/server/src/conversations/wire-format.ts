@@ -47,6 +47,7 @@ export function toConversation(row: ConversationRow): Conversation {
     identification: row.customer_account_external_id === null ? 'not_identified' : 'identified',
     lastCodeOutcome: row.last_code_outcome,
     awaitingIdentification: row.identification_gate === 'awaiting',
+    controller: row.controller_key_id ? 'bot' : 'advisors',
   }
 }
 

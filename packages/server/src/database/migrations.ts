@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
+import { botControllerMigration } from '../automation/automation-migration.js'
 import { blocksMigration } from '../blocks/blocks-migration.js'
 import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
 import { webhooksMigration } from '../webhooks/webhooks-migration.js'
@@ -680,8 +681,8 @@ export const migrations: Record<string, Migration> = {
   '0014_chat_modes': chatModes,
   '0015_analytics_sql': analyticsSql,
   '0016_webhooks': webhooksMigration,
-  // 0017 is reserved for another change.
   '0017_proactive_messages': proactiveMessagesMigration,
+  '0018_bot_controller': botControllerMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -51,6 +51,8 @@ export interface WorkspaceTable {
   retention_days?: number | null
   /** JSON `ChatSettings` (override and schedule); null is live, always. Optional: rows made before 0014 have none. */
   chat_settings?: string | null
+  /** JSON `AutomationSettings` (the bot for new conversations, its deadlines); null: no bot. Optional: rows before 0018. */
+  automation_settings?: string | null
 }
 
 /** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
@@ -235,6 +237,16 @@ export interface ConversationTable {
    * flagged offline (its answer goes by email) until an advisor replies. Optional: rows before 0014.
    */
   offline_since?: number | null
+  /** The `bot`-scope key answering it; null: advisors do (W7). Optional: rows before 0018. */
+  controller_key_id?: string | null
+  /** That key's name when it took the conversation, for lists and the timeline. */
+  controller_name?: string | null
+  /** While a bot holds it: the customer's unanswered message must be answered by then (W8). */
+  bot_reply_due_at?: number | null
+  /** While a bot holds it: handed to advisors if nothing happens by then (W8). */
+  bot_idle_due_at?: number | null
+  /** JSON `{ reason, summary, fields, at }` of the last handoff from a bot; null while a bot holds it. */
+  last_handoff?: string | null
 }
 
 export interface MessageTable {

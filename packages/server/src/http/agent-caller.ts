@@ -1,4 +1,4 @@
-import type { AdvisorRole, Agent, ApiKeyScope } from '@threadline/protocol'
+import type { AdvisorRole, Agent, ApiKeyScope, Bot } from '@threadline/protocol'
 import type { Context } from 'hono'
 import { activeMembership, authenticateConsoleSession } from '../advisors/console-sessions.js'
 import { ApiError } from '../errors/api-error.js'
@@ -24,6 +24,8 @@ export interface AgentCaller {
   scope: ApiKeyScope | 'session'
   /** For the stream registry: who opened a stream and with what. */
   streamCaller: AgentStreamCaller
+  /** A `bot`-scope key speaks as its bot (docs/automation.md); null for advisors and other keys. */
+  bot: Bot | null
 }
 
 /**
@@ -49,6 +51,7 @@ export async function resolveAgentCaller(
       via: 'key',
       scope: found.scope,
       streamCaller: { advisorId: found.agent.id, via: 'key', credentialId: found.keyId },
+      bot: found.scope === 'bot' ? { id: found.keyId, name: found.keyName } : null,
     }
   }
   const token = consoleCookie(c)
@@ -72,6 +75,7 @@ export async function resolveAgentCaller(
     via: 'session',
     scope: 'session',
     streamCaller: { advisorId: advisor.id, via: 'session', credentialId: session.id },
+    bot: null,
   }
 }
 

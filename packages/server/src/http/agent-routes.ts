@@ -55,6 +55,7 @@ import { numericQuery } from './visitor-routes.js'
 import { sendProactiveMessage } from '../proactive/proactive-messages.js'
 import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
 import { queueFinishedSessionTranscript, resolveTranscriptAddress } from '../transcripts/transcript-requests.js'
+import { ApiError } from '../errors/api-error.js'
 
 const schemas = agentRouteSchemas
 
@@ -83,7 +84,7 @@ export function mountAgentRoutes(
     const { agent, workspaceId } = await agentOf(c)
     const { limit = limits.conversationsPageDefault, ...filters } = parseWith(schemas.listConversations.query, {
       ...numericQuery(c, ['limit']),
-      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q', 'label']),
+      ...textQuery(c, ['status', 'identification', 'lastCodeOutcome', 'assignee', 'q', 'label', 'controller']),
       ...booleanQuery(c, ['starred', 'offline']),
     })
     const conversations = await listAgentConversations(context, { workspaceId, agentId: agent.id, limit, ...filters })
@@ -128,11 +129,13 @@ export function mountAgentRoutes(
   })
 
   app.post(agentRoutes.reply.path, async (c) => {
-    const { agent, workspaceId } = await agentOf(c)
+    const { agent, workspaceId, workspace, bot } = await agentOf(c)
     const { text, clientId, attachmentIds } = parseWith(schemas.reply.body, await readJson(c))
     parseWith(messageTextSchema, text)
     const sent = await agentReply(context, {
       workspaceId,
+      workspace,
+      bot,
       agent,
       conversationId: conversationId(c),
       text,
@@ -157,10 +160,12 @@ export function mountAgentRoutes(
   })
 
   app.post(agentRoutes.take.path, async (c) => {
-    const { agent, workspaceId } = await agentOf(c)
+    const { agent, workspaceId, workspace, bot } = await agentOf(c)
     const { overtake = false } = parseWith(schemas.take.body, await readOptionalJson(c))
     const conversation = await takeConversation(context, {
       workspaceId,
+      workspace,
+      bot,
       agent,
       conversationId: conversationId(c),
       overtake,
@@ -175,7 +180,12 @@ export function mountAgentRoutes(
     // N3: the recipient is checked before the conversation is finished, so a refusal changes nothing.
     const address =
       transcript === undefined ? null : await resolveTranscriptAddress(context, caller, conversationId(c), transcript)
-    const conversation = await finishConversation(context, { workspaceId, agent, conversationId: conversationId(c) })
+    const conversation = await finishConversation(context, {
+      workspaceId,
+      agent,
+      bot: caller.bot,
+      conversationId: conversationId(c),
+    })
     if (address === null) return c.json({ conversation } satisfies FinishResponse)
     const status = await queueFinishedSessionTranscript(context, {
       workspaceId,
@@ -188,7 +198,8 @@ export function mountAgentRoutes(
   })
 
   app.post(agentRoutes.reopen.path, async (c) => {
-    const { agent, workspaceId } = await agentOf(c)
+    const { agent, workspaceId, bot } = await agentOf(c)
+    if (bot !== null) throw new ApiError('forbidden', 'A bot key cannot reopen conversations: the customer does')
     const conversation = await reopenConversation(context, { workspaceId, agent, conversationId: conversationId(c) })
     return c.json({ conversation } satisfies AgentConversationResponse)
   })

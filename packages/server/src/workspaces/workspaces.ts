@@ -1,8 +1,9 @@
-import { normalizeEmail } from '@threadline/protocol'
+import { automationRules, normalizeEmail } from '@threadline/protocol'
 import type {
   AdvisorRole,
   Agent,
   ApiKeyScope,
+  AutomationSettings,
   ChatSettings,
   IdentificationMode,
   IdentificationSettings,
@@ -22,6 +23,8 @@ export interface Workspace {
   identification: { mode: IdentificationMode; customersAfter: number | null }
   /** When and how customers can chat (availability/): the override and the schedule. */
   chat: ChatSettings
+  /** Which bot answers new conversations first, and its deadlines (automation/). */
+  automation: AutomationSettings
 }
 
 /** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
@@ -250,6 +253,7 @@ export interface KeyCaller {
   role: AdvisorRole
   scope: ApiKeyScope
   keyId: string
+  keyName: string
 }
 
 /**
@@ -270,6 +274,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
     .leftJoin('workspaces', 'workspaces.id', 'agents.workspace_id')
     .select([
       'api_keys.id as keyId',
+      'api_keys.name as keyName',
       'api_keys.key_hash',
       'api_keys.legacy_hash',
       'api_keys.scope',
@@ -284,6 +289,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       'workspaces.identification_mode',
       'workspaces.identification_customers_after',
       'workspaces.chat_settings',
+      'workspaces.automation_settings',
     ])
     .where('api_keys.key_hash', 'in', [hashes.keyed, hashes.legacy])
     .where('api_keys.revoked_at', 'is', null)
@@ -311,15 +317,24 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       identification_mode,
       identification_customers_after: row.identification_customers_after,
       chat_settings: row.chat_settings,
+      automation_settings: row.automation_settings,
     }),
     role,
     scope: row.scope,
     keyId: row.keyId,
+    keyName: row.keyName,
   }
 }
 
 /** A workspace that never set chat modes: live, always. */
 export const alwaysLive: ChatSettings = { override: null, schedule: null }
+
+/** A workspace that never set a bot: advisors answer everything; the deadlines a bot would get. */
+export const noBot: AutomationSettings = {
+  botKeyId: null,
+  replyDeadlineSeconds: automationRules.replyDeadlineSecondsDefault,
+  idleDeadlineSeconds: automationRules.idleDeadlineSecondsDefault,
+}
 
 function toWorkspace(row: {
   id: string
@@ -328,6 +343,7 @@ function toWorkspace(row: {
   identification_mode: IdentificationMode
   identification_customers_after: number | null
   chat_settings?: string | null
+  automation_settings?: string | null
 }): Workspace {
   return {
     id: row.id,
@@ -336,6 +352,8 @@ function toWorkspace(row: {
     identification: { mode: row.identification_mode, customersAfter: row.identification_customers_after },
     // Written only by setChatSettings, after validation.
     chat: row.chat_settings ? (JSON.parse(row.chat_settings) as ChatSettings) : alwaysLive,
+    // Written only by setAutomationSettings, after validation.
+    automation: row.automation_settings ? (JSON.parse(row.automation_settings) as AutomationSettings) : noBot,
   }
 }
 

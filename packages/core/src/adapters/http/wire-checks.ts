@@ -14,6 +14,7 @@ import type {
   ChatEventType,
   CodeOutcome,
   Conversation,
+  ConversationController,
   ConversationStatus,
   Customer,
   EmailChallenge,
@@ -184,6 +185,7 @@ const conversation = object<Conversation>({
   identification: oneOf<IdentificationStatus>({ identified: 1, not_identified: 1 }),
   lastCodeOutcome: oneOf<CodeOutcome>({ not_sent: 1, invalid: 1, valid: 1 }),
   awaitingIdentification: boolean,
+  controller: oneOf<ConversationController>({ advisors: 1, bot: 1 }),
 })
 
 const author = object<Author>({
@@ -253,6 +255,7 @@ const errorCode = oneOf<ErrorCode>({
   otp_attempts_exceeded: 1,
   identity_conflict: 1,
   conversation_taken: 1,
+  not_controller: 1,
   attachment_pending: 1,
   identification_code_invalid: 1,
   identification_code_expired: 1,

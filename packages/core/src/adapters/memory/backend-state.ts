@@ -239,6 +239,7 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
         identification: identified ? 'identified' : 'not_identified',
         lastCodeOutcome: 'not_sent',
         awaitingIdentification: settings.identificationMode === 'required' && !identified,
+        controller: 'advisors',
       },
       customerId,
       messages: [],

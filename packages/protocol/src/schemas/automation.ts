@@ -1,0 +1,52 @@
+import * as z from 'zod/mini'
+import { automationRules, handoffReasons } from '../automation.js'
+
+const { replyDeadlineSecondsMin, replyDeadlineSecondsMax, idleDeadlineSecondsMin, idleDeadlineSecondsMax } =
+  automationRules
+
+/** Which bot answers new conversations first, and how long it may take (W8). */
+export const automationSettingsSchema = z.object({
+  /** The id of a `bot`-scope key of the workspace; null: advisors answer every conversation. */
+  botKeyId: z.nullable(z.string().check(z.minLength(1), z.maxLength(100))),
+  replyDeadlineSeconds: z.int().check(z.gte(replyDeadlineSecondsMin), z.lte(replyDeadlineSecondsMax)),
+  idleDeadlineSeconds: z.int().check(z.gte(idleDeadlineSecondsMin), z.lte(idleDeadlineSecondsMax)),
+})
+export type AutomationSettings = z.infer<typeof automationSettingsSchema>
+
+/** A bot as advisors see it: its key's id and name. */
+export const botSchema = z.object({ id: z.string(), name: z.string() })
+export type Bot = z.infer<typeof botSchema>
+
+export const automationSettingsResponseSchema = z.object({
+  settings: automationSettingsSchema,
+  /** The key `botKeyId` names, while it is a live bot key; null otherwise. */
+  bot: z.nullable(botSchema),
+})
+export type AutomationSettingsResponse = z.infer<typeof automationSettingsResponseSchema>
+
+const fieldsSchema = z
+  .record(
+    z.string().check(z.minLength(1), z.maxLength(automationRules.fieldNameMaxLength)),
+    z.string().check(z.maxLength(automationRules.fieldValueMaxLength)),
+  )
+  .check(
+    z.refine((fields) => Object.keys(fields).length <= automationRules.maxFields, {
+      message: `At most ${automationRules.maxFields} fields`,
+    }),
+  )
+
+/** What a bot tells the advisors it hands over to (Messenger's handover metadata). The body may be left out. */
+export const handoffRequestSchema = z.object({
+  summary: z.optional(z.string().check(z.maxLength(automationRules.summaryMaxLength))),
+  fields: z.optional(fieldsSchema),
+})
+export type HandoffRequest = z.infer<typeof handoffRequestSchema>
+
+/** The last handoff of a conversation, as advisors see it. */
+export const handoffSchema = z.object({
+  reason: z.enum(handoffReasons),
+  summary: z.nullable(z.string()),
+  fields: z.record(z.string(), z.string()),
+  at: z.iso.datetime(),
+})
+export type Handoff = z.infer<typeof handoffSchema>
