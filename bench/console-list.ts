@@ -67,6 +67,7 @@ const rows = Array.from({ length: rowCount }, (_, index): ConversationRow => {
       identification: 'not_identified' as const,
       lastCodeOutcome: 'not_sent' as const,
       awaitingIdentification: false,
+      controller: 'advisors' as const,
     },
     customer: {
       id: `u${index}`,

@@ -21,12 +21,5 @@ export const automationRules = {
  * Why a bot stopped answering, on the `handoff` timeline event: it handed over (`bot`), the customer
  * asked for a person, an advisor took the conversation, a deadline passed, or the bot's key went away.
  */
-export const handoffReasons = [
-  'bot',
-  'customer',
-  'advisor',
-  'reply_deadline',
-  'idle_deadline',
-  'bot_removed',
-] as const
+export const handoffReasons = ['bot', 'customer', 'advisor', 'reply_deadline', 'idle_deadline', 'bot_removed'] as const
 export type HandoffReason = (typeof handoffReasons)[number]

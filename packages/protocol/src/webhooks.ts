@@ -5,6 +5,7 @@
  * - `conversation.assigned`: an advisor took the conversation or took it over;
  * - `conversation.status_changed`: finished or reopened;
  * - `conversation.identification_changed`: linked by a code, a failed code, a declined code;
+ * - `conversation.controller_changed`: a bot took the conversation, or handed it to the advisors;
  * - `timeline.appended`: every timeline row, these and the rest (labels, stars, blocks, transcripts).
  */
 export const webhookEventTypes = [
@@ -12,6 +13,7 @@ export const webhookEventTypes = [
   'conversation.assigned',
   'conversation.status_changed',
   'conversation.identification_changed',
+  'conversation.controller_changed',
   'timeline.appended',
 ] as const
 export type WebhookEventType = (typeof webhookEventTypes)[number]

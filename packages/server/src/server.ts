@@ -34,6 +34,7 @@ import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js
 import { errorMessage } from './errors/error-message.js'
 import { sweepRetention } from './privacy/retention.js'
 import { runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
+import { runBotDeadlines } from './automation/handoffs.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 import { defaultRateLimits } from './http/rate-limits.js'
 import type { RateLimitRules } from './http/rate-limits.js'
@@ -103,6 +104,11 @@ export interface ThreadlineOptions {
   webhookAllowedHosts?: string[]
   /** How often webhooks are fanned out and delivered; 0 disables the timer (tests call `runWebhooks()`). Default 1 s. */
   webhookRunMs?: number
+  /**
+   * How often bots' missed deadlines are handed over to advisors (W8, docs/automation.md); 0
+   * disables the timer (tests call `runBotDeadlines()`). Default 1 s.
+   */
+  botDeadlineRunMs?: number
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -153,6 +159,8 @@ export interface RunningServer extends Threadline {
   sweep(): Promise<{ sent: number }>
   /** Turns new timeline events into webhook deliveries and sends the due ones now. */
   runWebhooks(): Promise<{ queued: number; attempted: number }>
+  /** Hands over the conversations whose bot missed a deadline or lost its key, now. */
+  runBotDeadlines(): Promise<{ handedOver: number }>
   /** D6: scans files left pending again now (with a configured scanner); resolves with what it found. */
   rescanPendingFiles(): Promise<RescanResult>
 }
@@ -354,6 +362,23 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       : null
   webhookTimer?.unref()
 
+  let deadlineRun: Promise<{ handedOver: number }> | null = null
+  const botDeadlines = () => {
+    // One run at a time per process; several processes are kept apart by each conversation's lock.
+    deadlineRun ??= runBotDeadlines(context).finally(() => {
+      deadlineRun = null
+    })
+    return deadlineRun
+  }
+  const deadlineEvery = options.botDeadlineRunMs ?? 1_000
+  const deadlineTimer =
+    deadlineEvery > 0
+      ? setInterval(() => {
+          botDeadlines().catch((error: unknown) => context.log(`The bot deadline run failed: ${errorMessage(error)}`))
+        }, deadlineEvery)
+      : null
+  deadlineTimer?.unref()
+
   let closing: Promise<void> | null = null
   return {
     ...threadline,
@@ -362,6 +387,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     app,
     sweep,
     runWebhooks: webhooks,
+    runBotDeadlines: botDeadlines,
     rescanPendingFiles: rescan,
     createWorkspace: async (input) => {
       const credentials = await threadline.createWorkspace(input)
@@ -374,6 +400,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (rescanTimer) clearInterval(rescanTimer)
         if (recordsTimer) clearInterval(recordsTimer)
         if (webhookTimer) clearInterval(webhookTimer)
+        if (deadlineTimer) clearInterval(deadlineTimer)
         stopWatchingGaps?.()
         availability.close()
         registry.close()
@@ -384,6 +411,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         await sweeping?.catch(() => undefined)
         await rescanning?.catch(() => undefined)
         await webhookRun?.catch(() => undefined)
+        await deadlineRun?.catch(() => undefined)
         await threadline.close()
       })()
       return closing

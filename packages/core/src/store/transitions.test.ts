@@ -21,6 +21,7 @@ const conversation = (overrides: Partial<Conversation> = {}): Conversation => ({
   identification: 'not_identified',
   lastCodeOutcome: 'not_sent',
   awaitingIdentification: false,
+  controller: 'advisors',
   ...overrides,
 })
 const message = (seq: number, author: Author = agent): Message => ({

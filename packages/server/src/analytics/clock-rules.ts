@@ -74,6 +74,11 @@ export interface ConversationClock {
   firstHoldAt: number | null
   /** Each advisor's handling so far in this session. */
   shares: Record<string, { name: string | null; ms: number }>
+  /**
+   * A bot holds the conversation (docs/automation.md): nobody waits for a person until it hands
+   * over. Absent in clocks stored before bots existed, which reads as false.
+   */
+  botHolds?: boolean
 }
 
 /** The state before a conversation's first event. */
@@ -89,6 +94,7 @@ export function newConversationClock(): ConversationClock {
     holdingSince: null,
     firstHoldAt: null,
     shares: {},
+    botHolds: false,
   }
 }
 
@@ -129,6 +135,12 @@ export function applyClockEvent(clock: ConversationClock, event: ClockEvent, isF
     case 'block':
       settle('blocked', actorOf(event))
       break
+    case 'bot_control':
+      applyBotControl(clock)
+      break
+    case 'handoff':
+      applyHandoff(clock, event, settle)
+      break
     default:
       // Labels, stars, identification, transcripts, unblocks: no clock moves.
       break
@@ -153,6 +165,7 @@ function startSession(clock: ConversationClock, at: number): void {
     holdingSince: null,
     firstHoldAt: null,
     shares: {},
+    botHolds: false,
   } satisfies Partial<ConversationClock>)
 }
 
@@ -174,7 +187,8 @@ function applyMessage(clock: ConversationClock, event: ClockEvent, settle: Settl
     if (advisor !== null) clock.firstResponseFrom = null
   }
   if (event.actorKind === 'customer') {
-    clock.waitingSince ??= event.at
+    // The bot answers while it holds the conversation: the customer waits for a person from the handoff.
+    if (clock.botHolds !== true) clock.waitingSince ??= event.at
     return
   }
   if (advisor === null) return
@@ -200,6 +214,27 @@ function applyMessage(clock: ConversationClock, event: ClockEvent, settle: Settl
     clock.status = 'active'
     if (clock.holder !== null) startHolding(clock, event.at)
   }
+}
+
+/** A bot takes the conversation: the response clocks stop until it hands over (they never time a bot). */
+function applyBotControl(clock: ConversationClock): void {
+  clock.botHolds = true
+  clock.firstResponseFrom = null
+  clock.waitingSince = null
+}
+
+/**
+ * The bot lets go (it handed over, the customer asked for a person, an advisor took it, a deadline
+ * passed): the customer waits for a person from now, and the session's first response is timed from
+ * here, unless an advisor already answered in it. An idle handoff starts neither clock: nothing
+ * happened for the whole idle deadline, so nobody is waiting.
+ */
+function applyHandoff(clock: ConversationClock, event: ClockEvent, settle: Settle): void {
+  clock.botHolds = false
+  settle('handed_off', null)
+  if (clock.sessionStart === null || event.payload['reason'] === 'idle_deadline') return
+  clock.waitingSince = event.at
+  if (!clock.answered) clock.firstResponseFrom = event.at
 }
 
 /** A reopen by itself (the advisor's button) starts a session; one that follows the message that caused it does not. */
@@ -262,5 +297,6 @@ function applyFinish(clock: ConversationClock, event: ClockEvent, settle: Settle
     holdingSince: null,
     firstHoldAt: null,
     shares: {},
+    botHolds: false,
   } satisfies Partial<ConversationClock>)
 }

@@ -116,7 +116,11 @@ export async function giveToBot(
   await transaction.updateTable('conversations').set(change).where('id', '=', conversation.id).execute()
   Object.assign(conversation, change)
   await appendTimelineEvent(context, transaction, conversation, { kind: 'bot_control', actor: botActor(bot) })
-  emit({ type: 'conversation.assigned', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+  emit({
+    type: 'conversation.assigned',
+    ...eventBase(context, conversation),
+    conversation: toConversation(conversation),
+  })
 }
 
 /** A bot's reply: it owes nothing now, and the idle deadline starts again. */
@@ -177,7 +181,11 @@ export async function handOff(
       ...(Object.keys(fields).length === 0 ? {} : { fields }),
     },
   })
-  emit({ type: 'conversation.assigned', ...eventBase(context, conversation), conversation: toConversation(conversation) })
+  emit({
+    type: 'conversation.assigned',
+    ...eventBase(context, conversation),
+    conversation: toConversation(conversation),
+  })
   return true
 }
 

@@ -151,8 +151,8 @@ export async function listAgentConversations(
             labels: labels.get(row.id) ?? [],
             starred: row.starred === 1,
             offlineSince: offlineSinceOf(row),
-    bot: controllingBot(row),
-    handoff: lastHandoffOf(row),
+            bot: controllingBot(row),
+            handoff: lastHandoffOf(row),
             ...toCustomerDevice(customer),
           },
         ]
@@ -364,7 +364,12 @@ export async function replyInConversation(
   emit({ type: 'message.created', ...eventBase(context, conversation), message: toMessage(message, attachments) })
   if (bot !== null) {
     // A bot answers while the customer is there: no assignment, no status change, no reply email.
-    await afterBotReply(context, transaction, conversation, workspace ?? (await requireWorkspace(context, conversation.workspace_id)))
+    await afterBotReply(
+      context,
+      transaction,
+      conversation,
+      workspace ?? (await requireWorkspace(context, conversation.workspace_id)),
+    )
     return { message: toMessage(message, attachments), conversation: toConversation(conversation) }
   }
   // Typing is ephemeral and may have started in another process, so a reply always ends it.
@@ -430,7 +435,12 @@ export async function takeConversation(
  */
 export async function finishConversation(
   context: ServerContext,
-  { workspaceId, agent, conversationId, bot = null }: Scope & { agent: Agent; conversationId: string; bot?: Bot | null },
+  {
+    workspaceId,
+    agent,
+    conversationId,
+    bot = null,
+  }: Scope & { agent: Agent; conversationId: string; bot?: Bot | null },
 ): Promise<Conversation> {
   return mutate(context, workspaceId, conversationId, async (transaction, conversation, emit) => {
     if (bot !== null && conversation.status !== 'finished') requireController(conversation, bot)

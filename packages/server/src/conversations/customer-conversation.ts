@@ -208,7 +208,11 @@ async function sendOnce(
       await appendSystemMessage(context, transaction, conversation, replies.request(rule.workspaceName), emit)
     }
     // A bot that holds it owes an answer; a new session goes to the workspace's bot (docs/automation.md).
-    await afterCustomerMessage(context, transaction, conversation, { workspace, opensSession: created || wasFinished, emit })
+    await afterCustomerMessage(context, transaction, conversation, {
+      workspace,
+      opensSession: created || wasFinished,
+      emit,
+    })
     conversationId = conversation.id
     // Judged at the end: a send that released the conversation shows advisors all of it.
     hidden = agentVisibility(conversation)

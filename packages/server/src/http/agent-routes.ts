@@ -48,7 +48,7 @@ import type { AgentCaller } from './agent-caller.js'
 import type { AppEnv } from './app-env.js'
 import { mountCannedReplyRoutes } from './canned-reply-routes.js'
 import type { Cors } from './cors.js'
-import { readJson } from './read-json.js'
+import { readJson, readOptionalJson } from './read-json.js'
 import { mountNoteRoutes } from './note-routes.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { numericQuery } from './visitor-routes.js'
@@ -296,11 +296,4 @@ function booleanQuery(c: Context, names: string[]): Record<string, unknown> {
   for (const [name, value] of Object.entries(textQuery(c, names)))
     query[name] = value === 'true' ? true : value === 'false' ? false : value
   return query
-}
-
-/** Routes whose body is all optional accept no body at all. */
-async function readOptionalJson(c: Context): Promise<unknown> {
-  const length = c.req.header('content-length')
-  if (length === '0' || (length === undefined && c.req.header('content-type') === undefined)) return {}
-  return readJson(c)
 }

@@ -14,6 +14,7 @@ import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import { mountBlockRoutes } from './block-routes.js'
 import { mountWebhookRoutes } from './webhook-routes.js'
+import { mountAutomationRoutes } from './automation-routes.js'
 import { openApiDocument } from './openapi.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
 import { mountTeamRoutes } from './team-routes.js'
@@ -91,6 +92,7 @@ export function createApp(
   mountRecordsRoutes(app, { context, cors, registry })
   mountBlockRoutes(app, { context, cors })
   mountWebhookRoutes(app, { context, cors })
+  mountAutomationRoutes(app, { context, cors })
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry, availability })
   mountConsoleRoutes(app, { consoleDirs })

@@ -1,6 +1,7 @@
 import {
   adminRoutes,
   agentRoutes,
+  automationRoutes,
   blockRoutes,
   consoleRoutes,
   recordsRoutes,
@@ -13,6 +14,7 @@ import type { RouteAuth, RouteSpec } from '@threadline/protocol'
 import {
   adminRouteSchemas,
   agentRouteSchemas,
+  automationRouteSchemas,
   blockRouteSchemas,
   consoleRouteSchemas,
   errorBodySchema,
@@ -39,6 +41,7 @@ export const routeTables: ReadonlyArray<{
   { tag: 'records', routes: recordsRoutes, schemas: recordsRouteSchemas },
   { tag: 'blocks', routes: blockRoutes, schemas: blockRouteSchemas },
   { tag: 'webhooks', routes: webhookRoutes, schemas: webhookRouteSchemas },
+  { tag: 'automation', routes: automationRoutes, schemas: automationRouteSchemas },
   { tag: 'console', routes: consoleRoutes, schemas: consoleRouteSchemas },
   { tag: 'admin', routes: adminRoutes, schemas: adminRouteSchemas },
 ]

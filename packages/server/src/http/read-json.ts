@@ -17,3 +17,10 @@ export async function readJson(c: Context): Promise<unknown> {
     throw new ApiError('validation_failed', 'Invalid request: the body is not valid JSON')
   }
 }
+
+/** Routes whose body is all optional accept no body at all. */
+export async function readOptionalJson(c: Context): Promise<unknown> {
+  const length = c.req.header('content-length')
+  if (length === '0' || (length === undefined && c.req.header('content-type') === undefined)) return {}
+  return readJson(c)
+}

@@ -1,6 +1,6 @@
 import { normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
-import type { PageView, SessionGrant, TranscriptRequest } from '@threadline/protocol'
+import type { ConversationResponse, PageView, SessionGrant, TranscriptRequest } from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
 import type { AvailabilityWatch } from '../availability/availability-watch.js'
@@ -41,6 +41,7 @@ import { clientAddress } from './client-address.js'
 import type { Cors } from './cors.js'
 import { createRateLimiter } from './rate-limits.js'
 import { readJson } from './read-json.js'
+import { customerAsksForPerson } from '../automation/handoffs.js'
 import { filesBase, readUploadRequest } from './upload-request.js'
 import { startTranscriptDelivery } from '../transcripts/transcript-delivery.js'
 import { queueCustomerTranscript } from '../transcripts/transcript-requests.js'
@@ -236,6 +237,13 @@ export function mountVisitorRoutes(
     const status = await queueCustomerTranscript(context, { customer: session.customer, timeZone })
     if (status === 'queued') startTranscriptDelivery(context)
     return c.json({ status } satisfies TranscriptRequest)
+  })
+
+  app.post(visitorRoutes.requestPerson.path, async (c) => {
+    const session = await unblockedSessionOf(c)
+    return c.json({
+      conversation: await customerAsksForPerson(context, session.customer),
+    } satisfies ConversationResponse)
   })
 
   app.post(visitorRoutes.markRead.path, async (c) => {

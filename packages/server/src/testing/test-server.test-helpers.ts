@@ -96,7 +96,7 @@ export function freshEmail(): string {
   return `t-${crypto.randomUUID().slice(0, 12)}@example.test`
 }
 
-/** A development server on a fresh database with one workspace, quiet logs and no sweep or rescan timer. */
+/** A development server on a fresh database with one workspace, quiet logs and no sweep, rescan, webhook or bot-deadline timer. */
 export async function startTestServer(
   options: Partial<StartServerOptions> & { database?: DatabaseOptions; origins?: string[] } = {},
 ): Promise<TestServer> {
@@ -109,6 +109,7 @@ export async function startTestServer(
     pendingRescanMs: 0,
     recordsSweepMs: 0,
     webhookRunMs: 0,
+    botDeadlineRunMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },
   })

@@ -1,5 +1,5 @@
 import { webhookHeaders, webhookPingType } from '@threadline/protocol'
-import type { WebhookDelivery, WebhookEventType, WebhookPayload } from '@threadline/protocol'
+import type { TimelineEvent, WebhookDelivery, WebhookEventType, WebhookPayload } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { toMessage } from '../conversations/wire-format.js'
 import { randomId } from '../crypto/random.js'
@@ -149,6 +149,8 @@ async function fanOutBatchOf(
         type: 'conversation.status_changed',
         data: { ...base, status: row.kind === 'finish' ? 'finished' : (entry.payload['status'] ?? 'unanswered') },
       })
+    if (row.kind === 'bot_control' || row.kind === 'handoff')
+      events.push({ type: 'conversation.controller_changed', data: { ...base, ...controllerChange(entry) } })
     if (row.kind === 'identification')
       events.push({ type: 'conversation.identification_changed', data: { ...base, identification: entry.payload } })
     events.push({ type: 'timeline.appended', data: { ...base, entry } })
@@ -500,4 +502,12 @@ export async function runWebhooks(
   const queued = await fanOutWebhooks(context)
   const attempted = await deliverDueWebhooks(context, policy)
   return { queued, attempted }
+}
+
+/** What a `bot_control` or `handoff` row says: who answers now, which bot, and why it let go. */
+function controllerChange(entry: TimelineEvent): Record<string, unknown> {
+  if (entry.kind === 'bot_control')
+    return { controller: 'bot', bot: { id: entry.actor.id, name: entry.actor.name }, handoff: null }
+  const { fromBotId, fromName, ...handoff } = entry.payload
+  return { controller: 'advisors', bot: { id: fromBotId, name: fromName }, handoff }
 }

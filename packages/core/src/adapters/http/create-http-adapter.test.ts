@@ -31,6 +31,7 @@ const conversation: Conversation = {
   identification: 'not_identified',
   lastCodeOutcome: 'not_sent',
   awaitingIdentification: false,
+  controller: 'advisors',
 }
 const message: Message = {
   id: 'msg_1',

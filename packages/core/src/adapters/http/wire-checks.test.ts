@@ -87,6 +87,7 @@ const conversation: Conversation = {
   identification: 'not_identified',
   lastCodeOutcome: 'not_sent',
   awaitingIdentification: true,
+  controller: 'advisors',
 }
 const assignedConversation: Conversation = {
   ...conversation,

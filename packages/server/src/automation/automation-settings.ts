@@ -1,0 +1,47 @@
+import type { AutomationSettings, AutomationSettingsResponse } from '@threadline/protocol'
+import { ApiError } from '../errors/api-error.js'
+import type { ServerContext } from '../server-context.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
+import type { Workspace } from '../workspaces/workspaces.js'
+import { liveBot } from './controller.js'
+
+/** The workspace's bot settings, and the bot they name while its key is live. */
+export async function automationSettingsResponse(
+  context: ServerContext,
+  workspace: Workspace,
+): Promise<AutomationSettingsResponse> {
+  const { botKeyId } = workspace.automation
+  const bot =
+    botKeyId === null
+      ? null
+      : await context.database.db.transaction().execute((transaction) => liveBot(transaction, workspace.id, botKeyId))
+  return { settings: workspace.automation, bot }
+}
+
+/**
+ * Replaces the workspace's bot settings (H4: the route lets owners and admins only). The bot must be
+ * a live `bot`-scope key of this workspace: another workspace's key is refused like an unknown one
+ * (H7), so an id tells nothing about other workspaces.
+ */
+export async function setAutomationSettings(
+  context: ServerContext,
+  workspaceId: string,
+  settings: AutomationSettings,
+): Promise<Workspace> {
+  const { botKeyId, replyDeadlineSeconds, idleDeadlineSeconds } = settings
+  await context.database.db.transaction().execute(async (transaction) => {
+    if (botKeyId !== null && (await liveBot(transaction, workspaceId, botKeyId)) === null)
+      throw new ApiError('validation_failed', 'Invalid request: botKeyId must name a live bot key of this workspace')
+    // Stored in a stable shape (only the known fields), so what is read back is what was checked.
+    const stored: AutomationSettings = { botKeyId, replyDeadlineSeconds, idleDeadlineSeconds }
+    const result = await transaction
+      .updateTable('workspaces')
+      .set({ automation_settings: JSON.stringify(stored) })
+      .where('id', '=', workspaceId)
+      .executeTakeFirst()
+    if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
+  })
+  const workspace = await findWorkspace(context, workspaceId)
+  if (!workspace) throw new ApiError('not_found', 'No such workspace')
+  return workspace
+}
