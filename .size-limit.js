@@ -88,9 +88,11 @@ export default [
       disablePlugins: ['@size-limit/esbuild'],
       // Budget 35 KB. Held at 35.4 KB: the formatter chunk and the trims won it back (34.6 KB), then
       // the blocked notice and the transcript button took it to 35,310 B, and chat modes (the away and
-      // read-only notices, the measured reply time, the availability event) to 35,733 B. Held at
-      // 35.75 KB since December 2026 so the chat modes could ship; 35 KB is still the goal (an open item).
-      limit: '35.75 KB',
+      // read-only notices, the measured reply time, the availability event) to 35,733 B, and bots
+      // ("Talk to a person" as a quick reply, "Automated" on a bot's messages, the conversation's
+      // controller) to 35,864 B. Held at 35.9 KB since December 2026 so bots could ship; 35 KB is
+      // still the goal (an open item).
+      limit: '35.9 KB',
     },
     {
       name: "@threadline/loader: the Markdown formatter's chunk, loaded for the first formatted reply",

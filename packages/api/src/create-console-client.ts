@@ -5,6 +5,8 @@ import type { AgentClient } from './create-agent-client.js'
 import { createHttpClient } from './http-client.js'
 import type { CallOptions, FetchFunction } from './http-client.js'
 import { teamClientOver } from './team.js'
+import { automationClientOver } from './automation.js'
+import type { AutomationClient } from './automation.js'
 import { blocksClientOver } from './blocks.js'
 import type { BlocksClient } from './blocks.js'
 import { agentRecordsClientOver } from './records.js'
@@ -88,6 +90,8 @@ export interface ConsoleClient {
   readonly attachments: AgentAttachmentClient
   /** Webhook endpoints and their delivery logs, for an owner or admin (others are refused, H4). */
   readonly webhooks: WebhooksClient
+  /** The workspace's bot and its deadlines (docs/automation.md); setting them is for owners and admins. */
+  readonly automation: AutomationClient
 }
 
 /** The typed client of `consoleRoutes`, with the agent and team clients on the same cookie session. */
@@ -136,5 +140,6 @@ export function createConsoleClient({
     records: agentRecordsClientOver(http),
     attachments: attachmentClientOver(transport),
     webhooks: webhooksClientOver(http),
+    automation: automationClientOver(http),
   }
 }

@@ -25,6 +25,8 @@ export type {
   EditCannedReplyOptions,
   CannedReplyCallOptions,
 } from './create-agent-client.js'
+export { createAutomationClient } from './automation.js'
+export type { AutomationClient, HandoffOptions, SetAutomationOptions } from './automation.js'
 export { createBlocksClient } from './blocks.js'
 export type { BlocksClient, BlockCustomerOptions, LiftBlockOptions } from './blocks.js'
 export { createAgentAttachmentClient } from './attachments.js'

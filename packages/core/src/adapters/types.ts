@@ -50,6 +50,11 @@ export interface ChatAdapter {
    */
   declineIdentification(options: { text: string } & SessionCallOptions): Promise<{ conversation: Conversation | null }>
   /**
+   * "Talk to a person": while a bot answers the conversation (`conversation.controller === 'bot'`),
+   * it goes to the advisors at once. Otherwise it changes nothing, so a second tap is harmless.
+   */
+  requestPerson(options: SessionCallOptions): Promise<{ conversation: Conversation | null }>
+  /**
    * Uploads one file for the customer's next message and resolves with its attachment, whose id
    * `sendMessage` then takes. Only the uploader can send it, and only once (D7).
    */

@@ -96,6 +96,11 @@ export interface ChatClient {
    * is then; when nothing waited it posts nothing, so a second click is harmless.
    */
   declineIdentification(text: string): Promise<Result<Conversation | null>>
+  /**
+   * "Talk to a person": while a bot answers (`conversation.controller === 'bot'`), the conversation
+   * goes to the advisors at once. Resolves with the conversation as it is then; otherwise harmless.
+   */
+  requestPerson(): Promise<Result<Conversation | null>>
   clearError(): void
   /**
    * Ends the session on the server and wipes every local trace. Safe to call twice. The screen is

@@ -304,6 +304,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return withSession((session) => session.declineIdentification(text))
     },
 
+    async requestPerson() {
+      await ready
+      return withSession((session) => session.requestPerson())
+    },
+
     clearError: () => writer.update({ lastError: null }),
 
     async logout() {

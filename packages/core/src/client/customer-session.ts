@@ -63,6 +63,7 @@ export interface CustomerSession extends Readonly<StoredSession> {
   markRead(upToSeq?: number): Promise<Result<void>>
   uploadAttachment(file: Blob, name: string, signal?: AbortSignal): Promise<Result<Attachment>>
   declineIdentification(text: string): Promise<Result<Conversation | null>>
+  requestPerson(): Promise<Result<Conversation | null>>
   /** The customer's drafts, reported throttled while they type. */
   readonly typing: TypingReporter
   /** Whether this tab leads, and so sends the session's outbox entries. */
@@ -262,6 +263,13 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
       // The posted message comes by the stream too; fetch it now rather than wait for the event.
       if (!isClosed() && conversation && conversation.lastSeq > highestSeq(store.getState().messages)) void catchUp()
       return ok(conversation)
+    },
+
+    async requestPerson() {
+      const result = await call((auth) => adapter.requestPerson(auth))
+      if (!result.ok) return result
+      applyConversation(result.value.conversation)
+      return ok(result.value.conversation)
     },
 
     typing,

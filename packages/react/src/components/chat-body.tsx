@@ -7,7 +7,7 @@ import { classNames } from '../parts/class-names.js'
 import { partWithRef } from '../parts/part-with-ref.js'
 import { Composer } from './composer.js'
 import { EmailGate } from './email-gate.js'
-import { IdentificationQuickReply } from './identification-quick-reply.js'
+import { QuickReplies } from './quick-replies.js'
 import { MessageList } from './message-list.js'
 import { TypingIndicator } from './typing-indicator.js'
 
@@ -38,7 +38,7 @@ export const ChatBody = partWithRef('ChatBody', function ChatBody({ className, c
             <MessageList />
             <TypingIndicator />
             <Notices />
-            <IdentificationQuickReply />
+            <QuickReplies />
             <Composer />
           </>
         ))}

@@ -51,7 +51,10 @@ export const Message = partWithRef(
         {visibleAuthor && <Avatar className="tl-message__avatar" name={authorName} src={message.author.avatarUrl} />}
         <div className="tl-message__body">
           {visibleAuthor ? (
-            <span className="tl-message__author">{authorName}</span>
+            <span className="tl-message__author">
+              {authorName}
+              {kind === 'bot' && <span className="tl-message__automated"> {t('automated')}</span>}
+            </span>
           ) : (
             kind !== 'system' && (
               <span className="tl-visually-hidden">{own ? t('youSaid') : t('authorSaid', { name: authorName })}</span>

@@ -107,6 +107,8 @@ export const ar: Messages = {
 
   quickReplies: 'ردود مقترحة',
   declineIdentification: 'ليس لدي حساب',
+  talkToPerson: 'التحدث إلى شخص',
+  automated: 'آلي',
 
   emailTranscript: 'أرسل لي هذه المحادثة بالبريد الإلكتروني',
   transcriptSent: 'هذه المحادثة في طريقها إلى {email}.',

@@ -97,6 +97,8 @@ export const de: Messages = {
 
   quickReplies: 'Antwortvorschläge',
   declineIdentification: 'Ich habe kein Konto',
+  talkToPerson: 'Mit einem Menschen sprechen',
+  automated: 'Automatisch',
 
   emailTranscript: 'Diese Unterhaltung per E-Mail senden',
   transcriptSent: 'Diese Unterhaltung ist unterwegs an {email}.',

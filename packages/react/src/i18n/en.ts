@@ -94,6 +94,8 @@ export const en: Messages = {
 
   quickReplies: 'Suggested replies',
   declineIdentification: 'I have no account',
+  talkToPerson: 'Talk to a person',
+  automated: 'Automated',
 
   emailTranscript: 'Email me this conversation',
   transcriptSent: 'This conversation is on its way to {email}.',

@@ -94,6 +94,8 @@ export const es: Messages = {
 
   quickReplies: 'Respuestas sugeridas',
   declineIdentification: 'No tengo cuenta',
+  talkToPerson: 'Hablar con una persona',
+  automated: 'Automático',
 
   emailTranscript: 'Enviarme esta conversación por correo',
   transcriptSent: 'Esta conversación va de camino a {email}.',

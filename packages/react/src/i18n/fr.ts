@@ -94,6 +94,8 @@ export const fr: Messages = {
 
   quickReplies: 'Réponses suggérées',
   declineIdentification: 'Je n’ai pas de compte',
+  talkToPerson: 'Parler à une personne',
+  automated: 'Automatique',
 
   emailTranscript: 'M’envoyer cette conversation par e-mail',
   transcriptSent: 'Cette conversation est en route vers {email}.',

@@ -112,6 +112,10 @@ export interface Messages {
   quickReplies: string
   /** The quick reply while the chat waits for an identification code; also what is posted as the customer's message. */
   declineIdentification: string
+  /** The quick reply while a bot answers: the conversation goes to a person at once. */
+  talkToPerson: string
+  /** Beside a bot's name on its messages. */
+  automated: string
 
   /** The header's button that emails the conversation to the customer's verified address. */
   emailTranscript: string

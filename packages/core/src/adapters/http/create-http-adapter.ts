@@ -77,6 +77,8 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
     trackPageView: ({ signal, token, page }) => call({ route: visitorRoutes.trackPageView, signal, token, json: page }),
     declineIdentification: ({ signal, token, text }) =>
       call({ route: visitorRoutes.declineIdentification, signal, token, json: { text } }, conversationResponseCheck),
+    requestPerson: ({ signal, token }) =>
+      call({ route: visitorRoutes.requestPerson, signal, token }, conversationResponseCheck),
     uploadAttachment: async ({ signal, token, file, name }) => {
       const request: HttpRequest = {
         route: visitorRoutes.uploadAttachment,

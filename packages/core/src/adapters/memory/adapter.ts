@@ -106,6 +106,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): MemoryA
     trackPageView: ({ signal, ...input }) => call('trackPageView', signal, () => visitor.trackPageView(input)),
     declineIdentification: ({ signal, ...input }) =>
       call('declineIdentification', signal, () => visitor.declineIdentification(input)),
+    requestPerson: ({ signal, ...input }) => call('requestPerson', signal, () => visitor.requestPerson(input)),
 
     subscribe({ token, handlers, signal }): Unsubscribe {
       let state: 'connecting' | 'open' | 'closed' = 'connecting'

@@ -13,6 +13,12 @@ export interface MemoryAgent {
   messages(conversationId: string): Message[]
   /** Assigns the conversation to the replying advisor when nobody has it, and makes it `active`. */
   reply(conversationId: string, text: string, options?: { agent?: Agent }): Message
+  /**
+   * A bot's reply (author kind `bot`): the bot takes the conversation first if it does not hold it
+   * (`controller: 'bot'`), and the conversation stays as it was for advisors. The customer's
+   * "Talk to a person" (`requestPerson`) gives it back to the advisors.
+   */
+  botReply(conversationId: string, text: string, bot: { id: string; name: string }): Message
   /** Assigns (or explicitly overtakes) the conversation; an unanswered one becomes `active`. */
   take(conversationId: string, agent: Agent): Conversation
   finish(conversationId: string): Conversation
@@ -44,6 +50,7 @@ export function createMemoryAgent(state: MemoryBackendState): MemoryAgent {
     pageViewsByCustomerId,
     publish,
     resolveLookup,
+    setController,
     setStatus,
     stopAgentTyping,
     storedConversation,
@@ -85,6 +92,18 @@ export function createMemoryAgent(state: MemoryBackendState): MemoryAgent {
       stopAgentTyping(stored)
       if (stored.conversation.assignee === null) assign(stored, advisor)
       setStatus(stored, 'active')
+      return structuredClone(message)
+    },
+
+    botReply(conversationId, text, bot) {
+      const stored = storedConversation(conversationId)
+      const replyText = requireMessageText(text)
+      if (stored.conversation.controller !== 'bot') setController(stored, 'bot')
+      const message = appendMessage(stored, {
+        author: { kind: 'bot', id: bot.id, name: bot.name, avatarUrl: null },
+        text: replyText,
+        clientId: null,
+      })
       return structuredClone(message)
     },
 

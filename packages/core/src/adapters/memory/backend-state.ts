@@ -306,6 +306,17 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
     })
   }
 
+  /** A bot takes the conversation, or hands it to the advisors: `conversation.assigned` tells every device. */
+  function setController(stored: StoredConversation, controller: Conversation['controller']): void {
+    stored.conversation.controller = controller
+    stored.conversation.updatedAt = isoNow()
+    publish(stored, {
+      type: 'conversation.assigned',
+      ...eventBase(stored),
+      conversation: structuredClone(stored.conversation),
+    })
+  }
+
   function stopAgentTyping(stored: StoredConversation): void {
     if (stored.typingAgent === null) return
     stored.typingAgent = null
@@ -398,6 +409,7 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
     sameAttachments,
     sessionProblem,
     sessions,
+    setController,
     setStatus,
     settings,
     availabilityNow,

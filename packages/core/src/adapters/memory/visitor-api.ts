@@ -200,6 +200,15 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
       return { message: structuredClone(message), conversation: structuredClone(stored.conversation) }
     },
 
+    requestPerson({ token }) {
+      log('requestPerson', { token })
+      const customer = authenticate(token)
+      const stored = conversationOf(customer.id)
+      // A bot (`agent.botReply`) hands over at once; otherwise there is nothing to change.
+      if (stored?.conversation.controller === 'bot') state.setController(stored, 'advisors')
+      return { conversation: stored ? structuredClone(stored.conversation) : null }
+    },
+
     declineIdentification({ token, ...body }) {
       log('declineIdentification', { token })
       const customer = authenticate(token)

@@ -25,7 +25,7 @@ async function waitingChat(): Promise<Chat> {
 const advisorView = (chat: Chat) =>
   chat.backend.agent.messages(conversationId(chat)).map((message) => [message.author.kind, message.text])
 
-describe('IdentificationQuickReply', () => {
+describe('QuickReplies', () => {
   describe('while the conversation waits for an identification code', () => {
     it('offers "I have no account" above the composer, in a labelled group, accessibly', async () => {
       const chat = await waitingChat()
@@ -99,6 +99,42 @@ describe('IdentificationQuickReply', () => {
       await screen.findByText('Hello')
       expect(screen.queryByRole('button', { name: 'I have no account' })).toBeNull()
       expect(screen.queryByRole('group', { name: 'Suggested replies' })).toBeNull()
+    })
+  })
+
+  describe('while a bot answers', () => {
+    const bot = { id: 'key_bot', name: 'Stylist bot' }
+
+    async function chatWithBot(): Promise<Chat> {
+      const chat = createChat()
+      await signIn(chat)
+      await sendAndWait(chat, 'I need an outfit')
+      act(() => void chat.backend.agent.botReply(conversationId(chat), 'Which colours do you like?', bot))
+      await waitFor(() => expect(chat.client.getState().conversation?.controller).toBe('bot'))
+      return chat
+    }
+
+    it('marks the bot’s messages "Automated" and offers "Talk to a person", accessibly', async () => {
+      const chat = await chatWithBot()
+      const { container } = renderChat(chat, <ChatPanel />)
+      const group = await screen.findByRole('group', { name: 'Suggested replies' })
+      expect(within(group).getByRole('button', { name: 'Talk to a person' })).toBeTruthy()
+      expect((await screen.findByText('Automated')).closest('.tl-message__author')?.textContent).toBe(
+        'Stylist bot Automated',
+      )
+      await expectAccessible(container)
+    })
+
+    it('hands the conversation to a person from the keyboard, then goes away and focuses the composer', async () => {
+      const chat = await chatWithBot()
+      const user = userEvent.setup()
+      renderChat(chat, <ChatPanel locale="de" />)
+      const button = await screen.findByRole('button', { name: 'Mit einem Menschen sprechen' })
+      button.focus()
+      await user.keyboard('{Enter}')
+      await waitFor(() => expect(screen.queryByRole('group', { name: 'Antwortvorschläge' })).toBeNull())
+      expect(chat.client.getState().conversation?.controller).toBe('advisors')
+      expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Nachricht' }))
     })
   })
 })
