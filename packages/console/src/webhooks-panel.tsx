@@ -1,7 +1,7 @@
 import { webhookEventTypes } from '@threadline/protocol'
 import type { CreatedWebhook, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '@threadline/protocol'
-import { useId, useState } from 'react'
-import type { FormEvent } from 'react'
+import { Fragment, useId, useRef, useState } from 'react'
+import type { FormEvent, MouseEvent } from 'react'
 import type { WebhooksClient } from '@threadline/api'
 import { ConfirmButton } from './confirm-button.js'
 import { ErrorAlert } from './error-alert.js'
@@ -18,7 +18,7 @@ export interface WebhooksPanelProps {
   onFocusLost: () => void
 }
 
-/** What is open under the list for one endpoint: its events to edit, or its delivery log. */
+/** What is open under one endpoint's row: its events to edit, or its delivery log. */
 type Opened = { endpointId: string; view: 'events' | 'deliveries' }
 
 const deliveryStatusLabels: Record<WebhookDelivery['status'], string> = {
@@ -47,10 +47,20 @@ export function WebhooksPanel({ webhooks, copy = copyToClipboard, onFocusLost }:
   const [secret, setSecret] = useState<{ created: CreatedWebhook; rotated: boolean } | null>(null)
   const [opened, setOpened] = useState<Opened | null>(null)
   const [pings, setPings] = useState(0)
-  const openedEndpoint = endpoints?.find((endpoint) => endpoint.id === opened?.endpointId)
+  /** The button that opened the row under an endpoint: focus goes back to it when that row closes. */
+  const opener = useRef<HTMLButtonElement | null>(null)
+  const id = useId()
+  const isOpen = (endpointId: string, view: Opened['view']) => opened?.endpointId === endpointId && opened.view === view
 
-  function toggle(next: Opened): void {
-    setOpened(opened?.endpointId === next.endpointId && opened.view === next.view ? null : next)
+  function toggle(event: MouseEvent<HTMLButtonElement>, next: Opened): void {
+    opener.current = event.currentTarget
+    setOpened(isOpen(next.endpointId, next.view) ? null : next)
+  }
+
+  function closeEvents(): void {
+    setOpened(null)
+    reload()
+    opener.current?.focus()
   }
 
   async function remove(endpointId: string): Promise<void> {
@@ -110,93 +120,94 @@ export function WebhooksPanel({ webhooks, copy = copyToClipboard, onFocusLost }:
           </thead>
           <tbody>
             {endpoints?.map((endpoint) => (
-              <tr key={endpoint.id} data-revoked={endpoint.disabledAt ? '' : undefined}>
-                <th scope="row">
-                  <span className="console-table__stack">
-                    <span className="console-webhooks__url">{endpoint.url}</span>
-                    <span className="console-muted">Created {formatTime(endpoint.createdAt)}</span>
-                  </span>
-                </th>
-                <td>{describeEvents(endpoint.events)}</td>
-                <td>{describeState(endpoint)}</td>
-                <td>
-                  <div className="console-webhooks__actions">
-                    <button
-                      type="button"
-                      className="console-button"
-                      aria-label={`${endpoint.disabledAt ? 'Turn on' : 'Turn off'} ${endpoint.url}`}
-                      onClick={() =>
-                        void change(() =>
-                          webhooks.updateWebhook({ endpointId: endpoint.id, enabled: endpoint.disabledAt !== null }),
-                        ).catch(() => undefined)
-                      }
-                    >
-                      {endpoint.disabledAt ? 'Turn on' : 'Turn off'}
-                    </button>
-                    <button
-                      type="button"
-                      className="console-button"
-                      aria-label={`Edit the events of ${endpoint.url}`}
-                      aria-expanded={opened?.endpointId === endpoint.id && opened.view === 'events'}
-                      onClick={() => toggle({ endpointId: endpoint.id, view: 'events' })}
-                    >
-                      Edit events
-                    </button>
-                    <button
-                      type="button"
-                      className="console-button"
-                      aria-label={`Deliveries to ${endpoint.url}`}
-                      aria-expanded={opened?.endpointId === endpoint.id && opened.view === 'deliveries'}
-                      onClick={() => toggle({ endpointId: endpoint.id, view: 'deliveries' })}
-                    >
-                      Deliveries
-                    </button>
-                    <button
-                      type="button"
-                      className="console-button"
-                      aria-label={`Ping ${endpoint.url}`}
-                      onClick={() => void ping(endpoint.id).catch(() => undefined)}
-                    >
-                      Ping
-                    </button>
-                    <ConfirmButton
-                      label="Rotate secret"
-                      name={`Rotate the signing secret of ${endpoint.url}`}
-                      question={`Rotate the signing secret of ${endpoint.url}?`}
-                      detail="The new secret is shown once; the current one keeps signing beside it for 24 hours."
-                      confirmLabel="Rotate secret"
-                      onConfirm={() => rotate(endpoint.id)}
-                    />
-                    <ConfirmButton
-                      label="Delete"
-                      name={`Delete ${endpoint.url}`}
-                      question={`Delete ${endpoint.url}?`}
-                      detail="It receives nothing more, and its delivery log is deleted with it."
-                      confirmLabel="Delete endpoint"
-                      onConfirm={() => remove(endpoint.id)}
-                    />
-                  </div>
-                </td>
-              </tr>
+              <Fragment key={endpoint.id}>
+                <tr data-revoked={endpoint.disabledAt ? '' : undefined}>
+                  <th scope="row">
+                    <span className="console-table__stack">
+                      <span className="console-webhooks__url">{endpoint.url}</span>
+                      <span className="console-muted">Created {formatTime(endpoint.createdAt)}</span>
+                    </span>
+                  </th>
+                  <td>{describeEvents(endpoint.events)}</td>
+                  <td>{describeState(endpoint)}</td>
+                  <td>
+                    <div className="console-webhooks__actions">
+                      <button
+                        type="button"
+                        className="console-button"
+                        aria-label={`${endpoint.disabledAt ? 'Turn on' : 'Turn off'} ${endpoint.url}`}
+                        onClick={() =>
+                          void change(() =>
+                            webhooks.updateWebhook({ endpointId: endpoint.id, enabled: endpoint.disabledAt !== null }),
+                          ).catch(() => undefined)
+                        }
+                      >
+                        {endpoint.disabledAt ? 'Turn on' : 'Turn off'}
+                      </button>
+                      <button
+                        type="button"
+                        className="console-button"
+                        aria-label={`Edit the events of ${endpoint.url}`}
+                        aria-expanded={isOpen(endpoint.id, 'events')}
+                        aria-controls={isOpen(endpoint.id, 'events') ? `${id}-detail` : undefined}
+                        onClick={(event) => toggle(event, { endpointId: endpoint.id, view: 'events' })}
+                      >
+                        Edit events
+                      </button>
+                      <button
+                        type="button"
+                        className="console-button"
+                        aria-label={`Deliveries to ${endpoint.url}`}
+                        aria-expanded={isOpen(endpoint.id, 'deliveries')}
+                        aria-controls={isOpen(endpoint.id, 'deliveries') ? `${id}-detail` : undefined}
+                        onClick={(event) => toggle(event, { endpointId: endpoint.id, view: 'deliveries' })}
+                      >
+                        Deliveries
+                      </button>
+                      <button
+                        type="button"
+                        className="console-button"
+                        aria-label={`Ping ${endpoint.url}`}
+                        onClick={() => void ping(endpoint.id).catch(() => undefined)}
+                      >
+                        Ping
+                      </button>
+                      <ConfirmButton
+                        label="Rotate secret"
+                        name={`Rotate the signing secret of ${endpoint.url}`}
+                        question={`Rotate the signing secret of ${endpoint.url}?`}
+                        detail="The new secret is shown once; the current one keeps signing beside it for 24 hours."
+                        confirmLabel="Rotate secret"
+                        onConfirm={() => rotate(endpoint.id)}
+                      />
+                      <ConfirmButton
+                        label="Delete"
+                        name={`Delete ${endpoint.url}`}
+                        question={`Delete ${endpoint.url}?`}
+                        detail="It receives nothing more, and its delivery log is deleted with it."
+                        confirmLabel="Delete endpoint"
+                        onConfirm={() => remove(endpoint.id)}
+                      />
+                    </div>
+                  </td>
+                </tr>
+                {/* Right under its endpoint, so the keyboard reaches it next from the button that opened it. */}
+                {opened?.endpointId === endpoint.id && (
+                  <tr>
+                    <td id={`${id}-detail`} colSpan={4}>
+                      {opened.view === 'events' ? (
+                        <EditEventsForm webhooks={webhooks} endpoint={endpoint} onDone={closeEvents} />
+                      ) : (
+                        <DeliveryLog key={pings} webhooks={webhooks} endpoint={endpoint} />
+                      )}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
       </div>
-      {openedEndpoint && opened?.view === 'events' && (
-        <EditEventsForm
-          key={openedEndpoint.id}
-          webhooks={webhooks}
-          endpoint={openedEndpoint}
-          onDone={() => {
-            setOpened(null)
-            reload()
-            onFocusLost()
-          }}
-        />
-      )}
-      {openedEndpoint && opened?.view === 'deliveries' && (
-        <DeliveryLog key={`${openedEndpoint.id}-${pings}`} webhooks={webhooks} endpoint={openedEndpoint} />
-      )}
     </div>
   )
 }
