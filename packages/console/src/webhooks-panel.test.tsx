@@ -226,6 +226,24 @@ describe('webhooks', { timeout: consoleTestTimeoutMs }, () => {
     expect(receiver.received[1]?.headers['webhook-id']).toBe(receiver.received[0]?.headers['webhook-id'])
   })
 
+  it('shows an endpoint the receiver answered 410 Gone as off, and Turn on brings it back', async () => {
+    const opened = await openWebhooks()
+    const { user, dialog } = opened
+    await addEndpoint(opened)
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }))
+    receiver.state.status = 410
+    await user.click(await within(dialog).findByRole('button', { name: `Ping ${receiver.url}` }))
+    await waitFor(() => deliveryLog(dialog))
+    await deliverAndRefresh(user, dialog)
+    const row = () => rowOf(dialog, receiver.url)
+    await waitFor(() => expect(within(row()).getByText(/^Off since .+: the receiver answered 410 Gone$/)).toBeTruthy())
+    expect(within(deliveryLog(dialog)).getByRole('row', { name: /^webhook\.ping/ }).textContent).toContain('410')
+
+    await user.click(within(row()).getByRole('button', { name: `Turn on ${receiver.url}` }))
+    await waitFor(() => expect(within(row()).getByText('On')).toBeTruthy())
+    expect((await (await serverWebhooks()).listWebhooks())[0]?.disabledReason).toBeNull()
+  })
+
   it('rotates the secret, shown once, and deletes the endpoint after a confirmation', async () => {
     const opened = await openWebhooks()
     const { user, container, dialog } = opened

@@ -14,7 +14,7 @@ export interface WebhooksPanelProps {
   webhooks: WebhooksClient
   /** Writes the signing secret to the clipboard; `navigator.clipboard` by default. */
   copy?: (text: string) => Promise<void>
-  /** Where focus goes when the control that had it is gone (a deleted endpoint's row, a closed form). */
+  /** Where focus goes when the control that had it is gone (a deleted endpoint's row, a secret put away). */
   onFocusLost: () => void
 }
 
@@ -33,7 +33,7 @@ function describeEvents(events: WebhookEventType[]): string {
 
 function describeState({ disabledAt, disabledReason }: WebhookEndpoint): string {
   if (disabledAt === null) return 'On'
-  return disabledReason === 'gone' ? `Off: the receiver answered 410 Gone ${formatTime(disabledAt)}` : 'Off'
+  return disabledReason === 'gone' ? `Off since ${formatTime(disabledAt)}: the receiver answered 410 Gone` : 'Off'
 }
 
 /**
@@ -65,7 +65,6 @@ export function WebhooksPanel({ webhooks, copy = copyToClipboard, onFocusLost }:
 
   async function remove(endpointId: string): Promise<void> {
     await change(() => webhooks.deleteWebhook({ endpointId }))
-    if (opened?.endpointId === endpointId) setOpened(null)
     onFocusLost()
   }
 
@@ -198,7 +197,7 @@ export function WebhooksPanel({ webhooks, copy = copyToClipboard, onFocusLost }:
                       {opened.view === 'events' ? (
                         <EditEventsForm webhooks={webhooks} endpoint={endpoint} onDone={closeEvents} />
                       ) : (
-                        <DeliveryLog key={pings} webhooks={webhooks} endpoint={endpoint} />
+                        <DeliveryLog key={pings} webhooks={webhooks} endpoint={endpoint} onRefresh={reload} />
                       )}
                     </td>
                   </tr>
@@ -340,8 +339,19 @@ function lastResponse({ lastStatusCode, lastError }: WebhookDelivery): string {
   return lastStatusCode === null ? (lastError ?? 'None yet') : String(lastStatusCode)
 }
 
-/** The endpoint's newest deliveries (the server answers 50), each with a Redeliver button. */
-function DeliveryLog({ webhooks, endpoint }: { webhooks: WebhooksClient; endpoint: WebhookEndpoint }) {
+/**
+ * The endpoint's newest deliveries (the server answers 50), each with a Redeliver button. Refresh
+ * reloads the endpoints too (`onRefresh`): a receiver's 410 Gone turns its endpoint off.
+ */
+function DeliveryLog({
+  webhooks,
+  endpoint,
+  onRefresh,
+}: {
+  webhooks: WebhooksClient
+  endpoint: WebhookEndpoint
+  onRefresh: () => void
+}) {
   const endpointId = endpoint.id
   const {
     data: deliveries,
@@ -355,7 +365,14 @@ function DeliveryLog({ webhooks, endpoint }: { webhooks: WebhooksClient; endpoin
     <section className="console-webhooks__log" aria-labelledby={`${id}-title`}>
       <div className="console-webhooks__actions">
         <h3 id={`${id}-title`}>Deliveries to {endpoint.url}</h3>
-        <button type="button" className="console-button" onClick={reload}>
+        <button
+          type="button"
+          className="console-button"
+          onClick={() => {
+            reload()
+            onRefresh()
+          }}
+        >
           Refresh
         </button>
       </div>
