@@ -51,9 +51,12 @@ export const consoleTestTimeoutMs = 30_000
 
 /**
  * One real server for the file's tests, and a clean page after each. Files are clean at once
- * (no scanner, as in development) unless the file gives its own `fileScanner`.
+ * (no scanner, as in development) unless the file gives its own `fileScanner`; a webhooks file
+ * gives its receiver's host and runs the deliveries itself (`webhookRunMs: 0`, `runWebhooks()`).
  */
-export function useConsoleTestServer(options: Pick<StartServerOptions, 'fileScanner'> = {}): {
+export function useConsoleTestServer(
+  options: Pick<StartServerOptions, 'fileScanner' | 'webhookAllowedHosts' | 'webhookRunMs'> = {},
+): {
   readonly current: ConsoleTestServer
 } {
   // Waits for the page are conditions, not figures: generous, so a busy machine only makes them slower.

@@ -9,6 +9,7 @@ import { SessionsPanel } from './sessions-panel.js'
 import { settingsSections } from './settings-sections.js'
 import type { SettingsSection } from './settings-sections.js'
 import { TeamPanel } from './team-panel.js'
+import { WebhooksPanel } from './webhooks-panel.js'
 
 export interface SettingsDialogProps {
   client: ConsoleClient
@@ -20,7 +21,7 @@ export interface SettingsDialogProps {
 }
 
 /**
- * Team, API keys, Chat and hours, and My sessions in one dialog over the inbox, whose stream keeps running behind it.
+ * Team, API keys, Chat and hours, Webhooks, and My sessions in one dialog over the inbox, whose stream keeps running behind it.
  * The sections are ARIA tabs (arrow keys, Home, End); Escape or Close goes back to the inbox.
  */
 export function SettingsDialog({ client, session, section, onSectionChange, onSignOut, onClose }: SettingsDialogProps) {
@@ -88,6 +89,9 @@ export function SettingsDialog({ client, session, section, onSectionChange, onSi
         )}
         {current?.id === 'keys' && <ApiKeysPanel team={client.team} onFocusLost={() => panelRef.current?.focus()} />}
         {current?.id === 'hours' && <ChatHoursPanel team={client.team} />}
+        {current?.id === 'webhooks' && (
+          <WebhooksPanel webhooks={client.webhooks} onFocusLost={() => panelRef.current?.focus()} />
+        )}
         {current?.id === 'sessions' && (
           <SessionsPanel client={client} onSignOut={onSignOut} onFocusLost={() => panelRef.current?.focus()} />
         )}

@@ -54,7 +54,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
         within(dialog)
           .getAllByRole('tab')
           .map((tab) => tab.textContent),
-      ).toEqual(['Team', 'API keys', 'Chat and hours', 'My sessions'])
+      ).toEqual(['Team', 'API keys', 'Chat and hours', 'Webhooks', 'My sessions'])
       await within(dialog).findByRole('rowheader', { name: /^Advisor/ })
       expect(within(rowOf(dialog, 'Advisor')).getByText('You')).toBeTruthy()
       await expectAccessible(container)
@@ -152,6 +152,8 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
       await user.keyboard('{ArrowRight}')
       expect(within(dialog).getByRole('tab', { name: 'Chat and hours', selected: true })).toBeTruthy()
       await user.keyboard('{ArrowRight}')
+      expect(within(dialog).getByRole('tab', { name: 'Webhooks', selected: true })).toBeTruthy()
+      await user.keyboard('{ArrowRight}')
       expect(within(dialog).getByRole('tab', { name: 'My sessions', selected: true })).toBeTruthy()
       await user.keyboard('{Escape}')
       expect(screen.queryByRole('dialog')).toBeNull()
@@ -159,7 +161,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
   })
 
   describe('as an advisor', () => {
-    it('H4: sees the team with roles and presence, but no invitation, role picker, Remove, API keys or chat hours', async () => {
+    it('H4: sees the team with roles and presence, but no invitation, role picker, Remove, API keys, chat hours or webhooks', async () => {
       const user = userEvent.setup()
       const { email } = await teammate(test.current, 'advisor', 'Avery')
       const { container } = await renderConsole(await signedInBrowser(test.current, email))
@@ -186,6 +188,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
       expect(offered.some((label) => label?.startsWith('Open Team'))).toBe(true)
       expect(offered.some((label) => label?.startsWith('Open API keys'))).toBe(false)
       expect(offered.some((label) => label?.startsWith('Open Chat and hours'))).toBe(false)
+      expect(offered.some((label) => label?.startsWith('Open Webhooks'))).toBe(false)
     })
   })
 
