@@ -1,4 +1,4 @@
-import type { Agent, CannedReply, Conversation, TeamMember } from '@threadline/protocol'
+import type { Agent, CannedReply, Conversation, Handoff, TeamMember } from '@threadline/protocol'
 import { Avatar } from '@threadline/react'
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { Ref } from 'react'
@@ -149,7 +149,13 @@ export function ConversationView({
               <p className="console-muted">
                 {statusNames[conversation.status]}
                 {' · '}
-                {assignee ? (mine ? 'Assigned to you' : `Assigned to ${assignee.name}`) : 'Nobody has taken it'}
+                {entry?.bot
+                  ? `${entry.bot.name} (a bot) is answering`
+                  : assignee
+                    ? mine
+                      ? 'Assigned to you'
+                      : `Assigned to ${assignee.name}`
+                    : 'Nobody has taken it'}
                 {' · '}
                 {identificationNames[conversation.identification]}
               </p>
@@ -171,7 +177,7 @@ export function ConversationView({
                   })
                 }
               >
-                {assignee ? `Take over from ${assignee.name}` : 'Take'}
+                {entry?.bot ? `Take from ${entry.bot.name}` : assignee ? `Take over from ${assignee.name}` : 'Take'}
               </button>
             )}
             {conversation.status === 'finished' ? (
@@ -233,6 +239,7 @@ export function ConversationView({
           {error ?? actionError}
         </p>
       )}
+      {entry?.handoff && conversation?.status !== 'finished' && <HandoffSummary handoff={entry.handoff} />}
       <p className="tl-visually-hidden console-announcer" role="status">
         {announcement}
       </p>
@@ -308,5 +315,26 @@ export function ConversationView({
         )}
       </div>
     </article>
+  )
+}
+
+/** What the bot learned before it handed over (docs/automation.md): its summary and the fields. */
+function HandoffSummary({ handoff }: { handoff: Handoff }) {
+  const fields = Object.entries(handoff.fields)
+  if (handoff.summary === null && fields.length === 0) return null
+  return (
+    <section className="console-handoff" aria-label="From the bot">
+      {handoff.summary !== null && <p>{handoff.summary}</p>}
+      {fields.length > 0 && (
+        <dl>
+          {fields.map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
   )
 }

@@ -13,6 +13,8 @@ export function describeError(error: unknown): string {
     case 'forbidden':
       return error.message
     case 'validation_failed':
+    // The server names the bot answering, and what to do (take the conversation).
+    case 'not_controller':
       return error.message
     case 'rate_limited':
       return 'Too many requests. Wait a moment and try again.'

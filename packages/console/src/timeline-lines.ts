@@ -6,12 +6,13 @@ export interface TimelineLine {
   text: string
   /**
    * Worth interrupting a screen reader for when it happens live: someone else took, took over,
-   * finished or reopened the conversation. Labels, stars and identification only show.
+   * finished or reopened the conversation, or a bot took it or let go. Labels, stars and
+   * identification only show.
    */
   important: boolean
 }
 
-const importantKinds: ReadonlySet<string> = new Set(['take', 'overtake', 'finish', 'reopen'])
+const importantKinds: ReadonlySet<string> = new Set(['take', 'overtake', 'finish', 'reopen', 'bot_control', 'handoff'])
 
 /** Who did it, in words: the advisor's name at the time, else what they were. */
 function actorName(event: TimelineEvent): string {
@@ -57,12 +58,39 @@ function wording(event: TimelineEvent, who: string): string | null {
       return `${who} removed the star`
     case 'identification':
       return identificationWording(payload)
+    case 'bot_control':
+      return `${who} (a bot) is answering this conversation`
+    case 'handoff':
+      return handoffWording(payload, who)
     case 'transcript':
       return payload.status === 'sent'
         ? `Transcript sent to ${typeof payload.to === 'string' ? payload.to : 'the customer'}`
         : 'The transcript could not be sent'
     default:
       return null
+  }
+}
+
+/** Why the bot let go (docs/automation.md), and what it said when it handed over itself. */
+function handoffWording(payload: Record<string, unknown>, who: string): string {
+  const bot = text(payload.fromName) ?? 'The bot'
+  switch (payload.reason) {
+    case 'bot': {
+      const summary = text(payload.summary)
+      return `${bot} handed over to the advisors${summary === null ? '' : `: “${summary}”`}`
+    }
+    case 'customer':
+      return `The customer asked for a person: ${bot} handed over`
+    case 'advisor':
+      return `${who} took this conversation from ${bot}`
+    case 'reply_deadline':
+      return `${bot} did not answer in time: handed over to the advisors`
+    case 'idle_deadline':
+      return `${bot} went quiet: handed over to the advisors`
+    case 'bot_removed':
+      return `${bot} was removed: handed over to the advisors`
+    default:
+      return `${bot} handed over to the advisors`
   }
 }
 

@@ -71,6 +71,7 @@ export function useConversationList({
         const entries = await api.listConversations({
           ...(view.status === null ? {} : { status: view.status }),
           ...(view.mine ? { assignee: 'me' as const } : {}),
+          ...(view.controller === null ? {} : { controller: view.controller }),
           ...(search === '' ? {} : { q: search }),
           ...(identification === null ? {} : { identification }),
           ...(lastCodeOutcome === null ? {} : { lastCodeOutcome }),

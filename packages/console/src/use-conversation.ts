@@ -126,8 +126,11 @@ export function useConversation({
           if (event.author === 'customer') setState((current) => ({ ...current, customerTyping: null }))
           return
         case 'conversation.status_changed':
-        case 'conversation.assigned':
           return setConversation(event.conversation)
+        // A take, or a bot taking or letting go: the bot and the handoff are on the entry only.
+        case 'conversation.assigned':
+          setConversation(event.conversation)
+          return void reloadEntry()
         case 'conversation.identification_changed':
           setConversation(event.conversation)
           return void reloadEntry()

@@ -125,6 +125,7 @@ describe('webhooks', { timeout: consoleTestTimeoutMs }, () => {
       'conversation.assigned',
       'conversation.status_changed',
       'conversation.identification_changed',
+      'conversation.controller_changed',
       'timeline.appended',
     ])
     const shown = await addEndpoint(opened, ['message.created', 'conversation.assigned'])
