@@ -173,6 +173,29 @@ describeEachDatabase('analytics clock rules', (freshDatabase) => {
     expect(figures.counts.answered.count).toBe(1)
   })
 
+  it('a proactive message into a finished conversation opens a session without a first response', async () => {
+    const start = nextDay()
+    const { session, customer } = await test.verify()
+    const conversationId = await customerWrites(session.token)
+    clock.advance(2 * minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Hi', clientId: 'f1' })
+    clock.advance(minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/finish'))
+    clock.advance(hour)
+    await as(ana, 'POST', `/v1/agent/customers/${customer.id}/messages`, { text: 'How did it go?', clientId: 'f2' })
+    clock.advance(20 * minute)
+    await customerWrites(session.token, 'Not well')
+    clock.advance(6 * minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Sorry to hear', clientId: 'f3' })
+
+    const figures = await figuresOf(start, start + day)
+    expect(figures.counts.reopened.count).toBe(1)
+    // Only the first session, answered in 2 minutes, has a first response.
+    expect(samples(figures.metrics.firstResponseTime)).toEqual([1, 2 * minute, 2 * minute, 2 * minute])
+    const responses = figures.metrics.responseTime
+    expect([responses.n, responses.p50, responses.p90]).toEqual([2, 2 * minute, 6 * minute])
+  })
+
   it('a proactive message to a waiting customer keeps them waiting until a real reply', async () => {
     const start = nextDay()
     const { session, customer } = await test.verify()
