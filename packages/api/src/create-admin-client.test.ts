@@ -4,7 +4,7 @@ import { adminRouteSchemas } from '@threadline/protocol/schemas'
 import { describe, expect, it } from 'vitest'
 import { createAdminClient } from './create-admin-client.js'
 import { createAgentClient } from './create-agent-client.js'
-import { useRealServer } from './real-server.test-helpers.js'
+import { rejection, useRealServer } from './real-server.test-helpers.js'
 
 const server = useRealServer()
 const adminClient = (secret = server.current.secret) =>
@@ -72,6 +72,55 @@ describe('createAdminClient', () => {
       const removedKey = createAgentClient({ baseUrl: server.current.url, agentKey: created.secret })
       const refused = await removedKey.me().catch((error: unknown) => error)
       expect(refused).toMatchObject({ name: 'ApiError', code: 'unauthorized', status: 401 })
+    })
+  })
+
+  describe('proactive messages', () => {
+    it('writes first to a customer by external id, as the owner, once per client id', async () => {
+      const customer = await server.current.customer()
+      const client = adminClient()
+      const clientId = randomUUID()
+      const sent = await client.sendProactiveMessage({
+        to: { externalId: customer.externalId },
+        text: 'Shipped',
+        clientId,
+      })
+      expect(adminRouteSchemas.sendProactiveMessage.response.parse(sent)).toEqual(sent)
+      expect(sent.message).toMatchObject({ text: 'Shipped', author: { kind: 'agent', name: 'Olga' } })
+      expect(sent.conversation.status).toBe('active')
+      const retry = await client.sendProactiveMessage({
+        to: { externalId: customer.externalId },
+        text: 'Shipped',
+        clientId,
+      })
+      expect(retry).toMatchObject({ customerId: sent.customerId, message: { id: sent.message.id } })
+      const agent = createAgentClient({ baseUrl: server.current.url, agentKey: server.current.agentKey })
+      const page = await agent.listMessages({ conversationId: sent.conversation.id })
+      expect(page.messages.map((message) => message.text)).toEqual(['Shipped'])
+    })
+
+    it('writes as the advisor named in fromAdvisorId, and refuses one who is not an advisor with validation_failed', async () => {
+      const client = adminClient()
+      const email = `proactive-${randomUUID().slice(0, 8)}@api.example.test`
+      const advisor = await client.inviteAdvisor({ email, name: 'Pia', role: 'advisor' })
+      const to = { email: `${randomUUID()}@example.test` }
+      const sent = await client.sendProactiveMessage({ to, text: 'Hello from Pia', fromAdvisorId: advisor.id })
+      expect(sent.message.author).toMatchObject({ kind: 'agent', id: advisor.id, name: 'Pia' })
+
+      const refused = await rejection(client.sendProactiveMessage({ to, text: 'Hi', fromAdvisorId: 'agt_nobody' }))
+      expect(refused).toMatchObject({ name: 'ApiError', code: 'validation_failed', status: 400 })
+      expect(refused.message).toContain('fromAdvisorId')
+    })
+
+    it('rejects past the limit per customer per day with rate_limited and when to retry', async () => {
+      const client = adminClient()
+      const to = { email: `${randomUUID()}@example.test` }
+      for (const text of ['One', 'Two', 'Three']) await client.sendProactiveMessage({ to, text })
+      const refused = await rejection(client.sendProactiveMessage({ to, text: 'Four' }))
+      expect(refused).toMatchObject({ name: 'ApiError', code: 'rate_limited', status: 429 })
+      // The first of the three leaves the 24 hours in just under a day.
+      expect(refused.retryAfterSeconds).toBeGreaterThan(86_400 - 60)
+      expect(refused.retryAfterSeconds).toBeLessThanOrEqual(86_400)
     })
   })
 

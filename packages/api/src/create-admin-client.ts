@@ -6,9 +6,11 @@ import type {
   AccountUpdateRequest,
   AdminCreateApiKeyRequest,
   AdminMintCodeRequest,
+  AdminProactiveMessageRequest,
   CreatedApiKey,
   IdentificationCodeResponse,
   InviteAdvisorRequest,
+  ProactiveMessageResponse,
   TeamMember,
   WorkspaceSettings,
   WorkspaceSettingsUpdate,
@@ -39,6 +41,8 @@ export interface AdminRemoveAdvisorOptions extends CallOptions {
 }
 /** Without `advisorId` the key belongs to the workspace's first owner. */
 export type AdminCreateKeyOptions = AdminCreateApiKeyRequest & CallOptions
+/** `to` by external id or verified email; without `fromAdvisorId` the workspace's first owner writes. */
+export type AdminSendProactiveMessageOptions = AdminProactiveMessageRequest & CallOptions
 
 export interface AdminClient {
   /** A code for the account, valid five minutes, that its user pastes into any chat. Creates or refreshes the account. */
@@ -60,6 +64,13 @@ export interface AdminClient {
   /** The chat mode's override and schedule (docs/availability.md), and what customers see now. */
   getChatSettings(options?: CallOptions): Promise<ChatSettingsResponse>
   setChatSettings(options: ChatSettings & CallOptions): Promise<ChatSettingsResponse>
+  /**
+   * Writes first to a customer (docs/proactive-messages.md), creating the customer when new, into
+   * their one conversation. Rejects with `validation_failed` (400) when `fromAdvisorId` is not a current
+   * advisor of the workspace, and `rate_limited` (429, with `retryAfterSeconds`) past the proactive
+   * messages per customer per day. The same `clientId` answers the original message again.
+   */
+  sendProactiveMessage(options: AdminSendProactiveMessageOptions): Promise<ProactiveMessageResponse>
 }
 
 /** The typed client of the admin API (the workspace secret and the workspace header), every route of `adminRoutes`. */
@@ -94,5 +105,7 @@ export function createAdminClient({ baseUrl, workspaceId, secret, fetch, timeout
     getChatSettings: ({ signal } = {}) => http.request(adminRoutes.getChatSettings, { signal }),
     setChatSettings: ({ signal, override, schedule }) =>
       http.request(adminRoutes.setChatSettings, { signal, body: { override, schedule } }),
+    sendProactiveMessage: ({ signal, to, text, fromAdvisorId, clientId }) =>
+      http.request(adminRoutes.sendProactiveMessage, { signal, body: { to, text, fromAdvisorId, clientId } }),
   }
 }

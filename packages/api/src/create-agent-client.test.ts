@@ -87,6 +87,20 @@ describe('createAgentClient', () => {
       expect((await client.finish({ conversationId })).status).toBe('finished')
     })
 
+    it('writes first to a customer, into their conversation, once per client id', async () => {
+      const { conversationId } = await openConversation()
+      const client = agentClient()
+      const customerId = (await client.getConversation({ conversationId })).customer.id
+      await client.finish({ conversationId })
+      const clientId = randomUUID()
+      const sent = await client.sendProactiveMessage({ customerId, text: 'One more thing', clientId })
+      expect(agentRouteSchemas.sendProactiveMessage.response.parse(sent)).toEqual(sent)
+      expect(sent).toMatchObject({ customerId, conversation: { id: conversationId, status: 'active' } })
+      expect(sent.message).toMatchObject({ text: 'One more thing', author: { kind: 'agent', name: 'Olga' } })
+      const retry = await client.sendProactiveMessage({ customerId, text: 'One more thing', clientId })
+      expect(retry.message.id).toBe(sent.message.id)
+    })
+
     it('tells the workspace the advisor is typing', async () => {
       const { conversationId } = await openConversation()
       const client = agentClient()
@@ -120,6 +134,22 @@ describe('createAgentClient', () => {
     it('answers not_found for a conversation that does not exist', async () => {
       const error = await rejection(agentClient().getConversation({ conversationId: 'cnv_missing/../x' }))
       expect(error).toMatchObject({ code: 'not_found', status: 404 })
+    })
+
+    it('answers not_found for a customer to write first to that does not exist', async () => {
+      const error = await rejection(agentClient().sendProactiveMessage({ customerId: 'cus_missing', text: 'Hi' }))
+      expect(error).toMatchObject({ name: 'ApiError', code: 'not_found', status: 404 })
+    })
+
+    it('answers rate_limited with when to retry past the proactive messages per customer per day', async () => {
+      const { conversationId } = await openConversation()
+      const client = agentClient()
+      const customerId = (await client.getConversation({ conversationId })).customer.id
+      for (const text of ['One', 'Two', 'Three']) await client.sendProactiveMessage({ customerId, text })
+      const error = await rejection(client.sendProactiveMessage({ customerId, text: 'Four' }))
+      expect(error).toMatchObject({ name: 'ApiError', code: 'rate_limited', status: 429 })
+      expect(error.retryAfterSeconds).toBeGreaterThan(86_400 - 60)
+      expect(error.retryAfterSeconds).toBeLessThanOrEqual(86_400)
     })
 
     it('answers validation_failed for a body the protocol refuses', async () => {

@@ -15,6 +15,7 @@ import type {
   MessagesQuery,
   Note,
   PinnedNote,
+  ProactiveMessageResponse,
   RecordedPageView,
   SendMessageResponse,
   TeamMember,
@@ -87,6 +88,11 @@ export interface CustomerCallOptions extends CallOptions {
 export interface PinNoteOptions extends CustomerCallOptions {
   text: string
 }
+export interface SendProactiveMessageOptions extends CustomerCallOptions {
+  text: string
+  /** Makes a retry safe: the server answers the same message again, even at the limit. */
+  clientId?: string
+}
 export interface UnpinNoteOptions extends CallOptions {
   pinnedNoteId: string
 }
@@ -153,6 +159,13 @@ export interface AgentClient {
   listPinnedNotes(options: CustomerCallOptions): Promise<PinnedNote[]>
   pinNote(options: PinNoteOptions): Promise<PinnedNote>
   unpinNote(options: UnpinNoteOptions): Promise<void>
+  /**
+   * Writes first to a customer of the workspace (docs/proactive-messages.md), into their one
+   * conversation (created, or reopened when finished), as this advisor. Rejects with `not_found`
+   * (404) for another workspace's customer, and `rate_limited` (429, with `retryAfterSeconds`) past
+   * the proactive messages per customer per day.
+   */
+  sendProactiveMessage(options: SendProactiveMessageOptions): Promise<ProactiveMessageResponse>
   /** This advisor's personal replies and the workspace's, by shortcut. */
   listCannedReplies(options?: ListCannedRepliesOptions): Promise<CannedReply[]>
   createCannedReply(options: CreateCannedReplyOptions): Promise<CannedReply>
@@ -253,6 +266,8 @@ export function agentClientOver(http: HttpClient): AgentClient {
     async unpinNote({ pinnedNoteId, signal }) {
       await http.request(agentRoutes.unpinNote, { signal, params: { id: pinnedNoteId } })
     },
+    sendProactiveMessage: ({ customerId, signal, text, clientId }) =>
+      http.request(agentRoutes.sendProactiveMessage, { signal, params: { id: customerId }, body: { text, clientId } }),
     async listCannedReplies({ signal, q } = {}) {
       const query = q === undefined ? {} : { q }
       return (await http.request(agentRoutes.listCannedReplies, { signal, query })).cannedReplies

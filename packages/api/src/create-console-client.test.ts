@@ -74,6 +74,17 @@ describe('createConsoleClient', () => {
       expect(advisors.map((advisor) => advisor.email)).toContain(server.current.ownerEmail)
     })
 
+    it('writes first to a customer as the signed-in advisor, on the cookie alone', async () => {
+      const { advisor, client } = await teammate('advisor')
+      const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })
+      const { conversationId } = await customer.send('Thanks, that is all')
+      const customerId = (await client.agent.getConversation({ conversationId })).customer.id
+      await client.agent.finish({ conversationId })
+      const sent = await client.agent.sendProactiveMessage({ customerId, text: 'How did it go?' })
+      expect(sent).toMatchObject({ customerId, conversation: { id: conversationId, status: 'active' } })
+      expect(sent.message.author).toMatchObject({ kind: 'agent', id: advisor.id, name: 'An advisor' })
+    })
+
     it('H3: sends every call that changes something as JSON, so routes without a body work on the cookie too', async () => {
       const { client } = await teammate('advisor')
       const customer = await server.current.customer({ email: `${randomUUID()}@example.test` })

@@ -20,6 +20,7 @@ export type {
   CustomerCallOptions,
   PinNoteOptions,
   UnpinNoteOptions,
+  SendProactiveMessageOptions,
   ListCannedRepliesOptions,
   CreateCannedReplyOptions,
   EditCannedReplyOptions,
@@ -48,6 +49,7 @@ export type {
   AdminInviteAdvisorOptions,
   AdminRemoveAdvisorOptions,
   AdminCreateKeyOptions,
+  AdminSendProactiveMessageOptions,
 } from './create-admin-client.js'
 export { createAgentRecordsClient, createAdminRecordsClient } from './records.js'
 export type {

@@ -155,6 +155,65 @@ describeEachDatabase('analytics clock rules', (freshDatabase) => {
     expect(figures.metrics.responseTime.n).toBe(2)
   })
 
+  it("a proactive message answers nothing: the customer's reply to it starts the response clock, and its session has no first response", async () => {
+    const start = nextDay()
+    const { session, customer } = await test.verify()
+    await as(ana, 'POST', `/v1/agent/customers/${customer.id}/messages`, { text: 'Your order shipped', clientId: 'p1' })
+    clock.advance(10 * minute)
+    const conversationId = await customerWrites(session.token, 'It has not arrived')
+    clock.advance(3 * minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Let me check', clientId: 'p2' })
+
+    const figures = await figuresOf(start, start + day)
+    expect(samples(figures.metrics.responseTime)).toEqual([1, 3 * minute, 3 * minute, 3 * minute])
+    expect(figures.metrics.responseTime.conversationIds).toEqual([conversationId])
+    // Nobody waited when the advisor wrote first: no first response, neither 13 minutes nor 3.
+    expect(figures.metrics.firstResponseTime.n).toBe(0)
+    expect(figures.counts.created.count).toBe(1)
+    expect(figures.counts.answered.count).toBe(1)
+  })
+
+  it('a proactive message into a finished conversation opens a session without a first response', async () => {
+    const start = nextDay()
+    const { session, customer } = await test.verify()
+    const conversationId = await customerWrites(session.token)
+    clock.advance(2 * minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Hi', clientId: 'f1' })
+    clock.advance(minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/finish'))
+    clock.advance(hour)
+    await as(ana, 'POST', `/v1/agent/customers/${customer.id}/messages`, { text: 'How did it go?', clientId: 'f2' })
+    clock.advance(20 * minute)
+    await customerWrites(session.token, 'Not well')
+    clock.advance(6 * minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Sorry to hear', clientId: 'f3' })
+
+    const figures = await figuresOf(start, start + day)
+    expect(figures.counts.reopened.count).toBe(1)
+    // Only the first session, answered in 2 minutes, has a first response.
+    expect(samples(figures.metrics.firstResponseTime)).toEqual([1, 2 * minute, 2 * minute, 2 * minute])
+    const responses = figures.metrics.responseTime
+    expect([responses.n, responses.p50, responses.p90]).toEqual([2, 2 * minute, 6 * minute])
+  })
+
+  it('a proactive message to a waiting customer keeps them waiting until a real reply', async () => {
+    const start = nextDay()
+    const { session, customer } = await test.verify()
+    const conversationId = await customerWrites(session.token)
+    clock.advance(4 * minute)
+    await as(ana, 'POST', `/v1/agent/customers/${customer.id}/messages`, {
+      text: 'Our sale starts today',
+      clientId: 'w1',
+    })
+    clock.advance(minute)
+    await as(ana, 'POST', conversationPath(conversationId, '/messages'), { text: 'Sorry, hello!', clientId: 'w2' })
+
+    const figures = await figuresOf(start, start + day)
+    expect(samples(figures.metrics.responseTime)).toEqual([1, 5 * minute, 5 * minute, 5 * minute])
+    expect(samples(figures.metrics.firstResponseTime)).toEqual([1, 5 * minute, 5 * minute, 5 * minute])
+    expect(figures.counts.answered.count).toBe(1)
+  })
+
   it('an overtake splits the handling time between the advisors by the time each held it', async () => {
     const start = nextDay()
     const { session } = await test.verify()
