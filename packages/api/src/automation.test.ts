@@ -58,8 +58,8 @@ describe('createAutomationClient', () => {
     const bot = await ownerKey('bot')
     const settings = { botKeyId: 'key_unknown', replyDeadlineSeconds: 15, idleDeadlineSeconds: 1_800 }
     expect(await rejection(admin.setAutomation(settings))).toMatchObject({ code: 'validation_failed' })
-    expect(await rejection(automationClient(bot.secret).setAutomation({ ...settings, botKeyId: null }))).toMatchObject(
-      { code: 'forbidden' },
-    )
+    expect(await rejection(automationClient(bot.secret).setAutomation({ ...settings, botKeyId: null }))).toMatchObject({
+      code: 'forbidden',
+    })
   })
 })

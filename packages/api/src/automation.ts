@@ -41,7 +41,8 @@ export function automationClientOver(http: HttpClient): AutomationClient {
     getAutomation: ({ signal } = {}) => http.request(automationRoutes.getAutomation, { signal }),
     setAutomation: ({ signal, ...body }) => http.request(automationRoutes.setAutomation, { signal, body }),
     async handoff({ conversationId, signal, ...body }) {
-      return (await http.request(automationRoutes.handoff, { signal, params: { id: conversationId }, body })).conversation
+      return (await http.request(automationRoutes.handoff, { signal, params: { id: conversationId }, body }))
+        .conversation
     },
   }
 }

@@ -13,8 +13,9 @@ export function describeError(error: unknown): string {
     case 'forbidden':
       return error.message
     case 'validation_failed':
-    // The server names the bot answering, and what to do (take the conversation).
+      return error.message
     case 'not_controller':
+      // The server names the bot answering, and what to do (take the conversation).
       return error.message
     case 'rate_limited':
       return 'Too many requests. Wait a moment and try again.'

@@ -18,54 +18,57 @@ export type QuickRepliesProps = ComponentPropsWithRef<'div'>
  *   goes to the advisors at once.
  * Once used, a reply goes away and the composer takes the focus.
  */
-export const QuickReplies = partWithRef('QuickReplies', function QuickReplies({ className, ...rest }: QuickRepliesProps) {
-  const client = useThreadlineClient()
-  const i18n = useI18n()
-  const { t } = i18n
-  const conversation = useConversation()
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const replies: Array<[label: string, run: () => Promise<Result<unknown>>]> = []
-  if (conversation?.awaitingIdentification)
-    replies.push([t('declineIdentification'), () => client.declineIdentification(t('declineIdentification'))])
-  if (conversation?.controller === 'bot') replies.push([t('talkToPerson'), () => client.requestPerson()])
-  if (replies.length === 0) return null
+export const QuickReplies = partWithRef(
+  'QuickReplies',
+  function QuickReplies({ className, ...rest }: QuickRepliesProps) {
+    const client = useThreadlineClient()
+    const i18n = useI18n()
+    const { t } = i18n
+    const conversation = useConversation()
+    const [busy, setBusy] = useState(false)
+    const [error, setError] = useState<string | null>(null)
+    const replies: Array<[label: string, run: () => Promise<Result<unknown>>]> = []
+    if (conversation?.awaitingIdentification)
+      replies.push([t('declineIdentification'), () => client.declineIdentification(t('declineIdentification'))])
+    if (conversation?.controller === 'bot') replies.push([t('talkToPerson'), () => client.requestPerson()])
+    if (replies.length === 0) return null
 
-  const use = async ({ currentTarget }: MouseEvent<HTMLButtonElement>, run: () => Promise<Result<unknown>>) => {
-    if (busy) return
-    // Read now: once used, the reply renders nothing, and the focused button goes with it.
-    const body = currentTarget.closest('.tl-body')
-    const hadFocus = currentTarget === document.activeElement
-    setBusy(true)
-    setError(null)
-    const result = await run()
-    setBusy(false)
-    if (!result.ok) setError(describeError(result.error, i18n))
-    else if (hadFocus) body?.querySelector<HTMLElement>('.tl-composer__input')?.focus()
-  }
+    const use = async ({ currentTarget }: MouseEvent<HTMLButtonElement>, run: () => Promise<Result<unknown>>) => {
+      if (busy) return
+      // Read now: once used, the reply renders nothing, and the focused button goes with it.
+      const body = currentTarget.closest('.tl-body')
+      const hadFocus = currentTarget === document.activeElement
+      setBusy(true)
+      setError(null)
+      const result = await run()
+      setBusy(false)
+      if (!result.ok) setError(describeError(result.error, i18n))
+      else if (hadFocus) body?.querySelector<HTMLElement>('.tl-composer__input')?.focus()
+    }
 
-  return (
-    <div role="group" aria-label={t('quickReplies')} {...rest} className={classNames('tl-quick-replies', className)}>
-      {replies.map(([label, run]) => (
-        // aria-disabled, not disabled: a disabled button drops the keyboard focus while the call runs.
-        <button
-          key={label}
-          type="button"
-          className="tl-quick-reply"
-          aria-disabled={busy || undefined}
-          onClick={(event) => void use(event, run)}
-        >
-          {label}
-        </button>
-      ))}
-      {error && (
-        <p className="tl-quick-replies__error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  )
-})
+    return (
+      <div role="group" aria-label={t('quickReplies')} {...rest} className={classNames('tl-quick-replies', className)}>
+        {replies.map(([label, run]) => (
+          // aria-disabled, not disabled: a disabled button drops the keyboard focus while the call runs.
+          <button
+            key={label}
+            type="button"
+            className="tl-quick-reply"
+            aria-disabled={busy || undefined}
+            onClick={(event) => void use(event, run)}
+          >
+            {label}
+          </button>
+        ))}
+        {error && (
+          <p className="tl-quick-replies__error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    )
+  },
+)
 
 /** @deprecated The same part as `QuickReplies`, under its first name. */
 export const IdentificationQuickReply = QuickReplies
