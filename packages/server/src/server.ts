@@ -31,10 +31,10 @@ import { createStreamRegistry } from './realtime/stream-registry.js'
 import type { ServerContext, ServerMode, ServerSettings } from './server-context.js'
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
-import { errorMessage } from './errors/error-message.js'
 import { sweepRetention } from './privacy/retention.js'
 import { runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
 import { runBotDeadlines } from './automation/handoffs.js'
+import { backgroundJob } from './background-job.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 import { defaultRateLimits } from './http/rate-limits.js'
 import type { RateLimitRules } from './http/rate-limits.js'
@@ -301,83 +301,34 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const port = (server.address() as AddressInfo).port
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
 
-  let sweeping: Promise<{ sent: number }> | null = null
-  const sweep = () => {
-    // One sweep at a time per process; several processes are kept apart by the claim in the database.
-    sweeping ??= sweepReplyEmails(context, { connectedCustomerIds: registry.connectedCustomerIds() }).finally(() => {
-      sweeping = null
-    })
-    return sweeping
-  }
-  const sweepEvery = options.replyEmailSweepMs ?? 30_000
-  const sweepTimer =
-    sweepEvery > 0
-      ? setInterval(() => {
-          sweep().catch((error: unknown) => context.log(`The reply-email sweep failed: ${errorMessage(error)}`))
-        }, sweepEvery)
-      : null
-  sweepTimer?.unref()
-  const recordsEvery = options.recordsSweepMs ?? 30_000
-  const recordsTimer =
-    recordsEvery > 0
-      ? setInterval(() => {
-          runRecordsJobs(context).catch((error: unknown) =>
-            context.log(`The transcript and retention jobs failed: ${errorMessage(error)}`),
-          )
-        }, recordsEvery)
-      : null
-  recordsTimer?.unref()
-
-  let rescanning: Promise<RescanResult> | null = null
-  const rescan = () => {
-    // One run at a time per process; several processes are kept apart by the claim on each file.
-    rescanning ??= rescanPendingFiles(context).finally(() => {
-      rescanning = null
-    })
-    return rescanning
-  }
-  const rescanEvery = options.pendingRescanMs ?? 5 * 60_000
-  const rescanTimer =
-    rescanEvery > 0 && typeof context.settings.fileScanner !== 'string'
-      ? setInterval(() => {
-          rescan().catch((error: unknown) => context.log(`The rescan of pending files failed: ${errorMessage(error)}`))
-        }, rescanEvery)
-      : null
-  rescanTimer?.unref()
-
-  let webhookRun: Promise<{ queued: number; attempted: number }> | null = null
-  const webhooks = () => {
-    // One run at a time per process; several processes are kept apart by the claims in the database.
-    webhookRun ??= runWebhooks(context, webhookPolicy(context)).finally(() => {
-      webhookRun = null
-    })
-    return webhookRun
-  }
-  const webhookEvery = options.webhookRunMs ?? 1_000
-  const webhookTimer =
-    webhookEvery > 0
-      ? setInterval(() => {
-          webhooks().catch((error: unknown) => context.log(`The webhook run failed: ${errorMessage(error)}`))
-        }, webhookEvery)
-      : null
-  webhookTimer?.unref()
-
-  let deadlineRun: Promise<{ handedOver: number }> | null = null
-  const botDeadlines = () => {
-    // One run at a time per process; several processes are kept apart by each conversation's lock.
-    deadlineRun ??= runBotDeadlines(context).finally(() => {
-      deadlineRun = null
-    })
-    return deadlineRun
-  }
-  const deadlineEvery = options.botDeadlineRunMs ?? 1_000
-  const deadlineTimer =
-    deadlineEvery > 0
-      ? setInterval(() => {
-          botDeadlines().catch((error: unknown) => context.log(`The bot deadline run failed: ${errorMessage(error)}`))
-        }, deadlineEvery)
-      : null
-  deadlineTimer?.unref()
+  const log = context.log
+  // Several processes are kept apart by each job's claims and locks in the database.
+  const sweep = backgroundJob(
+    () => sweepReplyEmails(context, { connectedCustomerIds: registry.connectedCustomerIds() }),
+    { everyMs: options.replyEmailSweepMs ?? 30_000, what: 'reply-email sweep', log },
+  )
+  const records = backgroundJob(() => runRecordsJobs(context), {
+    everyMs: options.recordsSweepMs ?? 30_000,
+    what: 'transcript and retention jobs',
+    log,
+  })
+  const rescan = backgroundJob(() => rescanPendingFiles(context), {
+    // Without a scanner ('none' or 'hold') there is nothing to scan again.
+    everyMs: typeof context.settings.fileScanner === 'string' ? 0 : (options.pendingRescanMs ?? 5 * 60_000),
+    what: 'rescan of pending files',
+    log,
+  })
+  const webhooks = backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
+    everyMs: options.webhookRunMs ?? 1_000,
+    what: 'webhook run',
+    log,
+  })
+  const botDeadlines = backgroundJob(() => runBotDeadlines(context), {
+    everyMs: options.botDeadlineRunMs ?? 1_000,
+    what: 'bot deadline run',
+    log,
+  })
+  const jobs = [sweep, records, rescan, webhooks, botDeadlines]
 
   let closing: Promise<void> | null = null
   return {
@@ -385,10 +336,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url: `http://${shownHost}:${port}`,
     port,
     app,
-    sweep,
-    runWebhooks: webhooks,
-    runBotDeadlines: botDeadlines,
-    rescanPendingFiles: rescan,
+    sweep: sweep.run,
+    runWebhooks: webhooks.run,
+    runBotDeadlines: botDeadlines.run,
+    rescanPendingFiles: rescan.run,
     createWorkspace: async (input) => {
       const credentials = await threadline.createWorkspace(input)
       cors.invalidate()
@@ -396,11 +347,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     },
     close() {
       closing ??= (async () => {
-        if (sweepTimer) clearInterval(sweepTimer)
-        if (rescanTimer) clearInterval(rescanTimer)
-        if (recordsTimer) clearInterval(recordsTimer)
-        if (webhookTimer) clearInterval(webhookTimer)
-        if (deadlineTimer) clearInterval(deadlineTimer)
+        for (const job of jobs) job.stopTimer()
         stopWatchingGaps?.()
         availability.close()
         registry.close()
@@ -408,10 +355,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           server.close(() => resolvePromise())
           ;(server as Server).closeAllConnections?.()
         })
-        await sweeping?.catch(() => undefined)
-        await rescanning?.catch(() => undefined)
-        await webhookRun?.catch(() => undefined)
-        await deadlineRun?.catch(() => undefined)
+        await Promise.all(jobs.map((job) => job.settled()))
         await threadline.close()
       })()
       return closing

@@ -1,7 +1,7 @@
 import type { AutomationSettings, AutomationSettingsResponse } from '@threadline/protocol'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
-import { findWorkspace } from '../workspaces/workspaces.js'
+import { findWorkspace, writeWorkspaceSettings } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
 import { liveBot } from './controller.js'
 
@@ -34,12 +34,7 @@ export async function setAutomationSettings(
       throw new ApiError('validation_failed', 'Invalid request: botKeyId must name a live bot key of this workspace')
     // Stored in a stable shape (only the known fields), so what is read back is what was checked.
     const stored: AutomationSettings = { botKeyId, replyDeadlineSeconds, idleDeadlineSeconds }
-    const result = await transaction
-      .updateTable('workspaces')
-      .set({ automation_settings: JSON.stringify(stored) })
-      .where('id', '=', workspaceId)
-      .executeTakeFirst()
-    if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
+    await writeWorkspaceSettings(transaction, workspaceId, { automation_settings: JSON.stringify(stored) })
   })
   const workspace = await findWorkspace(context, workspaceId)
   if (!workspace) throw new ApiError('not_found', 'No such workspace')

@@ -2,7 +2,7 @@ import type { Availability, ChatSchedule, ChatSettings, ChatSettingsResponse } f
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { isKnownTimeZone } from '../transcripts/time-zone.js'
-import { findWorkspace } from '../workspaces/workspaces.js'
+import { findWorkspace, writeWorkspaceSettings } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
 import { modeAt } from './schedule.js'
 import { replyTimePromise } from './reply-promise.js'
@@ -57,12 +57,7 @@ export async function setChatSettings(
       closedMode: settings.schedule.closedMode,
     },
   }
-  const result = await context.database.db
-    .updateTable('workspaces')
-    .set({ chat_settings: JSON.stringify(stored) })
-    .where('id', '=', workspaceId)
-    .executeTakeFirst()
-  if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
+  await writeWorkspaceSettings(context.database.db, workspaceId, { chat_settings: JSON.stringify(stored) })
   const workspace = await findWorkspace(context, workspaceId)
   if (!workspace) throw new ApiError('not_found', 'No such workspace')
   return workspace

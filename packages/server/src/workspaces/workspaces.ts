@@ -10,7 +10,8 @@ import type {
   WorkspaceSettings,
 } from '@threadline/protocol'
 import { apiKeyHashes, matchesApiKeyHash, noteApiKeyUse } from '../advisors/api-keys.js'
-import type { AgentTable, ApiKeyTable } from '../database/schema.js'
+import type { Kysely } from 'kysely'
+import type { AgentTable, ApiKeyTable, DatabaseSchema } from '../database/schema.js'
 import { randomId, randomToken } from '../crypto/random.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
@@ -239,6 +240,19 @@ export async function findWorkspace(context: ServerContext, workspaceId: string)
     .where('id', '=', workspaceId)
     .executeTakeFirst()
   return row ? toWorkspace(row) : null
+}
+
+/**
+ * Replaces one of the workspace's settings documents, stored as JSON and written only after they
+ * were checked; `not_found` when there is no such workspace.
+ */
+export async function writeWorkspaceSettings(
+  db: Kysely<DatabaseSchema>,
+  workspaceId: string,
+  settings: { chat_settings: string } | { automation_settings: string },
+): Promise<void> {
+  const result = await db.updateTable('workspaces').set(settings).where('id', '=', workspaceId).executeTakeFirst()
+  if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
 }
 
 export async function listWorkspaces(context: ServerContext): Promise<Workspace[]> {
