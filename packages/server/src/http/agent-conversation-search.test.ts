@@ -75,6 +75,7 @@ describeEachDatabase('the console queue: search and counts', (freshDatabase) => 
       active: before.active + 1,
       finished: before.finished + 1,
       all: before.all + 3,
+      bot: 0,
     })
     const listed = (await test.agent('GET', '/v1/agent/conversations?assignee=me&status=active')).body.conversations
     expect(listed.map((entry: { conversation: { id: string } }) => entry.conversation.id)).toContain(mine)
