@@ -40,7 +40,9 @@ export default [
     // workspace.availability event, its check, the route) to 13,354 B (13,313 B measured at the raise). The rewrites tried (the
     // event's one parse, the mode written by the session) measured 11 to 32 B more, so the held limit
     // was raised to 13.4 KB in December 2026, with the 13 KB budget still the goal (an open item).
-    limit: '13.4 KB',
+    // Bots and intake (\`requestPerson\`, the conversation's controller, quick replies on messages)
+    // took it to 13,430 B: held at 13.5 KB since December 2026, the 13 KB budget still the goal.
+    limit: '13.5 KB',
   },
   {
     name: '@threadline/react + core: ChatWidget, provider and createChatClient (React excluded)',
@@ -90,9 +92,10 @@ export default [
       // the blocked notice and the transcript button took it to 35,310 B, and chat modes (the away and
       // read-only notices, the measured reply time, the availability event) to 35,733 B, and bots
       // ("Talk to a person" as a quick reply, "Automated" on a bot's messages, the conversation's
-      // controller) to 35,864 B. Held at 35.9 KB since December 2026 so bots could ship; 35 KB is
-      // still the goal (an open item).
-      limit: '35.9 KB',
+      // controller) to 35,864 B, and intake (an automated question's answers as buttons, quick
+      // replies on messages) to 35,940 B. Held at 36 KB since December 2026 so bots and intake could
+      // ship; 35 KB is still the goal (an open item).
+      limit: '36 KB',
     },
     {
       name: "@threadline/loader: the Markdown formatter's chunk, loaded for the first formatted reply",

@@ -148,6 +148,8 @@ export interface DeviceOptions {
   initScripts?: string[]
   /** The browser's time zone (IANA); default the machine's. */
   timezoneId?: string
+  /** The browser's language (`navigator.language`, Accept-Language); default `en-US`. */
+  locale?: string
 }
 
 /**
@@ -169,7 +171,7 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
       headless: true,
       args: chromiumArgs,
       viewport: options.viewport ?? { width: 1280, height: 800 },
-      locale: 'en-US',
+      locale: options.locale ?? 'en-US',
       ...(options.isMobile === undefined ? {} : { isMobile: options.isMobile }),
       ...(options.hasTouch === undefined ? {} : { hasTouch: options.hasTouch }),
       ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),

@@ -235,7 +235,7 @@ export interface StartedThreadline {
    * A page of another origin carrying the script tag for the workspace, as a site owner pastes it
    * (loopback origins may use any workspace in development). Closed after the file's tests.
    */
-  hostPage(options: { workspaceId: string; title?: string; body?: string }): Promise<string>
+  hostPage(options: { workspaceId: string; title?: string; body?: string; lang?: string }): Promise<string>
   /**
    * Moves the server's clock `milliseconds` ahead of real time (from real time, not from the last
    * move), through `THREADLINE_DEV_CLOCK_OFFSET_FILE`; only with `devClock: true`.
@@ -302,11 +302,11 @@ export function useThreadlineStart({ workspaces = [], devClock = false }: Thread
         if (!devClock) throw new Error('setClockOffset needs useThreadlineStart({ devClock: true })')
         await writeFile(clockFile, String(Math.round(milliseconds)))
       },
-      async hostPage({ workspaceId, title = 'A shop', body = '<p>A shop with the chat bubble.</p>' }) {
+      async hostPage({ workspaceId, title = 'A shop', body = '<p>A shop with the chat bubble.</p>', lang }) {
         const page = await serveStaticPages({
           '/': {
             contentType: 'text/html; charset=utf-8',
-            body: snippetPage({ chatUrl: url, workspaceId, title, body }),
+            body: snippetPage({ chatUrl: url, workspaceId, title, body, ...(lang === undefined ? {} : { lang }) }),
           },
         })
         hostPages.push(page)
@@ -343,14 +343,17 @@ export function snippetPage({
   workspaceId,
   title,
   body,
+  lang = 'en',
 }: {
   chatUrl: string
   workspaceId: string
   title: string
   body: string
+  /** The page's language, which the chat speaks unless the boot names another. */
+  lang?: string
 }): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>
 <body>
 <main><h1>${title}</h1>${body}</main>

@@ -62,4 +62,17 @@ describe('createAutomationClient', () => {
       code: 'forbidden',
     })
   })
+
+  it('sets and reads the intake steps, and refuses a malformed step with validation_failed', async () => {
+    const admin = automationClient((await ownerKey('admin')).secret)
+    const steps = [{ id: 'size', kind: 'text' as const, prompt: { en: 'Which size?', de: 'Welche Größe?' } }]
+    expect(await admin.setIntake({ steps })).toEqual({ steps })
+    expect(await automationClient(server.current.agentKey).getIntake()).toEqual({ steps })
+    expect(
+      await rejection(admin.setIntake({ steps: [{ kind: 'text', prompt: { en: 'Which size?' }, id: 'Not an id' }] })),
+    ).toMatchObject({
+      code: 'validation_failed',
+    })
+    await admin.setIntake({ steps: [] })
+  })
 })

@@ -1,11 +1,18 @@
 import { automationRoutes } from '@threadline/protocol'
-import type { AutomationSettings, AutomationSettingsResponse, Conversation, HandoffRequest } from '@threadline/protocol'
+import type {
+  AutomationSettings,
+  AutomationSettingsResponse,
+  Conversation,
+  HandoffRequest,
+  IntakeSettings,
+} from '@threadline/protocol'
 import type { AgentClientOptions, ConversationCallOptions } from './create-agent-client.js'
 import { createHttpClient } from './http-client.js'
 import type { CallOptions, HttpClient } from './http-client.js'
 
 export type SetAutomationOptions = AutomationSettings & CallOptions
 export type HandoffOptions = ConversationCallOptions & HandoffRequest
+export type SetIntakeOptions = IntakeSettings & CallOptions
 
 /**
  * Bots with a controller (docs/automation.md) on the agent API: which bot answers new conversations
@@ -21,6 +28,10 @@ export interface AutomationClient {
    * holding it may (409 `not_controller` otherwise); call it with that bot's key.
    */
   handoff(options: HandoffOptions): Promise<Conversation>
+  /** The intake steps new sessions are asked. */
+  getIntake(options?: CallOptions): Promise<IntakeSettings>
+  /** Owners and admins, or an `admin`-scope key; a malformed step is `validation_failed`. */
+  setIntake(options: SetIntakeOptions): Promise<IntakeSettings>
 }
 
 /** The typed client of `automationRoutes`, with the same options (and key) as `createAgentClient`. */
@@ -44,5 +55,7 @@ export function automationClientOver(http: HttpClient): AutomationClient {
       return (await http.request(automationRoutes.handoff, { signal, params: { id: conversationId }, body }))
         .conversation
     },
+    getIntake: ({ signal } = {}) => http.request(automationRoutes.getIntake, { signal }),
+    setIntake: ({ signal, ...body }) => http.request(automationRoutes.setIntake, { signal, body }),
   }
 }

@@ -27,7 +27,7 @@ export type {
   CannedReplyCallOptions,
 } from './create-agent-client.js'
 export { createAutomationClient } from './automation.js'
-export type { AutomationClient, HandoffOptions, SetAutomationOptions } from './automation.js'
+export type { AutomationClient, HandoffOptions, SetAutomationOptions, SetIntakeOptions } from './automation.js'
 export { createBlocksClient } from './blocks.js'
 export type { BlocksClient, BlockCustomerOptions, LiftBlockOptions } from './blocks.js'
 export { createAgentAttachmentClient } from './attachments.js'

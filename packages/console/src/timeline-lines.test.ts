@@ -54,7 +54,23 @@ describe('describeTimelineEvent', () => {
 
   it('shows nothing for messages and for kinds a newer server may add', () => {
     expect(describeTimelineEvent(event('message', customer, { seq: 1 }), { myId: 'agt_ana' })).toBeNull()
-    expect(describeTimelineEvent(event('handoff', grace), { myId: 'agt_ana' })).toBeNull()
+    expect(describeTimelineEvent(event('a_newer_kind', grace), { myId: 'agt_ana' })).toBeNull()
+  })
+
+  it('says why a bot let go, and when the intake questions start and end', () => {
+    const line = (kind: string, payload: Record<string, unknown>) =>
+      describeTimelineEvent(event(kind, grace, payload), { myId: 'agt_ana' })?.text
+    expect(line('handoff', { reason: 'bot', fromName: 'Stylist bot', summary: 'Likes blue' })).toBe(
+      'Stylist bot handed over to the advisors: “Likes blue”',
+    )
+    expect(line('handoff', { reason: 'reply_deadline', fromName: 'Stylist bot' })).toBe(
+      'Stylist bot did not answer in time: handed over to the advisors',
+    )
+    expect(line('handoff', { reason: 'customer', fromName: 'Stylist bot' })).toBe(
+      'The customer asked for a person: Stylist bot handed over',
+    )
+    expect(line('handoff', { reason: 'intake' })).toBe('The intake questions are answered: handed over')
+    expect(line('bot_control', { intake: true })).toBe('The intake questions started')
   })
 
   it("marks others' takes, overtakes, finishes and reopens as worth announcing, never one's own or a label", () => {

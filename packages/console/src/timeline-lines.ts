@@ -59,7 +59,7 @@ function wording(event: TimelineEvent, who: string): string | null {
     case 'identification':
       return identificationWording(payload)
     case 'bot_control':
-      return `${who} (a bot) is answering this conversation`
+      return payload.intake === true ? 'The intake questions started' : `${who} (a bot) is answering this conversation`
     case 'handoff':
       return handoffWording(payload, who)
     case 'transcript':
@@ -75,6 +75,8 @@ function wording(event: TimelineEvent, who: string): string | null {
 function handoffWording(payload: Record<string, unknown>, who: string): string {
   const bot = text(payload.fromName) ?? 'The bot'
   switch (payload.reason) {
+    case 'intake':
+      return 'The intake questions are answered: handed over'
     case 'bot': {
       const summary = text(payload.summary)
       return `${bot} handed over to the advisors${summary === null ? '' : `: “${summary}”`}`

@@ -18,8 +18,36 @@ export const automationRules = {
 } as const
 
 /**
- * Why a bot stopped answering, on the `handoff` timeline event: it handed over (`bot`), the customer
+ * Why a bot stopped answering, on the `handoff` timeline event: the intake steps ended (`intake`),
+ * it handed over (`bot`), the customer
  * asked for a person, an advisor took the conversation, a deadline passed, or the bot's key went away.
  */
-export const handoffReasons = ['bot', 'customer', 'advisor', 'reply_deadline', 'idle_deadline', 'bot_removed'] as const
+export const handoffReasons = [
+  'intake',
+  'bot',
+  'customer',
+  'advisor',
+  'reply_deadline',
+  'idle_deadline',
+  'bot_removed',
+] as const
 export type HandoffReason = (typeof handoffReasons)[number]
+
+/**
+ * Intake steps without code (docs/automation.md): questions the server asks a new session before a
+ * person (or the workspace's bot) answers. `choice` offers buttons; `text` takes any short answer;
+ * `email` takes an address (never asked of a customer whose email is verified); `consent` is yes or no.
+ */
+export const intakeStepKinds = ['choice', 'text', 'email', 'consent'] as const
+export type IntakeStepKind = (typeof intakeStepKinds)[number]
+
+export const intakeRules = {
+  maxSteps: 5,
+  minOptions: 2,
+  maxOptions: 6,
+  promptMaxLength: 500,
+  optionMaxLength: 60,
+  answerMaxLength: 500,
+  /** A step's id, also the field its answer becomes. */
+  stepIdPattern: /^[a-z][a-z0-9_]{0,39}$/,
+} as const

@@ -222,14 +222,17 @@ export { webhookEventTypes, webhookHeaders, webhookPingType, webhookRules } from
 export type { WebhookEventType } from './webhooks.js'
 export { automationRoutes } from './routes/automation-routes.js'
 export type { AutomationRoutes, AutomationRouteName } from './routes/automation-routes.js'
-export { automationRules, handoffReasons } from './automation.js'
-export type { HandoffReason } from './automation.js'
+export { automationRules, handoffReasons, intakeRules, intakeStepKinds } from './automation.js'
+export type { HandoffReason, IntakeStepKind } from './automation.js'
 export type {
   AutomationSettings,
   AutomationSettingsResponse,
   Bot,
   Handoff,
   HandoffRequest,
+  IntakeSettings,
+  IntakeStep,
+  LocalizedText,
 } from './schemas/automation.js'
 export type {
   WebhookEndpoint,

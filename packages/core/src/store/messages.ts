@@ -16,6 +16,7 @@ export function fromServerMessage(message: Message): ChatMessage {
     delivery: 'sent',
     readAt: message.readAt === null ? null : Date.parse(message.readAt),
     error: null,
+    ...(message.quickReplies && { quickReplies: message.quickReplies }),
   }
 }
 

@@ -47,6 +47,8 @@ export interface ChatMessage {
   readAt: number | null
   /** Why delivery failed, when it did. */
   error: ThreadlineError | null
+  /** Answers the customer may tap instead of typing (an intake question's), while it is the newest message. */
+  quickReplies?: string[]
 }
 
 export interface AgentTyping {

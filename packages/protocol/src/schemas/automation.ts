@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { automationRules, handoffReasons } from '../automation.js'
+import { automationRules, handoffReasons, intakeRules, intakeStepKinds } from '../automation.js'
 
 const { replyDeadlineSecondsMin, replyDeadlineSecondsMax, idleDeadlineSecondsMin, idleDeadlineSecondsMax } =
   automationRules
@@ -50,3 +50,39 @@ export const handoffSchema = z.object({
   at: z.iso.datetime(),
 })
 export type Handoff = z.infer<typeof handoffSchema>
+
+/** A text in the chat's languages; English is required, as every other language falls back to it. */
+const localizedText = (maxLength: number) => {
+  const text = z.string().check(z.minLength(1), z.maxLength(maxLength))
+  return z.object({ en: text, es: z.optional(text), fr: z.optional(text), de: z.optional(text), ar: z.optional(text) })
+}
+export const localizedTextSchema = localizedText(intakeRules.promptMaxLength)
+export type LocalizedText = z.infer<typeof localizedTextSchema>
+
+export const intakeStepSchema = z
+  .object({
+    id: z.string().check(z.regex(intakeRules.stepIdPattern)),
+    kind: z.enum(intakeStepKinds),
+    prompt: localizedTextSchema,
+    /** The buttons of a `choice` step (2 to 6); no other kind has any. */
+    options: z.optional(z.array(localizedText(intakeRules.optionMaxLength)).check(z.maxLength(intakeRules.maxOptions))),
+  })
+  .check(
+    z.refine(
+      (step) =>
+        step.kind === 'choice' ? (step.options?.length ?? 0) >= intakeRules.minOptions : step.options === undefined,
+      { message: `A choice step has ${intakeRules.minOptions} to ${intakeRules.maxOptions} options; other steps none` },
+    ),
+  )
+export type IntakeStep = z.infer<typeof intakeStepSchema>
+
+/** The workspace's intake steps, asked in order; an empty list asks nothing. */
+export const intakeSettingsSchema = z.object({
+  steps: z.array(intakeStepSchema).check(
+    z.maxLength(intakeRules.maxSteps),
+    z.refine((steps) => new Set(steps.map((step) => step.id)).size === steps.length, {
+      message: 'Each step needs its own id',
+    }),
+  ),
+})
+export type IntakeSettings = z.infer<typeof intakeSettingsSchema>

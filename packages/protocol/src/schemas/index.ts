@@ -169,6 +169,9 @@ export {
   botSchema,
   handoffRequestSchema,
   handoffSchema,
+  intakeSettingsSchema,
+  intakeStepSchema,
+  localizedTextSchema,
 } from './automation.js'
 export {
   webhookEventTypeSchema,

@@ -41,6 +41,11 @@ export const messageSchema = z.object({
   createdAt: z.iso.datetime(),
   /** For customer messages: when an advisor read it. For others: when the customer read it. */
   readAt: z.nullable(z.iso.datetime()),
+  /**
+   * Answers the customer may tap instead of typing (an intake question's options, docs/automation.md);
+   * shown only while this is the newest message. Absent on most messages.
+   */
+  quickReplies: z.optional(z.array(z.string())),
 })
 export type Message = z.infer<typeof messageSchema>
 

@@ -74,7 +74,12 @@ import {
   proactiveMessageResponseSchema,
 } from './proactive.js'
 import { availabilitySchema, chatSettingsResponseSchema, chatSettingsSchema } from './availability.js'
-import { automationSettingsResponseSchema, automationSettingsSchema, handoffRequestSchema } from './automation.js'
+import {
+  automationSettingsResponseSchema,
+  automationSettingsSchema,
+  handoffRequestSchema,
+  intakeSettingsSchema,
+} from './automation.js'
 import { visitorEventSchema } from './events.js'
 import { analyticsQuerySchema, analyticsResponseSchema } from './analytics.js'
 import {
@@ -270,4 +275,6 @@ export const automationRouteSchemas = {
   getAutomation: { response: automationSettingsResponseSchema },
   setAutomation: { body: automationSettingsSchema, response: automationSettingsResponseSchema },
   handoff: { body: handoffRequestSchema, response: agentConversationResponseSchema },
+  getIntake: { response: intakeSettingsSchema },
+  setIntake: { body: intakeSettingsSchema, response: intakeSettingsSchema },
 } as const satisfies RouteTableSchemas<typeof automationRoutes>

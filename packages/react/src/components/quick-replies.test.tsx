@@ -136,5 +136,27 @@ describe('QuickReplies', () => {
       expect(chat.client.getState().conversation?.controller).toBe('advisors')
       expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Nachricht' }))
     })
+
+    it('offers an automated question’s answers as buttons; tapping one sends it, and they go away', async () => {
+      const chat = await chatWithBot()
+      const user = userEvent.setup()
+      act(
+        () =>
+          void chat.backend.agent.botReply(conversationId(chat), 'What is the occasion?', bot, ['Everyday', 'Wedding']),
+      )
+      renderChat(chat, <ChatPanel />)
+      const group = await screen.findByRole('group', { name: 'Suggested replies' })
+      await waitFor(() =>
+        expect(
+          within(group)
+            .getAllByRole('button')
+            .map((button) => button.textContent),
+        ).toEqual(['Everyday', 'Wedding', 'Talk to a person']),
+      )
+      await user.click(within(group).getByRole('button', { name: 'Wedding' }))
+      await waitFor(() => expect(advisorView(chat).at(-1)).toEqual(['customer', 'Wedding']))
+      await waitFor(() => expect(screen.queryByRole('button', { name: 'Everyday' })).toBeNull())
+      expect(screen.getByRole('button', { name: 'Talk to a person' })).toBeTruthy()
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { useState, type ComponentPropsWithRef, type MouseEvent } from 'react'
 import type { Result } from '@threadline/core'
+import { useChatState } from '../hooks/use-chat-state.js'
 import { useConversation } from '../hooks/use-conversation.js'
 import { describeError } from '../i18n/describe-error.js'
 import { useI18n } from '../i18n/i18n-context.js'
@@ -25,11 +26,15 @@ export const QuickReplies = partWithRef(
     const i18n = useI18n()
     const { t } = i18n
     const conversation = useConversation()
+    const last = useChatState((state) => state.messages.at(-1))
     const [busy, setBusy] = useState(false)
     const [error, setError] = useState<string | null>(null)
     const replies: Array<[label: string, run: () => Promise<Result<unknown>>]> = []
     if (conversation?.awaitingIdentification)
       replies.push([t('declineIdentification'), () => client.declineIdentification(t('declineIdentification'))])
+    // An automated question's answers, while it is the newest message: tapping one sends it as typed.
+    for (const answer of last?.author.kind === 'bot' ? (last.quickReplies ?? []) : [])
+      replies.push([answer, () => client.sendMessage({ text: answer })])
     if (conversation?.controller === 'bot') replies.push([t('talkToPerson'), () => client.requestPerson()])
     if (replies.length === 0) return null
 

@@ -22,3 +22,17 @@ export const botControllerMigration: Migration = {
       .execute()
   },
 }
+
+/**
+ * `0019_intake`: the intake steps (docs/automation.md). The workspace keeps its steps; a conversation
+ * in intake keeps where it is; a customer keeps what they answered, so it is not asked again; a
+ * question's options travel on its message as quick replies.
+ */
+export const intakeMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('workspaces').addColumn('intake_settings', 'text').execute()
+    await db.schema.alterTable('conversations').addColumn('intake_state', 'text').execute()
+    await db.schema.alterTable('customers').addColumn('intake_answers', 'text').execute()
+    await db.schema.alterTable('messages').addColumn('quick_replies', 'text').execute()
+  },
+}

@@ -1,4 +1,9 @@
-import type { AutomationSettings, AutomationSettingsResponse } from '@threadline/protocol'
+import type {
+  AutomationSettings,
+  AutomationSettingsResponse,
+  IntakeSettings,
+  LocalizedText,
+} from '@threadline/protocol'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { findWorkspace, writeWorkspaceSettings } from '../workspaces/workspaces.js'
@@ -39,4 +44,32 @@ export async function setAutomationSettings(
   const workspace = await findWorkspace(context, workspaceId)
   if (!workspace) throw new ApiError('not_found', 'No such workspace')
   return workspace
+}
+
+/**
+ * Replaces the workspace's intake steps (H4: owners and admins). The body already passed the
+ * schema; it is stored in a stable shape, so what is read back is what was checked. Sessions in
+ * intake now go on with the new steps; answers to removed steps are kept.
+ */
+export async function setIntakeSettings(
+  context: ServerContext,
+  workspaceId: string,
+  { steps }: IntakeSettings,
+): Promise<Workspace> {
+  const stored: IntakeSettings = {
+    steps: steps.map(({ id, kind, prompt, options }) => ({
+      id,
+      kind,
+      prompt: localized(prompt),
+      ...(options === undefined ? {} : { options: options.map(localized) }),
+    })),
+  }
+  await writeWorkspaceSettings(context.database.db, workspaceId, { intake_settings: JSON.stringify(stored) })
+  const workspace = await findWorkspace(context, workspaceId)
+  if (!workspace) throw new ApiError('not_found', 'No such workspace')
+  return workspace
+}
+
+function localized({ en, es, fr, de, ar }: LocalizedText): LocalizedText {
+  return { en, ...(es && { es }), ...(fr && { fr }), ...(de && { de }), ...(ar && { ar }) }
 }

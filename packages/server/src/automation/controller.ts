@@ -1,6 +1,8 @@
 import type { Bot, ChatEvent, Handoff, HandoffReason, TimelineActor } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
-import type { DatabaseSchema } from '../database/schema.js'
+import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
+import type { ReplyLanguage } from '../identification/replies.js'
+import { answerIntake, intakeController, intakeStateOf, rememberAnswers, startIntake } from './intake.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { eventBase } from '../conversations/message-log.js'
@@ -70,25 +72,76 @@ export async function liveBot(
 }
 
 /**
- * After a customer's message: a bot that holds the conversation owes an answer by its reply deadline
- * (the first unanswered message sets it); a message that opened a session nobody holds goes to the
- * workspace's bot, when it has one (never while the conversation waits for an identification code).
+ * After a customer's message: in intake it answers the question asked (automation/intake.ts); a bot
+ * that holds the conversation owes an answer by its reply deadline (the first unanswered message
+ * sets it); a message that opened a session nobody holds starts the intake steps, or goes to the
+ * workspace's bot when there are none to ask (never while the conversation waits for an
+ * identification code).
  */
 export async function afterCustomerMessage(
   context: ServerContext,
   transaction: Transaction<DatabaseSchema>,
   conversation: ConversationRow,
-  { workspace, opensSession, emit }: { workspace: Workspace; opensSession: boolean; emit: Emit },
+  {
+    workspace,
+    customer,
+    text,
+    language,
+    opensSession,
+    emit,
+  }: {
+    workspace: Workspace
+    customer: CustomerTable
+    /** The message as stored. */
+    text: string
+    language: ReplyLanguage
+    opensSession: boolean
+    emit: Emit
+  },
 ): Promise<void> {
-  const { botKeyId, replyDeadlineSeconds } = workspace.automation
+  const { replyDeadlineSeconds } = workspace.automation
   const at = context.now()
+  if (conversation.controller_key_id === intakeController) {
+    const answers = await answerIntake(context, transaction, conversation, { workspace, text, emit })
+    if (answers !== null) await endIntake(context, transaction, conversation, { workspace, customer, answers, emit })
+    return
+  }
   if (controllingBot(conversation) !== null) {
     const replyDue = conversation.bot_reply_due_at ?? at + replyDeadlineSeconds * 1_000
     await setDeadlines(transaction, conversation, { replyDue, idleDue: idleDueAt(workspace, at) })
     return
   }
-  if (!opensSession || botKeyId === null || conversation.assignee_agent_id !== null) return
+  if (!opensSession || conversation.assignee_agent_id !== null) return
   if (conversation.identification_gate === 'awaiting') return
+  if (await startIntake(context, transaction, conversation, { workspace, customer, language, emit })) return
+  await giveToWorkspaceBot(context, transaction, conversation, { workspace, emit })
+}
+
+/** The last intake answer: a handoff with the answers as fields, then the workspace's bot, if any, takes over. */
+async function endIntake(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  {
+    workspace,
+    customer,
+    answers,
+    emit,
+  }: { workspace: Workspace; customer: CustomerTable; answers: Record<string, string>; emit: Emit },
+): Promise<void> {
+  await rememberAnswers(transaction, customer, answers)
+  await handOff(context, transaction, conversation, { reason: 'intake', actor: systemActor, fields: answers, emit })
+  await giveToWorkspaceBot(context, transaction, conversation, { workspace, emit })
+}
+
+async function giveToWorkspaceBot(
+  context: ServerContext,
+  transaction: Transaction<DatabaseSchema>,
+  conversation: ConversationRow,
+  { workspace, emit }: { workspace: Workspace; emit: Emit },
+): Promise<void> {
+  const { botKeyId } = workspace.automation
+  if (botKeyId === null) return
   const bot = await liveBot(transaction, workspace.id, botKeyId)
   if (bot === null) return
   await giveToBot(context, transaction, conversation, { bot, workspace, emit, awaitingReply: true })
@@ -159,6 +212,8 @@ export async function handOff(
   const bot = controllingBot(conversation)
   if (bot === null) return false
   const at = context.now()
+  // Leaving intake early ("Talk to a person", a take, a deadline) still hands over what was answered.
+  if (Object.keys(fields).length === 0) fields = intakeStateOf(conversation)?.answers ?? {}
   const handoff: Handoff = { reason, summary, fields, at: new Date(at).toISOString() }
   const change = {
     controller_key_id: null,
@@ -166,6 +221,7 @@ export async function handOff(
     bot_reply_due_at: null,
     bot_idle_due_at: null,
     last_handoff: JSON.stringify(handoff),
+    intake_state: null,
     updated_at: at,
   }
   await transaction.updateTable('conversations').set(change).where('id', '=', conversation.id).execute()
@@ -195,7 +251,13 @@ export async function releaseOnFinish(
   conversation: ConversationRow,
 ): Promise<void> {
   if (controllingBot(conversation) === null) return
-  const change = { controller_key_id: null, controller_name: null, bot_reply_due_at: null, bot_idle_due_at: null }
+  const change = {
+    controller_key_id: null,
+    controller_name: null,
+    bot_reply_due_at: null,
+    bot_idle_due_at: null,
+    intake_state: null,
+  }
   await transaction.updateTable('conversations').set(change).where('id', '=', conversation.id).execute()
   Object.assign(conversation, change)
 }

@@ -10,6 +10,7 @@ import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { customerActor } from '../timeline/actors.js'
 import { botActor, controllingBot, handOff, requireController, systemActor } from './controller.js'
+import { intakeController } from './intake.js'
 
 /*
  * The three ways a bot lets go of a conversation (docs/automation.md): the bot hands over, the
@@ -90,7 +91,7 @@ export async function runBotDeadlines(context: ServerContext): Promise<{ handedO
         where('conversations.bot_reply_due_at', '<=', at),
         where('conversations.bot_idle_due_at', '<=', at),
         where('api_keys.revoked_at', 'is not', null),
-        where('api_keys.id', 'is', null),
+        where.and([where('api_keys.id', 'is', null), where('conversations.controller_key_id', '!=', intakeController)]),
       ]),
     )
     .orderBy(sql`coalesce(conversations.bot_reply_due_at, conversations.bot_idle_due_at)`)
@@ -116,14 +117,17 @@ async function overdueReason(
 ): Promise<HandoffReason | null> {
   const bot = controllingBot(conversation)
   if (bot === null) return null
-  const key = await transaction
-    .selectFrom('api_keys')
-    .select('id')
-    .where('id', '=', bot.id)
-    .where('scope', '=', 'bot')
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  if (!key) return 'bot_removed'
+  // The server's own intake has no key to lose and answers at once; only the idle deadline applies.
+  if (bot.id !== intakeController) {
+    const key = await transaction
+      .selectFrom('api_keys')
+      .select('id')
+      .where('id', '=', bot.id)
+      .where('scope', '=', 'bot')
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst()
+    if (!key) return 'bot_removed'
+  }
   const replyDue = conversation.bot_reply_due_at ?? null
   if (replyDue !== null && replyDue <= at) return 'reply_deadline'
   const idleDue = conversation.bot_idle_due_at ?? null

@@ -210,6 +210,9 @@ async function sendOnce(
     // A bot that holds it owes an answer; a new session goes to the workspace's bot (docs/automation.md).
     await afterCustomerMessage(context, transaction, conversation, {
       workspace,
+      customer,
+      text: message.text,
+      language,
       opensSession: created || wasFinished,
       emit,
     })

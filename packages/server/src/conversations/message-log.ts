@@ -92,7 +92,14 @@ export async function appendMessage(
   conversation: ConversationRow,
   fields: Pick<
     MessageTable,
-    'client_id' | 'author_kind' | 'author_id' | 'author_name' | 'author_avatar_url' | 'text' | 'proactive'
+    | 'client_id'
+    | 'author_kind'
+    | 'author_id'
+    | 'author_name'
+    | 'author_avatar_url'
+    | 'text'
+    | 'proactive'
+    | 'quick_replies'
   >,
 ): Promise<MessageTable> {
   const at = context.now()

@@ -62,5 +62,6 @@ export function toMessage(row: MessageTable, attachments: Attachment[] = []): Me
     attachments,
     createdAt: iso(row.created_at),
     readAt: row.read_at === null ? null : iso(row.read_at),
+    ...(row.quick_replies ? { quickReplies: JSON.parse(row.quick_replies) as string[] } : {}),
   }
 }

@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
-import { botControllerMigration } from '../automation/automation-migration.js'
+import { botControllerMigration, intakeMigration } from '../automation/automation-migration.js'
 import { blocksMigration } from '../blocks/blocks-migration.js'
 import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
 import { webhooksMigration } from '../webhooks/webhooks-migration.js'
@@ -683,6 +683,7 @@ export const migrations: Record<string, Migration> = {
   '0016_webhooks': webhooksMigration,
   '0017_proactive_messages': proactiveMessagesMigration,
   '0018_bot_controller': botControllerMigration,
+  '0019_intake': intakeMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

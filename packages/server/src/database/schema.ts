@@ -53,6 +53,8 @@ export interface WorkspaceTable {
   chat_settings?: string | null
   /** JSON `AutomationSettings` (the bot for new conversations, its deadlines); null: no bot. Optional: rows before 0018. */
   automation_settings?: string | null
+  /** JSON `IntakeSettings` (the intake steps); null asks nothing. Optional: rows before 0019. */
+  intake_settings?: string | null
 }
 
 /** HS256 signing secrets for identity tokens; at most two are live at once (rotation by `kid`). */
@@ -168,6 +170,8 @@ export interface CustomerTable {
   last_ip?: string | null
   /** When the last page view came in (epoch ms). */
   last_seen_at?: number | null
+  /** JSON `{ [stepId]: answer }`: what the customer answered in intake, so it is never asked again. Optional: rows before 0019. */
+  intake_answers?: string | null
 }
 
 /** Verified emails, each a key to exactly one customer of the workspace. */
@@ -247,6 +251,8 @@ export interface ConversationTable {
   bot_idle_due_at?: number | null
   /** JSON `{ reason, summary, fields, at }` of the last handoff from a bot; null while a bot holds it. */
   last_handoff?: string | null
+  /** JSON `IntakeState` while the intake steps run (automation/intake.ts); null otherwise. Optional: rows before 0019. */
+  intake_state?: string | null
 }
 
 export interface MessageTable {
@@ -263,6 +269,8 @@ export interface MessageTable {
   read_at: number | null
   /** 1 when an advisor or the site wrote first (0017, docs/proactive-messages.md). Optional: other writers leave the default 0. */
   proactive?: number
+  /** JSON string array: answers the customer may tap (an intake question's options). Optional: rows before 0019. */
+  quick_replies?: string | null
 }
 
 export interface PageViewTable {

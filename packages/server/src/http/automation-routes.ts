@@ -1,8 +1,12 @@
 import { automationRoutes } from '@threadline/protocol'
-import type { AgentConversationResponse, AutomationSettingsResponse } from '@threadline/protocol'
+import type { AgentConversationResponse, AutomationSettingsResponse, IntakeSettings } from '@threadline/protocol'
 import { automationRouteSchemas as schemas } from '@threadline/protocol/schemas'
 import type { Context, Hono } from 'hono'
-import { automationSettingsResponse, setAutomationSettings } from '../automation/automation-settings.js'
+import {
+  automationSettingsResponse,
+  setAutomationSettings,
+  setIntakeSettings,
+} from '../automation/automation-settings.js'
 import { botHandsOver } from '../automation/handoffs.js'
 import { parseWith } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
@@ -45,5 +49,18 @@ export function mountAutomationRoutes(
       fields,
     })
     return c.json({ conversation } satisfies AgentConversationResponse)
+  })
+
+  app.get(automationRoutes.getIntake.path, async (c) => {
+    const caller = await callerOf(c)
+    return c.json(caller.workspace.intake satisfies IntakeSettings)
+  })
+
+  app.put(automationRoutes.setIntake.path, async (c) => {
+    const caller = await callerOf(c)
+    requireTeamManager(caller)
+    const settings = parseWith(schemas.setIntake.body, await readJson(c))
+    const workspace = await setIntakeSettings(context, caller.workspaceId, settings)
+    return c.json(workspace.intake satisfies IntakeSettings)
   })
 }

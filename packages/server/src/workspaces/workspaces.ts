@@ -4,6 +4,7 @@ import type {
   Agent,
   ApiKeyScope,
   AutomationSettings,
+  IntakeSettings,
   ChatSettings,
   IdentificationMode,
   IdentificationSettings,
@@ -26,6 +27,8 @@ export interface Workspace {
   chat: ChatSettings
   /** Which bot answers new conversations first, and its deadlines (automation/). */
   automation: AutomationSettings
+  /** The intake steps new sessions are asked (automation/intake.ts). */
+  intake: IntakeSettings
 }
 
 /** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
@@ -249,7 +252,7 @@ export async function findWorkspace(context: ServerContext, workspaceId: string)
 export async function writeWorkspaceSettings(
   db: Kysely<DatabaseSchema>,
   workspaceId: string,
-  settings: { chat_settings: string } | { automation_settings: string },
+  settings: { chat_settings: string } | { automation_settings: string } | { intake_settings: string },
 ): Promise<void> {
   const result = await db.updateTable('workspaces').set(settings).where('id', '=', workspaceId).executeTakeFirst()
   if (Number(result.numUpdatedRows) === 0) throw new ApiError('not_found', 'No such workspace')
@@ -304,6 +307,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       'workspaces.identification_customers_after',
       'workspaces.chat_settings',
       'workspaces.automation_settings',
+      'workspaces.intake_settings',
     ])
     .where('api_keys.key_hash', 'in', [hashes.keyed, hashes.legacy])
     .where('api_keys.revoked_at', 'is', null)
@@ -332,6 +336,7 @@ export async function authenticateAgent(context: ServerContext, agentKey: string
       identification_customers_after: row.identification_customers_after,
       chat_settings: row.chat_settings,
       automation_settings: row.automation_settings,
+      intake_settings: row.intake_settings,
     }),
     role,
     scope: row.scope,
@@ -358,6 +363,7 @@ function toWorkspace(row: {
   identification_customers_after: number | null
   chat_settings?: string | null
   automation_settings?: string | null
+  intake_settings?: string | null
 }): Workspace {
   return {
     id: row.id,
@@ -368,6 +374,8 @@ function toWorkspace(row: {
     chat: row.chat_settings ? (JSON.parse(row.chat_settings) as ChatSettings) : alwaysLive,
     // Written only by setAutomationSettings, after validation.
     automation: row.automation_settings ? (JSON.parse(row.automation_settings) as AutomationSettings) : noBot,
+    // Written only by setIntakeSettings, after validation.
+    intake: row.intake_settings ? (JSON.parse(row.intake_settings) as IntakeSettings) : { steps: [] },
   }
 }
 

@@ -214,6 +214,7 @@ const message = object<Message>({
   attachments: array(attachment),
   createdAt: isoDateTime,
   readAt: nullable(isoDateTime),
+  quickReplies: optional(array(string)),
 })
 
 // The answers, one per visitor route that has a body.

@@ -18,7 +18,7 @@ export interface MemoryAgent {
    * (`controller: 'bot'`), and the conversation stays as it was for advisors. The customer's
    * "Talk to a person" (`requestPerson`) gives it back to the advisors.
    */
-  botReply(conversationId: string, text: string, bot: { id: string; name: string }): Message
+  botReply(conversationId: string, text: string, bot: { id: string; name: string }, quickReplies?: string[]): Message
   /** Assigns (or explicitly overtakes) the conversation; an unanswered one becomes `active`. */
   take(conversationId: string, agent: Agent): Conversation
   finish(conversationId: string): Conversation
@@ -95,7 +95,7 @@ export function createMemoryAgent(state: MemoryBackendState): MemoryAgent {
       return structuredClone(message)
     },
 
-    botReply(conversationId, text, bot) {
+    botReply(conversationId, text, bot, quickReplies) {
       const stored = storedConversation(conversationId)
       const replyText = requireMessageText(text)
       if (stored.conversation.controller !== 'bot') setController(stored, 'bot')
@@ -103,6 +103,7 @@ export function createMemoryAgent(state: MemoryBackendState): MemoryAgent {
         author: { kind: 'bot', id: bot.id, name: bot.name, avatarUrl: null },
         text: replyText,
         clientId: null,
+        ...(quickReplies && { quickReplies }),
       })
       return structuredClone(message)
     },

@@ -261,7 +261,13 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
 
   function appendMessage(
     stored: StoredConversation,
-    fields: { author: Author; text: string; clientId: string | null; attachments?: Attachment[] },
+    fields: {
+      author: Author
+      text: string
+      clientId: string | null
+      attachments?: Attachment[]
+      quickReplies?: string[]
+    },
   ): Message {
     const at = isoNow()
     const message: Message = {
@@ -274,6 +280,7 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
       attachments: fields.attachments ?? [],
       createdAt: at,
       readAt: null,
+      ...(fields.quickReplies && { quickReplies: fields.quickReplies }),
     }
     stored.messages.push(message)
     if (fields.clientId !== null) stored.messagesByClientId.set(fields.clientId, message)
