@@ -16,10 +16,7 @@ export async function automationSettingsResponse(
   workspace: Workspace,
 ): Promise<AutomationSettingsResponse> {
   const { botKeyId } = workspace.automation
-  const bot =
-    botKeyId === null
-      ? null
-      : await context.database.db.transaction().execute((transaction) => liveBot(transaction, workspace.id, botKeyId))
+  const bot = botKeyId === null ? null : await liveBot(context.database.db, workspace.id, botKeyId)
   return { settings: workspace.automation, bot }
 }
 

@@ -1,5 +1,5 @@
 import type { Bot, ChatEvent, Handoff, HandoffReason, TimelineActor } from '@threadline/protocol'
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
 import type { ReplyLanguage } from '../identification/replies.js'
 import { answerIntake, intakeController, intakeStateOf, rememberAnswers, startIntake } from './intake.js'
@@ -55,12 +55,8 @@ export function requireController(conversation: ConversationRow, bot: Bot | null
 }
 
 /** The live `bot`-scope key of the workspace with this id, or null (revoked, another scope, another workspace). */
-export async function liveBot(
-  transaction: Transaction<DatabaseSchema>,
-  workspaceId: string,
-  keyId: string,
-): Promise<Bot | null> {
-  const row = await transaction
+export async function liveBot(db: Kysely<DatabaseSchema>, workspaceId: string, keyId: string): Promise<Bot | null> {
+  const row = await db
     .selectFrom('api_keys')
     .select(['id', 'name'])
     .where('id', '=', keyId)

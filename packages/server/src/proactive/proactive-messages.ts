@@ -2,6 +2,7 @@ import { normalizeEmail } from '@threadline/protocol'
 import type { Agent, ProactiveMessageResponse, ProactiveRecipient } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { customerForIdentity, customerForVerifiedEmail } from '../auth/customers.js'
+import { requireCustomer } from '../blocks/customer-blocks.js'
 import { mutateConversation, replyInConversation } from '../conversations/agent-conversation.js'
 import {
   findMessageByClientId,
@@ -42,14 +43,8 @@ export async function sendProactiveMessage(
   { workspaceId, agent, customerId, text, clientId }: ProactiveSend,
 ): Promise<ProactiveMessageResponse> {
   requireText(text)
-  const customer = await context.database.db
-    .selectFrom('customers')
-    .selectAll()
-    .where('id', '=', customerId)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst()
   // H7: another workspace's customer is not found, like one that does not exist.
-  if (!customer) throw new ApiError('not_found', 'No such customer')
+  const customer = await requireCustomer(context, { workspaceId, customerId })
   const sent = await mutateConversation(
     context,
     (transaction) => conversationOf(context, transaction, customer),
