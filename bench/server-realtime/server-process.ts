@@ -29,6 +29,8 @@ export interface ServerProcessOptions {
   cpuProfileDirectory?: string
   /** Hosts webhooks may reach although local: the bench's own receiver on 127.0.0.1 (`--webhook`). */
   webhookAllowedHosts?: string[]
+  /** False: webhooks run in the server's own event loop rather than their thread (`--webhook-thread off`). */
+  webhookThread?: boolean
 }
 
 export type ServerProcessMessage =
@@ -63,6 +65,7 @@ async function main() {
     database: options.database,
     heartbeatMs: options.heartbeatMs,
     webhookAllowedHosts: options.webhookAllowedHosts ?? [],
+    ...(options.webhookThread === undefined ? {} : { webhookThread: options.webhookThread }),
     ...(bus ? { bus } : {}),
     // Dev mails and routine lines are noise here; anything else is worth reporting.
     log: (line) => {

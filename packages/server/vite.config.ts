@@ -30,6 +30,8 @@ export default defineConfig({
         index: resolve(root, 'src/index.ts'),
         cli: resolve(root, 'src/cli.ts'),
         'testing/index': resolve(root, 'src/testing/index.ts'),
+        // The webhook thread's entry (webhooks/webhook-thread-job.ts starts it by its file).
+        'webhooks/webhook-thread': resolve(root, 'src/webhooks/webhook-thread.ts'),
       },
       external: isExternal,
       output: {

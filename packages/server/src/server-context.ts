@@ -16,6 +16,8 @@ export interface ServerContext {
   readonly now: () => number
   readonly hasher: KeyedHasher
   readonly secretBox: SecretBox
+  /** The key `secretBox` seals with, for a worker thread that opens sealed secrets (webhooks/webhook-thread.ts). */
+  readonly secretBoxKey: Buffer
   readonly bus: RealtimeBus
   readonly mailer: Mailer
   readonly settings: ServerSettings

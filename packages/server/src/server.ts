@@ -33,6 +33,7 @@ import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } f
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
 import { sweepRetention } from './privacy/retention.js'
 import { runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
+import { startWebhookThread } from './webhooks/webhook-thread-job.js'
 import { runBotDeadlines } from './automation/handoffs.js'
 import { backgroundJob } from './background-job.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
@@ -104,6 +105,13 @@ export interface ThreadlineOptions {
   webhookAllowedHosts?: string[]
   /** How often webhooks are fanned out and delivered; 0 disables the timer (tests call `runWebhooks()`). Default 1 s. */
   webhookRunMs?: number
+  /**
+   * Fan out and deliver webhooks on a worker thread with its own database connection, off the
+   * event loop that answers requests (docs/webhooks.md). Default on, except with an injected `now`
+   * (the thread keeps the real clock) or an in-memory SQLite database (another connection cannot
+   * see it).
+   */
+  webhookThread?: boolean
   /**
    * How often bots' missed deadlines are handed over to advisors (W8, docs/automation.md); 0
    * disables the timer (tests call `runBotDeadlines()`). Default 1 s.
@@ -205,6 +213,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     throw error
   }
   const hasher = createKeyedHasher(secret)
+  const secretBoxKey = hasher.key('workspace-secret')
   const settings: ServerSettings = {
     sessionTtlSeconds: options.sessionTtlSeconds ?? limits.sessionTtlSeconds,
     otpIpHourlyLimit: options.otpIpHourlyLimit ?? (mode === 'development' ? 1000 : 50),
@@ -231,7 +240,8 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     mode,
     now,
     hasher,
-    secretBox: createSecretBox(hasher.key('workspace-secret')),
+    secretBox: createSecretBox(secretBoxKey),
+    secretBoxKey,
     bus,
     mailer,
     settings,
@@ -318,11 +328,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     what: 'rescan of pending files',
     log,
   })
-  const webhooks = backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
-    everyMs: options.webhookRunMs ?? 1_000,
-    what: 'webhook run',
-    log,
-  })
+  const webhookRunMs = options.webhookRunMs ?? 1_000
+  const webhooks =
+    (options.webhookThread ?? defaultWebhookThread(options))
+      ? startWebhookThread(
+          {
+            database: options.database,
+            mode: context.mode,
+            secretBoxKey: context.secretBoxKey,
+            webhookAllowedHosts: context.settings.webhookAllowedHosts,
+            everyMs: webhookRunMs,
+          },
+          log,
+        )
+      : backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
+          everyMs: webhookRunMs,
+          what: 'webhook run',
+          log,
+        })
   const botDeadlines = backgroundJob(() => runBotDeadlines(context), {
     everyMs: options.botDeadlineRunMs ?? 1_000,
     what: 'bot deadline run',
@@ -361,6 +384,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return closing
     },
   }
+}
+
+function defaultWebhookThread(options: StartServerOptions): boolean {
+  return options.now === undefined && !(options.database.kind === 'sqlite' && options.database.file === ':memory:')
 }
 
 /** Transcripts first (a customer waits for those), then the retention rule. */

@@ -96,7 +96,7 @@ export function freshEmail(): string {
   return `t-${crypto.randomUUID().slice(0, 12)}@example.test`
 }
 
-/** A development server on a fresh database with one workspace, quiet logs and no sweep, rescan, webhook or bot-deadline timer. */
+/** A development server on a fresh database with one workspace, quiet logs and no sweep, rescan, webhook or bot-deadline timer (webhooks in-process). */
 export async function startTestServer(
   options: Partial<StartServerOptions> & { database?: DatabaseOptions; origins?: string[] } = {},
 ): Promise<TestServer> {
@@ -109,6 +109,8 @@ export async function startTestServer(
     pendingRescanMs: 0,
     recordsSweepMs: 0,
     webhookRunMs: 0,
+    // In-process, so `runWebhooks()` follows the test's clock; the thread has its own cases (webhooks.test.ts).
+    webhookThread: false,
     botDeadlineRunMs: 0,
     ...options,
     database: options.database ?? { kind: 'sqlite', file: sqlite?.file ?? '' },

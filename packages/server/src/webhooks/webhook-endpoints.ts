@@ -13,7 +13,7 @@ import { checkWebhookUrl } from './address-guard.js'
 import type { AddressPolicy } from './address-guard.js'
 import { newWebhookSecret } from './webhook-signature.js'
 import { webhookDatabase } from './webhook-tables.js'
-import type { DeliveryRow, EndpointRow, WebhookDatabase } from './webhook-tables.js'
+import type { DeliveryRow, EndpointRow, WebhookContext, WebhookDatabase } from './webhook-tables.js'
 
 const iso = (at: number) => new Date(at).toISOString()
 const isoOrNull = (at: number | null) => (at === null ? null : iso(Number(at)))
@@ -160,7 +160,7 @@ export async function rotateWebhookSecret(
 }
 
 /** The secrets that sign now: the current one, and the one before it during a rotation's overlap. */
-export function signingSecrets(context: ServerContext, row: EndpointRow): string[] {
+export function signingSecrets(context: WebhookContext, row: EndpointRow): string[] {
   const secrets = [context.secretBox.open(row.sealed_secret)]
   if (
     row.sealed_previous_secret !== null &&

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseSchema } from '../database/schema.js'
-import type { ServerContext } from '../server-context.js'
+import type { ServerContext, ServerSettings } from '../server-context.js'
 
 export type WebhookTables = {
   webhook_endpoints: {
@@ -49,7 +49,15 @@ export type WebhookDatabase = Kysely<DatabaseSchema & WebhookTables>
 export type EndpointRow = WebhookTables['webhook_endpoints']
 export type DeliveryRow = WebhookTables['webhook_deliveries']
 
+/**
+ * What a webhook run needs of the server's context; the webhook thread (webhook-thread.ts), which
+ * serves no requests, builds just this.
+ */
+export type WebhookContext = Pick<ServerContext, 'database' | 'mode' | 'now' | 'secretBox' | 'log'> & {
+  readonly settings: Pick<ServerSettings, 'webhookAllowedHosts'>
+}
+
 /** The database with the webhook tables in view. */
-export function webhookDatabase(context: ServerContext): WebhookDatabase {
+export function webhookDatabase(context: WebhookContext): WebhookDatabase {
   return context.database.db.withTables<WebhookTables>()
 }

@@ -345,3 +345,53 @@ describeEachDatabase('Webhooks', (freshDatabase) => {
     })
   })
 })
+
+describeEachDatabase('Webhooks on their own thread', (freshDatabase) => {
+  let test: TestServer
+  let receiver: Receiver
+
+  beforeAll(async () => {
+    receiver = await startReceiver()
+    // The real clock and the thread (the default outside tests), running by itself every 50 ms.
+    test = await startTestServer({
+      database: await freshDatabase(),
+      webhookAllowedHosts: ['127.0.0.1'],
+      webhookThread: true,
+      webhookRunMs: 50,
+    })
+  }, 60_000)
+  afterAll(async () => {
+    await test.close()
+    await receiver.close()
+  })
+
+  it('W4: the thread delivers committed events by itself, signed, in order and once', async () => {
+    const created = await test.call('POST', '/v1/admin/keys', {
+      token: test.workspace.secret,
+      body: { name: 'Integrations', scope: 'admin' },
+    })
+    const adminKey = (created.body as unknown as { secret: string }).secret
+    const endpoint = await test.call('POST', '/v1/agent/webhooks', {
+      token: adminKey,
+      noWorkspace: true,
+      body: { url: receiver.url, events: ['message.created'] },
+    })
+    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201)
+    const { secret } = endpoint.body as unknown as CreatedWebhook
+    const grant = await test.verify()
+    const texts = ['one', 'two', 'three', 'four', 'five']
+    for (const text of texts) expect((await test.send(grant.session.token, text)).status).toBe(200)
+
+    await expect
+      .poll(() => receiver.received.length, { timeout: 10_000, interval: 50 })
+      .toBeGreaterThanOrEqual(texts.length)
+    // Asked for a run as well: it is the thread's, and finds nothing left to send.
+    expect(await test.server.runWebhooks()).toEqual({ queued: 0, attempted: 0 })
+    const payloads = receiver.received.map(
+      (entry) => entry.payload as unknown as { data: { message: { text: string } } },
+    )
+    expect(payloads.map((payload) => payload.data.message.text)).toEqual(texts)
+    for (const entry of receiver.received)
+      expect(entry.headers['webhook-signature']).toBe(expectedSignature(secret, entry))
+  })
+})
