@@ -77,6 +77,7 @@ export type {
   EmailVerifyRequest,
   IdentifyRequest,
   SessionGrant,
+  SessionCheck,
   MeResponse,
   ConversationResponse,
   MessagesQuery,
@@ -182,6 +183,8 @@ export type {
   RouteEvent,
 } from './routes/route.js'
 export { visitorRoutes } from './routes/visitor-routes.js'
+export { sessionRoutes, sessionCookieHeader } from './routes/session-routes.js'
+export type { SessionRoutes } from './routes/session-routes.js'
 export type { VisitorRoutes, VisitorRouteName } from './routes/visitor-routes.js'
 export { agentRoutes } from './routes/agent-routes.js'
 export type { AgentRoutes, AgentRouteName } from './routes/agent-routes.js'

@@ -25,7 +25,10 @@ export interface ServerContext {
 }
 
 export interface ServerSettings {
+  /** A13: a session's absolute lifetime (30 days). */
   sessionTtlSeconds: number
+  /** A13: how long a session may go unused (sliding, 30 days); never past the absolute lifetime. */
+  sessionIdleSeconds: number
   otpIpHourlyLimit: number
   heartbeatMs: number
   replyEmailDelayMs: number

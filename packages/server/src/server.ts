@@ -40,6 +40,9 @@ import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 import { defaultRateLimits } from './http/rate-limits.js'
 import type { RateLimitRules } from './http/rate-limits.js'
 
+/** A13: 30 days without use ends a session (docs/sessions.md says why it equals the absolute lifetime). */
+const sessionIdleSecondsDefault = 30 * 24 * 60 * 60
+
 export interface ThreadlineOptions {
   database: DatabaseOptions
   /** Default `development`: dev outbox and `/dev/mailbox`, relaxed per-IP code cap, loopback origins allowed. */
@@ -76,7 +79,10 @@ export interface ThreadlineOptions {
   mailFrom?: string
   mailReplyTo?: string | null
   otpIpHourlyLimit?: number
+  /** A13: a session's absolute lifetime. Default `limits.sessionTtlSeconds` (30 days). */
   sessionTtlSeconds?: number
+  /** A13: how long a session may go unused before it ends (sliding). Default 30 days (docs/sessions.md). */
+  sessionIdleSeconds?: number
   maxBodyBytes?: number
   /**
    * D6: how files other than re-encoded images are judged: a `FileScanner` (clamd), `'none'` (clean
@@ -216,6 +222,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   const secretBoxKey = hasher.key('workspace-secret')
   const settings: ServerSettings = {
     sessionTtlSeconds: options.sessionTtlSeconds ?? limits.sessionTtlSeconds,
+    sessionIdleSeconds: options.sessionIdleSeconds ?? sessionIdleSecondsDefault,
     otpIpHourlyLimit: options.otpIpHourlyLimit ?? (mode === 'development' ? 1000 : 50),
     heartbeatMs: options.heartbeatMs ?? 15_000,
     replyEmailDelayMs: options.replyEmailDelayMs ?? 3 * 60_000,

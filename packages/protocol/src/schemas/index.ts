@@ -34,6 +34,7 @@ export {
   emailVerifyRequestSchema,
   identifyRequestSchema,
   sessionGrantSchema,
+  sessionCheckSchema,
   meResponseSchema,
   conversationResponseSchema,
   messagesQuerySchema,
@@ -154,6 +155,7 @@ export {
 } from './records.js'
 export {
   visitorRouteSchemas,
+  sessionRouteSchemas,
   recordsRouteSchemas,
   agentRouteSchemas,
   adminRouteSchemas,

@@ -3,6 +3,7 @@ import type { adminRoutes } from '../routes/admin-routes.js'
 import type { agentRoutes } from '../routes/agent-routes.js'
 import type { RouteBody, RouteEvent, RouteQuery, RouteResponse } from '../routes/route.js'
 import type { visitorRoutes } from '../routes/visitor-routes.js'
+import type { sessionRoutes } from '../routes/session-routes.js'
 import type { consoleRoutes } from '../routes/console-routes.js'
 import type { teamRoutes } from '../routes/team-routes.js'
 import type { recordsRoutes } from '../routes/records-routes.js'
@@ -126,6 +127,7 @@ import {
   sendMessageRequestSchema,
   sendMessageResponseSchema,
   sessionGrantSchema,
+  sessionCheckSchema,
   typingRequestSchema,
   uploadResponseSchema,
   attachmentLinkSchema,
@@ -168,6 +170,11 @@ export const visitorRouteSchemas = {
   getAvailability: { response: availabilitySchema },
   requestPerson: { response: conversationResponseSchema },
 } as const satisfies RouteTableSchemas<typeof visitorRoutes>
+
+export const sessionRouteSchemas = {
+  checkSession: { response: sessionCheckSchema },
+  logoutEverywhere: {},
+} as const satisfies RouteTableSchemas<typeof sessionRoutes>
 
 export const agentRouteSchemas = {
   me: { response: agentMeResponseSchema },

@@ -36,8 +36,20 @@ export type IdentifyRequest = z.infer<typeof identifyRequestSchema>
 export const sessionGrantSchema = z.object({
   session: sessionSchema,
   customer: customerSchema,
+  /**
+   * True when the server also set the frame's session cookie (HTTPS only, docs/sessions.md); the
+   * client then asks the canary whether the browser kept it. Absent or false: no cookie was set.
+   */
+  cookie: z.optional(z.boolean()),
 })
 export type SessionGrant = z.infer<typeof sessionGrantSchema>
+
+/** The cookie canary's answer: the session the cookie names, without any secret, or nulls. */
+export const sessionCheckSchema = z.object({
+  session: z.nullable(z.object({ expiresAt: z.iso.datetime(), method: z.enum(['email', 'identity_token']) })),
+  customer: z.nullable(customerSchema),
+})
+export type SessionCheck = z.infer<typeof sessionCheckSchema>
 
 export const meResponseSchema = z.object({ customer: customerSchema })
 export type MeResponse = z.infer<typeof meResponseSchema>

@@ -188,8 +188,13 @@ export interface SessionTable {
   customer_id: string
   method: 'email' | 'identity_token'
   created_at: number
+  /** The absolute end (A13), however often the session is used. */
   expires_at: number
   revoked_at: number | null
+  /** SHA-256 of the frame's session cookie (docs/sessions.md); null when no cookie was set. */
+  cookie_hash: string | null
+  /** The sliding idle end (A13): moved forward on use, never past `expires_at`; null before 0020. */
+  idle_expires_at: number | null
 }
 
 export interface OtpChallengeTable {

@@ -9,11 +9,16 @@ export const consoleCookieName = '__Host-tl_console'
 
 /** The console session's cookie value, or null. */
 export function consoleCookie(c: Context): string | null {
+  return readCookie(c, consoleCookieName)
+}
+
+/** The value of the cookie called `name` in the request, or null when it is absent or empty. */
+export function readCookie(c: Context, name: string): string | null {
   const header = c.req.header('cookie') ?? ''
   for (const part of header.split(';')) {
     const separator = part.indexOf('=')
     if (separator === -1) continue
-    if (part.slice(0, separator).trim() === consoleCookieName) {
+    if (part.slice(0, separator).trim() === name) {
       const value = part.slice(separator + 1).trim()
       return value === '' ? null : value
     }

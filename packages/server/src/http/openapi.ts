@@ -5,9 +5,11 @@ import {
   blockRoutes,
   consoleRoutes,
   recordsRoutes,
+  sessionRoutes,
   teamRoutes,
   visitorRoutes,
   webhookRoutes,
+  sessionCookieHeader,
   workspaceHeader,
 } from '@threadline/protocol'
 import type { RouteAuth, RouteSpec } from '@threadline/protocol'
@@ -19,6 +21,7 @@ import {
   consoleRouteSchemas,
   errorBodySchema,
   recordsRouteSchemas,
+  sessionRouteSchemas,
   teamRouteSchemas,
   visitorRouteSchemas,
   webhookRouteSchemas,
@@ -36,6 +39,7 @@ export const routeTables: ReadonlyArray<{
   schemas: Record<string, Slots>
 }> = [
   { tag: 'visitor', routes: visitorRoutes, schemas: visitorRouteSchemas },
+  { tag: 'visitor', routes: sessionRoutes, schemas: sessionRouteSchemas },
   { tag: 'agent', routes: agentRoutes, schemas: agentRouteSchemas },
   { tag: 'team', routes: teamRoutes, schemas: teamRouteSchemas },
   { tag: 'records', routes: recordsRoutes, schemas: recordsRouteSchemas },
@@ -48,7 +52,7 @@ export const routeTables: ReadonlyArray<{
 
 const security: Record<RouteAuth, Array<Record<string, string[]>>> = {
   workspace: [{ workspace: [] }],
-  session: [{ session: [] }],
+  session: [{ session: [] }, { sessionCookie: [], workspace: [] }],
   agent: [{ agentKey: [] }, { consoleCookie: [] }],
   admin: [{ workspaceSecret: [], workspace: [] }],
   console: [{ consoleCookie: [] }],
@@ -141,6 +145,12 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         workspace: { type: 'apiKey', in: 'header', name: workspaceHeader, description: 'The workspace id' },
         session: { type: 'http', scheme: 'bearer', description: "A customer's session token" },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-tl_{workspaceId}',
+          description: `The chat frame's session cookie, same-origin only, with ${sessionCookieHeader}: 1 (X3)`,
+        },
         agentKey: { type: 'http', scheme: 'bearer', description: 'An API key (agent, bot or admin scope)' },
         workspaceSecret: {
           type: 'http',

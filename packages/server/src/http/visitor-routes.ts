@@ -1,6 +1,12 @@
-import { normalizeEmail, visitorRoutes, workspaceHeader } from '@threadline/protocol'
+import { normalizeEmail, sessionRoutes, visitorRoutes, workspaceHeader } from '@threadline/protocol'
 import { visitorRouteSchemas as schemas } from '@threadline/protocol/schemas'
-import type { ConversationResponse, PageView, SessionGrant, TranscriptRequest } from '@threadline/protocol'
+import type {
+  ConversationResponse,
+  PageView,
+  SessionCheck,
+  SessionGrant,
+  TranscriptRequest,
+} from '@threadline/protocol'
 import type { Context, Hono } from 'hono'
 import { customerAttachmentLink } from '../attachments/downloads.js'
 import type { AvailabilityWatch } from '../availability/availability-watch.js'
@@ -14,7 +20,15 @@ import { networkHashOf, recordCustomerNetwork } from '../blocks/customer-network
 import { plainAddress } from '../blocks/ip-network.js'
 import { verifyIdentityToken } from '../auth/identity-token.js'
 import { startEmailVerification, verifyEmailCode } from '../auth/otp.js'
-import { authenticateSession, grantSession, revokeSession, revokeSessionToken } from '../auth/sessions.js'
+import {
+  authenticateSession,
+  authenticateSessionCookie,
+  grantSession,
+  revokeCustomerSessions,
+  revokeSession,
+  revokeSessionCookie,
+  revokeSessionToken,
+} from '../auth/sessions.js'
 import type { AuthenticatedSession } from '../auth/sessions.js'
 import {
   customerConversation,
@@ -37,6 +51,13 @@ import type { Workspace } from '../workspaces/workspaces.js'
 import { acceptedLanguageRanges, negotiateLanguage } from './accept-language.js'
 import type { AppEnv } from './app-env.js'
 import { bearerToken, optionalBearerToken } from './bearer-token.js'
+import {
+  clearSessionCookie,
+  refuseCrossSiteSessionCall,
+  sessionCookie,
+  sessionCookiesEnabled,
+  setSessionCookie,
+} from './session-cookie.js'
 import { clientAddress } from './client-address.js'
 import type { Cors } from './cors.js'
 import { createRateLimiter } from './rate-limits.js'
@@ -82,11 +103,24 @@ export function mountVisitorRoutes(
    * client. The workspace comes along (its identification rule applies to sends), read once per call.
    */
   async function sessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession & { workspace: Workspace }> {
-    const session = await authenticateSession(context, bearerToken(c))
+    const bearer = optionalBearerToken(c)
+    const session = bearer === null ? await cookieSessionOf(c) : await authenticateSession(context, bearer)
     const workspace = await findWorkspace(context, session.workspaceId)
     if (!workspace) throw new ApiError('unauthorized', 'The session is not valid')
     cors.enforce(c, workspace.allowedOrigins)
     return { ...session, workspace }
+  }
+
+  /**
+   * The frame's cookie names the session when no bearer token does (docs/sessions.md). The cookie
+   * is chosen by the workspace header, and the call must pass X3's same-origin rules first.
+   */
+  async function cookieSessionOf(c: Context<AppEnv>): Promise<AuthenticatedSession> {
+    const workspaceId = c.req.header(workspaceHeader)
+    const secret = workspaceId === undefined ? null : sessionCookie(c, workspaceId)
+    if (workspaceId === undefined || secret === null) return authenticateSession(context, bearerToken(c))
+    refuseCrossSiteSessionCall(context, c)
+    return authenticateSessionCookie(context, workspaceId, secret)
   }
 
   /**
@@ -113,7 +147,10 @@ export function mountVisitorRoutes(
     return session
   }
 
-  /** A12: a token presented while verifying again is discarded; the new grant replaces it. */
+  /**
+   * A12: a token or cookie presented while verifying again is discarded; the new grant replaces it.
+   * A17: over HTTPS the grant also sets the frame's session cookie, and says so.
+   */
   async function grant(
     c: Context<AppEnv>,
     workspace: Workspace,
@@ -122,10 +159,34 @@ export function mountVisitorRoutes(
   ): Promise<SessionGrant> {
     const previous = optionalBearerToken(c)
     if (previous !== null) await revokeSessionToken(context, previous)
-    const session = await grantSession(context, { workspaceId: workspace.id, customerId: customer.id, method })
+    const previousCookie = sessionCookie(c, workspace.id)
+    if (previousCookie !== null) await revokeSessionCookie(context, workspace.id, previousCookie)
+    const withCookie = sessionCookiesEnabled(context, c)
+    const { token, expiresAt, cookieSecret, idleExpiresAt } = await grantSession(context, {
+      workspaceId: workspace.id,
+      customerId: customer.id,
+      method,
+      withCookie,
+    })
+    if (cookieSecret !== null)
+      setSessionCookie(c, {
+        workspaceId: workspace.id,
+        secret: cookieSecret,
+        endsAt: idleExpiresAt,
+        now: context.now(),
+      })
     const networkHash = networkHashOf(context, addressOf(c))
     await recordCustomerNetwork(context, { workspaceId: workspace.id, customerId: customer.id, networkHash })
-    return { session, customer: toCustomer(customer) }
+    return {
+      session: { token, expiresAt, method },
+      customer: toCustomer(customer),
+      ...(withCookie ? { cookie: true } : {}),
+    }
+  }
+
+  /** Logging out forgets the cookie in this browser's partition (only there: docs/sessions.md). */
+  function forgetCookie(c: Context<AppEnv>, workspaceId: string): void {
+    if (sessionCookiesEnabled(context, c)) clearSessionCookie(c, workspaceId)
   }
 
   app.post(visitorRoutes.startEmailVerification.path, async (c) => {
@@ -179,7 +240,48 @@ export function mountVisitorRoutes(
     const session = await sessionOf(c)
     await revokeSession(context, session.tokenHash)
     registry.closeSession(session.tokenHash)
+    forgetCookie(c, session.workspaceId)
     return c.body(null, 204)
+  })
+
+  app.post(sessionRoutes.logoutEverywhere.path, async (c) => {
+    const session = await sessionOf(c)
+    const ended = await revokeCustomerSessions(context, {
+      workspaceId: session.workspaceId,
+      customerId: session.customer.id,
+    })
+    for (const tokenHash of ended) registry.closeSession(tokenHash)
+    forgetCookie(c, session.workspaceId)
+    return c.body(null, 204)
+  })
+
+  /**
+   * The cookie canary: whether the frame's cookie came back, and the session it names (never a
+   * secret). A live session's cookie is set again with what is left of its idle end (sliding); a
+   * dead one is cleared. Answered the same way, 200, whatever the cookie says, and never redirected.
+   */
+  app.get(sessionRoutes.checkSession.path, async (c) => {
+    const workspace = await workspaceOf(c)
+    refuseCrossSiteSessionCall(context, c)
+    c.header('Cache-Control', 'no-store')
+    c.header('Vary', 'Cookie')
+    const none: SessionCheck = { session: null, customer: null }
+    const secret = sessionCookie(c, workspace.id)
+    if (secret === null) return c.json(none)
+    let session: AuthenticatedSession
+    try {
+      session = await authenticateSessionCookie(context, workspace.id, secret)
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error
+      forgetCookie(c, workspace.id)
+      return c.json(none)
+    }
+    if (sessionCookiesEnabled(context, c))
+      setSessionCookie(c, { workspaceId: workspace.id, secret, endsAt: session.idleExpiresAt, now: context.now() })
+    return c.json({
+      session: { expiresAt: new Date(session.idleExpiresAt).toISOString(), method: session.method },
+      customer: toCustomer(session.customer),
+    } satisfies SessionCheck)
   })
 
   app.get(visitorRoutes.me.path, async (c) => {

@@ -243,6 +243,17 @@ describe('GET /v1/events', () => {
       await expect(stream.ended).resolves.toBeUndefined()
     })
 
+    it('A13: ends the stream at the next heartbeat when the session has gone past its idle end', async () => {
+      const { session, customer } = await test.verify()
+      const stream = await open(session.token)
+      await test.server.context.database.db
+        .updateTable('sessions')
+        .set({ idle_expires_at: Date.now() - 1 })
+        .where('customer_id', '=', customer.id)
+        .execute()
+      await expect(stream.ended).resolves.toBeUndefined()
+    })
+
     it('refuses a stream without a bearer token, and a token in the URL', async () => {
       const { session } = await test.verify()
       const noToken = await fetch(`${test.url}/v1/events`)

@@ -117,12 +117,14 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     for (let start = 0; start < tokenHashes.length; start += batchSize) {
       const rows = await context.database.db
         .selectFrom('sessions')
-        .select(['token_hash', 'expires_at', 'revoked_at'])
+        .select(['token_hash', 'expires_at', 'idle_expires_at', 'revoked_at'])
         .where('token_hash', 'in', tokenHashes.slice(start, start + batchSize))
         .execute()
-      for (const row of rows) if (row.revoked_at === null && now < row.expires_at) live.add(row.token_hash)
+      for (const row of rows)
+        if (row.revoked_at === null && now < Math.min(row.expires_at, row.idle_expires_at ?? row.expires_at))
+          live.add(row.token_hash)
     }
-    // Logout in another process, revocation or the 30 days running out end the stream here.
+    // Logout in another process, revocation, or the 30 days (absolute or idle, A13) running out end the stream here.
     for (const tokenHash of tokenHashes) if (!live.has(tokenHash)) registry.closeSession(tokenHash)
   }
 

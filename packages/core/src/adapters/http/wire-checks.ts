@@ -225,7 +225,7 @@ export const emailChallengeCheck = object<EmailChallenge>({
   expiresAt: isoDateTime,
   resendAfterSeconds: integer(0),
 })
-export const sessionGrantCheck = object<SessionGrant>({ session, customer })
+export const sessionGrantCheck = object<SessionGrant>({ session, customer, cookie: optional(boolean) })
 export const meResponseCheck = object<{ customer: Customer }>({ customer })
 export const conversationResponseCheck = object<{ conversation: Conversation | null }>({
   conversation: nullable(conversation),
