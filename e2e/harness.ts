@@ -28,7 +28,14 @@ import type {
 import { chromium, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, vi } from 'vitest'
 import { startDemo } from '../examples/script-tag/src/demo.js'
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.js'
+import {
+  chromiumArgs,
+  chromiumPath,
+  cookieControlsPreferences,
+  partitionedStorageLaunch,
+  sitesArgs,
+} from '../scripts/chromium.js'
+import { siteHosts } from './sites.js'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 export const widgetDir = join(repoRoot, 'packages/loader/dist/widget')
@@ -137,6 +144,8 @@ export interface Device {
   page: Page
   /** Console errors and warnings, page errors and failed requests, for the failure report. */
   problems: string[]
+  /** Quits this Chromium (its profile is removed unless the test gave `profileDir`); also done after the test. */
+  close(): Promise<void>
 }
 
 export interface DeviceOptions {
@@ -150,6 +159,34 @@ export interface DeviceOptions {
   timezoneId?: string
   /** The browser's language (`navigator.language`, Accept-Language); default `en-US`. */
   locale?: string
+  /**
+   * The cross-site setup (`useThreadlineStart({ sites: true })`): storage partitioning on as in real
+   * Chrome, `shop.test`, `other-shop.test` and `chat.vendor.test` mapped to 127.0.0.1, the sites'
+   * throwaway authority trusted, and third-party cookies allowed or blocked in the profile's settings.
+   * Without it the browser is Playwright's default (partitioning off) on the loopback origins.
+   */
+  sites?: { caSpkiSha256: string; thirdPartyCookies: 'allowed' | 'blocked' }
+  /**
+   * A user-data dir the test owns and keeps (the browser's disk: cookies, storage), so a later
+   * device on the same dir is the same browser restarted. Default: a fresh temp dir, removed on close.
+   */
+  profileDir?: string
+}
+
+/** The launch options of a device (one Chromium): Playwright's defaults, or the cross-site setup. */
+async function launchOptions(profile: string, options: DeviceOptions) {
+  if (!options.sites) return { args: chromiumArgs }
+  const { ignoreDefaultArgs, args } = partitionedStorageLaunch()
+  // The setting goes in before the first launch; a restarted profile keeps what Chromium saved.
+  const preferences = join(profile, 'Default', 'Preferences')
+  if (!existsSync(preferences)) {
+    await mkdir(join(profile, 'Default'), { recursive: true })
+    await writeFile(preferences, cookieControlsPreferences(options.sites.thirdPartyCookies))
+  }
+  return {
+    ignoreDefaultArgs,
+    args: [...chromiumArgs, ...args, ...sitesArgs({ hosts: siteHosts, caSpkiSha256: options.sites.caSpkiSha256 })],
+  }
 }
 
 /**
@@ -165,11 +202,11 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
     await Promise.all(devices.map((device) => device.close()))
   })
   return async (options = {}) => {
-    const profile = await mkdtemp(join(tmpdir(), 'threadline-e2e-profile-'))
+    const profile = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'threadline-e2e-profile-')))
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath,
       headless: true,
-      args: chromiumArgs,
+      ...(await launchOptions(profile, options)),
       viewport: options.viewport ?? { width: 1280, height: 800 },
       locale: options.locale ?? 'en-US',
       ...(options.isMobile === undefined ? {} : { isMobile: options.isMobile }),
@@ -193,7 +230,7 @@ export function useDevices(): (options?: DeviceOptions) => Promise<Device> {
       problems,
       async close() {
         await context.close().catch(() => undefined)
-        await rm(profile, { recursive: true, force: true })
+        if (options.profileDir === undefined) await rm(profile, { recursive: true, force: true })
       },
     }
     opened.push(device)

@@ -148,7 +148,9 @@ describeE2e('more journeys through the script tag', () => {
    * field is `activeElement`), clicks still land, but `fill` and key presses reach nothing
    * (docs/script-tag-design.md, "early keystrokes"). This test is about storage (A16), not that
    * issue, so a field that keyboard input does not reach is filled through the DOM (an `input` event
-   * React handles like typing), with a warning that keeps the issue visible in the log.
+   * React handles like typing), with a warning that keeps the issue visible in the log. It is not
+   * caused by the refused storage: with partitioning on and storage working, typed text was still
+   * lost after 4 of 10 reloads (docs/cross-site-browsers.md), so the fallback stays.
    */
   async function verifyEmailInThirdPartyFrame(frame: FrameLocator, email: string): Promise<void> {
     const seen = await mailIds(demo.current)

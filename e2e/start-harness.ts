@@ -25,6 +25,8 @@ import type { FrameLocator, Page } from 'playwright-core'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest'
 import { composer, e2eUnavailableReason, serveStaticPages } from './harness.js'
+import { createThrowawayCa, otherShopHost, shopHost, startSites } from './sites.js'
+import type { HostSite, Sites } from './sites.js'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 const serverDir = join(repoRoot, 'packages/server')
@@ -241,12 +243,35 @@ export interface StartedThreadline {
    * move), through `THREADLINE_DEV_CLOCK_OFFSET_FILE`; only with `devClock: true`.
    */
   setClockOffset(milliseconds: number): Promise<void>
+  /** The cross-site setup; only with `sites: true`. */
+  readonly sites: CrossSites
+}
+
+/** `threadline start` behind HTTPS as `chat.vendor.test`, with the host sites `shop.test` and `other-shop.test`. */
+export interface CrossSites {
+  /** `https://chat.vendor.test:<port>`, the server's `PUBLIC_URL`. */
+  readonly chatOrigin: string
+  /** For `openDevice({ sites: { caSpkiSha256, thirdPartyCookies } })`. */
+  readonly caSpkiSha256: string
+  /** `https://<site>:<port>`; every workspace made by `useThreadlineStart` allows both host sites. */
+  origin(site: HostSite): string
+  /** A page with the script tag on `site` (at `path`, default `/`); resolves with its URL. */
+  hostPage(options: { site: HostSite; workspaceId: string; path?: string; title?: string; body?: string }): string
+  /** Any page of the test's own on `site` (the control checks' probes). */
+  page(site: HostSite, path: string, html: string): string
 }
 
 export interface ThreadlineStartOptions {
   workspaces?: WorkspaceSpec[]
   /** Start with `THREADLINE_DEV_CLOCK_OFFSET_FILE` (a file in the data dir), for `setClockOffset`. */
   devClock?: boolean
+  /**
+   * Put the server behind one HTTPS listener as `chat.vendor.test` (`PUBLIC_URL`), with the host
+   * sites `shop.test` and `other-shop.test` on it too, under a throwaway certificate authority made
+   * for the file (`sites.ts`); the workspaces allow both host sites. Browsers for it:
+   * `openDevice({ sites })`. Off by default: the loopback origins over HTTP.
+   */
+  sites?: boolean
 }
 
 /**
@@ -254,13 +279,14 @@ export interface ThreadlineStartOptions {
  * with the CLI, then `threadline start --port 0` (development mode, mail over SMTP). Stopped (SIGTERM)
  * and cleaned up after the file. The server's output is printed only for a test that fails.
  */
-export function useThreadlineStart({ workspaces = [], devClock = false }: ThreadlineStartOptions = {}): {
+export function useThreadlineStart({ workspaces = [], devClock = false, sites = false }: ThreadlineStartOptions = {}): {
   readonly current: StartedThreadline
 } {
   let current: StartedThreadline | undefined
   let running: RunningProcess | undefined
   let mail: SmtpInbox | undefined
   let dataDir: string | undefined
+  let front: Sites | undefined
   const hostPages: Array<{ close(): Promise<void> }> = []
   const logs: string[] = []
   let firstLineOfTest = 0
@@ -277,27 +303,45 @@ export function useThreadlineStart({ workspaces = [], devClock = false }: Thread
       THREADLINE_MODE: 'development',
       ...(devClock ? { THREADLINE_DEV_CLOCK_OFFSET_FILE: clockFile } : {}),
     }
+    if (sites) {
+      front = await startSites(await createThrowawayCa(dataDir))
+      env['PUBLIC_URL'] = front.chatOrigin
+    }
+    const siteOrigins = front ? [front.origin(shopHost), front.origin(otherShopHost)] : []
     const created: Record<string, CreatedWorkspace> = {}
     for (const spec of workspaces) {
       const args = ['workspace', 'create', '--name', spec.name, '--json']
       if (spec.ownerEmail) args.push('--owner-email', spec.ownerEmail)
       if (spec.ownerName) args.push('--owner-name', spec.ownerName)
-      for (const origin of spec.origins ?? []) args.push('--origin', origin)
+      for (const origin of [...(spec.origins ?? []), ...siteOrigins]) args.push('--origin', origin)
       const run = await runThreadline(args, env)
       if (run.exitCode !== 0) throw new Error(`threadline ${args.join(' ')} failed (${run.exitCode}): ${run.stderr}`)
       created[spec.name] = JSON.parse(run.stdout) as CreatedWorkspace
     }
     running = await startThreadlineProcess({ ...env, PORT: '0' }, (line) => logs.push(line))
     const { url } = running
+    front?.forwardChatTo(url)
     const inbox = mail
     const dir = dataDir
+    const crossSites = front
     current = {
       url,
       consoleUrl: `${url}/console/`,
       dataDir: dir,
       mail: inbox,
       workspaces: created,
-      cli: (args) => runThreadline(args, { ...env, PUBLIC_URL: url }),
+      cli: (args) => runThreadline(args, { PUBLIC_URL: url, ...env }),
+      get sites(): CrossSites {
+        if (!crossSites) throw new Error('current.sites needs useThreadlineStart({ sites: true })')
+        return {
+          chatOrigin: crossSites.chatOrigin,
+          caSpkiSha256: crossSites.ca.caSpkiSha256,
+          origin: (site) => crossSites.origin(site),
+          page: (site, path, html) => crossSites.page(site, path, html),
+          hostPage: ({ site, workspaceId, path = '/', title = `A shop on ${site}`, body = '<p>A shop.</p>' }) =>
+            crossSites.page(site, path, snippetPage({ chatUrl: crossSites.chatOrigin, workspaceId, title, body })),
+        }
+      },
       async setClockOffset(milliseconds) {
         if (!devClock) throw new Error('setClockOffset needs useThreadlineStart({ devClock: true })')
         await writeFile(clockFile, String(Math.round(milliseconds)))
@@ -325,6 +369,7 @@ export function useThreadlineStart({ workspaces = [], devClock = false }: Thread
   afterAll(async () => {
     await Promise.all(hostPages.map((page) => page.close()))
     await running?.stop()
+    await front?.close()
     await mail?.close()
     if (dataDir) await rm(dataDir, { recursive: true, force: true })
   })
