@@ -22,6 +22,7 @@ import { useCannedReplies } from './use-canned-replies.js'
 import { useConversationCounts } from './use-conversation-counts.js'
 import { useConversationList } from './use-conversation-list.js'
 import { useTeam } from './use-team.js'
+import { useLazyChunk } from './use-lazy-chunk.js'
 import { viewById, views } from './views.js'
 import type { ViewId } from './views.js'
 
@@ -44,32 +45,16 @@ export interface InboxProps {
   workspaceName?: string | null
 }
 
-/**
- * The Analytics page and its chart library: a chunk of their own, downloaded when the page is first
- * opened. Loaded by hand rather than with `lazy` and `Suspense`, which would add preact/compat's
- * suspense to the inbox's bundle (about 0.6 KB brotli) for this one use.
- */
+/** The Analytics page and its chart library: a chunk of their own, downloaded when the page is first opened. */
 function LazyAnalyticsPage(props: AnalyticsPageProps) {
-  const [page, setPage] = useState<{ Page: (props: AnalyticsPageProps) => ReactNode } | null>(null)
-  const [failed, setFailed] = useState(false)
-  useEffect(() => {
-    let live = true
-    import('./analytics-page.js').then(
-      (loaded) => live && setPage({ Page: loaded.default }),
-      () => live && setFailed(true),
+  const Page = useLazyChunk(() => import('./analytics-page.js'))
+  if (Page === 'failed')
+    return (
+      <p role="alert" className="console-error console-notice">
+        The Analytics page could not be loaded. Check your connection and open it again.
+      </p>
     )
-    return () => {
-      live = false
-    }
-  }, [])
-  if (page) return <page.Page {...props} />
-  return failed ? (
-    <p role="alert" className="console-error console-notice">
-      The Analytics page could not be loaded. Check your connection and open it again.
-    </p>
-  ) : (
-    <p role="status">Loading analytics…</p>
-  )
+  return Page ? <Page {...props} /> : <p role="status">Loading analytics…</p>
 }
 
 const streamLabels: Record<StreamStatus, string> = {

@@ -3,12 +3,14 @@ import { useId, useLayoutEffect, useRef } from 'react'
 import type { KeyboardEvent } from 'react'
 import type { ConsoleClient } from '@threadline/api'
 import { ApiKeysPanel } from './api-keys-panel.js'
+import type { AutomationPanelProps } from './automation-panel.js'
 import { ChatHoursPanel } from './chat-hours-panel.js'
 import { Modal } from './modal.js'
 import { SessionsPanel } from './sessions-panel.js'
 import { settingsSections } from './settings-sections.js'
 import type { SettingsSection } from './settings-sections.js'
 import { TeamPanel } from './team-panel.js'
+import { useLazyChunk } from './use-lazy-chunk.js'
 import { WebhooksPanel } from './webhooks-panel.js'
 
 export interface SettingsDialogProps {
@@ -21,7 +23,7 @@ export interface SettingsDialogProps {
 }
 
 /**
- * Team, API keys, Chat and hours, Webhooks, and My sessions in one dialog over the inbox, whose stream keeps running behind it.
+ * Team, API keys, Chat and hours, Webhooks, Automation and My sessions in one dialog over the inbox, whose stream keeps running behind it.
  * The sections are ARIA tabs (arrow keys, Home, End); Escape or Close goes back to the inbox.
  */
 export function SettingsDialog({ client, session, section, onSectionChange, onSignOut, onClose }: SettingsDialogProps) {
@@ -92,10 +94,29 @@ export function SettingsDialog({ client, session, section, onSectionChange, onSi
         {current?.id === 'webhooks' && (
           <WebhooksPanel webhooks={client.webhooks} onFocusLost={() => panelRef.current?.focus()} />
         )}
+        {current?.id === 'automation' && (
+          <LazyAutomationPanel
+            automation={client.automation}
+            team={client.team}
+            onOpenKeys={() => onSectionChange('keys')}
+          />
+        )}
         {current?.id === 'sessions' && (
           <SessionsPanel client={client} onSignOut={onSignOut} onFocusLost={() => panelRef.current?.focus()} />
         )}
       </div>
     </Modal>
   )
+}
+
+/** The Automation section: a chunk of its own, downloaded when an owner or admin first opens it. */
+function LazyAutomationPanel(props: AutomationPanelProps) {
+  const Panel = useLazyChunk(() => import('./automation-panel.js'))
+  if (Panel === 'failed')
+    return (
+      <p role="alert" className="console-error">
+        The Automation settings could not be loaded. Check your connection and open them again.
+      </p>
+    )
+  return Panel ? <Panel {...props} /> : <p role="status">Loading the automation settings…</p>
 }

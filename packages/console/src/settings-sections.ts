@@ -1,7 +1,7 @@
 import type { AdvisorRole } from '@threadline/protocol'
 import { managesTeam } from './team-labels.js'
 
-export type SettingsSection = 'team' | 'keys' | 'hours' | 'webhooks' | 'sessions'
+export type SettingsSection = 'team' | 'keys' | 'hours' | 'webhooks' | 'automation' | 'sessions'
 
 export interface SettingsSectionInfo {
   id: SettingsSection
@@ -9,7 +9,7 @@ export interface SettingsSectionInfo {
 }
 
 /**
- * The settings an advisor can open: API keys, the chat's mode and hours, and webhooks only for owners and admins
+ * The settings an advisor can open: API keys, the chat's mode and hours, webhooks and automation only for owners and admins
  * (the server refuses others, H4).
  */
 export function settingsSections(role: AdvisorRole): SettingsSectionInfo[] {
@@ -20,6 +20,7 @@ export function settingsSections(role: AdvisorRole): SettingsSectionInfo[] {
           { id: 'keys' as const, label: 'API keys' },
           { id: 'hours' as const, label: 'Chat and hours' },
           { id: 'webhooks' as const, label: 'Webhooks' },
+          { id: 'automation' as const, label: 'Automation' },
         ]
       : []),
     { id: 'sessions', label: 'My sessions' },

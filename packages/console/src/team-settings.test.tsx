@@ -54,7 +54,7 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
         within(dialog)
           .getAllByRole('tab')
           .map((tab) => tab.textContent),
-      ).toEqual(['Team', 'API keys', 'Chat and hours', 'Webhooks', 'My sessions'])
+      ).toEqual(['Team', 'API keys', 'Chat and hours', 'Webhooks', 'Automation', 'My sessions'])
       await within(dialog).findByRole('rowheader', { name: /^Advisor/ })
       expect(within(rowOf(dialog, 'Advisor')).getByText('You')).toBeTruthy()
       await expectAccessible(container)
@@ -153,6 +153,8 @@ describe('team and settings', { timeout: consoleTestTimeoutMs }, () => {
       expect(within(dialog).getByRole('tab', { name: 'Chat and hours', selected: true })).toBeTruthy()
       await user.keyboard('{ArrowRight}')
       expect(within(dialog).getByRole('tab', { name: 'Webhooks', selected: true })).toBeTruthy()
+      await user.keyboard('{ArrowRight}')
+      expect(within(dialog).getByRole('tab', { name: 'Automation', selected: true })).toBeTruthy()
       await user.keyboard('{ArrowRight}')
       expect(within(dialog).getByRole('tab', { name: 'My sessions', selected: true })).toBeTruthy()
       await user.keyboard('{Escape}')

@@ -1,5 +1,5 @@
 import { intakeRules } from '@threadline/protocol'
-import type { ChatEvent, IntakeStep, LocalizedText } from '@threadline/protocol'
+import type { ChatEvent, IntakeSettings, IntakeStep, LocalizedText } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import * as z from 'zod/mini'
 import { appendMessage, eventBase } from '../conversations/message-log.js'
@@ -185,6 +185,35 @@ function judge(step: IntakeStep, text: string, language: ReplyLanguage): { value
     case 'text':
       return typed === '' ? { refusal: said.pick } : { value: typed.slice(0, intakeRules.answerMaxLength) }
   }
+}
+
+/**
+ * Handoff fields as a customer reads them (the transcript): each intake step's question in
+ * `language` with the answer (a choice as its option in that language, consent as Yes or No), in
+ * the steps' order; any other field (a bot's, or a step removed since) by its name, after them.
+ */
+export function answersToRead(
+  { steps }: IntakeSettings,
+  fields: Record<string, string>,
+  language: ReplyLanguage,
+): { question: string; answer: string }[] {
+  const said = words[language]
+  const asked = steps.flatMap((step) => {
+    const value = fields[step.id]
+    if (value === undefined) return []
+    const option = step.options?.find((candidate) => candidate.en === value)
+    const answer =
+      step.kind === 'consent' && (value === 'yes' || value === 'no')
+        ? said[value]
+        : option
+          ? inLanguage(option, language)
+          : value
+    return [{ question: inLanguage(step.prompt, language), answer }]
+  })
+  const others = Object.entries(fields)
+    .filter(([name]) => !steps.some((step) => step.id === name))
+    .map(([question, answer]) => ({ question, answer }))
+  return [...asked, ...others]
 }
 
 const same = (label: string, typed: string) => label.localeCompare(typed, undefined, { sensitivity: 'base' }) === 0

@@ -1,15 +1,18 @@
 import type { TimelineActor } from '@threadline/protocol'
 import { attachmentsOf } from '../attachments/uploads.js'
+import { answersToRead } from '../automation/intake.js'
 import { mutate } from '../conversations/agent-conversation.js'
 import type { TranscriptSendTable } from '../database/schema.js'
 import { errorMessage } from '../errors/error-message.js'
+import { negotiateLanguage } from '../http/accept-language.js'
+import { replyLanguages } from '../identification/replies.js'
 import { customerChatLink } from '../mail/chat-link.js'
 import type { MailMessage } from '../mail/mailer.js'
 import type { ServerContext } from '../server-context.js'
 import { appendTimelineEvent } from '../timeline/timeline-log.js'
+import { findWorkspace } from '../workspaces/workspaces.js'
 import { maskEmail } from './mask-email.js'
 import { composeTranscriptEmail } from './transcript-email.js'
-import type { IntakeAnswer } from './transcript-email.js'
 
 const batchSize = 20
 /** A send claimed this long ago and never finished belongs to a process that died: it is tried again. */
@@ -132,13 +135,15 @@ async function composeFor(context: ServerContext, send: TranscriptSendTable): Pr
       'customers.name as customer_name',
       'customers.email as customer_email',
       'customers.time_zone',
+      'customers.language',
+      'conversations.workspace_id',
       'workspaces.name as workspace_name',
       'workspaces.allowed_origins',
     ])
     .where('conversations.id', '=', send.conversation_id)
     .executeTakeFirst()
   if (!conversation) return null
-  // Messages only: notes and internal events live in other tables, which this never reads (N1, N3).
+  // Messages, and below the handoffs' fields: notes live in other tables and no other event is read (N1, N3).
   const messages = await db
     .selectFrom('messages')
     .select(['id', 'author_kind', 'author_name', 'text', 'created_at'])
@@ -158,8 +163,26 @@ async function composeFor(context: ServerContext, send: TranscriptSendTable): Pr
   const audience = send.recipient === 'customer' ? 'customer' : 'team'
   const customerLabel =
     conversation.customer_name ?? (audience === 'customer' ? 'You' : (conversation.customer_email ?? 'Customer'))
-  // The intake seam: when intake questions exist, their answers are read here.
-  const intakeAnswers: IntakeAnswer[] = []
+  // The customer's copy speaks the language of their browser (one of the chat's); the team's is English.
+  const language =
+    audience === 'customer' ? (negotiateLanguage(conversation.language ?? undefined, replyLanguages) ?? 'en') : 'en'
+  const workspace = await findWorkspace(context, conversation.workspace_id)
+  // The session's handoffs: their fields only (intake answers, a bot's fields), never a bot's summary,
+  // which is written to the advisors (N1).
+  const handoffs = await db
+    .selectFrom('conversation_events')
+    .select('payload')
+    .where('conversation_id', '=', send.conversation_id)
+    .where('kind', '=', 'handoff')
+    .where('seq', '>', send.from_seq)
+    .where('seq', '<=', send.to_seq)
+    .orderBy('position')
+    .execute()
+  const fields = Object.assign(
+    {},
+    ...handoffs.map((row) => (JSON.parse(row.payload) as { fields?: Record<string, string> }).fields ?? {}),
+  ) as Record<string, string>
+  const intakeAnswers = answersToRead(workspace?.intake ?? { steps: [] }, fields, language)
   return composeTranscriptEmail({
     to: send.email,
     from: context.settings.mailFrom,
@@ -176,6 +199,7 @@ async function composeFor(context: ServerContext, send: TranscriptSendTable): Pr
       attachmentNames: (attachments.get(message.id) ?? []).map((attachment) => attachment.name),
     })),
     intakeAnswers,
+    language,
     timeZone: conversation.time_zone ?? null,
     chatLink,
   })

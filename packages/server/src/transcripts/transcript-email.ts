@@ -1,5 +1,6 @@
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import type { ReplyLanguage } from '../identification/replies.js'
 import type { MailMessage } from '../mail/mailer.js'
 import { isKnownTimeZone } from './time-zone.js'
 
@@ -12,7 +13,7 @@ export interface TranscriptLine {
   attachmentNames: string[]
 }
 
-/** An intake question and the customer's answer. No intake exists yet: callers pass none, and nothing is shown. */
+/** An intake question (in the mail's language) and the customer's answer, or a handoff field by its name. */
 export interface IntakeAnswer {
   question: string
   answer: string
@@ -28,10 +29,21 @@ export interface TranscriptEmailInput {
   customerLabel: string
   lines: TranscriptLine[]
   intakeAnswers: IntakeAnswer[]
+  /** The language of the answers' heading (the questions come in it already); the rest is English for now. */
+  language: ReplyLanguage
   /** IANA zone of the customer, or null for UTC; the mail says which. */
   timeZone: string | null
   /** The page the customer chatted on (checked against the workspace's origins), where attachments open; or null. */
   chatLink: string | null
+}
+
+/** The heading above the intake answers: the customer's own, or the team's copy (English). */
+const answersHeading: Record<ReplyLanguage, string> = {
+  en: 'Your answers',
+  es: 'Tus respuestas',
+  fr: 'Vos réponses',
+  de: 'Ihre Antworten',
+  ar: 'إجاباتك',
 }
 
 /**
@@ -49,6 +61,7 @@ export function composeTranscriptEmail(input: TranscriptEmailInput): MailMessage
     input.audience === 'customer'
       ? `Your conversation with ${input.workspaceName}`
       : `Conversation with ${input.customerLabel} (${input.workspaceName})`
+  const answersTitle = input.audience === 'customer' ? answersHeading[input.language] : 'The customer’s answers'
   const attachmentHint =
     input.chatLink === null
       ? 'open the chat on our site to download it'
@@ -66,7 +79,7 @@ export function composeTranscriptEmail(input: TranscriptEmailInput): MailMessage
     ]),
     ...(input.intakeAnswers.length === 0
       ? []
-      : ['Your answers', ...input.intakeAnswers.map((entry) => `${entry.question}: ${entry.answer}`), '']),
+      : [answersTitle, ...input.intakeAnswers.map((entry) => `${entry.question}: ${entry.answer}`), '']),
     input.chatLink === null ? 'Open the chat on our site to continue.' : `Continue the conversation: ${input.chatLink}`,
   ].join('\n')
 
@@ -98,12 +111,12 @@ export function composeTranscriptEmail(input: TranscriptEmailInput): MailMessage
         ${
           input.intakeAnswers.length === 0
             ? ''
-            : html`<h2 style="font-size:16px">Your answers</h2>
+            : html`<h2 style="font-size:16px" dir="auto">${answersTitle}</h2>
                 <dl>
                   ${input.intakeAnswers.map(
                     (entry) =>
-                      html`<dt>${entry.question}</dt>
-                        <dd>${entry.answer}</dd>`,
+                      html`<dt dir="auto" style="font-weight:bold">${entry.question}</dt>
+                        <dd dir="auto" style="margin:0 0 8px">${entry.answer}</dd>`,
                   )}
                 </dl>`
         }

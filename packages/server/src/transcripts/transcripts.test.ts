@@ -1,5 +1,5 @@
 import type { ParsedMail } from 'mailparser'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { startRecordsServer } from '../testing/records-server.test-helpers.js'
 import type { RecordsServer } from '../testing/records-server.test-helpers.js'
@@ -8,6 +8,7 @@ import type { SmtpListener } from '../testing/smtp-listener.test-helpers.js'
 import { createManualClock } from '../testing/test-server.test-helpers.js'
 import type { ManualClock } from '../testing/test-server.test-helpers.js'
 import { deliverTranscripts } from './transcript-delivery.js'
+import { composeTranscriptEmail } from './transcript-email.js'
 
 const noteCanary = 'CANARY-note-7f3a'
 const pinCanary = 'CANARY-pin-7f3a'
@@ -213,5 +214,81 @@ describeEachDatabase('transcripts', (freshDatabase) => {
     expect((await records.visitor('POST', '/v1/conversation/transcript', token, {})).body).toEqual({ status: 'queued' })
     clock.advance(61_000)
     expect((await records.visitor('POST', '/v1/conversation/transcript', token, {})).status).toBe(429)
+  })
+
+  it('N1: mails the intake answers in the customer’s language and other handoff fields by name, escaped, and never a note', async () => {
+    const adminKey = await records.ownerKey('admin')
+    const intake = (steps: unknown[]) => records.agent('PUT', '/v1/agent/intake', { steps }, adminKey)
+    const looking = {
+      id: 'looking_for',
+      kind: 'choice',
+      prompt: { en: 'What are you looking for?', es: '¿Qué buscas?' },
+      options: [{ en: 'Ring', es: 'Anillo' }, { en: 'Necklace', es: 'Collar' }, { en: 'Repair' }],
+    }
+    const detail = { id: 'detail', kind: 'text', prompt: { en: 'Anything <b>else</b>?', es: '¿Algo <b>más</b>?' } }
+    const news = { id: 'news', kind: 'consent', prompt: { en: 'May we write?', es: '¿Podemos escribirte?' } }
+    expect((await intake([looking, detail, news])).status).toBe(200)
+    const { customerId, token } = await records.customer({ email: 'rosa@acme.com', name: 'Rosa' })
+    await records.server.context.database.db
+      .updateTable('customers')
+      .set({ language: 'es-ES' })
+      .where('id', '=', customerId)
+      .execute()
+    const conversationId = await records.say(token, 'Hola')
+    await records.say(token, 'Necklace')
+    await records.say(token, '<img src=x onerror=alert(1)>')
+    await records.say(token, 'Yes')
+    // The last step is gone by the time the mail is made: its answer stays, by the field's name.
+    expect((await intake([looking, detail])).status).toBe(200)
+    await records.agent('POST', `/v1/agent/conversations/${conversationId}/notes`, { text: noteCanary })
+    expect(
+      (await records.agent('POST', `/v1/agent/conversations/${conversationId}/messages`, { text: 'Congratulations!' }))
+        .status,
+    ).toBe(200)
+
+    expect((await finish(conversationId, { to: 'customer' })).status).toBe(200)
+    await deliver()
+    const mail = await smtp.waitFor(mailTo('rosa@acme.com'))
+    const [text, html] = partsOf(mail)
+    expect(text).toContain(
+      'Tus respuestas\n¿Qué buscas?: Collar\n¿Algo <b>más</b>?: <img src=x onerror=alert(1)>\nnews: yes',
+    )
+    expect(html).toContain('Tus respuestas')
+    expect(html).toContain('<dd dir="auto" style="margin:0 0 8px">Collar</dd>')
+    expect(html).toContain('¿Algo &lt;b&gt;más&lt;/b&gt;?')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<b>')
+    for (const part of [text, html]) expect(part).not.toContain(noteCanary)
+  })
+})
+
+describe('composeTranscriptEmail', () => {
+  it('heads the answers in each of the chat’s languages in the customer’s copy, and in English in the team’s', () => {
+    const headings = {
+      en: 'Your answers',
+      es: 'Tus respuestas',
+      fr: 'Vos réponses',
+      de: 'Ihre Antworten',
+      ar: 'إجاباتك',
+    }
+    const mail = (language: keyof typeof headings, audience: 'customer' | 'team') =>
+      composeTranscriptEmail({
+        to: 'ann@acme.com',
+        from: 'chat@shop.example',
+        replyTo: null,
+        workspaceName: 'Shop',
+        audience,
+        customerLabel: 'Ann',
+        lines: [],
+        intakeAnswers: [{ question: 'Q', answer: 'A' }],
+        language,
+        timeZone: null,
+        chatLink: null,
+      })
+    for (const [language, heading] of Object.entries(headings) as [keyof typeof headings, string][]) {
+      expect(mail(language, 'customer').text).toContain(`${heading}\nQ: A`)
+      expect(mail(language, 'team').text).toContain('The customer’s answers\nQ: A')
+    }
   })
 })
