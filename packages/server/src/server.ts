@@ -113,9 +113,9 @@ export interface ThreadlineOptions {
   webhookRunMs?: number
   /**
    * Fan out and deliver webhooks on a worker thread with its own database connection, off the
-   * event loop that answers requests (docs/webhooks.md). Default on, except with an injected `now`
-   * (the thread keeps the real clock) or an in-memory SQLite database (another connection cannot
-   * see it).
+   * event loop that answers requests (docs/webhooks.md). Default on with Postgres, unless `now` is
+   * injected (the thread keeps the real clock); off with SQLite, where the two connections contend
+   * for the file's write lock (measured slower). Not for an in-memory SQLite database.
    */
   webhookThread?: boolean
   /**
@@ -393,8 +393,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
 }
 
+/**
+ * On Postgres only: on SQLite the thread's connection shares the file's write lock with the
+ * requests', whose waits are synchronous sleeps, and requests answered slower (docs/webhooks.md).
+ */
 function defaultWebhookThread(options: StartServerOptions): boolean {
-  return options.now === undefined && !(options.database.kind === 'sqlite' && options.database.file === ':memory:')
+  return options.now === undefined && options.database.kind === 'postgres'
 }
 
 /** Transcripts first (a customer waits for those), then the retention rule. */

@@ -20,10 +20,10 @@ import type { DeliveryRow, EndpointRow, WebhookContext, WebhookDatabase, Webhook
  * the whole file's, which the requests' connection waits for) is held briefly, and the event loop
  * is given back between batches (it is the requests' own when webhooks run in-process).
  */
-const fanOutBatch = 50
+const fanOutBatch = 100
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
 /** Deliveries claimed per round; the receivers are called at once, and the outcomes recorded in one transaction. */
-const claimBatch = 100
+const claimBatch = 200
 /** A claimed delivery is another process's again if its sender has not answered by then (it crashed). */
 const claimLeaseMs = 60_000
 
