@@ -189,7 +189,8 @@ function judge(step: IntakeStep, text: string, language: ReplyLanguage): { value
 
 const same = (label: string, typed: string) => label.localeCompare(typed, undefined, { sensitivity: 'base' }) === 0
 
-function inLanguage(text: LocalizedText, language: ReplyLanguage): string {
+/** A text in `language`, else in English (every text has English). */
+export function inLanguage(text: LocalizedText, language: ReplyLanguage): string {
   return text[language] ?? text.en
 }
 
