@@ -1,5 +1,6 @@
-import type { AgentConversation, Availability, CreatedApiKey, IntakeSettings, VisitorEvent } from '@threadline/protocol'
+import type { AgentConversation, Availability, IntakeSettings, VisitorEvent } from '@threadline/protocol'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { createAdminKey } from '../testing/admin-key.test-helpers.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { openTestEventStream } from '../testing/sse-client.test-helpers.js'
 import { startTestServer } from '../testing/test-server.test-helpers.js'
@@ -25,11 +26,7 @@ describeEachDatabase('quick starts', (freshDatabase) => {
 
   beforeAll(async () => {
     test = await startTestServer({ database: await freshDatabase() })
-    const created = await test.call('POST', '/v1/admin/keys', {
-      token: test.workspace.secret,
-      body: { name: 'Setup', scope: 'admin' },
-    })
-    adminKey = (created.body as unknown as CreatedApiKey).secret
+    adminKey = await createAdminKey(test)
   }, 60_000)
   afterAll(async () => {
     await test.close()
