@@ -48,6 +48,13 @@ export const intakeRules = {
   promptMaxLength: 500,
   optionMaxLength: 60,
   answerMaxLength: 500,
-  /** A step's id, also the field its answer becomes. */
+  /** A step's id, also the field its answer becomes (and a quick start's id). */
   stepIdPattern: /^[a-z][a-z0-9_]{0,39}$/,
+  /** Quick starts: buttons in an empty chat, each opening it with its message (docs/automation.md). */
+  maxQuickStarts: 4,
+  quickStartLabelMaxLength: 40,
+  quickStartMessageMaxLength: 500,
 } as const
+
+/** The conversation field that names the quick start which opened the session (docs/automation.md). */
+export const quickStartField = 'quick_start'

@@ -145,6 +145,7 @@ export type {
   ChatSettingsResponse,
   Opening,
   ScheduleException,
+  VisitorQuickStart,
   WeeklyOpening,
 } from './schemas/availability.js'
 export type {
@@ -225,7 +226,7 @@ export { webhookEventTypes, webhookHeaders, webhookPingType, webhookRules } from
 export type { WebhookEventType } from './webhooks.js'
 export { automationRoutes } from './routes/automation-routes.js'
 export type { AutomationRoutes, AutomationRouteName } from './routes/automation-routes.js'
-export { automationRules, handoffReasons, intakeRules, intakeStepKinds } from './automation.js'
+export { automationRules, handoffReasons, intakeRules, intakeStepKinds, quickStartField } from './automation.js'
 export type { HandoffReason, IntakeStepKind } from './automation.js'
 export type {
   AutomationSettings,
@@ -236,6 +237,7 @@ export type {
   IntakeSettings,
   IntakeStep,
   LocalizedText,
+  QuickStart,
 } from './schemas/automation.js'
 export type {
   WebhookEndpoint,

@@ -35,9 +35,13 @@ export interface ChatAdapter {
   listMessages(
     options: { beforeSeq?: number; afterSeq?: number; limit?: number } & SessionCallOptions,
   ): Promise<MessagesPage>
-  /** Resolves only after the backend committed the message durably (the ack). */
+  /**
+   * Resolves only after the backend committed the message durably (the ack). `quickStart`: the id of
+   * the quick start the customer tapped (`availability.quickStarts`), on the message that opens a
+   * session only; the backend refuses it otherwise with `validation_failed` (docs/automation.md).
+   */
   sendMessage(
-    options: { clientId: string; text: string; attachmentIds?: string[] } & SessionCallOptions,
+    options: { clientId: string; text: string; attachmentIds?: string[]; quickStart?: string } & SessionCallOptions,
   ): Promise<SendMessageResponse>
   markRead(options: { upToSeq: number } & SessionCallOptions): Promise<void>
   setTyping(options: { draft: string } & SessionCallOptions): Promise<void>

@@ -35,6 +35,11 @@ export interface SendMessageInput {
   text: string
   /** Files uploaded with `uploadAttachment` for this message. */
   attachments?: Attachment[]
+  /**
+   * The id of the quick start the customer tapped (`state.availability.quickStarts`, docs/automation.md),
+   * whose message `text` is: the backend records it on the conversation. Only on the first message.
+   */
+  quickStart?: string
 }
 
 export interface UploadAttachmentOptions {

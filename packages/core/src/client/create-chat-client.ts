@@ -207,7 +207,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     endSession,
     currentCustomer: () => current?.customer ?? null,
     // The chat mode, as the stream tells it: when it opens and on every change (docs/availability.md).
-    onAvailability: (availability: Availability) => writer.update({ availability }),
+    // Quick starts come as the stream opens; a later event without them leaves them as they were.
+    onAvailability: (availability: Availability) =>
+      writer.update((state) => ({ availability: { quickStarts: state.availability?.quickStarts, ...availability } })),
     async hideCustomer() {
       closeCurrent()
       writer.update({
@@ -239,9 +241,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     ...email,
     identify: tokens.identify,
 
-    async sendMessage({ text, attachments = [] }) {
+    async sendMessage({ text, attachments = [], quickStart }) {
       await ready
-      const added = await outboxView.add({ text, attachments })
+      const added = await outboxView.add({ text, attachments, quickStart })
       // Whatever storage did, the customer sent something: they stopped typing.
       if (added.ok || added.error.code !== 'invalid_input') current?.typing.stop()
       if (!added.ok) return added

@@ -291,6 +291,7 @@ export function createCustomerSession(options: CustomerSessionOptions): Customer
             token: stored.token,
             clientId: entry.clientId,
             text: entry.text,
+            quickStart: entry.quickStart,
             ...(entry.attachments?.length
               ? { attachmentIds: entry.attachments.map((attachment) => attachment.id) }
               : {}),

@@ -14,7 +14,7 @@ export interface OutboxView {
    * Checks a new message, shows it at once, then makes it durable (G1). Nothing is sent from here.
    * Refused locally (`invalid_input`) when the server would refuse it anyway.
    */
-  add(input: { text: string; attachments: Attachment[] }): Promise<Result<OutboxEntry>>
+  add(input: { text: string; attachments: Attachment[]; quickStart?: string }): Promise<Result<OutboxEntry>>
   /** A customer's session starts: entries written before anyone verified become theirs, anyone else's are dropped (B8). */
   adopt(customerId: string): Promise<void>
   /** Puts a refused entry back in line. Resolves with false when there is no such entry. */
@@ -49,7 +49,7 @@ export function createOutboxView({ outbox, store, writer, now, generateId }: Out
   return {
     refresh,
 
-    async add({ text, attachments }) {
+    async add({ text, attachments, quickStart }) {
       if (text.trim() === '' && attachments.length === 0) return writer.refuse('Write a message first')
       if (attachments.length > limits.attachmentsPerMessage) {
         return writer.refuse(`A message can carry at most ${limits.attachmentsPerMessage} files`)
@@ -62,6 +62,7 @@ export function createOutboxView({ outbox, store, writer, now, generateId }: Out
         clientId: generateId(),
         text,
         attachments,
+        quickStart,
         createdAt: lastCreatedAt,
         customerId: store.getState().identity.customer?.id ?? null,
         attempts: 0,

@@ -7,6 +7,8 @@ export interface OutboxEntry {
   text: string
   /** Uploaded before the message was written; the ids go on the wire, the rest is shown while pending. */
   attachments: Attachment[]
+  /** The quick start it was sent with, if any (it goes on the wire with every attempt). */
+  quickStart?: string
   /** Local epoch ms; orders entries (G7) and is shown until the server time replaces it. */
   createdAt: number
   /** The customer it was written as; null when written before anyone was verified. */

@@ -53,6 +53,11 @@ export const agentConversationSchema = z.object({
   bot: z.optional(z.nullable(botSchema)),
   /** Its last handoff from a bot to advisors (summary and fields), while no later bot holds it. */
   handoff: z.optional(z.nullable(handoffSchema)),
+  /**
+   * The id of the quick start that opened the conversation's current session (docs/automation.md);
+   * null when the customer typed. Also a handoff's `quick_start` field. Absent from older servers.
+   */
+  quickStart: z.optional(z.nullable(z.string())),
 })
 export type AgentConversation = z.infer<typeof agentConversationSchema>
 

@@ -76,13 +76,28 @@ export const intakeStepSchema = z
   )
 export type IntakeStep = z.infer<typeof intakeStepSchema>
 
-/** The workspace's intake steps, asked in order; an empty list asks nothing. */
+/** Items with ids, each id once. */
+const uniqueIds = (what: string) =>
+  z.refine<Array<{ id: string }>>((items) => new Set(items.map((item) => item.id)).size === items.length, {
+    message: `Each ${what} needs its own id`,
+  })
+
+/** A button in the empty chat: its label, and the message it sends as the customer's first. */
+export const quickStartSchema = z.object({
+  id: z.string().check(z.regex(intakeRules.stepIdPattern)),
+  label: localizedText(intakeRules.quickStartLabelMaxLength),
+  message: localizedText(intakeRules.quickStartMessageMaxLength),
+})
+export type QuickStart = z.infer<typeof quickStartSchema>
+
+/**
+ * The workspace's intake steps, asked in order (an empty list asks nothing), and its quick starts.
+ * `quickStarts` is always in an answer; a `PUT` without it keeps the ones stored.
+ */
 export const intakeSettingsSchema = z.object({
-  steps: z.array(intakeStepSchema).check(
-    z.maxLength(intakeRules.maxSteps),
-    z.refine((steps) => new Set(steps.map((step) => step.id)).size === steps.length, {
-      message: 'Each step needs its own id',
-    }),
+  steps: z.array(intakeStepSchema).check(z.maxLength(intakeRules.maxSteps), uniqueIds('step')),
+  quickStarts: z.optional(
+    z.array(quickStartSchema).check(z.maxLength(intakeRules.maxQuickStarts), uniqueIds('quick start')),
   ),
 })
 export type IntakeSettings = z.infer<typeof intakeSettingsSchema>

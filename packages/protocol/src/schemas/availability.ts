@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { chatModes, closedModes } from '../availability.js'
+import { intakeRules } from '../automation.js'
 
 export const chatModeSchema = z.enum(chatModes)
 
@@ -50,6 +51,10 @@ export const chatSettingsSchema = z.object({
 })
 export type ChatSettings = z.infer<typeof chatSettingsSchema>
 
+/** A quick start as the chat shows it: the label and message in the customer's language. */
+export const visitorQuickStartSchema = z.object({ id: z.string(), label: z.string(), message: z.string() })
+export type VisitorQuickStart = z.infer<typeof visitorQuickStartSchema>
+
 /**
  * What a customer's chat and the host page see (`GET /v1/availability`, the `workspace.availability`
  * event, `Threadline('on', 'availability')`).
@@ -67,6 +72,12 @@ export const availabilitySchema = z.object({
    * than 5 such responses (a promise needs data behind it).
    */
   replyTimeMs: z.nullable(z.int().check(z.nonnegative())),
+  /**
+   * The workspace's quick starts in the customer's language (docs/automation.md), while the customer
+   * has no conversation yet: on `GET /v1/availability` and as the stream opens. Absent: unchanged (the
+   * stream's later events leave it out), or none from an older server.
+   */
+  quickStarts: z.optional(z.array(visitorQuickStartSchema).check(z.maxLength(intakeRules.maxQuickStarts))),
 })
 export type Availability = z.infer<typeof availabilitySchema>
 

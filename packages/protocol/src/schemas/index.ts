@@ -19,6 +19,7 @@ export {
 } from './events.js'
 export {
   availabilitySchema,
+  visitorQuickStartSchema,
   chatModeSchema,
   chatOverrideSchema,
   chatScheduleSchema,
@@ -172,6 +173,7 @@ export {
   handoffRequestSchema,
   handoffSchema,
   intakeSettingsSchema,
+  quickStartSchema,
   intakeStepSchema,
   localizedTextSchema,
 } from './automation.js'

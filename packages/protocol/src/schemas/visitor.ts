@@ -81,6 +81,11 @@ export const sendMessageRequestSchema = z
     clientId: z.string().check(z.minLength(1), z.maxLength(limits.clientIdMaxLength)),
     text: messageTextSchema,
     attachmentIds: z.optional(z.array(z.string()).check(z.maxLength(limits.attachmentsPerMessage))),
+    /**
+     * The quick start the customer tapped (docs/automation.md): only on the message that opens a
+     * session, and one of the workspace's; otherwise 400 `validation_failed`, and nothing is stored.
+     */
+    quickStart: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
   })
   .check(
     z.refine((body) => body.text.trim() !== '' || (body.attachmentIds?.length ?? 0) > 0, {

@@ -159,4 +159,43 @@ describe('QuickReplies', () => {
       expect(screen.getByRole('button', { name: 'Talk to a person' })).toBeTruthy()
     })
   })
+
+  describe('while the chat is empty and the workspace has quick starts', () => {
+    const quickStarts = [
+      { id: 'order', label: 'Where is my order?', message: 'Hello, where is my order?' },
+      { id: 'returns', label: 'Returns', message: 'I would like to return something.' },
+    ]
+
+    it('offers them as buttons, accessibly, and one sends its message as the first, once, with its id', async () => {
+      const chat = createChat()
+      chat.backend.setQuickStarts(quickStarts)
+      await signIn(chat)
+      const user = userEvent.setup()
+      const { container } = renderChat(chat, <ChatPanel />)
+      const group = await screen.findByRole('group', { name: 'Suggested replies' })
+      expect(
+        within(group)
+          .getAllByRole('button')
+          .map((button) => button.textContent),
+      ).toEqual(['Where is my order?', 'Returns'])
+      await expectAccessible(container)
+
+      within(group).getByRole('button', { name: 'Returns' }).focus()
+      await user.keyboard('{Enter}')
+      await waitFor(() => expect(advisorView(chat)).toEqual([['customer', 'I would like to return something.']]))
+      expect(chat.backend.agent.quickStartOf(conversationId(chat))).toBe('returns')
+      // Gone once the conversation has a message.
+      expect(screen.queryByRole('button', { name: 'Where is my order?' })).toBeNull()
+    })
+
+    it('offers none once the conversation has messages', async () => {
+      const chat = createChat()
+      chat.backend.setQuickStarts(quickStarts)
+      await signIn(chat)
+      await sendAndWait(chat, 'Hi')
+      renderChat(chat, <ChatPanel />)
+      await screen.findByText('Hi')
+      expect(screen.queryByRole('button', { name: 'Returns' })).toBeNull()
+    })
+  })
 })

@@ -15,6 +15,8 @@ export type QuickRepliesProps = ComponentPropsWithRef<'div'>
  * - "I have no account" while the workspace waits for the customer's identification code
  *   (`conversation.awaitingIdentification`): it posts that label, in the customer's language, as
  *   their message and ends the wait;
+ * - the workspace's quick starts while the chat is empty: one sends its message as the customer's
+ *   first (docs/automation.md);
  * - "Talk to a person" while a bot answers (`conversation.controller === 'bot'`): the conversation
  *   goes to the advisors at once.
  * Once used, a reply goes away and the composer takes the focus.
@@ -27,9 +29,13 @@ export const QuickReplies = partWithRef(
     const { t } = i18n
     const conversation = useConversation()
     const last = useChatState((state) => state.messages.at(-1))
+    const quickStarts = useChatState((state) => state.availability?.quickStarts)
     const [busy, setBusy] = useState(false)
     const [error, setError] = useState<string | null>(null)
     const replies: Array<[label: string, run: () => Promise<Result<unknown>>]> = []
+    // The workspace's quick starts, in the empty chat only: one sends its message as the first.
+    for (const start of last ? [] : (quickStarts ?? []).slice(0, 4))
+      replies.push([start.label, () => client.sendMessage({ text: start.message, quickStart: start.id })])
     if (conversation?.awaitingIdentification)
       replies.push([t('declineIdentification'), () => client.declineIdentification(t('declineIdentification'))])
     // An automated question's answers, while it is the newest message: tapping one sends it as typed.

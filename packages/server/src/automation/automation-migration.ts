@@ -36,3 +36,13 @@ export const intakeMigration: Migration = {
     await db.schema.alterTable('messages').addColumn('quick_replies', 'text').execute()
   },
 }
+
+/**
+ * `0021_quick_starts`: a conversation remembers which quick start opened its current session
+ * (docs/automation.md). The quick starts themselves live with the intake steps' settings.
+ */
+export const quickStartsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('conversations').addColumn('quick_start', 'text').execute()
+  },
+}

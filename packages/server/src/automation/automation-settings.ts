@@ -3,12 +3,15 @@ import type {
   AutomationSettingsResponse,
   IntakeSettings,
   LocalizedText,
+  VisitorQuickStart,
 } from '@threadline/protocol'
+import type { ReplyLanguage } from '../identification/replies.js'
 import { ApiError } from '../errors/api-error.js'
 import type { ServerContext } from '../server-context.js'
 import { findWorkspace, writeWorkspaceSettings } from '../workspaces/workspaces.js'
 import type { Workspace } from '../workspaces/workspaces.js'
 import { liveBot } from './controller.js'
+import { inLanguage } from './intake.js'
 
 /** The workspace's bot settings, and the bot they name while its key is live. */
 export async function automationSettingsResponse(
@@ -44,29 +47,44 @@ export async function setAutomationSettings(
 }
 
 /**
- * Replaces the workspace's intake steps (H4: owners and admins). The body already passed the
- * schema; it is stored in a stable shape, so what is read back is what was checked. Sessions in
- * intake now go on with the new steps; answers to removed steps are kept.
+ * Replaces the workspace's intake steps and quick starts (H4: owners and admins); a body without
+ * `quickStarts` keeps the stored ones, so a client that knows only steps loses none. The body
+ * already passed the schema; it is stored in a stable shape, so what is read back is what was
+ * checked. Sessions in intake now go on with the new steps; answers to removed steps are kept.
  */
 export async function setIntakeSettings(
   context: ServerContext,
-  workspaceId: string,
-  { steps }: IntakeSettings,
+  workspace: Workspace,
+  { steps, quickStarts = workspace.intake.quickStarts }: IntakeSettings,
 ): Promise<Workspace> {
-  const stored: IntakeSettings = {
+  const stored: Required<IntakeSettings> = {
     steps: steps.map(({ id, kind, prompt, options }) => ({
       id,
       kind,
       prompt: localized(prompt),
       ...(options === undefined ? {} : { options: options.map(localized) }),
     })),
+    quickStarts: quickStarts.map(({ id, label, message }) => ({
+      id,
+      label: localized(label),
+      message: localized(message),
+    })),
   }
-  await writeWorkspaceSettings(context.database.db, workspaceId, { intake_settings: JSON.stringify(stored) })
-  const workspace = await findWorkspace(context, workspaceId)
-  if (!workspace) throw new ApiError('not_found', 'No such workspace')
-  return workspace
+  await writeWorkspaceSettings(context.database.db, workspace.id, { intake_settings: JSON.stringify(stored) })
+  const changed = await findWorkspace(context, workspace.id)
+  if (!changed) throw new ApiError('not_found', 'No such workspace')
+  return changed
 }
 
 function localized({ en, es, fr, de, ar }: LocalizedText): LocalizedText {
   return { en, ...(es && { es }), ...(fr && { fr }), ...(de && { de }), ...(ar && { ar }) }
+}
+
+/** The workspace's quick starts as a customer's chat shows them: in `language`, else in English. */
+export function quickStartsIn(workspace: Workspace, language: ReplyLanguage): VisitorQuickStart[] {
+  return workspace.intake.quickStarts.map(({ id, label, message }) => ({
+    id,
+    label: inLanguage(label, language),
+    message: inLanguage(message, language),
+  }))
 }

@@ -1,3 +1,4 @@
+import { quickStartField } from '@threadline/protocol'
 import type { Bot, ChatEvent, Handoff, HandoffReason, TimelineActor } from '@threadline/protocol'
 import type { Kysely, Transaction } from 'kysely'
 import type { CustomerTable, DatabaseSchema } from '../database/schema.js'
@@ -210,6 +211,8 @@ export async function handOff(
   const at = context.now()
   // Leaving intake early ("Talk to a person", a take, a deadline) still hands over what was answered.
   if (Object.keys(fields).length === 0) fields = intakeStateOf(conversation)?.answers ?? {}
+  // The quick start that opened the session travels with what the advisors are handed.
+  if (conversation.quick_start) fields = { [quickStartField]: conversation.quick_start, ...fields }
   const handoff: Handoff = { reason, summary, fields, at: new Date(at).toISOString() }
   const change = {
     controller_key_id: null,

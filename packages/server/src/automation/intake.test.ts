@@ -1,5 +1,6 @@
 import type { AgentConversation, AnalyticsResponse, CreatedApiKey, Message, TimelineEvent } from '@threadline/protocol'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { createAdminKey } from '../testing/admin-key.test-helpers.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { createManualClock, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { CallResult, TestServer } from '../testing/test-server.test-helpers.js'
@@ -35,11 +36,7 @@ describeEachDatabase('intake steps', (freshDatabase) => {
 
   beforeAll(async () => {
     test = await startTestServer({ database: await freshDatabase(), now: clock.now })
-    const created = await test.call('POST', '/v1/admin/keys', {
-      token: test.workspace.secret,
-      body: { name: 'Setup', scope: 'admin' },
-    })
-    adminKey = (created.body as unknown as CreatedApiKey).secret
+    adminKey = await createAdminKey(test)
   }, 60_000)
   afterAll(async () => {
     await test.close()

@@ -218,7 +218,8 @@ export function answersToRead(
 
 const same = (label: string, typed: string) => label.localeCompare(typed, undefined, { sensitivity: 'base' }) === 0
 
-function inLanguage(text: LocalizedText, language: ReplyLanguage): string {
+/** A text in `language`, else in English (every text has English). */
+export function inLanguage(text: LocalizedText, language: ReplyLanguage): string {
   return text[language] ?? text.en
 }
 

@@ -61,6 +61,7 @@ describeEachDatabase('Chat modes', (freshDatabase) => {
       changesAt: null,
       nextLiveAt: null,
       replyTimeMs: null,
+      quickStarts: [],
     })
   })
 

@@ -153,6 +153,7 @@ export async function listAgentConversations(
             offlineSince: offlineSinceOf(row),
             bot: controllingBot(row),
             handoff: lastHandoffOf(row),
+            quickStart: row.quick_start ?? null,
             ...toCustomerDevice(customer),
           },
         ]
@@ -235,6 +236,7 @@ export async function agentConversation(
     offlineSince: offlineSinceOf(row),
     bot: controllingBot(row),
     handoff: lastHandoffOf(row),
+    quickStart: row.quick_start ?? null,
     ...toCustomerDevice(customer),
   }
 }

@@ -75,6 +75,8 @@ export interface CustomerSend {
   clientId: string
   text: string
   attachmentIds: string[] | undefined
+  /** The quick start the customer tapped: one of the workspace's, on the message that opens a session only. */
+  quickStart?: string | undefined
   /** The language of the automatic replies; English when not given (no or an unknown Accept-Language). */
   language?: ReplyLanguage
   /**
@@ -107,7 +109,7 @@ export async function sendCustomerMessage(context: ServerContext, message: Custo
 
 async function sendOnce(
   context: ServerContext,
-  { customer, workspace, clientId, text, attachmentIds, language = 'en', mode = 'live' }: CustomerSend,
+  { customer, workspace, clientId, text, attachmentIds, quickStart, language = 'en', mode = 'live' }: CustomerSend,
 ): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
@@ -139,6 +141,7 @@ async function sendOnce(
     // A file alone is a message; otherwise it needs text. D7: only this customer's unsent uploads.
     if (requested.length === 0) requireText(text)
     await requireClaimableUploads(transaction, { customer, attachmentIds: requested })
+    if (quickStart !== undefined) requireQuickStart(workspace, quickStart, conversation)
 
     let created = false
     if (!conversation) {
@@ -197,6 +200,12 @@ async function sendOnce(
         conversation: toConversation(conversation),
       })
     }
+    // The quick start that opened this session, or none: each session says how it began.
+    if (created || wasFinished) {
+      const change = { quick_start: quickStart ?? null }
+      await transaction.updateTable('conversations').set(change).where('id', '=', conversation.id).execute()
+      Object.assign(conversation, change)
+    }
     const emit = (event: ChatEvent) => events.push(event)
     const replies = identificationRepliesFor(language)
     const emittedBefore = events.length
@@ -230,6 +239,21 @@ async function sendOnce(
   // Assigned inside the transaction callback, which TypeScript's narrowing does not follow.
   await (afterCommit as AfterCommit | null)?.()
   return response
+}
+
+/**
+ * A quick start opens a session (docs/automation.md): it must be one of the workspace's, and the
+ * message must be the first of a session (no conversation yet, or a finished one). Checked before
+ * anything is stored, so a refusal keeps nothing.
+ */
+function requireQuickStart(workspace: Workspace, quickStart: string, conversation: ConversationRow | undefined): void {
+  if (!workspace.intake.quickStarts.some((candidate) => candidate.id === quickStart))
+    throw new ApiError('validation_failed', 'Invalid request: quickStart: not one of this workspace’s quick starts')
+  if (conversation && conversation.status !== 'finished')
+    throw new ApiError(
+      'validation_failed',
+      'Invalid request: quickStart: only the first message of a session may carry one',
+    )
 }
 
 /**

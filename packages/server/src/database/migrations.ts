@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely'
 import type { Kysely, Migration, MigrationResultSet } from 'kysely'
-import { botControllerMigration, intakeMigration } from '../automation/automation-migration.js'
+import { botControllerMigration, intakeMigration, quickStartsMigration } from '../automation/automation-migration.js'
 import { sessionCookiesMigration } from '../auth/session-cookie-migration.js'
 import { blocksMigration } from '../blocks/blocks-migration.js'
 import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
@@ -686,6 +686,7 @@ export const migrations: Record<string, Migration> = {
   '0018_bot_controller': botControllerMigration,
   '0019_intake': intakeMigration,
   '0020_session_cookies': sessionCookiesMigration,
+  '0021_quick_starts': quickStartsMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -258,6 +258,8 @@ export interface ConversationTable {
   last_handoff?: string | null
   /** JSON `IntakeState` while the intake steps run (automation/intake.ts); null otherwise. Optional: rows before 0019. */
   intake_state?: string | null
+  /** The quick start that opened the current session; null when the customer typed. Optional: rows before 0020. */
+  quick_start?: string | null
 }
 
 export interface MessageTable {

@@ -60,7 +60,7 @@ export function mountAutomationRoutes(
     const caller = await callerOf(c)
     requireTeamManager(caller)
     const settings = parseWith(schemas.setIntake.body, await readJson(c))
-    const workspace = await setIntakeSettings(context, caller.workspaceId, settings)
+    const workspace = await setIntakeSettings(context, caller.workspace, settings)
     return c.json(workspace.intake satisfies IntakeSettings)
   })
 }

@@ -42,6 +42,8 @@ import {
 import type { CustomerTable } from '../database/schema.js'
 import { ApiError, parseWith } from '../errors/api-error.js'
 import { replyLanguages } from '../identification/replies.js'
+import type { ReplyLanguage } from '../identification/replies.js'
+import { quickStartsIn } from '../automation/automation-settings.js'
 import { mintForIdentityToken } from '../identification/visitor-mint.js'
 import { openCustomerEventStream } from '../realtime/customer-event-stream.js'
 import type { StreamRegistry } from '../realtime/stream-registry.js'
@@ -303,9 +305,9 @@ export function mountVisitorRoutes(
   app.post(visitorRoutes.sendMessage.path, async (c) => {
     const session = await unblockedSessionOf(c)
     limiter.take('message', session.customer.id)
-    const { clientId, text, attachmentIds } = parseWith(schemas.sendMessage.body, await readJson(c))
+    const { clientId, text, attachmentIds, quickStart } = parseWith(schemas.sendMessage.body, await readJson(c))
     // The automatic replies this message may cause speak the customer's language (the chat sends its own).
-    const language = negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
+    const language = languageOf(c)
     return c.json(
       await sendCustomerMessage(context, {
         customer: session.customer,
@@ -313,6 +315,7 @@ export function mountVisitorRoutes(
         clientId,
         text,
         attachmentIds,
+        quickStart,
         language,
         mode: modeAt(session.workspace.chat, context.now()).mode,
       }),
@@ -411,7 +414,14 @@ export function mountVisitorRoutes(
     const lastEventId = header !== undefined && /^\d{1,15}$/.test(header.trim()) ? Number(header.trim()) : null
     const now = await availabilityOf(context, session.workspace)
     availability.opened(session.workspaceId, now)
-    return openCustomerEventStream(context, { session, lastEventId, registry, availability: now })
+    // Quick starts open a conversation: offered only to a customer who has none yet.
+    const fresh = (await customerConversation(context, session.customer.id)) === null
+    return openCustomerEventStream(context, {
+      session,
+      lastEventId,
+      registry,
+      availability: fresh ? { ...now, quickStarts: quickStartsIn(session.workspace, languageOf(c)) } : now,
+    })
   })
 
   app.get(visitorRoutes.getAvailability.path, async (c) => {
@@ -419,8 +429,14 @@ export function mountVisitorRoutes(
     const workspace = await workspaceOf(c, { orQuery: true })
     // Asked on every page load, before anyone signs in: the answer is public and cheap (the reply
     // promise is cached), and never cached by the browser, so a change shows on the next page.
-    return c.json(await availabilityOf(context, workspace), 200, { 'Cache-Control': 'no-store' })
+    const quickStarts = quickStartsIn(workspace, languageOf(c))
+    return c.json({ ...(await availabilityOf(context, workspace)), quickStarts }, 200, { 'Cache-Control': 'no-store' })
   })
+
+  /** The customer's language for what the server writes or resolves for them (the chat sends its own). */
+  function languageOf(c: Context<AppEnv>): ReplyLanguage {
+    return negotiateLanguage(c.req.header('accept-language'), replyLanguages) ?? 'en'
+  }
 
   /** `read-only` (one-way chat): customers read, nothing new goes in. */
   function refuseIfReadOnly(workspace: Workspace): void {

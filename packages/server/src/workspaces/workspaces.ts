@@ -27,8 +27,8 @@ export interface Workspace {
   chat: ChatSettings
   /** Which bot answers new conversations first, and its deadlines (automation/). */
   automation: AutomationSettings
-  /** The intake steps new sessions are asked (automation/intake.ts). */
-  intake: IntakeSettings
+  /** The intake steps new sessions are asked (automation/intake.ts), and the chat's quick starts. */
+  intake: Required<IntakeSettings>
 }
 
 /** What `threadline workspace create` prints: shown once, never stored in the clear except the signing secret (sealed). */
@@ -375,7 +375,12 @@ function toWorkspace(row: {
     // Written only by setAutomationSettings, after validation.
     automation: row.automation_settings ? (JSON.parse(row.automation_settings) as AutomationSettings) : noBot,
     // Written only by setIntakeSettings, after validation.
-    intake: row.intake_settings ? (JSON.parse(row.intake_settings) as IntakeSettings) : { steps: [] },
+    // Settings stored before quick starts have none.
+    intake: {
+      steps: [],
+      quickStarts: [],
+      ...(row.intake_settings ? (JSON.parse(row.intake_settings) as IntakeSettings) : {}),
+    },
   }
 }
 

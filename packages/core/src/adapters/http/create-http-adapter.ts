@@ -67,9 +67,9 @@ export function createHttpAdapter(options: HttpAdapterOptions): ChatAdapter {
         { route: visitorRoutes.listMessages, signal, token, searchParams: { beforeSeq, afterSeq, limit } },
         messagesPageCheck,
       ),
-    sendMessage: ({ signal, token, clientId, text, attachmentIds }) =>
+    sendMessage: ({ signal, token, clientId, text, attachmentIds, quickStart }) =>
       call(
-        { route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds } },
+        { route: visitorRoutes.sendMessage, signal, token, json: { clientId, text, attachmentIds, quickStart } },
         sendMessageResponseCheck,
       ),
     markRead: ({ signal, token, upToSeq }) => call({ route: visitorRoutes.markRead, signal, token, json: { upToSeq } }),

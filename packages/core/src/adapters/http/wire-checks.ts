@@ -1,6 +1,7 @@
 import { limits } from '@threadline/protocol'
 import type {
   Availability,
+  VisitorQuickStart,
   ChatMode,
   TranscriptRequest,
   Agent,
@@ -329,6 +330,7 @@ export const availabilityCheck = object<Availability>({
   changesAt: nullable(isoDateTime),
   nextLiveAt: nullable(isoDateTime),
   replyTimeMs: nullable(integer(0)),
+  quickStarts: optional(array(object<VisitorQuickStart>({ id: string, label: string, message: string }))),
 })
 
 /** A `type` this client knows. Events of other types come from a newer server and are skipped, not refused. */

@@ -9,6 +9,8 @@ export interface MemoryAgent {
   /** Most recently updated first. */
   listConversations(filter?: { status?: ConversationStatus }): ConversationWithCustomer[]
   findConversation(lookup: CustomerLookup): Conversation | null
+  /** The id of the quick start that opened the conversation's current session; null when the customer typed. */
+  quickStartOf(conversationId: string): string | null
   /** The whole thread, ascending by seq. */
   messages(conversationId: string): Message[]
   /** Assigns the conversation to the replying advisor when nobody has it, and makes it `active`. */
@@ -75,6 +77,8 @@ export function createMemoryAgent(state: MemoryBackendState): MemoryAgent {
       const stored = customer && conversationOf(customer.id)
       return stored ? structuredClone(stored.conversation) : null
     },
+
+    quickStartOf: (conversationId) => storedConversation(conversationId).quickStart ?? null,
 
     messages(conversationId) {
       return storedConversation(conversationId).messages.map((message) => structuredClone(message))

@@ -11,6 +11,7 @@ import type {
   Message,
   Session,
   SessionGrant,
+  VisitorQuickStart,
 } from '@threadline/protocol'
 import { identityConflict, limits, normalizeEmail } from '@threadline/protocol'
 import type { ApiError } from '../../errors/errors.js'
@@ -50,6 +51,8 @@ export interface StoredConversation {
   /** The dedupe key (G2, G5): never pruned. */
   messagesByClientId: Map<string, Message>
   typingAgent: Agent | null
+  /** The quick start that opened the current session (docs/automation.md); null when typed. */
+  quickStart?: string | null
 }
 
 /** Everything the visitor API, the agent API and the test controls share. */
@@ -89,8 +92,14 @@ export function createMemoryBackendState(options: MemoryBackendOptions) {
     identificationMode: 'offered' as IdentificationMode,
     /** The chat mode and what customers are told with it (`setAvailability`); `at` is added when asked. */
     availability: { mode: 'live', changesAt: null, nextLiveAt: null, replyTimeMs: null } as Omit<Availability, 'at'>,
+    /** The chat's quick starts (`setQuickStarts`); told with the availability once set. */
+    quickStarts: undefined as VisitorQuickStart[] | undefined,
   }
-  const availabilityNow = (): Availability => ({ ...settings.availability, at: isoNow() })
+  const availabilityNow = (): Availability => ({
+    ...settings.availability,
+    ...(settings.quickStarts && { quickStarts: structuredClone(settings.quickStarts) }),
+    at: isoNow(),
+  })
   const workspaceName = options.workspaceName ?? 'the site'
 
   const defaultAgent: Agent = { id: randomId('agt', random), name: 'Alex', avatarUrl: null }

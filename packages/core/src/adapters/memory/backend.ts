@@ -1,4 +1,12 @@
-import type { Availability, Conversation, Customer, IdentificationMode, Message, PageView } from '@threadline/protocol'
+import type {
+  Availability,
+  Conversation,
+  Customer,
+  IdentificationMode,
+  Message,
+  PageView,
+  VisitorQuickStart,
+} from '@threadline/protocol'
 import { createMemoryAgent, type MemoryAgent } from './agent-api.js'
 import { createMemoryBackendState } from './backend-state.js'
 import type { MemoryMailbox } from './mailbox.js'
@@ -78,7 +86,13 @@ export interface MemoryBackend {
    * it at once. `read-only` refuses sends and uploads with `chat_disabled`; the others change what
    * `getAvailability` answers and the chat shows. Unset fields are back to live's.
    */
-  setAvailability(next: Partial<Omit<Availability, 'at'>>): void
+  setAvailability(next: Partial<Omit<Availability, 'quickStarts' | 'at'>>): void
+  /**
+   * The workspace's quick starts (docs/automation.md), already in the customer's language: told with
+   * the availability, so the empty chat offers them. A message sent with one must open a session and
+   * name one of these, or it is refused with `validation_failed`; `agent.quickStartOf` tells which.
+   */
+  setQuickStarts(quickStarts: VisitorQuickStart[]): void
   /**
    * Workspace setting, `offered` by default. With `required`, a conversation started by a customer
    * without an account (no external id) waits for identification: a system message asks for a code,

@@ -10,12 +10,29 @@ const defaultBlockSeconds = 24 * 60 * 60
 /** What a test (or a story) steers the backend with: tokens, session ends, workspace settings, blocks. */
 export type MemoryTestControls = Pick<
   MemoryBackend,
-  'identityTokens' | 'sessions' | 'setChatEnabled' | 'setAvailability' | 'setIdentificationMode' | 'block' | 'unblock'
+  | 'identityTokens'
+  | 'sessions'
+  | 'setChatEnabled'
+  | 'setAvailability'
+  | 'setQuickStarts'
+  | 'setIdentificationMode'
+  | 'block'
+  | 'unblock'
 >
 
 export function createMemoryTestControls(state: MemoryBackendState): MemoryTestControls {
-  const { blockedCustomerIds, blockedEmails, hub, identityTokens, now, random, revokeSession, sessions, settings } =
-    state
+  const {
+    availabilityNow,
+    blockedCustomerIds,
+    blockedEmails,
+    hub,
+    identityTokens,
+    now,
+    random,
+    revokeSession,
+    sessions,
+    settings,
+  } = state
   return {
     identityTokens: {
       mint(claims) {
@@ -45,7 +62,11 @@ export function createMemoryTestControls(state: MemoryBackendState): MemoryTestC
     },
     setAvailability(next) {
       settings.availability = { mode: 'live', changesAt: null, nextLiveAt: null, replyTimeMs: null, ...next }
-      hub.announce({ ...settings.availability, at: new Date(now()).toISOString() })
+      hub.announce(availabilityNow())
+    },
+    setQuickStarts(quickStarts) {
+      settings.quickStarts = structuredClone(quickStarts)
+      hub.announce(availabilityNow())
     },
     setIdentificationMode(mode) {
       settings.identificationMode = mode

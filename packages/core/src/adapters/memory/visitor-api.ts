@@ -162,7 +162,7 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
     sendMessage({ token, ...body }) {
       log('sendMessage', { token, clientId: body.clientId })
       const customer = authenticate(token)
-      const { clientId, text, attachmentIds } = parseRequest(sendMessageRequestSchema, body)
+      const { clientId, text, attachmentIds, quickStart } = parseRequest(sendMessageRequestSchema, body)
 
       // G2, G3, G5: the dedupe comes before every other refusal, so a retry of a committed message
       // gets its original ack even if chat was switched off in between.
@@ -179,10 +179,18 @@ export function createMemoryVisitorApi(state: MemoryBackendState): MemoryVisitor
       if (attachments.length === 0) requireMessageText(text)
       refuseIfChatOff()
       if (isCustomerBlocked(customer)) throw apiError('blocked', 'You cannot send messages right now')
+      const opensSession = !existingConversation || existingConversation.conversation.status === 'finished'
+      // Like the server: one of the workspace's quick starts, on the message that opens a session only.
+      if (
+        quickStart !== undefined &&
+        (!opensSession || !settings.quickStarts?.some((candidate) => candidate.id === quickStart))
+      )
+        throw apiError('validation_failed', 'Invalid request: quickStart: not a quick start this message may carry')
 
       const stored = openConversation(customer.id)
       const started = existingConversation === undefined
       const wasFinished = stored.conversation.status === 'finished'
+      if (opensSession) stored.quickStart = quickStart ?? null
       draftsByCustomerId.delete(customer.id)
       const message = appendMessage(stored, {
         author: { kind: 'customer', id: customer.id, name: customer.name, avatarUrl: null },
