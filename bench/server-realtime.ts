@@ -9,7 +9,7 @@
  *     [--bus postgres|memory|postgres,memory] [--heartbeat-seconds 15] [--baseline-seconds 2] [--ceiling-seconds 5] [--ceiling-concurrency 32]
  *     [--postgres-url postgres://…/postgres] [--json out.json] [--cpu-profile dir] [--sqlite-pragma synchronous=NORMAL]
  *     [--webhook]   one webhook endpoint subscribed to every event, on a receiver in this process
- *     [--webhook-thread on|off]   webhooks on their worker thread (the default) or in the server's event loop
+ *     [--webhook-thread on|off]   webhooks on their worker thread or in the server's event loop (default: the server's, on with Postgres)
  *
  * The server runs in a child process (bench/server-realtime/server-process.ts), so the load
  * generator never shares its event loop; both share the machine's cores with the database, as they
@@ -62,8 +62,8 @@ const { values: args } = parseArgs({
     'cpu-profile': { type: 'string' },
     /** One webhook endpoint subscribed to every event, delivered to a receiver in this process. */
     webhook: { type: 'boolean', default: false },
-    /** `off`: the server runs webhooks in its own event loop instead of their thread, to compare the two. */
-    'webhook-thread': { type: 'string', default: 'on' },
+    /** `on` or `off`: webhooks on their worker thread or in the server's event loop; default the server's (on with Postgres). */
+    'webhook-thread': { type: 'string' },
   },
 })
 
@@ -647,7 +647,7 @@ async function run(
     heartbeatMs: Number(args['heartbeat-seconds']) * 1000,
     ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }),
     ...(args.webhook ? { webhookAllowedHosts: ['127.0.0.1'] } : {}),
-    webhookThread: args['webhook-thread'] !== 'off',
+    ...(args['webhook-thread'] === undefined ? {} : { webhookThread: args['webhook-thread'] === 'on' }),
   })
   const webhook = args.webhook ? await subscribeWebhook(server) : null
   const tracker = new Tracker()

@@ -16,13 +16,13 @@ import { webhookDatabase } from './webhook-tables.js'
 import type { DeliveryRow, EndpointRow, WebhookContext, WebhookDatabase, WebhookTables } from './webhook-tables.js'
 
 /**
- * Timeline rows turned into deliveries per transaction. Small, so that the write lock (on SQLite,
- * the whole file's, which the requests' connection waits for) is held briefly, and the event loop
- * is given back between batches (it is the requests' own when webhooks run in-process).
+ * Timeline rows turned into deliveries per transaction. Small, and the event loop is given back
+ * between batches: on SQLite each transaction runs synchronously, and the requests of customers
+ * and advisors must not wait behind a long one.
  */
 const fanOutBatch = 100
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
-/** Deliveries claimed per round; the receivers are called at once, and the outcomes recorded in one transaction. */
+/** Deliveries claimed per run; the receivers are called at once. */
 const claimBatch = 200
 /** A claimed delivery is another process's again if its sender has not answered by then (it crashed). */
 const claimLeaseMs = 60_000
@@ -35,10 +35,8 @@ export const retryDelaysMs = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 
 
 /**
  * Turns what the workspaces' timelines recorded since each enabled endpoint's cursor into that
- * endpoint's deliveries, and moves the cursor. Each batch is read and built outside a transaction;
- * then one short transaction moves the cursor only from where the batch began and inserts its
- * deliveries, so of several processes on one batch exactly one writes it (each event is fanned out
- * once), and the write lock (SQLite's is the file's) is held for the inserts alone.
+ * endpoint's deliveries, and moves the cursor, in one transaction per batch (the endpoint's row
+ * locked, skipped by other processes on Postgres, so each event is fanned out once).
  */
 export async function fanOutWebhooks(context: WebhookContext): Promise<number> {
   const db = webhookDatabase(context)
@@ -52,7 +50,7 @@ export async function fanOutWebhooks(context: WebhookContext): Promise<number> {
   let made = 0
   for (const { id } of behind) {
     for (;;) {
-      const batch = await fanOutBatchOf(context, db, id)
+      const batch = await db.transaction().execute((transaction) => fanOutBatchOf(context, transaction, id))
       made += batch.made
       if (!batch.more) break
       await yieldToRequests()
@@ -63,17 +61,18 @@ export async function fanOutWebhooks(context: WebhookContext): Promise<number> {
 
 async function fanOutBatchOf(
   context: WebhookContext,
-  db: WebhookDatabase,
+  transaction: Transaction<DatabaseSchema & WebhookTables>,
   endpointId: string,
 ): Promise<{ made: number; more: boolean }> {
-  const endpoint = await db
+  const endpoint = await transaction
     .selectFrom('webhook_endpoints')
     .selectAll()
     .where('id', '=', endpointId)
     .where('disabled_at', 'is', null)
+    .$if(context.database.kind === 'postgres', (query) => query.forUpdate().skipLocked())
     .executeTakeFirst()
   if (!endpoint) return { made: 0, more: false }
-  const rows = await db
+  const rows = await transaction
     .selectFrom('conversation_events')
     .selectAll()
     .where('workspace_id', '=', endpoint.workspace_id)
@@ -96,14 +95,14 @@ async function fanOutBatchOf(
     messageIds.length === 0
       ? new Map<string, DatabaseSchema['messages']>()
       : new Map(
-          (await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()).map((row) => [
+          (await transaction.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()).map((row) => [
             row.id,
             row,
           ]),
         )
   const customers = new Map(
     (
-      await db
+      await transaction
         .selectFrom('conversations')
         .innerJoin('customers', 'customers.id', 'conversations.customer_id')
         .select(['conversations.id as conversation_id', 'customers.id', 'customers.external_id', 'customers.email'])
@@ -174,26 +173,17 @@ async function fanOutBatchOf(
       )
     })
   }
-  const written = await db.transaction().execute(async (transaction) => {
-    // First, so that on Postgres a second process on the same batch waits here, then finds the cursor moved.
-    const moved = await transaction
-      .updateTable('webhook_endpoints')
-      .set({ cursor: Number(last.cursor) })
-      .where('id', '=', endpoint.id)
-      .where('cursor', '=', Number(endpoint.cursor))
-      .where('disabled_at', 'is', null)
-      .executeTakeFirst()
-    if (Number(moved.numUpdatedRows) === 0) return false
-    for (let start = 0; start < deliveries.length; start += 200)
-      await transaction
-        .insertInto('webhook_deliveries')
-        .values(deliveries.slice(start, start + 200))
-        .onConflict((conflict) => conflict.columns(['endpoint_id', 'event_id']).doNothing())
-        .execute()
-    return true
-  })
-  // Another process wrote this batch (or the endpoint was turned off): the next run goes on from its cursor.
-  if (!written) return { made: 0, more: false }
+  for (let start = 0; start < deliveries.length; start += 200)
+    await transaction
+      .insertInto('webhook_deliveries')
+      .values(deliveries.slice(start, start + 200))
+      .onConflict((conflict) => conflict.columns(['endpoint_id', 'event_id']).doNothing())
+      .execute()
+  await transaction
+    .updateTable('webhook_endpoints')
+    .set({ cursor: Number(last.cursor) })
+    .where('id', '=', endpoint.id)
+    .execute()
   return { made: deliveries.length, more: rows.length === fanOutBatch }
 }
 
@@ -220,46 +210,45 @@ const maxRounds = 20
 async function deliverRound(context: WebhookContext, policy: AddressPolicy): Promise<number> {
   const db = webhookDatabase(context)
   const now = context.now()
-  // Read outside a transaction, then claimed in one statement that takes only what is still unclaimed:
-  // of several processes, each delivery goes to one, and no lock is held while reading.
-  const candidates = await db
-    .selectFrom('webhook_deliveries as d')
-    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-    .select('d.id')
-    .where('d.status', '=', 'pending')
-    .where('d.next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
-    .where('e.disabled_at', 'is', null)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('webhook_deliveries as earlier')
-            .select('earlier.id')
-            .whereRef('earlier.endpoint_id', '=', 'd.endpoint_id')
-            .whereRef('earlier.conversation_id', '=', 'd.conversation_id')
-            .where('earlier.status', '=', 'pending')
-            .whereRef('earlier.sequence', '<', 'd.sequence'),
+  const claimed = await db.transaction().execute(async (transaction) => {
+    const rows = await transaction
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .selectAll('d')
+      .where('d.status', '=', 'pending')
+      .where('d.next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
+      .where('e.disabled_at', 'is', null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('webhook_deliveries as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.endpoint_id', '=', 'd.endpoint_id')
+              .whereRef('earlier.conversation_id', '=', 'd.conversation_id')
+              .where('earlier.status', '=', 'pending')
+              .whereRef('earlier.sequence', '<', 'd.sequence'),
+          ),
         ),
-      ),
-    )
-    .orderBy('d.next_attempt_at')
-    .orderBy('d.sequence')
-    .limit(claimBatch)
-    .execute()
-  if (candidates.length === 0) return 0
-  const claimed = await db
-    .updateTable('webhook_deliveries')
-    .set({ claimed_until: now + claimLeaseMs })
-    .where(
-      'id',
-      'in',
-      candidates.map((row) => row.id),
-    )
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .returningAll()
-    .execute()
+      )
+      .orderBy('d.next_attempt_at')
+      .orderBy('d.sequence')
+      .limit(claimBatch)
+      .$if(context.database.kind === 'postgres', (query) => query.forUpdate(['d']).skipLocked())
+      .execute()
+    if (rows.length > 0)
+      await transaction
+        .updateTable('webhook_deliveries')
+        .set({ claimed_until: now + claimLeaseMs })
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute()
+    return rows
+  })
   if (claimed.length === 0) return 0
   const endpoints = new Map(
     (
