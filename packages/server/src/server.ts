@@ -112,10 +112,10 @@ export interface ThreadlineOptions {
   /** How often webhooks are fanned out and delivered; 0 disables the timer (tests call `runWebhooks()`). Default 1 s. */
   webhookRunMs?: number
   /**
-   * Fan out and deliver webhooks on a worker thread with its own database connection, off the
-   * event loop that answers requests (docs/webhooks.md). Default on with Postgres, unless `now` is
-   * injected (the thread keeps the real clock); off with SQLite, where the two connections contend
-   * for the file's write lock (measured slower). Not for an in-memory SQLite database.
+   * With Postgres, fan out and deliver webhooks on a worker thread with its own pool, off the event
+   * loop that answers requests (docs/webhooks.md). Default on, unless `now` is injected (the thread
+   * keeps the real clock). Ignored with SQLite, where webhooks always run in-process: a second
+   * connection would contend with the requests' for the file's write lock (measured slower).
    */
   webhookThread?: boolean
   /**
@@ -336,23 +336,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     log,
   })
   const webhookRunMs = options.webhookRunMs ?? 1_000
-  const webhooks =
-    (options.webhookThread ?? defaultWebhookThread(options))
-      ? startWebhookThread(
-          {
-            database: options.database,
-            mode: context.mode,
-            secretBoxKey: context.secretBoxKey,
-            webhookAllowedHosts: context.settings.webhookAllowedHosts,
-            everyMs: webhookRunMs,
-          },
-          log,
-        )
-      : backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
+  const webhooks = useWebhookThread(options)
+    ? startWebhookThread(
+        {
+          database: options.database,
+          mode: context.mode,
+          secretBoxKey: context.secretBoxKey,
+          webhookAllowedHosts: context.settings.webhookAllowedHosts,
           everyMs: webhookRunMs,
-          what: 'webhook run',
-          log,
-        })
+        },
+        log,
+      )
+    : backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
+        everyMs: webhookRunMs,
+        what: 'webhook run',
+        log,
+      })
   const botDeadlines = backgroundJob(() => runBotDeadlines(context), {
     everyMs: options.botDeadlineRunMs ?? 1_000,
     what: 'bot deadline run',
@@ -394,11 +393,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 }
 
 /**
- * On Postgres only: on SQLite the thread's connection shares the file's write lock with the
- * requests', whose waits are synchronous sleeps, and requests answered slower (docs/webhooks.md).
+ * Postgres only: on SQLite a second connection shares the file's write lock with the requests',
+ * whose waits are synchronous sleeps, and requests answered slower (docs/webhooks.md).
  */
-function defaultWebhookThread(options: StartServerOptions): boolean {
-  return options.now === undefined && options.database.kind === 'postgres'
+function useWebhookThread(options: StartServerOptions): boolean {
+  return options.database.kind === 'postgres' && (options.webhookThread ?? options.now === undefined)
 }
 
 /** Transcripts first (a customer waits for those), then the retention rule. */

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
-import type { DatabaseConnection, Driver, SqliteDatabase as SqliteDialectDatabase } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import type { SqliteDatabase as SqliteDialectDatabase } from 'kysely'
 import pg from 'pg'
 import { listenForConnectionErrors } from './pool-errors.js'
 import type { DatabaseSchema } from './schema.js'
@@ -16,8 +16,8 @@ export interface OpenDatabaseOptions {
 /**
  * L4: how long a write waits for another connection's lock on the SQLite file before it fails with
  * `SQLITE_BUSY` (answered 503). better-sqlite3 waits synchronously, holding the whole event loop, so
- * the wait is short: the server's own connections (the requests' one, the webhook thread's) hold
- * the lock for milliseconds, as does another process's (a CLI command, a backup).
+ * the wait is short: this process's own writes never contend (one connection), only another
+ * process's (a CLI command, a backup), whose transactions take milliseconds.
  */
 export const sqliteBusyTimeoutMs = 1000
 
@@ -53,9 +53,7 @@ export function openDatabase(options: DatabaseOptions, { log = console.error }: 
     sqlite.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`)
     sqlite.pragma('foreign_keys = ON')
     // kysely drives one connection behind a mutex, so transactions in this process run one at a time.
-    const db = new Kysely<DatabaseSchema>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-    })
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
     return { kind: 'sqlite', db, close: () => db.destroy() }
   }
   const pool = new pg.Pool({
@@ -67,32 +65,6 @@ export function openDatabase(options: DatabaseOptions, { log = console.error }: 
   listenForConnectionErrors(pool, log, 'Postgres')
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
   return { kind: 'postgres', db, close: () => db.destroy() }
-}
-
-/**
- * SQLite transactions start with `BEGIN IMMEDIATE`, taking the write lock at once (waiting up to
- * the busy timeout for it). kysely's plain `BEGIN` defers it to the first write, and a transaction
- * that read first would then fail with `SQLITE_BUSY` at once, the busy timeout not applied, whenever
- * another connection (the webhook thread's, a CLI command's) wrote in between.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver()
-    return {
-      init: () => driver.init(),
-      acquireConnection: () => driver.acquireConnection(),
-      beginTransaction: async (connection: DatabaseConnection) => {
-        await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-      },
-      commitTransaction: (connection) => driver.commitTransaction(connection),
-      rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
-      savepoint: driver.savepoint?.bind(driver),
-      rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
-      releaseSavepoint: driver.releaseSavepoint?.bind(driver),
-      releaseConnection: (connection) => driver.releaseConnection(connection),
-      destroy: () => driver.destroy(),
-    }
-  }
 }
 
 const statementCacheSize = 256

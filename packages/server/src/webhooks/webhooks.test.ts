@@ -346,13 +346,13 @@ describeEachDatabase('Webhooks', (freshDatabase) => {
   })
 })
 
-describeEachDatabase('Webhooks on their own thread', (freshDatabase) => {
+describeEachDatabase('Webhooks on their timer (their own thread with Postgres)', (freshDatabase) => {
   let test: TestServer
   let receiver: Receiver
 
   beforeAll(async () => {
     receiver = await startReceiver()
-    // The real clock and the thread (the default outside tests), running by itself every 50 ms.
+    // The real clock and the thread (with Postgres; SQLite ignores it), running by itself every 50 ms.
     test = await startTestServer({
       database: await freshDatabase(),
       webhookAllowedHosts: ['127.0.0.1'],
@@ -365,7 +365,7 @@ describeEachDatabase('Webhooks on their own thread', (freshDatabase) => {
     await receiver.close()
   })
 
-  it('W4: the thread delivers committed events by itself, signed, in order and once', async () => {
+  it('W4: committed events are delivered by the timer alone, signed, in order and once', async () => {
     const created = await test.call('POST', '/v1/admin/keys', {
       token: test.workspace.secret,
       body: { name: 'Integrations', scope: 'admin' },
@@ -385,7 +385,7 @@ describeEachDatabase('Webhooks on their own thread', (freshDatabase) => {
     await expect
       .poll(() => receiver.received.length, { timeout: 10_000, interval: 50 })
       .toBeGreaterThanOrEqual(texts.length)
-    // Asked for a run as well: it is the thread's, and finds nothing left to send.
+    // Asked for a run as well (the thread's, with Postgres): it finds nothing left to send.
     expect(await test.server.runWebhooks()).toEqual({ queued: 0, attempted: 0 })
     const payloads = receiver.received.map(
       (entry) => entry.payload as unknown as { data: { message: { text: string } } },
