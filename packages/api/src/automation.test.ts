@@ -66,8 +66,8 @@ describe('createAutomationClient', () => {
   it('sets and reads the intake steps, and refuses a malformed step with validation_failed', async () => {
     const admin = automationClient((await ownerKey('admin')).secret)
     const steps = [{ id: 'size', kind: 'text' as const, prompt: { en: 'Which size?', de: 'Welche Größe?' } }]
-    expect(await admin.setIntake({ steps })).toEqual({ steps })
-    expect(await automationClient(server.current.agentKey).getIntake()).toEqual({ steps })
+    expect(await admin.setIntake({ steps })).toEqual({ steps, quickStarts: [] })
+    expect(await automationClient(server.current.agentKey).getIntake()).toEqual({ steps, quickStarts: [] })
     expect(
       await rejection(admin.setIntake({ steps: [{ kind: 'text', prompt: { en: 'Which size?' }, id: 'Not an id' }] })),
     ).toMatchObject({
