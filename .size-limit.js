@@ -42,7 +42,10 @@ export default [
     // was raised to 13.4 KB in December 2026, with the 13 KB budget still the goal (an open item).
     // Bots and intake (\`requestPerson\`, the conversation's controller, quick replies on messages)
     // took it to 13,430 B: held at 13.5 KB since December 2026, the 13 KB budget still the goal.
-    limit: '13.5 KB',
+    // The session keeper seam (`load`, `keep`, `clear`, the session's `kept` state) and the transport's
+    // cookie branch (X3: the session header instead of a bearer, JSON for bodiless changes) took it
+    // to 13,610 B: held at 13.7 KB since December 2026.
+    limit: '13.7 KB',
   },
   {
     name: '@threadline/react + core: ChatWidget, provider and createChatClient (React excluded)',
@@ -95,8 +98,12 @@ export default [
       // controller) to 35,864 B, and intake (an automated question's answers as buttons, quick
       // replies on messages) to 35,940 B, then quick starts and the session grant's `cookie` field to
       // 36,019 B. Held at 36 KB since December 2026 so bots and intake could ship, 36.1 KB since quick
-      // starts; 35 KB is still the goal (an open item).
-      limit: '36.1 KB',
+      // starts; 35 KB is still the goal (an open item). The partitioned session cookie (the frame's
+      // session keeper with its canary and wire check, the three states' notices, the outbox's
+      // page-only warning and the beforeunload guard) took it to 36,800 B: held at 36.9 KB since
+      // December 2026 so customers on cross-site hosts stay signed in. Ask first, verify after (the
+      // gate's question field and its waiting question) took it to 37,020 B: held at 37.1 KB.
+      limit: '37.1 KB',
     },
     {
       name: "@threadline/loader: the Markdown formatter's chunk, loaded for the first formatted reply",

@@ -1,5 +1,5 @@
 /**
- * Issue 5's end-to-end tests 1–4: a customer on the demo site chats with an advisor through the
+ * Issue 5's end-to-end tests 1–4 (and 5, ask first, verify after): a customer on the demo site chats with an advisor through the
  * script tag, across devices, reloads and a network outage. Real Chromium, the real demo (chat
  * server and host site on two origins), real SQLite.
  */
@@ -10,6 +10,7 @@ import {
   composer,
   describeE2e,
   launcher,
+  mailIds,
   messageText,
   openChat,
   sendMessage,
@@ -17,6 +18,7 @@ import {
   useDemo,
   useDevices,
   verifyEmail,
+  waitForCode,
 } from './harness.js'
 
 describeE2e('the script tag on the demo site', () => {
@@ -186,5 +188,34 @@ describeE2e('the script tag on the demo site', () => {
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_500))
     expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual(expected)
     await expect.poll(() => chatFrame(page).getByText('Not sent.').count()).toBe(0)
+  })
+
+  it('5. ask first, verify after: the question typed with the email waits in the frame until the code is verified, no advisor sees it before, and it arrives once', async () => {
+    const { page } = await openDevice()
+    await page.goto(demo.current.siteUrl)
+    const frame = await openChat(page)
+    const email = uniqueEmail('ask-first')
+    const seen = await mailIds(demo.current)
+    await frame.getByLabel('Email address').fill(email)
+    await frame.getByLabel('Your question (optional)').fill('Is the blue teapot back in stock?')
+    await frame.getByRole('button', { name: 'Send me a code' }).click()
+    const code = await waitForCode(demo.current, email, seen)
+    await messageText(frame, 'Is the blue teapot back in stock?').waitFor({ state: 'visible' })
+
+    // The code is in the mailbox and the question on screen, yet no advisor has anything.
+    const agent = agentApi(demo.current)
+    expect((await agent.conversations()).some((row) => row.customer.email === email)).toBe(false)
+
+    await frame.getByLabel('Verification code').fill(code)
+    await composer(frame).waitFor({ state: 'visible', timeout: 15_000 })
+    const { conversation } = await agent.conversationOf(email)
+    await vi.waitFor(
+      async () =>
+        expect((await agent.messages(conversation.id)).map((message) => message.text)).toEqual([
+          'Is the blue teapot back in stock?',
+        ]),
+      { timeout: 10_000, interval: 150 },
+    )
+    await messageText(frame, 'Is the blue teapot back in stock?').waitFor({ state: 'visible' })
   })
 })

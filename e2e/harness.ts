@@ -165,7 +165,15 @@ export interface DeviceOptions {
    * throwaway authority trusted, and third-party cookies allowed or blocked in the profile's settings.
    * Without it the browser is Playwright's default (partitioning off) on the loopback origins.
    */
-  sites?: { caSpkiSha256: string; thirdPartyCookies: 'allowed' | 'blocked' }
+  sites?: {
+    caSpkiSha256: string
+    thirdPartyCookies: 'allowed' | 'blocked'
+    /**
+     * `false`: Playwright's own launch (storage partitioning off), so a cross-site frame with
+     * third-party cookies blocked is refused all storage, as in a browser that blocks it outright.
+     */
+    partitioning?: false
+  }
   /**
    * A user-data dir the test owns and keeps (the browser's disk: cookies, storage), so a later
    * device on the same dir is the same browser restarted. Default: a fresh temp dir, removed on close.
@@ -176,7 +184,8 @@ export interface DeviceOptions {
 /** The launch options of a device (one Chromium): Playwright's defaults, or the cross-site setup. */
 async function launchOptions(profile: string, options: DeviceOptions) {
   if (!options.sites) return { args: chromiumArgs }
-  const { ignoreDefaultArgs, args } = partitionedStorageLaunch()
+  const { ignoreDefaultArgs, args } =
+    options.sites.partitioning === false ? { ignoreDefaultArgs: [], args: [] } : partitionedStorageLaunch()
   // The setting goes in before the first launch; a restarted profile keeps what Chromium saved.
   const preferences = join(profile, 'Default', 'Preferences')
   if (!existsSync(preferences)) {

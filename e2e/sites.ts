@@ -102,6 +102,11 @@ export interface Sites {
   origin(host: HostSite): string
   /** Where `chat.vendor.test` forwards to (the chat server's loopback URL), once it is known. */
   forwardChatTo(url: string): void
+  /**
+   * While on, the proxy drops the chat server's session cookies (`Set-Cookie: __Host-tl_…`) from its
+   * answers: a browser where the cookie does not stick, whatever the reason (T9).
+   */
+  dropSessionCookies(on: boolean): void
   /** Serves `html` at `path` of `host` (replacing what was there); resolves with the page's URL. */
   page(host: HostSite, path: string, html: string): string
   close(): Promise<void>
@@ -140,6 +145,7 @@ const probePage = `<!doctype html><meta charset="utf-8"><title>probe</title><scr
 /** One HTTPS listener on 127.0.0.1 answering as `chat.vendor.test`, `shop.test` and `other-shop.test`. */
 export async function startSites(ca: ThrowawayCa): Promise<Sites> {
   let chatTarget: URL | null = null
+  let dropSessionCookies = false
   const pages = new Map<string, string>()
   const server = createServer({ key: ca.key, cert: ca.cert }, (request, response) => {
     const host = (request.headers.host ?? '').replace(/:\d+$/, '')
@@ -160,6 +166,9 @@ export async function startSites(ca: ThrowawayCa): Promise<Sites> {
           headers: request.headers,
         },
         (answer) => {
+          const setCookie = answer.headers['set-cookie']
+          if (dropSessionCookies && setCookie)
+            answer.headers['set-cookie'] = setCookie.filter((cookie) => !cookie.startsWith('__Host-tl_'))
           response.writeHead(answer.statusCode ?? 502, answer.headers)
           answer.pipe(response)
         },
@@ -189,6 +198,9 @@ export async function startSites(ca: ThrowawayCa): Promise<Sites> {
     origin,
     forwardChatTo(url) {
       chatTarget = new URL(url)
+    },
+    dropSessionCookies(on) {
+      dropSessionCookies = on
     },
     page(host, path, html) {
       pages.set(`${host}${path}`, html)

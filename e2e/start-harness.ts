@@ -259,6 +259,8 @@ export interface CrossSites {
   hostPage(options: { site: HostSite; workspaceId: string; path?: string; title?: string; body?: string }): string
   /** Any page of the test's own on `site` (the control checks' probes). */
   page(site: HostSite, path: string, html: string): string
+  /** The HTTPS front drops the chat server's session cookies while on (a cookie that does not stick). */
+  dropSessionCookies(on: boolean): void
 }
 
 export interface ThreadlineStartOptions {
@@ -338,6 +340,7 @@ export function useThreadlineStart({ workspaces = [], devClock = false, sites = 
           caSpkiSha256: crossSites.ca.caSpkiSha256,
           origin: (site) => crossSites.origin(site),
           page: (site, path, html) => crossSites.page(site, path, html),
+          dropSessionCookies: (on) => crossSites.dropSessionCookies(on),
           hostPage: ({ site, workspaceId, path = '/', title = `A shop on ${site}`, body = '<p>A shop.</p>' }) =>
             crossSites.page(site, path, snippetPage({ chatUrl: crossSites.chatOrigin, workspaceId, title, body })),
         }

@@ -47,6 +47,8 @@ describe('@threadline/core', () => {
         'ThreadlineError',
         'TimeoutError',
         'checkAttachment',
+        'cookieSessionKeeper',
+        'storageSessionKeeper',
         'createBroadcastChannelCoordinator',
         'createChatClient',
         'createDefaultStorage',

@@ -42,6 +42,11 @@ export type {
 } from './adapters/types.js'
 export { createHttpAdapter } from './adapters/http/index.js'
 export type { HttpAdapterOptions } from './adapters/http/index.js'
+export { cookieSessionKeeper } from './client/cookie-session-keeper.js'
+export type { CookieSessionKeeperOptions } from './client/cookie-session-keeper.js'
+export { storageSessionKeeper } from './client/session-keeper.js'
+export type { SessionKeeper, SessionKeeperFactory } from './client/session-keeper.js'
+export type { StoredSession } from './client/stored-session.js'
 
 export {
   createMemoryStorage,

@@ -1,4 +1,10 @@
-import { createChatClient, createMemoryStorage, createSingleTabCoordinator, type ChatClient } from '@threadline/core'
+import {
+  createChatClient,
+  createMemoryStorage,
+  createSingleTabCoordinator,
+  type ChatClient,
+  type SessionKeeperFactory,
+} from '@threadline/core'
 import {
   createMemoryAdapter,
   createMemoryBackend,
@@ -28,13 +34,15 @@ afterEach(() => {
 export function createChat({
   backend = createMemoryBackend(),
   pageSize,
-}: { backend?: MemoryBackend; pageSize?: number } = {}): Chat {
+  sessionKeeper,
+}: { backend?: MemoryBackend; pageSize?: number; sessionKeeper?: SessionKeeperFactory } = {}): Chat {
   const adapter = createMemoryAdapter({ backend })
   const client = createChatClient({
     adapter,
     storage: createMemoryStorage(),
     tabs: createSingleTabCoordinator(),
     ...(pageSize ? { pageSize } : {}),
+    ...(sessionKeeper ? { sessionKeeper } : {}),
   })
   created.push(client)
   return { backend, adapter, client }

@@ -13,6 +13,7 @@ import type { ChatStore } from '../store/store.js'
 import type { TabCoordinator } from '../tabs/types.js'
 import type { IdentifyOptions } from './identity-token-flow.js'
 import type { Result } from './result.js'
+import type { SessionKeeperFactory } from './session-keeper.js'
 
 export interface ChatClientOptions {
   adapter: ChatAdapter
@@ -22,6 +23,11 @@ export interface ChatClientOptions {
   tabs?: TabCoordinator
   /** Separates clients that share a storage, e.g. one per workspace. */
   namespace?: string
+  /**
+   * Where the session is kept between page loads. Default: in `storage`, token and all. The chat
+   * frame passes `cookieSessionKeeper(…)`: the server's partitioned HttpOnly cookie (docs/sessions.md).
+   */
+  sessionKeeper?: SessionKeeperFactory
   now?: () => number
   /** Client ids for messages; must be unique forever (UUIDv4 by default). */
   generateId?: () => string

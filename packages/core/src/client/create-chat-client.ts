@@ -14,7 +14,8 @@ import { createIdentityTokenFlow } from './identity-token-flow.js'
 import { createOutboxView } from './outbox-view.js'
 import { ok, settle, type Result } from './result.js'
 import { createStateWriter, noConversation } from './state-writer.js'
-import { isPendingVerification, isStoredSession, storedSessionOf, type StoredSession } from './stored-session.js'
+import { storageSessionKeeper } from './session-keeper.js'
+import { isPendingVerification, isStoredSession, type StoredSession } from './stored-session.js'
 import { uuidV4 } from './uuid.js'
 
 export type { ChatClient, ChatClientOptions, SendMessageInput, UploadAttachmentOptions } from './chat-client.js'
@@ -35,7 +36,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const storage = options.storage ?? createDefaultStorage()
   const tabs = options.tabs ?? createDefaultTabCoordinator()
   const namespace = `threadline/${options.namespace ?? 'default'}`
-  const sessionSlot = createPersistedValue(storage, `${namespace}/session`, isStoredSession)
+  const keeper = (options.sessionKeeper ?? storageSessionKeeper)(
+    createPersistedValue(storage, `${namespace}/session`, isStoredSession),
+  )
   const verificationSlot = createPersistedValue(storage, `${namespace}/verification`, isPendingVerification)
   const outbox = createOutbox(storage, `${namespace}/outbox/`)
   const store = createChatStore()
@@ -76,7 +79,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const endSession = async (error?: ThreadlineError) => {
     closeCurrent()
     try {
-      await sessionSlot.clear()
+      await keeper.clear()
     } finally {
       notifySessionChanged()
       writer.update((state) => ({
@@ -110,6 +113,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         customer: stored.customer,
         verification: null,
         busy: false,
+        kept: stored.kept,
       },
       ...(customerChanged ? noConversation : {}),
       connectionStatus: state.connectionStatus === 'online' ? 'online' : 'reconnecting',
@@ -128,8 +132,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   const establish = async (grant: SessionGrant) => {
-    const stored = storedSessionOf(grant)
-    await sessionSlot.save(stored)
+    const stored = await keeper.keep(grant)
     await verificationSlot.clear()
     // Whoever just verified is looking at the chat: settle once their history is in.
     await (
@@ -140,7 +143,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   }
 
   const restore = async () => {
-    const [stored, verification] = await Promise.all([sessionSlot.load(), verificationSlot.load()])
+    const [stored, verification] = await Promise.all([keeper.load(), verificationSlot.load()])
     if (verification && verification.expiresAt > now()) {
       writer.update({ identity: { ...initialIdentity, status: 'verifying', verification } })
     } else if (verification) {
@@ -149,7 +152,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (stored && stored.expiresAt > now()) {
       await activate(stored)
     } else {
-      if (stored) await sessionSlot.clear()
+      if (stored) await keeper.clear()
       await outboxView.refresh()
     }
   }
@@ -164,8 +167,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       current?.wakeSender()
       return
     }
-    const stored = await sessionSlot.load()
-    if (stored?.token === current?.token) return
+    const stored = await keeper.load()
+    // A cookie-kept session has no token of its own: the customer tells whether it is another one.
+    if (stored?.token === current?.token && stored?.customer.id === current?.customer.id) return
     if (stored) await activate(stored)
     else if (current) {
       closeCurrent()
@@ -216,7 +220,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         identity: { ...initialIdentity, busy: true },
         ...noConversation,
       })
-      await sessionSlot.clear()
+      await keeper.clear()
     },
   }
   const email = createEmailVerificationFlow(shared)
@@ -319,7 +323,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       tokens.forget()
       pendingPageView = null
       closeCurrent()
-      const cleared = await settle(Promise.all([sessionSlot.clear(), verificationSlot.clear(), outbox.clear()]))
+      const cleared = await settle(Promise.all([keeper.clear(), verificationSlot.clear(), outbox.clear()]))
       // The screen is wiped whatever storage did; a failure says a trace may be left on the device.
       resetState()
       if (!cleared.ok) writer.report(cleared.error)

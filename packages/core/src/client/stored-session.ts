@@ -7,6 +7,12 @@ export interface StoredSession {
   expiresAt: number
   method: Session['method']
   customer: Customer
+  /**
+   * How long the session outlives this page, when the keeper knows (docs/sessions.md): `browser`,
+   * the browser keeps it (the frame's cookie came back); `visit`, only this tab's visit (the cookie
+   * did not stick), so the next visit asks for a code again.
+   */
+  kept?: 'browser' | 'visit'
 }
 
 export const isStoredSession = (value: unknown): value is StoredSession =>

@@ -28,6 +28,8 @@ export interface IdentityState {
   verification: PendingVerification | null
   /** A call that changes identity is in flight (start, verify, identify). */
   busy: boolean
+  /** How long the session outlives this page, when the client knows (`StoredSession.kept`, docs/sessions.md). */
+  kept?: 'browser' | 'visit'
 }
 
 /** A message as the UI shows it: a server message, or an outbox entry not acknowledged yet. */

@@ -7,9 +7,12 @@ import {
   Header,
   IdentificationQuickReply,
   MessageList,
+  Notice,
   Notices,
   ThreadlineProvider,
   TypingIndicator,
+  useChatState,
+  useI18n,
   useIdentity,
   type Messages,
 } from '@threadline/react'
@@ -22,6 +25,15 @@ export interface FrameAppProps {
   messages: Messages | undefined
   /** The close button or Escape. */
   onClose: () => void
+  /** Messages wait to be sent and only memory holds them (storage refused); read with the chat's state. */
+  unsentInMemory?: () => boolean
+}
+
+/** "Messages not sent yet are kept only while this page is open" (docs/sessions.md). */
+function UnsentInMemoryNotice({ unsentInMemory }: { unsentInMemory: () => boolean }) {
+  const { t } = useI18n()
+  // The flag flips on a storage failure, which comes with the outbox write that updates the state.
+  return useChatState(unsentInMemory) ? <Notice tone="warning">{t('noticeUnsentOnPage')}</Notice> : null
 }
 
 /** Where the customer types: the email, the code or the message box. */
@@ -86,7 +98,7 @@ function FocusOnOpen({ open, container }: { open: boolean; container: RefObject<
  * customer can see them. Inside a frame `document.visibilityState` follows the host tab, not
  * whether the frame is shown, so the message list's own visibility check is not enough.
  */
-export function FrameApp({ client, open, locale, messages, onClose }: FrameAppProps) {
+export function FrameApp({ client, open, locale, messages, onClose, unsentInMemory }: FrameAppProps) {
   const root = useRef<HTMLDivElement | null>(null)
 
   // On the document, not the panel: Escape also closes when focus sits on the frame's body.
@@ -111,6 +123,7 @@ export function FrameApp({ client, open, locale, messages, onClose }: FrameAppPr
             <MessageList markRead={open} />
             <TypingIndicator />
             <Notices />
+            {unsentInMemory && <UnsentInMemoryNotice unsentInMemory={unsentInMemory} />}
             <IdentificationQuickReply />
             <Composer />
           </ChatBody>

@@ -1,9 +1,10 @@
 /**
  * The chat frame: the page the loader puts in its iframe (`/widget/frame.html?workspace=…&origin=…`).
  * It waits for the loader's connect message, then runs the chat over the port it carries. The
- * session lives only in this frame's storage, out of reach of the host page (docs/security.md A14).
+ * session lives in the server's partitioned HttpOnly cookie, or for this visit in the frame's own
+ * `sessionStorage`, out of reach of the host page (docs/sessions.md, docs/security.md A14, A17).
  */
-import { createChatClient, createDefaultStorage, createHttpAdapter } from '@threadline/core'
+import { cookieSessionKeeper, createChatClient, createHttpAdapter, createIndexedDbStorage } from '@threadline/core'
 import '@threadline/react/styles.css'
 import { loadCatalogue } from '@threadline/react'
 import { createRoot } from 'react-dom/client'
@@ -32,13 +33,22 @@ function main(): void {
     locale: () => channel?.chatLocale(),
   })
   const feed = observeNewMessages(adapter)
+  let outboxInMemory = false
   const client = createChatClient({
     adapter: feed.adapter,
-    storage: createFallbackStorage(createDefaultStorage, (error) =>
-      console.warn('Threadline: storage unavailable, the session lasts until this page closes', error),
-    ),
+    // The outbox in IndexedDB, or in memory when even that is refused (docs/sessions.md).
+    storage: createFallbackStorage(createIndexedDbStorage, (error) => {
+      outboxInMemory = true
+      console.warn('Threadline: storage unavailable, unsent messages last until this page closes', error)
+    }),
+    sessionKeeper: cookieSessionKeeper({ baseUrl: location.origin, workspaceId: params.workspaceId }),
     // The chat origin serves every workspace: keep their sessions apart.
     namespace: params.workspaceId,
+  })
+  const unsentInMemory = () => outboxInMemory && client.getState().messages.some((message) => message.seq === null)
+  // Nothing else would keep these words: ask before the page goes (the browser shows its own text).
+  addEventListener('beforeunload', (event) => {
+    if (unsentInMemory()) event.preventDefault()
   })
   const root = createRoot(container)
   acceptConnection(window, params.hostOrigin, (port) => {
@@ -46,7 +56,7 @@ function main(): void {
       port,
       client,
       newMessages: feed,
-      render: (state) => root.render(<FrameApp client={client} {...state} />),
+      render: (state) => root.render(<FrameApp client={client} unsentInMemory={unsentInMemory} {...state} />),
       loadCatalogue,
       defaultLocale: 'en',
     })

@@ -48,6 +48,45 @@ describe('EmailGate', () => {
     })
   })
 
+  describe('ask first, verify after', () => {
+    it('takes the question with the email, keeps it out of the server until the code is verified, then sends it once', async () => {
+      const chat = createChat()
+      const user = userEvent.setup()
+      const { container } = renderChat(chat, <ChatPanel />)
+      await user.type(await screen.findByRole('textbox', { name: 'Email address' }), 'ada@example.com')
+      await user.type(screen.getByRole('textbox', { name: 'Your question (optional)' }), 'Do you ship to Norway?')
+      await user.click(screen.getByRole('button', { name: 'Send me a code' }))
+
+      const code = await screen.findByRole('textbox', { name: 'Verification code' })
+      expect(screen.getByText('We’ll send your message as soon as you confirm your email:')).toBeTruthy()
+      expect(screen.getByText('Do you ship to Norway?')).toBeTruthy()
+      await expectAccessible(container)
+      // Nobody has seen it: no conversation exists, and nothing was sent.
+      expect(chat.backend.agent.listConversations()).toEqual([])
+
+      await user.type(code, chat.backend.mailbox.latestCode('ada@example.com') ?? '')
+      await waitFor(() => expect(chat.client.getState().messages.map((message) => message.delivery)).toEqual(['sent']))
+      const [row] = chat.backend.agent.listConversations()
+      expect(chat.backend.agent.messages(row!.conversation.id).map((message) => message.text)).toEqual([
+        'Do you ship to Norway?',
+      ])
+    })
+
+    it('loses nothing when the email is refused: the question waits, shown, and is not asked again', async () => {
+      const chat = createChat()
+      const user = userEvent.setup()
+      renderChat(chat, <ChatPanel />)
+      await user.type(await screen.findByRole('textbox', { name: 'Email address' }), 'not-an-email')
+      await user.type(screen.getByRole('textbox', { name: 'Your question (optional)' }), 'Still open on Sunday?')
+      await user.click(screen.getByRole('button', { name: 'Send me a code' }))
+
+      expect((await screen.findByRole('alert')).textContent).toBe('Enter a valid email address, like name@example.com.')
+      expect(screen.getByText('Still open on Sunday?')).toBeTruthy()
+      expect(screen.queryByRole('textbox', { name: 'Your question (optional)' })).toBeNull()
+      expect(chat.client.getState().messages.map((message) => message.delivery)).toEqual(['pending'])
+    })
+  })
+
   describe('when the code was sent', () => {
     it('offers a one-time-code field for digits, named for where the code went', async () => {
       const chat = createChat()

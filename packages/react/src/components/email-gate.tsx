@@ -1,6 +1,7 @@
 import type { ThreadlineError } from '@threadline/core'
 import { limits } from '@threadline/protocol'
 import { useId, useRef, useState, type ComponentPropsWithRef, type FormEvent } from 'react'
+import { useChatState } from '../hooks/use-chat-state.js'
 import { useIdentity } from '../hooks/use-identity.js'
 import { useLastError } from '../hooks/use-last-error.js'
 import { describeError } from '../i18n/describe-error.js'
@@ -16,6 +17,9 @@ export type EmailGateProps = ComponentPropsWithRef<'div'>
 /**
  * Proves the customer controls an email: the address, then the 6-digit code sent to it. Explains
  * why (the conversation follows them to any device), and gives each failure its own sentence.
+ *
+ * Ask first, verify after: the customer may write their question with the email. It waits in the
+ * outbox, shown here, and is sent (and seen by anyone) only once the code is verified.
  */
 export const EmailGate = partWithRef('EmailGate', function EmailGate({ className, ...rest }: EmailGateProps) {
   const identity = useIdentity()
@@ -27,6 +31,7 @@ export const EmailGate = partWithRef('EmailGate', function EmailGate({ className
       data-step={verification ? 'code' : 'email'}
       data-busy={identity.busy ? '' : undefined}
     >
+      <WaitingQuestions />
       {verification ? (
         <CodeStep
           key={verification.email}
@@ -41,13 +46,34 @@ export const EmailGate = partWithRef('EmailGate', function EmailGate({ className
   )
 })
 
+/** The customer's own messages written before verifying: shown with the promise that they go out after. */
+function WaitingQuestions() {
+  const { t } = useI18n()
+  const waiting = useChatState((state) => state.messages).filter((message) => message.seq === null)
+  if (waiting.length === 0) return null
+  return (
+    <div className="tl-email-gate__waiting">
+      <p className="tl-email-gate__reason">{t('questionWaits')}</p>
+      {waiting.map((message) => (
+        <p key={message.key} className="tl-email-gate__question">
+          {message.text}
+        </p>
+      ))}
+    </div>
+  )
+}
+
 function EmailStep({ busy }: { busy: boolean }) {
   const client = useThreadlineClient()
   const i18n = useI18n()
   const { t } = i18n
   const lastError = useLastError()
   const [email, setEmail] = useState('')
+  const [question, setQuestion] = useState('')
   const [error, setError] = useState<ThreadlineError | null>(null)
+  const [questionError, setQuestionError] = useState<ThreadlineError | null>(null)
+  // One question before the code is enough; more can follow in the conversation.
+  const asked = useChatState((state) => state.messages.some((message) => message.seq === null))
   const ids = useId()
   const titleId = `${ids}-title`
   const reasonId = `${ids}-reason`
@@ -59,6 +85,13 @@ function EmailStep({ busy }: { busy: boolean }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
+    // Into the outbox first, so nothing typed is lost whatever the email step answers.
+    if (!asked && question.trim() !== '') {
+      const added = await client.sendMessage({ text: question })
+      setQuestionError(added.ok ? null : added.error)
+      if (!added.ok) return
+      setQuestion('')
+    }
     const result = await client.startEmailVerification(email)
     setError(result.ok ? null : result.error)
   }
@@ -104,6 +137,32 @@ function EmailStep({ busy }: { busy: boolean }) {
         <p className="tl-field-error" id={errorId} role="alert">
           {shown.code === 'invalid_input' ? t('errorInvalidEmail') : describeError(shown, i18n)}
         </p>
+      )}
+      {!asked && (
+        <>
+          <label className="tl-label" htmlFor={`${ids}-question`}>
+            {t('questionLabel')}
+          </label>
+          <textarea
+            id={`${ids}-question`}
+            className="tl-input tl-email-gate__question-field"
+            name="question"
+            rows={3}
+            maxLength={limits.messageMaxLength}
+            value={question}
+            aria-invalid={questionError ? true : undefined}
+            aria-describedby={questionError ? `${errorId}-question` : undefined}
+            onChange={(event) => {
+              setQuestion(event.target.value)
+              setQuestionError(null)
+            }}
+          />
+          {questionError && (
+            <p className="tl-field-error" id={`${errorId}-question`} role="alert">
+              {describeError(questionError, i18n)}
+            </p>
+          )}
+        </>
       )}
       <button type="submit" className="tl-button tl-button--primary" disabled={busy} aria-busy={busy || undefined}>
         {t('sendCode')}

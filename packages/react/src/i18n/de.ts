@@ -87,6 +87,13 @@ export const de: Messages = {
 
   noticeEmailReply: 'Sie erhalten eine E-Mail an {email}, sobald wir antworten — Sie können diesen Tab schließen.',
   noticeFinished: 'Dieses Gespräch wurde als erledigt markiert. Schreiben Sie eine Nachricht, um es wieder zu öffnen.',
+  questionLabel: 'Ihre Frage (optional)',
+  questionWaits: 'Wir senden Ihre Nachricht, sobald Sie Ihre E-Mail-Adresse bestätigt haben:',
+  noticeKeptBrowser: 'Sie bleiben in diesem Browser angemeldet.',
+  noticeKeptVisit:
+    'Sie sind für diesen Besuch angemeldet. Beim nächsten Mal senden wir Ihnen einen Code per E-Mail; Ihr Gespräch bleibt gespeichert.',
+  noticeUnsentOnPage:
+    'Dieser Browser speichert nichts von diesem Chat: Noch nicht gesendete Nachrichten bleiben nur erhalten, solange diese Seite geöffnet ist.',
   noticeBlocked: 'Der Chat ist gerade nicht verfügbar.',
   noticeAway: 'Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht, wir antworten per E-Mail an {email}.',
   noticeAwayNoEmail: 'Wir sind gerade nicht da. Hinterlassen Sie eine Nachricht, wir melden uns.',

@@ -84,6 +84,12 @@ export const en: Messages = {
 
   noticeEmailReply: 'You’ll get an email at {email} when we reply — you can close this tab.',
   noticeFinished: 'This conversation was marked as finished. Send a message to reopen it.',
+  questionLabel: 'Your question (optional)',
+  questionWaits: 'We’ll send your message as soon as you confirm your email:',
+  noticeKeptBrowser: 'You’ll stay signed in on this browser.',
+  noticeKeptVisit: 'You’re signed in for this visit. Next time we’ll email you a code; your conversation is saved.',
+  noticeUnsentOnPage:
+    'This browser keeps nothing for this chat: messages not sent yet are kept only while this page is open.',
   noticeBlocked: 'Chat is unavailable right now.',
   noticeAway: 'We’re away right now. Leave a message and we’ll answer by email at {email}.',
   noticeAwayNoEmail: 'We’re away right now. Leave a message and we’ll get back to you.',

@@ -84,6 +84,13 @@ export const es: Messages = {
 
   noticeEmailReply: 'Recibirás un correo en {email} cuando respondamos; puedes cerrar esta pestaña.',
   noticeFinished: 'Esta conversación se marcó como terminada. Envía un mensaje para reabrirla.',
+  questionLabel: 'Tu pregunta (opcional)',
+  questionWaits: 'Enviaremos tu mensaje en cuanto confirmes tu correo electrónico:',
+  noticeKeptBrowser: 'Seguirás con la sesión iniciada en este navegador.',
+  noticeKeptVisit:
+    'Has iniciado sesión para esta visita. La próxima vez te enviaremos un código por correo; tu conversación queda guardada.',
+  noticeUnsentOnPage:
+    'Este navegador no guarda nada de este chat: los mensajes aún no enviados se conservan solo mientras esta página esté abierta.',
   noticeBlocked: 'El chat no está disponible en este momento.',
   noticeAway: 'Ahora no estamos. Deja un mensaje y te responderemos por correo a {email}.',
   noticeAwayNoEmail: 'Ahora no estamos. Deja un mensaje y te responderemos.',

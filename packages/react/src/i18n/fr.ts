@@ -84,6 +84,13 @@ export const fr: Messages = {
 
   noticeEmailReply: 'Vous recevrez un e-mail à {email} quand nous répondrons — vous pouvez fermer cet onglet.',
   noticeFinished: 'Cette conversation a été marquée comme terminée. Envoyez un message pour la rouvrir.',
+  questionLabel: 'Votre question (facultatif)',
+  questionWaits: 'Nous enverrons votre message dès que vous aurez confirmé votre adresse e-mail :',
+  noticeKeptBrowser: 'Vous resterez connecté sur ce navigateur.',
+  noticeKeptVisit:
+    'Vous êtes connecté pour cette visite. La prochaine fois, nous vous enverrons un code par e-mail ; votre conversation est enregistrée.',
+  noticeUnsentOnPage:
+    'Ce navigateur ne conserve rien de ce chat : les messages pas encore envoyés ne sont gardés que tant que cette page reste ouverte.',
   noticeBlocked: 'Le chat n’est pas disponible pour le moment.',
   noticeAway: 'Nous sommes absents pour le moment. Laissez un message, nous vous répondrons par e-mail à {email}.',
   noticeAwayNoEmail: 'Nous sommes absents pour le moment. Laissez un message, nous vous répondrons.',

@@ -97,6 +97,16 @@ export interface Messages {
 
   noticeEmailReply: string
   noticeFinished: string
+  /** The session outlives this visit (docs/sessions.md): shown while the conversation is empty. */
+  /** The email gate's optional question, written before verifying (ask first, verify after). */
+  questionLabel: string
+  /** Above the questions written before verifying: they wait in the outbox until the code is verified. */
+  questionWaits: string
+  noticeKeptBrowser: string
+  /** The browser did not keep the session cookie: signed in until this tab closes. */
+  noticeKeptVisit: string
+  /** Even the outbox is in memory: shown while messages wait to be sent. */
+  noticeUnsentOnPage: string
   noticeBlocked: string
   /** The team is away (chat mode `offline` or `hidden`); the answer comes by email. */
   noticeAway: string

@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor } from '@testing-library/react'
+import { storageSessionKeeper, type SessionKeeperFactory } from '@threadline/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { conversationId, createChat, expectAccessible, renderChat, sendAndWait, signIn } from '../chat.test-helpers.js'
 import { ChatPanel } from '../components/chat-panel.js'
@@ -10,6 +11,44 @@ const status = (text: string | RegExp) => screen.findByText(text, { selector: '[
 describe('Notices', () => {
   afterEach(() => {
     vi.restoreAllMocks()
+  })
+
+  describe('how long the customer stays signed in (the session keeper says)', () => {
+    /** The default keeper, with the lifetime a cookie keeper would report. */
+    const keeping =
+      (kept: 'browser' | 'visit'): SessionKeeperFactory =>
+      (durable) => {
+        const base = storageSessionKeeper(durable)
+        return { ...base, keep: async (grant) => ({ ...(await base.keep(grant)), kept }) }
+      }
+
+    it('T9: signed in for this visit only: says a code comes next time and the conversation is saved, and keeps saying it', async () => {
+      const chat = createChat({ sessionKeeper: keeping('visit') })
+      await signIn(chat)
+      const { container } = renderChat(chat, <ChatPanel />)
+      const words = 'You’re signed in for this visit. Next time we’ll email you a code; your conversation is saved.'
+      expect(await status(words)).toBeTruthy()
+      await expectAccessible(container)
+      await act(() => sendAndWait(chat, 'Still here?'))
+      expect(await status(words)).toBeTruthy()
+    })
+
+    it('remembered on this browser: says so right after verifying, and not once the conversation has messages', async () => {
+      const chat = createChat({ sessionKeeper: keeping('browser') })
+      await signIn(chat)
+      renderChat(chat, <ChatPanel />)
+      expect(await status('You’ll stay signed in on this browser.')).toBeTruthy()
+      await act(() => sendAndWait(chat, 'Hello'))
+      await waitFor(() => expect(screen.queryByText('You’ll stay signed in on this browser.')).toBeNull())
+    })
+
+    it('says nothing when the keeper does not know (the default, storage keeper)', async () => {
+      const chat = createChat()
+      await signIn(chat)
+      renderChat(chat, <ChatPanel />)
+      await screen.findByRole('textbox', { name: 'Message' })
+      expect(screen.queryByText(/signed in/)).toBeNull()
+    })
   })
 
   describe('when the customer wrote and waits for an answer', () => {

@@ -5,6 +5,7 @@ import { BlockedNotice } from './blocked-notice.js'
 import { ChatDisabledNotice } from './chat-disabled-notice.js'
 import { EmailReplyNotice } from './email-reply-notice.js'
 import { FinishedNotice } from './finished-notice.js'
+import { SessionNotice } from './session-notice.js'
 
 export type NoticesProps = ComponentPropsWithRef<'div'>
 
@@ -18,6 +19,7 @@ export const Notices = partWithRef('Notices', function Notices({ className, chil
           <ChatDisabledNotice />
           <FinishedNotice />
           <EmailReplyNotice />
+          <SessionNotice />
         </>
       )}
     </div>

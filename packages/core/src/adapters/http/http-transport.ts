@@ -1,7 +1,13 @@
 import { TimeoutError } from '../../errors/errors.js'
 import { abortedError, apiErrorFromResponse, requestFailure } from './http-errors.js'
 import type { RequestDescription } from './http-errors.js'
-import { workspaceHeader } from '@threadline/protocol'
+import { sessionCookieHeader, workspaceHeader } from '@threadline/protocol'
+
+/**
+ * The token of a session the frame's partitioned HttpOnly cookie carries (docs/sessions.md): the
+ * request goes without `Authorization`, with `x-threadline-session: 1` (X3), and the browser adds the cookie.
+ */
+export const cookieSession = 'cookie'
 
 export interface HttpTransportOptions {
   baseUrl: string
@@ -13,7 +19,7 @@ export interface HttpTransportOptions {
 
 export interface HttpRequest {
   route: { readonly method: string; readonly path: string }
-  /** Sent as `Authorization: Bearer …`, never in the URL (X2). */
+  /** Sent as `Authorization: Bearer …`, never in the URL (X2); `cookieSession`: the cookie instead. */
   token?: string
   signal?: AbortSignal
   json?: unknown
@@ -45,6 +51,9 @@ export function createHttpTransport({
   return async ({ route, token, signal, json, body, searchParams, headers, timeout }) => {
     const description = { method: route.method, url: prefixUrl + route.path }
     if (signal?.aborted) throw abortedError(signal)
+    const byCookie = token === cookieSession
+    // X3: a change the cookie authenticates must be JSON, also when it carries nothing.
+    if (byCookie && route.method !== 'GET' && body === undefined) json ??= {}
     const query = searchParams ? new URLSearchParams(definedEntries(searchParams)).toString() : ''
     // The caller's signal must reach the body too (an event stream is read long after the headers),
     // so it is combined with the timeout rather than forwarded until the headers arrive.
@@ -65,7 +74,11 @@ export function createHttpTransport({
         headers: {
           [workspaceHeader]: workspaceId,
           ...languageHeader(typeof locale === 'function' ? locale() : locale),
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          ...(byCookie
+            ? { [sessionCookieHeader]: '1' }
+            : token === undefined
+              ? {}
+              : { authorization: `Bearer ${token}` }),
           ...(json === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },

@@ -26,6 +26,7 @@ import type {
   MessagesPage,
   SendMessageResponse,
   Session,
+  SessionCheck,
   SessionGrant,
   UploadResponse,
 } from '@threadline/protocol'
@@ -165,11 +166,8 @@ const customer = object<Customer>({
   name: nullable(string),
 })
 
-const session = object<Session>({
-  token: longString(16),
-  expiresAt: isoDateTime,
-  method: oneOf<Session['method']>({ email: 1, identity_token: 1 }),
-})
+const sessionMethod = oneOf<Session['method']>({ email: 1, identity_token: 1 })
+const session = object<Session>({ token: longString(16), expiresAt: isoDateTime, method: sessionMethod })
 
 const conversationStatus = oneOf<ConversationStatus>({ unanswered: 1, active: 1, finished: 1 })
 
@@ -227,6 +225,10 @@ export const emailChallengeCheck = object<EmailChallenge>({
   resendAfterSeconds: integer(0),
 })
 export const sessionGrantCheck = object<SessionGrant>({ session, customer, cookie: optional(boolean) })
+export const sessionCheckCheck = object<SessionCheck>({
+  session: nullable(object<NonNullable<SessionCheck['session']>>({ expiresAt: isoDateTime, method: sessionMethod })),
+  customer: nullable(customer),
+})
 export const meResponseCheck = object<{ customer: Customer }>({ customer })
 export const conversationResponseCheck = object<{ conversation: Conversation | null }>({
   conversation: nullable(conversation),
