@@ -130,8 +130,9 @@ export default [
       name: '@threadline/console: the Automation settings chunk, loaded when the section is first opened',
       path: ['packages/console/dist/assets/automation-panel-*.js'],
       disablePlugins: ['@size-limit/esbuild'],
-      // 2.8 KB at the start (December 2026): the bot, and the intake steps' editor.
-      limit: '4 KB',
+      // 2.8 KB at the start (December 2026): the bot, and the intake steps' editor; 4,399 B with the
+      // quick starts' editor and the bot's deadlines (a chunk only owners and admins ever load).
+      limit: '5 KB',
     },
     {
       name: "@threadline/console: the Analytics page's chunks, JS + CSS with uPlot, loaded when the page is first opened",

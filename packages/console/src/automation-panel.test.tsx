@@ -1,14 +1,15 @@
 // @vitest-environment jsdom
 /**
  * "Automation" against the real server in-process (see console.test-helpers.tsx): the bot an owner
- * chooses among the workspace's bot keys, and the intake steps loaded, edited, reordered and saved
- * as one PUT, with the server's refusals shown by field and nothing stored.
+ * chooses among the workspace's bot keys and its deadlines, and the intake steps and quick starts
+ * loaded, edited, reordered and saved, each as one PUT, with the server's refusals shown by field
+ * and nothing stored.
  */
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { createAutomationClient, createConsoleClient } from '@threadline/api'
 import type { FetchFunction } from '@threadline/api'
-import type { IntakeSettings } from '@threadline/protocol'
+import type { IntakeSettings, QuickStart } from '@threadline/protocol'
 import type { ConsoleBrowser } from '@threadline/server/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { App } from './app.js'
@@ -24,7 +25,7 @@ const test = useConsoleTestServer()
 let ownerBrowser: ConsoleBrowser | undefined
 /** Every body the console PUT to the intake settings, parsed. */
 let sent: Record<string, unknown>[] = []
-/** Fields a newer server would answer beside `steps` (another console's, such as quick starts). */
+/** Fields a newer server would answer beside `steps` and `quickStarts`, which this console does not know. */
 let extraIntakeFields: Record<string, unknown> = {}
 
 let adminKey: string | undefined
@@ -49,7 +50,8 @@ const initial: IntakeSettings = {
 beforeEach(async () => {
   sent = []
   extraIntakeFields = {}
-  await (await automation()).setIntake(initial)
+  await (await automation()).setIntake({ ...initial, quickStarts: [] })
+  await (await automation()).setAutomation({ botKeyId: null, replyDeadlineSeconds: 15, idleDeadlineSeconds: 1_800 })
 })
 
 async function openAutomation(browser?: ConsoleBrowser) {
@@ -75,6 +77,12 @@ async function openIntake() {
   await opened.user.click(within(opened.dialog).getByRole('tab', { name: 'Automation' }))
   const form = await within(opened.dialog).findByRole('form', { name: 'Intake steps' })
   return { ...opened, form }
+}
+
+/** The steps form beside `form`, in the same open Automation section. */
+async function openIntakeIn(form: HTMLElement) {
+  const panel = form.parentElement!
+  return { form: await within(panel).findByRole('form', { name: 'Intake steps' }) }
 }
 
 async function botForm(user: ReturnType<typeof userEvent.setup>, dialog: HTMLElement) {
@@ -155,7 +163,9 @@ describe('automation settings', { timeout: consoleTestTimeoutMs }, () => {
     })
 
     it('edits, adds, reorders and saves as one PUT, with the keyboard, keeping fields it does not know', async () => {
-      extraIntakeFields = { quickStarts: [{ id: 'track', label: { en: 'Track' }, message: { en: 'Where is it?' } }] }
+      const quickStarts = [{ id: 'track', label: { en: 'Track' }, message: { en: 'Where is it?' } }]
+      await (await automation()).setIntake({ ...initial, quickStarts })
+      extraIntakeFields = { greeting: { en: 'Hello' } }
       const { user, container, form } = await openIntake()
       await user.click(within(form).getByRole('button', { name: 'Add a step' }))
       const third = step(form, 3)
@@ -193,9 +203,9 @@ describe('automation settings', { timeout: consoleTestTimeoutMs }, () => {
           options: [{ en: 'Wedding', es: 'Boda' }, { en: 'Gift' }],
         },
       ]
-      expect(sent).toEqual([{ ...extraIntakeFields, steps }])
+      expect(sent).toEqual([{ ...extraIntakeFields, quickStarts, steps }])
       // The server keeps the quick starts the console sent back as it loaded them.
-      expect(await (await automation()).getIntake()).toEqual({ ...extraIntakeFields, steps })
+      expect(await (await automation()).getIntake()).toEqual({ quickStarts, steps })
       expect(within(step(form, 1)).getByLabelText('Id')).toHaveProperty('value', 'news')
       expect(within(form).getByRole('status').textContent).toMatch(/^Saved\./)
     })
@@ -234,6 +244,228 @@ describe('automation settings', { timeout: consoleTestTimeoutMs }, () => {
       expect(before.steps).toEqual(initial.steps)
       await expectAccessible(container)
     })
+  })
+
+  describe('quick starts', () => {
+    const quickStart = (form: HTMLElement, number: number) =>
+      within(form).getByRole('group', { name: `Quick start ${number}` })
+    async function openQuickStarts() {
+      const opened = await openAutomation()
+      await opened.user.click(within(opened.dialog).getByRole('tab', { name: 'Automation' }))
+      const form = await within(opened.dialog).findByRole('form', { name: 'Quick starts' })
+      return { ...opened, form }
+    }
+    /** Types a quick start's id, English label and question. */
+    async function fill(
+      user: ReturnType<typeof userEvent.setup>,
+      group: HTMLElement,
+      { id, label, question }: { id?: string; label: string; question: string },
+    ) {
+      if (id !== undefined) {
+        await user.clear(within(group).getByLabelText('Id'))
+        await user.type(within(group).getByLabelText('Id'), id)
+      }
+      await user.type(within(group).getByLabelText('Label in English'), label)
+      await user.type(within(group).getByLabelText('Question in English'), question)
+    }
+    const stored = async () => (await (await automation()).getIntake()).quickStarts
+
+    it('an admin adds, translates, reorders and removes them with the keyboard, and they are stored beside the steps', async () => {
+      const { user, container, form } = await openQuickStarts()
+      expect(within(form).getByText('No quick starts: the chat opens with an empty message box.')).toBeTruthy()
+      within(form).getByRole('button', { name: 'Add a quick start' }).focus()
+      await user.keyboard('{Enter}')
+      await user.keyboard('{Enter}')
+      await fill(user, quickStart(form, 1), {
+        id: 'order',
+        label: 'Where is my order?',
+        question: 'Hello, where is my order?',
+      })
+      await user.click(within(quickStart(form, 1)).getByText('Label in other languages (optional)'))
+      await user.type(within(quickStart(form, 1)).getByLabelText('Label in Spanish'), '¿Dónde está mi pedido?')
+      await user.click(within(quickStart(form, 1)).getByText('Question in other languages (optional)'))
+      await user.type(within(quickStart(form, 1)).getByLabelText('Question in Arabic'), 'مرحبا، أين طلبي؟')
+      await fill(user, quickStart(form, 2), { id: 'returns', label: 'Returns', question: 'How do I return an item?' })
+      expect(within(form).getByRole('status').textContent).toBe('Unsaved changes.')
+      await expectAccessible(container)
+      await user.click(within(form).getByRole('button', { name: 'Save quick starts' }))
+      expect(await within(form).findByText(/^Saved\./)).toBeTruthy()
+      const order: QuickStart = {
+        id: 'order',
+        label: { en: 'Where is my order?', es: '¿Dónde está mi pedido?' },
+        message: { en: 'Hello, where is my order?', ar: 'مرحبا، أين طلبي؟' },
+      }
+      const returns: QuickStart = {
+        id: 'returns',
+        label: { en: 'Returns' },
+        message: { en: 'How do I return an item?' },
+      }
+      expect(await stored()).toEqual([order, returns])
+      expect(sent.at(-1)?.steps).toEqual(initial.steps)
+
+      // The keyboard moves the second to the top; one is edited, one added (its id offered), one removed.
+      within(form).getByRole('button', { name: 'Move quick start 2 up' }).focus()
+      await user.keyboard('{Enter}')
+      expect(within(quickStart(form, 1)).getByLabelText('Id')).toHaveProperty('value', 'returns')
+      await user.clear(within(quickStart(form, 1)).getByLabelText('Label in English'))
+      await user.type(within(quickStart(form, 1)).getByLabelText('Label in English'), 'Return an item')
+      await user.click(within(form).getByRole('button', { name: 'Add a quick start' }))
+      expect(within(quickStart(form, 3)).getByLabelText('Id')).toHaveProperty('value', 'start_3')
+      await fill(user, quickStart(form, 3), { label: 'Sizes', question: 'Which size fits me?' })
+      within(form).getByRole('button', { name: 'Remove quick start 2' }).focus()
+      await user.keyboard('{Enter}')
+      await user.click(within(form).getByRole('button', { name: 'Save quick starts' }))
+      expect(await within(form).findByText(/^Saved\./)).toBeTruthy()
+      const after: QuickStart[] = [
+        { ...returns, label: { en: 'Return an item' } },
+        { id: 'start_3', label: { en: 'Sizes' }, message: { en: 'Which size fits me?' } },
+      ]
+      expect(await stored()).toEqual(after)
+
+      // The steps form saves the quick starts as now stored, not as they were when the panel opened.
+      const steps = (await openIntakeIn(form)).form
+      await user.clear(within(step(steps, 2)).getByLabelText('Question in English'))
+      await user.type(within(step(steps, 2)).getByLabelText('Question in English'), 'Your order number, please?')
+      await user.click(within(steps).getByRole('button', { name: 'Save steps' }))
+      expect(await within(steps).findByText(/^Saved\./)).toBeTruthy()
+      const intake = await (await automation()).getIntake()
+      expect(intake.quickStarts).toEqual(after)
+      expect(intake.steps[1]?.prompt).toEqual({ en: 'Your order number, please?' })
+    })
+
+    it('refuses a fifth: the add button is disabled with the reason, and the server refuses one sent anyway', async () => {
+      const three = ['sizes', 'returns', 'order'].map((id) => ({
+        id,
+        label: { en: id },
+        message: { en: `About ${id}` },
+      }))
+      await (await automation()).setIntake({ ...initial, quickStarts: three })
+      const { user, container, form } = await openQuickStarts()
+      const add = within(form).getByRole('button', { name: 'Add a quick start' })
+      expect(add).toHaveProperty('disabled', false)
+      await user.click(add)
+      await fill(user, quickStart(form, 4), { id: 'gift', label: 'Gifts', question: 'Do you wrap gifts?' })
+      expect(add).toHaveProperty('disabled', true)
+      const reason = document.getElementById(add.getAttribute('aria-describedby') ?? '')
+      expect(reason?.textContent).toBe('4 quick starts is the most: remove one to add another.')
+      await user.click(add)
+      expect(within(form).queryByRole('group', { name: 'Quick start 5' })).toBeNull()
+      await expectAccessible(container)
+      await user.click(within(form).getByRole('button', { name: 'Save quick starts' }))
+      expect(await within(form).findByText(/^Saved\./)).toBeTruthy()
+      const four = await stored()
+      expect(four?.map(({ id }) => id)).toEqual(['sizes', 'returns', 'order', 'gift'])
+
+      const fifth = { id: 'hours', label: { en: 'Hours' }, message: { en: 'When are you open?' } }
+      const refusal = await (
+        await automation()
+      )
+        .setIntake({ ...initial, quickStarts: [...four!, fifth] })
+        .catch((error: unknown) => error)
+      expect(refusal).toMatchObject({ code: 'validation_failed' })
+      expect(await stored()).toEqual(four)
+    })
+
+    it('says what is missing before anything is sent, and shows the server’s refusal by the field it names, keeping what was typed', async () => {
+      const { user, container, form } = await openQuickStarts()
+      await user.click(within(form).getByRole('button', { name: 'Add a quick start' }))
+      const first = quickStart(form, 1)
+      // The label wraps its field's problem too: the fields are found before any is shown.
+      const label = within(first).getByLabelText('Label in English')
+      const question = within(first).getByLabelText('Question in English')
+      await user.type(label, 'Where is my order?')
+      await user.click(within(form).getByRole('button', { name: 'Save quick starts' }))
+      expect(within(form).getByRole('alert').textContent).toBe('Some quick starts need a fix (see below each field).')
+      expect(question.getAttribute('aria-invalid')).toBe('true')
+      expect(within(first).getByText('Write the question in English.')).toBeTruthy()
+      expect(sent).toEqual([])
+
+      // Too long a label is the server's to refuse: shown under the field, everything typed kept, nothing stored.
+      await user.clear(label)
+      await user.click(label)
+      await user.paste('x'.repeat(41))
+      await user.type(question, 'Hello, where is my order?')
+      await user.click(within(form).getByRole('button', { name: 'Save quick starts' }))
+      expect((await within(form).findByRole('alert')).textContent).toBe(
+        'Some quick starts need a fix (see below each field).',
+      )
+      expect(sent).toHaveLength(1)
+      expect(label.getAttribute('aria-invalid')).toBe('true')
+      const described = document.getElementById(label.getAttribute('aria-describedby')?.split(' ')[0] ?? '')
+      expect(described?.textContent).toMatch(/40/)
+      expect(label).toHaveProperty('value', 'x'.repeat(41))
+      expect(question).toHaveProperty('value', 'Hello, where is my order?')
+      expect(await stored()).toEqual([])
+      await expectAccessible(container)
+    })
+  })
+
+  describe('the deadlines', () => {
+    it('W8: an admin sets the reply and idle deadlines, told the limits, and a deadline out of range is said before it is sent', async () => {
+      const { user, dialog, container } = await openAutomation()
+      const { form } = await botForm(user, dialog)
+      const reply = within(form).getByLabelText('Reply deadline (seconds)')
+      const idle = within(form).getByLabelText('Idle deadline (seconds)')
+      expect(reply).toHaveProperty('value', '15')
+      expect(idle).toHaveProperty('value', '1800')
+      const hint = (input: HTMLElement) =>
+        document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent ?? ''
+      expect(hint(reply)).toMatch(/From 5 seconds to 300 \(5 minutes\); 15 by default\.$/)
+      expect(hint(idle)).toMatch(
+        /From 60 seconds \(1 minute\) to 86,400 \(24 hours\); 1,800 \(30 minutes\) by default\.$/,
+      )
+      await expectAccessible(container)
+
+      await user.clear(reply)
+      await user.type(reply, '4')
+      await user.clear(idle)
+      await user.type(idle, 'an hour')
+      await user.click(within(form).getByRole('button', { name: 'Save bot' }))
+      expect(within(form).getByRole('alert').textContent).toBe('A deadline needs a fix (see below it).')
+      for (const input of [reply, idle]) expect(input.getAttribute('aria-invalid')).toBe('true')
+      expect(within(form).getByText('Write whole seconds from 5 to 300.')).toBeTruthy()
+      expect(within(form).getByText('Write whole seconds from 60 to 86,400.')).toBeTruthy()
+      expect(idle).toHaveProperty('value', 'an hour')
+      await expectAccessible(container)
+      expect((await (await automation()).getAutomation()).settings.replyDeadlineSeconds).toBe(15)
+
+      await user.clear(reply)
+      await user.type(reply, '20')
+      await user.clear(idle)
+      await user.type(idle, '3600')
+      await user.click(within(form).getByRole('button', { name: 'Save bot' }))
+      expect(await within(form).findByText('Saved. Advisors answer.')).toBeTruthy()
+      expect((await (await automation()).getAutomation()).settings).toEqual({
+        botKeyId: null,
+        replyDeadlineSeconds: 20,
+        idleDeadlineSeconds: 3_600,
+      })
+      expect(reply).toHaveProperty('value', '20')
+      expect(reply.getAttribute('aria-invalid')).toBeNull()
+    })
+  })
+
+  it('H4: an advisor is offered no quick start or deadline control, and the server refuses their quick starts', async () => {
+    const { email } = await teammate(test.current, 'advisor', 'Bea')
+    const browser = await signedInBrowser(test.current, email)
+    const { dialog } = await openAutomation(browser)
+    expect(within(dialog).queryByRole('tab', { name: 'Automation' })).toBeNull()
+    expect(within(dialog).queryByRole('form', { name: 'Quick starts' })).toBeNull()
+    expect(within(dialog).queryByLabelText('Reply deadline (seconds)')).toBeNull()
+
+    const advisor = createConsoleClient({ baseUrl: test.current.server.url, fetch: browser.fetch }).automation
+    const before = await advisor.getIntake()
+    const quickStarts = [{ id: 'order', label: { en: 'Order' }, message: { en: 'Where is it?' } }]
+    expect(await advisor.setIntake({ ...before, quickStarts }).catch((error: unknown) => error)).toMatchObject({
+      code: 'forbidden',
+    })
+    expect(
+      await advisor
+        .setAutomation({ botKeyId: null, replyDeadlineSeconds: 300, idleDeadlineSeconds: 60 })
+        .catch((error: unknown) => error),
+    ).toMatchObject({ code: 'forbidden' })
+    expect(await (await automation()).getIntake()).toEqual(before)
+    expect((await (await automation()).getAutomation()).settings.replyDeadlineSeconds).toBe(15)
   })
 
   it('H4: an advisor is not offered the Automation section', async () => {

@@ -1,4 +1,4 @@
-import { intakeRules, intakeStepKinds } from '@threadline/protocol'
+import { automationRules, intakeRules, intakeStepKinds } from '@threadline/protocol'
 import type {
   AutomationSettingsResponse,
   IntakeSettings,
@@ -6,11 +6,21 @@ import type {
   IntakeStepKind,
   LocalizedText,
 } from '@threadline/protocol'
-import { Fragment, useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import type { FormEvent } from 'react'
 import { isThreadlineError } from '@threadline/api'
 import type { AutomationClient, TeamClient } from '@threadline/api'
+import {
+  ItemActions,
+  LocalizedField,
+  TextField,
+  localizedOf,
+  serverProblems,
+  useIntakeList,
+} from './automation-fields.js'
+import type { IntakeFormProps } from './automation-fields.js'
 import { ErrorAlert } from './error-alert.js'
+import { QuickStartsForm } from './quick-starts-form.js'
 import { useAction } from './use-action.js'
 import { useServerData } from './use-server-data.js'
 
@@ -27,12 +37,6 @@ const kindLabels: Record<IntakeStepKind, string> = {
   email: 'Email address',
   consent: 'Consent (yes or no)',
 }
-const otherLanguages = [
-  ['es', 'Spanish'],
-  ['fr', 'French'],
-  ['de', 'German'],
-  ['ar', 'Arabic'],
-] as const
 const idHint = 'Lowercase letters, digits and _, starting with a letter, at most 40: the field the answer becomes.'
 
 /**
@@ -48,29 +52,98 @@ export default function AutomationPanel({ automation, team, onOpenKeys }: Automa
   )
 }
 
+const { replyDeadlineSecondsMin, replyDeadlineSecondsMax, idleDeadlineSecondsMin, idleDeadlineSecondsMax } =
+  automationRules
+type Deadline = 'replyDeadlineSeconds' | 'idleDeadlineSeconds'
+const deadlineLimits: Record<Deadline, { min: number; max: number }> = {
+  replyDeadlineSeconds: { min: replyDeadlineSecondsMin, max: replyDeadlineSecondsMax },
+  idleDeadlineSeconds: { min: idleDeadlineSecondsMin, max: idleDeadlineSecondsMax },
+}
+const seconds = (value: number) => value.toLocaleString('en')
+const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`
+/** Seconds as a person says them: "90 seconds", "30 minutes", "24 hours". */
+const spoken = (value: number) =>
+  value % 3_600 === 0
+    ? plural(value / 3_600, 'hour')
+    : value % 60 === 0
+      ? plural(value / 60, 'minute')
+      : plural(value, 'second')
+/** "From 60 seconds (1 minute) to 86,400 (24 hours); 1,800 (30 minutes) by default." */
+function limitsOf(deadline: Deadline, byDefault: number): string {
+  const { min, max } = deadlineLimits[deadline]
+  const said = (value: number) => (value % 60 === 0 ? ` (${spoken(value)})` : '')
+  return `From ${seconds(min)} seconds${said(min)} to ${seconds(max)}${said(max)}; ${seconds(byDefault)}${said(byDefault)} by default.`
+}
+const deadlinePaths = /^(?:replyDeadlineSeconds|idleDeadlineSeconds)$/
+
+/** A deadline as typed, read as the server's whole seconds, or why it is not one. */
+function deadlineOf(deadline: Deadline, typed: string): number | string {
+  const { min, max } = deadlineLimits[deadline]
+  const value = /^\s*\d+\s*$/.test(typed) ? Number(typed) : Number.NaN
+  return Number.isInteger(value) && value >= min && value <= max
+    ? value
+    : `Write whole seconds from ${seconds(min)} to ${seconds(max)}.`
+}
+
 function BotForm({ automation, team, onOpenKeys }: AutomationPanelProps) {
   const { data, error } = useServerData((signal) =>
     Promise.all([automation.getAutomation({ signal }), team.listKeys({ signal })]),
   )
   const [choice, setChoice] = useState<string | null>(null)
+  // The deadlines as typed, while they differ from the stored ones.
+  const [typed, setTyped] = useState<Partial<Record<Deadline, string>>>({})
+  const [problems, setProblems] = useState<Record<string, string>>({})
   const [answer, setAnswer] = useState<AutomationSettingsResponse | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
-  const { busy, failure, run } = useAction()
+  const { busy, failure, setFailure, run } = useAction()
   const id = useId()
+  const form = { id, problems }
   const loaded = answer ?? data?.[0]
   const keys = data?.[1] ?? []
   const botKeys = keys.filter((key) => key.scope === 'bot' && key.revokedAt === null)
   const current = choice ?? loaded?.bot?.id ?? ''
+  const deadline = (name: Deadline) => typed[name] ?? String(loaded?.settings[name] ?? '')
+  const type = (name: Deadline, value: string) => {
+    setSaved(null)
+    setFailure(null)
+    setProblems({})
+    setTyped({ ...typed, [name]: value })
+  }
 
   function submit(event: FormEvent): void {
     event.preventDefault()
     if (!loaded) return
     setSaved(null)
+    const reply = deadlineOf('replyDeadlineSeconds', deadline('replyDeadlineSeconds'))
+    const idle = deadlineOf('idleDeadlineSeconds', deadline('idleDeadlineSeconds'))
+    const found = Object.fromEntries(
+      [
+        ['replyDeadlineSeconds', reply],
+        ['idleDeadlineSeconds', idle],
+      ].filter((entry): entry is [Deadline, string] => typeof entry[1] === 'string'),
+    )
+    setProblems(found)
+    if (typeof reply === 'string' || typeof idle === 'string') {
+      setFailure('A deadline needs a fix (see below it).')
+      return
+    }
     void run(async () => {
-      const stored = await automation.setAutomation({ ...loaded.settings, botKeyId: current === '' ? null : current })
-      setAnswer(stored)
-      setChoice(null)
-      setSaved(stored.bot ? `Saved. ${stored.bot.name} answers new conversations.` : 'Saved. Advisors answer.')
+      try {
+        const stored = await automation.setAutomation({
+          ...loaded.settings,
+          botKeyId: current === '' ? null : current,
+          replyDeadlineSeconds: reply,
+          idleDeadlineSeconds: idle,
+        })
+        setAnswer(stored)
+        setChoice(null)
+        setTyped({})
+        setSaved(stored.bot ? `Saved. ${stored.bot.name} answers new conversations.` : 'Saved. Advisors answer.')
+      } catch (refusal) {
+        if (isThreadlineError(refusal) && refusal.code === 'validation_failed')
+          setProblems(serverProblems(refusal.message, deadlinePaths))
+        throw refusal
+      }
     })
   }
 
@@ -86,7 +159,9 @@ function BotForm({ automation, team, onOpenKeys }: AutomationPanelProps) {
             <select
               value={current}
               aria-describedby={`${id}-hint`}
-              aria-invalid={failure ? true : undefined}
+              aria-invalid={
+                failure && !problems.replyDeadlineSeconds && !problems.idleDeadlineSeconds ? true : undefined
+              }
               onChange={(event) => {
                 setSaved(null)
                 setChoice(event.target.value)
@@ -110,12 +185,46 @@ function BotForm({ automation, team, onOpenKeys }: AutomationPanelProps) {
               Open API keys
             </button>
           )}
+          <div className="console-form__fields">
+            <TextField
+              form={form}
+              label="Reply deadline (seconds)"
+              path="replyDeadlineSeconds"
+              value={deadline('replyDeadlineSeconds')}
+              onChange={(value) => type('replyDeadlineSeconds', value)}
+              hint={`${id}-reply-hint`}
+              inputMode="numeric"
+            />
+            <TextField
+              form={form}
+              label="Idle deadline (seconds)"
+              path="idleDeadlineSeconds"
+              value={deadline('idleDeadlineSeconds')}
+              onChange={(value) => type('idleDeadlineSeconds', value)}
+              hint={`${id}-idle-hint`}
+              inputMode="numeric"
+            />
+          </div>
+          <p id={`${id}-reply-hint`} className="console-muted">
+            Reply deadline: how long the bot may take to answer a customer&rsquo;s message before the conversation goes
+            to advisors. {limitsOf('replyDeadlineSeconds', automationRules.replyDeadlineSecondsDefault)}
+          </p>
+          <p id={`${id}-idle-hint`} className="console-muted">
+            Idle deadline: how long a conversation the bot or the intake steps hold may go without a word from either
+            side before it goes to advisors.{' '}
+            {limitsOf('idleDeadlineSeconds', automationRules.idleDeadlineSecondsDefault)}
+          </p>
           <button type="submit" className="console-button console-button--primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save bot'}
           </button>
         </>
       )}
-      <ErrorAlert error={failure} />
+      <ErrorAlert
+        error={
+          failure &&
+          (problems[''] ?? (Object.keys(problems).length > 0 ? 'A deadline needs a fix (see below it).' : failure))
+        }
+      />
       <p role="status" className="console-muted console-status">
         {saved}
       </p>
@@ -138,18 +247,11 @@ function draftOf(steps: IntakeStep[], nextKey: () => number): DraftStep[] {
 
 /** The steps of the PUT: empty translations left out, options only on choice steps. */
 function stepsOf(draft: DraftStep[]): IntakeStep[] {
-  // In the server's order, so the unsaved-changes check compares like with like.
-  const text = (value: LocalizedText) =>
-    Object.fromEntries(
-      (['en', 'es', 'fr', 'de', 'ar'] as const).flatMap((language) =>
-        value[language] ? [[language, value[language]]] : [],
-      ),
-    ) as LocalizedText
   return draft.map(({ id, kind, prompt, options }) => ({
     id,
     kind,
-    prompt: text(prompt),
-    ...(kind === 'choice' ? { options: options.map(text) } : {}),
+    prompt: localizedOf(prompt),
+    ...(kind === 'choice' ? { options: options.map(localizedOf) } : {}),
   }))
 }
 
@@ -170,23 +272,18 @@ function problemsOf(draft: DraftStep[]): Record<string, string> {
   return problems
 }
 
-/**
- * The server's refusal (`Invalid request: steps.0.prompt.en: Too big…; …`) split by field; what
- * names no field of the form stays whole, under the key ''.
- */
-function serverProblems(message: string): Record<string, string> {
-  const problems: Record<string, string> = {}
-  for (const part of message.replace(/^Invalid request: /, '').split('; ')) {
-    const match = /^(steps\.\d+(?:\.[\w.]+)?): (.+)$/.exec(part)
-    if (match?.[1] && match[2]) problems[match[1]] = match[2]
-    else problems[''] = problems[''] ? `${problems['']}; ${part}` : part
-  }
-  return problems
-}
+/** The paths of the steps form's fields and groups in the server's refusal. */
+const stepPaths = /^steps\.\d+(?:\.[\w.]+)?$/
 
+/**
+ * The intake settings, loaded once: the steps and the quick starts are two forms over one PUT, so
+ * each sends the other's part as last stored, and a save of one never undoes the other's.
+ */
 function IntakePanel({ automation }: { automation: AutomationClient }) {
   const { data, error } = useServerData((signal) => automation.getIntake({ signal }))
-  if (!data) {
+  const [stored, setStored] = useState<IntakeSettings | null>(null)
+  const settings = stored ?? data
+  if (!settings) {
     return (
       <section className="console-form">
         <ErrorAlert error={error} />
@@ -194,97 +291,37 @@ function IntakePanel({ automation }: { automation: AutomationClient }) {
       </section>
     )
   }
-  return <IntakeForm automation={automation} initial={data} />
+  return (
+    <>
+      <IntakeForm automation={automation} stored={settings} onStored={setStored} />
+      <QuickStartsForm automation={automation} stored={settings} onStored={setStored} />
+    </>
+  )
 }
 
-function IntakeForm({ automation, initial }: { automation: AutomationClient; initial: IntakeSettings }) {
-  const keys = useRef(0)
-  const nextKey = () => (keys.current += 1)
-  // The settings as loaded, fields this console does not know included: a save replaces `steps` only.
-  const [loaded, setLoaded] = useState(initial)
-  const [draft, setDraft] = useState(() => draftOf(initial.steps, nextKey))
-  const [problems, setProblems] = useState<Record<string, string>>({})
-  const [saved, setSaved] = useState<string | null>(null)
-  const { busy, failure, setFailure, run } = useAction()
-  const id = useId()
-  const unsaved = JSON.stringify(stepsOf(draft)) !== JSON.stringify(loaded.steps)
-
-  const change = (steps: DraftStep[]) => {
-    setSaved(null)
-    // A problem is keyed by the step's place, which an edit may move: they are looked for again on save.
-    setProblems({})
-    setFailure(null)
-    setDraft(steps)
-  }
-  const setStep = (index: number, patch: Partial<DraftStep>) =>
-    change(draft.map((step, at) => (at === index ? { ...step, ...patch } : step)))
-  const move = (index: number, by: number) => {
-    const steps = [...draft]
-    const [step] = steps.splice(index, 1)
-    if (step) steps.splice(index + by, 0, step)
-    change(steps)
-  }
-
-  function submit(event: FormEvent): void {
-    event.preventDefault()
-    setSaved(null)
-    const found = problemsOf(draft)
-    setProblems(found)
-    if (Object.keys(found).length > 0) {
-      setFailure('Some steps need a fix (see below each field).')
-      return
-    }
-    void run(async () => {
-      try {
-        const answer = await automation.setIntake({ ...loaded, steps: stepsOf(draft) })
-        setLoaded({ ...loaded, ...answer })
-        setDraft(draftOf(answer.steps, nextKey))
-        setSaved('Saved. New sessions are asked these steps.')
-      } catch (refusal) {
-        if (isThreadlineError(refusal) && refusal.code === 'validation_failed')
-          setProblems(serverProblems(refusal.message))
-        throw refusal
-      }
-    })
-  }
-
-  /** A text input of the form, its problem (local or the server's) read with it. */
-  const field = (label: string, path: string, value: string, onChange: (value: string) => void, hint?: string) => {
-    const problem = problems[path]
-    const described = [problem && `${id}-${path}`, hint].filter(Boolean).join(' ') || undefined
-    return (
-      <label>
-        {label}
-        <input
-          type="text"
-          autoComplete="off"
-          value={value}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={described}
-          onChange={(event) => onChange(event.target.value)}
-        />
-        {problem && (
-          <span id={`${id}-${path}`} className="console-error">
-            {problem}
-          </span>
-        )}
-      </label>
-    )
-  }
-  const translations = (name: string, path: string, text: LocalizedText, onChange: (text: LocalizedText) => void) => (
-    <details className="console-automation__languages">
-      <summary>{name} in other languages (optional)</summary>
-      <div className="console-form__fields">
-        {otherLanguages.map(([language, languageName]) => (
-          <Fragment key={language}>
-            {field(`${name} in ${languageName}`, `${path}.${language}`, text[language] ?? '', (value) =>
-              onChange({ ...text, [language]: value }),
-            )}
-          </Fragment>
-        ))}
-      </div>
-    </details>
-  )
+function IntakeForm(props: IntakeFormProps) {
+  const {
+    draft,
+    change,
+    actionsFor,
+    setItem: setStep,
+    nextKey,
+    submit,
+    busy,
+    form,
+    alert,
+    status,
+  } = useIntakeList({
+    ...props,
+    list: 'steps',
+    draftOf,
+    itemsOf: stepsOf,
+    problemsOf,
+    paths: stepPaths,
+    needsFix: 'Some steps need a fix (see below each field).',
+    savedText: 'Saved. New sessions are asked these steps.',
+  })
+  const { id, problems } = form
 
   return (
     <form className="console-form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
@@ -326,14 +363,22 @@ function IntakeForm({ automation, initial }: { automation: AutomationClient; ini
                       ))}
                     </select>
                   </label>
-                  {field('Id', `${at}.id`, step.id, (value) => setStep(index, { id: value }), `${id}-id-hint`)}
+                  <TextField
+                    form={form}
+                    label="Id"
+                    path={`${at}.id`}
+                    value={step.id}
+                    onChange={(value) => setStep(index, { id: value })}
+                    hint={`${id}-id-hint`}
+                  />
                 </div>
-                <div className="console-form__fields">
-                  {field('Question in English', `${at}.prompt.en`, step.prompt.en, (value) =>
-                    setStep(index, { prompt: { ...step.prompt, en: value } }),
-                  )}
-                </div>
-                {translations('Question', `${at}.prompt`, step.prompt, (prompt) => setStep(index, { prompt }))}
+                <LocalizedField
+                  form={form}
+                  name="Question"
+                  path={`${at}.prompt`}
+                  text={step.prompt}
+                  onChange={(prompt) => setStep(index, { prompt })}
+                />
                 {step.kind === 'choice' && (
                   <fieldset className="console-hours__group">
                     <legend>Options of step {number}</legend>
@@ -343,12 +388,13 @@ function IntakeForm({ automation, initial }: { automation: AutomationClient; ini
                       const name = `Option ${which + 1}`
                       return (
                         <div key={which} className="console-automation__option">
-                          <div className="console-form__fields">
-                            {field(`${name} in English`, `${at}.options.${which}.en`, option.en, (value) =>
-                              setOption({ ...option, en: value }),
-                            )}
-                          </div>
-                          {translations(name, `${at}.options.${which}`, option, setOption)}
+                          <LocalizedField
+                            form={form}
+                            name={name}
+                            path={`${at}.options.${which}`}
+                            text={option}
+                            onChange={setOption}
+                          />
                           {step.options.length > intakeRules.minOptions && (
                             <button
                               type="button"
@@ -374,34 +420,7 @@ function IntakeForm({ automation, initial }: { automation: AutomationClient; ini
                     )}
                   </fieldset>
                 )}
-                <div className="console-automation__actions">
-                  <button
-                    type="button"
-                    className="console-button"
-                    aria-label={`Move step ${number} up`}
-                    disabled={index === 0}
-                    onClick={() => move(index, -1)}
-                  >
-                    Move up
-                  </button>
-                  <button
-                    type="button"
-                    className="console-button"
-                    aria-label={`Move step ${number} down`}
-                    disabled={index === draft.length - 1}
-                    onClick={() => move(index, 1)}
-                  >
-                    Move down
-                  </button>
-                  <button
-                    type="button"
-                    className="console-button"
-                    aria-label={`Remove step ${number}`}
-                    onClick={() => change(draft.filter((_, at) => at !== index))}
-                  >
-                    Remove
-                  </button>
-                </div>
+                <ItemActions noun="step" {...actionsFor(index)} />
               </fieldset>
             </li>
           )
@@ -429,15 +448,9 @@ function IntakeForm({ automation, initial }: { automation: AutomationClient; ini
       <button type="submit" className="console-button console-button--primary" disabled={busy}>
         {busy ? 'Saving…' : 'Save steps'}
       </button>
-      <ErrorAlert
-        error={
-          failure &&
-          (problems[''] ??
-            (Object.keys(problems).length > 0 ? 'Some steps need a fix (see below each field).' : failure))
-        }
-      />
+      <ErrorAlert error={alert} />
       <p role="status" className="console-muted console-status">
-        {saved ?? (unsaved ? 'Unsaved changes.' : null)}
+        {status}
       </p>
     </form>
   )
