@@ -28,6 +28,8 @@ export type {
 } from './create-agent-client.js'
 export { createAutomationClient } from './automation.js'
 export type { AutomationClient, HandoffOptions, SetAutomationOptions, SetIntakeOptions } from './automation.js'
+export { createInboundEmailClient } from './inbound-email.js'
+export type { InboundEmailClient, ListInboundEmailsOptions, InboundEmailCallOptions } from './inbound-email.js'
 export { createBlocksClient } from './blocks.js'
 export type { BlocksClient, BlockCustomerOptions, LiftBlockOptions } from './blocks.js'
 export { createAgentAttachmentClient } from './attachments.js'

@@ -217,6 +217,28 @@ export { consoleRoutes } from './routes/console-routes.js'
 export type { ConsoleRoutes, ConsoleRouteName } from './routes/console-routes.js'
 export { teamRoutes } from './routes/team-routes.js'
 export type { TeamRoutes, TeamRouteName } from './routes/team-routes.js'
+export { inboundEmailRoutes } from './routes/inbound-email-routes.js'
+export type { InboundEmailRoutes, InboundEmailRouteName } from './routes/inbound-email-routes.js'
+export {
+  inboundEmailOutcomes,
+  inboundEmailReasons,
+  inboundEmailStatuses,
+  messageChannels,
+  replyAddressPrefix,
+} from './inbound-email.js'
+export type { InboundEmailOutcome, InboundEmailReason, InboundEmailStatus, MessageChannel } from './inbound-email.js'
+export type {
+  InboundEmailResult,
+  EmailAuthentication,
+  InboundEmail,
+  InboundEmailsQuery,
+  InboundEmailsResponse,
+  InboundEmailResponse,
+  AcceptedInboundEmail,
+  DiscardedInboundEmail,
+  InboundEmailSettings,
+  CreatedInboundSecret,
+} from './schemas/inbound-email.js'
 export { blockRoutes } from './routes/block-routes.js'
 export type { BlockRoutes, BlockRouteName } from './routes/block-routes.js'
 export { blockRules, rateLimitKinds } from './blocks.js'

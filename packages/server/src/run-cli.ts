@@ -108,6 +108,8 @@ function threadlineOptions(config: ServerConfig, io: CliIo): ThreadlineOptions {
     pendingRescanMs: config.rescanSeconds * 1000,
     webhookAllowedHosts: config.webhookAllowedHosts,
     proactiveLimitPerDay: config.proactiveLimitPerDay,
+    inboundEmailDomain: config.inboundEmailDomain,
+    inboundEmailMaxBytes: config.inboundEmailMaxBytes,
     ...(config.devClockOffsetFile === null ? {} : { now: devClock(config.devClockOffsetFile) }),
     log: io.stderr,
   }

@@ -2,6 +2,7 @@ import type { ScanPolicy } from './attachments/file-scanner.js'
 import type { Database } from './database/database.js'
 import type { KeyedHasher } from './crypto/keyed-hash.js'
 import type { SecretBox } from './crypto/secret-box.js'
+import type { DnsResolver } from './inbound-email/mail-authentication.js'
 import type { Mailer } from './mail/mailer.js'
 import type { RealtimeBus } from './realtime/bus.js'
 import type { RateLimitRules } from './http/rate-limits.js'
@@ -49,4 +50,10 @@ export interface ServerSettings {
   proactiveLimitPerDay: number
   /** W3: hosts webhooks may reach although they are private or local (an operator's own receivers). */
   webhookAllowedHosts: string[]
+  /** M1: reply addresses are `reply+<token>@<this domain>`; null: notification emails carry none (docs/email-replies.md). */
+  inboundEmailDomain: string | null
+  /** M5: the largest mail `POST /v1/inbound/email` reads. */
+  inboundEmailMaxBytes: number
+  /** M1: where SPF, DKIM and DMARC records are looked up; tests answer from fixed records. */
+  dnsResolver: DnsResolver
 }

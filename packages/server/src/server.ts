@@ -13,6 +13,8 @@ import type { ScanPolicy } from './attachments/file-scanner.js'
 import { rescanPendingFiles } from './attachments/pending-rescan.js'
 import type { RescanResult } from './attachments/pending-rescan.js'
 import { createKeyedHasher } from './crypto/keyed-hash.js'
+import { systemDnsResolver } from './inbound-email/mail-authentication.js'
+import type { DnsResolver } from './inbound-email/mail-authentication.js'
 import { createSecretBox } from './crypto/secret-box.js'
 import { openDatabase } from './database/database.js'
 import type { Database, DatabaseOptions } from './database/database.js'
@@ -123,6 +125,15 @@ export interface ThreadlineOptions {
    * disables the timer (tests call `runBotDeadlines()`). Default 1 s.
    */
   botDeadlineRunMs?: number
+  /**
+   * M1: the domain whose mail reaches `POST /v1/inbound/email` (its MX points at the provider);
+   * reply emails then carry `Reply-To: reply+<token>@<domain>`. Default none: no reply addresses.
+   */
+  inboundEmailDomain?: string | null
+  /** M5: the largest mail the inbound route reads. Default 25 MB (what common providers accept). */
+  inboundEmailMaxBytes?: number
+  /** M1: DNS lookups for SPF, DKIM and DMARC, shaped like `dns.promises.resolve`. Default the system resolver. */
+  dnsResolver?: DnsResolver
   /** Where operational lines go (never codes or tokens). Default `console.error`. */
   log?: (line: string) => void
 }
@@ -237,6 +248,9 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     rateLimits: { ...defaultRateLimits, ...options.rateLimits },
     proactiveLimitPerDay: options.proactiveLimitPerDay ?? 3,
     webhookAllowedHosts: options.webhookAllowedHosts ?? [],
+    inboundEmailDomain: options.inboundEmailDomain?.toLowerCase() ?? null,
+    inboundEmailMaxBytes: options.inboundEmailMaxBytes ?? 25 * 1024 * 1024,
+    dnsResolver: options.dnsResolver ?? systemDnsResolver,
   }
   if (settings.fileScanner === 'hold')
     log(

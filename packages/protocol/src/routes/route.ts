@@ -4,9 +4,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
  * Who may call a route. `workspace`: the workspace header, no credential. `session`: `Authorization:
  * Bearer <session token>`. `agent`: `Authorization: Bearer <agent key>`. `admin`: `Authorization: Bearer
  * <workspace secret>` plus the workspace header (server to server only). `console`: the console's
- * same-origin cookie. `none`: nothing (the console's sign-in).
+ * same-origin cookie. `inbound`: `Authorization: Bearer <inbound secret>` (a provider's inbound email
+ * webhook, docs/email-replies.md). `none`: nothing (the console's sign-in).
  */
-export type RouteAuth = 'workspace' | 'session' | 'agent' | 'admin' | 'console' | 'none'
+export type RouteAuth = 'workspace' | 'session' | 'agent' | 'admin' | 'console' | 'inbound' | 'none'
 
 /**
  * What a route carries, for the type system only. `body`/`query` absent: the route takes none;

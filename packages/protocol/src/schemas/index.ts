@@ -165,7 +165,21 @@ export {
   blockRouteSchemas,
   webhookRouteSchemas,
   automationRouteSchemas,
+  inboundEmailRouteSchemas,
 } from './route-schemas.js'
+export {
+  inboundEmailReasonSchema,
+  inboundEmailResultSchema,
+  emailAuthenticationSchema,
+  inboundEmailSchema,
+  inboundEmailsQuerySchema,
+  inboundEmailsResponseSchema,
+  inboundEmailResponseSchema,
+  acceptedInboundEmailSchema,
+  discardedInboundEmailSchema,
+  inboundEmailSettingsSchema,
+  createdInboundSecretSchema,
+} from './inbound-email.js'
 export {
   automationSettingsSchema,
   automationSettingsResponseSchema,

@@ -10,6 +10,17 @@ import type { recordsRoutes } from '../routes/records-routes.js'
 import type { blockRoutes } from '../routes/block-routes.js'
 import type { webhookRoutes } from '../routes/webhook-routes.js'
 import type { automationRoutes } from '../routes/automation-routes.js'
+import type { inboundEmailRoutes } from '../routes/inbound-email-routes.js'
+import {
+  acceptedInboundEmailSchema,
+  createdInboundSecretSchema,
+  discardedInboundEmailSchema,
+  inboundEmailResponseSchema,
+  inboundEmailResultSchema,
+  inboundEmailSettingsSchema,
+  inboundEmailsQuerySchema,
+  inboundEmailsResponseSchema,
+} from './inbound-email.js'
 import {
   createdWebhookSchema,
   createWebhookRequestSchema,
@@ -285,3 +296,15 @@ export const automationRouteSchemas = {
   getIntake: { response: intakeSettingsSchema },
   setIntake: { body: intakeSettingsSchema, response: intakeSettingsSchema },
 } as const satisfies RouteTableSchemas<typeof automationRoutes>
+
+export const inboundEmailRouteSchemas = {
+  // The body is the raw mail (message/rfc822), read as bytes, not JSON.
+  receiveEmail: { response: inboundEmailResultSchema },
+  listInboundEmails: { query: inboundEmailsQuerySchema, response: inboundEmailsResponseSchema },
+  inboundEmail: { response: inboundEmailResponseSchema },
+  acceptInboundEmail: { response: acceptedInboundEmailSchema },
+  discardInboundEmail: { response: discardedInboundEmailSchema },
+  inboundEmailSettings: { response: inboundEmailSettingsSchema },
+  rotateInboundSecret: { response: createdInboundSecretSchema },
+  rotateReplyAddress: {},
+} as const satisfies RouteTableSchemas<typeof inboundEmailRoutes>

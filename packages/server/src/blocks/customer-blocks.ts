@@ -2,6 +2,7 @@ import { blockRules } from '@threadline/protocol'
 import type { Agent, Block } from '@threadline/protocol'
 import type { Transaction } from 'kysely'
 import { lockConversation, publishAll } from '../conversations/message-log.js'
+import { revokeReplyTokens } from '../inbound-email/reply-tokens.js'
 import { randomId } from '../crypto/random.js'
 import type { CustomerBlockTable, CustomerTable, DatabaseSchema } from '../database/schema.js'
 import { ApiError } from '../errors/api-error.js'
@@ -77,6 +78,17 @@ export async function placeBlock(context: ServerContext, input: PlaceBlockInput)
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .execute()
     await transaction.insertInto('customer_blocks').values(row).execute()
+    // M1: the reply addresses of a blocked customer's emails stop working; mail to them is held.
+    const conversations = await transaction
+      .selectFrom('conversations')
+      .select('id')
+      .where('customer_id', '=', customer.id)
+      .execute()
+    await revokeReplyTokens(
+      transaction,
+      conversations.map((conversation) => conversation.id),
+      now,
+    )
     return {
       kind: 'block',
       actor: advisorActor(input.agent),

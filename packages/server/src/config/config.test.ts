@@ -46,6 +46,7 @@ describe('loadConfig', () => {
           TRUSTED_PROXY_HOPS: '1',
           THREADLINE_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal,10.0.0.7',
           THREADLINE_PROACTIVE_LIMIT_PER_DAY: '5',
+          THREADLINE_INBOUND_EMAIL_DOMAIN: 'Reply.Shop.example',
         },
         flags: { port: '4000', 'data-dir': 'data' },
         cwd,
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         otpIpHourlyLimit: 50,
         webhookAllowedHosts: ['hooks.internal', '10.0.0.7'],
         proactiveLimitPerDay: 5,
+        inboundEmailDomain: 'reply.shop.example',
       })
     })
   })

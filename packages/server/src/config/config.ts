@@ -36,6 +36,10 @@ export interface ServerConfig {
   webhookAllowedHosts: string[]
   /** Proactive messages one customer may get in any 24 hours (docs/proactive-messages.md). */
   proactiveLimitPerDay: number
+  /** M1: the domain of reply addresses (`reply+<token>@<domain>`, docs/email-replies.md); null: none. */
+  inboundEmailDomain: string | null
+  /** M5: the largest mail the inbound route reads, in bytes. */
+  inboundEmailMaxBytes: number
   /**
    * Development only: a file holding milliseconds to add to the clock, read on every `now()`, so an
    * end-to-end test can move a running server past a block's end (see `dev-clock.ts`).
@@ -158,6 +162,18 @@ const fields = {
     expect: 'an integer 1–1000',
     schema: integer(1, 1000),
   },
+  inboundEmailDomain: {
+    env: 'THREADLINE_INBOUND_EMAIL_DOMAIN',
+    flag: 'inbound-email-domain',
+    expect: 'a domain name, like reply.shop.example',
+    schema: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i),
+  },
+  inboundEmailMaxBytes: {
+    env: 'THREADLINE_INBOUND_EMAIL_MAX_BYTES',
+    flag: 'inbound-email-max-bytes',
+    expect: 'an integer 1024–104857600',
+    schema: integer(1024, 100 * 1024 * 1024),
+  },
   devClockOffsetFile: {
     env: 'THREADLINE_DEV_CLOCK_OFFSET_FILE',
     flag: 'dev-clock-offset-file',
@@ -236,6 +252,8 @@ export function loadConfig({
   const rescanSeconds = read('rescanSeconds') ?? 300
   const webhookAllowedHosts = read('webhookAllowedHosts') ?? []
   const proactiveLimitPerDay = read('proactiveLimitPerDay') ?? 3
+  const inboundEmailDomain = read('inboundEmailDomain')?.toLowerCase() ?? null
+  const inboundEmailMaxBytes = read('inboundEmailMaxBytes') ?? 25 * 1024 * 1024
   const devClockSetting = read('devClockOffsetFile')
   const devClockOffsetFile = devClockSetting === undefined ? null : resolve(cwd, devClockSetting)
 
@@ -284,6 +302,8 @@ export function loadConfig({
       rescanSeconds,
       webhookAllowedHosts,
       proactiveLimitPerDay,
+      inboundEmailDomain,
+      inboundEmailMaxBytes,
       devClockOffsetFile,
     },
   }

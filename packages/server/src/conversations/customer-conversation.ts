@@ -85,6 +85,8 @@ export interface CustomerSend {
    * and `hidden` store it and flag a conversation nobody has answered yet as offline.
    */
   mode?: ChatMode
+  /** `email` for a reply that came in by email (docs/email-replies.md); the chat's own messages carry none. */
+  channel?: 'email'
 }
 
 /**
@@ -109,7 +111,17 @@ export async function sendCustomerMessage(context: ServerContext, message: Custo
 
 async function sendOnce(
   context: ServerContext,
-  { customer, workspace, clientId, text, attachmentIds, quickStart, language = 'en', mode = 'live' }: CustomerSend,
+  {
+    customer,
+    workspace,
+    clientId,
+    text,
+    attachmentIds,
+    quickStart,
+    language = 'en',
+    mode = 'live',
+    channel,
+  }: CustomerSend,
 ): Promise<SendMessageResponse> {
   const events: ChatEvent[] = []
   let conversationId = ''
@@ -164,6 +176,7 @@ async function sendOnce(
       author_name: customer.name,
       author_avatar_url: null,
       text: storedCustomerText(rule, text),
+      channel: channel ?? null,
     })
     const attachments = await claimUploads(transaction, { customer, attachmentIds: requested, messageId: message.id })
     events.push({

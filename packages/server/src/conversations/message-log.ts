@@ -100,6 +100,7 @@ export async function appendMessage(
     | 'text'
     | 'proactive'
     | 'quick_replies'
+    | 'channel'
   >,
 ): Promise<MessageTable> {
   const at = context.now()

@@ -63,5 +63,7 @@ export function toMessage(row: MessageTable, attachments: Attachment[] = []): Me
     createdAt: iso(row.created_at),
     readAt: row.read_at === null ? null : iso(row.read_at),
     ...(row.quick_replies ? { quickReplies: JSON.parse(row.quick_replies) as string[] } : {}),
+    // Not yet in the protocol's Message type (see messageChannels): on the wire beside its fields.
+    ...(row.channel ? { channel: row.channel } : {}),
   }
 }

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationResultSet } from 'kysely'
 import { botControllerMigration, intakeMigration, quickStartsMigration } from '../automation/automation-migration.js'
 import { sessionCookiesMigration } from '../auth/session-cookie-migration.js'
 import { blocksMigration } from '../blocks/blocks-migration.js'
+import { inboundEmailMigration } from '../inbound-email/inbound-email-migration.js'
 import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
 import { webhooksMigration } from '../webhooks/webhooks-migration.js'
 
@@ -687,6 +688,7 @@ export const migrations: Record<string, Migration> = {
   '0019_intake': intakeMigration,
   '0020_session_cookies': sessionCookiesMigration,
   '0021_quick_starts': quickStartsMigration,
+  '0022_inbound_email': inboundEmailMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -34,6 +34,9 @@ export interface DatabaseSchema {
   transcript_sends: TranscriptSendTable
   privacy_audit: PrivacyAuditTable
   customer_blocks: CustomerBlockTable
+  reply_tokens: ReplyTokenTable
+  inbound_emails: InboundEmailTable
+  inbound_secrets: InboundSecretTable
   customer_networks: CustomerNetworkTable
 }
 
@@ -278,6 +281,8 @@ export interface MessageTable {
   proactive?: number
   /** JSON string array: answers the customer may tap (an intake question's options). Optional: rows before 0019. */
   quick_replies?: string | null
+  /** `email` for a customer's email reply (0022, docs/email-replies.md); null for the chat. Optional: other writers leave it null. */
+  channel?: 'email' | null
 }
 
 export interface PageViewTable {
@@ -507,4 +512,53 @@ export interface CustomerNetworkTable {
   customer_id: string
   network_hash: string
   last_seen_at: number
+}
+
+/**
+ * M1: one reply address, minted for one notification email: `reply+<token>@<domain>`. Only the
+ * token's keyed hash is stored; revoked on rotation and when the customer is blocked, deleted with
+ * the conversation (0022).
+ */
+export interface ReplyTokenTable {
+  id: string
+  workspace_id: string
+  conversation_id: string
+  token_hash: string
+  created_at: number
+  revoked_at: number | null
+}
+
+/**
+ * Every mail kept from `POST /v1/inbound/email`: accepted on arrival (with the message it became) or
+ * held for an advisor (M1), with its whole original for advisors (M2). Dropped auto-replies and
+ * loops are not kept (M3).
+ */
+export interface InboundEmailTable {
+  id: string
+  workspace_id: string
+  conversation_id: string | null
+  status: 'held' | 'accepted' | 'discarded'
+  reason: string | null
+  from_address: string
+  subject: string
+  /** Quoted history and signature stripped (M2). */
+  text: string
+  /** The mail as it arrived. */
+  original: string
+  /** The mail's Message-ID, so a provider's retry of one mail is one message. */
+  message_id_header: string | null
+  /** JSON `EmailAuthentication`. */
+  authentication: string
+  received_at: number
+  decided_at: number | null
+  decided_by_agent_id: string | null
+  message_id: string | null
+}
+
+/** The workspace's inbound secret (H5's rules: shown once, a keyed hash stored, replaced by rotation). */
+export interface InboundSecretTable {
+  workspace_id: string
+  secret_hash: string
+  prefix: string
+  created_at: number
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
-import { limits, visitorRoutes } from '@threadline/protocol'
+import { inboundEmailRoutes, limits, visitorRoutes } from '@threadline/protocol'
 import { ApiError } from '../errors/api-error.js'
 import { databaseUnavailable, isDatabaseUnavailable } from '../errors/database-unavailable.js'
 import type { DevOutbox } from '../mail/dev-outbox.js'
@@ -14,6 +14,7 @@ import { exceptAdminPaths, mountAdminRoutes } from './admin-routes.js'
 import { mountAgentRoutes } from './agent-routes.js'
 import { mountBlockRoutes } from './block-routes.js'
 import { mountWebhookRoutes } from './webhook-routes.js'
+import { mountInboundEmailRoutes } from './inbound-email-routes.js'
 import { mountAutomationRoutes } from './automation-routes.js'
 import { openApiDocument } from './openapi.js'
 import { mountConsoleAuthRoutes } from './console-auth-routes.js'
@@ -75,11 +76,15 @@ export function createApp(
     })
   const jsonLimit = limitTo(context.settings.maxBodyBytes)
   const uploadLimit = limitTo(limits.attachmentMaxBytes)
+  // M5: a mail larger than the cap is refused as it streams in.
+  const inboundLimit = limitTo(context.settings.inboundEmailMaxBytes)
   const agentUpload = /^\/v1\/agent\/conversations\/[^/]+\/uploads$/
   const limitBodies: MiddlewareHandler = (c, next) =>
     c.req.path === visitorRoutes.uploadAttachment.path || agentUpload.test(c.req.path)
       ? uploadLimit(c, next)
-      : jsonLimit(c, next)
+      : c.req.path === inboundEmailRoutes.receiveEmail.path
+        ? inboundLimit(c, next)
+        : jsonLimit(c, next)
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
@@ -92,6 +97,7 @@ export function createApp(
   mountRecordsRoutes(app, { context, cors, registry })
   mountBlockRoutes(app, { context, cors })
   mountWebhookRoutes(app, { context, cors })
+  mountInboundEmailRoutes(app, { context, cors })
   mountAutomationRoutes(app, { context, cors })
   mountConsoleAuthRoutes(app, { context, registry })
   mountAdminRoutes(app, { context, registry, availability })

@@ -9,6 +9,7 @@ import {
   teamRoutes,
   visitorRoutes,
   webhookRoutes,
+  inboundEmailRoutes,
   sessionCookieHeader,
   workspaceHeader,
 } from '@threadline/protocol'
@@ -25,6 +26,7 @@ import {
   teamRouteSchemas,
   visitorRouteSchemas,
   webhookRouteSchemas,
+  inboundEmailRouteSchemas,
 } from '@threadline/protocol/schemas'
 import * as z from 'zod'
 import { consoleCookieName } from './console-cookie.js'
@@ -45,6 +47,7 @@ export const routeTables: ReadonlyArray<{
   { tag: 'records', routes: recordsRoutes, schemas: recordsRouteSchemas },
   { tag: 'blocks', routes: blockRoutes, schemas: blockRouteSchemas },
   { tag: 'webhooks', routes: webhookRoutes, schemas: webhookRouteSchemas },
+  { tag: 'inbound-email', routes: inboundEmailRoutes, schemas: inboundEmailRouteSchemas },
   { tag: 'automation', routes: automationRoutes, schemas: automationRouteSchemas },
   { tag: 'console', routes: consoleRoutes, schemas: consoleRouteSchemas },
   { tag: 'admin', routes: adminRoutes, schemas: adminRouteSchemas },
@@ -56,6 +59,7 @@ const security: Record<RouteAuth, Array<Record<string, string[]>>> = {
   agent: [{ agentKey: [] }, { consoleCookie: [] }],
   admin: [{ workspaceSecret: [], workspace: [] }],
   console: [{ consoleCookie: [] }],
+  inbound: [{ inboundSecret: [] }],
   none: [],
 }
 
@@ -111,6 +115,10 @@ function operation(tag: string, name: string, route: RouteSpec, slots: Slots | u
         schema,
       })),
     ],
+    // The inbound webhook's body is the raw mail, not JSON.
+    ...(route.auth === 'inbound'
+      ? { requestBody: { required: true, content: { 'message/rfc822': { schema: { type: 'string' } } } } }
+      : {}),
     ...(slots?.body === undefined
       ? {}
       : {
@@ -158,6 +166,11 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'The workspace secret, with the workspace header; server to server only',
         },
         consoleCookie: { type: 'apiKey', in: 'cookie', name: consoleCookieName, description: 'A console session' },
+        inboundSecret: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The workspace's inbound email secret (tl_inbound_…), for a provider's inbound webhook",
+        },
       },
     },
   }

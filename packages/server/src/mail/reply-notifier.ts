@@ -2,6 +2,7 @@ import { isOriginAllowed } from '../workspaces/origin-policy.js'
 import { touchPresence } from '../realtime/presence.js'
 import type { ServerContext } from '../server-context.js'
 import { composeReplyEmail } from './reply-email.js'
+import { mintReplyAddress } from '../inbound-email/reply-tokens.js'
 import { errorMessage } from '../errors/error-message.js'
 
 const batchSize = 100
@@ -35,6 +36,7 @@ export async function sweepReplyEmails(
       'customers.email_verified',
       'customers.last_stream_seen_at',
       'workspaces.name as workspace_name',
+      'conversations.workspace_id',
       'workspaces.allowed_origins',
     ])
     .where('conversations.reply_email_pending_since', 'is not', null)
@@ -89,7 +91,12 @@ export async function sweepReplyEmails(
           replies: replies.map((reply) => ({ authorName: reply.author_name, text: reply.text })),
           link,
           from: context.settings.mailFrom,
-          replyTo: context.settings.mailReplyTo,
+          // M1: a reply address of this email's own, when replies by email are set up.
+          replyTo:
+            (await mintReplyAddress(context, db, {
+              workspaceId: candidate.workspace_id,
+              conversationId: candidate.id,
+            })) ?? context.settings.mailReplyTo,
         }),
       )
       sent += 1

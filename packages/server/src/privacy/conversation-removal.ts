@@ -10,7 +10,7 @@ export type RemovedCounts = Record<string, number>
 /**
  * Deletes conversations and everything that hangs off them: messages and their files (stored in the
  * database, so deleting the row deletes the file), the timeline, labels, notes, transcript sends and
- * identification failures, what the analytics projection folded of them and the webhook
+ * identification failures, the emails received for them and their reply addresses, what the analytics projection folded of them and the webhook
  * deliveries about them. Codes that linked one
  * of them forget which. Children go first, for the foreign keys. Runs inside the caller's
  * transaction, so a removal is whole or not at all.
@@ -38,6 +38,9 @@ export async function removeConversations(
     ['conversation_notes', 'notes'],
     ['transcript_sends', 'transcripts'],
     ['identification_failures', null],
+    // M1, M2: the mails that answered it (their originals too) and its reply addresses.
+    ['inbound_emails', 'inboundEmails'],
+    ['reply_tokens', null],
   ] as const
   for (const [table, kind] of byConversation) {
     const result = await transaction

@@ -80,6 +80,17 @@ export async function eraseCustomer(
         .numDeletedRows,
     )
     if (addresses.length > 0) {
+      // Held mails from their addresses that named no conversation of theirs (a wrong token).
+      add(
+        'inboundEmails',
+        (
+          await transaction
+            .deleteFrom('inbound_emails')
+            .where('workspace_id', '=', workspaceId)
+            .where('from_address', 'in', addresses)
+            .executeTakeFirstOrThrow()
+        ).numDeletedRows,
+      )
       await transaction
         .deleteFrom('otp_challenges')
         .where('workspace_id', '=', workspaceId)
