@@ -62,6 +62,7 @@ function MessageItem({ message, customerName }: { message: Message; customerName
       <p className="console-message__meta">
         <span className="console-message__author">{author}</span>{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+        {message.channel === 'email' && <span className="console-message__receipt"> · By email</span>}
         {!fromCustomer && message.author.kind === 'agent' && (
           <span className="console-message__receipt">{message.readAt ? ' · Seen' : ' · Sent'}</span>
         )}

@@ -17,6 +17,7 @@ export function fromServerMessage(message: Message): ChatMessage {
     readAt: message.readAt === null ? null : Date.parse(message.readAt),
     error: null,
     ...(message.quickReplies && { quickReplies: message.quickReplies }),
+    ...(message.channel && { channel: message.channel }),
   }
 }
 

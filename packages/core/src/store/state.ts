@@ -51,6 +51,8 @@ export interface ChatMessage {
   error: ThreadlineError | null
   /** Answers the customer may tap instead of typing (an intake question's), while it is the newest message. */
   quickReplies?: string[]
+  /** `email`: the customer wrote it as a reply to a notification email. */
+  channel?: 'email'
 }
 
 export interface AgentTyping {

@@ -46,6 +46,8 @@ export const messageSchema = z.object({
    * shown only while this is the newest message. Absent on most messages.
    */
   quickReplies: z.optional(z.array(z.string())),
+  /** How a customer's message came in when not through the chat: `email`, a reply to a notification (docs/email-replies.md). */
+  channel: z.optional(z.enum(['email'])),
 })
 export type Message = z.infer<typeof messageSchema>
 

@@ -27,6 +27,22 @@ function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
 }
 
 describe('Message', () => {
+  describe('when the customer wrote it as a reply to a notification email', () => {
+    it('says it was sent by email, also inside a group where the time is not shown', async () => {
+      const chat = createChat()
+      const byEmail = message({ author: { kind: 'customer', id: 'cus_1', name: null, avatarUrl: null }, channel: 'email' })
+      const { container } = renderChat(chat, <Message message={byEmail} showTime={false} />)
+      expect(screen.getByText('Sent by email')).toBeTruthy()
+      await expectAccessible(container)
+    })
+
+    it('says nothing of the kind for a message written in the chat', () => {
+      const chat = createChat()
+      renderChat(chat, <Message message={message()} />)
+      expect(screen.queryByText('Sent by email')).toBeNull()
+    })
+  })
+
   describe('when the text carries HTML (docs/security.md E1)', () => {
     it('E1: shows it as inert text and creates no element from it', async () => {
       const chat = createChat()

@@ -76,13 +76,14 @@ export const Message = partWithRef(
               ))}
             </ul>
           )}
-          {(showTime || (own && message.delivery !== 'sent')) && (
+          {(showTime || message.channel === 'email' || (own && message.delivery !== 'sent')) && (
             <span className="tl-message__meta">
               {showTime && (
                 <time dateTime={new Date(message.createdAt).toISOString()} title={format.dateTime(message.createdAt)}>
                   {format.time(message.createdAt)}
                 </time>
               )}
+              {message.channel === 'email' && <span className="tl-message__status">{t('sentByEmail')}</span>}
               {own && message.delivery === 'pending' && <span className="tl-message__status">{t('sending')}</span>}
               {own && message.delivery === 'sent' && readLabel === null && (
                 <span className="tl-receipt" role="img" aria-label={t('sent')}>

@@ -115,6 +115,7 @@ export const ar: Messages = {
   declineIdentification: 'ليس لدي حساب',
   talkToPerson: 'التحدث إلى شخص',
   automated: 'آلي',
+  sentByEmail: 'أُرسلت بالبريد الإلكتروني',
 
   emailTranscript: 'أرسل لي هذه المحادثة بالبريد الإلكتروني',
   transcriptSent: 'هذه المحادثة في طريقها إلى {email}.',

@@ -106,6 +106,7 @@ export const de: Messages = {
   declineIdentification: 'Ich habe kein Konto',
   talkToPerson: 'Mit einem Menschen sprechen',
   automated: 'Automatisch',
+  sentByEmail: 'Per E-Mail gesendet',
 
   emailTranscript: 'Diese Unterhaltung per E-Mail senden',
   transcriptSent: 'Diese Unterhaltung ist unterwegs an {email}.',

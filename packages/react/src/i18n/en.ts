@@ -102,6 +102,7 @@ export const en: Messages = {
   declineIdentification: 'I have no account',
   talkToPerson: 'Talk to a person',
   automated: 'Automated',
+  sentByEmail: 'Sent by email',
 
   emailTranscript: 'Email me this conversation',
   transcriptSent: 'This conversation is on its way to {email}.',

@@ -103,6 +103,7 @@ export const es: Messages = {
   declineIdentification: 'No tengo cuenta',
   talkToPerson: 'Hablar con una persona',
   automated: 'Automático',
+  sentByEmail: 'Enviado por correo',
 
   emailTranscript: 'Enviarme esta conversación por correo',
   transcriptSent: 'Esta conversación va de camino a {email}.',

@@ -103,6 +103,7 @@ export const fr: Messages = {
   declineIdentification: 'Je n’ai pas de compte',
   talkToPerson: 'Parler à une personne',
   automated: 'Automatique',
+  sentByEmail: 'Envoyé par e-mail',
 
   emailTranscript: 'M’envoyer cette conversation par e-mail',
   transcriptSent: 'Cette conversation est en route vers {email}.',

@@ -126,6 +126,8 @@ export interface Messages {
   talkToPerson: string
   /** Beside a bot's name on its messages. */
   automated: string
+  /** Beside the time of a message the customer wrote as a reply to a notification email. */
+  sentByEmail: string
 
   /** The header's button that emails the conversation to the customer's verified address. */
   emailTranscript: string

@@ -214,6 +214,7 @@ const message = object<Message>({
   createdAt: isoDateTime,
   readAt: nullable(isoDateTime),
   quickReplies: optional(array(string)),
+  channel: optional(oneOf<'email'>({ email: 1 })),
 })
 
 // The answers, one per visitor route that has a body.
