@@ -88,6 +88,49 @@ describeE2e('the script tag on a host page', () => {
     await chatIframe(page).waitFor({ state: 'visible' })
   })
 
+  it('6b. a host page whose <html> or <body> has transform, filter or zoom neither moves nor scales the launcher or the open chat', async () => {
+    // Such an ancestor becomes the containing block of fixed descendants (zoom scales them instead);
+    // the loader puts its host element in the top layer (popover) and undoes the inherited zoom.
+    const { chatUrl, workspaceId } = demo.current
+    const ancestorStyles: Record<string, string> = {
+      plain: '',
+      'html-scale': 'html { transform: scale(0.8); }',
+      'body-translate': 'body { transform: translate(30px, 40px); }',
+      'body-filter': 'body { filter: blur(0); }',
+      'html-zoom': 'html { zoom: 1.5; }',
+      'body-zoom': 'body { zoom: 1.5; }',
+    }
+    const site = await serveStaticPages(
+      Object.fromEntries(
+        Object.entries(ancestorStyles).flatMap(([name, css]) => [
+          [
+            `/${name}.html`,
+            { contentType: 'text/html; charset=utf-8', body: ancestorPage(chatUrl, workspaceId, `/${name}.css`) },
+          ],
+          [`/${name}.css`, { contentType: 'text/css; charset=utf-8', body: `${css}\n.long { height: 2000px; }` }],
+        ]),
+      ),
+    )
+    onTestFinished(() => site.close())
+    const { page } = await openDevice({ viewport: { width: 1280, height: 800 } })
+
+    const placements: Record<string, Placement> = {}
+    for (const name of Object.keys(ancestorStyles))
+      placements[name] = await placementOn(page, `${site.url}/${name}.html`)
+    // On the plain page: 20 px from the bottom-right corner, 56 px round; the chat 400 × 700 above it.
+    const launcherBox = { x: 1204, y: 724, width: 56, height: 56 }
+    const frameBox = { x: 860, y: 12, width: 400, height: 700 }
+    expect(placements['plain']).toEqual({
+      launcher: { rect: launcherBox, painted: launcherBox },
+      frame: { rect: frameBox, painted: frameBox },
+      frameInnerWidth: 400,
+      topmost: widgetHostTag,
+    })
+    for (const [name, placement] of Object.entries(placements)) {
+      expect(placement, `the launcher and the chat on the ${name} page`).toEqual(placements['plain'])
+    }
+  })
+
   it('7. host-page scripts find the session token nowhere: storage, cookies, window messages, port messages or URLs (A14)', async () => {
     const { context, page } = await openDevice({ initScripts: [recorderScript] })
     const urls: string[] = []
@@ -239,6 +282,61 @@ function hostPage(chatUrl: string, workspaceId: string, hostile: boolean): strin
 <p>A host page</p>
 <section id="banner">Sale</section>
 <section id="z-war"></section>
+<script async src="${chatUrl}/widget/loader.js" data-workspace="${workspaceId}"></script>
+</body>
+</html>`
+}
+
+type Box = Pick<DOMRect, 'x' | 'y' | 'width' | 'height'>
+
+interface Placement {
+  /** getBoundingClientRect in the host page's coordinates, and the box the browser paints (Playwright's). */
+  launcher: { rect: Box; painted: Box | null }
+  frame: { rect: Box; painted: Box | null }
+  /** The chat document's own width in CSS pixels: a zoom passed down into the frame would change it. */
+  frameInnerWidth: number
+  /** What is hit at the launcher's centre (the shadow host, retargeted): a click there opens the chat. */
+  topmost: string | undefined
+}
+
+/** Where the launcher and the open chat (opened with the `open` command) are on a page, in viewport pixels. */
+async function placementOn(page: Page, url: string): Promise<Placement> {
+  await page.goto(url)
+  const button = launcher(page)
+  await button.waitFor({ state: 'attached', timeout: 15_000 })
+  const rect = (selector: string) =>
+    page.evaluate(
+      ([tag, selector]) => {
+        const element = document.querySelector(tag)?.shadowRoot?.querySelector(selector)
+        if (!element) throw new Error(`No ${selector} in the widget`)
+        const { x, y, width, height } = element.getBoundingClientRect()
+        return { x, y, width, height }
+      },
+      [widgetHostTag, selector] as const,
+    )
+  const launcherRect = await rect('button')
+  const centre = { x: launcherRect.x + launcherRect.width / 2, y: launcherRect.y + launcherRect.height / 2 }
+  const topmost = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.localName, centre)
+  const launcherPainted = await button.boundingBox()
+  await page.evaluate(() => (window as unknown as { Threadline: (command: string) => void }).Threadline('open'))
+  await expect.poll(() => button.getAttribute('aria-expanded')).toBe('true')
+  await chatIframe(page).waitFor({ state: 'visible' })
+  const frameInnerWidth = await (await chatFrameHandle(page)).evaluate(() => window.innerWidth)
+  return {
+    launcher: { rect: launcherRect, painted: launcherPainted },
+    frame: { rect: await rect('iframe'), painted: await chatIframe(page).boundingBox() },
+    frameInnerWidth,
+    topmost,
+  }
+}
+
+/** A host page whose stylesheet (a file, as a real site's) styles <html> or <body>; tall, so a body-relative launcher would show. */
+function ancestorPage(chatUrl: string, workspaceId: string, stylesheet: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A host page</title><link rel="stylesheet" href="${stylesheet}"></head>
+<body>
+<p class="long">A host page</p>
 <script async src="${chatUrl}/widget/loader.js" data-workspace="${workspaceId}"></script>
 </body>
 </html>`

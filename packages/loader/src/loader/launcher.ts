@@ -49,7 +49,7 @@ export interface Launcher {
 /** The caller renders once right away (before the page paints), then after every change. */
 export function createLauncher(document: Document, onToggle: () => void): Launcher {
   const host = document.createElement('threadline-widget')
-  pinHost(host)
+  pinHost(host, document)
   const shadow = host.attachShadow({ mode: 'open' })
   adoptStyles(document, shadow, styles)
 
@@ -81,8 +81,15 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
     badge.hidden = unread === 0
     badge.textContent = unread > 99 ? '99+' : String(unread)
   }
-  // Last in <body>, so among equal z-indexes it paints on top.
+  // Last in <body>, so among equal z-indexes it paints on top (where the top layer is missing).
   document.body.append(host)
+  // The top layer: a `transform`, `filter` or `contain` on <html> or <body> would otherwise become
+  // the containing block of our fixed children and move or scale them (docs/script-tag-design.md). A manual
+  // popover has no light dismiss and takes no focus; the UA's popover styles (inset, margin,
+  // border, padding, colours, overflow) lose to the host's inline `all: initial !important`.
+  // Without popover support it stays fixed in <body>, as before.
+  host.popover = 'manual'
+  host.showPopover?.()
 
   return {
     host,
@@ -98,13 +105,14 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
 /**
  * Inline `!important` declarations win over every host stylesheet rule, `!important` ones included
  * (`* { all: unset !important }`), and `all: initial` clears the transform, filter or contain a
- * host rule could set, any of which would make our fixed children position against it.
+ * host rule could set, any of which would make our fixed children position against it. Through
+ * `cssText`, the CSSOM, which a CSP without 'unsafe-inline' allows (a `style` attribute it refuses).
  */
-function pinHost(host: HTMLElement) {
-  const pin = (property: string, value: string) => host.style.setProperty(property, value, 'important')
-  pin('all', 'initial')
-  pin('position', 'fixed')
-  pin('z-index', '2147483647')
+function pinHost(host: HTMLElement, document: Document) {
+  // `zoom` on <html> or <body> still reaches us in the top layer (the effective zoom multiplies
+  // down the DOM tree): undo it. `currentCSSZoom` is that product; where it is missing the
+  // declaration reads `zoom:NaN`, which the CSS parser drops.
+  host.style.cssText = `all:initial !important;position:fixed !important;z-index:2147483647 !important;zoom:${1 / document.body.currentCSSZoom} !important;`
 }
 
 function createIcon(document: Document) {
