@@ -1,17 +1,20 @@
 /**
  * Issue 5's end-to-end tests 5–8: what the script tag does to, and can suffer from, the host page —
  * a strict CSP (docs/security.md E6), hostile CSS, scripts looking for the session token (A14), and the
- * cost of booting (no long task, no layout shift, no frame before the first open).
+ * cost of booting (no long task, no layout shift, no frame before the first open); and issue 17's 6b
+ * (a transformed, filtered or zoomed <html> or <body>) and 9 (a message notice after an outage).
  */
 import type { Frame, Page } from 'playwright-core'
 import { expect, it, onTestFinished } from 'vitest'
 import {
   axeViolations,
+  chatFrame,
   chatFrameHandle,
   chatIframe,
   describeE2e,
   exchangeWithAdvisor,
   launcher,
+  messageText,
   openChat,
   readRecords,
   type Records,
@@ -188,6 +191,51 @@ describeE2e('the script tag on a host page', () => {
     expect((await context.cookies()).filter((cookie) => cookie.value.includes(token))).toEqual([])
     // The host keeps at most the "this browser has a session" flag, never anything more.
     expect(host.localStorage).toEqual([[`threadline:session:${demo.current.workspaceId}`, '1']])
+  })
+
+  it("9. a reply that came while the chat's connection was down, fetched when it is back, reaches on('message') once", async () => {
+    const { context, page } = await openDevice()
+    await page.goto(demo.current.siteUrl)
+    await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
+    await page.evaluate(() => {
+      const host = window as unknown as HostWithNotices
+      host.notices = []
+      host.Threadline('on', 'message', (notice: { id: string; author: string }) => host.notices.push(notice))
+    })
+    const agentNotices = () =>
+      page.evaluate(() =>
+        (window as unknown as HostWithNotices).notices
+          .filter((notice) => notice.author === 'agent')
+          .map((notice) => notice.id),
+      )
+    const frame = await openChat(page)
+    const email = uniqueEmail('outage')
+    await verifyEmail(demo.current, frame, email)
+    const { agent, conversation } = await exchangeWithAdvisor(demo.current, frame, {
+      email,
+      text: 'Anyone there?',
+      reply: 'Before the outage',
+    })
+    await expect.poll(agentNotices).toHaveLength(1)
+
+    // An outage longer than the stream's own resumes with Last-Event-ID, which would replay the reply
+    // as a live event: the stream ends for good and the chat says it is reconnecting.
+    const api = `${demo.current.chatUrl}/v1/**`
+    // The chat's API unreachable; `window.stop()` in the frame ends its open event stream as a dropped
+    // connection does (offline emulation would refuse new requests only, and leave it open).
+    await context.route(api, (route) => route.abort('internetdisconnected'))
+    await (await chatFrameHandle(page)).evaluate(() => window.stop())
+    await chatFrame(page).getByText('Reconnecting…').waitFor({ state: 'visible', timeout: 30_000 })
+    await agent.reply(conversation.id, 'During the outage')
+    await context.unroute(api)
+    await messageText(frame, 'During the outage').waitFor({ state: 'visible', timeout: 45_000 })
+
+    const replies = (await agent.messages(conversation.id)).filter((message) => message.author.kind === 'agent')
+    expect(replies.map((message) => message.text)).toEqual(['Before the outage', 'During the outage'])
+    await expect.poll(agentNotices).toEqual(replies.map((message) => message.id))
+    // Still once a moment later (no late duplicate from the stream).
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000))
+    expect(await agentNotices()).toEqual(replies.map((message) => message.id))
   })
 
   it('8. booting the loader causes no long task and no layout shift, and a new visitor gets no frame before the first open', async () => {
@@ -378,6 +426,12 @@ async function readSessionToken(frame: Frame): Promise<string> {
   const token = (JSON.parse(session[1]) as { token?: unknown }).token
   if (typeof token !== 'string') throw new Error('The stored session has no token')
   return token
+}
+
+/** The host page's window, with the notices its `on('message')` listener kept. */
+interface HostWithNotices {
+  Threadline: (...call: unknown[]) => void
+  notices: Array<{ id: string; author: string }>
 }
 
 interface BootRecord {
