@@ -59,7 +59,7 @@ describeE2e('the script tag on a host page', () => {
     expect(problems.filter((line) => /content security policy|refused to/i.test(line))).toEqual([])
   })
 
-  it('6. hostile global CSS on the host page (all: unset, huge fonts, !important everywhere, z-index wars) changes nothing in the launcher', async () => {
+  it('6. hostile global CSS on the host page (all: unset, huge fonts, !important everywhere, z-index wars, a ::backdrop) changes nothing in the launcher', async () => {
     // The two pages come from a static server of the test's own (another loopback origin), with the
     // stylesheet linked before the loader's script tag, as a real site's would be; they differ in nothing else.
     const { chatUrl, workspaceId } = demo.current
@@ -128,6 +128,7 @@ describeE2e('the script tag on a host page', () => {
       frame: { rect: frameBox, painted: frameBox },
       frameInnerWidth: 400,
       topmost: widgetHostTag,
+      pageCentre: 'p',
     })
     for (const [name, placement] of Object.entries(placements)) {
       expect(placement, `the launcher and the chat on the ${name} page`).toEqual(placements['plain'])
@@ -318,6 +319,7 @@ const hostileCss = `
     div, span, button, iframe, svg, section, threadline-widget { display: block !important; position: static !important; z-index: 0 !important; width: 900px !important; height: 900px !important; border: 9px solid lime !important; margin: 40px !important; padding: 40px !important; }
     body > * { opacity: 0.3 !important; transform: rotate(7deg) !important; filter: invert(1) !important; }
     #z-war { position: fixed !important; inset: 0 !important; z-index: 2147483647 !important; width: auto !important; height: auto !important; margin: 0 !important; padding: 0 !important; border: 0 !important; opacity: 1 !important; transform: none !important; filter: none !important; background: transparent !important; }
+    ::backdrop { background: lime !important; backdrop-filter: blur(6px) !important; }
     #banner { position: fixed !important; top: 0 !important; left: 0 !important; z-index: 2147483647 !important; width: 300px !important; height: 120px !important; margin: 0 !important; background: red !important; }
 `
 
@@ -345,6 +347,8 @@ interface Placement {
   frameInnerWidth: number
   /** What is hit at the launcher's centre (the shadow host, retargeted): a click there opens the chat. */
   topmost: string | undefined
+  /** What is hit at the viewport's centre, the chat closed: the page's own content, never the widget. */
+  pageCentre: string | undefined
 }
 
 /** Where the launcher and the open chat (opened with the `open` command) are on a page, in viewport pixels. */
@@ -365,6 +369,7 @@ async function placementOn(page: Page, url: string): Promise<Placement> {
   const launcherRect = await rect('button')
   const centre = { x: launcherRect.x + launcherRect.width / 2, y: launcherRect.y + launcherRect.height / 2 }
   const topmost = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.localName, centre)
+  const pageCentre = await page.evaluate(() => document.elementFromPoint(innerWidth / 2, innerHeight / 2)?.localName)
   const launcherPainted = await button.boundingBox()
   await page.evaluate(() => (window as unknown as { Threadline: (command: string) => void }).Threadline('open'))
   await expect.poll(() => button.getAttribute('aria-expanded')).toBe('true')
@@ -375,6 +380,7 @@ async function placementOn(page: Page, url: string): Promise<Placement> {
     frame: { rect: await rect('iframe'), painted: await chatIframe(page).boundingBox() },
     frameInnerWidth,
     topmost,
+    pageCentre,
   }
 }
 
