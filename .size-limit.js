@@ -78,7 +78,8 @@ export default [
       // Chat modes (the hidden launcher, the availability request, event and timer) took it from
       // 2,986 to 3,205 B; one URL helper for the frame and the availability request, and `[hidden]`
       // for the launcher as for the badge, won 32 B back (3,173 B). Held at 3.2 KB since December
-      // 2026 so the chat modes could ship; the 3 KB budget is still the goal (an open item).
+      // 2026 so the chat modes could ship; the 3 KB budget is still the goal (an open item). The top
+      // layer (popover, the zoom undone) took it to 3,194 B, inside the held limit (issue 17).
       limit: '3.2 KB',
     },
     {

@@ -1,17 +1,20 @@
 /**
  * Issue 5's end-to-end tests 5–8: what the script tag does to, and can suffer from, the host page —
  * a strict CSP (docs/security.md E6), hostile CSS, scripts looking for the session token (A14), and the
- * cost of booting (no long task, no layout shift, no frame before the first open).
+ * cost of booting (no long task, no layout shift, no frame before the first open); and issue 17's 6b
+ * (a transformed, filtered or zoomed <html> or <body>) and 9 (a message notice after an outage).
  */
 import type { Frame, Page } from 'playwright-core'
 import { expect, it, onTestFinished } from 'vitest'
 import {
   axeViolations,
+  chatFrame,
   chatFrameHandle,
   chatIframe,
   describeE2e,
   exchangeWithAdvisor,
   launcher,
+  messageText,
   openChat,
   readRecords,
   type Records,
@@ -56,7 +59,7 @@ describeE2e('the script tag on a host page', () => {
     expect(problems.filter((line) => /content security policy|refused to/i.test(line))).toEqual([])
   })
 
-  it('6. hostile global CSS on the host page (all: unset, huge fonts, !important everywhere, z-index wars) changes nothing in the launcher', async () => {
+  it('6. hostile global CSS on the host page (all: unset, huge fonts, !important everywhere, z-index wars, a ::backdrop) changes nothing in the launcher', async () => {
     // The two pages come from a static server of the test's own (another loopback origin), with the
     // stylesheet linked before the loader's script tag, as a real site's would be; they differ in nothing else.
     const { chatUrl, workspaceId } = demo.current
@@ -86,6 +89,50 @@ describeE2e('the script tag on a host page', () => {
     await page.mouse.click(centre.x, centre.y)
     await expect.poll(() => launcher(page).getAttribute('aria-expanded')).toBe('true')
     await chatIframe(page).waitFor({ state: 'visible' })
+  })
+
+  it('6b. a host page whose <html> or <body> has transform, filter or zoom neither moves nor scales the launcher or the open chat', async () => {
+    // Such an ancestor becomes the containing block of fixed descendants (zoom scales them instead);
+    // the loader puts its host element in the top layer (popover) and undoes the inherited zoom.
+    const { chatUrl, workspaceId } = demo.current
+    const ancestorStyles: Record<string, string> = {
+      plain: '',
+      'html-scale': 'html { transform: scale(0.8); }',
+      'body-translate': 'body { transform: translate(30px, 40px); }',
+      'body-filter': 'body { filter: blur(0); }',
+      'html-zoom': 'html { zoom: 1.5; }',
+      'body-zoom': 'body { zoom: 1.5; }',
+    }
+    const site = await serveStaticPages(
+      Object.fromEntries(
+        Object.entries(ancestorStyles).flatMap(([name, css]) => [
+          [
+            `/${name}.html`,
+            { contentType: 'text/html; charset=utf-8', body: ancestorPage(chatUrl, workspaceId, `/${name}.css`) },
+          ],
+          [`/${name}.css`, { contentType: 'text/css; charset=utf-8', body: `${css}\n.long { height: 2000px; }` }],
+        ]),
+      ),
+    )
+    onTestFinished(() => site.close())
+    const { page } = await openDevice({ viewport: { width: 1280, height: 800 } })
+
+    const placements: Record<string, Placement> = {}
+    for (const name of Object.keys(ancestorStyles))
+      placements[name] = await placementOn(page, `${site.url}/${name}.html`)
+    // On the plain page: 20 px from the bottom-right corner, 56 px round; the chat 400 × 700 above it.
+    const launcherBox = { x: 1204, y: 724, width: 56, height: 56 }
+    const frameBox = { x: 860, y: 12, width: 400, height: 700 }
+    expect(placements['plain']).toEqual({
+      launcher: { rect: launcherBox, painted: launcherBox },
+      frame: { rect: frameBox, painted: frameBox },
+      frameInnerWidth: 400,
+      topmost: widgetHostTag,
+      pageCentre: 'p',
+    })
+    for (const [name, placement] of Object.entries(placements)) {
+      expect(placement, `the launcher and the chat on the ${name} page`).toEqual(placements['plain'])
+    }
   })
 
   it('7. host-page scripts find the session token nowhere: storage, cookies, window messages, port messages or URLs (A14)', async () => {
@@ -189,6 +236,51 @@ describeE2e('the script tag on a host page', () => {
     expect(frameRequests).toHaveLength(1)
   })
 
+  it("9. a reply that came while the chat's connection was down, fetched when it is back, reaches on('message') once", async () => {
+    const { context, page } = await openDevice()
+    await page.goto(demo.current.siteUrl)
+    await launcher(page).waitFor({ state: 'visible', timeout: 15_000 })
+    await page.evaluate(() => {
+      const host = window as unknown as HostWithNotices
+      host.notices = []
+      host.Threadline('on', 'message', (notice: { id: string; author: string }) => host.notices.push(notice))
+    })
+    const agentNotices = () =>
+      page.evaluate(() =>
+        (window as unknown as HostWithNotices).notices
+          .filter((notice) => notice.author === 'agent')
+          .map((notice) => notice.id),
+      )
+    const frame = await openChat(page)
+    const email = uniqueEmail('outage')
+    await verifyEmail(demo.current, frame, email)
+    const { agent, conversation } = await exchangeWithAdvisor(demo.current, frame, {
+      email,
+      text: 'Anyone there?',
+      reply: 'Before the outage',
+    })
+    await expect.poll(agentNotices).toHaveLength(1)
+
+    // An outage longer than the stream's own resumes with Last-Event-ID, which would replay the reply
+    // as a live event: the stream ends for good and the chat says it is reconnecting.
+    const api = `${demo.current.chatUrl}/v1/**`
+    // The chat's API unreachable; `window.stop()` in the frame ends its open event stream as a dropped
+    // connection does (offline emulation would refuse new requests only, and leave it open).
+    await context.route(api, (route) => route.abort('internetdisconnected'))
+    await (await chatFrameHandle(page)).evaluate(() => window.stop())
+    await chatFrame(page).getByText('Reconnecting…').waitFor({ state: 'visible', timeout: 30_000 })
+    await agent.reply(conversation.id, 'During the outage')
+    await context.unroute(api)
+    await messageText(frame, 'During the outage').waitFor({ state: 'visible', timeout: 45_000 })
+
+    const replies = (await agent.messages(conversation.id)).filter((message) => message.author.kind === 'agent')
+    expect(replies.map((message) => message.text)).toEqual(['Before the outage', 'During the outage'])
+    await expect.poll(agentNotices).toEqual(replies.map((message) => message.id))
+    // Still once a moment later (no late duplicate from the stream).
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 1_000))
+    expect(await agentNotices()).toEqual(replies.map((message) => message.id))
+  })
+
   it('axe finds no WCAG A/AA violation in the launcher (in its shadow root) nor in the chat frame, before and after verifying', async () => {
     const { page } = await openDevice()
     await page.goto(demo.current.siteUrl)
@@ -227,6 +319,7 @@ const hostileCss = `
     div, span, button, iframe, svg, section, threadline-widget { display: block !important; position: static !important; z-index: 0 !important; width: 900px !important; height: 900px !important; border: 9px solid lime !important; margin: 40px !important; padding: 40px !important; }
     body > * { opacity: 0.3 !important; transform: rotate(7deg) !important; filter: invert(1) !important; }
     #z-war { position: fixed !important; inset: 0 !important; z-index: 2147483647 !important; width: auto !important; height: auto !important; margin: 0 !important; padding: 0 !important; border: 0 !important; opacity: 1 !important; transform: none !important; filter: none !important; background: transparent !important; }
+    ::backdrop { background: lime !important; backdrop-filter: blur(6px) !important; }
     #banner { position: fixed !important; top: 0 !important; left: 0 !important; z-index: 2147483647 !important; width: 300px !important; height: 120px !important; margin: 0 !important; background: red !important; }
 `
 
@@ -239,6 +332,65 @@ function hostPage(chatUrl: string, workspaceId: string, hostile: boolean): strin
 <p>A host page</p>
 <section id="banner">Sale</section>
 <section id="z-war"></section>
+<script async src="${chatUrl}/widget/loader.js" data-workspace="${workspaceId}"></script>
+</body>
+</html>`
+}
+
+type Box = Pick<DOMRect, 'x' | 'y' | 'width' | 'height'>
+
+interface Placement {
+  /** getBoundingClientRect in the host page's coordinates, and the box the browser paints (Playwright's). */
+  launcher: { rect: Box; painted: Box | null }
+  frame: { rect: Box; painted: Box | null }
+  /** The chat document's own width in CSS pixels: a zoom passed down into the frame would change it. */
+  frameInnerWidth: number
+  /** What is hit at the launcher's centre (the shadow host, retargeted): a click there opens the chat. */
+  topmost: string | undefined
+  /** What is hit at the viewport's centre, the chat closed: the page's own content, never the widget. */
+  pageCentre: string | undefined
+}
+
+/** Where the launcher and the open chat (opened with the `open` command) are on a page, in viewport pixels. */
+async function placementOn(page: Page, url: string): Promise<Placement> {
+  await page.goto(url)
+  const button = launcher(page)
+  await button.waitFor({ state: 'attached', timeout: 15_000 })
+  const rect = (selector: string) =>
+    page.evaluate(
+      ([tag, selector]) => {
+        const element = document.querySelector(tag)?.shadowRoot?.querySelector(selector)
+        if (!element) throw new Error(`No ${selector} in the widget`)
+        const { x, y, width, height } = element.getBoundingClientRect()
+        return { x, y, width, height }
+      },
+      [widgetHostTag, selector] as const,
+    )
+  const launcherRect = await rect('button')
+  const centre = { x: launcherRect.x + launcherRect.width / 2, y: launcherRect.y + launcherRect.height / 2 }
+  const topmost = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.localName, centre)
+  const pageCentre = await page.evaluate(() => document.elementFromPoint(innerWidth / 2, innerHeight / 2)?.localName)
+  const launcherPainted = await button.boundingBox()
+  await page.evaluate(() => (window as unknown as { Threadline: (command: string) => void }).Threadline('open'))
+  await expect.poll(() => button.getAttribute('aria-expanded')).toBe('true')
+  await chatIframe(page).waitFor({ state: 'visible' })
+  const frameInnerWidth = await (await chatFrameHandle(page)).evaluate(() => window.innerWidth)
+  return {
+    launcher: { rect: launcherRect, painted: launcherPainted },
+    frame: { rect: await rect('iframe'), painted: await chatIframe(page).boundingBox() },
+    frameInnerWidth,
+    topmost,
+    pageCentre,
+  }
+}
+
+/** A host page whose stylesheet (a file, as a real site's) styles <html> or <body>; tall, so a body-relative launcher would show. */
+function ancestorPage(chatUrl: string, workspaceId: string, stylesheet: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A host page</title><link rel="stylesheet" href="${stylesheet}"></head>
+<body>
+<p class="long">A host page</p>
 <script async src="${chatUrl}/widget/loader.js" data-workspace="${workspaceId}"></script>
 </body>
 </html>`
@@ -280,6 +432,12 @@ async function readSessionToken(frame: Frame): Promise<string> {
   const token = (JSON.parse(session[1]) as { token?: unknown }).token
   if (typeof token !== 'string') throw new Error('The stored session has no token')
   return token
+}
+
+/** The host page's window, with the notices its `on('message')` listener kept. */
+interface HostWithNotices {
+  Threadline: (...call: unknown[]) => void
+  notices: Array<{ id: string; author: string }>
 }
 
 interface BootRecord {

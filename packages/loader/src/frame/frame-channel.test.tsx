@@ -1,6 +1,11 @@
 // @vitest-environment jsdom
 import { createChatClient, createMemoryStorage, createSingleTabCoordinator, type ChatClient } from '@threadline/core'
-import { createMemoryAdapter, createMemoryBackend, type MemoryBackend } from '@threadline/core/memory'
+import {
+  createMemoryAdapter,
+  createMemoryBackend,
+  type MemoryAdapter,
+  type MemoryBackend,
+} from '@threadline/core/memory'
 import { createI18n, loadCatalogue } from '@threadline/react'
 import { act } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -115,12 +120,17 @@ interface Frame {
 }
 
 /** The frame's channel on a memory backend, with the loader's end of the port in the test's hands. */
-function startFrame({ backend = createMemoryBackend() }: { backend?: MemoryBackend } = {}): Frame {
-  const feed = observeNewMessages(createMemoryAdapter({ backend }))
+function startFrame({
+  backend = createMemoryBackend(),
+  adapter = createMemoryAdapter({ backend }),
+  random,
+}: { backend?: MemoryBackend; adapter?: MemoryAdapter; random?: () => number } = {}): Frame {
+  const feed = observeNewMessages(adapter)
   const client = createChatClient({
     adapter: feed.adapter,
     storage: createMemoryStorage(),
     tabs: createSingleTabCoordinator(),
+    ...(random ? { random } : {}),
   })
   const { port1: frameEnd, port2: hostEnd } = new MessageChannel()
   const received: FrameMessage[] = []
@@ -257,6 +267,54 @@ describe('startFrameChannel', () => {
     expect(JSON.stringify(frame.received)).not.toContain(history.id)
     // Notices carry no text: the words stay in the frame.
     expect(JSON.stringify(frame.received)).not.toContain('still there')
+  })
+
+  it('posts one notice for a message that arrived while the stream was down and came with the catch-up', async () => {
+    const backend = createMemoryBackend()
+    const adapter = createMemoryAdapter({ backend })
+    // The shortest reconnect backoff (half a second), so the test waits little.
+    const frame = startFrame({ backend, adapter, random: () => 0 })
+    frame.send(boot())
+    await signIn(frame)
+    await frame.client.sendMessage({ text: 'Hello?' })
+    await vi.waitFor(() => expect(backend.agent.findConversation({ email: 'ada@example.com' })).not.toBeNull())
+    const conversationId = backend.agent.findConversation({ email: 'ada@example.com' })?.id ?? ''
+    const notices = () =>
+      frame.received.flatMap((message) =>
+        message.type === 'message' && message.message.author === 'agent' ? [message.message.id] : [],
+      )
+    const live = backend.agent.reply(conversationId, 'Before the outage')
+    await vi.waitFor(() => expect(notices()).toEqual([live.id]))
+
+    adapter.setOnline(false)
+    await vi.waitFor(() => expect(frame.client.getState().connectionStatus).toBe('reconnecting'))
+    const missed = backend.agent.reply(conversationId, 'During the outage')
+    adapter.setOnline(true)
+    await vi.waitFor(() => expect(frame.client.getState().connectionStatus).toBe('online'), { timeout: 5_000 })
+    await vi.waitFor(() => expect(frame.client.getState().messages.map((message) => message.id)).toContain(missed.id))
+    await vi.waitFor(() => expect(notices()).toEqual([live.id, missed.id]))
+
+    // Later catch-ups (a second outage with nothing missed) and live messages notify nothing twice.
+    adapter.setOnline(false)
+    await vi.waitFor(() => expect(frame.client.getState().connectionStatus).toBe('reconnecting'))
+    adapter.setOnline(true)
+    await vi.waitFor(() => expect(frame.client.getState().connectionStatus).toBe('online'), { timeout: 5_000 })
+    const after = backend.agent.reply(conversationId, 'After the outage')
+    await vi.waitFor(() => expect(notices()).toEqual([live.id, missed.id, after.id]))
+
+    // A lost event: the next one shows the gap, and the catch-up brings both, one of them again.
+    adapter.faults.set({ dropEventRate: 1 })
+    const dropped = backend.agent.reply(conversationId, 'Its event is lost')
+    // The backend publishes in a microtask: let it drop, then heal the network.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(frame.client.getState().messages.map((message) => message.id)).not.toContain(dropped.id)
+    adapter.faults.reset()
+    const revealing = backend.agent.reply(conversationId, 'Its event shows the gap')
+    await vi.waitFor(() => expect(frame.client.getState().messages.map((message) => message.id)).toContain(dropped.id))
+    await vi.waitFor(() => expect(notices()).toEqual([live.id, missed.id, after.id, revealing.id, dropped.id]))
+    expect(frame.received.filter((message) => message.type === 'message' && message.message.id === missed.id)).toEqual([
+      { type: 'message', message: { id: missed.id, author: 'agent', createdAt: Date.parse(missed.createdAt) } },
+    ])
   })
 
   it('words the launcher name with the unread count in the launcher language, from the chat catalogue, and again after a locale message', async () => {

@@ -12,11 +12,13 @@ import { labelsFor } from './labels.js'
 
 // `all: initial` on every element we style: host rules cannot reach into the shadow tree, but
 // inherited properties (font, color, line-height, letter-spacing…) flow through the host element.
-// (The root <div> needs no rule: the host's inline `all: initial !important` already leaves it
-// nothing to inherit, and it lays nothing out, its children being fixed.)
+// The root <div> is the popover in the top layer: `all: initial` resets the UA's popover styles
+// (inset: 0, margin: auto, border, padding, overflow, colours); it lays nothing out, its children
+// being fixed.
 // `[hidden]` hides the badge at 0 and, in chat mode `hidden`, the button.
 // Each line ends in a line continuation (`\`): no newlines in the string, ~30 B less brotli.
 const styles = `\
+div{all:initial}\
 button{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004}\
 button:focus-visible{outline:3px solid #4f46e5;outline-offset:3px}\
 svg{width:28px;height:28px;fill:currentColor}\
@@ -49,7 +51,7 @@ export interface Launcher {
 /** The caller renders once right away (before the page paints), then after every change. */
 export function createLauncher(document: Document, onToggle: () => void): Launcher {
   const host = document.createElement('threadline-widget')
-  pinHost(host)
+  pinHost(host, document)
   const shadow = host.attachShadow({ mode: 'open' })
   adoptStyles(document, shadow, styles)
 
@@ -81,8 +83,16 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
     badge.hidden = unread === 0
     badge.textContent = unread > 99 ? '99+' : String(unread)
   }
-  // Last in <body>, so among equal z-indexes it paints on top.
+  // Last in <body>, so among equal z-indexes it paints on top (where the top layer is missing).
   document.body.append(host)
+  // The top layer: a `transform`, `filter` or `contain` on <html> or <body> would otherwise become
+  // the containing block of our fixed children and move or scale them (docs/script-tag-design.md).
+  // A manual popover has no light dismiss and takes no focus. The root, not the host element: a
+  // popover's `::backdrop` covers the page, and host rules (`::backdrop { background: … }`, meant
+  // for their own dialogs) cannot reach one in our shadow tree. Without popover support the root
+  // stays in the fixed host element, last in <body>, as before.
+  root.popover = 'manual'
+  root.showPopover?.()
 
   return {
     host,
@@ -98,13 +108,14 @@ export function createLauncher(document: Document, onToggle: () => void): Launch
 /**
  * Inline `!important` declarations win over every host stylesheet rule, `!important` ones included
  * (`* { all: unset !important }`), and `all: initial` clears the transform, filter or contain a
- * host rule could set, any of which would make our fixed children position against it.
+ * host rule could set, any of which would make our fixed children position against it. Through
+ * `cssText`, the CSSOM, which a CSP without 'unsafe-inline' allows (a `style` attribute it refuses).
  */
-function pinHost(host: HTMLElement) {
-  const pin = (property: string, value: string) => host.style.setProperty(property, value, 'important')
-  pin('all', 'initial')
-  pin('position', 'fixed')
-  pin('z-index', '2147483647')
+function pinHost(host: HTMLElement, document: Document) {
+  // `zoom` on <html> or <body> still reaches us in the top layer (the effective zoom multiplies
+  // down the DOM tree): undo it. `currentCSSZoom` is that product; where it is missing the
+  // declaration reads `zoom:NaN`, which the CSS parser drops.
+  host.style.cssText = `all:initial !important;position:fixed !important;z-index:2147483647 !important;zoom:${1 / document.body.currentCSSZoom} !important;`
 }
 
 function createIcon(document: Document) {
