@@ -30,7 +30,10 @@ describe('Message', () => {
   describe('when the customer wrote it as a reply to a notification email', () => {
     it('says it was sent by email, also inside a group where the time is not shown', async () => {
       const chat = createChat()
-      const byEmail = message({ author: { kind: 'customer', id: 'cus_1', name: null, avatarUrl: null }, channel: 'email' })
+      const byEmail = message({
+        author: { kind: 'customer', id: 'cus_1', name: null, avatarUrl: null },
+        channel: 'email',
+      })
       const { container } = renderChat(chat, <Message message={byEmail} showTime={false} />)
       expect(screen.getByText('Sent by email')).toBeTruthy()
       await expectAccessible(container)
