@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { exitOnSignals } from './exit-on-signals.js'
+import { startServerProcess } from './testing/server-process.js'
+import type { ServerProcess } from './testing/server-process.js'
+import { slowEmailStart } from './testing/slow-request.test-helpers.js'
+import { startTestServer } from './testing/test-server.test-helpers.js'
+
+describe('threadline start on SIGTERM', () => {
+  let dataDir: string
+  let server: ServerProcess | null = null
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-shutdown-'))
+  })
+  afterEach(async () => {
+    await server?.kill()
+    server = null
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('ends open streams with a retry hint, refuses new connections, finishes the request in flight and exits well within 10 s', async () => {
+    server = await startServerProcess({ env: { THREADLINE_DATA_DIR: dataDir } })
+    const { workspaceId, agentKey } = await server.demoWorkspace()
+    const stream = await fetch(`${server.url}/v1/agent/events`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${agentKey}` },
+    })
+    expect(stream.status).toBe(200)
+    const streamText = stream.text()
+    const slow = slowEmailStart(server.url, workspaceId)
+    await slow.sent
+
+    const startedAt = performance.now()
+    const exited = server.stop()
+
+    // The stream is told when to reconnect (to another instance), then ends.
+    expect(await streamText).toMatch(/: shutting down\n\nretry: 1000\n\n$/)
+    // The listening socket closed before the streams were ended.
+    await expect(fetch(`${server.url}/healthz`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } })
+    // Time for a shutdown that cuts live connections to cut this one (it must not).
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 300))
+    slow.finish()
+    const answer = await slow.response
+    expect(answer.statusCode).toBe(200)
+    expect(JSON.parse(answer.body)).toHaveProperty('challengeId')
+
+    await exited
+    const elapsedMs = performance.now() - startedAt
+    console.info(`threadline start shut down in ${Math.round(elapsedMs)} ms (SIGTERM to exit)`)
+    expect(elapsedMs).toBeLessThanOrEqual(10_000)
+    expect(server.output()).toMatch(/Shut down in \d+ ms/)
+  }, 60_000)
+})
+
+describe('RunningServer.shutdown', () => {
+  it('ends visitor and agent streams, and one opened while draining, with a retry hint', async () => {
+    const test = await startTestServer()
+    try {
+      const { session } = await test.verify()
+      const open = (path: string, token: string) =>
+        fetch(`${test.url}${path}`, {
+          headers: {
+            accept: 'text/event-stream',
+            authorization: `Bearer ${token}`,
+            'x-threadline-workspace': test.workspace.workspaceId,
+          },
+        })
+      const visitor = await open('/v1/events', session.token)
+      const agent = await open('/v1/agent/events', test.workspace.agentKey)
+      expect([visitor.status, agent.status]).toEqual([200, 200])
+      const slow = slowEmailStart(test.url, test.workspace.workspaceId)
+      await slow.sent
+      const stopped = test.server.shutdown()
+      for (const text of [await visitor.text(), await agent.text()]) expect(text).toMatch(/retry: 1000\n\n$/)
+      // A stream asked for on a connection that was already open is sent elsewhere at once.
+      const late = await test.server.app.request('/v1/agent/events', {
+        headers: { authorization: `Bearer ${test.workspace.agentKey}` },
+      })
+      expect(await late.text()).toMatch(/retry: 1000\n\n$/)
+      slow.finish()
+      expect((await slow.response).statusCode).toBe(200)
+      await stopped
+    } finally {
+      await test.close()
+    }
+  })
+
+  it('cuts a request still running after the grace period, then closes', async () => {
+    const lines: string[] = []
+    const test = await startTestServer({ log: (line) => lines.push(line) })
+    try {
+      const slow = slowEmailStart(test.url, test.workspace.workspaceId)
+      await slow.sent
+      await test.server.shutdown({ graceMs: 300 })
+      await expect(slow.response).rejects.toMatchObject({ code: 'ECONNRESET' })
+      expect(lines).toContain('Shutdown: cutting the requests still running after 300 ms')
+    } finally {
+      await test.close()
+    }
+  })
+})
+
+describe('exitOnSignals', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('exits 0 once the server has shut down', async () => {
+    const signals = new EventEmitter()
+    const exit = vi.fn()
+    const lines: string[] = []
+    exitOnSignals({ shutdown: async () => undefined }, { signals, exit, log: (line) => lines.push(line) })
+    signals.emit('SIGINT')
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0))
+    expect(lines[0]).toBe('SIGINT: shutting down (at most 10 s)')
+  })
+
+  it('exits 1 at the deadline, saying so, when the shutdown hangs', async () => {
+    vi.useFakeTimers()
+    const signals = new EventEmitter()
+    const exit = vi.fn()
+    const lines: string[] = []
+    const shutdown = vi.fn(() => new Promise<void>(() => undefined))
+    exitOnSignals({ shutdown }, { signals, exit, log: (line) => lines.push(line) })
+    signals.emit('SIGTERM')
+    // A second signal does not start a second shutdown.
+    signals.emit('SIGTERM')
+    expect(shutdown).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(9_999)
+    expect(exit).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(exit).toHaveBeenCalledWith(1)
+    expect(lines).toContain('Shutdown did not finish within 10 s: exiting anyway')
+  })
+})
