@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { exitOnSignals } from './exit-on-signals.js'
+import { describeEachDatabase } from './testing/databases.test-helpers.js'
 import { startServerProcess } from './testing/server-process.js'
 import type { ServerProcess } from './testing/server-process.js'
 import { slowEmailStart } from './testing/slow-request.test-helpers.js'
 import { startTestServer } from './testing/test-server.test-helpers.js'
 
-describe('threadline start on SIGTERM', () => {
+describeEachDatabase('threadline start on SIGTERM', (freshDatabase) => {
   let dataDir: string
   let server: ServerProcess | null = null
   beforeEach(() => {
@@ -22,7 +23,10 @@ describe('threadline start on SIGTERM', () => {
   })
 
   it('ends open streams with a retry hint, refuses new connections, finishes the request in flight and exits well within 10 s', async () => {
-    server = await startServerProcess({ env: { THREADLINE_DATA_DIR: dataDir } })
+    const database = await freshDatabase()
+    server = await startServerProcess({
+      env: { THREADLINE_DATA_DIR: dataDir, ...(database.kind === 'postgres' ? { DATABASE_URL: database.url } : {}) },
+    })
     const { workspaceId, agentKey } = await server.demoWorkspace()
     const stream = await fetch(`${server.url}/v1/agent/events`, {
       headers: { accept: 'text/event-stream', authorization: `Bearer ${agentKey}` },
@@ -48,7 +52,7 @@ describe('threadline start on SIGTERM', () => {
 
     await exited
     const elapsedMs = performance.now() - startedAt
-    console.info(`threadline start shut down in ${Math.round(elapsedMs)} ms (SIGTERM to exit)`)
+    console.info(`threadline start on ${database.kind} shut down in ${Math.round(elapsedMs)} ms (SIGTERM to exit)`)
     expect(elapsedMs).toBeLessThanOrEqual(10_000)
     expect(server.output()).toMatch(/Shut down in \d+ ms/)
   }, 60_000)
