@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, Socket } from 'node:net'
+import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { exitOnSignals } from './exit-on-signals.js'
 import { describeEachDatabase } from './testing/databases.test-helpers.js'
+import { postgresUnavailableReason, startPostgres } from './testing/postgres.js'
 import { startServerProcess } from './testing/server-process.js'
 import type { ServerProcess } from './testing/server-process.js'
 import { slowEmailStart } from './testing/slow-request.test-helpers.js'
@@ -57,6 +60,77 @@ describeEachDatabase('threadline start on SIGTERM', (freshDatabase) => {
     expect(server.output()).toMatch(/Shut down in \d+ ms/)
   }, 60_000)
 })
+
+const postgresSkip = postgresUnavailableReason() !== null && !process.env['CI']
+
+describe.skipIf(postgresSkip)('threadline start on SIGTERM when the database stops answering', () => {
+  const cleanups: Array<() => Promise<void> | void> = []
+  // In afterEach, not finally: it also runs when the test times out, so no process outlives it.
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  it('exits 1 at the 10 s deadline, saying so', async () => {
+    const cluster = await startPostgres()
+    cleanups.push(() => cluster.stop())
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-shutdown-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const target = new URL(await cluster.createDatabase())
+    const proxy = await blackHoleProxy(Number(target.port))
+    cleanups.push(() => proxy.close())
+    target.port = String(proxy.port)
+    const server = await startServerProcess({
+      env: { THREADLINE_DATA_DIR: dataDir, DATABASE_URL: target.toString() },
+    })
+    cleanups.push(() => server.kill())
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+    // A dropped network: queries in flight never get an answer, so the pool and the bus cannot close.
+    proxy.freeze()
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503)
+    const startedAt = performance.now()
+    await server.stop()
+    const elapsedMs = performance.now() - startedAt
+    console.info(`threadline start with a frozen database exited after ${Math.round(elapsedMs)} ms`)
+    expect(server.output()).toContain('Shutdown did not finish within 10 s: exiting anyway')
+    expect(elapsedMs).toBeGreaterThanOrEqual(9_000)
+  }, 45_000)
+})
+
+/** A TCP proxy to `127.0.0.1:targetPort` that, once frozen, passes nothing more either way and answers no new connection. */
+async function blackHoleProxy(targetPort: number): Promise<{ port: number; freeze(): void; close(): void }> {
+  let frozen = false
+  const sockets = new Set<Socket>()
+  const pairs: Array<[Socket, Socket]> = []
+  const server: Server = createServer((client) => {
+    sockets.add(client)
+    client.on('error', () => undefined)
+    if (frozen) return client.pause()
+    const upstream = new Socket()
+    sockets.add(upstream)
+    upstream.on('error', () => undefined)
+    upstream.connect(targetPort, '127.0.0.1')
+    client.pipe(upstream)
+    upstream.pipe(client)
+    pairs.push([client, upstream])
+  })
+  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise))
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze() {
+      frozen = true
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream)
+        upstream.unpipe(client)
+        client.pause()
+        upstream.pause()
+      }
+    },
+    close() {
+      server.close()
+      for (const socket of sockets) socket.destroy()
+    },
+  }
+}
 
 describe('RunningServer.shutdown', () => {
   it('ends visitor and agent streams, and one opened while draining, with a retry hint', async () => {
