@@ -1,8 +1,9 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { exitOnSignals } from './exit-on-signals.js'
 import { runCli } from './run-cli.js'
 
-/** The `threadline` executable: runs the command, and for `start` keeps serving until SIGINT/SIGTERM. */
+/** The `threadline` executable: runs the command, and for `start` keeps serving until SIGINT/SIGTERM, then drains and exits within 10 s. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const result = await runCli(argv, {
     env: process.env,
@@ -15,14 +16,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     process.exitCode = result.exitCode
     return
   }
-  const stop = () => {
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  exitOnSignals(server, { log: (line) => process.stderr.write(`${line}\n`) })
 }
 
 // Run when executed directly (`tsx src/cli.ts`); the published bin imports `main` instead.

@@ -21,6 +21,7 @@ import type { Database, DatabaseOptions } from './database/database.js'
 import { migrateToLatest } from './database/migrations.js'
 import type { AppEnv } from './http/app-env.js'
 import { createApp } from './http/create-app.js'
+import { createReadiness } from './http/health-routes.js'
 import { createDevOutbox } from './mail/dev-outbox.js'
 import type { DevOutbox } from './mail/dev-outbox.js'
 import type { Mailer } from './mail/mailer.js'
@@ -41,6 +42,12 @@ import { backgroundJob } from './background-job.js'
 import { deliverTranscripts } from './transcripts/transcript-delivery.js'
 import { defaultRateLimits } from './http/rate-limits.js'
 import type { RateLimitRules } from './http/rate-limits.js'
+
+/** How long requests in flight may take to finish on shutdown before their connections are cut. */
+export const shutdownGraceMsDefault = 8_000
+
+/** The `retry:` a stream gets when the server shuts down: clients reconnect soon, to another instance behind a balancer. */
+export const shutdownRetryMs = 1_000
 
 /** A13: 30 days without use ends a session (docs/sessions.md says why it equals the absolute lifetime). */
 const sessionIdleSecondsDefault = 30 * 24 * 60 * 60
@@ -188,6 +195,12 @@ export interface RunningServer extends Threadline {
   runBotDeadlines(): Promise<{ handedOver: number }>
   /** D6: scans files left pending again now (with a configured scanner); resolves with what it found. */
   rescanPendingFiles(): Promise<RescanResult>
+  /**
+   * The orderly stop (SIGTERM): `/readyz` answers 503 at once, no new connection is taken, every
+   * open stream gets a `retry:` hint and ends, requests in flight finish (connections still open
+   * after `graceMs`, default 8 s, are cut), then jobs, bus and database close as in `close()`.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<void>
 }
 
 /** Opens the database, brings its schema up to date and builds the shared context. */
@@ -297,6 +310,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const threadline = await openThreadline(options)
   const { context } = threadline
   const registry = createStreamRegistry(context)
+  const readiness = createReadiness()
   // A shared bus that lost events cannot replay them: end every stream so clients resume from the database with Last-Event-ID.
   const stopWatchingGaps = context.bus.onGap?.(() => registry.closeAll()) ?? null
   const widgetDir =
@@ -314,6 +328,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     widgetDir,
     consoleDirs: options.consoleDir === undefined ? undefined : [resolve(options.consoleDir)],
     availabilityCheckMs: options.availabilityCheckMs,
+    readiness,
   })
 
   const host = options.host ?? '127.0.0.1'
@@ -374,6 +389,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const jobs = [sweep, records, rescan, webhooks, botDeadlines]
 
   let closing: Promise<void> | null = null
+  let shuttingDown: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      for (const job of jobs) job.stopTimer()
+      stopWatchingGaps?.()
+      availability.close()
+      registry.close()
+      await new Promise<void>((resolvePromise) => {
+        server.close(() => resolvePromise())
+        ;(server as Server).closeAllConnections?.()
+      })
+      await Promise.all(jobs.map((job) => job.settled()))
+      await threadline.close()
+    })()
+    return closing
+  }
   return {
     ...threadline,
     url: `http://${shownHost}:${port}`,
@@ -388,20 +419,29 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       cors.invalidate()
       return credentials
     },
-    close() {
-      closing ??= (async () => {
-        for (const job of jobs) job.stopTimer()
-        stopWatchingGaps?.()
-        availability.close()
-        registry.close()
+    close,
+    shutdown({ graceMs = shutdownGraceMsDefault } = {}) {
+      shuttingDown ??= (async () => {
+        readiness.drain()
+        const http = server as Server
         await new Promise<void>((resolvePromise) => {
-          server.close(() => resolvePromise())
-          ;(server as Server).closeAllConnections?.()
+          // The listening socket closes now; the callback runs once the last connection has ended.
+          http.close(() => resolvePromise())
+          registry.drain(shutdownRetryMs)
+          // A keep-alive connection goes idle once its request is answered (or its stream ended): close it then.
+          const idle = setInterval(() => http.closeIdleConnections(), 50)
+          const cut = setTimeout(() => {
+            log(`Shutdown: cutting the requests still running after ${graceMs} ms`)
+            http.closeAllConnections()
+          }, graceMs)
+          http.once('close', () => {
+            clearInterval(idle)
+            clearTimeout(cut)
+          })
         })
-        await Promise.all(jobs.map((job) => job.settled()))
-        await threadline.close()
+        await close()
       })()
-      return closing
+      return shuttingDown
     },
   }
 }

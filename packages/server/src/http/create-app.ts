@@ -26,6 +26,8 @@ import { createCors } from './cors.js'
 import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
 import { mountFileRoutes } from './file-routes.js'
+import { mountHealthRoutes } from './health-routes.js'
+import type { Readiness } from './health-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
 import { mountWidgetRoutes } from './widget-routes.js'
@@ -53,12 +55,14 @@ export interface CreateAppOptions {
   consoleDirs?: string[]
   /** How often open chats are checked for a change of mode (a schedule's turn, another process). Default 5 s. */
   availabilityCheckMs?: number
+  /** Whether the process is draining (`/readyz` answers 503 then). */
+  readiness: Readiness
 }
 
 /** The whole HTTP surface: visitor and agent APIs, the script-tag widget, dev pages in development, JSON errors everywhere. */
 export function createApp(
   context: ServerContext,
-  { registry, devOutbox, widgetDir, consoleDirs, availabilityCheckMs = 5_000 }: CreateAppOptions,
+  { registry, devOutbox, widgetDir, consoleDirs, availabilityCheckMs = 5_000, readiness }: CreateAppOptions,
 ): ThreadlineApp {
   const app = new Hono<AppEnv>()
   const cors = createCors(context)
@@ -88,6 +92,7 @@ export function createApp(
   app.use('/v1/*', limitBodies)
 
   app.get('/health', (c) => c.json({ ok: true }))
+  mountHealthRoutes(app, { context, readiness })
   let openApi: Record<string, unknown> | null = null
   // Built on first request from the protocol's schemas; public, like the routes it describes.
   app.get('/v1/openapi.json', (c) => c.json((openApi ??= openApiDocument())))

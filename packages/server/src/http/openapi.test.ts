@@ -38,6 +38,13 @@ describe('GET /v1/openapi.json', () => {
     expect(missing).toEqual([])
   })
 
+  it('has an entry for the health and readiness probes', () => {
+    const probes = test.server.app.routes.filter((route) => route.path === '/healthz' || route.path === '/readyz')
+    expect(probes.map((route) => route.path).sort()).toEqual(['/healthz', '/readyz'])
+    for (const route of probes)
+      expect(document.paths[route.path]?.[route.method.toLowerCase()]?.operationId).toMatch(/^operations\./)
+  })
+
   it('describes bodies and answers from the protocol schemas, path parameters in braces', () => {
     expect(document.openapi).toBe('3.1.0')
     const create = document.paths['/v1/agent/webhooks']?.['post']

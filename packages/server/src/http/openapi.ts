@@ -128,6 +128,45 @@ function operation(tag: string, name: string, route: RouteSpec, slots: Slots | u
   }
 }
 
+/** `/healthz` and `/readyz` (http/health-routes.ts): for load balancers and orchestrators, no auth, never cached. */
+function probePaths(): Record<string, Record<string, unknown>> {
+  const check = { type: 'string', enum: ['ok', 'failed'] }
+  const readiness = {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready', 'draining'] },
+      checks: { type: 'object', properties: { database: check, migrations: check } },
+    },
+    required: ['status'],
+  }
+  const probe = (operationId: string, summary: string, responses: Record<string, unknown>) => ({
+    get: { operationId, summary, tags: ['operations'], security: [], parameters: [], responses },
+  })
+  return {
+    '/healthz': probe('operations.health', 'Alive: the process answers (touches no database)', {
+      '200': {
+        description: 'Alive',
+        content: {
+          'application/json': {
+            schema: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
+          },
+        },
+      },
+    }),
+    '/readyz': probe(
+      'operations.readiness',
+      "Ready: the database answers and its migrations are exactly this release's; 503 while draining on shutdown",
+      {
+        '200': { description: 'Ready', content: { 'application/json': { schema: readiness } } },
+        '503': {
+          description: 'Not ready (the failed checks are named) or draining',
+          content: { 'application/json': { schema: readiness } },
+        },
+      },
+    ),
+  }
+}
+
 /**
  * The OpenAPI 3.1 document of every route table, generated from the protocol's schemas (the ones the
  * server validates with), so it cannot drift from what the server accepts and answers.
@@ -140,6 +179,7 @@ export function openApiDocument(): Record<string, unknown> {
       paths[path] ??= {}
       paths[path][route.method.toLowerCase()] = operation(tag, name, route, schemas[name])
     }
+  Object.assign(paths, probePaths())
   return {
     openapi: '3.1.0',
     info: {

@@ -4,6 +4,8 @@ export interface SseWriter {
   send(data: unknown, id?: number): void
   /** A comment line (`: …`), which clients ignore and proxies count as traffic. */
   comment(text: string): void
+  /** A `retry:` field: how many ms the client waits before it reconnects. */
+  retry(milliseconds: number): void
   /** Ends the response; runs the cleanup once. */
   close(): void
   readonly closed: boolean
@@ -40,6 +42,10 @@ export function createSseResponse(
     comment(text) {
       if (closed) return
       controllerRef?.enqueue(encoder.encode(`: ${text}\n\n`))
+    },
+    retry(milliseconds) {
+      if (closed) return
+      controllerRef?.enqueue(encoder.encode(`retry: ${milliseconds}\n\n`))
     },
     close() {
       if (closed) return

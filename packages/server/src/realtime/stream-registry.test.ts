@@ -20,6 +20,7 @@ function recordingStream(): RecordingStream {
   let closed = false
   const writer: SseWriter = {
     send: () => undefined,
+    retry: () => undefined,
     comment: (text) => {
       if (!closed) comments.push(text)
     },

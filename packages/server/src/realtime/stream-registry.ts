@@ -42,6 +42,8 @@ export interface StreamRegistry {
   /** The heartbeat every `heartbeatMs`: a comment on every stream; customer streams whose session died end. */
   heartbeat(): Promise<void>
   closeAll(): void
+  /** Shutdown: tells every stream to reconnect after `retryMs` (to another instance, behind a balancer) and ends it. */
+  drain(retryMs: number): void
   /** Ends every stream and stops listening to the bus and the clock. */
   close(): void
 }
@@ -182,12 +184,26 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
       await touchAdvisorPresence(context, present.slice(start, start + batchSize))
   }
 
+  let drainRetryMs: number | null = null
+  const drainStream = (writer: SseWriter, retryMs: number) => {
+    writer.comment('shutting down')
+    writer.retry(retryMs)
+    writer.close()
+  }
+  /** A stream opened while the process drains is told to go elsewhere at once (after its cleanup is set up). */
+  const drainIfDraining = (writer: SseWriter) => {
+    const retryMs = drainRetryMs
+    if (retryMs !== null) queueMicrotask(() => drainStream(writer, retryMs))
+  }
+
   let beating: Promise<void> | null = null
   const registry: StreamRegistry = {
     addCustomerStream(stream) {
+      drainIfDraining(stream.writer)
       return add(customerStreams, stream.customerId, { ...stream })
     },
     addAgentStream(stream) {
+      drainIfDraining(stream.writer)
       return add(agentStreams, stream.workspaceId, { ...stream })
     },
     closeAgentStreams({ advisorId, keyId, consoleSessionIds = [] }) {
@@ -238,6 +254,10 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     },
     closeAll() {
       for (const stream of allStreams()) stream.writer.close()
+    },
+    drain(retryMs) {
+      drainRetryMs = retryMs
+      for (const stream of allStreams()) drainStream(stream.writer, retryMs)
     },
     close() {
       clearInterval(timer)
