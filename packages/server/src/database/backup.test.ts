@@ -6,6 +6,8 @@ import SqliteDatabase from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../run-cli.js'
 import { useCliFixture } from '../testing/cli-fixture.test-helpers.js'
+import { signInFromDevMailbox, workspaceCaller } from '../testing/process-client.test-helpers.js'
+import { startServerProcess } from '../testing/server-process.js'
 import { migrations } from './migrations.js'
 
 const packageRoot = resolve(import.meta.dirname, '../..')
@@ -112,6 +114,48 @@ describe('threadline backup', () => {
     }
     // No partial file left behind.
     expect(readdirSync(cli.dataDir).filter((name) => name.endsWith('.partial'))).toEqual([])
+  }, 60_000)
+
+  it('backs up a running threadline server while a customer posts: every acknowledged message is in the copy', async () => {
+    const server = await startServerProcess({ env: { THREADLINE_DATA_DIR: cli.dataDir } })
+    let posting = true
+    let loop: Promise<void> = Promise.resolve()
+    try {
+      const { workspaceId } = await server.demoWorkspace()
+      const call = workspaceCaller(() => server.url, workspaceId)
+      const token = await signInFromDevMailbox(server.url, call, 'backup@example.test')
+
+      const acknowledged: string[] = []
+      loop = (async () => {
+        // Within the per-customer burst of ten (L1), so no post is refused.
+        for (let index = 0; posting && index < 9; index++) {
+          await call('/v1/conversation/messages', { clientId: `b-${index}`, text: `m${index}` }, token)
+          acknowledged.push(`m${index}`)
+        }
+      })()
+      await until(() => acknowledged.length >= 5)
+      const before = [...acknowledged]
+      const result = await runCli(['backup', '--to', 'running.sqlite'], cli.io)
+      expect(cli.stderr).toEqual([])
+      expect(result.exitCode).toBe(0)
+      // The server kept answering during and after the copy.
+      await until(() => acknowledged.length >= Math.min(before.length + 2, 9))
+      posting = false
+      await loop
+
+      const copy = new SqliteDatabase(join(cli.dataDir, 'running.sqlite'), { readonly: true, fileMustExist: true })
+      try {
+        expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+        const texts = new Set(copy.prepare('SELECT text FROM messages').pluck().all() as string[])
+        expect(before.filter((text) => !texts.has(text))).toEqual([])
+      } finally {
+        copy.close()
+      }
+    } finally {
+      posting = false
+      await loop.catch(() => {})
+      await server.stop()
+    }
   }, 60_000)
 
   it('refuses Postgres (use pg_dump), an existing target unless --force, a missing directory, and no --to', async () => {
