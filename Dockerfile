@@ -9,7 +9,7 @@ RUN corepack enable && corepack prepare pnpm@10.34.9 --activate
 WORKDIR /src
 # The lockfile alone first, so the dependency download is cached until it changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
-RUN pnpm fetch --frozen-lockfile
+RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline && pnpm build
 # The server and its production dependencies only (workspace packages copied in, not linked).
