@@ -13,6 +13,7 @@ import type { AdvisorRole } from '@threadline/protocol'
 import { consoleLink } from './advisors/advisor-emails.js'
 import { inviteAdvisor } from './advisors/invitations.js'
 import { errorMessage } from './errors/error-message.js'
+import { backupCommand } from './database/backup-command.js'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -36,6 +37,7 @@ Commands:
                                  Create a workspace and its owner; prints its id, secret and an agent API key
   advisor invite --workspace <id> --email <email> --name <name> [--role owner|admin|advisor]
                                  Add an advisor and mail them the console link (<public URL>/console/)
+  backup --to <file> [--force]   Copy the SQLite database while the server runs (Postgres: use pg_dump)
   help                           Show this text
 
 Options (each overrides the environment variable beside it):
@@ -57,6 +59,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<CliResult> {
     if (command === 'migrate') return await migrate(rest, io)
     if (command === 'workspace' && rest[0] === 'create') return await createWorkspaceCommand(rest.slice(1), io)
     if (command === 'advisor' && rest[0] === 'invite') return await inviteAdvisorCommand(rest.slice(1), io)
+    if (command === 'backup') {
+      const { values } = parse(rest, { to: { type: 'string' }, force: { type: 'boolean' } })
+      const config = configFrom(values, io, { requireMailer: false })
+      return config ? await backupCommand(config, values, io) : { exitCode: 2 }
+    }
     io.stderr(`Unknown command: ${[command, ...rest.slice(0, 1)].join(' ')}\n\n${usage}`)
     return { exitCode: 2 }
   } catch (error) {

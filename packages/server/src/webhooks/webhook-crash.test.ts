@@ -3,8 +3,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { workspaceHeader } from '@threadline/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { signInFromDevMailbox, workspaceCaller } from '../testing/process-client.test-helpers.js'
 import { startServerProcess } from '../testing/server-process.js'
 
 /**
@@ -45,35 +45,15 @@ describe('webhooks across a crash', () => {
     cleanups.push(() => server.stop())
     const { workspaceId } = await server.demoWorkspace()
     const secret = /secret\s+(\S+)/.exec(server.stdout())?.[1] ?? ''
-    const call = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [workspaceHeader]: workspaceId,
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        },
-        body: JSON.stringify(body),
-      })
-      expect(response.status, `${path}: ${await response.clone().text()}`).toBeLessThan(300)
-      return (await response.json()) as Record<string, unknown>
-    }
+    const call = workspaceCaller(() => server.url, workspaceId)
     const adminKey = (await call('/v1/admin/keys', { name: 'Hooks', scope: 'admin' }, secret))['secret'] as string
     const { port } = receiver.address() as AddressInfo
     await call('/v1/agent/webhooks', { url: `http://127.0.0.1:${port}/in`, events: ['message.created'] }, adminKey)
 
-    const email = 'crash@example.test'
-    const { challengeId } = (await call('/v1/auth/email/start', { email })) as { challengeId: string }
-    const mailbox = (await (
-      await fetch(`${server.url}/dev/mailbox`, { headers: { accept: 'application/json' } })
-    ).json()) as {
-      messages: Array<{ to: string; text: string }>
-    }
-    const code = mailbox.messages.find((mail) => mail.to === email)?.text.match(/\b\d{6}\b/)?.[0]
-    const grant = (await call('/v1/auth/email/verify', { challengeId, code })) as { session: { token: string } }
+    const token = await signInFromDevMailbox(server.url, call, 'crash@example.test')
     const texts = ['one', 'two', 'three']
     for (const [index, text] of texts.entries())
-      await call('/v1/conversation/messages', { clientId: `crash-${index}`, text }, grant.session.token)
+      await call('/v1/conversation/messages', { clientId: `crash-${index}`, text }, token)
     await server.kill()
     up = true
 
