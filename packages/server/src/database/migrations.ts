@@ -4,6 +4,7 @@ import { botControllerMigration, intakeMigration, quickStartsMigration } from '.
 import { sessionCookiesMigration } from '../auth/session-cookie-migration.js'
 import { blocksMigration } from '../blocks/blocks-migration.js'
 import { inboundEmailMigration } from '../inbound-email/inbound-email-migration.js'
+import { cursorAtCommitMigration } from '../timeline/cursor-at-commit-migration.js'
 import { proactiveMessagesMigration } from '../proactive/proactive-migration.js'
 import { webhooksMigration } from '../webhooks/webhooks-migration.js'
 
@@ -689,6 +690,7 @@ export const migrations: Record<string, Migration> = {
   '0020_session_cookies': sessionCookiesMigration,
   '0021_quick_starts': quickStartsMigration,
   '0022_inbound_email': inboundEmailMigration,
+  '0023_cursor_at_commit': cursorAtCommitMigration,
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (kysely takes a lock). */

@@ -37,15 +37,22 @@ export async function timelineTransaction<T>(
   context: ServerContext,
   change: (transaction: Transaction<DatabaseSchema>) => Promise<T>,
 ): Promise<{ result: T; appended: TimelineAppended[] }> {
-  return context.database.db.transaction().execute(async (transaction) => {
+  const { result, written } = await context.database.db.transaction().execute(async (transaction) => {
     pendingBy.set(transaction, { rows: [], positions: new Map() })
     try {
       const result = await change(transaction)
-      return { result, appended: await writeTimeline(transaction) }
+      const rows = pendingBy.get(transaction)?.rows ?? []
+      const written =
+        context.database.kind === 'postgres'
+          ? await insertForCursorsAtCommit(transaction, rows)
+          : await insertWithCursors(transaction, rows)
+      return { result, written }
     } finally {
       pendingBy.delete(transaction)
     }
   })
+  if (context.database.kind === 'postgres') return { result, appended: await readCursors(context, written) }
+  return { result, appended: (written as ConversationEventTable[]).map(toTimelineAppended) }
 }
 
 /**
@@ -86,15 +93,19 @@ export async function appendTimelineEvent(
   })
 }
 
+/** A timeline row as inserted: on Postgres its cursor comes at commit (`0023_cursor_at_commit`). */
+type WrittenRow = Omit<ConversationEventTable, 'cursor'> & { cursor: number | null }
+
 /**
- * Hands the transaction's rows their cursors and inserts them, as its last statements. The cursors
- * come from the workspace's counter row, bumped once for all the rows (one upsert). On Postgres
- * that row stays locked until the commit, so cursors become visible in the order they were handed
- * out, which the agent stream's gap filling relies on. Taking them last keeps that lock to the
- * commit itself: another writer of the workspace waits for this commit, not for this transaction.
+ * SQLite: hands the transaction's rows their cursors and inserts them, as its last statements. The
+ * cursors come from the workspace's counter row, bumped once for all the rows (one upsert). SQLite
+ * runs one write transaction at a time, so cursors become visible in the order they were handed
+ * out, which the agent stream's gap filling relies on.
  */
-async function writeTimeline(transaction: Transaction<DatabaseSchema>): Promise<TimelineAppended[]> {
-  const rows = pendingBy.get(transaction)?.rows ?? []
+async function insertWithCursors(
+  transaction: Transaction<DatabaseSchema>,
+  rows: PendingRow[],
+): Promise<ConversationEventTable[]> {
   if (rows.length === 0) return []
   const cursors = new Map<string, number>()
   // One workspace per change in practice; several are bumped in a fixed order, so two writers cannot deadlock.
@@ -119,7 +130,47 @@ async function writeTimeline(transaction: Transaction<DatabaseSchema>): Promise<
     return { ...row, cursor }
   })
   await transaction.insertInto('conversation_events').values(written).execute()
-  return written.map(toTimelineAppended)
+  return written
+}
+
+/**
+ * Postgres: inserts the rows without cursors, as the transaction's last statement; a deferred
+ * trigger hands them out inside the commit, in insertion order. The workspace's counter row is
+ * locked from there to the end of the commit, so cursors still become visible in the order they
+ * were handed out, and another writer of the workspace waits for that commit alone, never for a
+ * round trip to this process (the event loop's turn was most of a write's time under that lock).
+ */
+async function insertForCursorsAtCommit(
+  transaction: Transaction<DatabaseSchema>,
+  rows: PendingRow[],
+): Promise<WrittenRow[]> {
+  if (rows.length === 0) return []
+  const written = rows.map((row) => ({ ...row, cursor: null }))
+  await transaction
+    .insertInto('conversation_events')
+    .values(written as unknown as ConversationEventTable[])
+    .execute()
+  return written
+}
+
+/** After a Postgres commit: the cursors its trigger handed out, read back for the rows to publish. */
+async function readCursors(context: ServerContext, written: WrittenRow[]): Promise<TimelineAppended[]> {
+  if (written.length === 0) return []
+  const stored = await context.database.db
+    .selectFrom('conversation_events')
+    .select(['id', 'cursor'])
+    .where(
+      'id',
+      'in',
+      written.map((row) => row.id),
+    )
+    .execute()
+  const cursors = new Map(stored.map((row) => [row.id, Number(row.cursor)]))
+  return written.map((row) => {
+    const cursor = cursors.get(row.id)
+    if (cursor === undefined) throw new Error(`Timeline row ${row.id} has no cursor after its commit`)
+    return toTimelineAppended({ ...row, cursor })
+  })
 }
 
 /** The wire form of a timeline row. */

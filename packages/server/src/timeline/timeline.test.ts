@@ -1,5 +1,6 @@
 import type { AgentEventEnvelope, TimelineEvent } from '@threadline/protocol'
 import { timelineEventSchema } from '@threadline/protocol/schemas'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mutate } from '../conversations/agent-conversation.js'
 import type { DatabaseOptions } from '../database/database.js'
@@ -438,6 +439,35 @@ describeEachDatabase('the conversation timeline', (freshDatabase) => {
       } finally {
         live.close()
       }
+    }, 60_000)
+
+    it('hands out cursors inside the commit: a writer between its last statement and its commit keeps no other writer waiting', async ({
+      skip,
+    }) => {
+      if (database.kind !== 'postgres') skip()
+      const held = await conversationWithMessage('held before its commit')
+      const other = await conversationWithMessage('committed meanwhile')
+      // Exactly what a timeline write leaves before its commit: its rows inserted, no cursor yet.
+      const client = new pg.Client({ connectionString: database.kind === 'postgres' ? database.url : '' })
+      await client.connect()
+      try {
+        await client.query('begin')
+        await client.query(
+          `insert into conversation_events (id, workspace_id, conversation_id, position, seq, kind, actor_kind, actor_name, payload, created_at)
+           select 'evt_held', workspace_id, id, 1000, last_seq, 'starred', 'advisor', 'Held', '{}', 0 from conversations where id = $1`,
+          [held.conversationId],
+        )
+        const reply = await test.agent('POST', path(other.conversationId, '/messages'), { text: 'not kept waiting' })
+        expect(reply.status).toBe(200)
+        await client.query('commit')
+      } finally {
+        await client.end()
+      }
+      const replyCursors = (await timelineOf(other.conversationId)).map((event) => event.cursor)
+      const [star] = (await timelineOf(held.conversationId)).filter((event) => event.id === 'evt_held')
+      // The reply committed first, so it holds the lower cursors, and the held row got the next one.
+      expect(replyCursors.length).toBeGreaterThan(1)
+      expect(star?.cursor).toBe(Math.max(...replyCursors) + 1)
     }, 60_000)
   })
 
