@@ -2,7 +2,11 @@ import { errorMessage } from './errors/error-message.js'
 
 /** Work the server repeats on a timer (sweeps, deliveries, deadlines), also run on demand by tests. */
 export interface BackgroundJob<T> {
-  /** Runs now, or answers the run in progress: one at a time per process. */
+  /**
+   * Runs now, one at a time per process. Called during a run, it answers the next run, started once
+   * that one ends (one follow-up for all such calls): the run in progress may have read before what
+   * the caller just committed.
+   */
   run: () => Promise<T>
   /** Stops the timer; no new run starts by itself. */
   stopTimer: () => void
@@ -20,15 +24,27 @@ export function backgroundJob<T>(
   { everyMs, what, log }: { everyMs: number; what: string; log: (line: string) => void },
 ): BackgroundJob<T> {
   let running: Promise<T> | null = null
-  const run = () => {
-    running ??= work().finally(() => {
-      running = null
-    })
-    return running
+  let following: Promise<T> | null = null
+  const run = (): Promise<T> => {
+    if (!running) {
+      running = work().finally(() => {
+        running = null
+      })
+      return running
+    }
+    following ??= running
+      .catch(() => undefined)
+      .then(() => {
+        following = null
+        return run()
+      })
+    return following
   }
   const timer =
     everyMs > 0
       ? setInterval(() => {
+          // The timer skips a beat while a run is still going rather than queue one behind it.
+          if (running) return
           run().catch((error: unknown) => log(`The ${what} failed: ${errorMessage(error)}`))
         }, everyMs)
       : null
@@ -39,7 +55,7 @@ export function backgroundJob<T>(
       if (timer) clearInterval(timer)
     },
     settled: async () => {
-      await running?.catch(() => undefined)
+      await (following ?? running)?.catch(() => undefined)
     },
   }
 }
