@@ -16,7 +16,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     process.exitCode = result.exitCode
     return
   }
-  exitOnSignals(server, { log: (line) => process.stderr.write(`${line}\n`) })
+  exitOnSignals(server, { log: (line) => server.context.log(line, 'info') })
 }
 
 // Run when executed directly (`tsx src/cli.ts`); the published bin imports `main` instead.

@@ -14,6 +14,7 @@ import { consoleLink } from './advisors/advisor-emails.js'
 import { inviteAdvisor } from './advisors/invitations.js'
 import { errorMessage } from './errors/error-message.js'
 import { backupCommand } from './database/backup-command.js'
+import { createLogger, lineDestination, logLines } from './observability/logger.js'
 
 export interface CliIo {
   env: Record<string, string | undefined>
@@ -131,10 +132,15 @@ function describeDatabase(config: ServerConfig): string {
 async function start(args: string[], io: CliIo): Promise<CliResult> {
   const config = configFrom(parse(args).values, io, { requireMailer: true })
   if (!config) return { exitCode: 2 }
+  // The one logger of the serving process: JSON lines on stderr; stdout keeps the ready line scripts read.
+  const logger = createLogger({ level: config.logLevel, destination: lineDestination(io.stderr) })
   const server = await startServer({
     ...threadlineOptions(config, io),
+    logger,
+    log: logLines(logger),
     port: config.port,
     host: config.host,
+    metrics: config.metrics,
     ...(config.widgetDir === null ? {} : { widgetDir: config.widgetDir }),
   })
   const firstStart = config.mode === 'development' && (await server.listWorkspaces()).length === 0
@@ -155,7 +161,7 @@ async function start(args: string[], io: CliIo): Promise<CliResult> {
       ].join('\n'),
     )
   } else if (config.mode === 'production' && (await server.listWorkspaces()).length === 0) {
-    io.stderr('No workspace yet: create one with `threadline workspace create --name … --origin https://…`.')
+    server.context.log('No workspace yet: create one with `threadline workspace create --name … --origin https://…`.')
   }
   return { exitCode: 0, server }
 }

@@ -4,6 +4,8 @@ import type { KeyedHasher } from './crypto/keyed-hash.js'
 import type { SecretBox } from './crypto/secret-box.js'
 import type { DnsResolver } from './inbound-email/mail-authentication.js'
 import type { Mailer } from './mail/mailer.js'
+import type { LogLine } from './observability/logger.js'
+import type { ServerMetrics } from './observability/metrics.js'
 import type { RealtimeBus } from './realtime/bus.js'
 import type { RateLimitRules } from './http/rate-limits.js'
 
@@ -22,7 +24,10 @@ export interface ServerContext {
   readonly bus: RealtimeBus
   readonly mailer: Mailer
   readonly settings: ServerSettings
-  readonly log: (line: string) => void
+  /** Operational lines (never a code, token or message text); in `threadline start`, JSON through pino. */
+  readonly log: LogLine
+  /** This server's counters, on its own registry (observability/metrics.ts). */
+  readonly metrics: ServerMetrics
 }
 
 export interface ServerSettings {

@@ -22,6 +22,11 @@ import { migrateToLatest } from './database/migrations.js'
 import type { AppEnv } from './http/app-env.js'
 import { createApp } from './http/create-app.js'
 import { createReadiness } from './http/health-routes.js'
+import { createMetricsApp } from './http/metrics-routes.js'
+import type { MetricsAccess } from './http/metrics-routes.js'
+import { createLogger, lineDestination, logLines } from './observability/logger.js'
+import type { Logger, LogLine } from './observability/logger.js'
+import { countingMailer, createServerMetrics, observeServer } from './observability/metrics.js'
 import { createDevOutbox } from './mail/dev-outbox.js'
 import type { DevOutbox } from './mail/dev-outbox.js'
 import type { Mailer } from './mail/mailer.js'
@@ -35,7 +40,7 @@ import type { ServerContext, ServerMode, ServerSettings } from './server-context
 import { createAgent, createWorkspace, listWorkspaces, rotateWorkspaceSecret } from './workspaces/workspaces.js'
 import type { Workspace, WorkspaceCredentials } from './workspaces/workspaces.js'
 import { sweepRetention } from './privacy/retention.js'
-import { runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
+import { countPendingDeliveries, runWebhooks, webhookPolicy } from './webhooks/webhook-dispatch.js'
 import { startWebhookThread } from './webhooks/webhook-thread-job.js'
 import { runBotDeadlines } from './automation/handoffs.js'
 import { backgroundJob } from './background-job.js'
@@ -141,8 +146,13 @@ export interface ThreadlineOptions {
   inboundEmailMaxBytes?: number
   /** M1: DNS lookups for SPF, DKIM and DMARC, shaped like `dns.promises.resolve`. Default the system resolver. */
   dnsResolver?: DnsResolver
-  /** Where operational lines go (never codes or tokens). Default `console.error`. */
-  log?: (line: string) => void
+  /**
+   * The server's logger: JSON lines with a request id on each line of a request, one access line per
+   * request (docs/operations.md). Default: pino on stderr at `info`, or, when only `log` is given, none.
+   */
+  logger?: Logger
+  /** Where operational lines go (never codes or tokens). Default: `logger`, at the line's level (`warn` unless it says). */
+  log?: LogLine
 }
 
 export interface StartServerOptions extends ThreadlineOptions {
@@ -155,6 +165,11 @@ export interface StartServerOptions extends ThreadlineOptions {
    * Default: `dist/widget` of the installed `@threadline/loader`; `null` serves no widget.
    */
   widgetDir?: string | null
+  /**
+   * `/metrics` (docs/operations.md): off unless `token` or `port` is set. With `port`, served only on
+   * a listener of its own at `host` (default `127.0.0.1`); with `token`, only with that bearer token.
+   */
+  metrics?: Partial<MetricsAccess>
   /** The built `@threadline/console` served at `/console/`. Default: `dist/console` of this package, else the repository's `packages/console/dist`. */
   consoleDir?: string
 }
@@ -162,6 +177,8 @@ export interface StartServerOptions extends ThreadlineOptions {
 /** The server's data and jobs without HTTP: what the CLI uses for `migrate` and `workspace create`. */
 export interface Threadline {
   readonly context: ServerContext
+  /** The logger behind `context.log` and the access lines. */
+  readonly logger: Logger
   /** The dev outbox when it is the mailer (development without SMTP), else null. */
   readonly devOutbox: DevOutbox | null
   /** `ownerEmail` lets the owner sign in to the console; without it the owner is a key-only advisor. */
@@ -186,6 +203,8 @@ export interface RunningServer extends Threadline {
   /** `http://host:port`, where it listens. */
   readonly url: string
   readonly port: number
+  /** `http://host:port/metrics` of the separate metrics listener, when `metrics.port` is set; else null. */
+  readonly metricsUrl: string | null
   readonly app: Hono<AppEnv>
   /** Emails customers with due reply batches now; resolves with how many mails went out. */
   sweep(): Promise<{ sent: number }>
@@ -208,7 +227,15 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   const mode = options.mode ?? 'development'
   if (mode === 'production' && options.secret === undefined) throw new Error('A secret is required in production mode')
   const secret = options.secret ?? randomBytes(32).toString('base64url')
-  const log = options.log ?? ((line: string) => console.error(line))
+  const logger =
+    options.logger ??
+    createLogger(
+      options.log === undefined
+        ? { destination: lineDestination((line) => process.stderr.write(`${line}\n`)) }
+        : { level: 'silent', destination: lineDestination(() => undefined) },
+    )
+  const log = options.log ?? logLines(logger)
+  const metrics = createServerMetrics()
   const now = options.now ?? (() => Date.now())
 
   let devOutbox: DevOutbox | null = null
@@ -218,7 +245,7 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
   if (!mailer) {
     if (mode === 'production')
       throw new Error('Production mode needs a mailer (SMTP_URL); the dev outbox only exists in development')
-    mailer = devOutbox = createDevOutbox({ now, print: log })
+    mailer = devOutbox = createDevOutbox({ now, print: (text) => log(text, 'info') })
   }
 
   const database: Database = openDatabase(options.database, { log })
@@ -277,13 +304,15 @@ export async function openThreadline(options: ThreadlineOptions): Promise<Thread
     secretBox: createSecretBox(secretBoxKey),
     secretBoxKey,
     bus,
-    mailer,
+    mailer: countingMailer(mailer, metrics),
     settings,
     log,
+    metrics,
   }
 
   return {
     context,
+    logger,
     devOutbox,
     createWorkspace: (input) => createWorkspace(context, input),
     rotateWorkspaceSecret: (workspaceId) => rotateWorkspaceSecret(context, workspaceId),
@@ -322,6 +351,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The routes stay mounted while the directory is missing (404 until the files appear), so a build after start is picked up.
   if (options.widgetDir !== null && (widgetDir === null || !isDirectory(widgetDir)))
     context.log('The chat widget is not built: run pnpm --filter @threadline/loader build')
+  const metricsAccess: MetricsAccess = {
+    token: options.metrics?.token ?? null,
+    port: options.metrics?.port ?? null,
+    host: options.metrics?.host ?? '127.0.0.1',
+  }
+  if (metricsAccess.token !== null || metricsAccess.port !== null)
+    observeServer(context.metrics, {
+      openStreams: () => registry.openStreams(),
+      pool: context.database.pool,
+      pendingWebhookDeliveries: () => countPendingDeliveries(context),
+      log: context.log,
+    })
   const { app, cors, availability } = createApp(context, {
     registry,
     devOutbox: threadline.devOutbox,
@@ -329,23 +370,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     consoleDirs: options.consoleDir === undefined ? undefined : [resolve(options.consoleDir)],
     availabilityCheckMs: options.availabilityCheckMs,
     readiness,
+    logger: threadline.logger,
+    metrics: context.metrics,
+    // With a port of its own, `/metrics` is not on the public port at all.
+    publicMetricsToken: metricsAccess.port === null ? metricsAccess.token : null,
   })
 
   const host = options.host ?? '127.0.0.1'
   let server: ServerType
+  let metricsServer: ServerType | null = null
   try {
-    server = await new Promise<ServerType>((resolvePromise, reject) => {
-      const listening = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
-        resolvePromise(listening),
+    server = await listen(app.fetch, options.port ?? 0, host)
+    if (metricsAccess.port !== null) {
+      const metricsApp = createMetricsApp({ registry: context.metrics.registry, token: metricsAccess.token })
+      metricsServer = await listen(metricsApp.fetch, metricsAccess.port, metricsAccess.host).catch(
+        async (error: unknown) => {
+          await closeListener(server)
+          throw error
+        },
       )
-      listening.once('error', reject)
-    })
+    }
   } catch (error) {
     await threadline.close()
     throw error
   }
   const port = (server.address() as AddressInfo).port
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
 
   const log = context.log
   // Several processes are kept apart by each job's claims and locks in the database.
@@ -375,6 +424,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           everyMs: webhookRunMs,
         },
         log,
+        context.metrics,
       )
     : backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
         everyMs: webhookRunMs,
@@ -396,10 +446,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       stopWatchingGaps?.()
       availability.close()
       registry.close()
-      await new Promise<void>((resolvePromise) => {
-        server.close(() => resolvePromise())
-        ;(server as Server).closeAllConnections?.()
-      })
+      await Promise.all([closeListener(server), metricsServer && closeListener(metricsServer)])
       await Promise.all(jobs.map((job) => job.settled()))
       await threadline.close()
     })()
@@ -407,8 +454,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   return {
     ...threadline,
-    url: `http://${shownHost}:${port}`,
+    url: `http://${shownHost(host)}:${port}`,
     port,
+    metricsUrl:
+      metricsServer === null
+        ? null
+        : `http://${shownHost(metricsAccess.host)}:${(metricsServer.address() as AddressInfo).port}/metrics`,
     app,
     sweep: sweep.run,
     runWebhooks: webhooks.run,
@@ -444,6 +495,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return shuttingDown
     },
   }
+}
+
+/** Serves `fetch` on `host:port`; resolves once it listens (0 picks a free port). */
+async function listen(fetch: Hono<AppEnv>['fetch'], port: number, host: string): Promise<ServerType> {
+  return new Promise<ServerType>((resolvePromise, reject) => {
+    const listening = serve({ fetch, port, hostname: host }, () => resolvePromise(listening))
+    listening.once('error', reject)
+  })
+}
+
+/** Stops listening and cuts every connection at once (`close()`; the orderly drain is `shutdown()`). */
+async function closeListener(server: ServerType): Promise<void> {
+  await new Promise<void>((resolvePromise) => {
+    server.close(() => resolvePromise())
+    ;(server as Server).closeAllConnections?.()
+  })
+}
+
+/** The host as a URL shows it: a wildcard address as `localhost`, an IPv6 address in brackets. */
+function shownHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
 }
 
 /**

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
           rescanSeconds: 300,
           webhookAllowedHosts: [],
           proactiveLimitPerDay: 3,
+          metrics: { token: null, port: null, host: '127.0.0.1' },
+          logLevel: 'info',
         }),
       })
     })
@@ -47,6 +49,9 @@ describe('loadConfig', () => {
           THREADLINE_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal,10.0.0.7',
           THREADLINE_PROACTIVE_LIMIT_PER_DAY: '5',
           THREADLINE_INBOUND_EMAIL_DOMAIN: 'Reply.Shop.example',
+          METRICS_PORT: '9464',
+          METRICS_HOST: '0.0.0.0',
+          LOG_LEVEL: 'warn',
         },
         flags: { port: '4000', 'data-dir': 'data' },
         cwd,
@@ -61,6 +66,8 @@ describe('loadConfig', () => {
         webhookAllowedHosts: ['hooks.internal', '10.0.0.7'],
         proactiveLimitPerDay: 5,
         inboundEmailDomain: 'reply.shop.example',
+        metrics: { token: null, port: 9464, host: '0.0.0.0' },
+        logLevel: 'warn',
       })
     })
   })
@@ -89,6 +96,22 @@ describe('loadConfig', () => {
           'TRUSTED_PROXY_HOPS must be an integer 0–10, got "-1"',
           'THREADLINE_SECRET must be at least 32 characters, got 5 characters',
           '--heartbeat-seconds must be an integer 1–300, got "0"',
+        ],
+      })
+    })
+
+    it('refuses a short metrics token without repeating it, a metrics port equal to PORT, and an unknown log level', () => {
+      expect(
+        loadConfig({
+          env: { METRICS_TOKEN: 'short-token', METRICS_PORT: '9000', PORT: '9000', LOG_LEVEL: 'verbose' },
+          cwd,
+        }),
+      ).toEqual({
+        ok: false,
+        errors: [
+          'METRICS_TOKEN must be at least 32 characters (the bearer token a scraper sends to /metrics), got 11 characters',
+          'LOG_LEVEL must be "trace", "debug", "info", "warn", "error", "fatal", "silent", got "verbose"',
+          'METRICS_PORT must be an integer 1–65535, not the public PORT, got "9000" (PORT is 9000)',
         ],
       })
     })

@@ -2,6 +2,9 @@ import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { parseClamdAddress } from '../attachments/clamd-scanner.js'
 import type { DatabaseOptions } from '../database/database.js'
+import type { MetricsAccess } from '../http/metrics-routes.js'
+import { logLevels } from '../observability/logger.js'
+import type { LogLevel } from '../observability/logger.js'
 import type { ServerMode } from '../server-context.js'
 
 /** The server's configuration, from the environment with CLI flags on top, every value checked. */
@@ -45,6 +48,10 @@ export interface ServerConfig {
    * end-to-end test can move a running server past a block's end (see `dev-clock.ts`).
    */
   devClockOffsetFile: string | null
+  /** `/metrics`: off unless a token or a port is set (docs/operations.md). */
+  metrics: MetricsAccess
+  /** The quietest level written to the JSON log on stderr. */
+  logLevel: LogLevel
 }
 
 /** Flags as `node:util` parseArgs gives them: strings, absent when not passed. */
@@ -180,7 +187,34 @@ const fields = {
     expect: 'a file path',
     schema: z.string().min(1),
   },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    flag: 'metrics-token',
+    expect: 'at least 32 characters (the bearer token a scraper sends to /metrics)',
+    schema: z.string().min(32),
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    flag: 'metrics-port',
+    expect: 'an integer 1–65535, not the public PORT',
+    schema: integer(1, 65_535),
+  },
+  metricsHost: {
+    env: 'METRICS_HOST',
+    flag: 'metrics-host',
+    expect: 'a host name or IP address',
+    schema: z.string().regex(/^[\w.:[\]-]+$/),
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    flag: 'log-level',
+    expect: logLevels.map((level) => `"${level}"`).join(', '),
+    schema: z.enum(logLevels),
+  },
 } as const
+
+/** Values never repeated in an error message: their length only. */
+const secretFields: ReadonlySet<FieldName> = new Set(['secret', 'metricsToken'])
 
 type FieldName = keyof typeof fields
 type FieldValue<Name extends FieldName> = z.output<(typeof fields)[Name]['schema']>
@@ -222,8 +256,8 @@ export function loadConfig({
     const result = field.schema.safeParse(raw)
     if (result.success) return result.data as FieldValue<Name>
     const source = fromFlag === undefined ? field.env : `--${field.flag}`
-    // The secret itself never goes into a message.
-    const shown = name === 'secret' ? `${raw.length} characters` : `"${raw}"`
+    // A secret itself never goes into a message.
+    const shown = secretFields.has(name) ? `${raw.length} characters` : `"${raw}"`
     errors.push(`${source} must be ${field.expect}, got ${shown}`)
     invalid.add(name)
     return undefined
@@ -256,6 +290,17 @@ export function loadConfig({
   const inboundEmailMaxBytes = read('inboundEmailMaxBytes') ?? 25 * 1024 * 1024
   const devClockSetting = read('devClockOffsetFile')
   const devClockOffsetFile = devClockSetting === undefined ? null : resolve(cwd, devClockSetting)
+  const metrics: MetricsAccess = {
+    token: read('metricsToken') ?? null,
+    port: read('metricsPort') ?? null,
+    host: read('metricsHost') ?? '127.0.0.1',
+  }
+  const logLevel = read('logLevel') ?? 'info'
+  // The metrics listener exists to keep /metrics off the public port: the same port defeats it.
+  if (metrics.port !== null && metrics.port === port)
+    errors.push(
+      `${fields.metricsPort.env} must be ${fields.metricsPort.expect}, got "${metrics.port}" (PORT is ${port})`,
+    )
 
   if (mode === 'production') {
     if (secret === null && !invalid.has('secret')) {
@@ -305,6 +350,8 @@ export function loadConfig({
       inboundEmailDomain,
       inboundEmailMaxBytes,
       devClockOffsetFile,
+      metrics,
+      logLevel,
     },
   }
 }

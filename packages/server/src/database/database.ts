@@ -28,9 +28,14 @@ export const sqliteBusyTimeoutMs = 1000
  */
 export const postgresConnectionTimeoutMs = 3000
 
+/** What pg's Pool says of its connections, read live (for `/metrics`). */
+export type PoolCounts = Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'>
+
 export interface Database {
   readonly kind: DatabaseKind
   readonly db: Kysely<DatabaseSchema>
+  /** Postgres: the pool behind `db`; SQLite has one connection and no pool (null). */
+  readonly pool: PoolCounts | null
   close(): Promise<void>
 }
 
@@ -54,7 +59,7 @@ export function openDatabase(options: DatabaseOptions, { log = console.error }: 
     sqlite.pragma('foreign_keys = ON')
     // kysely drives one connection behind a mutex, so transactions in this process run one at a time.
     const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-    return { kind: 'sqlite', db, close: () => db.destroy() }
+    return { kind: 'sqlite', db, pool: null, close: () => db.destroy() }
   }
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -64,7 +69,7 @@ export function openDatabase(options: DatabaseOptions, { log = console.error }: 
   })
   listenForConnectionErrors(pool, log, 'Postgres')
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) })
-  return { kind: 'postgres', db, close: () => db.destroy() }
+  return { kind: 'postgres', db, pool, close: () => db.destroy() }
 }
 
 const statementCacheSize = 256

@@ -27,6 +27,10 @@ import type { Cors } from './cors.js'
 import { mountDevRoutes } from './dev-routes.js'
 import { mountFileRoutes } from './file-routes.js'
 import { mountHealthRoutes } from './health-routes.js'
+import { mountMetricsRoute } from './metrics-routes.js'
+import { answeredRoute, observeRequests } from './request-observer.js'
+import type { Logger } from '../observability/logger.js'
+import type { ServerMetrics } from '../observability/metrics.js'
 import type { Readiness } from './health-routes.js'
 import { securityHeaders } from './security-headers.js'
 import { mountVisitorRoutes } from './visitor-routes.js'
@@ -57,17 +61,33 @@ export interface CreateAppOptions {
   availabilityCheckMs?: number
   /** Whether the process is draining (`/readyz` answers 503 then). */
   readiness: Readiness
+  /** Where each request's access line goes (http/request-observer.ts). */
+  logger: Logger
+  metrics: ServerMetrics
+  /** Serve `/metrics` on this app, behind this bearer token; null: not here (off, or on its own listener). */
+  publicMetricsToken: string | null
 }
 
 /** The whole HTTP surface: visitor and agent APIs, the script-tag widget, dev pages in development, JSON errors everywhere. */
 export function createApp(
   context: ServerContext,
-  { registry, devOutbox, widgetDir, consoleDirs, availabilityCheckMs = 5_000, readiness }: CreateAppOptions,
+  {
+    registry,
+    devOutbox,
+    widgetDir,
+    consoleDirs,
+    availabilityCheckMs = 5_000,
+    readiness,
+    logger,
+    metrics,
+    publicMetricsToken,
+  }: CreateAppOptions,
 ): ThreadlineApp {
   const app = new Hono<AppEnv>()
   const cors = createCors(context)
   const availability = createAvailabilityWatch(context, { registry, everyMs: availabilityCheckMs })
 
+  app.use('*', observeRequests({ logger, metrics }))
   app.use('*', securityHeaders)
   app.use('/v1/*', exceptAdminPaths(cors.middleware))
   // Stops reading as soon as the body passes the limit (or at once when Content-Length says so, D1).
@@ -93,6 +113,7 @@ export function createApp(
 
   app.get('/health', (c) => c.json({ ok: true }))
   mountHealthRoutes(app, { context, readiness })
+  if (publicMetricsToken !== null) mountMetricsRoute(app, { registry: metrics.registry, token: publicMetricsToken })
   let openApi: Record<string, unknown> | null = null
   // Built on first request from the protocol's schemas; public, like the routes it describes.
   app.get('/v1/openapi.json', (c) => c.json((openApi ??= openApiDocument())))
@@ -111,18 +132,23 @@ export function createApp(
   if (widgetDir !== null) mountWidgetRoutes(app, { context, widgetDir })
   if (context.mode === 'development' && devOutbox) mountDevRoutes(app, { outbox: devOutbox })
 
-  app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route')))
+  app.notFound((c) => {
+    c.set('unmatched', true)
+    return errorResponse(c, new ApiError('not_found', 'No such route'))
+  })
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error)
     // L4: the one place a driver's "cannot reach / locked" becomes 503 unavailable with Retry-After,
     // so clients wait and send again instead of treating the outage as a bug.
     if (isDatabaseUnavailable(error)) {
-      context.log(`Database unavailable on ${c.req.method} ${c.req.path}: ${error.message}`)
+      context.log(`Database unavailable on ${c.req.method} ${answeredRoute(c)}: ${error.message}`, 'error')
       return errorResponse(c, databaseUnavailable(error))
     }
+    // The route pattern, not the path: a path may carry a link's id, and the access line already has the request's id.
     context.log(
-      `Unexpected error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      `Unexpected error on ${c.req.method} ${answeredRoute(c)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      'error',
     )
     return errorResponse(c, new ApiError('internal_error', 'Something went wrong on our side'))
   })

@@ -4,6 +4,7 @@ import { migrations } from '../database/migrations.js'
 import { errorMessage } from '../errors/error-message.js'
 import type { ServerContext } from '../server-context.js'
 import type { AppEnv } from './app-env.js'
+import { withTimeout } from '../with-timeout.js'
 
 /** What `/readyz` checks; a failing check is named in the answer, its cause only in the operator's log. */
 export type ReadinessCheck = 'database' | 'migrations'
@@ -83,18 +84,4 @@ export function mountHealthRoutes(
     }
     return c.json(body, failed.length === 0 ? 200 : 503, noStore)
   })
-}
-
-async function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${milliseconds} ms`)), milliseconds)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
 }

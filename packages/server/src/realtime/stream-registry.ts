@@ -35,6 +35,8 @@ export interface StreamRegistry {
   closeSession(tokenHash: string): void
   /** Customers with at least one open stream here (reply emails wait while they are connected). */
   connectedCustomerIds(): string[]
+  /** How many streams are open here, visitor (`/v1/events`) and agent (`/v1/agent/events`), for `/metrics`. */
+  openStreams(): { visitor: number; agent: number }
   /** Workspaces with at least one open customer stream here. */
   customerWorkspaceIds(): string[]
   /** Writes `data` (an event about the workspace, not a conversation: no `id:`) to its customers' open streams here. */
@@ -226,6 +228,11 @@ export function createStreamRegistry(context: ServerContext): StreamRegistry {
     },
     connectedCustomerIds() {
       return [...customerStreams.keys()]
+    },
+    openStreams() {
+      const count = (index: Map<string, Set<unknown>>) =>
+        [...index.values()].reduce((total, streams) => total + streams.size, 0)
+      return { visitor: count(customerStreams), agent: count(agentStreams) }
     },
     customerWorkspaceIds() {
       return [

@@ -322,6 +322,7 @@ async function attempt(
     ? null
     : (result.error ?? (code !== null && code >= 300 && code < 400 ? `Redirect ${code} not followed` : `HTTP ${code}`))
   if (error !== null) context.log(`A webhook delivery to endpoint ${endpoint.id} failed (${error}); status ${status}`)
+  if (status !== 'succeeded') context.metrics.webhookDeliveryFailed(status)
   return {
     delivery,
     endpointId: endpoint.id,
@@ -510,4 +511,14 @@ function controllerChange(entry: TimelineEvent): Record<string, unknown> {
     return { controller: 'bot', bot: { id: entry.actor.id, name: entry.actor.name }, handoff: null }
   const { fromBotId, fromName, ...handoff } = entry.payload
   return { controller: 'advisors', bot: { id: fromBotId, name: fromName }, handoff }
+}
+
+/** Deliveries waiting to be sent or retried, across every process (the `/metrics` backlog; the status index answers it). */
+export async function countPendingDeliveries(context: WebhookContext): Promise<number> {
+  const row = await webhookDatabase(context)
+    .selectFrom('webhook_deliveries')
+    .select((expression) => expression.fn.countAll().as('count'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseSchema } from '../database/schema.js'
+import type { WebhookMetrics } from '../observability/metrics.js'
 import type { ServerContext, ServerSettings } from '../server-context.js'
 
 export type WebhookTables = {
@@ -55,6 +56,8 @@ export type DeliveryRow = WebhookTables['webhook_deliveries']
  */
 export type WebhookContext = Pick<ServerContext, 'database' | 'mode' | 'now' | 'secretBox' | 'log'> & {
   readonly settings: Pick<ServerSettings, 'webhookAllowedHosts'>
+  /** Failed attempts are counted for `/metrics`; the thread forwards its counts to the server's. */
+  readonly metrics: WebhookMetrics
 }
 
 /** The database with the webhook tables in view. */

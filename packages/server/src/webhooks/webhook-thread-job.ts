@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import type { BackgroundJob } from '../background-job.js'
 import { errorMessage } from '../errors/error-message.js'
+import type { WebhookMetrics } from '../observability/metrics.js'
 import type {
   FromWebhookThread,
   ToWebhookThread,
@@ -37,6 +38,7 @@ function newThread(data: WebhookThreadData): Worker {
 export function startWebhookThread(
   data: WebhookThreadData,
   log: (line: string) => void,
+  metrics: WebhookMetrics,
 ): BackgroundJob<WebhookRunResult> {
   const runs = new Map<number, { resolve: (result: WebhookRunResult) => void; reject: (error: Error) => void }>()
   const inFlight = new Set<Promise<WebhookRunResult>>()
@@ -51,6 +53,7 @@ export function startWebhookThread(
     worker.unref()
     worker.on('message', (message: FromWebhookThread) => {
       if (message.type === 'log') return log(message.line)
+      if (message.type === 'delivery-failed') return metrics.webhookDeliveryFailed(message.status)
       if (message.type !== 'ran') return
       const run = runs.get(message.id)
       runs.delete(message.id)

@@ -23,6 +23,7 @@ export type ToWebhookThread = { type: 'run'; id: number } | { type: 'stop' }
 /** From the webhook thread to the server. */
 export type FromWebhookThread =
   | { type: 'log'; line: string }
+  | { type: 'delivery-failed'; status: 'pending' | 'failed' }
   | { type: 'ran'; id: number; result: WebhookRunResult }
   | { type: 'ran'; id: number; error: string }
   | { type: 'stopped' }

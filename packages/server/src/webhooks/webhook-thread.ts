@@ -27,6 +27,8 @@ const context: WebhookContext = {
   secretBox: createSecretBox(Buffer.from(data.secretBoxKey)),
   settings: { webhookAllowedHosts: data.webhookAllowedHosts },
   log,
+  // The server's registry lives on the main thread: each count travels there as a message.
+  metrics: { webhookDeliveryFailed: (status) => post({ type: 'delivery-failed', status }) },
 }
 const job = backgroundJob(() => runWebhooks(context, webhookPolicy(context)), {
   everyMs: data.everyMs,
