@@ -365,6 +365,8 @@ class Tracker {
   readonly respondedAt: number[] = []
   readonly deliveredAt: number[] = []
   readonly errors = new Map<string, number>()
+  /** Posts whose request failed on the client (an error status, a timeout): the server may still have written them. */
+  readonly failedPosts = new Set<number>()
   duplicates = 0
   misrouted = 0
   /** Posts sent a second time after a reset socket. */
@@ -381,8 +383,9 @@ class Tracker {
     for (const waiter of [...this.waiters]) waiter()
   }
 
-  error(kind: string) {
+  error(k: number, kind: string) {
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1)
+    this.failedPosts.add(k)
   }
 
   /** Resolves when every post in [from, to) that succeeded was delivered, or after `timeoutMs`. */
@@ -430,6 +433,8 @@ class Tracker {
     const response: number[] = []
     let sent = 0
     let delivered = 0
+    let lost = 0
+    let failed = 0
     let firstDelivery = Infinity
     let lastDelivery = -Infinity
     for (let k = from; k < to; k++) {
@@ -438,18 +443,21 @@ class Tracker {
       sent += 1
       const responded = this.respondedAt[k]
       if (responded !== undefined) response.push(responded - scheduled)
+      if (this.failedPosts.has(k)) failed += 1
       const deliveredAt = this.deliveredAt[k]
+      // Lost: the server confirmed the post and no stream ever got it. A post the client gave up on
+      // may still be delivered (the server wrote it after the timeout): that counts as delivered.
+      if (deliveredAt === undefined && responded !== undefined) lost += 1
       if (deliveredAt === undefined) continue
       delivered += 1
       delivery.push(deliveredAt - scheduled)
       firstDelivery = Math.min(firstDelivery, deliveredAt)
       lastDelivery = Math.max(lastDelivery, deliveredAt)
     }
-    const failed = [...this.errors.values()].reduce((sum, count) => sum + count, 0)
     return {
       sent,
       delivered,
-      lost: sent - delivered - failed,
+      lost,
       failed,
       delivery: distribution(delivery),
       response: distribution(response),
@@ -473,7 +481,7 @@ async function post(agent: AgentClient, tracker: Tracker, customersList: Custome
       return
     } catch (error) {
       if (isApiError(error)) {
-        tracker.error(`HTTP ${error.status} ${error.code}`)
+        tracker.error(k, `HTTP ${error.status} ${error.code}`)
         return
       }
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : ''
@@ -481,7 +489,7 @@ async function post(agent: AgentClient, tracker: Tracker, customersList: Custome
         tracker.retries += 1
         continue
       }
-      tracker.error(cause || (error instanceof Error ? error.message : String(error)))
+      tracker.error(k, cause || (error instanceof Error ? error.message : String(error)))
       return
     }
   }
