@@ -112,12 +112,19 @@ export async function appendMessage(
     read_at: null,
     ...fields,
   }
-  await transaction.insertInto('messages').values(row).execute()
-  await transaction
-    .updateTable('conversations')
-    .set({ last_seq: row.seq, updated_at: at })
-    .where('id', '=', conversation.id)
-    .execute()
+  const bump = { last_seq: row.seq, updated_at: at }
+  if (context.database.kind === 'postgres')
+    // One statement, one round trip: the insert as a data-modifying CTE of the conversation's update.
+    await transaction
+      .with('inserted', (db) => db.insertInto('messages').values(row).returning('id'))
+      .updateTable('conversations')
+      .set(bump)
+      .where('id', '=', conversation.id)
+      .execute()
+  else {
+    await transaction.insertInto('messages').values(row).execute()
+    await transaction.updateTable('conversations').set(bump).where('id', '=', conversation.id).execute()
+  }
   conversation.last_seq = row.seq
   conversation.updated_at = at
   await appendTimelineEvent(context, transaction, conversation, {

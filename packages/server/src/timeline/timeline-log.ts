@@ -19,7 +19,11 @@ export interface TimelineEntry {
 /** A row waiting for its cursor, which the end of its transaction hands out (`writeTimeline`). */
 type PendingRow = Omit<ConversationEventTable, 'cursor'>
 
-/** The timeline rows of an open transaction, and the last position given to each conversation in it. */
+/**
+ * The timeline rows of an open transaction, and the last position given to each conversation in it.
+ * On Postgres a pending row's `position` counts from 1 within the transaction: the insert adds the
+ * conversation's stored last position in the same statement (one round trip fewer per change).
+ */
 interface PendingTimeline {
   rows: PendingRow[]
   positions: Map<string, number>
@@ -69,6 +73,7 @@ export async function appendTimelineEvent(
   const pending = pendingBy.get(transaction)
   if (!pending) throw new Error('appendTimelineEvent runs only inside timelineTransaction')
   let last = pending.positions.get(conversation.id)
+  if (last === undefined && context.database.kind === 'postgres') last = 0
   if (last === undefined) {
     const stored = await transaction
       .selectFrom('conversation_events')
@@ -145,12 +150,25 @@ async function insertForCursorsAtCommit(
   rows: PendingRow[],
 ): Promise<WrittenRow[]> {
   if (rows.length === 0) return []
-  const written = rows.map((row) => ({ ...row, cursor: null }))
-  await transaction
+  // The subqueries see the table as it was when the statement began (this transaction holds the
+  // conversation's lock), so the rows' offsets within the transaction follow the stored last position.
+  const stored = await transaction
     .insertInto('conversation_events')
-    .values(written as unknown as ConversationEventTable[])
+    .values(
+      rows.map((row) => ({
+        ...row,
+        cursor: null,
+        position: sql<number>`(select coalesce(max(position), 0) from conversation_events where conversation_id = ${row.conversation_id}) + ${row.position}`,
+      })) as unknown as ConversationEventTable[],
+    )
+    .returning(['id', 'position'])
     .execute()
-  return written
+  const positions = new Map(stored.map((row) => [row.id, Number(row.position)]))
+  return rows.map((row) => {
+    const position = positions.get(row.id)
+    if (position === undefined) throw new Error(`Timeline row ${row.id} was not returned by its insert`)
+    return { ...row, position, cursor: null }
+  })
 }
 
 /** After a Postgres commit: the cursors its trigger handed out, read back for the rows to publish. */
