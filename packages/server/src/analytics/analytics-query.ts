@@ -94,18 +94,22 @@ async function readFigures(
   const scope: FactScope = { workspaceId, from: window.from, to: window.to, advisorId, openHours }
   // One advisor's handling is their share; the workspace's is each session's first handling → finish.
   const handling = advisorId === null ? 'handling' : 'handling_share'
-  const [{ totals }, { totals: advisorTotals, names }, quarters, ranked, advisorRanked, liveRows] = await Promise.all([
+  const [{ totals }, { totals: advisorTotals, names }, quarters, liveRows] = await Promise.all([
     factTotals(db, scope, factMetrics, false),
     factTotals(db, scope, factMetrics, true),
     quarterHourCounts(db, scope, countMetrics),
-    rankedSamples(db, scope, ['response', 'first_response', handling, 'session'], false),
-    rankedSamples(db, scope, advisorDurations, true),
     db
       .selectFrom('analytics_conversations')
       .select(['conversation_id', 'status', 'waiting_since'])
       .where('workspace_id', '=', workspaceId)
-      .where('status', '!=', 'finished')
+      // The open statuses, named: a range of the `(workspace_id, status)` index, where `!=` scans it.
+      .where('status', 'in', ['unanswered', 'active'])
       .execute(),
+  ])
+  // The ranks read the sample counts of the totals, so each group is counted once.
+  const [ranked, advisorRanked] = await Promise.all([
+    rankedSamples(db, scope, ['response', 'first_response', handling, 'session'], false, totals),
+    rankedSamples(db, scope, advisorDurations, true, advisorTotals),
   ])
   const total = (metric: FactMetric, advisor: string | null = null) =>
     (advisor === null ? totals : advisorTotals).find((row) => row.metric === metric && row.advisorId === advisor)

@@ -1,5 +1,7 @@
-import type { AnalyticsDuration, AnalyticsResponse } from '@threadline/protocol'
+import type { AnalyticsDuration, AnalyticsResponse, ChatSchedule } from '@threadline/protocol'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { openIntervals } from '../availability/schedule.js'
+import { createAdminKey } from '../testing/admin-key.test-helpers.js'
 import { describeEachDatabase } from '../testing/databases.test-helpers.js'
 import { createManualClock, startTestServer } from '../testing/test-server.test-helpers.js'
 import type { TestServer } from '../testing/test-server.test-helpers.js'
@@ -37,6 +39,16 @@ describeEachDatabase('analytics read in SQL', (freshDatabase) => {
     return { ...answer, body: answer.body as unknown as AnalyticsResponse }
   }
 
+  /** Writes facts straight into the projection, as the fold would. */
+  async function insertFacts(facts: FactRow[]) {
+    const db = analyticsDatabase(test.server.context)
+    for (let first = 0; first < facts.length; first += 400)
+      await db
+        .insertInto('analytics_facts')
+        .values(facts.slice(first, first + 400))
+        .execute()
+  }
+
   it('gives the figures a computation over every fact gives, to the sample and the drill-down id', async () => {
     const workspaceId = test.workspace.workspaceId
     // A deterministic spread: 3 advisors (one renamed halfway), values with many ties, conversations with many samples.
@@ -68,11 +80,7 @@ describeEachDatabase('analytics read in SQL', (freshDatabase) => {
       })
     }
     const db = analyticsDatabase(test.server.context)
-    for (let first = 0; first < facts.length; first += 400)
-      await db
-        .insertInto('analytics_facts')
-        .values(facts.slice(first, first + 400))
-        .execute()
+    await insertFacts(facts)
 
     const windows = [
       { from: start, to: start + 6 * day },
@@ -103,6 +111,118 @@ describeEachDatabase('analytics read in SQL', (freshDatabase) => {
               const to = next ? Date.parse(next.start) : window.to
               return expected.scoped.filter((fact) => fact.metric === 'answered' && fact.at >= from && fact.at < to)
                 .length
+            }),
+          )
+        }
+    await db.deleteFrom('analytics_facts').execute()
+  })
+
+  it('gives the figures of every fact for 24 hours, 7 and 30 days, all and business hours, of the workspace and each advisor, over randomized conversations', async () => {
+    const workspaceId = test.workspace.workspaceId
+    const schedule: ChatSchedule = {
+      timeZone: 'Europe/Berlin',
+      weekly: [1, 2, 3, 4, 5].map((weekday) => ({ day: weekday, opens: '08:30', closes: '17:45' })),
+      exceptions: [],
+      closedMode: 'offline',
+    }
+    const scheduled = await test.call('PUT', '/v1/agent/chat-settings', {
+      token: await createAdminKey(test),
+      noWorkspace: true,
+      body: { override: null, schedule },
+    })
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200)
+
+    // Conversations over the last 40 days: a creation, replies of three advisors, a finish with its
+    // session, handling and shares, some reopened; durations from seconds to days, some tied.
+    let seed = 11
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+      return seed / 2_147_483_648
+    }
+    const now = clock.now()
+    const advisors = ['adv-a', 'adv-b', 'adv-c']
+    const facts: FactRow[] = []
+    const settle = (
+      conversation: string,
+      metric: FactMetric,
+      at: number,
+      advisor: string | null,
+      value: number | null,
+    ) =>
+      facts.push({
+        id: `random-${facts.length}`,
+        workspace_id: workspaceId,
+        conversation_id: conversation,
+        metric,
+        advisor_id: advisor,
+        advisor_name: advisor === null ? null : `${advisor}-name`,
+        at,
+        value_ms: value,
+      })
+    for (let index = 0; index < 900; index++) {
+      const conversation = `random-conv-${index}`
+      let at = now - Math.floor(random() * 40 * day)
+      settle(conversation, 'created', at, null, null)
+      const sessions = random() < 0.2 ? 2 : 1
+      for (let session = 0; session < sessions; session++) {
+        const started = at
+        const advisor = advisors[Math.floor(random() * 3)] ?? null
+        const wait = random() < 0.3 ? 60_000 : Math.floor(random() * (random() < 0.1 ? 2 * day : hour))
+        at += wait
+        settle(conversation, 'answered', at, advisor, null)
+        settle(conversation, 'first_response', at, advisor, wait)
+        settle(conversation, 'response', at, advisor, wait)
+        for (let reply = Math.floor(random() * 4); reply > 0; reply--) {
+          const next = Math.floor(random() * 30 * minute)
+          at += next
+          settle(conversation, 'response', at, advisors[Math.floor(random() * 3)] ?? null, next)
+        }
+        at += Math.floor(random() * hour)
+        if (at >= now) break
+        settle(conversation, 'finished', at, advisor, null)
+        settle(conversation, 'session', at, advisor, at - started)
+        settle(conversation, 'handling', at, null, at - started - wait)
+        settle(conversation, 'handling_share', at, advisor, at - started - wait)
+        if (random() < 0.05) settle(conversation, 'blocked', at, advisor, null)
+        at += Math.floor(random() * 3 * day)
+        if (at >= now || session === sessions - 1) break
+        settle(conversation, 'reopened', at, null, null)
+      }
+    }
+    const inWindow = facts.filter((fact) => fact.at < now)
+    const db = analyticsDatabase(test.server.context)
+    await insertFacts(inWindow)
+
+    const fields = ['created', 'reopened', 'answered', 'finished', 'blocked', 'handedOff'] as const
+    for (const window of ['24h', '7d', '30d'] as const)
+      for (const hours of ['all', 'business'] as const)
+        for (const advisorId of [null, ...advisors]) {
+          const span = { from: now - { '24h': day, '7d': 7 * day, '30d': 30 * day }[window], to: now }
+          const open = hours === 'business' ? openIntervals(schedule, span.from, span.to) : null
+          const began = (fact: FactRow) => fact.at - (fact.value_ms ?? 0)
+          const kept =
+            open === null
+              ? inWindow
+              : inWindow.filter((fact) => open.some(([start, end]) => began(fact) >= start && began(fact) < end))
+          const answer = await analytics({ window, hours, ...(advisorId === null ? {} : { advisorId }) })
+          expect(answer.status, JSON.stringify(answer.body)).toBe(200)
+          const expected = inMemory(kept, span, advisorId)
+          const label = `${window} ${hours} ${advisorId ?? 'workspace'}`
+          expect(answer.body.metrics, label).toEqual(expected.metrics)
+          expect(answer.body.counts, label).toEqual(expected.counts)
+          expect(answer.body.advisors, label).toEqual(expected.advisors)
+          expect(
+            answer.body.series.map((bucket) => fields.map((field) => bucket[field])),
+            label,
+          ).toEqual(
+            answer.body.series.map((bucket, index) => {
+              const from = Date.parse(bucket.start)
+              const to = Date.parse(answer.body.series[index + 1]?.start ?? new Date(span.to).toISOString())
+              const of = (metric: FactMetric) =>
+                expected.scoped.filter((fact) => fact.metric === metric && fact.at >= from && fact.at < to).length
+              return ['created', 'reopened', 'answered', 'finished', 'blocked', 'handed_off'].map((metric) =>
+                of(metric as FactMetric),
+              )
             }),
           )
         }

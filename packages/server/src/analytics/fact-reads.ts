@@ -90,28 +90,34 @@ export async function factTotals(
       eb.fn.countAll().as('count'),
       eb.fn.count('value_ms').as('samples'),
       eb.fn.sum('value_ms').as('sum'),
-      sql<number>`count(distinct case when value_ms is not null then conversation_id end)`.as('sample_conversations'),
       sql<number>`count(distinct conversation_id)`.as('conversations'),
     ])
     .execute()
-  const totals = new Map<string, FactTotal & { names: number }>()
+  const totals = new Map<string, FactTotal & { names: number; mixed: boolean }>()
   const names = new Map<string, { name: string | null; latest: number }>()
   for (const row of rows) {
     const metric = row.metric as FactMetric
     const key = `${metric} ${row.advisor_id ?? ''}`
     const known = totals.get(key)
+    const count = Number(row.count)
+    const samples = Number(row.samples)
+    const conversations = Number(row.conversations)
     const total = known ?? {
       metric,
       advisorId: row.advisor_id,
       count: 0,
       samples: 0,
       sum: 0,
-      sampleConversations: Number(row.sample_conversations),
-      conversations: Number(row.conversations),
+      sampleConversations: samples === 0 ? 0 : conversations,
+      conversations,
       names: 0,
+      mixed: false,
     }
-    total.count += Number(row.count)
-    total.samples += Number(row.samples)
+    // A metric's facts all carry a value (a duration) or none do (a count): then the conversations
+    // with samples are all of them or none, and one distinct count serves both.
+    total.mixed ||= samples !== 0 && samples !== count
+    total.count += count
+    total.samples += samples
     total.sum += Number(row.sum ?? 0)
     total.names += 1
     totals.set(key, total)
@@ -121,17 +127,21 @@ export async function factTotals(
       names.set(row.advisor_id, { name: row.advisor_name, latest })
   }
   for (const total of totals.values())
-    if (total.names > 1 && total.advisorId !== null) Object.assign(total, await distinctOf(db, scope, total))
+    if (total.mixed || (total.names > 1 && total.advisorId !== null))
+      Object.assign(total, await distinctOf(db, scope, total))
   return {
     totals: [...totals.values()],
     names: new Map([...names].map(([advisorId, { name }]) => [advisorId, name])),
   }
 }
 
-/** The distinct conversations of one advisor's metric, across the names they had. */
+/**
+ * The distinct conversations of one metric (of one advisor, across the names they had), counted
+ * apart for those with a value: for a renamed advisor, or facts of a metric with and without values.
+ */
 async function distinctOf(db: AnalyticsDatabase, scope: FactScope, { metric, advisorId }: FactTotal) {
   const row = await inScope(db, scope, [metric])
-    .where('advisor_id', '=', advisorId)
+    .$if(advisorId !== null, (query) => query.where('advisor_id', '=', advisorId))
     .select([
       sql<number>`count(distinct case when value_ms is not null then conversation_id end)`.as('sample_conversations'),
       sql<number>`count(distinct conversation_id)`.as('conversations'),
@@ -164,19 +174,30 @@ export interface RankedSample {
   size: number
 }
 
+/** The nearest rank of `fraction` among `size` samples (1 is the fastest). */
+function rankOf(fraction: number, size: number): number {
+  return Math.max(1, Math.ceil(fraction * size))
+}
+
 /**
- * The samples each duration figure needs, ranked in SQL by window functions over the scope's
+ * The samples each duration figure needs, ranked in SQL by a window function over the scope's
  * samples of each metric (and each advisor, with `byAdvisor`), fastest first; ties run latest first
- * so that, read backwards, the slowest come first and of equal ones the earliest (then by conversation). Only the rows near
- * the median and the 90th percentile rank (a rank either side, so the exact nearest rank is picked
- * by `nearestRank` in JavaScript) and the slowest `firstDrillDownRows` leave the database.
+ * so that, read backwards, the slowest come first and of equal ones the earliest (then by
+ * conversation). `sizes` gives each group's number of samples (from `factTotals`, of the same
+ * snapshot), so the statement ranks without counting each group again, and only the rows at the
+ * median and the 90th percentile rank and the slowest `firstDrillDownRows` leave the database.
  */
 export async function rankedSamples(
   db: AnalyticsDatabase,
   scope: FactScope,
   metrics: readonly FactMetric[],
   byAdvisor: boolean,
+  sizes: ReadonlyArray<{ metric: FactMetric; advisorId: string | null; samples: number }>,
 ): Promise<RankedSample[]> {
+  const groups = sizes.filter(
+    (group) => metrics.includes(group.metric) && group.samples > 0 && (group.advisorId !== null) === byAdvisor,
+  )
+  if (groups.length === 0) return []
   const partition = byAdvisor ? sql`partition by metric, advisor_id` : sql`partition by metric`
   const ranked = inScope(db, scope, metrics)
     .where('value_ms', 'is not', null)
@@ -187,24 +208,25 @@ export async function rankedSamples(
       'conversation_id',
       'value_ms',
       sql<number>`row_number() over (${partition} order by value_ms, at desc, conversation_id desc)`.as('sample_rank'),
-      sql<number>`count(*) over (${partition})`.as('group_size'),
     ])
+  const wanted = groups.map(({ metric, advisorId, samples }) => {
+    const ranks = [rankOf(0.5, samples), rankOf(0.9, samples)]
+    const group = byAdvisor ? sql`metric = ${metric} and advisor_id = ${advisorId}` : sql`metric = ${metric}`
+    return sql`(${group} and (sample_rank in (${sql.join(ranks)}) or sample_rank > ${samples - firstDrillDownRows}))`
+  })
   const rows = await db
     .selectFrom(ranked.as('ranked'))
     .selectAll()
-    .where(
-      sql<boolean>`(sample_rank * 2 between group_size - 2 and group_size + 2)
-      or (sample_rank * 10 between group_size * 9 - 10 and group_size * 9 + 20)
-      or sample_rank > group_size - ${sql.lit(firstDrillDownRows)}`,
-    )
+    .where(sql<boolean>`${sql.join(wanted, sql` or `)}`)
     .execute()
+  const sizeOf = new Map(groups.map((group) => [`${group.metric} ${group.advisorId ?? ''}`, group.samples]))
   return rows.map((row) => ({
     metric: row.metric as FactMetric,
     advisorId: byAdvisor ? row.advisor_id : null,
     conversationId: row.conversation_id,
     valueMs: Number(row.value_ms),
     rank: Number(row.sample_rank),
-    size: Number(row.group_size),
+    size: sizeOf.get(`${row.metric} ${byAdvisor ? (row.advisor_id ?? '') : ''}`) ?? 0,
   }))
 }
 
@@ -274,6 +296,6 @@ export function holdsAllRows(samples: RankedSample[]): boolean {
 export function nearestRank(samples: RankedSample[], fraction: number): number | null {
   const size = samples[0]?.size ?? 0
   if (size === 0) return null
-  const rank = Math.max(1, Math.ceil(fraction * size))
+  const rank = rankOf(fraction, size)
   return samples.find((sample) => sample.rank === rank)?.valueMs ?? null
 }
